@@ -1,0 +1,275 @@
+// Database: construction, catalogue, xid assignment and transaction control.
+#include "model/database.h"
+
+#include <algorithm>
+
+namespace cdc {
+
+Database::Database(DatabaseOptions options)
+    : options_(options),
+      xids_(options.next_xid),
+      limits_(XidLimits::from_oldest(kFirstNormalXid)),
+      system_frozen_(kFirstNormalXid),
+      wal_(options.first_lsn) {
+  recompute_limits();
+}
+
+Result<TableId> Database::create_table(TableSchema schema) {
+  if (Status s = schema.validate(); !s.is_ok()) return s.error();
+  if (table_names_.count(schema.name)) {
+    return Error{ErrorCode::kDuplicateObject, "relation \"" + schema.name + "\" already exists"};
+  }
+  Result<FullXid> ddl = assign_xid();  // the catalogue insert is a transaction of its own
+  if (!ddl.is_ok()) return ddl.error();
+  const TableId id(static_cast<uint32_t>(tables_.size()));
+  table_names_.emplace(schema.name, id);
+  tables_.push_back(std::make_unique<HeapTable>(std::move(schema)));
+  relfrozenxid_.push_back(oldest_running_or_next());
+  recompute_limits();
+  return id;
+}
+
+Result<TableId> Database::table_id(std::string_view name) const {
+  auto it = table_names_.find(name);
+  if (it == table_names_.end()) {
+    return Error{ErrorCode::kUnknownTable, "relation \"" + std::string(name) + "\" does not exist"};
+  }
+  return it->second;
+}
+
+Status Database::check_table(TableId t) const {
+  if (t.value() >= tables_.size()) {
+    return Error{ErrorCode::kUnknownTable,
+                 "relation with id " + std::to_string(t.value()) + " does not exist"};
+  }
+  return Status::ok();
+}
+
+const TableSchema& Database::schema(TableId t) const { return heap(t).schema(); }
+
+const HeapTable& Database::heap(TableId t) const {
+  CDC_ASSERT(t.value() < tables_.size(), "unknown table id");
+  return *tables_[t.value()];
+}
+
+// ---- xids ----
+
+Result<FullXid> Database::assign_xid() {
+  const Xid next = xids_.next();
+  if (!xid_precedes(next, limits_.stop_limit)) {
+    return Error{ErrorCode::kWraparoundStop,
+                 "database is not accepting commands to avoid wraparound data loss in database "
+                 "\"postgres\""};
+  }
+  if (!xid_precedes(next, limits_.warn_limit)) {
+    ++wraparound_warnings_;
+    const uint32_t left = limits_.wrap_limit.value() - next.value();
+    last_warning_ =
+        "database \"postgres\" must be vacuumed within " + std::to_string(left) + " transactions";
+  }
+  const FullXid given = xids_.assign();
+  CDC_ASSERT(xid_is_normal(xid_of(given)), "assigned a special xid");
+  return given;
+}
+
+Result<FullXid> Database::txid_current() {
+  Result<FullXid> x = assign_xid();
+  if (!x.is_ok()) return x;
+  WalRecord r;
+  r.kind = WalKind::kCommit;
+  r.top_xid = r.xid = xid_of(x.value());
+  r.txn_first_lsn = wal_.insert_lsn();
+  const Lsn start = wal_.insert_lsn();
+  wal_.flush_to(wal_.append(std::move(r)));
+  committed_log_.emplace_back(start, start);
+  maybe_checkpoint();
+  return x;
+}
+
+Status Database::burn_xids(uint64_t n) {
+  // Refuse the whole burn if it would cross the stop limit part way.
+  const uint32_t room = limits_.stop_limit.value() - xids_.next().value();
+  if (!xid_precedes(xids_.next(), limits_.stop_limit) || n > room) {
+    return Error{ErrorCode::kWraparoundStop,
+                 "database is not accepting commands to avoid wraparound data loss in database "
+                 "\"postgres\""};
+  }
+  xids_.skip(n);
+  if (!xid_precedes(xids_.next(), limits_.warn_limit)) ++wraparound_warnings_;
+  return Status::ok();
+}
+
+Xid Database::oldest_running_or_next() const {
+  Xid oldest = xids_.next();
+  for (const auto& [raw, id] : running_xids_) {
+    if (xid_precedes(Xid(raw), oldest)) oldest = Xid(raw);
+  }
+  return oldest;
+}
+
+void Database::recompute_limits() {
+  // datfrozenxid: the oldest relfrozenxid that is not "in the future"
+  // (PostgreSQL ignores such bogus values when it recomputes it).
+  Xid oldest = system_frozen_;
+  for (Xid r : relfrozenxid_) {
+    if (xid_precedes(r, xids_.next()) && xid_precedes(r, oldest)) oldest = r;
+  }
+  limits_ = XidLimits::from_oldest(oldest);
+}
+
+// ---- transaction control ----
+
+TxnId Database::begin() {
+  const TxnId id(next_txn_id_++);
+  Txn tx;
+  tx.levels.emplace_back();
+  txns_.emplace(id, std::move(tx));
+  return id;
+}
+
+bool Database::is_running(TxnId txn) const { return txns_.count(txn) != 0; }
+
+Result<Database::Txn*> Database::txn(TxnId id) {
+  auto it = txns_.find(id);
+  if (it == txns_.end()) {
+    return Error{ErrorCode::kUnknownTransaction,
+                 "transaction " + std::to_string(id.value()) + " is not running"};
+  }
+  return &it->second;
+}
+
+Result<std::optional<Xid>> Database::current_xid_of(TxnId id) const {
+  auto it = txns_.find(id);
+  if (it == txns_.end()) {
+    return Error{ErrorCode::kUnknownTransaction,
+                 "transaction " + std::to_string(id.value()) + " is not running"};
+  }
+  const Level& level = it->second.levels.back();
+  if (level.xid == kInvalidXid) return std::optional<Xid>();
+  return std::optional<Xid>(level.xid);
+}
+
+Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
+  // A subtransaction's xid is assigned after its parent's, as in PostgreSQL.
+  for (Level& level : tx.levels) {
+    if (level.xid != kInvalidXid) continue;
+    Result<FullXid> x = assign_xid();
+    if (!x.is_ok()) return x.error();
+    if (!tx.top) tx.top = x.value();
+    level.xid = xid_of(x.value());
+    running_xids_.emplace(level.xid.value(), id);
+  }
+  return tx.levels.back().xid;
+}
+
+void Database::append_record(Txn& tx, WalRecord r) {
+  if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
+  r.top_xid = xid_of(*tx.top);
+  wal_.append(std::move(r));
+}
+
+Status Database::savepoint(TxnId id) {
+  Result<Txn*> tx = txn(id);
+  if (!tx.is_ok()) return tx.error();
+  CDC_ASSERT(tx.value()->levels.size() < 10000, "savepoint nesting runaway");
+  tx.value()->levels.emplace_back();
+  return Status::ok();
+}
+
+Status Database::release_savepoint(TxnId id) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  Txn& tx = *r.value();
+  if (tx.levels.size() < 2) return Error{ErrorCode::kNoSavepoint, "savepoint does not exist"};
+  Level child = std::move(tx.levels.back());
+  tx.levels.pop_back();
+  Level& parent = tx.levels.back();
+  if (child.xid != kInvalidXid) parent.merged.push_back(child.xid);
+  parent.merged.insert(parent.merged.end(), child.merged.begin(), child.merged.end());
+  parent.writes.insert(parent.writes.end(), child.writes.begin(), child.writes.end());
+  return Status::ok();
+}
+
+Status Database::rollback_to_savepoint(TxnId id) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  Txn& tx = *r.value();
+  if (tx.levels.size() < 2) return Error{ErrorCode::kNoSavepoint, "savepoint does not exist"};
+  Level& level = tx.levels.back();
+  for (auto it = level.writes.rbegin(); it != level.writes.rend(); ++it) undo(*it);
+  std::vector<Xid> aborted = level.merged;
+  if (level.xid != kInvalidXid) aborted.insert(aborted.begin(), level.xid);
+  if (!aborted.empty()) {
+    WalRecord rec;
+    rec.kind = WalKind::kSubAbort;
+    rec.xid = aborted.front();
+    rec.subxids = aborted;
+    append_record(tx, std::move(rec));
+    for (Xid x : aborted) running_xids_.erase(x.value());
+  }
+  level = Level{};  // the savepoint stays; a fresh subtransaction starts under it
+  return Status::ok();
+}
+
+Result<Lsn> Database::commit(TxnId id) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  Txn& tx = *r.value();
+  if (!tx.top) {  // wrote nothing: no commit record
+    txns_.erase(id);
+    return wal_.flush_lsn();
+  }
+  WalRecord rec;
+  rec.kind = WalKind::kCommit;
+  rec.xid = xid_of(*tx.top);
+  for (size_t i = 0; i < tx.levels.size(); ++i) {
+    const Level& level = tx.levels[i];
+    if (i > 0 && level.xid != kInvalidXid) rec.subxids.push_back(level.xid);
+    rec.subxids.insert(rec.subxids.end(), level.merged.begin(), level.merged.end());
+  }
+  if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
+  rec.txn_first_lsn = *tx.first_lsn;
+  const Lsn commit_start = wal_.insert_lsn();
+  append_record(tx, std::move(rec));
+  wal_.flush_to(wal_.insert_lsn());
+  committed_log_.emplace_back(commit_start, *tx.first_lsn);
+  finish_commit_writes(tx);
+  forget(id, tx);
+  maybe_checkpoint();
+  return wal_.flush_lsn();
+}
+
+Status Database::abort(TxnId id) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  Txn& tx = *r.value();
+  for (auto level = tx.levels.rbegin(); level != tx.levels.rend(); ++level) {
+    for (auto w = level->writes.rbegin(); w != level->writes.rend(); ++w) undo(*w);
+  }
+  if (tx.top) {
+    WalRecord rec;
+    rec.kind = WalKind::kAbort;
+    rec.xid = xid_of(*tx.top);
+    rec.txn_first_lsn = tx.first_lsn.value_or(wal_.insert_lsn());
+    append_record(tx, std::move(rec));  // not flushed: aborts are asynchronous
+  }
+  forget(id, tx);
+  return Status::ok();
+}
+
+void Database::forget(TxnId id, const Txn& tx) {
+  for (const Level& level : tx.levels) {
+    if (level.xid != kInvalidXid) running_xids_.erase(level.xid.value());
+    for (Xid x : level.merged) running_xids_.erase(x.value());
+  }
+  for (TableId t : tx.truncated) truncating_.erase(t);
+  txns_.erase(id);
+}
+
+size_t Database::memory_bytes() const {
+  size_t bytes = sizeof(*this);
+  for (const auto& t : tables_) bytes += t->memory_bytes();
+  return bytes;
+}
+
+}  // namespace cdc

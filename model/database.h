@@ -1,0 +1,216 @@
+// The in-memory PostgreSQL-15-like source database.
+//
+// One Database is one cluster with one database: a catalogue of heap tables,
+// interleaved transactions with subtransactions, the xid counter with its
+// wraparound limits, the WAL, logical replication slots, maintenance
+// (VACUUM, VACUUM FREEZE, VACUUM FULL, checkpoints, pg_resetwal -x, a major
+// upgrade), and the read-only queries a capture issues.
+//
+// Concurrency model. Every call is atomic. Queries run outside any
+// transaction and see all transactions committed before them (read
+// committed); a transaction sees its own writes. Where PostgreSQL would make
+// a writer wait for a row or table lock held by another running transaction,
+// the model returns kLockNotAvailable instead (a NOWAIT lock); the caller
+// decides whether to retry or abort. Creating a slot likewise returns
+// kObjectInUse rather than waiting for running writers to finish.
+//
+// Deliberate simplifications, each visible in the API:
+//   - update_at/remove_at (WHERE ctid = ...) work on tables without a primary
+//     key only; keyed tables are written by key;
+//   - burn_xids(n) consumes n xids without writing n commit records (the
+//     records would decode to nothing anyway);
+//   - a checkpoint happens every options.checkpoint_every_bytes of WAL or on
+//     demand; it invalidates slots beyond max_slot_wal_keep_size and removes
+//     WAL that no valid slot needs.
+//
+// Errors: every call that can fail because of the simulated world or user
+// input returns Status/Result. Unknown TxnIds and TableIds are errors too;
+// internal inconsistencies are CDC_ASSERTs.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/decoding.h"
+#include "model/heap.h"
+#include "model/query.h"
+#include "model/schema.h"
+#include "model/slot.h"
+#include "model/status.h"
+#include "model/strong_int.h"
+#include "model/wal.h"
+#include "model/xid.h"
+
+namespace cdc {
+
+struct TxnIdTag {};
+using TxnId = StrongInt<TxnIdTag, uint64_t>;
+
+struct DatabaseOptions {
+  FullXid next_xid = full_xid(0, kFirstNormalXid);
+  Lsn first_lsn = Lsn(0x1000000);  // the first WAL segment ends at 16 MiB
+  std::optional<uint64_t> max_slot_wal_keep_size_bytes;  // nullopt = -1 (unlimited)
+  uint64_t checkpoint_every_bytes = uint64_t{16} << 20;
+};
+
+class Database {
+ public:
+  explicit Database(DatabaseOptions options = {});
+
+  // ---- catalogue ----
+  // Creates a table (one DDL transaction: consumes an xid).
+  Result<TableId> create_table(TableSchema schema);
+  Result<TableId> table_id(std::string_view name) const;
+  Status check_table(TableId t) const;
+  // REQUIRES: check_table(t).is_ok().
+  const TableSchema& schema(TableId t) const;
+  uint32_t table_count() const { return static_cast<uint32_t>(tables_.size()); }
+
+  // ---- transactions ----
+  TxnId begin();
+  bool is_running(TxnId txn) const;
+  Status insert(TxnId txn, TableId t, Row row);
+  Status update(TxnId txn, TableId t, const Key& key, Row new_row);
+  Status remove(TxnId txn, TableId t, const Key& key);
+  Status update_at(TxnId txn, TableId t, Ctid ctid, Row new_row);  // keyless tables
+  Status remove_at(TxnId txn, TableId t, Ctid ctid);               // keyless tables
+  Status truncate(TxnId txn, const std::vector<TableId>& tables);
+  Status savepoint(TxnId txn);
+  Status rollback_to_savepoint(TxnId txn);
+  Status release_savepoint(TxnId txn);
+  // Commits; returns the commit LSN (end of the commit record), or the current
+  // flush LSN for a transaction that wrote nothing.
+  Result<Lsn> commit(TxnId txn);
+  Status abort(TxnId txn);
+  // The xid the transaction's current (sub)transaction level writes with, if
+  // it has been assigned.
+  Result<std::optional<Xid>> current_xid_of(TxnId txn) const;
+
+  // ---- xids ----
+  // txid_current() in its own transaction: assigns an xid, returns it.
+  Result<FullXid> txid_current();
+  // Consumes n xids as n empty transactions would.
+  Status burn_xids(uint64_t n);
+  FullXid next_full_xid() const { return xids_.next_full(); }
+  Xid next_xid() const { return xids_.next(); }
+  XidLimits xid_limits() const { return limits_; }
+  uint64_t wraparound_warnings() const { return wraparound_warnings_; }
+  const std::string& last_warning() const { return last_warning_; }
+  // pg_resetwal -x x -e epoch (on a stopped cluster: no running transactions).
+  Status reset_xid(Xid x, std::optional<uint32_t> epoch = std::nullopt);
+
+  // ---- maintenance ----
+  Status vacuum(TableId t);         // removes dead tuples; moves nothing
+  Status vacuum_freeze(TableId t);  // and freezes every committed tuple
+  Status vacuum_freeze_all();       // vacuumdb --all --freeze
+  Status vacuum_full(TableId t);    // rewrite: new ctids, frozen, xmin kept
+  // pg_upgrade to a new major version (before PG 17): slots are dropped, xid
+  // counter and epoch kept, WAL continues at a higher LSN.
+  Status major_upgrade();
+  void checkpoint();
+  // Flushes all written WAL (what the WAL writer does in the background).
+  void flush_wal();
+
+  // ---- queries (read committed, outside any transaction) ----
+  // SELECT ... WHERE (k) > (after) [AND xmin filter] ORDER BY k [COLLATE "C"] LIMIT limit
+  QueryResult keyset_chunk(TableId t, const std::optional<Key>& after, uint32_t limit,
+                           KeyOrder order, const QueryOptions& opts = {}) const;
+  // SELECT ... WHERE ctid > after AND ctid <= upto [AND xmin filter]
+  QueryResult ctid_range(TableId t, Ctid after, Ctid upto, const QueryOptions& opts = {}) const;
+  // SELECT ... [WHERE xmin filter] in physical order.
+  QueryResult scan(TableId t, const QueryOptions& opts = {}) const;
+  Result<std::optional<ScannedRow>> lookup(TableId t, const Key& key) const;
+  Result<uint32_t> page_count(TableId t) const;
+  Lsn current_flush_lsn() const { return wal_.flush_lsn(); }
+  Lsn current_insert_lsn() const { return wal_.insert_lsn(); }
+
+  // ---- replication slots ----
+  Result<SlotInfo> create_slot(const std::string& name);
+  Status drop_slot(const std::string& name);
+  Result<SlotInfo> slot(const std::string& name) const;
+  std::vector<SlotInfo> slots() const;  // sorted by name
+  // The consumer confirms everything committed before `lsn` (clamped to the
+  // flush position; never moves backwards). restart_lsn follows.
+  Status acknowledge(const std::string& name, Lsn lsn);
+  Result<LogicalStream> start_replication(const std::string& name, Lsn start) const;
+
+  const Wal& wal() const { return wal_; }
+  const HeapTable& heap(TableId t) const;  // REQUIRES: check_table(t).is_ok()
+  size_t memory_bytes() const;
+
+ private:
+  struct WriteRef {
+    TableId table;
+    uint32_t slot;
+    bool inserted;  // true: this txn set the tuple's xmin; false: its xmax
+  };
+  struct Level {
+    Xid xid;                      // kInvalidXid until the level first writes
+    std::vector<Xid> merged;      // xids of released child subtransactions
+    std::vector<WriteRef> writes;
+  };
+  struct Txn {
+    std::optional<FullXid> top;
+    std::vector<Level> levels;  // levels[0] is the top level
+    std::optional<Lsn> first_lsn;
+    std::set<TableId> tables_written;
+    std::vector<TableId> truncated;
+  };
+  struct Slot {
+    SlotInfo info;
+  };
+  // What a writer sees of a key's or tuple's newest version.
+  enum class RowState : uint8_t { kAbsent, kLive, kDeleted, kLocked };
+
+  Result<Txn*> txn(TxnId id);
+  Status writable(TableId t, TxnId me) const;
+  Result<Xid> ensure_xid(TxnId id, Txn& tx);
+  Result<FullXid> assign_xid();
+  RowState writer_state(const HeapTable& h, uint32_t slot, TxnId me) const;
+  bool xid_running_in(Xid x, TxnId me) const;
+  bool reader_sees(const HeapTuple& t) const;
+  std::optional<uint32_t> reader_version(const HeapTable& h, uint32_t newest) const;
+  void append_record(Txn& tx, WalRecord r);
+  Status write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row);
+  void undo(const WriteRef& w);
+  void finish_commit_writes(Txn& tx);
+  void forget(TxnId id, const Txn& tx);
+  Xid oldest_running_or_next() const;
+  void recompute_limits();
+  Lsn restart_for(Lsn confirmed) const;
+  void prune_committed_log();
+  void maybe_checkpoint();
+  bool table_busy(TableId t, TxnId except) const;
+  Status check_key(const TableSchema& s, const Key& key) const;
+  QueryResult finish_query(std::vector<ScannedRow> rows, const QueryOptions& opts) const;
+  ScannedRow scanned(const HeapTable& h, uint32_t slot) const;
+
+  DatabaseOptions options_;
+  XidCounter xids_;
+  XidLimits limits_;
+  Xid system_frozen_;
+  std::vector<Xid> relfrozenxid_;
+  uint64_t wraparound_warnings_ = 0;
+  std::string last_warning_;
+  std::vector<std::unique_ptr<HeapTable>> tables_;
+  std::map<std::string, TableId, std::less<>> table_names_;
+  std::map<TxnId, Txn> txns_;
+  uint64_t next_txn_id_ = 1;
+  std::map<uint32_t, TxnId> running_xids_;  // every assigned xid of running txns
+  std::map<TableId, TxnId> truncating_;     // tables with an uncommitted TRUNCATE
+  Wal wal_;
+  uint64_t checkpointed_bytes_ = 0;
+  // (commit record start, first record) of recent commits, for restart_lsn.
+  std::deque<std::pair<Lsn, Lsn>> committed_log_;
+  std::map<std::string, Slot, std::less<>> slots_;
+  uint64_t next_slot_generation_ = 1;
+};
+
+}  // namespace cdc

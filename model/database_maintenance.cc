@@ -1,0 +1,111 @@
+// Database: VACUUM variants, checkpoints, pg_resetwal -x and major upgrades.
+#include "model/database.h"
+
+namespace cdc {
+
+namespace {
+Error busy(const std::string& what) {
+  return Error{ErrorCode::kObjectInUse, what + " would wait for running transactions"};
+}
+}  // namespace
+
+Status Database::vacuum(TableId t) {
+  if (Status s = check_table(t); !s.is_ok()) return s;
+  HeapTable& h = *tables_[t.value()];
+  for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+    HeapTuple& tup = h.tuple(slot);
+    if (tup.has(kRemoved)) continue;
+    const bool dead = tup.has(kXminAborted) || tup.has(kXmaxCommitted);
+    if (!dead) continue;
+    // A dead version that a running writer's newer version still chains to
+    // cannot exist: the chain only passes through versions deleted by running
+    // transactions. So removing dead tuples never breaks a chain.
+    tup.flags |= kRemoved;
+  }
+  return Status::ok();
+}
+
+Status Database::vacuum_freeze(TableId t) {
+  if (Status s = vacuum(t); !s.is_ok()) return s;
+  HeapTable& h = *tables_[t.value()];
+  for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+    HeapTuple& tup = h.tuple(slot);
+    if (!tup.has(kRemoved) && tup.has(kXminCommitted)) tup.flags |= kFrozen;
+  }
+  relfrozenxid_[t.value()] = oldest_running_or_next();
+  recompute_limits();
+  return Status::ok();
+}
+
+Status Database::vacuum_freeze_all() {
+  for (uint32_t i = 0; i < tables_.size(); ++i) {
+    if (Status s = vacuum_freeze(TableId(i)); !s.is_ok()) return s;
+  }
+  system_frozen_ = oldest_running_or_next();
+  recompute_limits();
+  return Status::ok();
+}
+
+Status Database::vacuum_full(TableId t) {
+  if (Status s = check_table(t); !s.is_ok()) return s;
+  if (table_busy(t, TxnId(0))) return busy("VACUUM FULL of \"" + schema(t).name + "\"");
+  HeapTable& h = *tables_[t.value()];
+  std::vector<uint32_t> keep;
+  for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+    if (reader_sees(h.tuple(slot))) keep.push_back(slot);
+  }
+  h.rewrite(keep, /*freeze=*/true);
+  relfrozenxid_[t.value()] = oldest_running_or_next();
+  recompute_limits();
+  return Status::ok();
+}
+
+Status Database::reset_xid(Xid x, std::optional<uint32_t> epoch) {
+  if (!xid_is_normal(x)) {
+    return Error{ErrorCode::kInvalidArgument, "transaction ID (-x) must be greater than or equal to 3"};
+  }
+  if (!txns_.empty()) return busy("pg_resetwal");
+  xids_.reset(x, epoch.value_or(xids_.epoch()));
+  // pg_resetwal puts the oldest xid 2,000,000,000 behind the new next xid.
+  system_frozen_ = xid_retreat_for_limit(x, kResetwalOldestDistance);
+  for (Xid& r : relfrozenxid_) r = system_frozen_;
+  recompute_limits();
+  return Status::ok();
+}
+
+Status Database::major_upgrade() {
+  if (!txns_.empty()) return busy("pg_upgrade");
+  slots_.clear();
+  committed_log_.clear();
+  // The new cluster's WAL starts in a later segment than the old one ended in.
+  constexpr uint64_t kSegment = uint64_t{16} << 20;
+  const uint64_t next = (wal_.insert_lsn().value() / kSegment + 2) * kSegment;
+  wal_.restart_at(Lsn(next));
+  checkpointed_bytes_ = wal_.bytes_written();
+  return Status::ok();
+}
+
+void Database::flush_wal() { wal_.flush_to(wal_.insert_lsn()); }
+
+void Database::maybe_checkpoint() {
+  if (wal_.bytes_written() - checkpointed_bytes_ >= options_.checkpoint_every_bytes) checkpoint();
+}
+
+void Database::checkpoint() {
+  checkpointed_bytes_ = wal_.bytes_written();
+  Lsn keep_from = wal_.flush_lsn();
+  for (auto& [name, slot] : slots_) {
+    SlotInfo& info = slot.info;
+    if (info.wal_status == SlotWalStatus::kLost) continue;
+    const uint64_t held = wal_.flush_lsn().value() - info.restart_lsn.value();
+    if (options_.max_slot_wal_keep_size_bytes && held > *options_.max_slot_wal_keep_size_bytes) {
+      info.wal_status = SlotWalStatus::kLost;
+      continue;
+    }
+    keep_from = std::min(keep_from, info.restart_lsn);
+  }
+  wal_.truncate_before(keep_from);
+  prune_committed_log();
+}
+
+}  // namespace cdc

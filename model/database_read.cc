@@ -1,0 +1,144 @@
+// Database: what a query outside any transaction sees, and the queries a
+// capture issues (keyset chunks, ctid ranges, scans, lookups).
+#include <algorithm>
+
+#include "model/database.h"
+#include "model/key_encoding.h"
+
+namespace cdc {
+
+bool Database::reader_sees(const HeapTuple& t) const {
+  if (t.has(kRemoved) || t.has(kXminAborted)) return false;
+  if (!t.has(kFrozen)) {
+    // Committed, and not "in the future" of the snapshot (after an xid jump a
+    // committed but unfrozen xmin can follow the next xid and vanish).
+    if (!t.has(kXminCommitted) || !xid_precedes(t.xmin, xids_.next())) return false;
+  }
+  if (t.xmax == kInvalidXid || !t.has(kXmaxCommitted)) return true;
+  return !xid_precedes(t.xmax, xids_.next());
+}
+
+std::optional<uint32_t> Database::reader_version(const HeapTable& h, uint32_t newest) const {
+  uint32_t slot = newest;
+  for (uint32_t steps = 0; steps <= h.slot_count() && slot != kNoSlot; ++steps) {
+    const HeapTuple& t = h.tuple(slot);
+    if (reader_sees(t)) return slot;
+    const bool committed = t.has(kFrozen) || t.has(kXminCommitted);
+    if (committed && !t.has(kRemoved)) return std::nullopt;  // committed but deleted
+    slot = t.prev;  // uncommitted or aborted version: look at its predecessor
+  }
+  return std::nullopt;
+}
+
+ScannedRow Database::scanned(const HeapTable& h, uint32_t slot) const {
+  const HeapTuple& t = h.tuple(slot);
+  return ScannedRow{h.ctid_of(slot), t.xmin, t.has(kFrozen), h.row(slot)};
+}
+
+QueryResult Database::finish_query(std::vector<ScannedRow> rows, const QueryOptions& opts) const {
+  QueryResult out;
+  if (opts.fail_after_rows) {
+    if (rows.size() > *opts.fail_after_rows) rows.resize(*opts.fail_after_rows);
+    out.status = Error{ErrorCode::kQueryCanceled, "canceling statement due to statement timeout"};
+  }
+  out.rows = std::move(rows);
+  return out;
+}
+
+namespace {
+bool passes(const QueryOptions& opts, Xid xmin) {
+  return !opts.xmin_filter || opts.xmin_filter->matches(xmin);
+}
+QueryResult failed(Status s) {
+  QueryResult r;
+  r.status = std::move(s);
+  return r;
+}
+}  // namespace
+
+QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, uint32_t limit,
+                                   KeyOrder order, const QueryOptions& opts) const {
+  if (Status s = check_table(t); !s.is_ok()) return failed(s);
+  const HeapTable& h = heap(t);
+  const TableSchema& s = h.schema();
+  if (!s.has_primary_key()) {
+    return failed(Error{ErrorCode::kInvalidArgument,
+                        "relation \"" + s.name + "\" has no primary key to page by"});
+  }
+  if (limit == 0) return failed(Error{ErrorCode::kInvalidArgument, "LIMIT must be positive"});
+  if (after) {
+    if (Status st = check_key(s, *after); !st.is_ok()) return failed(st);
+  }
+  const std::vector<Collation> own = s.key_collations();
+  const bool bytewise_differs =
+      order == KeyOrder::kBytewise &&
+      std::any_of(own.begin(), own.end(), [](Collation c) { return c != Collation::kC; });
+  std::vector<ScannedRow> rows;
+  if (!bytewise_differs) {
+    // The index order is the requested order: walk it from the cursor.
+    auto it = after ? h.index().upper_bound(h.index_key(*after)) : h.index().begin();
+    for (; it != h.index().end() && rows.size() < limit; ++it) {
+      std::optional<uint32_t> slot = reader_version(h, it->second);
+      if (slot && passes(opts, h.tuple(*slot).xmin)) rows.push_back(scanned(h, *slot));
+    }
+    return finish_query(std::move(rows), opts);
+  }
+  // ORDER BY ... COLLATE "C" on a differently collated key: sort the matches.
+  const std::vector<ColumnType> types = s.key_types();
+  const std::vector<Collation> c_order(types.size(), Collation::kC);
+  const std::string lower = after ? encode_key(*after, types, c_order) : std::string();
+  std::vector<std::pair<std::string, uint32_t>> matches;
+  for (const auto& [ikey, newest] : h.index()) {
+    std::optional<uint32_t> slot = reader_version(h, newest);
+    if (!slot || !passes(opts, h.tuple(*slot).xmin)) continue;
+    std::string enc = encode_key(s.key_of(h.row(*slot)), types, c_order);
+    if (after && enc <= lower) continue;
+    matches.emplace_back(std::move(enc), *slot);
+  }
+  const size_t n = std::min<size_t>(limit, matches.size());
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(n),
+                    matches.end());
+  for (size_t i = 0; i < n; ++i) rows.push_back(scanned(h, matches[i].second));
+  return finish_query(std::move(rows), opts);
+}
+
+QueryResult Database::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOptions& opts) const {
+  if (Status s = check_table(t); !s.is_ok()) return failed(s);
+  const HeapTable& h = heap(t);
+  std::vector<ScannedRow> rows;
+  for (uint32_t slot = h.first_slot_after(after); slot < h.slot_count(); ++slot) {
+    if (h.ctid_of(slot) > upto) break;
+    const HeapTuple& tup = h.tuple(slot);
+    if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
+  }
+  return finish_query(std::move(rows), opts);
+}
+
+QueryResult Database::scan(TableId t, const QueryOptions& opts) const {
+  if (Status s = check_table(t); !s.is_ok()) return failed(s);
+  const HeapTable& h = heap(t);
+  std::vector<ScannedRow> rows;
+  for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+    const HeapTuple& tup = h.tuple(slot);
+    if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
+  }
+  return finish_query(std::move(rows), opts);
+}
+
+Result<std::optional<ScannedRow>> Database::lookup(TableId t, const Key& key) const {
+  if (Status s = check_table(t); !s.is_ok()) return s.error();
+  const HeapTable& h = heap(t);
+  if (Status s = check_key(h.schema(), key); !s.is_ok()) return s.error();
+  std::optional<uint32_t> newest = h.index_find(h.index_key(key));
+  if (!newest) return std::optional<ScannedRow>();
+  std::optional<uint32_t> slot = reader_version(h, *newest);
+  if (!slot) return std::optional<ScannedRow>();
+  return std::optional<ScannedRow>(scanned(h, *slot));
+}
+
+Result<uint32_t> Database::page_count(TableId t) const {
+  if (Status s = check_table(t); !s.is_ok()) return s.error();
+  return heap(t).page_count();
+}
+
+}  // namespace cdc

@@ -1,0 +1,340 @@
+// Database: INSERT, UPDATE, DELETE and TRUNCATE inside a transaction, and what
+// commit and abort do to the tuples a transaction wrote.
+#include <algorithm>
+
+#include "model/database.h"
+#include "model/row_codec.h"
+
+namespace cdc {
+
+namespace {
+Error lock_error(const TableSchema& s) {
+  return Error{ErrorCode::kLockNotAvailable,
+               "could not obtain lock on row in relation \"" + s.name + "\""};
+}
+Error not_found(const TableSchema& s) {
+  return Error{ErrorCode::kRowNotFound, "no such row in relation \"" + s.name + "\""};
+}
+Error duplicate(const TableSchema& s) {
+  return Error{ErrorCode::kUniqueViolation,
+               "duplicate key value violates unique constraint \"" + s.name + "_pkey\""};
+}
+}  // namespace
+
+bool Database::xid_running_in(Xid x, TxnId me) const {
+  auto it = running_xids_.find(x.value());
+  return it != running_xids_.end() && it->second == me;
+}
+
+Database::RowState Database::writer_state(const HeapTable& h, uint32_t slot, TxnId me) const {
+  const HeapTuple& t = h.tuple(slot);
+  if (t.has(kRemoved) || t.has(kXminAborted)) return RowState::kAbsent;
+  const bool xmin_done = t.has(kFrozen) || t.has(kXminCommitted);
+  if (!xmin_done && !xid_running_in(t.xmin, me)) return RowState::kLocked;
+  if (xmin_done && !t.has(kFrozen) && !xid_precedes(t.xmin, xids_.next())) {
+    return RowState::kAbsent;  // written "in the future" after an xid jump: invisible
+  }
+  if (t.xmax == kInvalidXid) return RowState::kLive;
+  if (t.has(kXmaxCommitted) || xid_running_in(t.xmax, me)) return RowState::kDeleted;
+  return RowState::kLocked;
+}
+
+Status Database::writable(TableId t, TxnId me) const {
+  if (Status s = check_table(t); !s.is_ok()) return s;
+  auto it = truncating_.find(t);
+  if (it != truncating_.end() && it->second != me) return lock_error(schema(t));
+  return Status::ok();
+}
+
+Status Database::check_key(const TableSchema& s, const Key& key) const {
+  if (!s.has_primary_key()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "relation \"" + s.name + "\" has no primary key; address rows by ctid"};
+  }
+  if (key.size() != s.primary_key.size()) {
+    return Error{ErrorCode::kInvalidArgument, "key of relation \"" + s.name + "\" has " +
+                                                  std::to_string(s.primary_key.size()) +
+                                                  " columns"};
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    const ColumnDef& c = s.columns[s.primary_key[i]];
+    if (key[i].is_null() || !key[i].matches(c.type)) {
+      return Error{ErrorCode::kInvalidArgument, "bad value for key column \"" + c.name + "\""};
+    }
+  }
+  return Status::ok();
+}
+
+Status Database::insert(TxnId id, TableId t, Row row) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  HeapTable& h = *tables_[t.value()];
+  if (Status s = h.schema().check_row(row); !s.is_ok()) return s;
+  std::string ikey;
+  uint32_t prev = kNoSlot;
+  if (h.schema().has_primary_key()) {
+    ikey = h.index_key(h.schema().key_of(row));
+    if (std::optional<uint32_t> newest = h.index_find(ikey)) {
+      const RowState st = writer_state(h, *newest, id);
+      if (st == RowState::kLive) return duplicate(h.schema());
+      if (st == RowState::kLocked) return lock_error(h.schema());
+      prev = *newest;
+    }
+  }
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
+  const uint32_t slot = h.append(row, xid.value(), prev);
+  if (h.schema().has_primary_key()) h.index_set(ikey, slot);
+  tx.levels.back().writes.push_back({t, slot, true});
+  tx.tables_written.insert(t);
+  WalRecord rec;
+  rec.kind = WalKind::kInsert;
+  rec.xid = xid.value();
+  rec.table = t;
+  rec.new_row = encode_row(row);
+  append_record(tx, std::move(rec));
+  return Status::ok();
+}
+
+Status Database::update(TxnId id, TableId t, const Key& key, Row new_row) {
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  const HeapTable& h = *tables_[t.value()];
+  if (Status s = check_key(h.schema(), key); !s.is_ok()) return s;
+  std::optional<uint32_t> newest = h.index_find(h.index_key(key));
+  if (!newest) return not_found(h.schema());
+  return write_new_version(id, t, *newest, std::move(new_row));
+}
+
+Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  const HeapTable& h = *tables_[t.value()];
+  if (h.schema().has_primary_key()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "update_at is for tables without a primary key; update \"" + h.schema().name +
+                     "\" by key"};
+  }
+  std::optional<uint32_t> slot = h.slot_of(ctid);
+  if (!slot) return not_found(h.schema());
+  return write_new_version(id, t, *slot, std::move(new_row));
+}
+
+// Writes new_row as the successor of the version at old_slot (an UPDATE).
+Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  HeapTable& h = *tables_[t.value()];
+  const TableSchema& s = h.schema();
+  if (Status st = s.check_row(new_row); !st.is_ok()) return st;
+  const RowState st = writer_state(h, old_slot, id);
+  if (st == RowState::kLocked) return lock_error(s);
+  if (st != RowState::kLive) return not_found(s);
+  const Row old_row = h.row(old_slot);
+  std::string new_ikey;
+  uint32_t prev = old_slot;
+  bool key_changed = false;
+  if (s.has_primary_key()) {
+    const Key old_key = s.key_of(old_row);
+    const Key new_key = s.key_of(new_row);
+    new_ikey = h.index_key(new_key);
+    key_changed = new_ikey != h.index_key(old_key);
+    if (key_changed) {
+      prev = kNoSlot;
+      if (std::optional<uint32_t> other = h.index_find(new_ikey)) {
+        const RowState ost = writer_state(h, *other, id);
+        if (ost == RowState::kLive) return duplicate(s);
+        if (ost == RowState::kLocked) return lock_error(s);
+        prev = *other;
+      }
+    }
+  }
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
+  h.tuple(old_slot).xmax = xid.value();
+  const uint32_t slot = h.append(new_row, xid.value(), prev);
+  if (s.has_primary_key()) h.index_set(new_ikey, slot);
+  tx.levels.back().writes.push_back({t, old_slot, false});
+  tx.levels.back().writes.push_back({t, slot, true});
+  tx.tables_written.insert(t);
+
+  WalRecord rec;
+  rec.kind = WalKind::kUpdate;
+  rec.xid = xid.value();
+  rec.table = t;
+  Row logged = new_row;
+  for (uint32_t c = 0; c < s.columns.size(); ++c) {
+    if (s.is_toasted(old_row, c) && new_row[c] == old_row[c]) {
+      rec.omitted_mask |= uint64_t{1} << c;  // unchanged toast datum: not logged
+      logged[c] = Value::null();
+    }
+  }
+  rec.new_row = encode_row(logged);
+  if (s.replica_identity == ReplicaIdentity::kFull) {
+    rec.old_kind = OldTuple::kRow;
+    rec.old_data = encode_row(old_row);
+  } else if (key_changed) {
+    rec.old_kind = OldTuple::kKey;
+    rec.old_data = encode_row(s.key_of(old_row));
+  }
+  append_record(tx, std::move(rec));
+  return Status::ok();
+}
+
+Status Database::remove(TxnId id, TableId t, const Key& key) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  HeapTable& h = *tables_[t.value()];
+  const TableSchema& s = h.schema();
+  if (Status st = check_key(s, key); !st.is_ok()) return st;
+  std::optional<uint32_t> slot = h.index_find(h.index_key(key));
+  if (!slot) return not_found(s);
+  const RowState st = writer_state(h, *slot, id);
+  if (st == RowState::kLocked) return lock_error(s);
+  if (st != RowState::kLive) return not_found(s);
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
+  const Row old_row = h.row(*slot);
+  h.tuple(*slot).xmax = xid.value();
+  tx.levels.back().writes.push_back({t, *slot, false});
+  tx.tables_written.insert(t);
+  WalRecord rec;
+  rec.kind = WalKind::kDelete;
+  rec.xid = xid.value();
+  rec.table = t;
+  if (s.replica_identity == ReplicaIdentity::kFull) {
+    rec.old_kind = OldTuple::kRow;
+    rec.old_data = encode_row(old_row);
+  } else {
+    rec.old_kind = OldTuple::kKey;
+    rec.old_data = encode_row(s.key_of(old_row));
+  }
+  append_record(tx, std::move(rec));
+  return Status::ok();
+}
+
+Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  HeapTable& h = *tables_[t.value()];
+  const TableSchema& s = h.schema();
+  if (s.has_primary_key()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "remove_at is for tables without a primary key; delete from \"" + s.name +
+                     "\" by key"};
+  }
+  std::optional<uint32_t> slot = h.slot_of(ctid);
+  if (!slot) return not_found(s);
+  const RowState st = writer_state(h, *slot, id);
+  if (st == RowState::kLocked) return lock_error(s);
+  if (st != RowState::kLive) return not_found(s);
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
+  h.tuple(*slot).xmax = xid.value();
+  tx.levels.back().writes.push_back({t, *slot, false});
+  tx.tables_written.insert(t);
+  WalRecord rec;
+  rec.kind = WalKind::kDelete;
+  rec.xid = xid.value();
+  rec.table = t;
+  if (s.replica_identity == ReplicaIdentity::kFull) {
+    rec.old_kind = OldTuple::kRow;
+    rec.old_data = std::string(h.row_bytes(*slot));
+  }
+  append_record(tx, std::move(rec));
+  return Status::ok();
+}
+
+bool Database::table_busy(TableId t, TxnId except) const {
+  for (const auto& [id, tx] : txns_) {
+    if (id != except && tx.tables_written.count(t)) return true;
+  }
+  auto it = truncating_.find(t);
+  return it != truncating_.end() && it->second != except;
+}
+
+Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
+  Result<Txn*> r = txn(id);
+  if (!r.is_ok()) return r.error();
+  if (tables.empty()) return Error{ErrorCode::kInvalidArgument, "TRUNCATE needs a table"};
+  for (TableId t : tables) {
+    if (Status s = check_table(t); !s.is_ok()) return s;
+    if (table_busy(t, id)) return lock_error(schema(t));
+  }
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
+  for (TableId t : tables) {
+    HeapTable& h = *tables_[t.value()];
+    for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+      if (writer_state(h, slot, id) != RowState::kLive) continue;
+      h.tuple(slot).xmax = xid.value();
+      tx.levels.back().writes.push_back({t, slot, false});
+    }
+    tx.tables_written.insert(t);
+    if (!truncating_.count(t)) {
+      truncating_.emplace(t, id);
+      tx.truncated.push_back(t);
+    }
+  }
+  WalRecord rec;
+  rec.kind = WalKind::kTruncate;
+  rec.xid = xid.value();
+  rec.truncated = tables;
+  append_record(tx, std::move(rec));
+  return Status::ok();
+}
+
+void Database::undo(const WriteRef& w) {
+  HeapTable& h = *tables_[w.table.value()];
+  HeapTuple& t = h.tuple(w.slot);
+  if (!w.inserted) {
+    t.xmax = kInvalidXid;
+    return;
+  }
+  t.flags |= kXminAborted;
+  if (!h.schema().has_primary_key()) return;
+  const std::string ikey = h.index_key(h.schema().key_of(h.row(w.slot)));
+  std::optional<uint32_t> newest = h.index_find(ikey);
+  if (newest != w.slot) return;
+  if (t.prev == kNoSlot) {
+    h.index_erase(ikey);
+  } else {
+    h.index_set(ikey, t.prev);
+  }
+}
+
+void Database::finish_commit_writes(Txn& tx) {
+  for (const Level& level : tx.levels) {
+    for (const WriteRef& w : level.writes) {
+      HeapTuple& t = tables_[w.table.value()]->tuple(w.slot);
+      t.flags |= w.inserted ? kXminCommitted : kXmaxCommitted;
+    }
+  }
+  // A key whose newest version is now deleted leaves the index.
+  for (const Level& level : tx.levels) {
+    for (const WriteRef& w : level.writes) {
+      HeapTable& h = *tables_[w.table.value()];
+      if (w.inserted || !h.schema().has_primary_key()) continue;
+      const std::string ikey = h.index_key(h.schema().key_of(h.row(w.slot)));
+      if (h.index_find(ikey) == w.slot) h.index_erase(ikey);
+    }
+  }
+  // A committed TRUNCATE gives the table a new, empty file; rows the same
+  // transaction inserted afterwards are carried over.
+  for (TableId t : tx.truncated) {
+    HeapTable& h = *tables_[t.value()];
+    std::vector<uint32_t> keep;
+    for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+      if (reader_sees(h.tuple(slot))) keep.push_back(slot);
+    }
+    h.rewrite(keep, /*freeze=*/false);
+  }
+}
+
+}  // namespace cdc

@@ -1,0 +1,156 @@
+#include "model/decoding.h"
+
+#include "model/database.h"
+#include "model/row_codec.h"
+
+namespace cdc {
+
+const char* to_string(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::kInsert: return "INSERT";
+    case ChangeKind::kUpdate: return "UPDATE";
+    case ChangeKind::kDelete: return "DELETE";
+    case ChangeKind::kTruncate: return "TRUNCATE";
+  }
+  return "?";
+}
+
+namespace {
+std::string render_tuple(const TableSchema& s, const Row& row, const std::vector<uint32_t>& cols,
+                         uint64_t omitted) {
+  std::string out;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const ColumnDef& c = s.columns[cols[i]];
+    if (i) out += " ";
+    out += c.name + (c.type == ColumnType::kInt64 ? "[int64]:" : "[text]:");
+    out += ((omitted >> cols[i]) & 1u) ? "unchanged-toast-datum" : to_string(row[i]);
+  }
+  return out;
+}
+std::vector<uint32_t> all_columns(const TableSchema& s) {
+  std::vector<uint32_t> cols(s.columns.size());
+  for (uint32_t i = 0; i < cols.size(); ++i) cols[i] = i;
+  return cols;
+}
+}  // namespace
+
+std::string to_string(const Database& db, const DecodedChange& c) {
+  if (c.kind == ChangeKind::kTruncate) {
+    std::string out = "TRUNCATE:";
+    for (TableId t : c.truncated) out += " " + db.schema(t).name;
+    return out;
+  }
+  const TableSchema& s = db.schema(c.table);
+  std::string out = "table " + s.name + ": " + to_string(c.kind) + ":";
+  if (c.old_kind == OldTuple::kKey) out += " old-key: " + render_tuple(s, c.old, s.primary_key, 0);
+  if (c.old_kind == OldTuple::kRow) out += " old-row: " + render_tuple(s, c.old, all_columns(s), 0);
+  if (c.kind == ChangeKind::kInsert || c.kind == ChangeKind::kUpdate) {
+    out += " new-tuple: " + render_tuple(s, c.new_row, all_columns(s), c.omitted_mask);
+  }
+  if (c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kNone) out += " (no-tuple-data)";
+  return out;
+}
+
+LogicalStream::LogicalStream(const Database* db, std::string slot, uint64_t generation,
+                             Lsn read_from, Lsn start_decoding_at)
+    : db_(db),
+      slot_(std::move(slot)),
+      generation_(generation),
+      read_from_(read_from),
+      read_pos_(read_from),
+      start_decoding_at_(start_decoding_at) {
+  CDC_ASSERT(read_from <= start_decoding_at, "decoding must start at or before its start point");
+}
+
+Status LogicalStream::check_slot() const {
+  Result<SlotInfo> info = db_->slot(slot_);
+  if (!info.is_ok() || info.value().generation != generation_) {
+    return Error{ErrorCode::kUnknownSlot, "replication slot \"" + slot_ + "\" does not exist"};
+  }
+  if (info.value().wal_status == SlotWalStatus::kLost) {
+    return Error{ErrorCode::kSlotLost,
+                 "can no longer get changes from replication slot \"" + slot_ + "\""};
+  }
+  if (db_->wal().oldest_lsn() > read_pos_) {
+    return Error{ErrorCode::kSlotLost, "requested WAL segment has already been removed"};
+  }
+  return Status::ok();
+}
+
+Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
+  if (failed_) return *failed_;
+  if (Status s = check_slot(); !s.is_ok()) {
+    failed_ = s.error();
+    return *failed_;
+  }
+  std::vector<DecodedTxn> out;
+  const Wal& wal = db_->wal();
+  const Lsn flush = wal.flush_lsn();
+  for (size_t i = wal.lower_bound(read_pos_); i < wal.records().size() && out.size() < max_txns;
+       ++i) {
+    const WalRecord& r = wal.records()[i];
+    if (r.end > flush) break;
+    apply(r, &out);
+    read_pos_ = r.end;
+  }
+  return out;
+}
+
+void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
+  switch (r.kind) {
+    case WalKind::kInsert:
+    case WalKind::kUpdate:
+    case WalKind::kDelete:
+    case WalKind::kTruncate: {
+      DecodedChange c;
+      c.kind = r.kind == WalKind::kInsert   ? ChangeKind::kInsert
+               : r.kind == WalKind::kUpdate ? ChangeKind::kUpdate
+               : r.kind == WalKind::kDelete ? ChangeKind::kDelete
+                                            : ChangeKind::kTruncate;
+      c.table = r.table;
+      c.lsn = r.start;
+      if (!r.new_row.empty()) c.new_row = decode_row(r.new_row);
+      c.omitted_mask = r.omitted_mask;
+      c.old_kind = r.old_kind;
+      if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);
+      c.truncated = r.truncated;
+      Pending& p = reorder_[r.top_xid.value()];
+      if (p.changes.empty()) p.first_lsn = r.start;
+      p.changes.emplace_back(r.xid, std::move(c));
+      return;
+    }
+    case WalKind::kSubAbort: {
+      auto it = reorder_.find(r.top_xid.value());
+      if (it == reorder_.end()) return;
+      auto& changes = it->second.changes;
+      std::erase_if(changes, [&](const auto& xc) {
+        for (Xid x : r.subxids) {
+          if (xc.first == x) return true;
+        }
+        return false;
+      });
+      return;
+    }
+    case WalKind::kAbort: reorder_.erase(r.top_xid.value()); return;
+    case WalKind::kCommit: {
+      // Every transaction this stream emits must have been read whole.
+      CDC_ASSERT(r.start < start_decoding_at_ || r.txn_first_lsn >= read_from_,
+                 "restart_lsn let a transaction's first records escape decoding");
+      auto it = reorder_.find(r.top_xid.value());
+      if (it == reorder_.end()) return;  // nothing decoded: an empty transaction
+      Pending p = std::move(it->second);
+      reorder_.erase(it);
+      if (r.start < start_decoding_at_ || p.changes.empty()) return;
+      DecodedTxn txn;
+      txn.xid = r.top_xid;
+      txn.first_lsn = r.txn_first_lsn;
+      txn.commit_lsn = r.end;
+      txn.changes.reserve(p.changes.size());
+      for (auto& [xid, change] : p.changes) txn.changes.push_back(std::move(change));
+      out->push_back(std::move(txn));
+      return;
+    }
+  }
+}
+
+}  // namespace cdc

@@ -1,0 +1,122 @@
+#include "model/heap.h"
+
+#include "model/key_encoding.h"
+#include "model/row_codec.h"
+
+namespace cdc {
+
+HeapTable::HeapTable(TableSchema schema)
+    : schema_(std::move(schema)),
+      key_types_(schema_.key_types()),
+      key_collations_(schema_.key_collations()) {
+  CDC_ASSERT(schema_.validate().is_ok(), "heap built from an invalid schema");
+}
+
+uint32_t HeapTable::page_count() const {
+  const uint32_t per = schema_.tuples_per_page;
+  return (slot_count() + per - 1) / per;
+}
+
+uint32_t HeapTable::append(const Row& row, Xid xmin, uint32_t prev) {
+  CDC_ASSERT(tuples_.size() < kNoSlot, "heap slot space exhausted");
+  HeapTuple t;
+  t.data_off = arena_.size();
+  encode_row(row, &arena_);
+  t.data_len = static_cast<uint32_t>(arena_.size() - t.data_off);
+  t.xmin = xmin;
+  t.prev = prev;
+  tuples_.push_back(t);
+  return static_cast<uint32_t>(tuples_.size() - 1);
+}
+
+HeapTuple& HeapTable::tuple(uint32_t slot) {
+  CDC_ASSERT(slot < tuples_.size(), "slot out of range");
+  return tuples_[slot];
+}
+
+const HeapTuple& HeapTable::tuple(uint32_t slot) const {
+  CDC_ASSERT(slot < tuples_.size(), "slot out of range");
+  return tuples_[slot];
+}
+
+std::string_view HeapTable::row_bytes(uint32_t slot) const {
+  const HeapTuple& t = tuple(slot);
+  return std::string_view(arena_).substr(t.data_off, t.data_len);
+}
+
+Row HeapTable::row(uint32_t slot) const { return decode_row(row_bytes(slot)); }
+
+Ctid HeapTable::ctid_of(uint32_t slot) const {
+  const uint32_t per = schema_.tuples_per_page;
+  return Ctid{slot / per, static_cast<uint16_t>(slot % per + 1)};
+}
+
+std::optional<uint32_t> HeapTable::slot_of(Ctid ctid) const {
+  const uint32_t per = schema_.tuples_per_page;
+  if (ctid.offset == 0 || ctid.offset > per) return std::nullopt;
+  const uint64_t slot = uint64_t{ctid.block} * per + (ctid.offset - 1u);
+  if (slot >= tuples_.size()) return std::nullopt;
+  return static_cast<uint32_t>(slot);
+}
+
+uint32_t HeapTable::first_slot_after(Ctid ctid) const {
+  const uint32_t per = schema_.tuples_per_page;
+  const uint64_t offset = ctid.offset > per ? per : ctid.offset;
+  const uint64_t slot = uint64_t{ctid.block} * per + offset;
+  return slot >= tuples_.size() ? slot_count() : static_cast<uint32_t>(slot);
+}
+
+std::string HeapTable::index_key(const Key& key) const {
+  CDC_ASSERT(schema_.has_primary_key(), "index_key on a table without a primary key");
+  return encode_key(key, key_types_, key_collations_);
+}
+
+std::optional<uint32_t> HeapTable::index_find(const std::string& ikey) const {
+  auto it = index_.find(ikey);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
+  CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
+  index_[ikey] = slot;
+}
+
+void HeapTable::index_erase(const std::string& ikey) { index_.erase(ikey); }
+
+void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
+  std::vector<HeapTuple> tuples;
+  std::string arena;
+  tuples.reserve(keep.size());
+  for (uint32_t slot : keep) {
+    HeapTuple t = tuple(slot);
+    CDC_ASSERT(!t.has(kRemoved), "rewrite keeps a removed tuple");
+    std::string_view bytes = row_bytes(slot);
+    t.data_off = arena.size();
+    arena.append(bytes);
+    t.prev = kNoSlot;
+    if (freeze) t.flags |= kFrozen;
+    tuples.push_back(t);
+  }
+  tuples_ = std::move(tuples);
+  arena_ = std::move(arena);
+  index_.clear();
+  if (!schema_.has_primary_key()) return;
+  for (uint32_t s = 0; s < tuples_.size(); ++s) {
+    const bool inserted = index_.emplace(index_key(schema_.key_of(row(s))), s).second;
+    CDC_ASSERT(inserted, "rewrite kept two versions of one key");
+  }
+}
+
+size_t HeapTable::memory_bytes() const {
+  // A std::map node holds the pair plus three pointers and a colour word.
+  constexpr size_t kMapNodeOverhead = 32 + 16;  // links + malloc header
+  size_t bytes = tuples_.capacity() * sizeof(HeapTuple) + arena_.capacity();
+  for (const auto& [k, v] : index_) {
+    bytes += kMapNodeOverhead + sizeof(std::pair<const std::string, uint32_t>);
+    if (k.size() > 15) bytes += k.capacity() + 1;  // beyond the small-string buffer
+  }
+  return bytes;
+}
+
+}  // namespace cdc

@@ -1,0 +1,96 @@
+// Physical storage of one table: heap tuples in slots, their row bytes in an
+// arena, and (for tables with a primary key) an ordered key index.
+//
+// This layer knows nothing about transactions: it stores tuple headers
+// (xmin, xmax, hint flags, frozen) and leaves visibility to the Database.
+//
+// Layout: a tuple's slot number s maps to ctid (s / tuples_per_page,
+// s % tuples_per_page + 1). New versions are always appended, so an UPDATE
+// gives the row a new ctid; plain VACUUM only marks slots removed; rewrite()
+// (VACUUM FULL, TRUNCATE) packs the kept tuples into fresh slots.
+//
+// The key index maps the key's encoding under the columns' own collations
+// (key_encoding.h) to the slot of the key's newest version. Older versions of
+// the same key are reachable through HeapTuple::prev while they may still be
+// visible to someone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/schema.h"
+#include "model/types.h"
+
+namespace cdc {
+
+inline constexpr uint32_t kNoSlot = 0xffffffffu;
+
+enum TupleFlag : uint8_t {
+  kXminCommitted = 1 << 0,
+  kXminAborted = 1 << 1,
+  kXmaxCommitted = 1 << 2,
+  kFrozen = 1 << 3,
+  kRemoved = 1 << 4,  // line pointer unused (vacuumed away)
+};
+
+struct HeapTuple {
+  uint64_t data_off = 0;  // row bytes in the arena
+  uint32_t data_len = 0;
+  Xid xmin;
+  Xid xmax;               // kInvalidXid while nobody deleted or updated it
+  uint32_t prev = kNoSlot;  // previous version of the same key (keyed tables)
+  uint8_t flags = 0;
+
+  bool has(TupleFlag f) const { return (flags & f) != 0; }
+};
+
+class HeapTable {
+ public:
+  explicit HeapTable(TableSchema schema);
+
+  const TableSchema& schema() const { return schema_; }
+  uint32_t slot_count() const { return static_cast<uint32_t>(tuples_.size()); }
+  uint32_t page_count() const;
+
+  // Appends a new tuple version. Returns its slot.
+  uint32_t append(const Row& row, Xid xmin, uint32_t prev);
+  HeapTuple& tuple(uint32_t slot);
+  const HeapTuple& tuple(uint32_t slot) const;
+  Row row(uint32_t slot) const;
+  std::string_view row_bytes(uint32_t slot) const;
+
+  Ctid ctid_of(uint32_t slot) const;
+  // The slot at ctid, if the ctid lies inside the table's slots.
+  std::optional<uint32_t> slot_of(Ctid ctid) const;
+  // First slot strictly after `ctid` (may equal slot_count()).
+  uint32_t first_slot_after(Ctid ctid) const;
+
+  // Key index (REQUIRES: schema().has_primary_key()).
+  std::string index_key(const Key& key) const;
+  std::optional<uint32_t> index_find(const std::string& ikey) const;
+  void index_set(const std::string& ikey, uint32_t slot);
+  void index_erase(const std::string& ikey);
+  const std::map<std::string, uint32_t>& index() const { return index_; }
+
+  // Replaces the contents with copies of the tuples at `keep` (in that order),
+  // packed from slot 0, prev links cleared; frozen if `freeze`. Rebuilds the
+  // key index from the kept rows. Used by VACUUM FULL and TRUNCATE.
+  void rewrite(const std::vector<uint32_t>& keep, bool freeze);
+
+  // Approximate bytes used by tuples, arena and index (for benchmarks).
+  size_t memory_bytes() const;
+
+ private:
+  TableSchema schema_;
+  std::vector<ColumnType> key_types_;
+  std::vector<Collation> key_collations_;
+  std::vector<HeapTuple> tuples_;
+  std::string arena_;
+  std::map<std::string, uint32_t> index_;
+};
+
+}  // namespace cdc

@@ -1,0 +1,32 @@
+// Order-preserving encodings of key tuples.
+//
+// encode_key() turns a tuple of typed key values into a byte string such that
+// bytewise comparison (memcmp, then length) of two encodings has the sign of
+// the lexicographic comparison of the typed tuples, where
+//   - int64 compares numerically,
+//   - text compares under the given per-column collation (see collation.h).
+// With every collation kC this is the "C"-collation encoding the capture uses
+// for Precise filtering; with the columns' own collations it is the database's
+// index order.
+//
+// REQUIRES: values.size() == types.size() == collations.size(); no NULLs;
+//           each value matches its type.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "model/collation.h"
+#include "model/value.h"
+
+namespace cdc {
+
+std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
+                       std::span<const Collation> collations);
+
+// Lexicographic three-way comparison of typed tuples (the reference that
+// encode_key must agree with). Same REQUIRES as encode_key.
+int compare_keys(std::span<const Value> a, std::span<const Value> b,
+                 std::span<const ColumnType> types, std::span<const Collation> collations);
+
+}  // namespace cdc

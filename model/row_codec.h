@@ -1,0 +1,20 @@
+// Compact byte encoding of rows, used by the heap and the WAL.
+//
+// Per value: one tag byte (0 NULL, 1 int64, 2 text), then 8 little-endian
+// bytes for an int64, or a LEB128 length and the bytes for text. The encoding
+// is self-delimiting; decode_row() reads exactly what encode_row() wrote.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/value.h"
+
+namespace cdc {
+
+void encode_row(const Row& row, std::string* out);
+std::string encode_row(const Row& row);
+// REQUIRES: bytes is exactly one encode_row() output.
+Row decode_row(std::string_view bytes);
+
+}  // namespace cdc

@@ -1,0 +1,82 @@
+// The write-ahead log: records at strictly increasing LSNs, a flush position,
+// and truncation of the prefix that no consumer needs any more.
+//
+// A record occupies [start, end); end is start plus a 24-byte header plus its
+// payload, rounded up to 8 bytes, so LSNs are strictly increasing and the next
+// record starts where the previous ended. A commit's LSN is its record's end.
+// Only records that end at or before flush_lsn() can be decoded.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "model/types.h"
+
+namespace cdc {
+
+enum class WalKind : uint8_t {
+  kInsert,
+  kUpdate,
+  kDelete,
+  kTruncate,
+  kCommit,     // top-level commit; lists the committed subtransaction xids
+  kAbort,      // top-level abort
+  kSubAbort,   // ROLLBACK TO SAVEPOINT of a subtransaction that had an xid
+};
+
+const char* to_string(WalKind k);
+
+enum class OldTuple : uint8_t { kNone, kKey, kRow };
+
+struct WalRecord {
+  Lsn start;
+  Lsn end;
+  WalKind kind = WalKind::kCommit;
+  Xid top_xid;  // the top-level transaction
+  Xid xid;      // the (sub)transaction that wrote the record
+  TableId table;
+  std::string new_row;        // encoded Row (insert, update); omitted columns are NULL
+  uint64_t omitted_mask = 0;  // update: bit c set = column c is an unchanged toast datum
+  OldTuple old_kind = OldTuple::kNone;
+  std::string old_data;              // encoded Key (kKey) or Row (kRow)
+  std::vector<TableId> truncated;    // kTruncate
+  std::vector<Xid> subxids;          // kCommit: committed subxacts; kSubAbort: aborted ones
+  Lsn txn_first_lsn;                 // kCommit/kAbort: first record of the transaction
+};
+
+class Wal {
+ public:
+  explicit Wal(Lsn first_lsn);
+
+  // Appends `r` (start/end are assigned here) and returns its end LSN.
+  Lsn append(WalRecord r);
+  Lsn insert_lsn() const { return insert_lsn_; }
+  Lsn flush_lsn() const { return flush_lsn_; }
+  // REQUIRES: lsn <= insert_lsn(). Flushing never goes backwards.
+  void flush_to(Lsn lsn);
+  // The oldest LSN still held (== insert_lsn() when empty).
+  Lsn oldest_lsn() const;
+  // Drops every record that ends at or before `lsn`.
+  void truncate_before(Lsn lsn);
+  // Discards all records and continues at `lsn` (a new cluster after an
+  // upgrade). REQUIRES: lsn > insert_lsn().
+  void restart_at(Lsn lsn);
+  // Index (into records()) of the first record starting at or after lsn.
+  size_t lower_bound(Lsn lsn) const;
+  const std::deque<WalRecord>& records() const { return records_; }
+  // Total bytes of WAL written since startup (for checkpoint pacing).
+  uint64_t bytes_written() const { return bytes_written_; }
+  // First record index's absolute sequence number (records dropped before it).
+  uint64_t dropped_count() const { return dropped_; }
+
+ private:
+  std::deque<WalRecord> records_;
+  Lsn insert_lsn_;
+  Lsn flush_lsn_;
+  uint64_t bytes_written_ = 0;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace cdc

@@ -1,0 +1,83 @@
+// A random workload over the source model: several sessions interleave
+// transactions of inserts, updates (including key changes and updates that
+// leave a TOASTed column unchanged), deletes, savepoints with rollbacks and
+// releases, TRUNCATEs, commits and aborts, over several tables at once.
+//
+// A statement that fails (duplicate key, row locked by another session, row
+// gone) puts its transaction in the failed state, and the session rolls it
+// back, as a PostgreSQL client must. All choices come from the Prng given.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/database.h"
+#include "sim/prng.h"
+
+namespace cdc::sim {
+
+struct SourceWorkloadOptions {
+  uint32_t sessions = 4;
+  int64_t key_space = 64;            // int keys are drawn from [0, key_space)
+  uint32_t text_key_length_max = 3;  // text keys: 1..max characters
+  Ratio commit_after_statement{1, 4};
+  Ratio abort_instead_of_commit{1, 8};
+  Ratio savepoint{1, 12};
+  Ratio rollback_to_savepoint{1, 3};  // when a savepoint is open
+  Ratio release_savepoint{1, 3};      // when a savepoint is open
+  Ratio truncate{1, 400};
+  Ratio key_change{1, 6};             // an update that changes the key
+  Ratio delete_row{1, 5};
+  Ratio toasted_value{1, 4};          // a TOASTable column gets a long value
+  Ratio keep_toasted_column{2, 3};    // an update leaves the TOASTed column alone
+};
+
+struct SourceWorkloadStats {
+  uint64_t committed = 0;
+  uint64_t aborted = 0;
+  uint64_t statements = 0;
+  uint64_t failed_statements = 0;
+  uint64_t savepoint_rollbacks = 0;
+  uint64_t truncates = 0;
+};
+
+class SourceWorkload {
+ public:
+  SourceWorkload(Database* db, std::vector<TableId> tables, Prng prng,
+                 SourceWorkloadOptions options = {});
+
+  // One session does one thing: begin, run a statement, or end its transaction.
+  void step();
+  // Ends every open transaction (commit, or abort as the dice say).
+  void finish();
+  const SourceWorkloadStats& stats() const { return stats_; }
+
+ private:
+  struct Session {
+    std::optional<TxnId> txn;
+    uint32_t savepoints = 0;
+  };
+  void statement(Session& s);
+  void end(Session& s, bool commit);
+  Status write_keyed(TxnId txn, TableId t);
+  Status write_keyless(TxnId txn, TableId t);
+  Row random_row(const TableSchema& s);
+  Value random_value(const ColumnDef& c, bool key);
+
+  Database* db_;
+  std::vector<TableId> tables_;
+  Prng prng_;
+  SourceWorkloadOptions options_;
+  std::vector<Session> sessions_;
+  SourceWorkloadStats stats_;
+  uint64_t counter_ = 0;  // makes payloads distinct
+};
+
+// The tables the demo and the property tests use: an int-keyed table with a
+// TOASTable column, a composite text key under the locale collation with
+// REPLICA IDENTITY FULL, and a table without a primary key.
+std::vector<TableSchema> demo_schemas();
+
+}  // namespace cdc::sim
