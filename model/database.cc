@@ -149,6 +149,16 @@ Result<std::optional<Xid>> Database::current_xid_of(TxnId id) const {
   return std::optional<Xid>(level.xid);
 }
 
+Result<std::optional<Xid>> Database::top_xid_of(TxnId id) const {
+  auto it = txns_.find(id);
+  if (it == txns_.end()) {
+    return Error{ErrorCode::kUnknownTransaction,
+                 "transaction " + std::to_string(id.value()) + " is not running"};
+  }
+  if (!it->second.top) return std::optional<Xid>();
+  return std::optional<Xid>(xid_of(*it->second.top));
+}
+
 Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
   // A subtransaction's xid is assigned after its parent's, as in PostgreSQL.
   for (Level& level : tx.levels) {

@@ -92,6 +92,8 @@ class Database {
   // The xid the transaction's current (sub)transaction level writes with, if
   // it has been assigned.
   Result<std::optional<Xid>> current_xid_of(TxnId txn) const;
+  // The top-level xid, if the transaction has written anything yet.
+  Result<std::optional<Xid>> top_xid_of(TxnId txn) const;
 
   // ---- xids ----
   // txid_current() in its own transaction: assigns an xid, returns it.

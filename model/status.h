@@ -72,7 +72,8 @@ class [[nodiscard]] Result {
     CDC_ASSERT(is_ok(), "value() on an error Result");
     return std::get<0>(v_);
   }
-  T&& value() && {
+  // By value, so that `for (x : f().value())` never dangles.
+  T value() && {
     CDC_ASSERT(is_ok(), "value() on an error Result");
     return std::get<0>(std::move(v_));
   }

@@ -31,6 +31,17 @@ int compare_bytes(std::string_view a, std::string_view b) {
   return sign(static_cast<int>(a.size() > b.size()) - static_cast<int>(a.size() < b.size()));
 }
 
+// Checks, for a != b with ab = collate_compare(c, a, b), that their keys order
+// as ab whatever bytes follow them: the lesser key followed by a long run of
+// 0xFF still sorts below the greater key alone. (A first difference inside
+// both keys is the only way this can hold.)
+bool keys_order_for_all_suffixes(const std::string& key_a, const std::string& key_b, int ab) {
+  const std::string high(key_a.size() + key_b.size() + 1, '\xFF');
+  if (ab < 0) return compare_bytes(key_a + high, key_b) < 0;
+  if (ab > 0) return compare_bytes(key_a, key_b + high) > 0;
+  return false;
+}
+
 std::string sort_key(Collation c, std::string_view s) {
   std::string key;
   append_sort_key(c, s, &key);
@@ -404,6 +415,12 @@ TEST(CollationTest, MalformedUtf8IsOrderedDeterministically) {
   // Each malformed byte is a character of its own that sorts after z.
   expect_strictly_increasing(Collation::kLocale, {"z", "\xC3", "\xFF"});
   expect_strictly_increasing(Collation::kLocale, {"e", "é", "\xC3"});
+  // Overlong forms, surrogates and code points above U+10FFFF are malformed
+  // too: each of their bytes counts, so a proper prefix sorts first.
+  expect_strictly_increasing(Collation::kLocale, {"\xC0", "\xC0\x80"});
+  expect_strictly_increasing(Collation::kLocale, {"\xE0\x80", "\xE0\x80\xAF"});
+  expect_strictly_increasing(Collation::kLocale, {"\xED\xA0", "\xED\xA0\x80"});
+  expect_strictly_increasing(Collation::kLocale, {"\xF4\x90\x80", "\xF4\x90\x80\x80"});
   // Malformed bytes differ at the primary level, by byte value.
   expect_strictly_increasing(Collation::kLocale, {"\xC3"
                                                   "b",
@@ -493,7 +510,10 @@ RC_GTEST_PROP(CollationProps, SortKeyOrderMatchesCompareWhateverFollows, ()) {
   const std::string key_b = sort_key(c, b);
   const int expected = sign(collate_compare(c, a, b));
   RC_ASSERT(compare_bytes(key_a, key_b) == expected);
-  if (a != b) RC_ASSERT(compare_bytes(key_a + suffix_a, key_b + suffix_b) == expected);
+  if (a != b) {
+    RC_ASSERT(compare_bytes(key_a + suffix_a, key_b + suffix_b) == expected);
+    RC_ASSERT(keys_order_for_all_suffixes(key_a, key_b, expected));
+  }
   // The sort key is appended: existing content of the output is kept.
   std::string out = suffix_a;
   append_sort_key(c, a, &out);
@@ -503,11 +523,14 @@ RC_GTEST_PROP(CollationProps, SortKeyOrderMatchesCompareWhateverFollows, ()) {
 RC_GTEST_PROP(CollationProps, ArbitraryBytesAreHandledConsistently, ()) {
   const Collation c = *gen_collation();
   const std::string a = *gen_bytes();
-  // b is independent, equal, an extension of a or a prefix of a: the last two
+  // b is independent, equal, an extension of a (possibly by NULs) or a
+  // prefix of a: the last three
   // stress the escaping and terminators of the keys.
   const std::string b =
       *rc::gen::oneOf(gen_bytes(), rc::gen::just(a),
                       rc::gen::map(gen_bytes(), [a](const std::string& tail) { return a + tail; }),
+                      rc::gen::map(rc::gen::inRange<size_t>(1, 4),
+                                   [a](size_t n) { return a + std::string(n, '\0'); }),
                       rc::gen::map(rc::gen::inRange<size_t>(0, a.size() + 1),
                                    [a](size_t n) { return a.substr(0, n); }));
   const std::string suffix_a = *gen_bytes();
@@ -518,7 +541,10 @@ RC_GTEST_PROP(CollationProps, ArbitraryBytesAreHandledConsistently, ()) {
   const std::string key_a = sort_key(c, a);
   const std::string key_b = sort_key(c, b);
   RC_ASSERT(compare_bytes(key_a, key_b) == sign(ab));
-  if (a != b) RC_ASSERT(compare_bytes(key_a + suffix_a, key_b + suffix_b) == sign(ab));
+  if (a != b) {
+    RC_ASSERT(compare_bytes(key_a + suffix_a, key_b + suffix_b) == sign(ab));
+    RC_ASSERT(keys_order_for_all_suffixes(key_a, key_b, sign(ab)));
+  }
 }
 
 }  // namespace

@@ -60,12 +60,15 @@ rc::Gen<int64_t> gen_int64() {
 
 // ASCII letters, digits, space, punctuation and a few accented letters, plus
 // one code point outside Latin-1.
+std::vector<std::string> alphabet() {
+  return {"a", "A", "b", "B", "e", "E", "z", "Z", "0", "9", " ",
+          "-", "_", ".", "é", "É", "à", "ü", "ç", "ñ", "Ω"};
+}
+
 rc::Gen<std::string> gen_text() {
-  std::vector<std::string> alphabet = {"a", "A", "b", "B", "e", "E", "z", "Z", "0", "9", " ",
-                                       "-", "_", ".", "é", "É", "à", "ü", "ç", "ñ", "Ω"};
-  return rc::gen::mapcat(rc::gen::inRange(0, 5), [alphabet = std::move(alphabet)](int n) {
-    return rc::gen::map(rc::gen::container<std::vector<std::string>>(static_cast<size_t>(n),
-                                                                     rc::gen::elementOf(alphabet)),
+  return rc::gen::mapcat(rc::gen::inRange(0, 5), [](int n) {
+    return rc::gen::map(rc::gen::container<std::vector<std::string>>(
+                            static_cast<size_t>(n), rc::gen::elementOf(alphabet())),
                         [](const std::vector<std::string>& symbols) {
                           std::string s;
                           for (const std::string& sym : symbols)
@@ -92,13 +95,31 @@ Value draw_value(ColumnType type) {
   return type == ColumnType::kInt64 ? Value::int64(*gen_int64()) : Value::text(*gen_text());
 }
 
-// Draws a tuple of the schema; each column is either copied from `like`
-// (when given) or drawn afresh, so that tuples often share leading columns.
+// Draws a value close to `v`: an int off by one (without overflow) or a text
+// extended by one symbol, so that it ties with `v` up to a prefix.
+Value draw_neighbour(const Value& v) {
+  if (v.is_int64()) {
+    const int64_t x = v.as_int64();
+    const bool up = x != kMax && (x == kMin || *rc::gen::arbitrary<bool>());
+    return Value::int64(up ? x + 1 : x - 1);
+  }
+  return Value::text(v.as_text() + *rc::gen::elementOf(alphabet()));
+}
+
+// Draws a tuple of the schema; with `like`, each column is copied from it,
+// made a neighbour of it, or drawn afresh, so that tuples often share leading
+// columns and differ only slightly where they first differ.
 std::vector<Value> draw_tuple(const Schema& schema, const std::vector<Value>* like) {
   std::vector<Value> tuple;
   for (size_t i = 0; i < schema.types.size(); ++i) {
-    const bool copy = like != nullptr && *rc::gen::arbitrary<bool>();
-    tuple.push_back(copy ? (*like)[i] : draw_value(schema.types[i]));
+    const int choice = like == nullptr ? 0 : *rc::gen::inRange(0, 4);
+    if (choice == 1 || choice == 2) {
+      tuple.push_back((*like)[i]);
+    } else if (choice == 3) {
+      tuple.push_back(draw_neighbour((*like)[i]));
+    } else {
+      tuple.push_back(draw_value(schema.types[i]));
+    }
   }
   return tuple;
 }
