@@ -123,40 +123,53 @@ TxnId Database::begin() {
   const TxnId id(next_txn_id_++);
   Txn tx;
   tx.levels.emplace_back();
-  txns_.emplace(id, std::move(tx));
+  txns_.emplace_back(id, std::move(tx));
   return id;
 }
 
-bool Database::is_running(TxnId txn) const { return txns_.count(txn) != 0; }
+bool Database::is_running(TxnId txn) const { return find_txn(txn) != nullptr; }
+
+const Database::Txn* Database::find_txn(TxnId id) const {
+  auto it = std::lower_bound(txns_.begin(), txns_.end(), id,
+                             [](const auto& e, TxnId i) { return e.first < i; });
+  return it != txns_.end() && it->first == id ? &it->second : nullptr;
+}
+
+void Database::erase_txn(TxnId id) {
+  auto it = std::lower_bound(txns_.begin(), txns_.end(), id,
+                             [](const auto& e, TxnId i) { return e.first < i; });
+  CDC_ASSERT(it != txns_.end() && it->first == id, "erasing a transaction that is not running");
+  txns_.erase(it);
+}
 
 Result<Database::Txn*> Database::txn(TxnId id) {
-  auto it = txns_.find(id);
-  if (it == txns_.end()) {
+  const Txn* found = find_txn(id);
+  if (!found) {
     return Error{ErrorCode::kUnknownTransaction,
                  "transaction " + std::to_string(id.value()) + " is not running"};
   }
-  return &it->second;
+  return const_cast<Txn*>(found);
 }
 
 Result<std::optional<Xid>> Database::current_xid_of(TxnId id) const {
-  auto it = txns_.find(id);
-  if (it == txns_.end()) {
+  const Txn* tx = find_txn(id);
+  if (!tx) {
     return Error{ErrorCode::kUnknownTransaction,
                  "transaction " + std::to_string(id.value()) + " is not running"};
   }
-  const Level& level = it->second.levels.back();
+  const Level& level = tx->levels.back();
   if (level.xid == kInvalidXid) return std::optional<Xid>();
   return std::optional<Xid>(level.xid);
 }
 
 Result<std::optional<Xid>> Database::top_xid_of(TxnId id) const {
-  auto it = txns_.find(id);
-  if (it == txns_.end()) {
+  const Txn* tx = find_txn(id);
+  if (!tx) {
     return Error{ErrorCode::kUnknownTransaction,
                  "transaction " + std::to_string(id.value()) + " is not running"};
   }
-  if (!it->second.top) return std::optional<Xid>();
-  return std::optional<Xid>(xid_of(*it->second.top));
+  if (!tx->top) return std::optional<Xid>();
+  return std::optional<Xid>(xid_of(*tx->top));
 }
 
 Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
@@ -167,7 +180,8 @@ Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
     if (!x.is_ok()) return x.error();
     if (!tx.top) tx.top = x.value();
     level.xid = xid_of(x.value());
-    running_xids_.emplace(level.xid.value(), id);
+    CDC_ASSERT(!running_owner(level.xid), "xid handed out twice");
+    running_xids_.emplace_back(level.xid.value(), id);
   }
   return tx.levels.back().xid;
 }
@@ -215,7 +229,7 @@ Status Database::rollback_to_savepoint(TxnId id) {
     rec.xid = aborted.front();
     rec.subxids = aborted;
     append_record(tx, std::move(rec));
-    for (Xid x : aborted) running_xids_.erase(x.value());
+    for (Xid x : aborted) forget_xid(x);
   }
   level = Level{};  // the savepoint stays; a fresh subtransaction starts under it
   return Status::ok();
@@ -226,7 +240,7 @@ Result<Lsn> Database::commit(TxnId id) {
   if (!r.is_ok()) return r.error();
   Txn& tx = *r.value();
   if (!tx.top) {  // wrote nothing: no commit record
-    txns_.erase(id);
+    erase_txn(id);
     return wal_.flush_lsn();
   }
   WalRecord rec;
@@ -269,11 +283,11 @@ Status Database::abort(TxnId id) {
 
 void Database::forget(TxnId id, const Txn& tx) {
   for (const Level& level : tx.levels) {
-    if (level.xid != kInvalidXid) running_xids_.erase(level.xid.value());
-    for (Xid x : level.merged) running_xids_.erase(x.value());
+    if (level.xid != kInvalidXid) forget_xid(level.xid);
+    for (Xid x : level.merged) forget_xid(x);
   }
   for (TableId t : tx.truncated) truncating_.erase(t);
-  txns_.erase(id);
+  erase_txn(id);  // invalidates tx
 }
 
 size_t Database::memory_bytes() const {

@@ -162,7 +162,9 @@ class Database {
     std::optional<FullXid> top;
     std::vector<Level> levels;  // levels[0] is the top level
     std::optional<Lsn> first_lsn;
-    std::set<TableId> tables_written;
+    std::vector<TableId> tables_written;  // few: a linear search beats a set
+    void wrote(TableId t);
+    bool has_written(TableId t) const;
     std::vector<TableId> truncated;
   };
   struct Slot {
@@ -203,9 +205,17 @@ class Database {
   std::string last_warning_;
   std::vector<std::unique_ptr<HeapTable>> tables_;
   std::map<std::string, TableId, std::less<>> table_names_;
-  std::map<TxnId, Txn> txns_;
+  // Running transactions sorted by id (ids only grow, so begin() appends).
+  // A flat vector: no allocation per transaction for the container itself.
+  std::vector<std::pair<TxnId, Txn>> txns_;
+  const Txn* find_txn(TxnId id) const;
+  void erase_txn(TxnId id);
   uint64_t next_txn_id_ = 1;
-  std::map<uint32_t, TxnId> running_xids_;  // every assigned xid of running txns
+  // Every assigned xid of running transactions. Few at a time: a flat vector
+  // searched linearly (no allocation per transaction).
+  std::vector<std::pair<uint32_t, TxnId>> running_xids_;
+  std::optional<TxnId> running_owner(Xid x) const;
+  void forget_xid(Xid x);
   std::map<TableId, TxnId> truncating_;     // tables with an uncommitted TRUNCATE
   Wal wal_;
   uint64_t checkpointed_bytes_ = 0;

@@ -21,10 +21,29 @@ Error duplicate(const TableSchema& s) {
 }
 }  // namespace
 
-bool Database::xid_running_in(Xid x, TxnId me) const {
-  auto it = running_xids_.find(x.value());
-  return it != running_xids_.end() && it->second == me;
+void Database::Txn::wrote(TableId t) {
+  if (!has_written(t)) tables_written.push_back(t);
 }
+
+bool Database::Txn::has_written(TableId t) const {
+  for (TableId w : tables_written) {
+    if (w == t) return true;
+  }
+  return false;
+}
+
+std::optional<TxnId> Database::running_owner(Xid x) const {
+  for (const auto& [raw, id] : running_xids_) {
+    if (raw == x.value()) return id;
+  }
+  return std::nullopt;
+}
+
+void Database::forget_xid(Xid x) {
+  std::erase_if(running_xids_, [&](const auto& e) { return e.first == x.value(); });
+}
+
+bool Database::xid_running_in(Xid x, TxnId me) const { return running_owner(x) == me; }
 
 Database::RowState Database::writer_state(const HeapTable& h, uint32_t slot, TxnId me) const {
   const HeapTuple& t = h.tuple(slot);
@@ -88,7 +107,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   const uint32_t slot = h.append(row, xid.value(), prev);
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
-  tx.tables_written.insert(t);
+  tx.wrote(t);
   WalRecord rec;
   rec.kind = WalKind::kInsert;
   rec.xid = xid.value();
@@ -157,7 +176,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back({t, old_slot, false});
   tx.levels.back().writes.push_back({t, slot, true});
-  tx.tables_written.insert(t);
+  tx.wrote(t);
 
   WalRecord rec;
   rec.kind = WalKind::kUpdate;
@@ -200,7 +219,7 @@ Status Database::remove(TxnId id, TableId t, const Key& key) {
   const Row old_row = h.row(*slot);
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
-  tx.tables_written.insert(t);
+  tx.wrote(t);
   WalRecord rec;
   rec.kind = WalKind::kDelete;
   rec.xid = xid.value();
@@ -237,7 +256,7 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   if (!xid.is_ok()) return xid.error();
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
-  tx.tables_written.insert(t);
+  tx.wrote(t);
   WalRecord rec;
   rec.kind = WalKind::kDelete;
   rec.xid = xid.value();
@@ -252,7 +271,7 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
 
 bool Database::table_busy(TableId t, TxnId except) const {
   for (const auto& [id, tx] : txns_) {
-    if (id != except && tx.tables_written.count(t)) return true;
+    if (id != except && tx.has_written(t)) return true;
   }
   auto it = truncating_.find(t);
   return it != truncating_.end() && it->second != except;
@@ -276,7 +295,7 @@ Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
       h.tuple(slot).xmax = xid.value();
       tx.levels.back().writes.push_back({t, slot, false});
     }
-    tx.tables_written.insert(t);
+    tx.wrote(t);
     if (!truncating_.count(t)) {
       truncating_.emplace(t, id);
       tx.truncated.push_back(t);

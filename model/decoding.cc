@@ -86,14 +86,30 @@ Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   std::vector<DecodedTxn> out;
   const Wal& wal = db_->wal();
   const Lsn flush = wal.flush_lsn();
-  for (size_t i = wal.lower_bound(read_pos_); i < wal.records().size() && out.size() < max_txns;
+  for (size_t i = wal.lower_bound(read_pos_); i < wal.record_count() && out.size() < max_txns;
        ++i) {
-    const WalRecord& r = wal.records()[i];
+    const WalRecord& r = wal.record(i);
     if (r.end > flush) break;
     apply(r, &out);
     read_pos_ = r.end;
   }
   return out;
+}
+
+LogicalStream::Pending* LogicalStream::find_pending(Xid top) {
+  for (auto& [xid, p] : reorder_) {
+    if (xid == top) return &p;
+  }
+  return nullptr;
+}
+
+LogicalStream::Pending& LogicalStream::pending(Xid top) {
+  if (Pending* p = find_pending(top)) return *p;
+  return reorder_.emplace_back(top, Pending{}).second;
+}
+
+void LogicalStream::erase_pending(Xid top) {
+  std::erase_if(reorder_, [&](const auto& e) { return e.first == top; });
 }
 
 void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
@@ -114,15 +130,15 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       c.old_kind = r.old_kind;
       if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);
       c.truncated = r.truncated;
-      Pending& p = reorder_[r.top_xid.value()];
+      Pending& p = pending(r.top_xid);
       if (p.changes.empty()) p.first_lsn = r.start;
       p.changes.emplace_back(r.xid, std::move(c));
       return;
     }
     case WalKind::kSubAbort: {
-      auto it = reorder_.find(r.top_xid.value());
-      if (it == reorder_.end()) return;
-      auto& changes = it->second.changes;
+      Pending* p = find_pending(r.top_xid);
+      if (!p) return;
+      auto& changes = p->changes;
       std::erase_if(changes, [&](const auto& xc) {
         for (Xid x : r.subxids) {
           if (xc.first == x) return true;
@@ -131,15 +147,15 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       });
       return;
     }
-    case WalKind::kAbort: reorder_.erase(r.top_xid.value()); return;
+    case WalKind::kAbort: erase_pending(r.top_xid); return;
     case WalKind::kCommit: {
       // Every transaction this stream emits must have been read whole.
       CDC_ASSERT(r.start < start_decoding_at_ || r.txn_first_lsn >= read_from_,
                  "restart_lsn let a transaction's first records escape decoding");
-      auto it = reorder_.find(r.top_xid.value());
-      if (it == reorder_.end()) return;  // nothing decoded: an empty transaction
-      Pending p = std::move(it->second);
-      reorder_.erase(it);
+      Pending* found = find_pending(r.top_xid);
+      if (!found) return;  // nothing decoded: an empty transaction
+      Pending p = std::move(*found);
+      erase_pending(r.top_xid);
       if (r.start < start_decoding_at_ || p.changes.empty()) return;
       DecodedTxn txn;
       txn.xid = r.top_xid;

@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -81,6 +80,9 @@ class LogicalStream {
   };
   Status check_slot() const;
   void apply(const WalRecord& r, std::vector<DecodedTxn>* out);
+  Pending* find_pending(Xid top);
+  Pending& pending(Xid top);
+  void erase_pending(Xid top);
 
   const Database* db_;
   std::string slot_;
@@ -88,7 +90,9 @@ class LogicalStream {
   Lsn read_from_;
   Lsn read_pos_;
   Lsn start_decoding_at_;
-  std::map<uint32_t, Pending> reorder_;  // by top-level xid
+  // Open transactions by top-level xid: few at once, so a flat vector with a
+  // linear search (no allocation per transaction once warm).
+  std::vector<std::pair<Xid, Pending>> reorder_;
   std::optional<Error> failed_;
 };
 

@@ -6,28 +6,31 @@ namespace cdc {
 
 void encode_row(const Row& row, std::string* out) {
   for (const Value& v : row) {
+    char buf[1 + 10];  // tag + an int64 or a LEB128 length
+    size_t n = 0;
     if (v.is_null()) {
-      out->push_back('\0');
+      buf[n++] = '\0';
     } else if (v.is_int64()) {
-      out->push_back('\1');
-      uint64_t u = static_cast<uint64_t>(v.as_int64());
-      for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+      buf[n++] = '\1';
+      const auto u = static_cast<uint64_t>(v.as_int64());
+      for (int i = 0; i < 8; ++i) buf[n++] = static_cast<char>((u >> (8 * i)) & 0xff);
     } else {
-      out->push_back('\2');
-      const std::string& s = v.as_text();
-      uint64_t n = s.size();
+      buf[n++] = '\2';
+      uint64_t len = v.as_text().size();
       do {
-        const auto low = static_cast<uint8_t>(n & 0x7f);
-        n >>= 7;
-        out->push_back(static_cast<char>(n ? (low | 0x80) : low));
-      } while (n);
-      out->append(s);
+        const auto low = static_cast<uint8_t>(len & 0x7f);
+        len >>= 7;
+        buf[n++] = static_cast<char>(len ? (low | 0x80) : low);
+      } while (len);
     }
+    out->append(buf, n);
+    if (v.is_text()) out->append(v.as_text());
   }
 }
 
 std::string encode_row(const Row& row) {
   std::string out;
+  out.reserve(row.size() * 9);
   encode_row(row, &out);
   return out;
 }

@@ -34,7 +34,7 @@ Lsn Wal::append(WalRecord r) {
   r.start = insert_lsn_;
   r.end = Lsn(insert_lsn_.value() + size);
   CDC_ASSERT(r.end > r.start, "LSNs must increase");
-  CDC_ASSERT(records_.empty() || records_.back().end == r.start, "WAL must be contiguous");
+  CDC_ASSERT(record_count() == 0 || records_.back().end == r.start, "WAL must be contiguous");
   insert_lsn_ = r.end;
   bytes_written_ += size;
   records_.push_back(std::move(r));
@@ -46,28 +46,35 @@ void Wal::flush_to(Lsn lsn) {
   if (lsn > flush_lsn_) flush_lsn_ = lsn;
 }
 
-Lsn Wal::oldest_lsn() const { return records_.empty() ? insert_lsn_ : records_.front().start; }
+Lsn Wal::oldest_lsn() const { return record_count() == 0 ? insert_lsn_ : record(0).start; }
 
 void Wal::truncate_before(Lsn lsn) {
-  size_t bound = 100'000'000;  // loop limit: far more records than any run holds
-  while (!records_.empty() && records_.front().end <= lsn && bound-- > 0) {
-    records_.pop_front();
-    ++dropped_;
+  // Records are sorted by end: find the first one to keep.
+  auto first_kept = std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_),
+                                     records_.end(), lsn,
+                                     [](Lsn l, const WalRecord& r) { return l < r.end; });
+  const size_t new_head = static_cast<size_t>(first_kept - records_.begin());
+  dropped_ += new_head - head_;
+  head_ = new_head;
+  if (head_ > 0 && head_ * 2 >= records_.size()) {
+    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
   }
 }
 
 void Wal::restart_at(Lsn lsn) {
   CDC_ASSERT(lsn > insert_lsn_, "a restarted WAL must continue higher");
-  dropped_ += records_.size();
+  dropped_ += record_count();
   records_.clear();
+  head_ = 0;
   insert_lsn_ = lsn;
   flush_lsn_ = lsn;
 }
 
 size_t Wal::lower_bound(Lsn lsn) const {
-  auto it = std::lower_bound(records_.begin(), records_.end(), lsn,
-                             [](const WalRecord& r, Lsn l) { return r.start < l; });
-  return static_cast<size_t>(it - records_.begin());
+  auto it = std::lower_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(),
+                             lsn, [](const WalRecord& r, Lsn l) { return r.start < l; });
+  return static_cast<size_t>(it - records_.begin()) - head_;
 }
 
 }  // namespace cdc

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -63,16 +62,21 @@ class Wal {
   // Discards all records and continues at `lsn` (a new cluster after an
   // upgrade). REQUIRES: lsn > insert_lsn().
   void restart_at(Lsn lsn);
-  // Index (into records()) of the first record starting at or after lsn.
+  // Index (for record()) of the first held record starting at or after lsn.
   size_t lower_bound(Lsn lsn) const;
-  const std::deque<WalRecord>& records() const { return records_; }
+  // Records held, oldest first: record(0) .. record(record_count() - 1).
+  size_t record_count() const { return records_.size() - head_; }
+  const WalRecord& record(size_t i) const { return records_[head_ + i]; }
   // Total bytes of WAL written since startup (for checkpoint pacing).
   uint64_t bytes_written() const { return bytes_written_; }
   // First record index's absolute sequence number (records dropped before it).
   uint64_t dropped_count() const { return dropped_; }
 
  private:
-  std::deque<WalRecord> records_;
+  // records_[head_..] are held; the prefix before head_ was truncated and is
+  // compacted away once it is at least half of the vector (amortised O(1)).
+  std::vector<WalRecord> records_;
+  size_t head_ = 0;
   Lsn insert_lsn_;
   Lsn flush_lsn_;
   uint64_t bytes_written_ = 0;

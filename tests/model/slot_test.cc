@@ -93,7 +93,7 @@ TEST(SlotTest, WithinTheLimitTheSlotSurvivesCheckpoints) {
     db.checkpoint();
   }
   EXPECT_EQ(db.slot("s").value().wal_status, SlotWalStatus::kReserved);
-  EXPECT_LE(db.wal().records().size(), 2u);  // acknowledged WAL was removed
+  EXPECT_LE(db.wal().record_count(), 2u);  // acknowledged WAL was removed
 }
 
 TEST(SlotTest, DroppedSlotEndsItsStreams) {
