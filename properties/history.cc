@@ -1,0 +1,15 @@
+#include "properties/history.h"
+
+namespace cdc::history {
+
+const char* to_string(ResolvedMode m) {
+  switch (m) {
+    case ResolvedMode::kPrecise: return "Precise";
+    case ResolvedMode::kNormal: return "Normal";
+    case ResolvedMode::kWithoutPrimaryKey: return "Without Primary Key";
+    case ResolvedMode::kOnlyChanges: return "Only Changes";
+  }
+  return "?";
+}
+
+}  // namespace cdc::history

@@ -1,0 +1,155 @@
+// The recorded history of one simulated run: pure data, written by the
+// simulation (sim/) and read by the checkers (properties/). Nothing here calls
+// into the simulation. Every sequence is in the order things happened.
+//
+// Keys. A DocKey is the bytewise ("C"-collation) order-preserving encoding of
+// a row's primary key (model/key_encoding.h), or a synthetic key for tables
+// without a primary key. A DbOrderKey is the encoding under the key columns'
+// own collations: comparing two DbOrderKeys bytewise gives the database's
+// ORDER BY order.
+//
+// Versions. Every document carries `lsn`: for a change document the commit
+// LSN of the source transaction it came from; for a snapshot (backfill)
+// document the chunk's snapshot point, i.e. the flush LSN read just before
+// the chunk query (the query saw every commit at or before it). A source
+// key's state "at version v" is its state after every commit with
+// commit_lsn <= v.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/types.h"
+#include "model/value.h"
+
+namespace cdc::history {
+
+using DocKey = std::string;
+using DbOrderKey = std::string;
+
+// How a binding backfills, after mode resolution (DESIGN §5).
+enum class ResolvedMode : uint8_t { kPrecise, kNormal, kWithoutPrimaryKey, kOnlyChanges };
+const char* to_string(ResolvedMode m);
+
+struct Binding {
+  uint32_t id = 0;
+  std::string table;       // source table name
+  uint32_t table_id = 0;   // TableId value of the source table
+  std::string collection;  // collection it writes
+  bool keyless = false;    // the table has no primary key
+};
+
+// One backfill instance: a binding's state under one backfill counter.
+struct BackfillInstance {
+  uint32_t binding = 0;
+  std::string state_key;        // e.g. "items.v2": table and backfill counter
+  ResolvedMode mode = ResolvedMode::kNormal;
+  uint64_t requested_tick = 0;  // when the counter bump (or the capture start) asked for it
+  Lsn stream_start_lsn;         // the capture streamed this binding's changes from here
+  std::optional<Xid> min_backfill_xid;
+};
+
+// One key's net change in a source transaction: state before and after it
+// (nullopt = absent). Keyless tables use a synthetic per-row identity.
+struct SourceKeyChange {
+  uint32_t table = 0;  // TableId value
+  DocKey key;
+  std::optional<Row> before;
+  std::optional<Row> after;
+};
+
+struct SourceCommit {
+  uint64_t tick = 0;
+  Xid xid;
+  Lsn commit_lsn;
+  std::vector<SourceKeyChange> changes;
+};
+
+enum class DocOp : char { kCreate = 'c', kUpdate = 'u', kDelete = 'd' };
+
+struct Document {
+  uint32_t binding = 0;
+  std::string state_key;  // backfill instance the binding was in when it wrote this
+  DocKey key;
+  DocOp op = DocOp::kCreate;
+  Row fields;                // one value per column; absent fields hold NULL
+  uint64_t present_mask = 0; // bit c: field c is present (omitted TOAST is absent)
+  Lsn lsn;                   // see "Versions" above
+  Xid txid;                  // source top-level xid (change documents)
+  bool snapshot = false;     // read by a backfill chunk
+  uint32_t change_index = 0; // position of the change in its source transaction
+};
+
+// One atomic collection transaction: documents of any bindings plus the
+// capture checkpoint they commit with.
+struct CollectionTxn {
+  uint64_t seq = 0;
+  uint64_t tick = 0;
+  std::vector<Document> docs;
+  Lsn checkpoint_cursor;
+  std::vector<std::string> completed_backfills;  // state keys first marked done here
+};
+
+struct ChunkRow {
+  DocKey key;
+  DbOrderKey order_key;  // position in the order the query used
+  Xid xmin;
+  bool emitted = true;   // false: filtered out by min_backfill_xid
+};
+
+struct Chunk {
+  uint64_t tick = 0;
+  uint32_t binding = 0;
+  std::string state_key;
+  std::optional<DbOrderKey> after;  // the cursor the query started after (none: from the start)
+  uint32_t limit = 0;
+  std::vector<ChunkRow> rows;
+  Lsn snapshot_lsn;
+  bool failed = false;                     // the query failed part way
+  std::optional<uint64_t> committed_in;    // seq of the collection txn that holds its rows
+  bool final_chunk = false;                // returned fewer rows than the limit
+};
+
+struct DecodedTxnSeen {
+  uint64_t tick = 0;
+  Xid xid;
+  Lsn commit_lsn;
+  uint32_t changes = 0;
+};
+
+// Operations, faults and capture lifecycle events, in plain words.
+struct Event {
+  enum class Kind : uint8_t {
+    kOperation,        // a scheduled operation (backfill request, vacuum, upgrade, ...)
+    kFault,            // an injected fault (crash, slot invalidation, query failure, ...)
+    kCaptureStart,     // the capture (re)started from its last checkpoint
+    kCaptureError,     // the capture stopped with an error
+  };
+  uint64_t tick = 0;
+  Kind kind = Kind::kOperation;
+  std::string what;
+};
+
+struct Drain {
+  bool reached = false;   // the liveness phase drained everything within its budget
+  uint64_t tick = 0;
+  Lsn source_flush_lsn;   // P: the source position the run drained to
+  Lsn capture_cursor;
+};
+
+struct History {
+  uint64_t seed = 0;
+  std::vector<Binding> bindings;
+  std::vector<BackfillInstance> backfills;
+  std::vector<SourceCommit> source_commits;
+  std::vector<DecodedTxnSeen> decoded;
+  std::vector<Chunk> chunks;
+  std::vector<CollectionTxn> collection_txns;
+  std::vector<Event> events;
+  Drain drain;
+  uint64_t crashes = 0;
+};
+
+}  // namespace cdc::history
