@@ -257,6 +257,16 @@ Result<Lsn> Database::commit(TxnId id) {
   append_record(tx, std::move(rec));
   wal_.flush_to(wal_.insert_lsn());
   committed_log_.emplace_back(commit_start, *tx.first_lsn);
+  if (commit_observer_) {
+    CommittedTxn seen{xid_of(*tx.top), wal_.insert_lsn(), {}};
+    for (const Level& level : tx.levels) {
+      for (const WriteRef& w : level.writes) {
+        const HeapTable& h = *tables_[w.table.value()];
+        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot)});
+      }
+    }
+    commit_observer_(seen);
+  }
   finish_commit_writes(tx);
   forget(id, tx);
   maybe_checkpoint();

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,21 @@ namespace cdc {
 
 struct TxnIdTag {};
 using TxnId = StrongInt<TxnIdTag, uint64_t>;
+
+// What a committed transaction did to rows, for whoever records ground truth.
+// Row versions in write order: an INSERT gives an `after`, a DELETE (or a row
+// removed by TRUNCATE) a `before`, an UPDATE a `before` followed by an `after`.
+struct CommittedRowVersion {
+  TableId table;
+  Ctid ctid;
+  bool inserted = false;  // true: `row` is a new version; false: `row` was removed
+  Row row;
+};
+struct CommittedTxn {
+  Xid xid;
+  Lsn commit_lsn;
+  std::vector<CommittedRowVersion> versions;
+};
 
 struct DatabaseOptions {
   FullXid next_xid = full_xid(0, kFirstNormalXid);
@@ -143,6 +159,11 @@ class Database {
   Status acknowledge(const std::string& name, Lsn lsn);
   Result<LogicalStream> start_replication(const std::string& name, Lsn start) const;
 
+  // Called at every commit that wrote something, before commit() returns.
+  void set_commit_observer(std::function<void(const CommittedTxn&)> observer) {
+    commit_observer_ = std::move(observer);
+  }
+
   const Wal& wal() const { return wal_; }
   const HeapTable& heap(TableId t) const;  // REQUIRES: check_table(t).is_ok()
   size_t memory_bytes() const;
@@ -223,6 +244,7 @@ class Database {
   std::deque<std::pair<Lsn, Lsn>> committed_log_;
   std::map<std::string, Slot, std::less<>> slots_;
   uint64_t next_slot_generation_ = 1;
+  std::function<void(const CommittedTxn&)> commit_observer_;
 };
 
 }  // namespace cdc
