@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <fmt/core.h>
 
+#include "properties/checkers.h"
 #include "sim/source_demo.h"
+#include "sim/world.h"
 
 namespace {
 
@@ -30,6 +32,65 @@ int run_demo(const cdc::sim::SourceDemoOptions& o) {
   return r.mismatch.empty() ? 0 : 1;
 }
 
+struct WorldArgs {
+  uint64_t seed = 1;
+  std::string mode = "Automatic";
+  bool crashes = false;
+  bool all_faults = false;
+  uint64_t ticks = 300;
+};
+
+int run_world_cli(const WorldArgs& a) {
+  cdc::sim::WorldOptions o;
+  o.seed = a.seed;
+  o.safety_ticks = a.ticks;
+  const std::pair<const char*, cdc::BackfillMode> modes[] = {
+      {"Automatic", cdc::BackfillMode::kAutomatic}, {"Normal", cdc::BackfillMode::kNormal},
+      {"Precise", cdc::BackfillMode::kPrecise}, {"OnlyChanges", cdc::BackfillMode::kOnlyChanges},
+      {"WithoutPrimaryKey", cdc::BackfillMode::kWithoutPrimaryKey}};
+  cdc::BackfillMode mode = cdc::BackfillMode::kAutomatic;
+  for (const auto& [name, m] : modes) {
+    if (a.mode == name) mode = m;
+  }
+  for (const cdc::TableSchema& s : cdc::sim::demo_schemas()) {
+    cdc::CaptureBinding b;
+    b.table = s.name;
+    b.collection = "acme/" + s.name;
+    b.mode = s.has_primary_key() || mode == cdc::BackfillMode::kOnlyChanges
+                 ? mode
+                 : cdc::BackfillMode::kWithoutPrimaryKey;
+    o.bindings.push_back(b);
+  }
+  if (a.crashes || a.all_faults) o.faults.crash = 4;
+  if (a.all_faults) {
+    o.faults.query_failure = 2;
+    o.faults.backfill_one = 2;
+    o.faults.backfill_all = 1;
+    o.faults.vacuum_freeze = 1;
+    o.faults.vacuum_full = 1;
+    o.faults.checkpoint = 1;
+    o.faults.capture_stall = 1;
+  }
+  fmt::print("cdcsim world --seed {} --mode {} --ticks {}{}{}\n", a.seed, a.mode, a.ticks,
+             a.crashes ? " --crashes" : "", a.all_faults ? " --all-faults" : "");
+  const cdc::sim::RunResult r = cdc::sim::run_world(o);
+  const auto& h = r.history;
+  fmt::print("source commits: {}; collection txns: {}; chunks: {}; crashes: {}; drained: {}\n",
+             h.source_commits.size(), h.collection_txns.size(), h.chunks.size(), h.crashes,
+             h.drain.reached ? "yes" : "no");
+  int violated = 0;
+  for (const cdc::properties::Verdict& v : cdc::properties::check_all(h)) {
+    fmt::print("  {:<22} {}\n", v.property, cdc::properties::to_string(v.outcome));
+    if (v.violated()) {
+      ++violated;
+      fmt::print("      {}\n", v.explanation);
+      for (const std::string& w : v.witness) fmt::print("      - {}\n", w);
+    }
+  }
+  fmt::print("fingerprint: {}\n", r.fingerprint);
+  return violated ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,12 +109,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(3u, 4294967295u))
       ->capture_default_str();
 
+  WorldArgs world;
+  CLI::App* w = app.add_subcommand("world", "Run one seeded world (source, capture, collections) and check it");
+  w->add_option("--seed", world.seed, "Seed of the run")->capture_default_str();
+  w->add_option("--mode", world.mode, "Backfill mode of every binding")
+      ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}))
+      ->capture_default_str();
+  w->add_flag("--crashes", world.crashes, "Inject capture crashes");
+  w->add_flag("--all-faults", world.all_faults, "Inject every kind of fault");
+  w->add_option("--ticks", world.ticks, "Ticks of the safety phase")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  if (w->parsed()) return run_world_cli(world);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);
     return run_demo(demo);

@@ -1,0 +1,185 @@
+// Capture: construction, the step dispatcher, start-up and mode resolution.
+#include "model/capture.h"
+
+namespace cdc {
+
+const char* to_string(BackfillMode m) {
+  switch (m) {
+    case BackfillMode::kAutomatic: return "Automatic";
+    case BackfillMode::kNormal: return "Normal";
+    case BackfillMode::kPrecise: return "Precise";
+    case BackfillMode::kOnlyChanges: return "Only Changes";
+    case BackfillMode::kWithoutPrimaryKey: return "Without Primary Key";
+  }
+  return "?";
+}
+
+const char* to_string(CaptureMode m) {
+  switch (m) {
+    case CaptureMode::kPrecise: return "Precise";
+    case CaptureMode::kNormal: return "Normal";
+    case CaptureMode::kWithoutPrimaryKey: return "Without Primary Key";
+    case CaptureMode::kOnlyChanges: return "Only Changes";
+  }
+  return "?";
+}
+
+const char* to_string(Capture::Phase p) {
+  switch (p) {
+    case Capture::Phase::kStopped: return "stopped";
+    case Capture::Phase::kFence: return "fence";
+    case Capture::Phase::kStream: return "stream";
+    case Capture::Phase::kChunk: return "chunk";
+    case Capture::Phase::kCommit: return "commit";
+    case Capture::Phase::kStreaming: return "streaming";
+  }
+  return "?";
+}
+
+Capture::Capture(Database* db, CollectionStore* store, CaptureOptions options,
+                 std::vector<CaptureBinding> bindings, std::function<uint64_t(uint64_t)> choose,
+                 CaptureObserver* observer)
+    : db_(db),
+      store_(store),
+      options_(std::move(options)),
+      bindings_(std::move(bindings)),
+      choose_(std::move(choose)),
+      observer_(observer) {
+  CDC_ASSERT(db_ && store_ && observer_ && choose_, "capture needs its collaborators");
+  CDC_ASSERT(options_.chunk_size > 0 && options_.keyless_blocks_per_chunk > 0,
+             "capture options out of range");
+}
+
+std::string Capture::state_key(uint32_t binding) const {
+  const CaptureBinding& b = bindings_[binding];
+  return b.table + ".v" + std::to_string(b.backfill_counter);
+}
+
+void Capture::restart() {
+  phase_ = Phase::kStopped;
+  stream_.reset();
+  pending_.clear();
+  pending_chunks_.clear();
+  pending_completed_.clear();
+  in_backfill_iteration_ = false;
+}
+
+Status Capture::fail(Error e) {
+  observer_->on_error(e.message);
+  restart();
+  return e;
+}
+
+Status Capture::step() {
+  switch (phase_) {
+    case Phase::kStopped: return start();
+    case Phase::kFence: return fence();
+    case Phase::kStream: return stream();
+    case Phase::kChunk: return chunk();
+    case Phase::kCommit: return commit_pending();
+    case Phase::kStreaming: return streaming();
+  }
+  return Status::ok();
+}
+
+bool Capture::backfills_done() const {
+  if (phase_ == Phase::kStopped) return false;
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    auto it = state_.states.find(state_key(b));
+    if (it == state_.states.end() || !it->second.backfilled) return false;
+  }
+  return true;
+}
+
+std::optional<uint32_t> Capture::binding_of(TableId t) const {
+  for (uint32_t b = 0; b < tables_.size(); ++b) {
+    if (tables_[b] == t) return b;
+  }
+  return std::nullopt;
+}
+
+Result<BindingState> Capture::resolve(uint32_t b) const {
+  const CaptureBinding& spec = bindings_[b];
+  const TableSchema& s = db_->schema(*tables_[b]);
+  BindingState st;
+  st.key_columns = s.primary_key;
+  if (spec.skip_backfill || spec.mode == BackfillMode::kOnlyChanges) {
+    st.mode = CaptureMode::kOnlyChanges;
+    st.backfilled = true;
+    return st;
+  }
+  switch (spec.mode) {
+    case BackfillMode::kWithoutPrimaryKey: st.mode = CaptureMode::kWithoutPrimaryKey; break;
+    case BackfillMode::kNormal: st.mode = CaptureMode::kNormal; break;
+    case BackfillMode::kPrecise: st.mode = CaptureMode::kPrecise; break;
+    default: {
+      if (!s.has_primary_key()) {
+        st.mode = CaptureMode::kWithoutPrimaryKey;
+        break;
+      }
+      // Precise needs the database's key order to be reproducible bytewise.
+      bool bytewise = true;
+      for (uint32_t k : s.primary_key) {
+        const ColumnDef& c = s.columns[k];
+        if (c.type == ColumnType::kText && c.collation != Collation::kC) bytewise = false;
+      }
+      st.mode = bytewise ? CaptureMode::kPrecise : CaptureMode::kNormal;
+    }
+  }
+  if (st.mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {
+    return Error{ErrorCode::kInvalidArgument, "binding \"" + spec.table + "\": backfill mode " +
+                                                  to_string(spec.mode) +
+                                                  " needs a primary key; use Without Primary Key"};
+  }
+  return st;
+}
+
+Status Capture::start() {
+  tables_.assign(bindings_.size(), std::nullopt);
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    Result<TableId> t = db_->table_id(bindings_[b].table);
+    if (!t.is_ok()) return fail(t.error());
+    tables_[b] = t.value();
+    if (!store_->exists(bindings_[b].collection)) store_->create(bindings_[b].collection);
+  }
+  const std::optional<CaptureCheckpoint> saved = store_->checkpoint();
+  state_ = CaptureCheckpoint{};
+  bool all_new = !bindings_.empty();
+  std::vector<uint32_t> fresh;
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    const std::string key = state_key(b);
+    if (saved && saved->states.count(key)) {
+      state_.states[key] = saved->states.at(key);
+      all_new = false;
+      continue;
+    }
+    Result<BindingState> st = resolve(b);
+    if (!st.is_ok()) return fail(st.error());
+    state_.states[key] = st.value();
+    fresh.push_back(b);
+  }
+  Result<SlotInfo> slot = db_->slot(options_.slot);
+  const bool reset = !saved || all_new;
+  if (reset && slot.is_ok()) {
+    if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return fail(s.error());
+  }
+  if (reset || !slot.is_ok()) {
+    // A missing slot is created where the WAL is now; a start below its
+    // confirmed position then silently starts there.
+    slot = db_->create_slot(options_.slot);
+    if (!slot.is_ok()) return fail(slot.error());
+  }
+  state_.cursor = reset ? slot.value().confirmed_flush_lsn : saved->cursor;
+  Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
+  if (!st.is_ok()) return fail(st.error());
+  stream_.emplace(std::move(st).value());
+  observer_->on_start(state_.cursor);
+  for (uint32_t b : fresh) {
+    observer_->on_instance(b, state_key(b), state_.states[state_key(b)].mode, state_.cursor);
+  }
+  in_backfill_iteration_ = false;
+  phase_ = Phase::kFence;
+  return Status::ok();
+}
+
+}  // namespace cdc

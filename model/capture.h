@@ -1,0 +1,178 @@
+// The capture connector: backfills tables while it streams the WAL, modelled
+// step for step on Estuary's SQL captures (DESIGN §5).
+//
+// The capture is a state machine that the world advances one step() at a
+// time; a crash (or a restart after a configuration change) can happen between
+// any two steps and loses everything after the last committed collection
+// transaction. Steps:
+//
+//   start        load the last committed checkpoint; resolve each binding's
+//                mode; create the slot if it is missing; if every binding's
+//                state is new (all backfill counters bumped) drop and recreate
+//                the slot and reset the cursor to it ("jump ahead"); start
+//                replication at the checkpoint cursor.
+//   fence        read the flush LSN as the fence, then write a watermark row so
+//                that a commit at or past the fence exists.
+//   stream       decode transactions until the first commit at or past the
+//                fence. In the first fence after a start each source
+//                transaction commits its own collection transaction
+//                (checkpointing after each source commit); inside a backfill
+//                iteration they join the pending transaction.
+//   chunk        one binding (highest priority, then at random) runs one chunk
+//                query; its rows become snapshot documents; the cursor moves to
+//                the last key read (or the binding is done when the chunk is
+//                short); then fence, stream, and:
+//   commit       chunk rows, streamed changes and the checkpoint commit as one
+//                collection transaction; the slot is acknowledged up to the
+//                checkpoint cursor.
+//   streaming    no backfill left: decode what is flushed, commit it with a
+//                checkpoint, acknowledge.
+//
+// Event filtering (Precise bindings still backfilling): a change document whose
+// key encodes bytewise greater than the binding's cursor is dropped; with no
+// cursor yet, all are dropped. Updates that change the key are emitted as a
+// delete of the old key and a create of the new one, each filtered by its own
+// key. TRUNCATE records are ignored. Unchanged TOAST columns are absent from
+// the document, unless REPLICA IDENTITY FULL supplied the old row.
+//
+// What the algorithm does on a lost or dropped slot, a chunk query failing part
+// way, a TRUNCATE or an upgrade is modelled as it is, not fixed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/capture_state.h"
+#include "model/collection.h"
+#include "model/database.h"
+
+namespace cdc {
+
+struct CaptureBinding {
+  std::string table;
+  std::string collection;
+  BackfillMode mode = BackfillMode::kAutomatic;
+  uint32_t backfill_counter = 0;
+  int32_t priority = 0;
+  bool skip_backfill = false;  // on the connector's skip list
+};
+
+struct CaptureOptions {
+  std::string slot = "flow_slot";
+  std::string watermarks_table = "flow_watermarks";
+  uint32_t chunk_size = 8;
+  std::optional<Xid> min_backfill_xid;
+  uint32_t keyless_blocks_per_chunk = 2;
+  uint32_t keyless_slack_blocks = 2;      // added to the page count when the scan bound is fixed
+  uint32_t stream_txns_per_step = 16;     // decoded transactions handled per step at most
+};
+
+// One chunk as the capture ran it (for the history).
+struct ChunkTrace {
+  uint64_t id = 0;
+  uint32_t binding = 0;
+  std::string state_key;
+  std::optional<Key> after;
+  std::optional<Ctid> after_ctid;
+  uint32_t limit = 0;
+  std::vector<ScannedRow> rows;
+  std::vector<bool> emitted;  // per row: false when filtered by min_backfill_xid
+  Lsn snapshot_lsn;
+  bool failed = false;
+  bool final_chunk = false;
+};
+
+// Receives what the capture does, for recording. Called synchronously.
+class CaptureObserver {
+ public:
+  virtual ~CaptureObserver() = default;
+  virtual void on_start(Lsn cursor) = 0;
+  virtual void on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
+                           Lsn stream_start) = 0;
+  virtual void on_decoded(const DecodedTxn& txn) = 0;
+  virtual void on_chunk(const ChunkTrace& chunk) = 0;
+  // After a collection transaction committed: its sequence number, documents
+  // (with their binding), the chunks whose rows it holds, the state keys whose
+  // backfill it completed, and the checkpoint cursor.
+  virtual void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
+                         const std::vector<uint64_t>& chunk_ids,
+                         const std::vector<std::string>& completed, Lsn cursor) = 0;
+  virtual void on_error(const std::string& message) = 0;
+};
+
+class Capture {
+ public:
+  enum class Phase : uint8_t { kStopped, kFence, kStream, kChunk, kCommit, kStreaming };
+
+  // `choose(n)` returns a number in [0, n): the capture's only randomness,
+  // supplied by the world. REQUIRES: db, store outlive the capture.
+  Capture(Database* db, CollectionStore* store, CaptureOptions options,
+          std::vector<CaptureBinding> bindings, std::function<uint64_t(uint64_t)> choose,
+          CaptureObserver* observer);
+
+  // Runs one step. An error stops the capture (phase kStopped): the next step
+  // restarts it from the last committed checkpoint, as the runtime would.
+  Status step();
+  // Loses all in-memory state (a crash, or a restart to apply a new spec).
+  void restart();
+
+  std::vector<CaptureBinding>& bindings() { return bindings_; }
+  CaptureOptions& options() { return options_; }
+  // The world's current tick, stamped on committed collection transactions.
+  void set_now(uint64_t tick) { now_tick_ = tick; }
+  // The next chunk query fails after returning `after_rows` rows (one shot).
+  void arm_query_failure(uint32_t after_rows) { fail_next_query_after_ = after_rows; }
+
+  Phase phase() const { return phase_; }
+  // True when every active binding's backfill is done (in the working state).
+  bool backfills_done() const;
+  Lsn cursor() const { return state_.cursor; }
+  std::string state_key(uint32_t binding) const;
+
+ private:
+  Status start();
+  Status fence();
+  Status stream();
+  Status chunk();
+  Status chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace);
+  Status chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace);
+  Status commit_pending();
+  Status streaming();
+  Status fail(Error e);
+  Result<BindingState> resolve(uint32_t b) const;
+  void emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c);
+  void emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st);
+  std::optional<uint32_t> binding_of(TableId t) const;
+  std::optional<uint32_t> pick_backfill();
+  Status write_watermark();
+  Status commit_docs(std::vector<uint64_t> chunk_ids);
+
+  Database* db_;
+  CollectionStore* store_;
+  CaptureOptions options_;
+  std::vector<CaptureBinding> bindings_;
+  std::function<uint64_t(uint64_t)> choose_;
+  CaptureObserver* observer_;
+
+  // In-memory state, lost on restart.
+  Phase phase_ = Phase::kStopped;
+  CaptureCheckpoint state_;  // working copy of the checkpoint
+  std::vector<std::optional<TableId>> tables_;  // per binding, resolved at start
+  std::optional<LogicalStream> stream_;
+  Lsn fence_;
+  bool in_backfill_iteration_ = false;
+  std::vector<std::pair<uint32_t, CollectionDoc>> pending_;
+  std::vector<uint64_t> pending_chunks_;
+  std::vector<std::string> pending_completed_;
+  std::optional<uint32_t> fail_next_query_after_;
+  uint64_t next_chunk_id_ = 1;
+  uint64_t watermark_counter_ = 0;
+  uint64_t now_tick_ = 0;
+};
+
+const char* to_string(Capture::Phase p);
+
+}  // namespace cdc

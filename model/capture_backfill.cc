@@ -1,0 +1,155 @@
+// Capture: one backfill iteration (pick, chunk query, cursor) and its commit.
+#include "model/capture.h"
+#include "model/key_encoding.h"
+#include "model/xid.h"
+
+namespace cdc {
+
+namespace {
+std::string c_key(const TableSchema& s, const Key& key) {
+  const std::vector<ColumnType> types = s.key_types();
+  return encode_key(key, types, std::vector<Collation>(types.size(), Collation::kC));
+}
+bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
+  return min_xid && xid_precedes(xmin, *min_xid);
+}
+}  // namespace
+
+std::optional<uint32_t> Capture::pick_backfill() {
+  std::vector<uint32_t> candidates;
+  int32_t best = 0;
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    if (state_.states.at(state_key(b)).backfilled) continue;
+    const int32_t p = bindings_[b].priority;
+    if (candidates.empty() || p > best) {
+      candidates.clear();
+      best = p;
+    }
+    if (p == best) candidates.push_back(b);
+  }
+  if (candidates.empty()) return std::nullopt;
+  return candidates[choose_(candidates.size())];
+}
+
+Status Capture::chunk() {
+  const std::optional<uint32_t> b = pick_backfill();
+  if (!b) {
+    phase_ = Phase::kStreaming;
+    return Status::ok();
+  }
+  BindingState& st = state_.states.at(state_key(*b));
+  ChunkTrace trace;
+  trace.id = next_chunk_id_++;
+  trace.binding = *b;
+  trace.state_key = state_key(*b);
+  trace.snapshot_lsn = db_->current_flush_lsn();
+  const Status s = st.mode == CaptureMode::kWithoutPrimaryKey ? chunk_keyless(*b, st, trace)
+                                                               : chunk_keyed(*b, st, trace);
+  observer_->on_chunk(trace);
+  if (!s.is_ok()) return fail(s.error());
+  if (st.backfilled) pending_completed_.push_back(trace.state_key);
+  pending_chunks_.push_back(trace.id);
+  in_backfill_iteration_ = true;
+  phase_ = Phase::kFence;
+  return Status::ok();
+}
+
+Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
+  const TableId t = *tables_[b];
+  const TableSchema& s = db_->schema(t);
+  QueryOptions opts;
+  opts.fail_after_rows = fail_next_query_after_;
+  fail_next_query_after_.reset();
+  trace.after = st.scanned;
+  trace.limit = options_.chunk_size;
+  QueryResult q = db_->keyset_chunk(t, st.scanned, options_.chunk_size, KeyOrder::kDatabase, opts);
+  trace.rows = q.rows;
+  trace.emitted.assign(q.rows.size(), false);
+  if (!q.status.is_ok()) {
+    trace.failed = true;
+    return q.status;
+  }
+  std::optional<std::string> previous;
+  if (st.scanned) previous = c_key(s, *st.scanned);
+  for (size_t i = 0; i < q.rows.size(); ++i) {
+    const ScannedRow& r = q.rows[i];
+    const Key key = s.key_of(r.row);
+    std::string enc = c_key(s, key);
+    if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "scan key ordering failure: binding \"" + bindings_[b].table + "\" read key " +
+                       to_string(key) + " after a key that sorts after it bytewise"};
+    }
+    previous = enc;
+    if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
+    trace.emitted[i] = true;
+    CollectionDoc doc;
+    doc.key = std::move(enc);
+    doc.op = 'c';
+    doc.fields = r.row;
+    doc.present_mask = s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
+    doc.lsn = trace.snapshot_lsn;
+    doc.snapshot = true;
+    doc.state_key = trace.state_key;
+    pending_.emplace_back(b, std::move(doc));
+  }
+  st.backfilled_count += q.rows.size();
+  if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
+  trace.final_chunk = q.rows.size() < options_.chunk_size;
+  st.backfilled = trace.final_chunk;
+  return Status::ok();
+}
+
+Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
+  const TableId t = *tables_[b];
+  const TableSchema& s = db_->schema(t);
+  if (!st.scanned_ctid) {
+    // The scan bound is computed once, from the page count plus some slack.
+    st.keyless_max_block = db_->page_count(t).value() + options_.keyless_slack_blocks;
+    st.scanned_ctid = Ctid{0, 0};
+  }
+  const Ctid after = *st.scanned_ctid;
+  const uint32_t last_block = after.block + options_.keyless_blocks_per_chunk - 1;
+  QueryOptions opts;
+  opts.fail_after_rows = fail_next_query_after_;
+  fail_next_query_after_.reset();
+  trace.after_ctid = after;
+  trace.limit = options_.keyless_blocks_per_chunk;
+  QueryResult q = db_->ctid_range(t, after, Ctid{last_block, 0xffff}, opts);
+  trace.rows = q.rows;
+  trace.emitted.assign(q.rows.size(), false);
+  if (!q.status.is_ok()) {
+    trace.failed = true;
+    return q.status;
+  }
+  for (size_t i = 0; i < q.rows.size(); ++i) {
+    const ScannedRow& r = q.rows[i];
+    if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
+    trace.emitted[i] = true;
+    CollectionDoc doc;
+    doc.key = "ctid:" + trace.state_key + ":" + to_string(r.ctid);
+    doc.op = 'c';
+    doc.fields = r.row;
+    doc.present_mask = s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
+    doc.lsn = trace.snapshot_lsn;
+    doc.snapshot = true;
+    doc.state_key = trace.state_key;
+    pending_.emplace_back(b, std::move(doc));
+  }
+  st.backfilled_count += q.rows.size();
+  st.scanned_ctid = Ctid{last_block + 1, 0};
+  trace.final_chunk = last_block + 1 > st.keyless_max_block;
+  st.backfilled = trace.final_chunk;
+  return Status::ok();
+}
+
+Status Capture::commit_pending() {
+  std::vector<uint64_t> chunks = std::move(pending_chunks_);
+  pending_chunks_.clear();
+  in_backfill_iteration_ = false;
+  if (Status s = commit_docs(std::move(chunks)); !s.is_ok()) return s;
+  phase_ = backfills_done() ? Phase::kStreaming : Phase::kChunk;
+  return Status::ok();
+}
+
+}  // namespace cdc

@@ -1,0 +1,189 @@
+// Capture: fences, watermarks, streaming and turning changes into documents.
+#include "model/capture.h"
+#include "model/key_encoding.h"
+
+namespace cdc {
+
+namespace {
+std::string c_key(const TableSchema& s, const Key& key) {
+  const std::vector<ColumnType> types = s.key_types();
+  return encode_key(key, types, std::vector<Collation>(types.size(), Collation::kC));
+}
+uint64_t all_columns(size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
+uint64_t key_columns_mask(const TableSchema& s) {
+  uint64_t m = 0;
+  for (uint32_t k : s.primary_key) m |= uint64_t{1} << k;
+  return m;
+}
+std::string synthetic_key(const char* kind, uint64_t a, uint64_t b, const std::string& scope) {
+  return std::string(kind) + ":" + scope + ":" + std::to_string(a) + ":" + std::to_string(b);
+}
+}  // namespace
+
+Status Capture::write_watermark() {
+  Result<TableId> found = db_->table_id(options_.watermarks_table);
+  if (!found.is_ok()) return found.error();
+  const TableId t = found.value();
+  const Key key{Value::text(options_.slot)};
+  const Row row{Value::text(options_.slot), Value::int64(static_cast<int64_t>(++watermark_counter_))};
+  const TxnId tx = db_->begin();
+  Result<std::optional<ScannedRow>> cur = db_->lookup(t, key);
+  Status s = !cur.is_ok()            ? cur.status()
+             : cur.value().has_value() ? db_->update(tx, t, key, row)
+                                       : db_->insert(tx, t, row);
+  if (!s.is_ok()) {
+    CDC_ASSERT(db_->abort(tx).is_ok(), "aborting the watermark transaction");
+    return s;
+  }
+  return db_->commit(tx).status();
+}
+
+Status Capture::fence() {
+  fence_ = db_->current_flush_lsn();
+  if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
+  phase_ = Phase::kStream;
+  return Status::ok();
+}
+
+// Streams up to the first commit at or past the fence.
+Status Capture::stream() {
+  for (uint32_t n = 0; n < options_.stream_txns_per_step; ++n) {
+    Result<std::vector<DecodedTxn>> got = stream_->poll(1);
+    if (!got.is_ok()) return fail(got.error());
+    if (got.value().empty()) return Status::ok();  // not flushed yet: try next step
+    const DecodedTxn& txn = got.value().front();
+    observer_->on_decoded(txn);
+    for (uint32_t i = 0; i < txn.changes.size(); ++i) emit_change(txn, i, txn.changes[i]);
+    state_.cursor = txn.commit_lsn;
+    const bool reached = txn.commit_lsn >= fence_;
+    if (!in_backfill_iteration_) {
+      // Before any backfill work: checkpoint after each source commit.
+      if (Status s = commit_docs({}); !s.is_ok()) return s;
+    }
+    if (reached) {
+      phase_ = in_backfill_iteration_ ? Phase::kCommit
+               : backfills_done()     ? Phase::kStreaming
+                                      : Phase::kChunk;
+      return Status::ok();
+    }
+  }
+  return Status::ok();
+}
+
+Status Capture::streaming() {
+  bool any = false;
+  for (uint32_t n = 0; n < options_.stream_txns_per_step; ++n) {
+    Result<std::vector<DecodedTxn>> got = stream_->poll(1);
+    if (!got.is_ok()) return fail(got.error());
+    if (got.value().empty()) break;
+    const DecodedTxn& txn = got.value().front();
+    observer_->on_decoded(txn);
+    for (uint32_t i = 0; i < txn.changes.size(); ++i) emit_change(txn, i, txn.changes[i]);
+    state_.cursor = txn.commit_lsn;
+    any = true;
+  }
+  return any ? commit_docs({}) : Status::ok();
+}
+
+Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
+  CollectionStore::Txn txn;
+  txn.checkpoint = state_;
+  std::vector<std::pair<uint32_t, CollectionDoc>> docs = std::move(pending_);
+  pending_.clear();
+  for (const auto& [b, doc] : docs) txn.docs.emplace_back(bindings_[b].collection, doc);
+  const uint64_t seq = store_->commit(std::move(txn), now_tick_);
+  for (auto& [b, doc] : docs) doc.txn_seq = seq;
+  std::vector<std::string> completed = std::move(pending_completed_);
+  pending_completed_.clear();
+  observer_->on_commit(seq, docs, chunk_ids, completed, state_.cursor);
+  // The slot is acknowledged only for what a committed checkpoint covers.
+  if (Status s = db_->acknowledge(options_.slot, state_.cursor); !s.is_ok()) return fail(s.error());
+  return Status::ok();
+}
+
+void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
+  if (c.kind == ChangeKind::kTruncate) return;  // TRUNCATE is not captured
+  const std::optional<uint32_t> b = binding_of(c.table);
+  if (!b) return;
+  const BindingState& st = state_.states.at(state_key(*b));
+  const TableSchema& s = db_->schema(c.table);
+  const uint64_t width = s.columns.size();
+  CollectionDoc doc;
+  doc.lsn = txn.commit_lsn;
+  doc.txid = txn.xid;
+  doc.change_index = index * 2;
+  doc.state_key = state_key(*b);
+  if (st.mode == CaptureMode::kWithoutPrimaryKey || !s.has_primary_key()) {
+    doc.key = synthetic_key("wal", txn.commit_lsn.value(), index, doc.state_key);
+    doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
+    doc.fields = c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
+    if (doc.fields.empty()) doc.fields.assign(width, Value::null());
+    doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
+                           ? 0
+                           : all_columns(width) & ~c.omitted_mask;
+    emit_doc(*b, std::move(doc), st);
+    return;
+  }
+  // The old row or key, as a full-width row with the key columns filled.
+  Row old_row(width, Value::null());
+  uint64_t old_mask = 0;
+  if (c.old_kind == OldTuple::kRow) {
+    old_row = c.old;
+    old_mask = all_columns(width);
+  } else if (c.old_kind == OldTuple::kKey) {
+    for (size_t i = 0; i < s.primary_key.size(); ++i) old_row[s.primary_key[i]] = c.old[i];
+    old_mask = key_columns_mask(s);
+  }
+  if (c.kind == ChangeKind::kDelete) {
+    doc.op = 'd';
+    doc.key = c_key(s, s.key_of(old_row));
+    doc.fields = old_row;
+    doc.present_mask = old_mask;
+    emit_doc(*b, std::move(doc), st);
+    return;
+  }
+  Row fields = c.new_row;
+  uint64_t present = all_columns(width) & ~c.omitted_mask;
+  if (c.old_kind == OldTuple::kRow) {  // FULL identity: fill unchanged TOAST from the old row
+    for (uint32_t col = 0; col < width; ++col) {
+      if (c.omitted(col)) fields[col] = c.old[col];
+    }
+    present = all_columns(width);
+  }
+  const std::string new_key = c_key(s, s.key_of(c.new_row));
+  if (c.kind == ChangeKind::kUpdate && old_mask != 0) {
+    const std::string old_key = c_key(s, s.key_of(old_row));
+    if (old_key != new_key) {  // a key change: delete the old key, create the new one
+      CollectionDoc del = doc;
+      del.op = 'd';
+      del.key = old_key;
+      del.fields = old_row;
+      del.present_mask = old_mask;
+      emit_doc(*b, std::move(del), st);
+      doc.op = 'c';
+      doc.change_index = index * 2 + 1;
+      doc.key = new_key;
+      doc.fields = std::move(fields);
+      doc.present_mask = present;
+      emit_doc(*b, std::move(doc), st);
+      return;
+    }
+  }
+  doc.op = c.kind == ChangeKind::kInsert ? 'c' : 'u';
+  doc.key = new_key;
+  doc.fields = std::move(fields);
+  doc.present_mask = present;
+  emit_doc(*b, std::move(doc), st);
+}
+
+void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
+  if (st.mode == CaptureMode::kPrecise && !st.backfilled) {
+    // Drop changes to the part of the table the backfill has not reached.
+    if (!st.scanned) return;
+    const TableSchema& s = db_->schema(*tables_[b]);
+    if (doc.key > c_key(s, *st.scanned)) return;
+  }
+  pending_.emplace_back(b, std::move(doc));
+}
+
+}  // namespace cdc

@@ -1,0 +1,82 @@
+#include "model/collection.h"
+
+#include <algorithm>
+
+#include "model/assert.h"
+
+namespace cdc {
+
+bool CollectionStore::create(const std::string& name) {
+  return collections_.emplace(name, Collection{}).second;
+}
+
+uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
+  for (const auto& [name, doc] : txn.docs) {
+    CDC_ASSERT(collections_.count(name), "commit to an unknown collection");
+  }
+  const uint64_t seq = ++seq_;
+  for (auto& [name, doc] : txn.docs) {
+    Collection& c = collections_.at(name);
+    doc.txn_seq = seq;
+    doc.tick = tick;
+    doc.generation = c.generation;
+    c.docs.push_back(std::move(doc));
+  }
+  if (txn.checkpoint) checkpoint_ = std::move(txn.checkpoint);
+  return seq;
+}
+
+const std::vector<CollectionDoc>& CollectionStore::docs(const std::string& name) const {
+  auto it = collections_.find(name);
+  CDC_ASSERT(it != collections_.end(), "unknown collection");
+  return it->second.docs;
+}
+
+uint64_t CollectionStore::generation(const std::string& name) const {
+  auto it = collections_.find(name);
+  CDC_ASSERT(it != collections_.end(), "unknown collection");
+  return it->second.generation;
+}
+
+void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc& doc) {
+  if (doc.op == 'd') {
+    reduced->erase(doc.key);
+    return;
+  }
+  auto [it, fresh] = reduced->try_emplace(doc.key);
+  ReducedDoc& r = it->second;
+  if (fresh) r.fields.assign(doc.fields.size(), Value::null());
+  CDC_ASSERT(r.fields.size() == doc.fields.size(), "documents of one key differ in width");
+  for (uint32_t c = 0; c < doc.fields.size(); ++c) {
+    if ((doc.present_mask >> c) & 1u) r.fields[c] = doc.fields[c];
+  }
+  r.present_mask |= doc.present_mask;
+  r.lsn = doc.lsn;
+}
+
+std::map<std::string, ReducedDoc> CollectionStore::reduce(const std::string& name) const {
+  std::map<std::string, ReducedDoc> out;
+  for (const CollectionDoc& d : docs(name)) reduce_into(&out, d);
+  return out;
+}
+
+uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks) {
+  if (now < retention_ticks) return 0;
+  const uint64_t cutoff = now - retention_ticks;
+  uint64_t dropped = 0;
+  for (auto& [name, c] : collections_) {
+    const size_t before = c.docs.size();
+    std::erase_if(c.docs, [&](const CollectionDoc& d) { return d.tick < cutoff; });
+    dropped += before - c.docs.size();
+  }
+  return dropped;
+}
+
+void CollectionStore::reset(const std::string& name) {
+  auto it = collections_.find(name);
+  CDC_ASSERT(it != collections_.end(), "unknown collection");
+  ++it->second.generation;
+  it->second.docs.clear();
+}
+
+}  // namespace cdc

@@ -1,0 +1,90 @@
+// Collections: durable logs of documents, written in atomic transactions
+// together with the capture's checkpoint (DESIGN §6).
+//
+// A CollectionStore holds every collection of a pipeline and the latest
+// committed capture checkpoint. commit() is all-or-nothing: the documents of
+// every collection in the transaction and the checkpoint become visible
+// together. Documents reduce by key: later documents merge over earlier ones
+// field by field (a field absent from a document keeps its previous value),
+// and a document with op 'd' deletes the key. Retention drops documents older
+// than a configured age; a reset starts a new, empty generation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/capture_state.h"
+#include "model/types.h"
+#include "model/value.h"
+
+namespace cdc {
+
+struct CollectionDoc {
+  std::string key;            // bytewise key encoding, or a synthetic key
+  Row fields;                 // one value per column; absent fields hold NULL
+  uint64_t present_mask = 0;  // bit c: field c is present
+  char op = 'c';              // 'c' create, 'u' update, 'd' delete
+  Lsn lsn;                    // commit LSN, or the chunk's snapshot point
+  Xid txid;
+  bool snapshot = false;
+  uint32_t change_index = 0;  // position of the change in its source transaction
+  std::string state_key;      // binding state (backfill instance) that wrote it
+  // Set by the store on commit:
+  uint64_t txn_seq = 0;
+  uint64_t tick = 0;
+  uint64_t generation = 0;
+};
+
+struct ReducedDoc {
+  Row fields;
+  uint64_t present_mask = 0;
+  Lsn lsn;  // of the last document merged
+};
+
+class CollectionStore {
+ public:
+  struct Txn {
+    std::vector<std::pair<std::string, CollectionDoc>> docs;  // (collection, document)
+    std::optional<CaptureCheckpoint> checkpoint;
+  };
+
+  // Creates an empty collection. Returns false if it already exists.
+  bool create(const std::string& name);
+  bool exists(const std::string& name) const { return collections_.count(name) != 0; }
+
+  // Commits atomically; returns the transaction's sequence number (from 1).
+  // REQUIRES: every named collection exists.
+  uint64_t commit(Txn txn, uint64_t tick);
+
+  std::optional<CaptureCheckpoint> checkpoint() const { return checkpoint_; }
+  uint64_t last_seq() const { return seq_; }
+
+  // Documents of the current generation still retained, in commit order.
+  // REQUIRES: exists(name).
+  const std::vector<CollectionDoc>& docs(const std::string& name) const;
+  std::map<std::string, ReducedDoc> reduce(const std::string& name) const;
+  uint64_t generation(const std::string& name) const;
+
+  // Drops documents committed before tick `now - retention_ticks`.
+  // Returns how many were dropped.
+  uint64_t expire(uint64_t now, uint64_t retention_ticks);
+  // Starts a new, empty generation of `name`. REQUIRES: exists(name).
+  void reset(const std::string& name);
+
+ private:
+  struct Collection {
+    uint64_t generation = 1;
+    std::vector<CollectionDoc> docs;
+  };
+  std::map<std::string, Collection> collections_;
+  std::optional<CaptureCheckpoint> checkpoint_;
+  uint64_t seq_ = 0;
+};
+
+// Merges `doc` into `reduced` (map from key to reduced document).
+void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc& doc);
+
+}  // namespace cdc

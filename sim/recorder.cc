@@ -1,0 +1,155 @@
+#include "sim/recorder.h"
+
+#include "model/key_encoding.h"
+
+namespace cdc::sim {
+
+namespace {
+history::ResolvedMode to_history(CaptureMode m) {
+  switch (m) {
+    case CaptureMode::kPrecise: return history::ResolvedMode::kPrecise;
+    case CaptureMode::kNormal: return history::ResolvedMode::kNormal;
+    case CaptureMode::kWithoutPrimaryKey: return history::ResolvedMode::kWithoutPrimaryKey;
+    case CaptureMode::kOnlyChanges: return history::ResolvedMode::kOnlyChanges;
+  }
+  return history::ResolvedMode::kNormal;
+}
+}  // namespace
+
+void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings, bool) {
+  h_.bindings.clear();
+  for (uint32_t b = 0; b < bindings.size(); ++b) {
+    history::Binding hb;
+    hb.id = b;
+    hb.table = bindings[b].table;
+    hb.collection = bindings[b].collection;
+    const TableId t = db_->table_id(bindings[b].table).value();
+    hb.table_id = t.value();
+    hb.keyless = !db_->schema(t).has_primary_key() ||
+                 bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
+    h_.bindings.push_back(hb);
+  }
+}
+
+void Recorder::event(history::Event::Kind kind, std::string what) {
+  h_.events.push_back({tick_, kind, std::move(what)});
+}
+
+std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
+  const TableSchema& s = db_->schema(t);
+  if (!s.has_primary_key()) return "ctid:" + to_string(ctid);
+  const std::vector<ColumnType> types = s.key_types();
+  return encode_key(s.key_of(row), types, std::vector<Collation>(types.size(), Collation::kC));
+}
+
+std::string Recorder::order_key(TableId t, const Key& key) const {
+  const TableSchema& s = db_->schema(t);
+  return encode_key(key, s.key_types(), s.key_collations());
+}
+
+void Recorder::on_source_commit(const CommittedTxn& txn) {
+  history::SourceCommit c;
+  c.tick = tick_;
+  c.xid = txn.xid;
+  c.commit_lsn = txn.commit_lsn;
+  last_commit_lsn_ = txn.commit_lsn;
+  std::map<std::pair<TableId, std::string>, size_t> seen;  // -> index in c.changes
+  for (const CommittedRowVersion& v : txn.versions) {
+    const std::string key = row_key(v.table, v.row, v.ctid);
+    auto& table = shadow_[v.table];
+    auto [it, fresh] = seen.try_emplace({v.table, key}, c.changes.size());
+    if (fresh) {
+      history::SourceKeyChange ch;
+      ch.table = v.table.value();
+      ch.key = key;
+      if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
+      c.changes.push_back(std::move(ch));
+    }
+    if (v.inserted) {
+      table[key] = v.row;
+    } else {
+      table.erase(key);
+    }
+  }
+  for (const auto& [tk, index] : seen) {
+    auto& table = shadow_[tk.first];
+    if (auto cur = table.find(tk.second); cur != table.end()) c.changes[index].after = cur->second;
+  }
+  h_.source_commits.push_back(std::move(c));
+}
+
+void Recorder::on_start(Lsn cursor) {
+  event(history::Event::Kind::kCaptureStart, "capture started at cursor " + to_string(cursor));
+}
+
+void Recorder::on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
+                           Lsn stream_start) {
+  history::BackfillInstance i;
+  i.binding = binding;
+  i.state_key = state_key;
+  i.mode = to_history(mode);
+  i.requested_tick = tick_;
+  i.stream_start_lsn = stream_start;
+  h_.backfills.push_back(i);
+}
+
+void Recorder::on_decoded(const DecodedTxn& txn) {
+  h_.decoded.push_back({tick_, txn.xid, txn.commit_lsn, static_cast<uint32_t>(txn.changes.size())});
+}
+
+void Recorder::on_chunk(const ChunkTrace& chunk) {
+  history::Chunk c;
+  c.tick = tick_;
+  c.binding = chunk.binding;
+  c.state_key = chunk.state_key;
+  c.limit = chunk.limit;
+  c.snapshot_lsn = chunk.snapshot_lsn;
+  c.failed = chunk.failed;
+  c.final_chunk = chunk.final_chunk;
+  const TableId t = TableId(h_.bindings[chunk.binding].table_id);
+  const bool keyed = db_->schema(t).has_primary_key() && chunk.after_ctid == std::nullopt;
+  if (chunk.after && keyed) c.after = order_key(t, *chunk.after);
+  for (size_t i = 0; i < chunk.rows.size(); ++i) {
+    const ScannedRow& r = chunk.rows[i];
+    history::ChunkRow row;
+    row.key = row_key(t, r.row, r.ctid);
+    row.order_key = keyed ? order_key(t, db_->schema(t).key_of(r.row)) : to_string(r.ctid);
+    row.xmin = r.xmin;
+    row.emitted = chunk.emitted[i];
+    c.rows.push_back(std::move(row));
+  }
+  chunk_index_[chunk.id] = h_.chunks.size();
+  h_.chunks.push_back(std::move(c));
+}
+
+void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
+                         const std::vector<uint64_t>& chunk_ids,
+                         const std::vector<std::string>& completed, Lsn cursor) {
+  history::CollectionTxn t;
+  t.seq = seq;
+  t.tick = tick_;
+  t.checkpoint_cursor = cursor;
+  t.completed_backfills = completed;
+  for (const auto& [b, d] : docs) {
+    history::Document doc;
+    doc.binding = b;
+    doc.state_key = d.state_key;
+    doc.key = d.key;
+    doc.op = static_cast<history::DocOp>(d.op);
+    doc.fields = d.fields;
+    doc.present_mask = d.present_mask;
+    doc.lsn = d.lsn;
+    doc.txid = d.txid;
+    doc.snapshot = d.snapshot;
+    doc.change_index = d.change_index;
+    t.docs.push_back(std::move(doc));
+  }
+  for (uint64_t id : chunk_ids) h_.chunks[chunk_index_.at(id)].committed_in = seq;
+  h_.collection_txns.push_back(std::move(t));
+}
+
+void Recorder::on_error(const std::string& message) {
+  event(history::Event::Kind::kCaptureError, message);
+}
+
+}  // namespace cdc::sim

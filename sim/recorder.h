@@ -1,0 +1,50 @@
+// Records a run into a history: source commits (with the before and after
+// state of every key they touched), and everything the capture does.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/capture.h"
+#include "properties/history.h"
+
+namespace cdc::sim {
+
+class Recorder : public CaptureObserver {
+ public:
+  explicit Recorder(const Database* db) : db_(db) {}
+
+  void set_tick(uint64_t tick) { tick_ = tick; }
+  void set_bindings(const std::vector<CaptureBinding>& bindings, bool keyless_mode_any);
+  void event(history::Event::Kind kind, std::string what);
+  // Database commit observer.
+  void on_source_commit(const CommittedTxn& txn);
+  Lsn last_commit_lsn() const { return last_commit_lsn_; }
+
+  history::History& history() { return h_; }
+
+  // CaptureObserver
+  void on_start(Lsn cursor) override;
+  void on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
+                   Lsn stream_start) override;
+  void on_decoded(const DecodedTxn& txn) override;
+  void on_chunk(const ChunkTrace& chunk) override;
+  void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
+                 const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
+                 Lsn cursor) override;
+  void on_error(const std::string& message) override;
+
+ private:
+  std::string row_key(TableId t, const Row& row, Ctid ctid) const;
+  std::string order_key(TableId t, const Key& key) const;
+
+  const Database* db_;
+  uint64_t tick_ = 0;
+  history::History h_;
+  std::map<TableId, std::map<std::string, Row>> shadow_;  // committed state per key
+  std::map<uint64_t, size_t> chunk_index_;                // chunk id -> index in h_.chunks
+  Lsn last_commit_lsn_;
+};
+
+}  // namespace cdc::sim

@@ -1,0 +1,307 @@
+#include "sim/world.h"
+
+#include "sim/fingerprint.h"
+#include "sim/recorder.h"
+
+namespace cdc::sim {
+
+namespace {
+// Prng stream ids: one per component, fixed forever.
+constexpr uint64_t kWorkloadStream = 1;
+constexpr uint64_t kSchedulerStream = 2;
+constexpr uint64_t kCaptureStream = 3;
+constexpr uint64_t kSwarmStream = 4;
+constexpr uint64_t kInitialRowsStream = 5;
+
+TableSchema watermarks_schema(const std::string& name) {
+  TableSchema s;
+  s.name = name;
+  s.columns = {{"slot", ColumnType::kText, Collation::kC, false, false},
+               {"counter", ColumnType::kInt64, Collation::kC, false, true}};
+  s.primary_key = {0};
+  return s;
+}
+
+enum class FaultKind : uint8_t {
+  kCrash, kQueryFailure, kBackfillOne, kBackfillAll, kVacuumFreeze, kVacuumFull, kCheckpoint,
+  kXidBurn, kCaptureStall, kUpgrade, kMinBackfillXid,
+};
+
+class World {
+ public:
+  explicit World(const WorldOptions& o);
+  RunResult run();
+
+ private:
+  void load_initial_rows();
+  void safety_tick();
+  bool liveness_tick();
+  void inject_fault();
+  std::optional<FaultKind> draw_fault();
+  void capture_steps();
+  void bump(uint32_t b, const std::string& why);
+  bool drained() const;
+
+  WorldOptions o_;
+  Prng root_, scheduler_, capture_prng_;
+  Database db_;
+  CollectionStore store_;
+  Recorder recorder_;
+  std::vector<TableId> tables_;
+  std::optional<SourceWorkload> workload_;
+  std::optional<Capture> capture_;
+  uint64_t tick_ = 0;
+  uint64_t stalled_until_ = 0;
+};
+
+DatabaseOptions db_options(const WorldOptions& o) {
+  DatabaseOptions d;
+  d.next_xid = full_xid(0, o.start_xid);
+  d.max_slot_wal_keep_size_bytes = o.max_slot_wal_keep_size_bytes;
+  d.checkpoint_every_bytes = 64 * 1024;
+  return d;
+}
+
+World::World(const WorldOptions& o)
+    : o_(o),
+      root_(o.seed),
+      scheduler_(root_.fork(kSchedulerStream)),
+      capture_prng_(root_.fork(kCaptureStream)),
+      db_(db_options(o)),
+      recorder_(&db_) {
+  db_.set_commit_observer([this](const CommittedTxn& t) { recorder_.on_source_commit(t); });
+  std::vector<TableSchema> schemas = o_.tables.empty() ? demo_schemas() : o_.tables;
+  for (TableSchema& s : schemas) tables_.push_back(db_.create_table(std::move(s)).value());
+  CDC_ASSERT(db_.create_table(watermarks_schema(o_.capture.watermarks_table)).is_ok(),
+             "watermarks table");
+  if (o_.bindings.empty()) {
+    for (TableId t : tables_) {
+      CaptureBinding b;
+      b.table = db_.schema(t).name;
+      b.collection = "acme/" + b.table;
+      o_.bindings.push_back(b);
+    }
+  }
+  recorder_.history().seed = o_.seed;
+  load_initial_rows();
+  recorder_.set_bindings(o_.bindings, false);
+  workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
+  capture_.emplace(&db_, &store_, o_.capture, o_.bindings,
+                   [this](uint64_t n) { return capture_prng_.below(n); }, &recorder_);
+}
+
+void World::load_initial_rows() {
+  SourceWorkloadOptions quiet = o_.workload;
+  quiet.sessions = 1;
+  quiet.truncate = {0, 1};
+  quiet.abort_instead_of_commit = {0, 1};
+  SourceWorkload loader(&db_, tables_, root_.fork(kInitialRowsStream), quiet);
+  for (uint32_t i = 0; i < o_.initial_rows * tables_.size() * 3; ++i) loader.step();
+  loader.finish();
+}
+
+std::optional<FaultKind> World::draw_fault() {
+  const FaultWeights& w = o_.faults;
+  const uint32_t total = w.total();
+  if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
+  uint64_t r = scheduler_.below(total);
+  const std::pair<uint32_t, FaultKind> table[] = {
+      {w.crash, FaultKind::kCrash},           {w.query_failure, FaultKind::kQueryFailure},
+      {w.backfill_one, FaultKind::kBackfillOne}, {w.backfill_all, FaultKind::kBackfillAll},
+      {w.vacuum_freeze, FaultKind::kVacuumFreeze}, {w.vacuum_full, FaultKind::kVacuumFull},
+      {w.checkpoint, FaultKind::kCheckpoint}, {w.xid_burn, FaultKind::kXidBurn},
+      {w.capture_stall, FaultKind::kCaptureStall}, {w.upgrade, FaultKind::kUpgrade},
+      {w.min_backfill_xid, FaultKind::kMinBackfillXid}};
+  for (const auto& [weight, kind] : table) {
+    if (r < weight) return kind;
+    r -= weight;
+  }
+  return std::nullopt;
+}
+
+void World::bump(uint32_t b, const std::string& why) {
+  ++capture_->bindings()[b].backfill_counter;
+  recorder_.event(history::Event::Kind::kOperation,
+                  why + ": backfill " + o_.bindings[b].table + " (counter " +
+                      std::to_string(capture_->bindings()[b].backfill_counter) + ")");
+}
+
+void World::inject_fault() {
+  const std::optional<FaultKind> f = draw_fault();
+  if (!f) return;
+  using K = history::Event::Kind;
+  const TableId t = tables_[scheduler_.below(tables_.size())];
+  const uint32_t b = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
+  switch (*f) {
+    case FaultKind::kCrash:
+      capture_->restart();
+      ++recorder_.history().crashes;
+      recorder_.event(K::kFault, "capture crashed");
+      return;
+    case FaultKind::kQueryFailure: {
+      const uint32_t rows = static_cast<uint32_t>(scheduler_.below(o_.capture.chunk_size));
+      capture_->arm_query_failure(rows);
+      recorder_.event(K::kFault, "next chunk query fails after " + std::to_string(rows) + " rows");
+      return;
+    }
+    case FaultKind::kBackfillOne:
+      bump(b, "publish");
+      capture_->restart();
+      return;
+    case FaultKind::kBackfillAll:
+      for (uint32_t i = 0; i < capture_->bindings().size(); ++i) bump(i, "publish (all)");
+      capture_->restart();
+      return;
+    case FaultKind::kMinBackfillXid: {
+      const Xid min = xid_advance_by(db_.next_xid(), 0);
+      capture_->options().min_backfill_xid = min;
+      recorder_.event(K::kOperation, "set min_backfill_xid " + std::to_string(min.value()));
+      bump(b, "publish");
+      capture_->restart();
+      return;
+    }
+    case FaultKind::kVacuumFreeze:
+      recorder_.event(K::kOperation, "VACUUM FREEZE " + db_.schema(t).name +
+                                         (db_.vacuum_freeze(t).is_ok() ? "" : " (refused)"));
+      return;
+    case FaultKind::kVacuumFull:
+      recorder_.event(K::kOperation, "VACUUM FULL " + db_.schema(t).name +
+                                         (db_.vacuum_full(t).is_ok() ? "" : " (refused)"));
+      return;
+    case FaultKind::kCheckpoint:
+      db_.checkpoint();
+      recorder_.event(K::kOperation, "CHECKPOINT");
+      return;
+    case FaultKind::kXidBurn: {
+      const uint64_t n = 1 + scheduler_.below(100'000'000);
+      recorder_.event(K::kOperation, "burn " + std::to_string(n) + " xids" +
+                                         (db_.burn_xids(n).is_ok() ? "" : " (refused)"));
+      return;
+    }
+    case FaultKind::kCaptureStall: {
+      const uint64_t ticks = 5 + scheduler_.below(50);
+      stalled_until_ = tick_ + ticks;
+      recorder_.event(K::kFault, "capture stalls for " + std::to_string(ticks) + " ticks");
+      return;
+    }
+    case FaultKind::kUpgrade:
+      workload_->finish();  // the upgrade needs a stopped cluster
+      recorder_.event(K::kOperation, std::string("major upgrade") +
+                                         (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+      return;
+  }
+}
+
+void World::capture_steps() {
+  if (tick_ < stalled_until_) return;
+  capture_->set_now(tick_);
+  for (uint32_t i = 0; i < o_.capture_steps_per_tick; ++i) {
+    (void)capture_->step();  // errors are recorded by the observer; the capture restarts
+  }
+}
+
+void World::safety_tick() {
+  ++tick_;
+  recorder_.set_tick(tick_);
+  if (scheduler_.chance(o_.write_per_tick)) workload_->step();
+  inject_fault();
+  capture_steps();
+  if (o_.retention_ticks) {
+    const uint64_t dropped = store_.expire(tick_, *o_.retention_ticks);
+    if (dropped) {
+      recorder_.event(history::Event::Kind::kFault,
+                      "retention expired " + std::to_string(dropped) + " documents");
+    }
+  }
+}
+
+bool World::drained() const {
+  return capture_->phase() == Capture::Phase::kStreaming && capture_->backfills_done() &&
+         capture_->cursor() >= recorder_.last_commit_lsn();
+}
+
+RunResult World::run() {
+  for (uint64_t i = 0; i < o_.safety_ticks; ++i) safety_tick();
+  // Liveness: heal faults, end open transactions, pause writes, drain.
+  workload_->finish();
+  db_.flush_wal();
+  recorder_.event(history::Event::Kind::kOperation, "liveness phase: faults healed, writes paused");
+  stalled_until_ = 0;
+  const uint64_t deadline = tick_ + o_.liveness_ticks_max;
+  while (tick_ < deadline && !drained()) {
+    ++tick_;
+    recorder_.set_tick(tick_);
+    capture_steps();
+  }
+  history::Drain& d = recorder_.history().drain;
+  d.reached = drained();
+  d.tick = tick_;
+  d.source_flush_lsn = db_.current_flush_lsn();
+  d.capture_cursor = capture_->cursor();
+  RunResult r;
+  r.history = std::move(recorder_.history());
+  r.fingerprint = fingerprint(r.history);
+  return r;
+}
+
+}  // namespace
+
+uint32_t FaultWeights::total() const {
+  return crash + query_failure + backfill_one + backfill_all + vacuum_freeze + vacuum_full +
+         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid;
+}
+
+WorldOptions swarm(WorldOptions o) {
+  Prng p = Prng(o.seed).fork(kSwarmStream);
+  uint32_t* kinds[] = {&o.faults.crash,         &o.faults.query_failure, &o.faults.backfill_one,
+                       &o.faults.backfill_all,  &o.faults.vacuum_freeze, &o.faults.vacuum_full,
+                       &o.faults.checkpoint,    &o.faults.xid_burn,      &o.faults.capture_stall,
+                       &o.faults.upgrade,       &o.faults.min_backfill_xid};
+  for (uint32_t* w : kinds) {
+    if (*w == 0) continue;
+    *w = p.chance({1, 2}) ? static_cast<uint32_t>(1 + p.below(*w * 2)) : 0;
+  }
+  return o;
+}
+
+RunResult run_world(const WorldOptions& options) {
+  World w(options.swarm ? swarm(options) : options);
+  return w.run();
+}
+
+std::string fingerprint(const history::History& h) {
+  Fingerprint fp;
+  fp.add_u64(h.seed);
+  for (const auto& c : h.source_commits) {
+    fp.add_u64(c.xid.value());
+    fp.add_u64(c.commit_lsn.value());
+    for (const auto& k : c.changes) {
+      fp.add(k.key);
+      fp.add(k.after ? to_string(*k.after) : "-");
+    }
+  }
+  for (const auto& t : h.collection_txns) {
+    fp.add_u64(t.seq);
+    fp.add_u64(t.checkpoint_cursor.value());
+    for (const auto& d : t.docs) {
+      fp.add(d.key);
+      fp.add(std::string(1, static_cast<char>(d.op)));
+      fp.add(to_string(d.fields));
+      fp.add_u64(d.lsn.value());
+    }
+  }
+  for (const auto& c : h.chunks) {
+    fp.add(c.state_key);
+    fp.add_u64(c.rows.size());
+    fp.add_u64(c.snapshot_lsn.value());
+  }
+  for (const auto& e : h.events) {
+    fp.add_u64(e.tick);
+    fp.add(e.what);
+  }
+  fp.add_u64(h.drain.reached);
+  fp.add_u64(h.drain.tick);
+  return fp.hex();
+}
+
+}  // namespace cdc::sim

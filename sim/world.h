@@ -1,0 +1,78 @@
+// The world: one source database, one capture and its collections, driven by
+// a seeded workload and a seeded operation/fault scheduler, recorded into a
+// history (DESIGN §3, §8, §10).
+//
+// run() goes seed -> prng -> swarm options -> fixed-order ticks:
+//   safety phase     every tick: workload steps, at most one operation or
+//                    fault, capture steps, retention;
+//   liveness phase   faults healed, open transactions ended and writes paused;
+//                    the capture runs until it has drained (every backfill
+//                    done, streaming, cursor at the last source commit) or
+//                    its tick budget runs out.
+// Everything random comes from forks of one Prng: the same options give the
+// same history, bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/capture.h"
+#include "properties/history.h"
+#include "sim/prng.h"
+#include "sim/source_workload.h"
+
+namespace cdc::sim {
+
+// Operations and faults the scheduler may inject, each with a weight (0 = off).
+struct FaultWeights {
+  uint32_t crash = 0;             // capture crash and restart
+  uint32_t query_failure = 0;     // the next chunk query fails part way
+  uint32_t backfill_one = 0;      // bump one binding's backfill counter
+  uint32_t backfill_all = 0;      // bump every binding's counter
+  uint32_t vacuum_freeze = 0;
+  uint32_t vacuum_full = 0;
+  uint32_t checkpoint = 0;
+  uint32_t xid_burn = 0;          // burn a large number of xids
+  uint32_t capture_stall = 0;     // the capture does nothing for a while
+  uint32_t upgrade = 0;           // major upgrade: writes paused, slots dropped
+  uint32_t min_backfill_xid = 0;  // set min_backfill_xid, then backfill one binding
+
+  uint32_t total() const;
+};
+
+struct WorldOptions {
+  uint64_t seed = 1;
+  std::vector<TableSchema> tables;      // empty: demo_schemas()
+  std::vector<CaptureBinding> bindings; // empty: one Automatic binding per table
+  uint32_t initial_rows = 12;           // per table, before the capture starts
+  Xid start_xid = Xid(1000);
+  std::optional<uint64_t> max_slot_wal_keep_size_bytes;
+  CaptureOptions capture;
+  SourceWorkloadOptions workload;
+  Ratio write_per_tick{2, 3};           // chance of a workload step each tick
+  Ratio fault_per_tick{1, 20};          // chance of an operation/fault each tick
+  FaultWeights faults;
+  uint32_t capture_steps_per_tick = 1;
+  std::optional<uint64_t> retention_ticks;
+  uint64_t safety_ticks = 300;
+  uint64_t liveness_ticks_max = 20000;
+  bool swarm = false;                   // switch fault kinds off and reweight per seed
+};
+
+// Applies swarm testing to `o`: each enabled fault kind is kept with
+// probability 1/2 and reweighted at random; decided by the seed alone.
+WorldOptions swarm(WorldOptions o);
+
+struct RunResult {
+  history::History history;
+  std::string fingerprint;
+};
+
+RunResult run_world(const WorldOptions& options);
+
+// Hash of everything recorded in a history.
+std::string fingerprint(const history::History& h);
+
+}  // namespace cdc::sim
