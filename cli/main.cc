@@ -5,9 +5,11 @@
 // materializations and the guarantee matrix arrive in later subcommands.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 #include <fmt/core.h>
 
 #include "properties/checkers.h"
+#include "sim/configurations.h"
 #include "sim/source_demo.h"
 #include "sim/world.h"
 
@@ -35,15 +37,13 @@ int run_demo(const cdc::sim::SourceDemoOptions& o) {
 struct WorldArgs {
   uint64_t seed = 1;
   std::string mode = "Automatic";
-  bool crashes = false;
-  bool all_faults = false;
+  std::string faults = "none";
+  bool events = false;
+  bool chunks = false;
   uint64_t ticks = 300;
 };
 
-int run_world_cli(const WorldArgs& a) {
-  cdc::sim::WorldOptions o;
-  o.seed = a.seed;
-  o.safety_ticks = a.ticks;
+cdc::sim::WorldOptions world_options(const WorldArgs& a) {
   const std::pair<const char*, cdc::BackfillMode> modes[] = {
       {"Automatic", cdc::BackfillMode::kAutomatic}, {"Normal", cdc::BackfillMode::kNormal},
       {"Precise", cdc::BackfillMode::kPrecise}, {"OnlyChanges", cdc::BackfillMode::kOnlyChanges},
@@ -52,27 +52,46 @@ int run_world_cli(const WorldArgs& a) {
   for (const auto& [name, m] : modes) {
     if (a.mode == name) mode = m;
   }
-  for (const cdc::TableSchema& s : cdc::sim::demo_schemas()) {
-    cdc::CaptureBinding b;
-    b.table = s.name;
-    b.collection = "acme/" + s.name;
-    b.mode = s.has_primary_key() || mode == cdc::BackfillMode::kOnlyChanges
-                 ? mode
-                 : cdc::BackfillMode::kWithoutPrimaryKey;
-    o.bindings.push_back(b);
+  const std::pair<const char*, cdc::properties::FaultClass> classes[] = {
+      {"none", cdc::properties::FaultClass::kNone},
+      {"crashes", cdc::properties::FaultClass::kCrashes},
+      {"slot-loss", cdc::properties::FaultClass::kSlotLossUpgrade},
+      {"retention", cdc::properties::FaultClass::kRetention}};
+  cdc::properties::FaultClass faults = cdc::properties::FaultClass::kNone;
+  for (const auto& [name, f] : classes) {
+    if (a.faults == name) faults = f;
   }
-  if (a.crashes || a.all_faults) o.faults.crash = 4;
-  if (a.all_faults) {
-    o.faults.query_failure = 2;
-    o.faults.backfill_one = 2;
-    o.faults.backfill_all = 1;
-    o.faults.vacuum_freeze = 1;
-    o.faults.vacuum_full = 1;
-    o.faults.checkpoint = 1;
-    o.faults.capture_stall = 1;
+  cdc::sim::WorldOptions o = cdc::sim::configured_world(a.seed, mode, faults);
+  o.safety_ticks = a.ticks;
+  return o;
+}
+
+// Runs seeds first..first+count-1 and prints, per property, how many seeds
+// violated it and the first such seed.
+int run_sweep(WorldArgs a, uint64_t count) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> violated;  // name -> (count, first seed)
+  const uint64_t first = a.seed;
+  for (uint64_t s = first; s < first + count; ++s) {
+    a.seed = s;
+    const cdc::sim::RunResult r = cdc::sim::run_world(world_options(a));
+    for (const cdc::properties::Verdict& v : cdc::properties::check_all(r.history)) {
+      if (!v.violated()) continue;
+      auto [it, fresh] = violated.try_emplace(v.property, 0, s);
+      ++it->second.first;
+    }
   }
-  fmt::print("cdcsim world --seed {} --mode {} --ticks {}{}{}\n", a.seed, a.mode, a.ticks,
-             a.crashes ? " --crashes" : "", a.all_faults ? " --all-faults" : "");
+  fmt::print("sweep --mode {} --faults {} seeds {}..{}\n", a.mode, a.faults, first,
+             first + count - 1);
+  for (const auto& [name, cf] : violated) {
+    fmt::print("  {:<22} violated in {} seeds (first: {})\n", name, cf.first, cf.second);
+  }
+  return 0;
+}
+
+int run_world_cli(const WorldArgs& a) {
+  const cdc::sim::WorldOptions o = world_options(a);
+  fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode,
+             a.faults, a.ticks);
   const cdc::sim::RunResult r = cdc::sim::run_world(o);
   const auto& h = r.history;
   fmt::print("source commits: {}; collection txns: {}; chunks: {}; crashes: {}; drained: {}\n",
@@ -86,6 +105,17 @@ int run_world_cli(const WorldArgs& a) {
       fmt::print("      {}\n", v.explanation);
       for (const std::string& w : v.witness) fmt::print("      - {}\n", w);
     }
+  }
+  if (a.chunks) {
+    for (const auto& c : h.chunks) {
+      fmt::print("  chunk tick {:>5} {} snapshot {} rows {}{}{}{}\n", c.tick, c.state_key,
+                 cdc::to_string(c.snapshot_lsn), c.rows.size(), c.final_chunk ? " final" : "",
+                 c.failed ? " failed" : "",
+                 c.committed_in ? " committed in " + std::to_string(*c.committed_in) : "");
+    }
+  }
+  if (a.events) {
+    for (const auto& e : h.events) fmt::print("  tick {:>5}: {}\n", e.tick, e.what);
   }
   fmt::print("fingerprint: {}\n", r.fingerprint);
   return violated ? 1 : 0;
@@ -115,9 +145,23 @@ int main(int argc, char** argv) {
   w->add_option("--mode", world.mode, "Backfill mode of every binding")
       ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}))
       ->capture_default_str();
-  w->add_flag("--crashes", world.crashes, "Inject capture crashes");
-  w->add_flag("--all-faults", world.all_faults, "Inject every kind of fault");
+  w->add_option("--faults", world.faults, "Fault class")
+      ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}))
+      ->capture_default_str();
   w->add_option("--ticks", world.ticks, "Ticks of the safety phase")->capture_default_str();
+  w->add_flag("--events", world.events, "Print every operation, fault and capture event");
+  w->add_flag("--chunks", world.chunks, "Print every chunk query");
+
+  uint64_t sweep_count = 50;
+  WorldArgs sweep;
+  CLI::App* sw = app.add_subcommand("sweep", "Run many seeds of one configuration and count violations");
+  sw->add_option("--first-seed", sweep.seed, "First seed")->capture_default_str();
+  sw->add_option("--seeds", sweep_count, "Number of seeds")->capture_default_str();
+  sw->add_option("--mode", sweep.mode, "Backfill mode of every binding")
+      ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}));
+  sw->add_option("--faults", sweep.faults, "Fault class")
+      ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}));
+  sw->add_option("--ticks", sweep.ticks, "Ticks of the safety phase")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -126,6 +170,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (w->parsed()) return run_world_cli(world);
+  if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);
     return run_demo(demo);

@@ -101,6 +101,8 @@ class CaptureObserver {
                          const std::vector<uint64_t>& chunk_ids,
                          const std::vector<std::string>& completed, Lsn cursor) = 0;
   virtual void on_error(const std::string& message) = 0;
+  // Something the capture chose not to capture (e.g. a TRUNCATE), in words.
+  virtual void on_ignored(const std::string& what) = 0;
 };
 
 class Capture {

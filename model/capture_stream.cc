@@ -102,7 +102,13 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
 }
 
 void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
-  if (c.kind == ChangeKind::kTruncate) return;  // TRUNCATE is not captured
+  if (c.kind == ChangeKind::kTruncate) {  // TRUNCATE is not captured
+    std::string tables;
+    for (TableId t : c.truncated) tables += " " + db_->schema(t).name;
+    observer_->on_ignored("TRUNCATE" + tables + " at " + to_string(txn.commit_lsn) +
+                          " (xid " + std::to_string(txn.xid.value()) + ")");
+    return;
+  }
   const std::optional<uint32_t> b = binding_of(c.table);
   if (!b) return;
   const BindingState& st = state_.states.at(state_key(*b));

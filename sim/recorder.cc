@@ -148,6 +148,10 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
   h_.collection_txns.push_back(std::move(t));
 }
 
+void Recorder::on_ignored(const std::string& what) {
+  event(history::Event::Kind::kOperation, "capture ignored " + what);
+}
+
 void Recorder::on_error(const std::string& message) {
   event(history::Event::Kind::kCaptureError, message);
 }

@@ -34,6 +34,7 @@ class Recorder : public CaptureObserver {
                  const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
                  Lsn cursor) override;
   void on_error(const std::string& message) override;
+  void on_ignored(const std::string& what) override;
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;

@@ -1,0 +1,57 @@
+// The fixed list of checkers and the one place that runs them all.
+
+#include "properties/checkers.h"
+
+#include <iterator>
+
+#include "model/assert.h"
+
+namespace cdc::properties {
+
+namespace {
+
+using Checker = Verdict (*)(const history::History&);
+
+struct Entry {
+  const char* name;
+  Checker check;
+};
+
+// The order here is the order of property_names() and check_all().
+constexpr Entry kCheckers[] = {
+    {"convergence", &check_convergence},
+    {"no_loss", &check_no_loss},
+    {"no_resurrection", &check_no_resurrection},
+    {"no_regression", &check_no_regression},
+    {"per_key_commit_order", &check_per_key_commit_order},
+    {"precise_history", &check_precise_history},
+    {"coverage", &check_coverage},
+    {"only_changes", &check_only_changes},
+    {"exactly_once", &check_exactly_once},
+    {"liveness", &check_liveness},
+};
+
+}  // namespace
+
+const std::vector<std::string>& property_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Entry& e : kCheckers)
+      out.emplace_back(e.name);
+    return out;
+  }();
+  return names;
+}
+
+std::vector<Verdict> check_all(const history::History& h) {
+  std::vector<Verdict> out;
+  out.reserve(std::size(kCheckers));
+  for (const Entry& e : kCheckers) {
+    Verdict v = e.check(h);
+    CDC_ASSERT(v.property == e.name, "a checker reported under another name");
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace cdc::properties

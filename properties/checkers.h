@@ -1,0 +1,74 @@
+// The property checkers (DESIGN §9): pure functions of a recorded history.
+//
+// Contract shared by every checker:
+// - It reads only `h`; it has no side effects and never calls into the
+//   simulation. The same history always yields the same verdict, byte for
+//   byte (all iteration that reaches output is over sorted containers).
+// - It never aborts on a strange history: a history it cannot judge gives
+//   kUnknown with the reason; a broken property gives kViolated with a small
+//   witness (documents, commits and chunks named by seq, tick, key and LSN)
+//   and an explanation of the form "Let ... Then ... but ...".
+// - Verdict::property is the checker's name as listed in property_names().
+//
+// Common notions (see also properties/timeline.h):
+// - Documents of binding b: every Document in h.collection_txns with
+//   doc.binding == b, in transaction order and then document order.
+// - Keyed binding: !Binding::keyless. The key-based checkers (convergence,
+//   no_loss, no_resurrection, no_regression, precise_history, coverage,
+//   only_changes) judge keyed bindings only; per_key_commit_order and
+//   exactly_once look at the documents of every binding.
+// - Latest instance of binding b: the last BackfillInstance in h.backfills
+//   with binding == b; earlier instances of b are superseded.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "properties/history.h"
+#include "properties/verdict.h"
+
+namespace cdc::properties {
+
+// After the drain, reducing each keyed binding's documents gives exactly the
+// final source state of its table. REQUIRES drain (else kUnknown).
+Verdict check_convergence(const history::History& h);
+
+// Every source change after the latest instance's stream start is covered by
+// a document at or past its commit LSN. REQUIRES drain (else kUnknown).
+Verdict check_no_loss(const history::History& h);
+
+// A reader never sees a key come back, at an older source version, after it
+// saw the key deleted.
+Verdict check_no_resurrection(const history::History& h);
+
+// The source version of what a reader sees of a key never goes backwards,
+// judged between consecutive collection transactions.
+Verdict check_no_regression(const history::History& h);
+
+// Change documents of one binding and key appear in commit order.
+Verdict check_per_key_commit_order(const history::History& h);
+
+// In a Precise instance, each key's document sequence starts with a create.
+Verdict check_precise_history(const history::History& h);
+
+// The committed chunks of a keyed backfill partition the key space in the
+// database's order, with no overlap and (once complete) no gap.
+Verdict check_coverage(const history::History& h);
+
+// An Only Changes binding gets no backfill documents and every change after
+// its start exactly once. REQUIRES drain (else kUnknown).
+Verdict check_only_changes(const history::History& h);
+
+// No change document is written twice (e.g. replayed after a crash).
+Verdict check_exactly_once(const history::History& h);
+
+// The run drained, and every latest backfill instance that scans completed.
+Verdict check_liveness(const history::History& h);
+
+// The checker names, in the fixed order check_all() uses.
+const std::vector<std::string>& property_names();
+
+// Runs every checker; result[i].property == property_names()[i].
+std::vector<Verdict> check_all(const history::History& h);
+
+}  // namespace cdc::properties

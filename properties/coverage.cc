@@ -1,0 +1,158 @@
+// coverage: the committed chunks of a keyed (Precise or Normal) backfill
+// instance, in order, partition the key space in the database's order:
+// - the first starts from the beginning (no `after`);
+// - each next one starts after the cursor the previous left: its last row's
+//   order_key (or, for a chunk without rows, the cursor it started from);
+// - order_keys strictly increase across the whole sequence (no overlap);
+// - once the instance is marked complete, its last committed chunk is final,
+//   and every key present at the first chunk's snapshot and not changed up to
+//   the last chunk's snapshot was read by some committed chunk (no gap).
+// Failed or uncommitted chunks are ignored: their rows never reached the
+// collection.
+
+#include <optional>
+#include <set>
+
+#include "model/assert.h"
+#include "properties/checkers.h"
+#include "properties/helpers.h"
+#include "properties/timeline.h"
+
+namespace cdc::properties {
+
+namespace {
+
+constexpr char kName[] = "coverage";
+using Chunks = std::vector<const history::Chunk*>;
+
+Chunks committed_chunks(const history::History& h, const history::BackfillInstance& inst) {
+  Chunks out;
+  for (const history::Chunk& c : h.chunks) {
+    if (c.binding == inst.binding && c.state_key == inst.state_key && c.committed_in) {
+      out.push_back(&c);
+    }
+  }
+  return out;
+}
+
+std::string render_cursor(const std::optional<history::DbOrderKey>& k) {
+  return k ? detail::render_key(*k) : std::string("<start>");
+}
+
+Verdict broken(const history::BackfillInstance& inst, const std::string& then_but,
+               std::vector<std::string> witness) {
+  witness.insert(witness.begin(), detail::describe_instance(inst));
+  return Verdict::violation(
+      kName, "Let I be the " + detail::describe_instance(inst) + ". Then " + then_but,
+      std::move(witness));
+}
+
+// Cursor chaining and strictly increasing order keys.
+std::optional<Verdict> check_chain(const history::BackfillInstance& inst, const Chunks& chunks) {
+  std::optional<history::DbOrderKey> cursor;  // where the next chunk must start
+  const history::Chunk* prev = nullptr;
+  for (const history::Chunk* c : chunks) {
+    if (c->after != cursor) {
+      std::vector<std::string> w = {detail::describe_chunk(*c)};
+      if (prev != nullptr) w.insert(w.begin(), detail::describe_chunk(*prev));
+      return broken(
+          inst,
+          "the committed chunk at tick " + std::to_string(c->tick) + " must start after " +
+              render_cursor(cursor) +
+              ", where the previous committed chunk left the cursor, but it starts after " +
+              render_cursor(c->after) + ".",
+          std::move(w));
+    }
+    for (const history::ChunkRow& row : c->rows) {
+      if (cursor && !(*cursor < row.order_key)) {
+        std::vector<std::string> w = {detail::describe_chunk(*c)};
+        if (prev != nullptr && c->after == cursor && &row == &c->rows.front()) {
+          w.insert(w.begin(), detail::describe_chunk(*prev));
+        }
+        return broken(inst,
+                      "order keys must strictly increase across its committed chunks, but " +
+                          detail::render_key(row.order_key) + " (key " +
+                          detail::render_key(row.key) + ", chunk at tick " +
+                          std::to_string(c->tick) + ") follows " + detail::render_key(*cursor) +
+                          ".",
+                      std::move(w));
+      }
+      cursor = row.order_key;
+    }
+    prev = c;
+  }
+  return std::nullopt;
+}
+
+// REQUIRES: the instance is complete and `chunks` is not empty.
+std::optional<Verdict> check_gap(const history::History& h, const history::BackfillInstance& inst,
+                                 const Chunks& chunks) {
+  CDC_ASSERT(!chunks.empty(), "the gap check needs the committed chunks");
+  const history::Binding* b = detail::find_binding(h, inst.binding);
+  if (b == nullptr) return std::nullopt;
+  const Lsn from = chunks.front()->snapshot_lsn;
+  const Lsn to = chunks.back()->snapshot_lsn;
+  std::set<history::DocKey> read;
+  for (const history::Chunk* c : chunks) {
+    for (const history::ChunkRow& row : c->rows)
+      read.insert(row.key);
+  }
+  const detail::SourceTimeline timeline(h, b->table_id);
+  for (const auto& [key, versions] : timeline.keys()) {
+    if (read.count(key) != 0 || timeline.state_at(key, from) == nullptr) continue;
+    if (timeline.changed_between(key, from, to) != nullptr) continue;
+    return broken(inst,
+                  "every key present at lsn " + to_string(from) + " (first chunk's snapshot) and " +
+                      "unchanged up to lsn " + to_string(to) + " (last chunk's snapshot) must be " +
+                      "read by a committed chunk, but key " + detail::render_key(key) +
+                      " is in none although I is complete.",
+                  {"key " + detail::render_key(key) + " at lsn " + to_string(from) + ": " +
+                       detail::describe_row(timeline.state_at(key, from)),
+                   "first " + detail::describe_chunk(*chunks.front()),
+                   "last " + detail::describe_chunk(*chunks.back())});
+  }
+  return std::nullopt;
+}
+
+std::optional<Verdict> judge_instance(const history::History& h,
+                                      const history::BackfillInstance& inst) {
+  const Chunks chunks = committed_chunks(h, inst);
+  if (std::optional<Verdict> v = check_chain(inst, chunks)) return v;
+  const history::CollectionTxn* done = detail::completion_txn(h, inst.state_key);
+  if (done == nullptr) return std::nullopt;
+  if (chunks.empty()) {
+    return broken(inst,
+                  "a complete backfill must have committed a final chunk, but I has no " +
+                      std::string("committed chunk at all."),
+                  {"marked complete in collection txn seq " + std::to_string(done->seq) +
+                   " (tick " + std::to_string(done->tick) + ")"});
+  }
+  if (!chunks.back()->final_chunk) {
+    return broken(inst,
+                  "since I is marked complete its last committed chunk must be final, but " +
+                      std::string("the chunk at tick ") + std::to_string(chunks.back()->tick) +
+                      " is not.",
+                  {"last " + detail::describe_chunk(*chunks.back())});
+  }
+  return check_gap(h, inst, chunks);
+}
+
+}  // namespace
+
+Verdict check_coverage(const history::History& h) {
+  bool judged = false;
+  for (const history::BackfillInstance& inst : h.backfills) {
+    if (inst.mode != history::ResolvedMode::kPrecise &&
+        inst.mode != history::ResolvedMode::kNormal) {
+      continue;
+    }
+    const history::Binding* b = detail::find_binding(h, inst.binding);
+    if (b != nullptr && b->keyless) continue;
+    judged = true;
+    if (std::optional<Verdict> v = judge_instance(h, inst)) return *std::move(v);
+  }
+  if (!judged) return Verdict::unknown(kName, "no Precise or Normal backfill of a keyed binding");
+  return Verdict::hold(kName, "every keyed backfill's chunks chain without overlap or gap");
+}
+
+}  // namespace cdc::properties

@@ -1,0 +1,120 @@
+#include "properties/expectations.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace cdc::properties {
+
+namespace {
+
+struct Rule {
+  std::optional<BackfillMode> mode;  // nullopt: any mode
+  std::optional<FaultClass> faults;  // nullopt: any fault class
+  std::optional<Situation> when;     // nullopt: in every run
+  const char* property;
+  Expect expect;
+  const char* reason;
+};
+
+// First matching rule wins. Keep the most specific rules first.
+const std::vector<Rule>& rules() {
+  static const std::vector<Rule> kRules = {
+      {std::nullopt, std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
+       "The capture does not capture TRUNCATE (it logs and skips the record), so the truncated "
+       "rows stay in the collection; a later capture backfill re-reads rows but deletes nothing."},
+      {std::nullopt, std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
+       "The fence is read after the chunk query, so a change committed between the previous "
+       "fence and the query is streamed after the chunk has moved past its key: a key deleted "
+       "or updated just before the query shows a delete or update first in its new instance."},
+      {BackfillMode::kOnlyChanges, std::nullopt, std::nullopt, "convergence",
+       Expect::kViolableDocumented,
+       "\"Only Changes: skips backfilling the table entirely ... Only WAL changes are emitted.\" "
+       "Rows that existed before the capture started never reach the collection."},
+      {BackfillMode::kPrecise, std::nullopt, std::nullopt, "liveness", Expect::kViolableDocumented,
+       "\"Note that Precise backfill is not possible in some cases due to equality comparison "
+       "challenges when using varying character encodings.\" A text key under a locale collation "
+       "comes back out of bytewise order and the capture stops with a scan key ordering failure."},
+  };
+  return kRules;
+}
+
+}  // namespace
+
+const char* to_string(FaultClass f) {
+  switch (f) {
+    case FaultClass::kNone:
+      return "none";
+    case FaultClass::kCrashes:
+      return "crashes";
+    case FaultClass::kSlotLossUpgrade:
+      return "slot loss/upgrade";
+    case FaultClass::kRetention:
+      return "retention";
+  }
+  return "?";
+}
+
+const char* to_string(Expect e) {
+  switch (e) {
+    case Expect::kHolds:
+      return "holds";
+    case Expect::kViolableDocumented:
+      return "violable as documented";
+    case Expect::kKnownLimitation:
+      return "known limitation";
+  }
+  return "?";
+}
+
+const char* to_string(Situation s) {
+  switch (s) {
+    case Situation::kTruncate: return "TRUNCATE";
+    case Situation::kMinBackfillXid: return "min_backfill_xid";
+    case Situation::kUpgrade: return "major upgrade";
+    case Situation::kSlotLost: return "slot lost";
+  }
+  return "?";
+}
+
+std::vector<Situation> situations(const history::History& h) {
+  std::vector<Situation> out;
+  auto note = [&](Situation s) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  };
+  for (const history::Event& e : h.events) {
+    if (e.what.rfind("capture ignored TRUNCATE", 0) == 0) note(Situation::kTruncate);
+    if (e.what.rfind("set min_backfill_xid", 0) == 0) note(Situation::kMinBackfillXid);
+    if (e.what == "major upgrade") note(Situation::kUpgrade);
+    if (e.kind == history::Event::Kind::kCaptureError &&
+        e.what.find("can no longer get changes") != std::string::npos) {
+      note(Situation::kSlotLost);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
+                        const std::vector<Situation>& seen) {
+  for (const Rule& r : rules()) {
+    if (r.mode && *r.mode != mode) continue;
+    if (r.faults && *r.faults != faults) continue;
+    if (r.when && std::find(seen.begin(), seen.end(), *r.when) == seen.end()) continue;
+    if (property != r.property) continue;
+    return {r.expect, r.reason};
+  }
+  return {};
+}
+
+std::vector<std::string> describe_expectations() {
+  std::vector<std::string> out;
+  for (const Rule& r : rules()) {
+    out.push_back(std::string(r.mode ? to_string(*r.mode) : "any") + " / " +
+                  (r.faults ? to_string(*r.faults) : "any") +
+                  (r.when ? std::string(" / when ") + to_string(*r.when) : std::string()) + " / " +
+                  r.property + ": " + to_string(r.expect) + ": " + r.reason);
+  }
+  return out;
+}
+
+}  // namespace cdc::properties

@@ -1,0 +1,49 @@
+// Expectations as data: for a configuration (requested backfill mode, fault
+// class) and a property, whether the property is expected to hold, may be
+// violated as the documentation warns, or is a known limitation of the
+// modelled algorithm. The CI gate fails only on a violation of a property
+// expected to hold. Each entry carries its reason: a quote from the user
+// documentation (seed/backfilling-data.txt) or a one-line explanation.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/capture_state.h"
+#include "properties/history.h"
+
+namespace cdc::properties {
+
+enum class FaultClass : unsigned char { kNone, kCrashes, kSlotLossUpgrade, kRetention };
+const char* to_string(FaultClass f);
+
+enum class Expect : unsigned char { kHolds, kViolableDocumented, kKnownLimitation };
+const char* to_string(Expect e);
+
+// Things that happened in a run which some expectations depend on.
+enum class Situation : unsigned char {
+  kTruncate,        // the capture ignored a TRUNCATE of a captured table
+  kMinBackfillXid,  // a backfill ran with min_backfill_xid set
+  kUpgrade,         // a major upgrade dropped the replication slot
+  kSlotLost,        // the replication slot was invalidated
+};
+const char* to_string(Situation s);
+
+// The situations a history shows (from its events), sorted.
+std::vector<Situation> situations(const history::History& h);
+
+struct Expectation {
+  Expect expect = Expect::kHolds;
+  std::string reason;
+};
+
+// The expectation for one property in a run that showed `seen`; kHolds with
+// an empty reason when no rule says otherwise.
+Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
+                        const std::vector<Situation>& seen = {});
+
+// Every rule, for reports:
+// "<mode|any> / <faults|any> [/ when <situation>] / <property>: <expect>: <reason>".
+std::vector<std::string> describe_expectations();
+
+}  // namespace cdc::properties

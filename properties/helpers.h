@@ -1,0 +1,52 @@
+// Small shared pieces of the checkers: rendering history items for witnesses
+// and looking up bindings, instances and documents. Everything here is a pure
+// function of its arguments; returned pointers point into the History given
+// and live as long as it does.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "properties/history.h"
+
+namespace cdc::properties::detail {
+
+// A DocKey or DbOrderKey as text: "k1" in quotes when every byte is printable
+// ASCII (other than '"' and '\\'), otherwise 0x followed by hex bytes.
+std::string render_key(std::string_view bytes);
+// "binding 1 (items)".
+std::string describe_binding(const history::Binding& b);
+// One line per item, for witnesses.
+std::string describe_doc(const history::CollectionTxn& txn, const history::Document& d);
+std::string describe_commit(const history::SourceCommit& c);
+std::string describe_chunk(const history::Chunk& c);
+std::string describe_instance(const history::BackfillInstance& i);
+// The after-image of a change, or "absent".
+std::string describe_row(const Row* row);
+
+// A document together with the collection transaction that holds it.
+struct DocRef {
+  const history::CollectionTxn* txn = nullptr;
+  const history::Document* doc = nullptr;
+};
+
+// The documents of binding `binding`, in collection order.
+std::vector<DocRef> documents_of(const history::History& h, uint32_t binding);
+
+// Bindings with a key, in h.bindings order.
+std::vector<const history::Binding*> keyed_bindings(const history::History& h);
+
+// The last instance of `binding` in h.backfills, or nullptr.
+const history::BackfillInstance* latest_instance(const history::History& h, uint32_t binding);
+
+// The binding with this id, or nullptr.
+const history::Binding* find_binding(const history::History& h, uint32_t id);
+
+// The first collection txn listing `state_key` in completed_backfills, or
+// nullptr when the instance never completed.
+const history::CollectionTxn* completion_txn(const history::History& h,
+                                             const std::string& state_key);
+
+}  // namespace cdc::properties::detail

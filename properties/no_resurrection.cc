@@ -1,0 +1,51 @@
+// no_resurrection: a reader that saw a key deleted never later sees it
+// present at an older source version (a regression from absent to present).
+// Re-insertion at the source is fine: it moves the version forward.
+
+#include <optional>
+
+#include "properties/checkers.h"
+#include "properties/helpers.h"
+#include "properties/replay.h"
+#include "properties/timeline.h"
+
+namespace cdc::properties {
+
+namespace {
+
+constexpr char kName[] = "no_resurrection";
+
+Verdict resurrection(const history::Binding& b, const detail::VisibleChange& c) {
+  const std::string key = detail::render_key(c.key);
+  return Verdict::violation(
+      kName,
+      "Let k = " + key + " be a key of " + detail::describe_binding(b) +
+          ". Then after collection txn seq " + std::to_string(c.before.doc.txn->seq) +
+          " a reader sees k deleted as of source version lsn " + to_string(c.before.version) +
+          " (state " + std::to_string(c.before.state_index) +
+          " of its timeline), but after txn seq " + std::to_string(c.after.doc.txn->seq) +
+          " k is present again at the older version lsn " + to_string(c.after.version) +
+          " (state " + std::to_string(c.after.state_index) + ").",
+      {"key " + key + " of " + detail::describe_binding(b),
+       "deleted by " + detail::describe_doc(*c.before.doc.txn, *c.before.doc.doc),
+       "resurrected by " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)});
+}
+
+}  // namespace
+
+Verdict check_no_resurrection(const history::History& h) {
+  const std::vector<const history::Binding*> bindings = detail::keyed_bindings(h);
+  if (bindings.empty()) return Verdict::unknown(kName, "no keyed binding to judge");
+  for (const history::Binding* b : bindings) {
+    const detail::SourceTimeline timeline(h, b->table_id);
+    const std::optional<detail::VisibleChange> c =
+        detail::first_visible_change(h, *b, timeline, [](const detail::VisibleChange& ch) {
+          return ch.after.state_index < ch.before.state_index && !ch.before.present &&
+                 ch.after.present;
+        });
+    if (c) return resurrection(*b, *c);
+  }
+  return Verdict::hold(kName, "no deleted key came back at an older source version");
+}
+
+}  // namespace cdc::properties

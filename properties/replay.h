@@ -1,0 +1,42 @@
+// What a reader of a keyed binding's collection sees, one whole collection
+// transaction at a time (a reader never sees part of a transaction).
+//
+// After each transaction, a key's visible state is set by the last document
+// of the binding for that key in the transaction: version = its lsn, present
+// = its op is not d. Order inside a transaction therefore does not matter
+// beyond "last document wins".
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+
+#include "properties/helpers.h"
+#include "properties/history.h"
+#include "properties/timeline.h"
+
+namespace cdc::properties::detail {
+
+struct VisibleState {
+  bool present = false;
+  Lsn version;
+  size_t state_index = 0;  // timeline.state_index(key, version)
+  DocRef doc;              // the document that set this state
+};
+
+// A key's visible state before and after one collection transaction.
+struct VisibleChange {
+  history::DocKey key;
+  VisibleState before;
+  VisibleState after;
+};
+
+// Replays binding `b`'s documents transaction by transaction; for each key a
+// transaction touches that was already visible (present or deleted) it
+// offers the change to `pred`, in transaction order then key order, and
+// returns the first change `pred` accepts (nullopt if none).
+std::optional<VisibleChange> first_visible_change(
+    const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
+    const std::function<bool(const VisibleChange&)>& pred);
+
+}  // namespace cdc::properties::detail

@@ -1,0 +1,49 @@
+// The source timeline of one table: per key, the source commits that changed
+// it, in commit order.
+//
+// Invariants: each key's versions are in h.source_commits order and name
+// distinct commits (several changes of one key in one commit collapse into
+// the last one, the commit's net effect). Nothing assumes commit LSNs are
+// sorted: "state at version v" counts and picks commits by LSN comparison.
+// Pointers refer into the History the timeline was built from.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "properties/history.h"
+
+namespace cdc::properties::detail {
+
+struct KeyVersion {
+  const history::SourceCommit* commit = nullptr;
+  const history::SourceKeyChange* change = nullptr;  // the key's last change in `commit`
+};
+
+class SourceTimeline {
+ public:
+  SourceTimeline(const history::History& h, uint32_t table_id);
+
+  // Every key the source ever changed, with its versions.
+  const std::map<history::DocKey, std::vector<KeyVersion>>& keys() const { return keys_; }
+
+  // Number of commits changing `key` with commit_lsn <= v.
+  size_t state_index(const history::DocKey& key, Lsn v) const;
+  // The key's row at version v (after every commit with commit_lsn <= v), or
+  // nullptr when absent.
+  const Row* state_at(const history::DocKey& key, Lsn v) const;
+  // The key's row after every commit, or nullptr when absent.
+  const Row* final_state(const history::DocKey& key) const;
+  // All keys present after every commit, with their rows.
+  std::map<history::DocKey, const Row*> final_rows() const;
+  // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
+  const history::SourceCommit* changed_between(const history::DocKey& key, Lsn lo, Lsn hi) const;
+
+ private:
+  const std::vector<KeyVersion>* versions(const history::DocKey& key) const;
+  std::map<history::DocKey, std::vector<KeyVersion>> keys_;
+};
+
+}  // namespace cdc::properties::detail

@@ -1,0 +1,39 @@
+#include "sim/configurations.h"
+
+namespace cdc::sim {
+
+WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults) {
+  WorldOptions o;
+  o.seed = seed;
+  for (const TableSchema& s : demo_schemas()) {
+    CaptureBinding b;
+    b.table = s.name;
+    b.collection = "acme/" + s.name;
+    const bool keyed_mode = mode != BackfillMode::kOnlyChanges &&
+                            mode != BackfillMode::kWithoutPrimaryKey &&
+                            mode != BackfillMode::kAutomatic;
+    b.mode = !s.has_primary_key() && keyed_mode ? BackfillMode::kWithoutPrimaryKey : mode;
+    o.bindings.push_back(b);
+  }
+  o.faults.vacuum_freeze = 1;
+  o.faults.vacuum_full = 1;
+  o.faults.checkpoint = 1;
+  o.faults.backfill_one = 1;
+  switch (faults) {
+    case properties::FaultClass::kNone: break;
+    case properties::FaultClass::kCrashes:
+      o.faults.crash = 6;
+      o.faults.query_failure = 2;
+      break;
+    case properties::FaultClass::kSlotLossUpgrade:
+      o.max_slot_wal_keep_size_bytes = 8 * 1024;
+      o.faults.capture_stall = 3;
+      o.faults.checkpoint = 3;
+      o.faults.upgrade = 1;
+      break;
+    case properties::FaultClass::kRetention: o.retention_ticks = 60; break;
+  }
+  return o;
+}
+
+}  // namespace cdc::sim

@@ -1,0 +1,25 @@
+// Named world configurations: a requested backfill mode for every binding and
+// a fault class. Used by the property tests, the CLI and (later) the matrix.
+//
+// Every class includes routine operations (VACUUM FREEZE, VACUUM FULL,
+// checkpoints, backfill requests for one binding). On top of them:
+//   none               nothing else;
+//   crashes            capture crashes and chunk queries failing part way;
+//   slot loss/upgrade  a small max_slot_wal_keep_size with capture stalls, and
+//                      major upgrades;
+//   retention          collections keep documents for a limited number of ticks.
+// Bindings whose table has no primary key use Without Primary Key unless the
+// mode is Only Changes (a keyed mode cannot scan a keyless table).
+#pragma once
+
+#include <cstdint>
+
+#include "model/capture_state.h"
+#include "properties/expectations.h"
+#include "sim/world.h"
+
+namespace cdc::sim {
+
+WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults);
+
+}  // namespace cdc::sim
