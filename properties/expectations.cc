@@ -22,6 +22,8 @@ const std::vector<Rule>& rules() {
       {std::nullopt, std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
        "The capture does not capture TRUNCATE (it logs and skips the record), so the truncated "
        "rows stay in the collection; a later capture backfill re-reads rows but deletes nothing."},
+      {std::nullopt, std::nullopt, Situation::kTruncate, "no_loss", Expect::kKnownLimitation,
+       "The capture does not capture TRUNCATE, so the rows it removed get no delete document."},
       {std::nullopt, std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
        "The fence is read after the chunk query, so a change committed between the previous "
        "fence and the query is streamed after the chunk has moved past its key: a key deleted "

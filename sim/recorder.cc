@@ -48,6 +48,9 @@ std::string Recorder::order_key(TableId t, const Key& key) const {
 }
 
 void Recorder::on_source_commit(const CommittedTxn& txn) {
+  // A transaction whose writes were all rolled back to savepoints commits
+  // with nothing to decode: no consumer will ever see it.
+  if (txn.versions.empty()) return;
   history::SourceCommit c;
   c.tick = tick_;
   c.xid = txn.xid;
