@@ -40,6 +40,7 @@ struct WorldArgs {
   std::string faults = "none";
   bool events = false;
   bool chunks = false;
+  std::string trace_key;
   uint64_t ticks = 300;
 };
 
@@ -88,6 +89,34 @@ int run_sweep(WorldArgs a, uint64_t count) {
   return 0;
 }
 
+std::string hex(const std::string& bytes) {
+  std::string out = "0x";
+  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+// Prints every source change and document of the key whose hex rendering is
+// `key` (as the checkers print keys, e.g. 0x8000000000000005).
+void print_key_trace(const cdc::history::History& h, const std::string& key) {
+  for (const auto& c : h.source_commits) {
+    for (const auto& k : c.changes) {
+      if (hex(k.key) != key) continue;
+      fmt::print("  source tick {:>5} xid {} commit {} table {}: {} -> {}\n", c.tick,
+                 c.xid.value(), cdc::to_string(c.commit_lsn), k.table,
+                 k.before ? cdc::to_string(*k.before) : "absent",
+                 k.after ? cdc::to_string(*k.after) : "absent");
+    }
+  }
+  for (const auto& t : h.collection_txns) {
+    for (const auto& d : t.docs) {
+      if (hex(d.key) != key) continue;
+      fmt::print("  doc txn {} tick {} binding {} {} op {} lsn {} fields {}{}\n", t.seq, t.tick,
+                 d.binding, d.state_key, static_cast<char>(d.op), cdc::to_string(d.lsn),
+                 cdc::to_string(d.fields), d.snapshot ? " snapshot" : "");
+    }
+  }
+}
+
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
   fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode,
@@ -106,6 +135,7 @@ int run_world_cli(const WorldArgs& a) {
       for (const std::string& w : v.witness) fmt::print("      - {}\n", w);
     }
   }
+  if (!a.trace_key.empty()) print_key_trace(h, a.trace_key);
   if (a.chunks) {
     for (const auto& c : h.chunks) {
       fmt::print("  chunk tick {:>5} {} snapshot {} rows {}{}{}{}\n", c.tick, c.state_key,
@@ -151,6 +181,8 @@ int main(int argc, char** argv) {
   w->add_option("--ticks", world.ticks, "Ticks of the safety phase")->capture_default_str();
   w->add_flag("--events", world.events, "Print every operation, fault and capture event");
   w->add_flag("--chunks", world.chunks, "Print every chunk query");
+  w->add_option("--trace-key", world.trace_key,
+                "Print the source changes and documents of one key (hex, as verdicts print it)");
 
   uint64_t sweep_count = 50;
   WorldArgs sweep;

@@ -127,6 +127,7 @@ class Capture {
   void set_now(uint64_t tick) { now_tick_ = tick; }
   // The next chunk query fails after returning `after_rows` rows (one shot).
   void arm_query_failure(uint32_t after_rows) { fail_next_query_after_ = after_rows; }
+  void disarm_query_failure() { fail_next_query_after_.reset(); }
 
   Phase phase() const { return phase_; }
   // True when every active binding's backfill is done (in the working state).

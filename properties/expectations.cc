@@ -24,6 +24,17 @@ const std::vector<Rule>& rules() {
        "rows stay in the collection; a later capture backfill re-reads rows but deletes nothing."},
       {std::nullopt, std::nullopt, Situation::kTruncate, "no_loss", Expect::kKnownLimitation,
        "The capture does not capture TRUNCATE, so the rows it removed get no delete document."},
+      {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
+       "The capture does not capture TRUNCATE, so the rows it removed get no delete document."},
+      {BackfillMode::kPrecise, std::nullopt, Situation::kRebackfill, "convergence",
+       Expect::kKnownLimitation,
+       "A re-backfill into the same collection filters deletes of keys the new scan has not "
+       "reached, and the scan emits only rows that exist: a key the previous backfill wrote and "
+       "the source deleted meanwhile is never deleted from the collection."},
+      {BackfillMode::kAutomatic, std::nullopt, Situation::kRebackfill, "convergence",
+       Expect::kKnownLimitation,
+       "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: a "
+       "re-backfill can leave keys the source deleted during it."},
       {std::nullopt, std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
        "The fence is read after the chunk query, so a change committed between the previous "
        "fence and the query is streamed after the chunk has moved past its key: a key deleted "
@@ -74,6 +85,7 @@ const char* to_string(Situation s) {
     case Situation::kMinBackfillXid: return "min_backfill_xid";
     case Situation::kUpgrade: return "major upgrade";
     case Situation::kSlotLost: return "slot lost";
+    case Situation::kRebackfill: return "re-backfill";
   }
   return "?";
 }
@@ -87,6 +99,10 @@ std::vector<Situation> situations(const history::History& h) {
     if (e.what.rfind("capture ignored TRUNCATE", 0) == 0) note(Situation::kTruncate);
     if (e.what.rfind("set min_backfill_xid", 0) == 0) note(Situation::kMinBackfillXid);
     if (e.what == "major upgrade") note(Situation::kUpgrade);
+    if (e.kind == history::Event::Kind::kOperation && e.what.rfind("publish", 0) == 0 &&
+        e.what.find(": backfill ") != std::string::npos) {
+      note(Situation::kRebackfill);
+    }
     if (e.kind == history::Event::Kind::kCaptureError &&
         e.what.find("can no longer get changes") != std::string::npos) {
       note(Situation::kSlotLost);

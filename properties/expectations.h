@@ -26,6 +26,7 @@ enum class Situation : unsigned char {
   kMinBackfillXid,  // a backfill ran with min_backfill_xid set
   kUpgrade,         // a major upgrade dropped the replication slot
   kSlotLost,        // the replication slot was invalidated
+  kRebackfill,      // a binding was backfilled again into the same collection
 };
 const char* to_string(Situation s);
 

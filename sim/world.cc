@@ -227,6 +227,7 @@ RunResult World::run() {
   db_.flush_wal();
   recorder_.event(history::Event::Kind::kOperation, "liveness phase: faults healed, writes paused");
   stalled_until_ = 0;
+  capture_->disarm_query_failure();
   const uint64_t deadline = tick_ + o_.liveness_ticks_max;
   while (tick_ < deadline && !drained()) {
     ++tick_;

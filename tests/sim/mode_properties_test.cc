@@ -23,8 +23,9 @@ void check_mode(BackfillMode mode, FaultClass faults) {
   for (const properties::Verdict& v : properties::check_all(r.history)) {
     if (!v.violated()) continue;
     const properties::Expectation e = properties::expectation(mode, faults, v.property, seen);
-    RC_LOG() << "seed " << seed << " ticks " << o.safety_ticks << ": " << v.property << " "
-             << v.explanation << "\n";
+    RC_LOG() << "cdcsim world --seed " << seed << " --ticks " << o.safety_ticks << " --mode "
+             << to_string(mode) << " --faults " << properties::to_string(faults) << ": "
+             << v.property << ": " << v.explanation << "\n";
     RC_ASSERT(e.expect != properties::Expect::kHolds);
   }
 }
