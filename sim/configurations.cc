@@ -26,7 +26,7 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
       o.faults.query_failure = 2;
       break;
     case properties::FaultClass::kSlotLossUpgrade:
-      o.max_slot_wal_keep_size_bytes = 8 * 1024;
+      o.max_slot_wal_keep_size_bytes = 2048;
       o.faults.capture_stall = 3;
       o.faults.checkpoint = 3;
       o.faults.upgrade = 1;

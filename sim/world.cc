@@ -179,7 +179,7 @@ void World::inject_fault() {
       return;
     }
     case FaultKind::kCaptureStall: {
-      const uint64_t ticks = 5 + scheduler_.below(50);
+      const uint64_t ticks = 5 + scheduler_.below(150);
       stalled_until_ = tick_ + ticks;
       recorder_.event(K::kFault, "capture stalls for " + std::to_string(ticks) + " ticks");
       return;
