@@ -16,16 +16,42 @@ struct Rule {
   const char* reason;
 };
 
+constexpr char kUpgradeReason[] =
+    "\"During an upgrade, some databases invalidate a replication slot ... upgrades will disrupt "
+    "the Flow pipeline in these cases. ... you may need to trigger a backfill after the upgrade "
+    "completes.\" The capture recreates the dropped slot at the current WAL position and silently "
+    "resumes there: changes in between are skipped.";
+constexpr char kSlotLostReason[] =
+    "\"Recover from a replication slot failure in PostgreSQL: Use a Capture Backfill to "
+    "re-establish consistency.\" Until all bindings are backfilled the invalidated slot cannot be "
+    "read and its changes are gone.";
+constexpr char kTruncateReason[] =
+    "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
+
 // First matching rule wins. Keep the most specific rules first.
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
+      {std::nullopt, std::nullopt, Situation::kUpgrade, "convergence", Expect::kViolableDocumented,
+       kUpgradeReason},
+      {std::nullopt, std::nullopt, Situation::kUpgrade, "no_loss", Expect::kViolableDocumented,
+       kUpgradeReason},
+      {std::nullopt, std::nullopt, Situation::kUpgrade, "only_changes", Expect::kViolableDocumented,
+       kUpgradeReason},
+      {std::nullopt, std::nullopt, Situation::kSlotLost, "convergence", Expect::kViolableDocumented,
+       kSlotLostReason},
+      {std::nullopt, std::nullopt, Situation::kSlotLost, "no_loss", Expect::kViolableDocumented,
+       kSlotLostReason},
+      {std::nullopt, std::nullopt, Situation::kSlotLost, "only_changes",
+       Expect::kViolableDocumented, kSlotLostReason},
+      {std::nullopt, std::nullopt, Situation::kSlotLost, "liveness", Expect::kViolableDocumented,
+       kSlotLostReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
        "The capture does not capture TRUNCATE (it logs and skips the record), so the truncated "
        "rows stay in the collection; a later capture backfill re-reads rows but deletes nothing."},
       {std::nullopt, std::nullopt, Situation::kTruncate, "no_loss", Expect::kKnownLimitation,
-       "The capture does not capture TRUNCATE, so the rows it removed get no delete document."},
+       kTruncateReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
-       "The capture does not capture TRUNCATE, so the rows it removed get no delete document."},
+       kTruncateReason},
       {BackfillMode::kPrecise, std::nullopt, Situation::kRebackfill, "convergence",
        Expect::kKnownLimitation,
        "A re-backfill into the same collection filters deletes of keys the new scan has not "
@@ -81,11 +107,16 @@ const char* to_string(Expect e) {
 
 const char* to_string(Situation s) {
   switch (s) {
-    case Situation::kTruncate: return "TRUNCATE";
-    case Situation::kMinBackfillXid: return "min_backfill_xid";
-    case Situation::kUpgrade: return "major upgrade";
-    case Situation::kSlotLost: return "slot lost";
-    case Situation::kRebackfill: return "re-backfill";
+    case Situation::kTruncate:
+      return "TRUNCATE";
+    case Situation::kMinBackfillXid:
+      return "min_backfill_xid";
+    case Situation::kUpgrade:
+      return "major upgrade";
+    case Situation::kSlotLost:
+      return "slot lost";
+    case Situation::kRebackfill:
+      return "re-backfill";
   }
   return "?";
 }
