@@ -11,6 +11,7 @@
 #include "properties/checkers.h"
 #include "sim/configurations.h"
 #include "sim/source_demo.h"
+#include "sim/survey.h"
 #include "sim/world.h"
 
 namespace {
@@ -117,6 +118,35 @@ void print_key_trace(const cdc::history::History& h, const std::string& key) {
   }
 }
 
+// The main job until the guarantee matrix exists: a survey of every mode with
+// and without crashes, printed as a table; exit 1 on an unexpected violation.
+int run_check(uint64_t seeds) {
+  cdc::sim::SurveyOptions o;
+  o.seeds = seeds;
+  fmt::print("cdcsim check --seeds {} (seeds 1..{}, {} safety ticks each)\n", seeds, seeds,
+             o.safety_ticks);
+  const cdc::sim::SurveyResult r = cdc::sim::survey(o);
+  fmt::print("{:<20} {:<9} {:<22} {:>6} {:>8} {:>9} {:>11}\n", "mode", "faults", "property",
+             "holds", "unknown", "expected", "UNEXPECTED");
+  for (const auto& [key, c] : r.cells) {
+    const auto& [mode, faults, property] = key;
+    if (c.violated_expected + c.violated_unexpected == 0 && c.holds == 0) continue;
+    std::string expected = std::to_string(c.violated_expected);
+    if (c.violated_expected) expected += " (seed " + std::to_string(c.first_expected_seed) + ")";
+    std::string unexpected = std::to_string(c.violated_unexpected);
+    if (c.violated_unexpected) {
+      unexpected += " (seed " + std::to_string(c.first_unexpected_seed) + ")";
+    }
+    fmt::print("{:<20} {:<9} {:<22} {:>6} {:>8} {:>9} {:>11}\n", cdc::to_string(mode),
+               cdc::properties::to_string(faults), property, c.holds, c.unknown, expected,
+               unexpected);
+  }
+  fmt::print("{} runs, {} unexpected violations\n", r.runs, r.unexpected);
+  fmt::print("expectations:\n");
+  for (const std::string& e : cdc::properties::describe_expectations()) fmt::print("  {}\n", e);
+  return r.unexpected ? 1 : 0;
+}
+
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
   fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode,
@@ -195,6 +225,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}));
   sw->add_option("--ticks", sweep.ticks, "Ticks of the safety phase")->capture_default_str();
 
+  uint64_t check_seeds = 20;
+  CLI::App* ck = app.add_subcommand(
+      "check", "Run every backfill mode with and without crashes over many seeds and judge them");
+  ck->add_option("--seeds", check_seeds, "Seeds per configuration")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -202,6 +239,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (w->parsed()) return run_world_cli(world);
+  if (ck->parsed()) return run_check(check_seeds);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);
