@@ -263,7 +263,7 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   rec.table = t;
   if (s.replica_identity == ReplicaIdentity::kFull) {
     rec.old_kind = OldTuple::kRow;
-    rec.old_kind = OldTuple::kNone;
+    rec.old_data = std::string(h.row_bytes(*slot));
   }
   append_record(tx, std::move(rec));
   return Status::ok();
