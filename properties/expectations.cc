@@ -25,6 +25,11 @@ constexpr char kSlotLostReason[] =
     "\"Recover from a replication slot failure in PostgreSQL: Use a Capture Backfill to "
     "re-establish consistency.\" Until all bindings are backfilled the invalidated slot cannot be "
     "read and its changes are gone.";
+constexpr char kMinXidReason[] =
+    "\"Estuary will only backfill rows greater than or less than the specified XID ... In rare "
+    "cases, this method may not work as expected.\" A row written by a transaction that took "
+    "its xid before the threshold but committed after it is filtered out of the backfill, and "
+    "Precise dropped its change while the scan had not reached it.";
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
 
@@ -52,6 +57,15 @@ const std::vector<Rule>& rules() {
        kTruncateReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
        kTruncateReason},
+      {std::nullopt, std::nullopt, Situation::kBackfillAll, "convergence", Expect::kKnownLimitation,
+       "Backfilling every binding drops the slot and recreates it where the WAL is now; changes "
+       "between the last checkpoint and the new slot are never read. The new backfill re-reads "
+       "rows that exist, so inserts and updates are repaired, but a row deleted in that window "
+       "stays in the collection."},
+      {std::nullopt, std::nullopt, Situation::kMinBackfillXid, "convergence",
+       Expect::kViolableDocumented, kMinXidReason},
+      {std::nullopt, std::nullopt, Situation::kMinBackfillXid, "no_loss",
+       Expect::kViolableDocumented, kMinXidReason},
       {BackfillMode::kPrecise, std::nullopt, Situation::kRebackfill, "convergence",
        Expect::kKnownLimitation,
        "A re-backfill into the same collection filters deletes of keys the new scan has not "
@@ -117,6 +131,8 @@ const char* to_string(Situation s) {
       return "slot lost";
     case Situation::kRebackfill:
       return "re-backfill";
+    case Situation::kBackfillAll:
+      return "backfill of all bindings";
   }
   return "?";
 }
@@ -133,6 +149,7 @@ std::vector<Situation> situations(const history::History& h) {
     if (e.kind == history::Event::Kind::kOperation && e.what.rfind("publish", 0) == 0 &&
         e.what.find(": backfill ") != std::string::npos) {
       note(Situation::kRebackfill);
+      if (e.what.rfind("publish (all)", 0) == 0) note(Situation::kBackfillAll);
     }
     if (e.kind == history::Event::Kind::kCaptureError &&
         e.what.find("can no longer get changes") != std::string::npos) {

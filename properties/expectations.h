@@ -27,6 +27,7 @@ enum class Situation : unsigned char {
   kUpgrade,         // a major upgrade dropped the replication slot
   kSlotLost,        // the replication slot was invalidated
   kRebackfill,      // a binding was backfilled again into the same collection
+  kBackfillAll,     // every binding was backfilled at once (the slot jumps ahead)
 };
 const char* to_string(Situation s);
 

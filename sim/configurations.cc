@@ -15,10 +15,17 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
     b.mode = !s.has_primary_key() && keyed_mode ? BackfillMode::kWithoutPrimaryKey : mode;
     o.bindings.push_back(b);
   }
+  // Odd seeds start a thousand xids before the 32-bit wrap.
+  if (seed % 2 == 1) o.start_xid = Xid(4294966296u);
+  o.swarm = true;
   o.faults.vacuum_freeze = 1;
   o.faults.vacuum_full = 1;
   o.faults.checkpoint = 1;
   o.faults.backfill_one = 1;
+  o.faults.backfill_all = 1;
+  o.faults.xid_burn = 1;
+  o.faults.min_backfill_xid = 1;
+  o.faults.pause_writes = 1;
   switch (faults) {
     case properties::FaultClass::kNone: break;
     case properties::FaultClass::kCrashes:

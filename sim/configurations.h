@@ -2,7 +2,9 @@
 // a fault class. Used by the property tests, the CLI and (later) the matrix.
 //
 // Every class includes routine operations (VACUUM FREEZE, VACUUM FULL,
-// checkpoints, backfill requests for one binding). On top of them:
+// checkpoints, backfill requests for one binding or all, min_backfill_xid with
+// a backfill, burning xids, pauses of writes), thinned out per seed by swarm
+// testing; odd seeds start just before the xid wrap. On top of them:
 //   none               nothing else;
 //   crashes            capture crashes and chunk queries failing part way;
 //   slot loss/upgrade  a small max_slot_wal_keep_size with capture stalls, and

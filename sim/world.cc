@@ -24,7 +24,7 @@ TableSchema watermarks_schema(const std::string& name) {
 
 enum class FaultKind : uint8_t {
   kCrash, kQueryFailure, kBackfillOne, kBackfillAll, kVacuumFreeze, kVacuumFull, kCheckpoint,
-  kXidBurn, kCaptureStall, kUpgrade, kMinBackfillXid,
+  kXidBurn, kCaptureStall, kUpgrade, kMinBackfillXid, kPauseWrites,
 };
 
 class World {
@@ -52,6 +52,7 @@ class World {
   std::optional<Capture> capture_;
   uint64_t tick_ = 0;
   uint64_t stalled_until_ = 0;
+  uint64_t writes_paused_until_ = 0;
 };
 
 DatabaseOptions db_options(const WorldOptions& o) {
@@ -111,7 +112,7 @@ std::optional<FaultKind> World::draw_fault() {
       {w.vacuum_freeze, FaultKind::kVacuumFreeze}, {w.vacuum_full, FaultKind::kVacuumFull},
       {w.checkpoint, FaultKind::kCheckpoint}, {w.xid_burn, FaultKind::kXidBurn},
       {w.capture_stall, FaultKind::kCaptureStall}, {w.upgrade, FaultKind::kUpgrade},
-      {w.min_backfill_xid, FaultKind::kMinBackfillXid}};
+      {w.min_backfill_xid, FaultKind::kMinBackfillXid}, {w.pause_writes, FaultKind::kPauseWrites}};
   for (const auto& [weight, kind] : table) {
     if (r < weight) return kind;
     r -= weight;
@@ -184,6 +185,12 @@ void World::inject_fault() {
       recorder_.event(K::kFault, "capture stalls for " + std::to_string(ticks) + " ticks");
       return;
     }
+    case FaultKind::kPauseWrites: {
+      const uint64_t ticks = 5 + scheduler_.below(40);
+      writes_paused_until_ = tick_ + ticks;
+      recorder_.event(K::kOperation, "writes paused for " + std::to_string(ticks) + " ticks");
+      return;
+    }
     case FaultKind::kUpgrade:
       workload_->finish();  // the upgrade needs a stopped cluster
       recorder_.event(K::kOperation, std::string("major upgrade") +
@@ -203,7 +210,7 @@ void World::capture_steps() {
 void World::safety_tick() {
   ++tick_;
   recorder_.set_tick(tick_);
-  if (scheduler_.chance(o_.write_per_tick)) workload_->step();
+  if (tick_ >= writes_paused_until_ && scheduler_.chance(o_.write_per_tick)) workload_->step();
   inject_fault();
   capture_steps();
   if (o_.retention_ticks) {
@@ -249,7 +256,7 @@ RunResult World::run() {
 
 uint32_t FaultWeights::total() const {
   return crash + query_failure + backfill_one + backfill_all + vacuum_freeze + vacuum_full +
-         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid;
+         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid + pause_writes;
 }
 
 WorldOptions swarm(WorldOptions o) {
@@ -257,7 +264,7 @@ WorldOptions swarm(WorldOptions o) {
   uint32_t* kinds[] = {&o.faults.crash,         &o.faults.query_failure, &o.faults.backfill_one,
                        &o.faults.backfill_all,  &o.faults.vacuum_freeze, &o.faults.vacuum_full,
                        &o.faults.checkpoint,    &o.faults.xid_burn,      &o.faults.capture_stall,
-                       &o.faults.upgrade,       &o.faults.min_backfill_xid};
+                       &o.faults.upgrade,       &o.faults.min_backfill_xid, &o.faults.pause_writes};
   for (uint32_t* w : kinds) {
     if (*w == 0) continue;
     *w = p.chance({1, 2}) ? static_cast<uint32_t>(1 + p.below(*w * 2)) : 0;

@@ -38,6 +38,7 @@ struct FaultWeights {
   uint32_t capture_stall = 0;     // the capture does nothing for a while
   uint32_t upgrade = 0;           // major upgrade: writes paused, slots dropped
   uint32_t min_backfill_xid = 0;  // set min_backfill_xid, then backfill one binding
+  uint32_t pause_writes = 0;      // the workload pauses for a while
 
   uint32_t total() const;
 };
