@@ -8,8 +8,10 @@ namespace cdc {
 Database::Database(DatabaseOptions options)
     : options_(options),
       xids_(options.next_xid),
-      limits_(XidLimits::from_oldest(kFirstNormalXid)),
-      system_frozen_(kFirstNormalXid),
+      limits_(XidLimits::from_oldest(xid_of(options.next_xid))),
+      // A cluster that starts at next_xid holds nothing older: like a fresh
+      // initdb, or a pg_resetwal'd and frozen cluster.
+      system_frozen_(xid_of(options.next_xid)),
       wal_(options.first_lsn) {
   recompute_limits();
 }
@@ -88,14 +90,24 @@ Result<FullXid> Database::txid_current() {
 
 Status Database::burn_xids(uint64_t n) {
   // Refuse the whole burn if it would cross the stop limit part way.
-  const uint32_t room = limits_.stop_limit.value() - xids_.next().value();
-  if (!xid_precedes(xids_.next(), limits_.stop_limit) || n > room) {
+  const Xid start = xids_.next();
+  const uint32_t room = limits_.stop_limit.value() - start.value();
+  if (!xid_precedes(start, limits_.stop_limit) || n > room) {
     return Error{ErrorCode::kWraparoundStop,
                  "database is not accepting commands to avoid wraparound data loss in database "
                  "\"postgres\""};
   }
+  // Each xid handed out at or past the warning limit warns, as n separate
+  // transactions would.
+  const uint64_t before_warn =
+      xid_precedes(start, limits_.warn_limit) ? limits_.warn_limit.value() - start.value() : 0;
   xids_.skip(n);
-  if (!xid_precedes(xids_.next(), limits_.warn_limit)) ++wraparound_warnings_;
+  if (n > before_warn) {
+    wraparound_warnings_ += n - before_warn;
+    const uint32_t left = limits_.wrap_limit.value() - xids_.next().value() + 1;
+    last_warning_ =
+        "database \"postgres\" must be vacuumed within " + std::to_string(left) + " transactions";
+  }
   return Status::ok();
 }
 
@@ -211,6 +223,7 @@ Status Database::release_savepoint(TxnId id) {
   if (child.xid != kInvalidXid) parent.merged.push_back(child.xid);
   parent.merged.insert(parent.merged.end(), child.merged.begin(), child.merged.end());
   parent.writes.insert(parent.writes.end(), child.writes.begin(), child.writes.end());
+  parent.truncated.insert(parent.truncated.end(), child.truncated.begin(), child.truncated.end());
   return Status::ok();
 }
 
@@ -221,6 +234,7 @@ Status Database::rollback_to_savepoint(TxnId id) {
   if (tx.levels.size() < 2) return Error{ErrorCode::kNoSavepoint, "savepoint does not exist"};
   Level& level = tx.levels.back();
   for (auto it = level.writes.rbegin(); it != level.writes.rend(); ++it) undo(*it);
+  for (TableId t : level.truncated) truncating_.erase(t);  // the lock goes with the subtransaction
   std::vector<Xid> aborted = level.merged;
   if (level.xid != kInvalidXid) aborted.insert(aborted.begin(), level.xid);
   if (!aborted.empty()) {
@@ -296,7 +310,9 @@ void Database::forget(TxnId id, const Txn& tx) {
     if (level.xid != kInvalidXid) forget_xid(level.xid);
     for (Xid x : level.merged) forget_xid(x);
   }
-  for (TableId t : tx.truncated) truncating_.erase(t);
+  for (const Level& level : tx.levels) {
+    for (TableId t : level.truncated) truncating_.erase(t);
+  }
   erase_txn(id);  // invalidates tx
 }
 

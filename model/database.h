@@ -178,6 +178,7 @@ class Database {
     Xid xid;                      // kInvalidXid until the level first writes
     std::vector<Xid> merged;      // xids of released child subtransactions
     std::vector<WriteRef> writes;
+    std::vector<TableId> truncated;  // tables this level (or a released child) truncated
   };
   struct Txn {
     std::optional<FullXid> top;
@@ -186,7 +187,6 @@ class Database {
     std::vector<TableId> tables_written;  // few: a linear search beats a set
     void wrote(TableId t);
     bool has_written(TableId t) const;
-    std::vector<TableId> truncated;
   };
   struct Slot {
     SlotInfo info;

@@ -298,7 +298,7 @@ Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
     tx.wrote(t);
     if (!truncating_.count(t)) {
       truncating_.emplace(t, id);
-      tx.truncated.push_back(t);
+      tx.levels.back().truncated.push_back(t);
     }
   }
   WalRecord rec;
@@ -346,7 +346,11 @@ void Database::finish_commit_writes(Txn& tx) {
   }
   // A committed TRUNCATE gives the table a new, empty file; rows the same
   // transaction inserted afterwards are carried over.
-  for (TableId t : tx.truncated) {
+  std::vector<TableId> truncated;
+  for (const Level& level : tx.levels) {
+    truncated.insert(truncated.end(), level.truncated.begin(), level.truncated.end());
+  }
+  for (TableId t : truncated) {
     HeapTable& h = *tables_[t.value()];
     std::vector<uint32_t> keep;
     for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {

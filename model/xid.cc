@@ -22,6 +22,12 @@ Xid xid_retreat_for_limit(Xid x, uint32_t n) {
   return Xid(v);
 }
 
+Xid xid_limit_below(Xid x, uint32_t n) {
+  uint32_t v = x.value() - n;
+  if (v < kFirstNormalXid.value()) v -= kFirstNormalXid.value();
+  return Xid(v);
+}
+
 Xid xid_add_for_limit(Xid x, uint32_t n) {
   uint32_t v = x.value() + n;
   if (v < kFirstNormalXid.value()) v += kFirstNormalXid.value();
@@ -32,9 +38,9 @@ XidLimits XidLimits::from_oldest(Xid oldest) {
   CDC_ASSERT(xid_is_normal(oldest), "oldest xid must be normal");
   XidLimits l;
   l.oldest = oldest;
-  l.wrap_limit = xid_add_for_limit(oldest, 0x80000000u);
-  l.stop_limit = xid_retreat_for_limit(l.wrap_limit, kXidStopMargin);
-  l.warn_limit = xid_retreat_for_limit(l.wrap_limit, kXidWarnMargin);
+  l.wrap_limit = xid_add_for_limit(oldest, 0x7fffffffu);
+  l.stop_limit = xid_limit_below(l.wrap_limit, kXidStopMargin);
+  l.warn_limit = xid_limit_below(l.wrap_limit, kXidWarnMargin);
   return l;
 }
 

@@ -46,9 +46,13 @@ constexpr Xid xid_advance(Xid x) {
 // x advanced by n normal xids (n applications of xid_advance, in O(1)).
 Xid xid_advance_by(Xid x, uint64_t n);
 
-// x moved back by n raw steps, then past the special ids as PostgreSQL does
-// for limits computed by subtraction (if the result is special, add 3).
+// x moved back by n raw steps, then past the special ids as pg_resetwal does
+// for the oldest xid (if the result is special, add 3).
 Xid xid_retreat_for_limit(Xid x, uint32_t n);
+
+// x moved back by n raw steps; a result on a special id moves below it (subtract
+// 3), as varsup.c does for the stop and warn limits.
+Xid xid_limit_below(Xid x, uint32_t n);
 
 // x moved forward by n raw steps, then past the special ids (limit arithmetic).
 Xid xid_add_for_limit(Xid x, uint32_t n);
@@ -64,7 +68,7 @@ struct XidLimits {
   Xid oldest;      // datfrozenxid: no unfrozen tuple is older than this
   Xid warn_limit;  // assigning at or past this logs a warning
   Xid stop_limit;  // assigning at or past this is refused
-  Xid wrap_limit;  // oldest + 2^31
+  Xid wrap_limit;  // oldest + 2^31 - 1
 
   static XidLimits from_oldest(Xid oldest);
 };

@@ -176,3 +176,54 @@ TEST_F(ErrorsTest, SlotErrors) {
 
 }  // namespace
 }  // namespace cdc
+
+namespace cdc {
+namespace {
+
+// Burning xids counts warnings as that many transactions would: none up to
+// the warning limit, one per xid at or past it.
+TEST(XidBurnTest, WarningsCountXidsPastTheWarnLimit) {
+  Database db;
+  const XidLimits l = db.xid_limits();
+  ASSERT_TRUE(db.burn_xids(l.warn_limit.value() - db.next_xid().value()).is_ok());
+  EXPECT_EQ(db.wraparound_warnings(), 0u);
+  EXPECT_EQ(db.next_xid(), l.warn_limit);
+  ASSERT_TRUE(db.burn_xids(5).is_ok());
+  EXPECT_EQ(db.wraparound_warnings(), 5u);
+  EXPECT_NE(db.last_warning().find("must be vacuumed within"), std::string::npos);
+}
+
+// A cluster that starts anywhere (here 5 million xids before the wrap) has no
+// older unfrozen xid, so it accepts writes.
+TEST(XidBurnTest, AClusterStartedNearTheWrapAcceptsWrites) {
+  Database db(DatabaseOptions{full_xid(0, Xid(4'290'000'000u)), Lsn(0x1000000), {}, 1 << 20});
+  Result<TableId> t = db.create_table(testing::items_schema());
+  ASSERT_TRUE(t.is_ok());
+  testing::insert_committed(db, t.value(), testing::item(1, 0));
+  EXPECT_EQ(db.xid_limits().oldest, Xid(4'290'000'000u));
+}
+
+// ROLLBACK TO SAVEPOINT undoes a TRUNCATE entirely: its lock is released and
+// the table keeps its file (ctids do not move at commit).
+TEST(TruncateSavepointTest, RolledBackTruncateReleasesItsLockAndKeepsCtids) {
+  Database db;
+  const TableId t = db.create_table(testing::items_schema()).value();
+  testing::insert_committed(db, t, testing::item(1, 0));
+  testing::insert_committed(db, t, testing::item(2, 0));
+  const TxnId del = db.begin();
+  ASSERT_TRUE(db.remove(del, t, testing::ikey(1)).is_ok());
+  ASSERT_TRUE(db.commit(del).is_ok());
+  const TxnId tx = db.begin();
+  ASSERT_TRUE(db.savepoint(tx).is_ok());
+  ASSERT_TRUE(db.truncate(tx, {t}).is_ok());
+  ASSERT_TRUE(db.rollback_to_savepoint(tx).is_ok());
+  const TxnId other = db.begin();
+  EXPECT_TRUE(db.insert(other, t, testing::item(3, 0)).is_ok());
+  ASSERT_TRUE(db.commit(other).is_ok());
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  EXPECT_EQ(db.lookup(t, testing::ikey(2)).value()->ctid, (Ctid{0, 2}));
+  EXPECT_EQ(db.scan(t).rows.size(), 2u);
+}
+
+}  // namespace
+}  // namespace cdc

@@ -40,15 +40,20 @@ TEST(XidTest, ResetKeepsOrSetsTheEpoch) {
 }
 
 TEST(XidTest, WraparoundLimitsFollowPostgres) {
+  // varsup.c: xidWrapLimit = oldest + (MaxTransactionId >> 1).
   const XidLimits l = XidLimits::from_oldest(Xid(1000));
-  EXPECT_EQ(l.wrap_limit, Xid(1000u + 0x80000000u));
-  EXPECT_EQ(l.stop_limit, Xid(1000u + 0x80000000u - 3'000'000u));
-  EXPECT_EQ(l.warn_limit, Xid(1000u + 0x80000000u - 40'000'000u));
-  // Limits computed across the wrap skip the special ids.
-  const XidLimits w = XidLimits::from_oldest(Xid(0x80000000u - 1));
+  EXPECT_EQ(l.wrap_limit, Xid(1000u + 0x7fffffffu));
+  EXPECT_EQ(l.stop_limit, Xid(1000u + 0x7fffffffu - 3'000'000u));
+  EXPECT_EQ(l.warn_limit, Xid(1000u + 0x7fffffffu - 40'000'000u));
+  // A wrap limit landing on a special id moves past it (adds 3)...
+  const XidLimits w = XidLimits::from_oldest(Xid(0x80000000u));
   EXPECT_EQ(w.wrap_limit, Xid(4294967295u));
-  const XidLimits v = XidLimits::from_oldest(Xid(0x80000001u));
+  const XidLimits v = XidLimits::from_oldest(Xid(0x80000002u));
   EXPECT_EQ(v.wrap_limit, Xid(1 + 3));
+  // ...while a stop limit landing on one moves below it (subtracts 3).
+  const XidLimits s = XidLimits::from_oldest(Xid(0x80000001u + 3'000'000u + 1));
+  EXPECT_EQ(s.wrap_limit, Xid(3'000'001u));
+  EXPECT_EQ(s.stop_limit, Xid(4294967295u - 1));
 }
 
 // Modular comparison agrees with comparing 64-bit full ids whenever the two
