@@ -3,10 +3,10 @@
 // Today it offers `demo`, a seeded run of the source-database model with
 // logical decoding checked against a reference replica. The capture,
 // materializations and the guarantee matrix arrive in later subcommands.
+#include <fmt/core.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
-#include <fmt/core.h>
 
 #include "properties/checkers.h"
 #include "sim/configurations.h"
@@ -47,8 +47,10 @@ struct WorldArgs {
 
 cdc::sim::WorldOptions world_options(const WorldArgs& a) {
   const std::pair<const char*, cdc::BackfillMode> modes[] = {
-      {"Automatic", cdc::BackfillMode::kAutomatic}, {"Normal", cdc::BackfillMode::kNormal},
-      {"Precise", cdc::BackfillMode::kPrecise}, {"OnlyChanges", cdc::BackfillMode::kOnlyChanges},
+      {"Automatic", cdc::BackfillMode::kAutomatic},
+      {"Normal", cdc::BackfillMode::kNormal},
+      {"Precise", cdc::BackfillMode::kPrecise},
+      {"OnlyChanges", cdc::BackfillMode::kOnlyChanges},
       {"WithoutPrimaryKey", cdc::BackfillMode::kWithoutPrimaryKey}};
   cdc::BackfillMode mode = cdc::BackfillMode::kAutomatic;
   for (const auto& [name, m] : modes) {
@@ -92,7 +94,8 @@ int run_sweep(WorldArgs a, uint64_t count) {
 
 std::string hex(const std::string& bytes) {
   std::string out = "0x";
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+  for (unsigned char c : bytes)
+    out += fmt::format("{:02x}", c);
   return out;
 }
 
@@ -102,8 +105,8 @@ void print_key_trace(const cdc::history::History& h, const std::string& key) {
   for (const auto& c : h.source_commits) {
     for (const auto& k : c.changes) {
       if (hex(k.key) != key) continue;
-      fmt::print("  source tick {:>5} xid {} commit {} table {}: {} -> {}\n", c.tick,
-                 c.xid.value(), cdc::to_string(c.commit_lsn), k.table,
+      fmt::print("  source tick {:>5} xid {} commit {} table {}: {} -> {}\n", c.tick, c.xid.value(),
+                 cdc::to_string(c.commit_lsn), k.table,
                  k.before ? cdc::to_string(*k.before) : "absent",
                  k.after ? cdc::to_string(*k.after) : "absent");
     }
@@ -143,14 +146,15 @@ int run_check(uint64_t seeds) {
   }
   fmt::print("{} runs, {} unexpected violations\n", r.runs, r.unexpected);
   fmt::print("expectations:\n");
-  for (const std::string& e : cdc::properties::describe_expectations()) fmt::print("  {}\n", e);
+  for (const std::string& e : cdc::properties::describe_expectations())
+    fmt::print("  {}\n", e);
   return r.unexpected ? 1 : 0;
 }
 
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
-  fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode,
-             a.faults, a.ticks);
+  fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode, a.faults,
+             a.ticks);
   const cdc::sim::RunResult r = cdc::sim::run_world(o);
   const auto& h = r.history;
   fmt::print("source commits: {}; collection txns: {}; chunks: {}; crashes: {}; drained: {}\n",
@@ -162,7 +166,8 @@ int run_world_cli(const WorldArgs& a) {
     if (v.violated()) {
       ++violated;
       fmt::print("      {}\n", v.explanation);
-      for (const std::string& w : v.witness) fmt::print("      - {}\n", w);
+      for (const std::string& w : v.witness)
+        fmt::print("      - {}\n", w);
     }
   }
   if (!a.trace_key.empty()) print_key_trace(h, a.trace_key);
@@ -175,7 +180,8 @@ int run_world_cli(const WorldArgs& a) {
     }
   }
   if (a.events) {
-    for (const auto& e : h.events) fmt::print("  tick {:>5}: {}\n", e.tick, e.what);
+    for (const auto& e : h.events)
+      fmt::print("  tick {:>5}: {}\n", e.tick, e.what);
   }
   fmt::print("fingerprint: {}\n", r.fingerprint);
   return violated ? 1 : 0;
@@ -200,7 +206,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   WorldArgs world;
-  CLI::App* w = app.add_subcommand("world", "Run one seeded world (source, capture, collections) and check it");
+  CLI::App* w = app.add_subcommand(
+      "world", "Run one seeded world (source, capture, collections) and check it");
   w->add_option("--seed", world.seed, "Seed of the run")->capture_default_str();
   w->add_option("--mode", world.mode, "Backfill mode of every binding")
       ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}))
@@ -216,11 +223,13 @@ int main(int argc, char** argv) {
 
   uint64_t sweep_count = 50;
   WorldArgs sweep;
-  CLI::App* sw = app.add_subcommand("sweep", "Run many seeds of one configuration and count violations");
+  CLI::App* sw =
+      app.add_subcommand("sweep", "Run many seeds of one configuration and count violations");
   sw->add_option("--first-seed", sweep.seed, "First seed")->capture_default_str();
   sw->add_option("--seeds", sweep_count, "Number of seeds")->capture_default_str();
   sw->add_option("--mode", sweep.mode, "Backfill mode of every binding")
-      ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}));
+      ->check(
+          CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}));
   sw->add_option("--faults", sweep.faults, "Fault class")
       ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}));
   sw->add_option("--ticks", sweep.ticks, "Ticks of the safety phase")->capture_default_str();

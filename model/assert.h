@@ -19,7 +19,7 @@ namespace cdc::detail {
 }
 }  // namespace cdc::detail
 
-#define CDC_ASSERT(cond, msg)                                               \
-  do {                                                                      \
+#define CDC_ASSERT(cond, msg)                                                     \
+  do {                                                                            \
     if (!(cond)) ::cdc::detail::assertion_failed(#cond, msg, __FILE__, __LINE__); \
   } while (0)

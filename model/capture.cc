@@ -5,33 +5,48 @@ namespace cdc {
 
 const char* to_string(BackfillMode m) {
   switch (m) {
-    case BackfillMode::kAutomatic: return "Automatic";
-    case BackfillMode::kNormal: return "Normal";
-    case BackfillMode::kPrecise: return "Precise";
-    case BackfillMode::kOnlyChanges: return "Only Changes";
-    case BackfillMode::kWithoutPrimaryKey: return "Without Primary Key";
+    case BackfillMode::kAutomatic:
+      return "Automatic";
+    case BackfillMode::kNormal:
+      return "Normal";
+    case BackfillMode::kPrecise:
+      return "Precise";
+    case BackfillMode::kOnlyChanges:
+      return "Only Changes";
+    case BackfillMode::kWithoutPrimaryKey:
+      return "Without Primary Key";
   }
   return "?";
 }
 
 const char* to_string(CaptureMode m) {
   switch (m) {
-    case CaptureMode::kPrecise: return "Precise";
-    case CaptureMode::kNormal: return "Normal";
-    case CaptureMode::kWithoutPrimaryKey: return "Without Primary Key";
-    case CaptureMode::kOnlyChanges: return "Only Changes";
+    case CaptureMode::kPrecise:
+      return "Precise";
+    case CaptureMode::kNormal:
+      return "Normal";
+    case CaptureMode::kWithoutPrimaryKey:
+      return "Without Primary Key";
+    case CaptureMode::kOnlyChanges:
+      return "Only Changes";
   }
   return "?";
 }
 
 const char* to_string(Capture::Phase p) {
   switch (p) {
-    case Capture::Phase::kStopped: return "stopped";
-    case Capture::Phase::kFence: return "fence";
-    case Capture::Phase::kStream: return "stream";
-    case Capture::Phase::kChunk: return "chunk";
-    case Capture::Phase::kCommit: return "commit";
-    case Capture::Phase::kStreaming: return "streaming";
+    case Capture::Phase::kStopped:
+      return "stopped";
+    case Capture::Phase::kFence:
+      return "fence";
+    case Capture::Phase::kStream:
+      return "stream";
+    case Capture::Phase::kChunk:
+      return "chunk";
+    case Capture::Phase::kCommit:
+      return "commit";
+    case Capture::Phase::kStreaming:
+      return "streaming";
   }
   return "?";
 }
@@ -72,12 +87,18 @@ Status Capture::fail(Error e) {
 
 Status Capture::step() {
   switch (phase_) {
-    case Phase::kStopped: return start();
-    case Phase::kFence: return fence();
-    case Phase::kStream: return stream();
-    case Phase::kChunk: return chunk();
-    case Phase::kCommit: return commit_pending();
-    case Phase::kStreaming: return streaming();
+    case Phase::kStopped:
+      return start();
+    case Phase::kFence:
+      return fence();
+    case Phase::kStream:
+      return stream();
+    case Phase::kChunk:
+      return chunk();
+    case Phase::kCommit:
+      return commit_pending();
+    case Phase::kStreaming:
+      return streaming();
   }
   return Status::ok();
 }
@@ -109,9 +130,15 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
     return st;
   }
   switch (spec.mode) {
-    case BackfillMode::kWithoutPrimaryKey: st.mode = CaptureMode::kWithoutPrimaryKey; break;
-    case BackfillMode::kNormal: st.mode = CaptureMode::kNormal; break;
-    case BackfillMode::kPrecise: st.mode = CaptureMode::kPrecise; break;
+    case BackfillMode::kWithoutPrimaryKey:
+      st.mode = CaptureMode::kWithoutPrimaryKey;
+      break;
+    case BackfillMode::kNormal:
+      st.mode = CaptureMode::kNormal;
+      break;
+    case BackfillMode::kPrecise:
+      st.mode = CaptureMode::kPrecise;
+      break;
     default: {
       if (!s.has_primary_key()) {
         st.mode = CaptureMode::kWithoutPrimaryKey;

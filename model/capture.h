@@ -66,8 +66,8 @@ struct CaptureOptions {
   uint32_t chunk_size = 8;
   std::optional<Xid> min_backfill_xid;
   uint32_t keyless_blocks_per_chunk = 2;
-  uint32_t keyless_slack_blocks = 2;      // added to the page count when the scan bound is fixed
-  uint32_t stream_txns_per_step = 16;     // decoded transactions handled per step at most
+  uint32_t keyless_slack_blocks = 2;   // added to the page count when the scan bound is fixed
+  uint32_t stream_txns_per_step = 16;  // decoded transactions handled per step at most
 };
 
 // One chunk as the capture ran it (for the history).
@@ -162,7 +162,7 @@ class Capture {
 
   // In-memory state, lost on restart.
   Phase phase_ = Phase::kStopped;
-  CaptureCheckpoint state_;  // working copy of the checkpoint
+  CaptureCheckpoint state_;                     // working copy of the checkpoint
   std::vector<std::optional<TableId>> tables_;  // per binding, resolved at start
   std::optional<LogicalStream> stream_;
   Lsn fence_;

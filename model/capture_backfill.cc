@@ -44,7 +44,7 @@ Status Capture::chunk() {
   trace.state_key = state_key(*b);
   trace.snapshot_lsn = db_->current_flush_lsn();
   const Status s = st.mode == CaptureMode::kWithoutPrimaryKey ? chunk_keyless(*b, st, trace)
-                                                               : chunk_keyed(*b, st, trace);
+                                                              : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
   if (!s.is_ok()) return fail(s.error());
   if (st.backfilled) pending_completed_.push_back(trace.state_key);
@@ -87,7 +87,8 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     doc.key = std::move(enc);
     doc.op = 'c';
     doc.fields = r.row;
-    doc.present_mask = s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
+    doc.present_mask =
+        s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
     doc.lsn = trace.snapshot_lsn;
     doc.snapshot = true;
     doc.state_key = trace.state_key;
@@ -130,7 +131,8 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
     doc.key = "ctid:" + trace.state_key + ":" + to_string(r.ctid);
     doc.op = 'c';
     doc.fields = r.row;
-    doc.present_mask = s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
+    doc.present_mask =
+        s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
     doc.lsn = trace.snapshot_lsn;
     doc.snapshot = true;
     doc.state_key = trace.state_key;

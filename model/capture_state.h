@@ -15,7 +15,13 @@
 namespace cdc {
 
 // What a binding asks for (the resource's "mode").
-enum class BackfillMode : uint8_t { kAutomatic, kNormal, kPrecise, kOnlyChanges, kWithoutPrimaryKey };
+enum class BackfillMode : uint8_t {
+  kAutomatic,
+  kNormal,
+  kPrecise,
+  kOnlyChanges,
+  kWithoutPrimaryKey
+};
 const char* to_string(BackfillMode m);
 
 // What the capture does for a binding after resolving its mode.
@@ -25,11 +31,11 @@ const char* to_string(CaptureMode m);
 struct BindingState {
   CaptureMode mode = CaptureMode::kNormal;
   std::vector<uint32_t> key_columns;
-  std::optional<Key> scanned;         // keyed backfill cursor: last key read
-  std::optional<Ctid> scanned_ctid;   // keyless backfill cursor: last ctid range end
-  uint32_t keyless_max_block = 0;     // keyless: scan bound, fixed when the backfill starts
-  bool backfilled = false;            // done (or never needed)
-  uint64_t backfilled_count = 0;      // rows read so far
+  std::optional<Key> scanned;        // keyed backfill cursor: last key read
+  std::optional<Ctid> scanned_ctid;  // keyless backfill cursor: last ctid range end
+  uint32_t keyless_max_block = 0;    // keyless: scan bound, fixed when the backfill starts
+  bool backfilled = false;           // done (or never needed)
+  uint64_t backfilled_count = 0;     // rows read so far
 };
 
 struct CaptureCheckpoint {

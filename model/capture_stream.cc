@@ -9,10 +9,13 @@ std::string c_key(const TableSchema& s, const Key& key) {
   const std::vector<ColumnType> types = s.key_types();
   return encode_key(key, types, std::vector<Collation>(types.size(), Collation::kC));
 }
-uint64_t all_columns(size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
+uint64_t all_columns(size_t n) {
+  return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+}
 uint64_t key_columns_mask(const TableSchema& s) {
   uint64_t m = 0;
-  for (uint32_t k : s.primary_key) m |= uint64_t{1} << k;
+  for (uint32_t k : s.primary_key)
+    m |= uint64_t{1} << k;
   return m;
 }
 std::string synthetic_key(const char* kind, uint64_t a, uint64_t b, const std::string& scope) {
@@ -25,10 +28,11 @@ Status Capture::write_watermark() {
   if (!found.is_ok()) return found.error();
   const TableId t = found.value();
   const Key key{Value::text(options_.slot)};
-  const Row row{Value::text(options_.slot), Value::int64(static_cast<int64_t>(++watermark_counter_))};
+  const Row row{Value::text(options_.slot),
+                Value::int64(static_cast<int64_t>(++watermark_counter_))};
   const TxnId tx = db_->begin();
   Result<std::optional<ScannedRow>> cur = db_->lookup(t, key);
-  Status s = !cur.is_ok()            ? cur.status()
+  Status s = !cur.is_ok()              ? cur.status()
              : cur.value().has_value() ? db_->update(tx, t, key, row)
                                        : db_->insert(tx, t, row);
   if (!s.is_ok()) {
@@ -53,7 +57,8 @@ Status Capture::stream() {
     if (got.value().empty()) return Status::ok();  // not flushed yet: try next step
     const DecodedTxn& txn = got.value().front();
     observer_->on_decoded(txn);
-    for (uint32_t i = 0; i < txn.changes.size(); ++i) emit_change(txn, i, txn.changes[i]);
+    for (uint32_t i = 0; i < txn.changes.size(); ++i)
+      emit_change(txn, i, txn.changes[i]);
     state_.cursor = txn.commit_lsn;
     const bool reached = txn.commit_lsn >= fence_;
     if (!in_backfill_iteration_) {
@@ -78,7 +83,8 @@ Status Capture::streaming() {
     if (got.value().empty()) break;
     const DecodedTxn& txn = got.value().front();
     observer_->on_decoded(txn);
-    for (uint32_t i = 0; i < txn.changes.size(); ++i) emit_change(txn, i, txn.changes[i]);
+    for (uint32_t i = 0; i < txn.changes.size(); ++i)
+      emit_change(txn, i, txn.changes[i]);
     state_.cursor = txn.commit_lsn;
     any = true;
   }
@@ -90,9 +96,11 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   txn.checkpoint = state_;
   std::vector<std::pair<uint32_t, CollectionDoc>> docs = std::move(pending_);
   pending_.clear();
-  for (const auto& [b, doc] : docs) txn.docs.emplace_back(bindings_[b].collection, doc);
+  for (const auto& [b, doc] : docs)
+    txn.docs.emplace_back(bindings_[b].collection, doc);
   const uint64_t seq = store_->commit(std::move(txn), now_tick_);
-  for (auto& [b, doc] : docs) doc.txn_seq = seq;
+  for (auto& [b, doc] : docs)
+    doc.txn_seq = seq;
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();
   observer_->on_commit(seq, docs, chunk_ids, completed, state_.cursor);
@@ -104,9 +112,10 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
 void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {  // TRUNCATE is not captured
     std::string tables;
-    for (TableId t : c.truncated) tables += " " + db_->schema(t).name;
-    observer_->on_ignored("TRUNCATE" + tables + " at " + to_string(txn.commit_lsn) +
-                          " (xid " + std::to_string(txn.xid.value()) + ")");
+    for (TableId t : c.truncated)
+      tables += " " + db_->schema(t).name;
+    observer_->on_ignored("TRUNCATE" + tables + " at " + to_string(txn.commit_lsn) + " (xid " +
+                          std::to_string(txn.xid.value()) + ")");
     return;
   }
   const std::optional<uint32_t> b = binding_of(c.table);
@@ -137,7 +146,8 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
     old_row = c.old;
     old_mask = all_columns(width);
   } else if (c.old_kind == OldTuple::kKey) {
-    for (size_t i = 0; i < s.primary_key.size(); ++i) old_row[s.primary_key[i]] = c.old[i];
+    for (size_t i = 0; i < s.primary_key.size(); ++i)
+      old_row[s.primary_key[i]] = c.old[i];
     old_mask = key_columns_mask(s);
   }
   if (c.kind == ChangeKind::kDelete) {

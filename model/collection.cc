@@ -56,7 +56,8 @@ void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc
 
 std::map<std::string, ReducedDoc> CollectionStore::reduce(const std::string& name) const {
   std::map<std::string, ReducedDoc> out;
-  for (const CollectionDoc& d : docs(name)) reduce_into(&out, d);
+  for (const CollectionDoc& d : docs(name))
+    reduce_into(&out, d);
   return out;
 }
 

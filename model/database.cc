@@ -47,7 +47,9 @@ Status Database::check_table(TableId t) const {
   return Status::ok();
 }
 
-const TableSchema& Database::schema(TableId t) const { return heap(t).schema(); }
+const TableSchema& Database::schema(TableId t) const {
+  return heap(t).schema();
+}
 
 const HeapTable& Database::heap(TableId t) const {
   CDC_ASSERT(t.value() < tables_.size(), "unknown table id");
@@ -139,7 +141,9 @@ TxnId Database::begin() {
   return id;
 }
 
-bool Database::is_running(TxnId txn) const { return find_txn(txn) != nullptr; }
+bool Database::is_running(TxnId txn) const {
+  return find_txn(txn) != nullptr;
+}
 
 const Database::Txn* Database::find_txn(TxnId id) const {
   auto it = std::lower_bound(txns_.begin(), txns_.end(), id,
@@ -233,8 +237,10 @@ Status Database::rollback_to_savepoint(TxnId id) {
   Txn& tx = *r.value();
   if (tx.levels.size() < 2) return Error{ErrorCode::kNoSavepoint, "savepoint does not exist"};
   Level& level = tx.levels.back();
-  for (auto it = level.writes.rbegin(); it != level.writes.rend(); ++it) undo(*it);
-  for (TableId t : level.truncated) truncating_.erase(t);  // the lock goes with the subtransaction
+  for (auto it = level.writes.rbegin(); it != level.writes.rend(); ++it)
+    undo(*it);
+  for (TableId t : level.truncated)
+    truncating_.erase(t);  // the lock goes with the subtransaction
   std::vector<Xid> aborted = level.merged;
   if (level.xid != kInvalidXid) aborted.insert(aborted.begin(), level.xid);
   if (!aborted.empty()) {
@@ -243,7 +249,8 @@ Status Database::rollback_to_savepoint(TxnId id) {
     rec.xid = aborted.front();
     rec.subxids = aborted;
     append_record(tx, std::move(rec));
-    for (Xid x : aborted) forget_xid(x);
+    for (Xid x : aborted)
+      forget_xid(x);
   }
   level = Level{};  // the savepoint stays; a fresh subtransaction starts under it
   return Status::ok();
@@ -292,7 +299,8 @@ Status Database::abort(TxnId id) {
   if (!r.is_ok()) return r.error();
   Txn& tx = *r.value();
   for (auto level = tx.levels.rbegin(); level != tx.levels.rend(); ++level) {
-    for (auto w = level->writes.rbegin(); w != level->writes.rend(); ++w) undo(*w);
+    for (auto w = level->writes.rbegin(); w != level->writes.rend(); ++w)
+      undo(*w);
   }
   if (tx.top) {
     WalRecord rec;
@@ -308,17 +316,20 @@ Status Database::abort(TxnId id) {
 void Database::forget(TxnId id, const Txn& tx) {
   for (const Level& level : tx.levels) {
     if (level.xid != kInvalidXid) forget_xid(level.xid);
-    for (Xid x : level.merged) forget_xid(x);
+    for (Xid x : level.merged)
+      forget_xid(x);
   }
   for (const Level& level : tx.levels) {
-    for (TableId t : level.truncated) truncating_.erase(t);
+    for (TableId t : level.truncated)
+      truncating_.erase(t);
   }
   erase_txn(id);  // invalidates tx
 }
 
 size_t Database::memory_bytes() const {
   size_t bytes = sizeof(*this);
-  for (const auto& t : tables_) bytes += t->memory_bytes();
+  for (const auto& t : tables_)
+    bytes += t->memory_bytes();
   return bytes;
 }
 

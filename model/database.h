@@ -71,7 +71,7 @@ struct CommittedTxn {
 
 struct DatabaseOptions {
   FullXid next_xid = full_xid(0, kFirstNormalXid);
-  Lsn first_lsn = Lsn(0x1000000);  // the first WAL segment ends at 16 MiB
+  Lsn first_lsn = Lsn(0x1000000);                        // the first WAL segment ends at 16 MiB
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;  // nullopt = -1 (unlimited)
   uint64_t checkpoint_every_bytes = uint64_t{16} << 20;
 };
@@ -175,8 +175,8 @@ class Database {
     bool inserted;  // true: this txn set the tuple's xmin; false: its xmax
   };
   struct Level {
-    Xid xid;                      // kInvalidXid until the level first writes
-    std::vector<Xid> merged;      // xids of released child subtransactions
+    Xid xid;                  // kInvalidXid until the level first writes
+    std::vector<Xid> merged;  // xids of released child subtransactions
     std::vector<WriteRef> writes;
     std::vector<TableId> truncated;  // tables this level (or a released child) truncated
   };
@@ -237,7 +237,7 @@ class Database {
   std::vector<std::pair<uint32_t, TxnId>> running_xids_;
   std::optional<TxnId> running_owner(Xid x) const;
   void forget_xid(Xid x);
-  std::map<TableId, TxnId> truncating_;     // tables with an uncommitted TRUNCATE
+  std::map<TableId, TxnId> truncating_;  // tables with an uncommitted TRUNCATE
   Wal wal_;
   uint64_t checkpointed_bytes_ = 0;
   // (commit record start, first record) of recent commits, for restart_lsn.

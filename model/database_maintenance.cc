@@ -62,13 +62,15 @@ Status Database::vacuum_full(TableId t) {
 
 Status Database::reset_xid(Xid x, std::optional<uint32_t> epoch) {
   if (!xid_is_normal(x)) {
-    return Error{ErrorCode::kInvalidArgument, "transaction ID (-x) must be greater than or equal to 3"};
+    return Error{ErrorCode::kInvalidArgument,
+                 "transaction ID (-x) must be greater than or equal to 3"};
   }
   if (!txns_.empty()) return busy("pg_resetwal");
   xids_.reset(x, epoch.value_or(xids_.epoch()));
   // pg_resetwal puts the oldest xid 2,000,000,000 behind the new next xid.
   system_frozen_ = xid_retreat_for_limit(x, kResetwalOldestDistance);
-  for (Xid& r : relfrozenxid_) r = system_frozen_;
+  for (Xid& r : relfrozenxid_)
+    r = system_frozen_;
   recompute_limits();
   return Status::ok();
 }
@@ -85,7 +87,9 @@ Status Database::major_upgrade() {
   return Status::ok();
 }
 
-void Database::flush_wal() { wal_.flush_to(wal_.insert_lsn()); }
+void Database::flush_wal() {
+  wal_.flush_to(wal_.insert_lsn());
+}
 
 void Database::maybe_checkpoint() {
   if (wal_.bytes_written() - checkpointed_bytes_ >= options_.checkpoint_every_bytes) checkpoint();

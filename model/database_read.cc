@@ -98,7 +98,8 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   const size_t n = std::min<size_t>(limit, matches.size());
   std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(n),
                     matches.end());
-  for (size_t i = 0; i < n; ++i) rows.push_back(scanned(h, matches[i].second));
+  for (size_t i = 0; i < n; ++i)
+    rows.push_back(scanned(h, matches[i].second));
   return finish_query(std::move(rows), opts);
 }
 

@@ -5,9 +5,12 @@ namespace cdc {
 
 const char* to_string(SlotWalStatus s) {
   switch (s) {
-    case SlotWalStatus::kReserved: return "reserved";
-    case SlotWalStatus::kUnreserved: return "unreserved";
-    case SlotWalStatus::kLost: return "lost";
+    case SlotWalStatus::kReserved:
+      return "reserved";
+    case SlotWalStatus::kUnreserved:
+      return "unreserved";
+    case SlotWalStatus::kLost:
+      return "lost";
   }
   return "?";
 }
@@ -57,7 +60,8 @@ Result<SlotInfo> Database::slot(const std::string& name) const {
 
 std::vector<SlotInfo> Database::slots() const {
   std::vector<SlotInfo> out;
-  for (const auto& [name, s] : slots_) out.push_back(slot(name).value());
+  for (const auto& [name, s] : slots_)
+    out.push_back(slot(name).value());
   return out;
 }
 

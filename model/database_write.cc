@@ -43,7 +43,9 @@ void Database::forget_xid(Xid x) {
   std::erase_if(running_xids_, [&](const auto& e) { return e.first == x.value(); });
 }
 
-bool Database::xid_running_in(Xid x, TxnId me) const { return running_owner(x) == me; }
+bool Database::xid_running_in(Xid x, TxnId me) const {
+  return running_owner(x) == me;
+}
 
 Database::RowState Database::writer_state(const HeapTable& h, uint32_t slot, TxnId me) const {
   const HeapTuple& t = h.tuple(slot);
@@ -130,9 +132,9 @@ Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
   if (Status s = writable(t, id); !s.is_ok()) return s;
   const HeapTable& h = *tables_[t.value()];
   if (h.schema().has_primary_key()) {
-    return Error{ErrorCode::kInvalidArgument,
-                 "update_at is for tables without a primary key; update \"" + h.schema().name +
-                     "\" by key"};
+    return Error{
+        ErrorCode::kInvalidArgument,
+        "update_at is for tables without a primary key; update \"" + h.schema().name + "\" by key"};
   }
   std::optional<uint32_t> slot = h.slot_of(ctid);
   if (!slot) return not_found(h.schema());
@@ -242,9 +244,9 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   HeapTable& h = *tables_[t.value()];
   const TableSchema& s = h.schema();
   if (s.has_primary_key()) {
-    return Error{ErrorCode::kInvalidArgument,
-                 "remove_at is for tables without a primary key; delete from \"" + s.name +
-                     "\" by key"};
+    return Error{
+        ErrorCode::kInvalidArgument,
+        "remove_at is for tables without a primary key; delete from \"" + s.name + "\" by key"};
   }
   std::optional<uint32_t> slot = h.slot_of(ctid);
   if (!slot) return not_found(s);

@@ -7,10 +7,14 @@ namespace cdc {
 
 const char* to_string(ChangeKind k) {
   switch (k) {
-    case ChangeKind::kInsert: return "INSERT";
-    case ChangeKind::kUpdate: return "UPDATE";
-    case ChangeKind::kDelete: return "DELETE";
-    case ChangeKind::kTruncate: return "TRUNCATE";
+    case ChangeKind::kInsert:
+      return "INSERT";
+    case ChangeKind::kUpdate:
+      return "UPDATE";
+    case ChangeKind::kDelete:
+      return "DELETE";
+    case ChangeKind::kTruncate:
+      return "TRUNCATE";
   }
   return "?";
 }
@@ -29,7 +33,8 @@ std::string render_tuple(const TableSchema& s, const Row& row, const std::vector
 }
 std::vector<uint32_t> all_columns(const TableSchema& s) {
   std::vector<uint32_t> cols(s.columns.size());
-  for (uint32_t i = 0; i < cols.size(); ++i) cols[i] = i;
+  for (uint32_t i = 0; i < cols.size(); ++i)
+    cols[i] = i;
   return cols;
 }
 }  // namespace
@@ -37,7 +42,8 @@ std::vector<uint32_t> all_columns(const TableSchema& s) {
 std::string to_string(const Database& db, const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {
     std::string out = "TRUNCATE:";
-    for (TableId t : c.truncated) out += " " + db.schema(t).name;
+    for (TableId t : c.truncated)
+      out += " " + db.schema(t).name;
     return out;
   }
   const TableSchema& s = db.schema(c.table);
@@ -147,7 +153,9 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       });
       return;
     }
-    case WalKind::kAbort: erase_pending(r.top_xid); return;
+    case WalKind::kAbort:
+      erase_pending(r.top_xid);
+      return;
     case WalKind::kCommit: {
       // Every transaction this stream emits must have been read whole.
       CDC_ASSERT(r.start < start_decoding_at_ || r.txn_first_lsn >= read_from_,
@@ -162,7 +170,8 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       txn.first_lsn = r.txn_first_lsn;
       txn.commit_lsn = r.end;
       txn.changes.reserve(p.changes.size());
-      for (auto& [xid, change] : p.changes) txn.changes.push_back(std::move(change));
+      for (auto& [xid, change] : p.changes)
+        txn.changes.push_back(std::move(change));
       out->push_back(std::move(txn));
       return;
     }

@@ -42,7 +42,7 @@ struct DecodedChange {
   Row new_row;                // insert, update; omitted columns hold NULL
   uint64_t omitted_mask = 0;  // bit c: column c is an unchanged toast datum
   OldTuple old_kind = OldTuple::kNone;
-  Row old;                    // key values (kKey, in key order) or whole row (kRow)
+  Row old;  // key values (kKey, in key order) or whole row (kRow)
   std::vector<TableId> truncated;
 
   bool omitted(uint32_t column) const { return (omitted_mask >> column) & 1u; }
@@ -56,7 +56,8 @@ struct DecodedTxn {
 };
 
 // Renders a change like test_decoding does, e.g.
-//   table orders: UPDATE: old-key: id[int64]:1 new-tuple: id[int64]:2 note[text]:unchanged-toast-datum
+//   table orders: UPDATE: old-key: id[int64]:1 new-tuple: id[int64]:2
+//   note[text]:unchanged-toast-datum
 std::string to_string(const Database& db, const DecodedChange& c);
 
 class LogicalStream {

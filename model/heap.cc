@@ -44,7 +44,9 @@ std::string_view HeapTable::row_bytes(uint32_t slot) const {
   return std::string_view(arena_).substr(t.data_off, t.data_len);
 }
 
-Row HeapTable::row(uint32_t slot) const { return decode_row(row_bytes(slot)); }
+Row HeapTable::row(uint32_t slot) const {
+  return decode_row(row_bytes(slot));
+}
 
 Ctid HeapTable::ctid_of(uint32_t slot) const {
   const uint32_t per = schema_.tuples_per_page;
@@ -82,7 +84,9 @@ void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
   index_[ikey] = slot;
 }
 
-void HeapTable::index_erase(const std::string& ikey) { index_.erase(ikey); }
+void HeapTable::index_erase(const std::string& ikey) {
+  index_.erase(ikey);
+}
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   std::vector<HeapTuple> tuples;

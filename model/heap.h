@@ -41,7 +41,7 @@ struct HeapTuple {
   uint64_t data_off = 0;  // row bytes in the arena
   uint32_t data_len = 0;
   Xid xmin;
-  Xid xmax;               // kInvalidXid while nobody deleted or updated it
+  Xid xmax;                 // kInvalidXid while nobody deleted or updated it
   uint32_t prev = kNoSlot;  // previous version of the same key (keyed tables)
   uint8_t flags = 0;
 

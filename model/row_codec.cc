@@ -13,7 +13,8 @@ void encode_row(const Row& row, std::string* out) {
     } else if (v.is_int64()) {
       buf[n++] = '\1';
       const auto u = static_cast<uint64_t>(v.as_int64());
-      for (int i = 0; i < 8; ++i) buf[n++] = static_cast<char>((u >> (8 * i)) & 0xff);
+      for (int i = 0; i < 8; ++i)
+        buf[n++] = static_cast<char>((u >> (8 * i)) & 0xff);
     } else {
       buf[n++] = '\2';
       uint64_t len = v.as_text().size();
@@ -48,7 +49,8 @@ Row decode_row(std::string_view bytes) {
       row.push_back(Value::null());
     } else if (tag == 1) {
       uint64_t u = 0;
-      for (int b = 0; b < 8; ++b) u |= uint64_t{byte()} << (8 * b);
+      for (int b = 0; b < 8; ++b)
+        u |= uint64_t{byte()} << (8 * b);
       row.push_back(Value::int64(static_cast<int64_t>(u)));
     } else {
       CDC_ASSERT(tag == 2, "bad tag in row encoding");

@@ -6,13 +6,15 @@ namespace cdc {
 
 std::vector<ColumnType> TableSchema::key_types() const {
   std::vector<ColumnType> out;
-  for (uint32_t c : primary_key) out.push_back(columns[c].type);
+  for (uint32_t c : primary_key)
+    out.push_back(columns[c].type);
   return out;
 }
 
 std::vector<Collation> TableSchema::key_collations() const {
   std::vector<Collation> out;
-  for (uint32_t c : primary_key) out.push_back(columns[c].collation);
+  for (uint32_t c : primary_key)
+    out.push_back(columns[c].collation);
   return out;
 }
 
@@ -51,14 +53,14 @@ Status TableSchema::check_row(const Row& row) const {
   }
   for (uint32_t k : primary_key) {
     if (row[k].is_null()) {
-      return Error{ErrorCode::kInvalidArgument, "null value in column \"" + columns[k].name +
-                                                    "\" violates not-null constraint"};
+      return Error{ErrorCode::kInvalidArgument,
+                   "null value in column \"" + columns[k].name + "\" violates not-null constraint"};
     }
   }
   for (size_t i = 0; i < row.size(); ++i) {
     if (!columns[i].nullable && row[i].is_null()) {
-      return Error{ErrorCode::kInvalidArgument, "null value in column \"" + columns[i].name +
-                                                    "\" violates not-null constraint"};
+      return Error{ErrorCode::kInvalidArgument,
+                   "null value in column \"" + columns[i].name + "\" violates not-null constraint"};
     }
   }
   return Status::ok();
@@ -68,7 +70,8 @@ Key TableSchema::key_of(const Row& row) const {
   CDC_ASSERT(has_primary_key(), "key_of on a table without a primary key");
   Key k;
   k.reserve(primary_key.size());
-  for (uint32_t c : primary_key) k.push_back(row[c]);
+  for (uint32_t c : primary_key)
+    k.push_back(row[c]);
   return k;
 }
 

@@ -22,13 +22,13 @@ enum class ErrorCode {
   kDuplicateObject,
   kInvalidArgument,
   kUniqueViolation,
-  kLockNotAvailable,      // another running transaction holds the row or table
+  kLockNotAvailable,  // another running transaction holds the row or table
   kRowNotFound,
-  kWraparoundStop,        // writes refused near the xid wrap limit
-  kSlotLost,              // slot invalidated by max_slot_wal_keep_size
+  kWraparoundStop,  // writes refused near the xid wrap limit
+  kSlotLost,        // slot invalidated by max_slot_wal_keep_size
   kSlotInUse,
-  kObjectInUse,           // e.g. VACUUM FULL while a writer is active
-  kQueryCanceled,         // statement timeout after some rows were returned
+  kObjectInUse,    // e.g. VACUUM FULL while a writer is active
+  kQueryCanceled,  // statement timeout after some rows were returned
   kNoSavepoint,
 };
 

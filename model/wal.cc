@@ -8,13 +8,20 @@ namespace cdc {
 
 const char* to_string(WalKind k) {
   switch (k) {
-    case WalKind::kInsert: return "INSERT";
-    case WalKind::kUpdate: return "UPDATE";
-    case WalKind::kDelete: return "DELETE";
-    case WalKind::kTruncate: return "TRUNCATE";
-    case WalKind::kCommit: return "COMMIT";
-    case WalKind::kAbort: return "ABORT";
-    case WalKind::kSubAbort: return "SUBABORT";
+    case WalKind::kInsert:
+      return "INSERT";
+    case WalKind::kUpdate:
+      return "UPDATE";
+    case WalKind::kDelete:
+      return "DELETE";
+    case WalKind::kTruncate:
+      return "TRUNCATE";
+    case WalKind::kCommit:
+      return "COMMIT";
+    case WalKind::kAbort:
+      return "ABORT";
+    case WalKind::kSubAbort:
+      return "SUBABORT";
   }
   return "?";
 }
@@ -46,13 +53,15 @@ void Wal::flush_to(Lsn lsn) {
   if (lsn > flush_lsn_) flush_lsn_ = lsn;
 }
 
-Lsn Wal::oldest_lsn() const { return record_count() == 0 ? insert_lsn_ : record(0).start; }
+Lsn Wal::oldest_lsn() const {
+  return record_count() == 0 ? insert_lsn_ : record(0).start;
+}
 
 void Wal::truncate_before(Lsn lsn) {
   // Records are sorted by end: find the first one to keep.
-  auto first_kept = std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_),
-                                     records_.end(), lsn,
-                                     [](Lsn l, const WalRecord& r) { return l < r.end; });
+  auto first_kept =
+      std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(), lsn,
+                       [](Lsn l, const WalRecord& r) { return l < r.end; });
   const size_t new_head = static_cast<size_t>(first_kept - records_.begin());
   dropped_ += new_head - head_;
   head_ = new_head;

@@ -20,9 +20,9 @@ enum class WalKind : uint8_t {
   kUpdate,
   kDelete,
   kTruncate,
-  kCommit,     // top-level commit; lists the committed subtransaction xids
-  kAbort,      // top-level abort
-  kSubAbort,   // ROLLBACK TO SAVEPOINT of a subtransaction that had an xid
+  kCommit,    // top-level commit; lists the committed subtransaction xids
+  kAbort,     // top-level abort
+  kSubAbort,  // ROLLBACK TO SAVEPOINT of a subtransaction that had an xid
 };
 
 const char* to_string(WalKind k);
@@ -39,10 +39,10 @@ struct WalRecord {
   std::string new_row;        // encoded Row (insert, update); omitted columns are NULL
   uint64_t omitted_mask = 0;  // update: bit c set = column c is an unchanged toast datum
   OldTuple old_kind = OldTuple::kNone;
-  std::string old_data;              // encoded Key (kKey) or Row (kRow)
-  std::vector<TableId> truncated;    // kTruncate
-  std::vector<Xid> subxids;          // kCommit: committed subxacts; kSubAbort: aborted ones
-  Lsn txn_first_lsn;                 // kCommit/kAbort: first record of the transaction
+  std::string old_data;            // encoded Key (kKey) or Row (kRow)
+  std::vector<TableId> truncated;  // kTruncate
+  std::vector<Xid> subxids;        // kCommit: committed subxacts; kSubAbort: aborted ones
+  Lsn txn_first_lsn;               // kCommit/kAbort: first record of the transaction
 };
 
 class Wal {

@@ -27,15 +27,21 @@ inline constexpr uint32_t kXidStopMargin = 3'000'000;
 inline constexpr uint32_t kXidWarnMargin = 40'000'000;
 inline constexpr uint32_t kResetwalOldestDistance = 2'000'000'000;
 
-constexpr bool xid_is_normal(Xid x) { return x.value() >= kFirstNormalXid.value(); }
+constexpr bool xid_is_normal(Xid x) {
+  return x.value() >= kFirstNormalXid.value();
+}
 
 // a < b in PostgreSQL's TransactionIdPrecedes sense.
 constexpr bool xid_precedes(Xid a, Xid b) {
   if (!xid_is_normal(a) || !xid_is_normal(b)) return a.value() < b.value();
   return static_cast<int32_t>(a.value() - b.value()) < 0;
 }
-constexpr bool xid_precedes_or_equals(Xid a, Xid b) { return a == b || xid_precedes(a, b); }
-constexpr bool xid_follows(Xid a, Xid b) { return xid_precedes(b, a); }
+constexpr bool xid_precedes_or_equals(Xid a, Xid b) {
+  return a == b || xid_precedes(a, b);
+}
+constexpr bool xid_follows(Xid a, Xid b) {
+  return xid_precedes(b, a);
+}
 
 // x advanced by one, skipping the special ids on wrap (TransactionIdAdvance).
 constexpr Xid xid_advance(Xid x) {
@@ -57,8 +63,12 @@ Xid xid_limit_below(Xid x, uint32_t n);
 // x moved forward by n raw steps, then past the special ids (limit arithmetic).
 Xid xid_add_for_limit(Xid x, uint32_t n);
 
-constexpr Xid xid_of(FullXid f) { return Xid(static_cast<uint32_t>(f.value())); }
-constexpr uint32_t epoch_of(FullXid f) { return static_cast<uint32_t>(f.value() >> 32); }
+constexpr Xid xid_of(FullXid f) {
+  return Xid(static_cast<uint32_t>(f.value()));
+}
+constexpr uint32_t epoch_of(FullXid f) {
+  return static_cast<uint32_t>(f.value() >> 32);
+}
 constexpr FullXid full_xid(uint32_t epoch, Xid x) {
   return FullXid((static_cast<uint64_t>(epoch) << 32) | x.value());
 }

@@ -4,10 +4,14 @@ namespace cdc::history {
 
 const char* to_string(ResolvedMode m) {
   switch (m) {
-    case ResolvedMode::kPrecise: return "Precise";
-    case ResolvedMode::kNormal: return "Normal";
-    case ResolvedMode::kWithoutPrimaryKey: return "Without Primary Key";
-    case ResolvedMode::kOnlyChanges: return "Only Changes";
+    case ResolvedMode::kPrecise:
+      return "Precise";
+    case ResolvedMode::kNormal:
+      return "Normal";
+    case ResolvedMode::kWithoutPrimaryKey:
+      return "Without Primary Key";
+    case ResolvedMode::kOnlyChanges:
+      return "Only Changes";
   }
   return "?";
 }

@@ -44,7 +44,7 @@ struct Binding {
 // One backfill instance: a binding's state under one backfill counter.
 struct BackfillInstance {
   uint32_t binding = 0;
-  std::string state_key;        // e.g. "items.v2": table and backfill counter
+  std::string state_key;  // e.g. "items.v2": table and backfill counter
   ResolvedMode mode = ResolvedMode::kNormal;
   uint64_t requested_tick = 0;  // when the counter bump (or the capture start) asked for it
   Lsn stream_start_lsn;         // the capture streamed this binding's changes from here
@@ -74,12 +74,12 @@ struct Document {
   std::string state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
   DocOp op = DocOp::kCreate;
-  Row fields;                // one value per column; absent fields hold NULL
-  uint64_t present_mask = 0; // bit c: field c is present (omitted TOAST is absent)
-  Lsn lsn;                   // see "Versions" above
-  Xid txid;                  // source top-level xid (change documents)
-  bool snapshot = false;     // read by a backfill chunk
-  uint32_t change_index = 0; // position of the change in its source transaction
+  Row fields;                 // one value per column; absent fields hold NULL
+  uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)
+  Lsn lsn;                    // see "Versions" above
+  Xid txid;                   // source top-level xid (change documents)
+  bool snapshot = false;      // read by a backfill chunk
+  uint32_t change_index = 0;  // position of the change in its source transaction
 };
 
 // One atomic collection transaction: documents of any bindings plus the
@@ -96,7 +96,7 @@ struct ChunkRow {
   DocKey key;
   DbOrderKey order_key;  // position in the order the query used
   Xid xmin;
-  bool emitted = true;   // false: filtered out by min_backfill_xid
+  bool emitted = true;  // false: filtered out by min_backfill_xid
 };
 
 struct Chunk {
@@ -107,9 +107,9 @@ struct Chunk {
   uint32_t limit = 0;
   std::vector<ChunkRow> rows;
   Lsn snapshot_lsn;
-  bool failed = false;                     // the query failed part way
-  std::optional<uint64_t> committed_in;    // seq of the collection txn that holds its rows
-  bool final_chunk = false;                // returned fewer rows than the limit
+  bool failed = false;                   // the query failed part way
+  std::optional<uint64_t> committed_in;  // seq of the collection txn that holds its rows
+  bool final_chunk = false;              // returned fewer rows than the limit
 };
 
 struct DecodedTxnSeen {
@@ -122,10 +122,10 @@ struct DecodedTxnSeen {
 // Operations, faults and capture lifecycle events, in plain words.
 struct Event {
   enum class Kind : uint8_t {
-    kOperation,        // a scheduled operation (backfill request, vacuum, upgrade, ...)
-    kFault,            // an injected fault (crash, slot invalidation, query failure, ...)
-    kCaptureStart,     // the capture (re)started from its last checkpoint
-    kCaptureError,     // the capture stopped with an error
+    kOperation,     // a scheduled operation (backfill request, vacuum, upgrade, ...)
+    kFault,         // an injected fault (crash, slot invalidation, query failure, ...)
+    kCaptureStart,  // the capture (re)started from its last checkpoint
+    kCaptureError,  // the capture stopped with an error
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;
@@ -133,9 +133,9 @@ struct Event {
 };
 
 struct Drain {
-  bool reached = false;   // the liveness phase drained everything within its budget
+  bool reached = false;  // the liveness phase drained everything within its budget
   uint64_t tick = 0;
-  Lsn source_flush_lsn;   // P: the source position the run drained to
+  Lsn source_flush_lsn;  // P: the source position the run drained to
   Lsn capture_cursor;
 };
 

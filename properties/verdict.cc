@@ -18,9 +18,12 @@ Verdict Verdict::unknown(std::string property, std::string why) {
 
 const char* to_string(Verdict::Outcome o) {
   switch (o) {
-    case Verdict::Outcome::kHolds: return "holds";
-    case Verdict::Outcome::kViolated: return "violated";
-    case Verdict::Outcome::kUnknown: return "unknown";
+    case Verdict::Outcome::kHolds:
+      return "holds";
+    case Verdict::Outcome::kViolated:
+      return "violated";
+    case Verdict::Outcome::kUnknown:
+      return "unknown";
   }
   return "?";
 }

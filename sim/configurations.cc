@@ -27,7 +27,8 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
   o.faults.min_backfill_xid = 1;
   o.faults.pause_writes = 1;
   switch (faults) {
-    case properties::FaultClass::kNone: break;
+    case properties::FaultClass::kNone:
+      break;
     case properties::FaultClass::kCrashes:
       o.faults.crash = 6;
       o.faults.query_failure = 2;
@@ -38,7 +39,9 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
       o.faults.checkpoint = 3;
       o.faults.upgrade = 1;
       break;
-    case properties::FaultClass::kRetention: o.retention_ticks = 60; break;
+    case properties::FaultClass::kRetention:
+      o.retention_ticks = 60;
+      break;
   }
   return o;
 }

@@ -27,7 +27,8 @@ std::string DecodedReplica::apply(const DecodedTxn& txn) {
 
 std::string DecodedReplica::apply_change(const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {
-    for (TableId t : c.truncated) tables_[t].clear();
+    for (TableId t : c.truncated)
+      tables_[t].clear();
     return "";
   }
   const TableSchema& s = db_->schema(c.table);
@@ -69,7 +70,8 @@ std::string DecodedReplica::diff_against_source() const {
     std::map<std::string, Row> source;
     QueryResult q = db_->scan(t);
     if (!q.status.is_ok()) return q.status.message();
-    for (const ScannedRow& r : q.rows) source.emplace(key_bytes(t, s.key_of(r.row)), r.row);
+    for (const ScannedRow& r : q.rows)
+      source.emplace(key_bytes(t, s.key_of(r.row)), r.row);
     const auto& replica = rows(t);
     if (source == replica) continue;
     for (const auto& [k, row] : source) {

@@ -2,7 +2,9 @@
 
 namespace cdc::sim {
 namespace {
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 uint64_t splitmix64(uint64_t* state) {
@@ -14,7 +16,8 @@ uint64_t splitmix64(uint64_t* state) {
 
 Prng::Prng(uint64_t seed) : seed_(seed) {
   uint64_t sm = seed;
-  for (auto& word : s_) word = splitmix64(&sm);
+  for (auto& word : s_)
+    word = splitmix64(&sm);
   // xoshiro's state must not be all zero; splitmix64 never yields four zeros
   // in a row, but the invariant is cheap to keep explicit.
   CDC_ASSERT((s_[0] | s_[1] | s_[2] | s_[3]) != 0, "xoshiro state is all zero");

@@ -7,10 +7,14 @@ namespace cdc::sim {
 namespace {
 history::ResolvedMode to_history(CaptureMode m) {
   switch (m) {
-    case CaptureMode::kPrecise: return history::ResolvedMode::kPrecise;
-    case CaptureMode::kNormal: return history::ResolvedMode::kNormal;
-    case CaptureMode::kWithoutPrimaryKey: return history::ResolvedMode::kWithoutPrimaryKey;
-    case CaptureMode::kOnlyChanges: return history::ResolvedMode::kOnlyChanges;
+    case CaptureMode::kPrecise:
+      return history::ResolvedMode::kPrecise;
+    case CaptureMode::kNormal:
+      return history::ResolvedMode::kNormal;
+    case CaptureMode::kWithoutPrimaryKey:
+      return history::ResolvedMode::kWithoutPrimaryKey;
+    case CaptureMode::kOnlyChanges:
+      return history::ResolvedMode::kOnlyChanges;
   }
   return history::ResolvedMode::kNormal;
 }
@@ -25,8 +29,8 @@ void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings, bool) {
     hb.collection = bindings[b].collection;
     const TableId t = db_->table_id(bindings[b].table).value();
     hb.table_id = t.value();
-    hb.keyless = !db_->schema(t).has_primary_key() ||
-                 bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
+    hb.keyless =
+        !db_->schema(t).has_primary_key() || bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
     h_.bindings.push_back(hb);
   }
 }
@@ -147,7 +151,8 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
     doc.change_index = d.change_index;
     t.docs.push_back(std::move(doc));
   }
-  for (uint64_t id : chunk_ids) h_.chunks[chunk_index_.at(id)].committed_in = seq;
+  for (uint64_t id : chunk_ids)
+    h_.chunks[chunk_index_.at(id)].committed_in = seq;
   h_.collection_txns.push_back(std::move(t));
 }
 

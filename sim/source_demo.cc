@@ -15,7 +15,8 @@ constexpr uint64_t kMaintenanceStream = 2;
 void fingerprint_txn(const Database& db, const DecodedTxn& txn, Fingerprint* fp) {
   fp->add_u64(txn.xid.value());
   fp->add_u64(txn.commit_lsn.value());
-  for (const DecodedChange& c : txn.changes) fp->add(to_string(db, c));
+  for (const DecodedChange& c : txn.changes)
+    fp->add(to_string(db, c));
 }
 
 // Occasionally runs maintenance that must not change what readers see.
@@ -23,10 +24,15 @@ uint64_t maybe_maintain(Database* db, Prng* prng, const std::vector<TableId>& ta
   if (!prng->chance({1, 500})) return 0;
   const TableId t = tables[prng->below(tables.size())];
   switch (prng->below(4)) {
-    case 0: return db->vacuum(t).is_ok() ? 1 : 0;
-    case 1: return db->vacuum_freeze(t).is_ok() ? 1 : 0;
-    case 2: return db->vacuum_full(t).is_ok() ? 1 : 0;  // refused while writers are active
-    default: db->checkpoint(); return 1;
+    case 0:
+      return db->vacuum(t).is_ok() ? 1 : 0;
+    case 1:
+      return db->vacuum_freeze(t).is_ok() ? 1 : 0;
+    case 2:
+      return db->vacuum_full(t).is_ok() ? 1 : 0;  // refused while writers are active
+    default:
+      db->checkpoint();
+      return 1;
   }
 }
 }  // namespace
@@ -37,7 +43,8 @@ SourceDemoResult run_source_demo(const SourceDemoOptions& options) {
   dbo.next_xid = full_xid(0, options.start_xid);
   Database db(dbo);
   std::vector<TableId> tables;
-  for (TableSchema& s : demo_schemas()) tables.push_back(db.create_table(std::move(s)).value());
+  for (TableSchema& s : demo_schemas())
+    tables.push_back(db.create_table(std::move(s)).value());
   CDC_ASSERT(db.create_slot("demo").is_ok(), "creating the demo slot");
   LogicalStream stream = db.start_replication("demo", Lsn(0)).value();
 

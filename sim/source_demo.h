@@ -31,9 +31,9 @@ struct SourceDemoResult {
   uint64_t maintenance_ops = 0;
   uint32_t epoch = 0;
   uint32_t next_xid = 0;
-  std::string table_rows;  // "accounts=12 tags=40 events=7"
-  std::string mismatch;    // "" when the replica equals the source
-  std::string fingerprint; // hash of every decoded transaction, in order
+  std::string table_rows;   // "accounts=12 tags=40 events=7"
+  std::string mismatch;     // "" when the replica equals the source
+  std::string fingerprint;  // hash of every decoded transaction, in order
 };
 
 SourceDemoResult run_source_demo(const SourceDemoOptions& options);

@@ -46,7 +46,8 @@ Value SourceWorkload::random_value(const ColumnDef& c, bool key) {
     constexpr uint64_t kLetters = sizeof kAlphabet / sizeof kAlphabet[0];
     std::string s;
     const uint64_t n = 1 + prng_.below(options_.text_key_length_max);
-    for (uint64_t i = 0; i < n; ++i) s += kAlphabet[prng_.below(kLetters)];
+    for (uint64_t i = 0; i < n; ++i)
+      s += kAlphabet[prng_.below(kLetters)];
     return Value::text(s);
   }
   std::string s = "v" + std::to_string(++counter_);
@@ -58,7 +59,8 @@ Row SourceWorkload::random_row(const TableSchema& s) {
   Row row;
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     bool key = false;
-    for (uint32_t k : s.primary_key) key = key || k == c;
+    for (uint32_t k : s.primary_key)
+      key = key || k == c;
     row.push_back(random_value(s.columns[c], key));
   }
   return row;
@@ -140,7 +142,8 @@ Status SourceWorkload::write_keyed(TxnId txn, TableId t) {
   if (prng_.chance(options_.delete_row)) return db_->remove(txn, t, key);
   const Row& old = current.value()->row;
   if (!prng_.chance(options_.key_change)) {
-    for (uint32_t k : s.primary_key) row[k] = old[k];
+    for (uint32_t k : s.primary_key)
+      row[k] = old[k];
   }
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     if (s.is_toasted(old, c) && prng_.chance(options_.keep_toasted_column)) row[c] = old[c];

@@ -28,10 +28,10 @@ struct SourceWorkloadOptions {
   Ratio rollback_to_savepoint{1, 3};  // when a savepoint is open
   Ratio release_savepoint{1, 3};      // when a savepoint is open
   Ratio truncate{1, 400};
-  Ratio key_change{1, 6};             // an update that changes the key
+  Ratio key_change{1, 6};  // an update that changes the key
   Ratio delete_row{1, 5};
-  Ratio toasted_value{1, 4};          // a TOASTable column gets a long value
-  Ratio keep_toasted_column{2, 3};    // an update leaves the TOASTed column alone
+  Ratio toasted_value{1, 4};        // a TOASTable column gets a long value
+  Ratio keep_toasted_column{2, 3};  // an update leaves the TOASTed column alone
 };
 
 struct SourceWorkloadStats {

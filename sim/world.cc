@@ -23,8 +23,18 @@ TableSchema watermarks_schema(const std::string& name) {
 }
 
 enum class FaultKind : uint8_t {
-  kCrash, kQueryFailure, kBackfillOne, kBackfillAll, kVacuumFreeze, kVacuumFull, kCheckpoint,
-  kXidBurn, kCaptureStall, kUpgrade, kMinBackfillXid, kPauseWrites,
+  kCrash,
+  kQueryFailure,
+  kBackfillOne,
+  kBackfillAll,
+  kVacuumFreeze,
+  kVacuumFull,
+  kCheckpoint,
+  kXidBurn,
+  kCaptureStall,
+  kUpgrade,
+  kMinBackfillXid,
+  kPauseWrites,
 };
 
 class World {
@@ -72,7 +82,8 @@ World::World(const WorldOptions& o)
       recorder_(&db_) {
   db_.set_commit_observer([this](const CommittedTxn& t) { recorder_.on_source_commit(t); });
   std::vector<TableSchema> schemas = o_.tables.empty() ? demo_schemas() : o_.tables;
-  for (TableSchema& s : schemas) tables_.push_back(db_.create_table(std::move(s)).value());
+  for (TableSchema& s : schemas)
+    tables_.push_back(db_.create_table(std::move(s)).value());
   CDC_ASSERT(db_.create_table(watermarks_schema(o_.capture.watermarks_table)).is_ok(),
              "watermarks table");
   if (o_.bindings.empty()) {
@@ -87,8 +98,9 @@ World::World(const WorldOptions& o)
   load_initial_rows();
   recorder_.set_bindings(o_.bindings, false);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
-  capture_.emplace(&db_, &store_, o_.capture, o_.bindings,
-                   [this](uint64_t n) { return capture_prng_.below(n); }, &recorder_);
+  capture_.emplace(
+      &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return capture_prng_.below(n); },
+      &recorder_);
 }
 
 void World::load_initial_rows() {
@@ -97,7 +109,8 @@ void World::load_initial_rows() {
   quiet.truncate = {0, 1};
   quiet.abort_instead_of_commit = {0, 1};
   SourceWorkload loader(&db_, tables_, root_.fork(kInitialRowsStream), quiet);
-  for (uint32_t i = 0; i < o_.initial_rows * tables_.size() * 3; ++i) loader.step();
+  for (uint32_t i = 0; i < o_.initial_rows * tables_.size() * 3; ++i)
+    loader.step();
   loader.finish();
 }
 
@@ -106,13 +119,18 @@ std::optional<FaultKind> World::draw_fault() {
   const uint32_t total = w.total();
   if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
   uint64_t r = scheduler_.below(total);
-  const std::pair<uint32_t, FaultKind> table[] = {
-      {w.crash, FaultKind::kCrash},           {w.query_failure, FaultKind::kQueryFailure},
-      {w.backfill_one, FaultKind::kBackfillOne}, {w.backfill_all, FaultKind::kBackfillAll},
-      {w.vacuum_freeze, FaultKind::kVacuumFreeze}, {w.vacuum_full, FaultKind::kVacuumFull},
-      {w.checkpoint, FaultKind::kCheckpoint}, {w.xid_burn, FaultKind::kXidBurn},
-      {w.capture_stall, FaultKind::kCaptureStall}, {w.upgrade, FaultKind::kUpgrade},
-      {w.min_backfill_xid, FaultKind::kMinBackfillXid}, {w.pause_writes, FaultKind::kPauseWrites}};
+  const std::pair<uint32_t, FaultKind> table[] = {{w.crash, FaultKind::kCrash},
+                                                  {w.query_failure, FaultKind::kQueryFailure},
+                                                  {w.backfill_one, FaultKind::kBackfillOne},
+                                                  {w.backfill_all, FaultKind::kBackfillAll},
+                                                  {w.vacuum_freeze, FaultKind::kVacuumFreeze},
+                                                  {w.vacuum_full, FaultKind::kVacuumFull},
+                                                  {w.checkpoint, FaultKind::kCheckpoint},
+                                                  {w.xid_burn, FaultKind::kXidBurn},
+                                                  {w.capture_stall, FaultKind::kCaptureStall},
+                                                  {w.upgrade, FaultKind::kUpgrade},
+                                                  {w.min_backfill_xid, FaultKind::kMinBackfillXid},
+                                                  {w.pause_writes, FaultKind::kPauseWrites}};
   for (const auto& [weight, kind] : table) {
     if (r < weight) return kind;
     r -= weight;
@@ -150,7 +168,8 @@ void World::inject_fault() {
       capture_->restart();
       return;
     case FaultKind::kBackfillAll:
-      for (uint32_t i = 0; i < capture_->bindings().size(); ++i) bump(i, "publish (all)");
+      for (uint32_t i = 0; i < capture_->bindings().size(); ++i)
+        bump(i, "publish (all)");
       capture_->restart();
       return;
     case FaultKind::kMinBackfillXid: {
@@ -228,7 +247,8 @@ bool World::drained() const {
 }
 
 RunResult World::run() {
-  for (uint64_t i = 0; i < o_.safety_ticks; ++i) safety_tick();
+  for (uint64_t i = 0; i < o_.safety_ticks; ++i)
+    safety_tick();
   // Liveness: heal faults, end open transactions, pause writes, drain.
   workload_->finish();
   db_.flush_wal();
@@ -261,10 +281,10 @@ uint32_t FaultWeights::total() const {
 
 WorldOptions swarm(WorldOptions o) {
   Prng p = Prng(o.seed).fork(kSwarmStream);
-  uint32_t* kinds[] = {&o.faults.crash,         &o.faults.query_failure, &o.faults.backfill_one,
-                       &o.faults.backfill_all,  &o.faults.vacuum_freeze, &o.faults.vacuum_full,
-                       &o.faults.checkpoint,    &o.faults.xid_burn,      &o.faults.capture_stall,
-                       &o.faults.upgrade,       &o.faults.min_backfill_xid, &o.faults.pause_writes};
+  uint32_t* kinds[] = {&o.faults.crash,        &o.faults.query_failure,    &o.faults.backfill_one,
+                       &o.faults.backfill_all, &o.faults.vacuum_freeze,    &o.faults.vacuum_full,
+                       &o.faults.checkpoint,   &o.faults.xid_burn,         &o.faults.capture_stall,
+                       &o.faults.upgrade,      &o.faults.min_backfill_xid, &o.faults.pause_writes};
   for (uint32_t* w : kinds) {
     if (*w == 0) continue;
     *w = p.chance({1, 2}) ? static_cast<uint32_t>(1 + p.below(*w * 2)) : 0;

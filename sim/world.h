@@ -27,10 +27,10 @@ namespace cdc::sim {
 
 // Operations and faults the scheduler may inject, each with a weight (0 = off).
 struct FaultWeights {
-  uint32_t crash = 0;             // capture crash and restart
-  uint32_t query_failure = 0;     // the next chunk query fails part way
-  uint32_t backfill_one = 0;      // bump one binding's backfill counter
-  uint32_t backfill_all = 0;      // bump every binding's counter
+  uint32_t crash = 0;          // capture crash and restart
+  uint32_t query_failure = 0;  // the next chunk query fails part way
+  uint32_t backfill_one = 0;   // bump one binding's backfill counter
+  uint32_t backfill_all = 0;   // bump every binding's counter
   uint32_t vacuum_freeze = 0;
   uint32_t vacuum_full = 0;
   uint32_t checkpoint = 0;
@@ -45,21 +45,21 @@ struct FaultWeights {
 
 struct WorldOptions {
   uint64_t seed = 1;
-  std::vector<TableSchema> tables;      // empty: demo_schemas()
-  std::vector<CaptureBinding> bindings; // empty: one Automatic binding per table
-  uint32_t initial_rows = 12;           // per table, before the capture starts
+  std::vector<TableSchema> tables;       // empty: demo_schemas()
+  std::vector<CaptureBinding> bindings;  // empty: one Automatic binding per table
+  uint32_t initial_rows = 12;            // per table, before the capture starts
   Xid start_xid = Xid(1000);
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;
   CaptureOptions capture;
   SourceWorkloadOptions workload;
-  Ratio write_per_tick{2, 3};           // chance of a workload step each tick
-  Ratio fault_per_tick{1, 20};          // chance of an operation/fault each tick
+  Ratio write_per_tick{2, 3};   // chance of a workload step each tick
+  Ratio fault_per_tick{1, 20};  // chance of an operation/fault each tick
   FaultWeights faults;
   uint32_t capture_steps_per_tick = 1;
   std::optional<uint64_t> retention_ticks;
   uint64_t safety_ticks = 300;
   uint64_t liveness_ticks_max = 20000;
-  bool swarm = false;                   // switch fault kinds off and reweight per seed
+  bool swarm = false;  // switch fault kinds off and reweight per seed
 };
 
 // Applies swarm testing to `o`: each enabled fault kind is kept with

@@ -22,9 +22,9 @@ class Trace : public CaptureObserver {
   void on_decoded(const DecodedTxn&) override {}
   void on_chunk(const ChunkTrace& c) override { chunks.push_back(c); }
   void on_commit(uint64_t, const std::vector<std::pair<uint32_t, CollectionDoc>>& d,
-                 const std::vector<uint64_t>&, const std::vector<std::string>& done,
-                 Lsn) override {
-    for (const auto& [b, doc] : d) docs.push_back(doc);
+                 const std::vector<uint64_t>&, const std::vector<std::string>& done, Lsn) override {
+    for (const auto& [b, doc] : d)
+      docs.push_back(doc);
     completed.insert(completed.end(), done.begin(), done.end());
   }
   void on_error(const std::string& m) override { errors.push_back(m); }
@@ -57,7 +57,8 @@ class CaptureTest : public ::testing::Test {
   TableId table(TableSchema s) { return db.create_table(std::move(s)).value(); }
   void make_capture(std::vector<CaptureBinding> bindings, CaptureOptions o = {}) {
     o.chunk_size = o.chunk_size == 8 ? 4 : o.chunk_size;
-    capture.emplace(&db, &store, o, std::move(bindings), [](uint64_t) { return 0; }, &trace);
+    capture.emplace(
+        &db, &store, o, std::move(bindings), [](uint64_t) { return 0; }, &trace);
   }
   static CaptureBinding binding(const std::string& table, BackfillMode mode) {
     CaptureBinding b;
@@ -104,7 +105,8 @@ TEST_F(CaptureTest, AutomaticResolvesPerKeyType) {
 
 TEST_F(CaptureTest, BackfillThenStreamConverges) {
   const TableId t = table(testing::items_schema());
-  for (int i = 0; i < 10; ++i) insert_committed(db, t, item(i, i));
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, i));
   make_capture({binding("items", BackfillMode::kPrecise)});
   run_until_streaming();
   EXPECT_EQ(reduced("items").size(), 10u);
@@ -128,25 +130,29 @@ TEST_F(CaptureTest, BackfillThenStreamConverges) {
 
 TEST_F(CaptureTest, PreciseDropsChangesBeyondTheCursor) {
   const TableId t = table(testing::items_schema());
-  for (int i = 0; i < 10; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, 0));
   make_capture({binding("items", BackfillMode::kPrecise)});
   ASSERT_TRUE(capture->step().is_ok());  // start
   // Changes before the first chunk: no cursor yet, all dropped.
   const TxnId early = db.begin();
   ASSERT_TRUE(db.update(early, t, ikey(1), item(1, 100)).is_ok());
   ASSERT_TRUE(db.commit(early).is_ok());
-  while (capture->phase() != Capture::Phase::kChunk) ASSERT_TRUE(capture->step().is_ok());
+  while (capture->phase() != Capture::Phase::kChunk)
+    ASSERT_TRUE(capture->step().is_ok());
   EXPECT_TRUE(trace.docs.empty());
   ASSERT_TRUE(capture->step().is_ok());  // chunk: keys 0..3, cursor 3
   const TxnId tx = db.begin();
   ASSERT_TRUE(db.update(tx, t, ikey(2), item(2, 200)).is_ok());  // <= cursor: emitted
   ASSERT_TRUE(db.update(tx, t, ikey(7), item(7, 700)).is_ok());  // > cursor: dropped
   ASSERT_TRUE(db.commit(tx).is_ok());
-  while (capture->phase() != Capture::Phase::kChunk) ASSERT_TRUE(capture->step().is_ok());
+  while (capture->phase() != Capture::Phase::kChunk)
+    ASSERT_TRUE(capture->step().is_ok());
   std::vector<std::pair<char, int64_t>> seen;
-  for (const CollectionDoc& d : trace.docs) seen.emplace_back(d.op, d.fields[0].as_int64());
-  EXPECT_EQ(seen, (std::vector<std::pair<char, int64_t>>{{'c', 0}, {'c', 1}, {'c', 2}, {'c', 3},
-                                                         {'u', 2}}));
+  for (const CollectionDoc& d : trace.docs)
+    seen.emplace_back(d.op, d.fields[0].as_int64());
+  EXPECT_EQ(seen, (std::vector<std::pair<char, int64_t>>{
+                      {'c', 0}, {'c', 1}, {'c', 2}, {'c', 3}, {'u', 2}}));
   EXPECT_EQ(trace.docs[1].fields[1].as_int64(), 100);  // the chunk read the updated row
   run_until_streaming();
   EXPECT_EQ(reduced("items").size(), 10u);
@@ -155,13 +161,15 @@ TEST_F(CaptureTest, PreciseDropsChangesBeyondTheCursor) {
 
 TEST_F(CaptureTest, NormalEmitsEveryChange) {
   const TableId t = table(testing::items_schema());
-  for (int i = 0; i < 10; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, 0));
   make_capture({binding("items", BackfillMode::kNormal)});
   ASSERT_TRUE(capture->step().is_ok());
   const TxnId tx = db.begin();
   ASSERT_TRUE(db.update(tx, t, ikey(7), item(7, 700)).is_ok());
   ASSERT_TRUE(db.commit(tx).is_ok());
-  while (capture->phase() != Capture::Phase::kChunk) ASSERT_TRUE(capture->step().is_ok());
+  while (capture->phase() != Capture::Phase::kChunk)
+    ASSERT_TRUE(capture->step().is_ok());
   ASSERT_EQ(trace.docs.size(), 1u);  // streamed before any chunk
   EXPECT_EQ(trace.docs[0].op, 'u');
   EXPECT_FALSE(trace.docs[0].snapshot);
@@ -174,7 +182,8 @@ TEST_F(CaptureTest, PreciseOnALocaleKeyFailsWithScanKeyOrdering) {
   }
   make_capture({binding("words", BackfillMode::kPrecise)});
   Status last;
-  for (int i = 0; i < 6 && last.is_ok(); ++i) last = capture->step();
+  for (int i = 0; i < 6 && last.is_ok(); ++i)
+    last = capture->step();
   ASSERT_FALSE(last.is_ok());
   EXPECT_NE(last.message().find("scan key ordering failure"), std::string::npos);
   EXPECT_EQ(capture->phase(), Capture::Phase::kStopped);
@@ -188,9 +197,11 @@ TEST_F(CaptureTest, PreciseOnALocaleKeyFailsWithScanKeyOrdering) {
 
 TEST_F(CaptureTest, MinBackfillXidFiltersRowsButTheCursorAdvances) {
   const TableId t = table(testing::items_schema());
-  for (int i = 0; i < 6; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 6; ++i)
+    insert_committed(db, t, item(i, 0));
   const Xid threshold = db.next_xid();
-  for (int i = 6; i < 10; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 6; i < 10; ++i)
+    insert_committed(db, t, item(i, 0));
   CaptureOptions o;
   o.min_backfill_xid = threshold;
   make_capture({binding("items", BackfillMode::kPrecise)}, o);
@@ -199,7 +210,8 @@ TEST_F(CaptureTest, MinBackfillXidFiltersRowsButTheCursorAdvances) {
   size_t read = 0, emitted = 0;
   for (const ChunkTrace& c : trace.chunks) {
     read += c.rows.size();
-    for (bool e : c.emitted) emitted += e;
+    for (bool e : c.emitted)
+      emitted += e;
   }
   EXPECT_EQ(read, 10u);
   EXPECT_EQ(emitted, 4u);
@@ -219,11 +231,13 @@ TEST_F(CaptureTest, OnlyChangesSkipsTheBackfill) {
 
 TEST_F(CaptureTest, KeylessScanUsesCtidRangesUpToAFixedBound) {
   const TableId t = table(testing::logs_schema());  // 4 tuples per page
-  for (int i = 0; i < 10; ++i) insert_committed(db, t, {Value::text("m"), Value::int64(i)});
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, {Value::text("m"), Value::int64(i)});
   make_capture({binding("logs", BackfillMode::kAutomatic)});
   run_until_streaming();
   size_t rows = 0;
-  for (const ChunkTrace& c : trace.chunks) rows += c.rows.size();
+  for (const ChunkTrace& c : trace.chunks)
+    rows += c.rows.size();
   EXPECT_EQ(rows, 10u);
   // 3 pages + 2 slack blocks, 2 blocks per chunk: ranges start at blocks 0, 2, 4.
   ASSERT_EQ(trace.chunks.size(), 3u);
@@ -245,18 +259,22 @@ TEST_F(CaptureTest, BumpingEveryBindingJumpsAhead) {
   EXPECT_GT(trace.instances.back().start, old_slot);
   EXPECT_EQ(capture->cursor(), db.slot("flow_slot").value().confirmed_flush_lsn);
   run_until_streaming();
-  for (const CollectionDoc& d : trace.docs) EXPECT_NE(d.fields[0].as_int64(), 2);
+  for (const CollectionDoc& d : trace.docs)
+    EXPECT_NE(d.fields[0].as_int64(), 2);
 }
 
 TEST_F(CaptureTest, CrashReplaysFromTheCheckpointWithoutDuplicates) {
   const TableId t = table(testing::items_schema());
-  for (int i = 0; i < 6; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 6; ++i)
+    insert_committed(db, t, item(i, 0));
   make_capture({binding("items", BackfillMode::kPrecise)});
-  for (int i = 0; i < 5; ++i) (void)capture->step();  // mid-backfill
+  for (int i = 0; i < 5; ++i)
+    (void)capture->step();  // mid-backfill
   const size_t committed = trace.docs.size();
   capture->restart();  // loses the uncommitted chunk
   run_until_streaming();
-  for (int i = 6; i < 9; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 6; i < 9; ++i)
+    insert_committed(db, t, item(i, 0));
   (void)capture->step();
   capture->restart();
   run_until_streaming();
@@ -293,7 +311,8 @@ TEST_F(CaptureTest, LostSlotStopsTheCaptureUntilEveryBindingIsBackfilled) {
   const TableId t = table(testing::items_schema());
   make_capture({binding("items", BackfillMode::kNormal)});
   run_until_streaming();
-  for (int i = 0; i < 50; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 50; ++i)
+    insert_committed(db, t, item(i, 0));
   db.checkpoint();
   capture->restart();
   const Status s = capture->step();

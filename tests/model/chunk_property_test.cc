@@ -13,13 +13,15 @@ namespace cdc {
 namespace {
 
 rc::Gen<std::string> gen_word() {
-  static const std::vector<std::string> kLetters = {"a", "A", "b", "B", "e", "é", "É", "z", "0", " "};
+  static const std::vector<std::string> kLetters = {"a", "A", "b", "B", "e",
+                                                    "é", "É", "z", "0", " "};
   return rc::gen::mapcat(rc::gen::inRange<size_t>(1, 5), [](size_t n) {
     return rc::gen::map(
         rc::gen::container<std::vector<std::string>>(n, rc::gen::elementOf(kLetters)),
         [](const std::vector<std::string>& parts) {
           std::string s;
-          for (const auto& p : parts) s += p;
+          for (const auto& p : parts)
+            s += p;
           return s;
         });
   });
@@ -52,17 +54,18 @@ RC_GTEST_PROP(ChunkProperty, KeysetChunksPartitionTheKeySpace, ()) {
       order == KeyOrder::kBytewise ? std::vector<Collation>(types.size(), Collation::kC)
                                    : schema.key_collations();
   std::vector<Key> expected;
-  for (const ScannedRow& r : db.scan(t).rows) expected.push_back(schema.key_of(r.row));
-  std::sort(expected.begin(), expected.end(), [&](const Key& a, const Key& b) {
-    return compare_keys(a, b, types, collations) < 0;
-  });
+  for (const ScannedRow& r : db.scan(t).rows)
+    expected.push_back(schema.key_of(r.row));
+  std::sort(expected.begin(), expected.end(),
+            [&](const Key& a, const Key& b) { return compare_keys(a, b, types, collations) < 0; });
 
   std::vector<Key> seen;
   std::optional<Key> cursor;
   for (size_t round = 0; round <= expected.size() + 1; ++round) {
     QueryResult q = db.keyset_chunk(t, cursor, limit, order);
     RC_ASSERT(q.status.is_ok());
-    for (const ScannedRow& r : q.rows) seen.push_back(schema.key_of(r.row));
+    for (const ScannedRow& r : q.rows)
+      seen.push_back(schema.key_of(r.row));
     if (q.rows.size() < limit) break;
     cursor = schema.key_of(q.rows.back().row);
   }
@@ -93,7 +96,8 @@ RC_GTEST_PROP(ChunkProperty, CtidRangesPartitionTheHeap, ()) {
   for (uint32_t block = 0; block < pages; block += width) {
     QueryResult q = db.ctid_range(t, Ctid{block, 0}, Ctid{block + width - 1, 0xffff});
     RC_ASSERT(q.status.is_ok());
-    for (const ScannedRow& r : q.rows) seen.push_back(r.row[1].as_int64());
+    for (const ScannedRow& r : q.rows)
+      seen.push_back(r.row[1].as_int64());
   }
   std::vector<int64_t> expected;
   for (size_t i = 0; i < deletes.size(); ++i) {

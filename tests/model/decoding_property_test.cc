@@ -40,7 +40,8 @@ struct SessionModel {
   std::vector<int> level_writes{0};  // surviving writes per level
   int surviving() const {
     int n = 0;
-    for (int w : level_writes) n += w;
+    for (int w : level_writes)
+      n += w;
     return n;
   }
 };
@@ -50,9 +51,10 @@ RC_GTEST_PROP(DecodingProperty, CommitOrderWholeTransactionsAndReduction, ()) {
   const bool full_identity = *rc::gen::arbitrary<bool>();
   const uint32_t start = *rc::gen::element<uint32_t>(3u, 4294967000u);
   Database db(DatabaseOptions{full_xid(0, Xid(start)), Lsn(0x1000000), {}, 4096});
-  const TableId t = db.create_table(testing::items_schema(full_identity ? ReplicaIdentity::kFull
-                                                                        : ReplicaIdentity::kDefault))
-                        .value();
+  const TableId t =
+      db.create_table(testing::items_schema(full_identity ? ReplicaIdentity::kFull
+                                                          : ReplicaIdentity::kDefault))
+          .value();
   RC_ASSERT(db.create_slot("s").is_ok());
   LogicalStream stream = db.start_replication("s", Lsn(0)).value();
   sim::DecodedReplica replica(&db);
@@ -92,13 +94,14 @@ RC_GTEST_PROP(DecodingProperty, CommitOrderWholeTransactionsAndReduction, ()) {
     }
     const TxnId tx = *s.txn;
     switch (op.kind) {
-      case Op::kBegin: break;
+      case Op::kBegin:
+        break;
       case Op::kWrite: {
         const Key key = testing::ikey(op.key);
         const bool exists = db.lookup(t, key).value().has_value();
         Status st = op.value < 0 && exists ? db.remove(tx, t, key)
-                    : exists ? db.update(tx, t, key, testing::item(op.key, op.value))
-                             : db.insert(tx, t, testing::item(op.key, op.value));
+                    : exists               ? db.update(tx, t, key, testing::item(op.key, op.value))
+                                           : db.insert(tx, t, testing::item(op.key, op.value));
         if (!st.is_ok()) {  // locked, or already changed by this txn: roll it back
           end(s, false);
           break;
@@ -121,9 +124,14 @@ RC_GTEST_PROP(DecodingProperty, CommitOrderWholeTransactionsAndReduction, ()) {
         s.level_writes[s.level_writes.size() - 2] += s.level_writes.back();
         s.level_writes.pop_back();
         break;
-      case Op::kCommit: end(s, true); break;
-      case Op::kAbort: end(s, false); break;
-      case Op::kPoll: break;
+      case Op::kCommit:
+        end(s, true);
+        break;
+      case Op::kAbort:
+        end(s, false);
+        break;
+      case Op::kPoll:
+        break;
     }
   }
   for (SessionModel& s : sessions) {

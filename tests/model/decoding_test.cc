@@ -28,7 +28,8 @@ class DecodingTest : public ::testing::Test {
   std::vector<std::string> rendered() {
     std::vector<std::string> out;
     for (const DecodedTxn& t : decode()) {
-      for (const DecodedChange& c : t.changes) out.push_back(to_string(db, c));
+      for (const DecodedChange& c : t.changes)
+        out.push_back(to_string(db, c));
     }
     return out;
   }
@@ -43,13 +44,14 @@ TEST_F(DecodingTest, DefaultIdentityShapes) {
   ASSERT_TRUE(db.update(tx, t, ikey(1), item(2, 12, "short")).is_ok());  // key change
   ASSERT_TRUE(db.remove(tx, t, ikey(2)).is_ok());
   ASSERT_TRUE(db.commit(tx).is_ok());
-  EXPECT_EQ(rendered(), (std::vector<std::string>{
-                            "table items: INSERT: new-tuple: id[int64]:1 v[int64]:10 note[text]:'short'",
-                            "table items: UPDATE: new-tuple: id[int64]:1 v[int64]:11 note[text]:'short'",
-                            "table items: UPDATE: old-key: id[int64]:1 new-tuple: id[int64]:2 "
-                            "v[int64]:12 note[text]:'short'",
-                            "table items: DELETE: old-key: id[int64]:2",
-                        }));
+  EXPECT_EQ(rendered(),
+            (std::vector<std::string>{
+                "table items: INSERT: new-tuple: id[int64]:1 v[int64]:10 note[text]:'short'",
+                "table items: UPDATE: new-tuple: id[int64]:1 v[int64]:11 note[text]:'short'",
+                "table items: UPDATE: old-key: id[int64]:1 new-tuple: id[int64]:2 "
+                "v[int64]:12 note[text]:'short'",
+                "table items: DELETE: old-key: id[int64]:2",
+            }));
 }
 
 TEST_F(DecodingTest, UnchangedToastedColumnIsOmitted) {
@@ -146,7 +148,8 @@ TEST_F(DecodingTest, SubtransactionsAreDecodedUnderTheTopLevelXid) {
   ASSERT_EQ(txns.size(), 1u);
   EXPECT_EQ(txns[0].xid, top);
   std::vector<int64_t> ids;
-  for (const DecodedChange& c : txns[0].changes) ids.push_back(c.new_row[0].as_int64());
+  for (const DecodedChange& c : txns[0].changes)
+    ids.push_back(c.new_row[0].as_int64());
   EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 4}));
 }
 

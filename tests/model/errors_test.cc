@@ -64,8 +64,7 @@ TEST_F(ErrorsTest, UnknownTableTransactionAndSlot) {
   EXPECT_EQ(db.scan(TableId(99)).status.code(), ErrorCode::kUnknownTable);
   EXPECT_EQ(db.keyset_chunk(TableId(99), {}, 10, KeyOrder::kDatabase).status.code(),
             ErrorCode::kUnknownTable);
-  EXPECT_EQ(db.ctid_range(TableId(99), Ctid{}, Ctid{1, 1}).status.code(),
-            ErrorCode::kUnknownTable);
+  EXPECT_EQ(db.ctid_range(TableId(99), Ctid{}, Ctid{1, 1}).status.code(), ErrorCode::kUnknownTable);
   EXPECT_EQ(db.lookup(TableId(99), ikey(1)).code(), ErrorCode::kUnknownTable);
   EXPECT_EQ(db.page_count(TableId(99)).code(), ErrorCode::kUnknownTable);
   EXPECT_EQ(db.vacuum(TableId(99)).code(), ErrorCode::kUnknownTable);
@@ -155,7 +154,8 @@ TEST_F(ErrorsTest, QueryErrors) {
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(db.keyset_chunk(t, Key{Value::text("x")}, 5, KeyOrder::kDatabase).status.code(),
             ErrorCode::kInvalidArgument);
-  for (int i = 0; i < 5; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 5; ++i)
+    insert_committed(db, t, item(i, 0));
   QueryOptions fail;
   fail.fail_after_rows = 2;
   QueryResult q = db.keyset_chunk(t, {}, 10, KeyOrder::kDatabase, fail);

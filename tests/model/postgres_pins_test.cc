@@ -25,7 +25,8 @@ class WraparoundPin : public ::testing::Test {
   std::vector<int64_t> ids(const QueryResult& q) {
     EXPECT_TRUE(q.status.is_ok());
     std::vector<int64_t> out;
-    for (const ScannedRow& r : q.rows) out.push_back(r.row[0].as_int64());
+    for (const ScannedRow& r : q.rows)
+      out.push_back(r.row[0].as_int64());
     return out;
   }
   Database db;
@@ -35,7 +36,8 @@ class WraparoundPin : public ::testing::Test {
 TEST_F(WraparoundPin, RowsGetTheObservedXmins) {
   QueryResult q = db.scan(t);
   std::vector<uint32_t> xmins;
-  for (const ScannedRow& r : q.rows) xmins.push_back(r.xmin.value());
+  for (const ScannedRow& r : q.rows)
+    xmins.push_back(r.xmin.value());
   EXPECT_EQ(xmins, (std::vector<uint32_t>{4294967001u, 4294967102u, 4294967203u, 11, 112, 213}));
   EXPECT_EQ(epoch_of(db.next_full_xid()), 1u);
 }
@@ -93,7 +95,8 @@ TEST(PostgresPins, FrozenRowStillShowsItsOriginalXmin) {
 TEST(PostgresPins, VacuumFullRewritesCtidsFreezesAndKeepsXmin) {
   Database db;
   const TableId t = db.create_table(testing::items_schema()).value();
-  for (int i = 1; i <= 6; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 1; i <= 6; ++i)
+    insert_committed(db, t, item(i, 0));
   const TxnId tx = db.begin();
   ASSERT_TRUE(db.remove(tx, t, testing::ikey(1)).is_ok());
   ASSERT_TRUE(db.remove(tx, t, testing::ikey(2)).is_ok());

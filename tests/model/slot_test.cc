@@ -13,7 +13,8 @@ using testing::item;
 std::vector<int64_t> decoded_ids(Database& db, const std::string& slot, Lsn start) {
   std::vector<int64_t> ids;
   for (const DecodedTxn& t : db.start_replication(slot, start).value().poll().value()) {
-    for (const DecodedChange& c : t.changes) ids.push_back(c.new_row[0].as_int64());
+    for (const DecodedChange& c : t.changes)
+      ids.push_back(c.new_row[0].as_int64());
   }
   return ids;
 }
@@ -58,7 +59,8 @@ TEST(SlotTest, MaxSlotWalKeepSizeInvalidatesAtCheckpoint) {
   Database db(o);
   const TableId t = db.create_table(testing::items_schema()).value();
   ASSERT_TRUE(db.create_slot("s").is_ok());
-  for (int i = 0; i < 200; ++i) insert_committed(db, t, item(i, 0));
+  for (int i = 0; i < 200; ++i)
+    insert_committed(db, t, item(i, 0));
   EXPECT_EQ(db.slot("s").value().wal_status, SlotWalStatus::kUnreserved);
   Result<LogicalStream> before = db.start_replication("s", Lsn(0));
   ASSERT_TRUE(before.is_ok());

@@ -44,7 +44,9 @@ inline TableSchema words_schema() {
 inline Row item(int64_t id, int64_t v, std::string note = "n") {
   return {Value::int64(id), Value::int64(v), Value::text(std::move(note))};
 }
-inline Key ikey(int64_t id) { return {Value::int64(id)}; }
+inline Key ikey(int64_t id) {
+  return {Value::int64(id)};
+}
 
 // Inserts `row` into `t` in a transaction of its own and commits it.
 inline Lsn insert_committed(Database& db, TableId t, Row row) {

@@ -79,7 +79,8 @@ RC_GTEST_PROP(XidProperty, SkipEqualsRepeatedAssignment, ()) {
   XidCounter bulk(full_xid(0, Xid(start)));
   XidCounter single = bulk;
   bulk.skip(n);
-  for (uint32_t i = 0; i < n; ++i) single.assign();
+  for (uint32_t i = 0; i < n; ++i)
+    single.assign();
   RC_ASSERT(bulk.next_full() == single.next_full());
   RC_ASSERT(xid_advance_by(Xid(start), n) == single.next());
 }

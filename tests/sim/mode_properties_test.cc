@@ -30,15 +30,21 @@ void check_mode(BackfillMode mode, FaultClass faults) {
   }
 }
 
-RC_GTEST_PROP(ModeProperty, Automatic, ()) { check_mode(BackfillMode::kAutomatic, FaultClass::kNone); }
+RC_GTEST_PROP(ModeProperty, Automatic, ()) {
+  check_mode(BackfillMode::kAutomatic, FaultClass::kNone);
+}
 RC_GTEST_PROP(ModeProperty, AutomaticWithCrashes, ()) {
   check_mode(BackfillMode::kAutomatic, FaultClass::kCrashes);
 }
-RC_GTEST_PROP(ModeProperty, Normal, ()) { check_mode(BackfillMode::kNormal, FaultClass::kNone); }
+RC_GTEST_PROP(ModeProperty, Normal, ()) {
+  check_mode(BackfillMode::kNormal, FaultClass::kNone);
+}
 RC_GTEST_PROP(ModeProperty, NormalWithCrashes, ()) {
   check_mode(BackfillMode::kNormal, FaultClass::kCrashes);
 }
-RC_GTEST_PROP(ModeProperty, Precise, ()) { check_mode(BackfillMode::kPrecise, FaultClass::kNone); }
+RC_GTEST_PROP(ModeProperty, Precise, ()) {
+  check_mode(BackfillMode::kPrecise, FaultClass::kNone);
+}
 RC_GTEST_PROP(ModeProperty, PreciseWithCrashes, ()) {
   check_mode(BackfillMode::kPrecise, FaultClass::kCrashes);
 }

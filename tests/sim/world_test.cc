@@ -17,7 +17,8 @@ TEST(WorldTest, SameSeedSameHistoryAndFingerprint) {
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.history.source_commits.size(), b.history.source_commits.size());
   EXPECT_EQ(a.history.collection_txns.size(), b.history.collection_txns.size());
-  const RunResult c = run_world(configured_world(8, BackfillMode::kAutomatic, FaultClass::kCrashes));
+  const RunResult c =
+      run_world(configured_world(8, BackfillMode::kAutomatic, FaultClass::kCrashes));
   EXPECT_NE(a.fingerprint, c.fingerprint);
 }
 
@@ -33,7 +34,8 @@ TEST(WorldTest, RecordsSourceCaptureAndChunks) {
   EXPECT_EQ(h.backfills.front().mode, history::ResolvedMode::kNormal);
   size_t snapshot_docs = 0;
   for (const auto& t : h.collection_txns) {
-    for (const auto& d : t.docs) snapshot_docs += d.snapshot;
+    for (const auto& d : t.docs)
+      snapshot_docs += d.snapshot;
   }
   EXPECT_GT(snapshot_docs, 0u);
 }
