@@ -13,6 +13,18 @@ std::string c_key(const TableSchema& s, const Key& key) {
 bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
   return min_xid && xid_precedes(xmin, *min_xid);
 }
+// A backfilled row as a snapshot document: a create of every column.
+CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
+  CollectionDoc doc;
+  doc.key = std::move(key);
+  doc.op = 'c';
+  doc.fields = row;
+  doc.present_mask = row.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << row.size()) - 1;
+  doc.lsn = trace.snapshot_lsn;
+  doc.snapshot = true;
+  doc.state_key = trace.state_key;
+  return doc;
+}
 }  // namespace
 
 std::optional<uint32_t> Capture::pick_backfill() {
@@ -83,16 +95,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     previous = enc;
     if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
     trace.emitted[i] = true;
-    CollectionDoc doc;
-    doc.key = std::move(enc);
-    doc.op = 'c';
-    doc.fields = r.row;
-    doc.present_mask =
-        s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
-    doc.lsn = trace.snapshot_lsn;
-    doc.snapshot = true;
-    doc.state_key = trace.state_key;
-    pending_.emplace_back(b, std::move(doc));
+    pending_.emplace_back(b, snapshot_doc(std::move(enc), r.row, trace));
   }
   st.backfilled_count += q.rows.size();
   if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
@@ -103,7 +106,6 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
 
 Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   const TableId t = *tables_[b];
-  const TableSchema& s = db_->schema(t);
   if (!st.scanned_ctid) {
     // The scan bound is computed once, from the page count plus some slack.
     st.keyless_max_block = db_->page_count(t).value() + options_.keyless_slack_blocks;
@@ -127,16 +129,8 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
     const ScannedRow& r = q.rows[i];
     if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
     trace.emitted[i] = true;
-    CollectionDoc doc;
-    doc.key = "ctid:" + trace.state_key + ":" + to_string(r.ctid);
-    doc.op = 'c';
-    doc.fields = r.row;
-    doc.present_mask =
-        s.columns.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << s.columns.size()) - 1;
-    doc.lsn = trace.snapshot_lsn;
-    doc.snapshot = true;
-    doc.state_key = trace.state_key;
-    pending_.emplace_back(b, std::move(doc));
+    pending_.emplace_back(
+        b, snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));
   }
   st.backfilled_count += q.rows.size();
   st.scanned_ctid = Ctid{last_block + 1, 0};

@@ -34,17 +34,15 @@ Verdict resurrection(const history::Binding& b, const detail::VisibleChange& c) 
 }  // namespace
 
 Verdict check_no_resurrection(const history::History& h) {
-  const std::vector<const history::Binding*> bindings = detail::keyed_bindings(h);
-  if (bindings.empty()) return Verdict::unknown(kName, "no keyed binding to judge");
-  for (const history::Binding* b : bindings) {
-    const detail::SourceTimeline timeline(h, b->table_id);
-    const std::optional<detail::VisibleChange> c =
-        detail::first_visible_change(h, *b, timeline, [](const detail::VisibleChange& ch) {
-          return ch.after.state_index < ch.before.state_index && !ch.before.present &&
-                 ch.after.present;
-        });
-    if (c) return resurrection(*b, *c);
+  if (detail::keyed_bindings(h).empty()) {
+    return Verdict::unknown(kName, "no keyed binding to judge");
   }
+  const std::optional<detail::BindingChange> c =
+      detail::first_visible_change_in_keyed_bindings(h, [](const detail::VisibleChange& ch) {
+        return ch.after.state_index < ch.before.state_index && !ch.before.present &&
+               ch.after.present;
+      });
+  if (c) return resurrection(*c->binding, c->change);
   return Verdict::hold(kName, "no deleted key came back at an older source version");
 }
 

@@ -32,4 +32,15 @@ std::optional<VisibleChange> first_visible_change(
   return std::nullopt;
 }
 
+std::optional<BindingChange> first_visible_change_in_keyed_bindings(
+    const history::History& h, const std::function<bool(const VisibleChange&)>& pred) {
+  for (const history::Binding* b : keyed_bindings(h)) {
+    const SourceTimeline timeline(h, b->table_id);
+    if (std::optional<VisibleChange> c = first_visible_change(h, *b, timeline, pred)) {
+      return BindingChange{b, std::move(*c)};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace cdc::properties::detail

@@ -39,4 +39,13 @@ std::optional<VisibleChange> first_visible_change(
     const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
     const std::function<bool(const VisibleChange&)>& pred);
 
+struct BindingChange {
+  const history::Binding* binding = nullptr;
+  VisibleChange change;
+};
+
+// first_visible_change over every keyed binding, in binding order.
+std::optional<BindingChange> first_visible_change_in_keyed_bindings(
+    const history::History& h, const std::function<bool(const VisibleChange&)>& pred);
+
 }  // namespace cdc::properties::detail
