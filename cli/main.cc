@@ -45,7 +45,12 @@ struct WorldArgs {
   uint64_t ticks = 300;
 };
 
-cdc::sim::WorldOptions world_options(const WorldArgs& a) {
+struct Configuration {
+  cdc::BackfillMode mode = cdc::BackfillMode::kAutomatic;
+  cdc::properties::FaultClass faults = cdc::properties::FaultClass::kNone;
+};
+
+Configuration configuration(const WorldArgs& a) {
   const std::pair<const char*, cdc::BackfillMode> modes[] = {
       {"Automatic", cdc::BackfillMode::kAutomatic},
       {"Normal", cdc::BackfillMode::kNormal},
@@ -65,7 +70,12 @@ cdc::sim::WorldOptions world_options(const WorldArgs& a) {
   for (const auto& [name, f] : classes) {
     if (a.faults == name) faults = f;
   }
-  cdc::sim::WorldOptions o = cdc::sim::configured_world(a.seed, mode, faults);
+  return {mode, faults};
+}
+
+cdc::sim::WorldOptions world_options(const WorldArgs& a) {
+  const Configuration c = configuration(a);
+  cdc::sim::WorldOptions o = cdc::sim::configured_world(a.seed, c.mode, c.faults);
   o.safety_ticks = a.ticks;
   return o;
 }
@@ -160,11 +170,22 @@ int run_world_cli(const WorldArgs& a) {
   fmt::print("source commits: {}; collection txns: {}; chunks: {}; crashes: {}; drained: {}\n",
              h.source_commits.size(), h.collection_txns.size(), h.chunks.size(), h.crashes,
              h.drain.reached ? "yes" : "no");
-  int violated = 0;
+  const Configuration conf = configuration(a);
+  const auto seen = cdc::properties::situations(h);
+  std::string situations;
+  for (cdc::properties::Situation s : seen) {
+    situations += std::string(situations.empty() ? "" : ", ") + cdc::properties::to_string(s);
+  }
+  fmt::print("situations: {}\n", situations.empty() ? "none" : situations);
+  int unexpected = 0;
   for (const cdc::properties::Verdict& v : cdc::properties::check_all(h)) {
     fmt::print("  {:<22} {}\n", v.property, cdc::properties::to_string(v.outcome));
     if (v.violated()) {
-      ++violated;
+      const cdc::properties::Expectation e =
+          cdc::properties::expectation(conf.mode, conf.faults, v.property, seen);
+      if (e.expect == cdc::properties::Expect::kHolds) ++unexpected;
+      fmt::print("      expectation: {}{}\n", cdc::properties::to_string(e.expect),
+                 e.expect == cdc::properties::Expect::kHolds ? " (UNEXPECTED)" : ": " + e.reason);
       fmt::print("      {}\n", v.explanation);
       for (const std::string& w : v.witness)
         fmt::print("      - {}\n", w);
@@ -184,7 +205,7 @@ int run_world_cli(const WorldArgs& a) {
       fmt::print("  tick {:>5}: {}\n", e.tick, e.what);
   }
   fmt::print("fingerprint: {}\n", r.fingerprint);
-  return violated ? 1 : 0;
+  return unexpected ? 1 : 0;
 }
 
 }  // namespace
