@@ -16,4 +16,8 @@ const char* to_string(ResolvedMode m) {
   return "?";
 }
 
+const char* to_string(UpdateStrategy s) {
+  return s == UpdateStrategy::kMerge ? "merge" : "delta";
+}
+
 }  // namespace cdc::history

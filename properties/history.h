@@ -132,6 +132,60 @@ struct Event {
   std::string what;
 };
 
+// ---- materializations and destinations (DESIGN §7) ----
+
+enum class UpdateStrategy : uint8_t { kMerge, kDelta };
+const char* to_string(UpdateStrategy s);
+
+struct MaterializationBinding {
+  uint32_t id = 0;
+  uint32_t capture_binding = 0;  // the capture binding whose collection it reads
+  std::string collection;
+  std::string destination;       // destination table name
+  UpdateStrategy strategy = UpdateStrategy::kMerge;
+};
+
+// One row of a destination as a committed destination transaction left it.
+struct DestinationRow {
+  DocKey key;
+  DocOp op = DocOp::kCreate;  // delta rows keep the document's op; merge rows are kCreate
+  Row fields;
+  uint64_t present_mask = 0;
+  Lsn lsn;                    // version of the document the row came from (see "Versions")
+  bool snapshot = false;
+  uint64_t collection_seq = 0;  // collection txn the document was committed in
+};
+
+// One committed destination transaction of one materialization binding.
+// Merge: `upserts` are the rows stored (insert or update), `deletes` the keys
+// removed. Delta: `upserts` are the rows appended, in order.
+struct DestinationTxn {
+  uint64_t tick = 0;
+  uint32_t binding = 0;  // MaterializationBinding::id
+  std::string state_key;
+  uint64_t read_through_seq = 0;  // the collection position committed with it
+  bool truncated_first = false;   // a backfill emptied the table before this txn
+  std::vector<DestinationRow> upserts;
+  std::vector<DocKey> deletes;
+};
+
+// Documents a collection dropped because of retention.
+struct Expiry {
+  uint64_t tick = 0;
+  uint32_t capture_binding = 0;
+  std::vector<DocKey> keys;  // keys of the expired documents (with repeats)
+  uint64_t documents = 0;
+};
+
+// Backfill operations as requested (for attribution in verdicts).
+struct BackfillOp {
+  enum class Type : uint8_t { kCapture, kMaterialization, kDataFlow };
+  uint64_t tick = 0;
+  Type type = Type::kCapture;
+  std::vector<uint32_t> capture_bindings;          // bumped capture bindings
+  std::vector<uint32_t> materialization_bindings;  // bumped materialization bindings
+};
+
 struct Drain {
   bool reached = false;  // the liveness phase drained everything within its budget
   uint64_t tick = 0;
@@ -148,7 +202,11 @@ struct History {
   std::vector<Chunk> chunks;
   std::vector<CollectionTxn> collection_txns;
   std::vector<Event> events;
-  Drain drain;
+  std::vector<MaterializationBinding> materializations;
+  std::vector<DestinationTxn> destination_txns;
+  std::vector<Expiry> expiries;
+  std::vector<BackfillOp> backfill_ops;
+  Drain drain;  // reached: capture and every materialization drained
   uint64_t crashes = 0;
 };
 
