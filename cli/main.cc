@@ -167,9 +167,11 @@ int run_world_cli(const WorldArgs& a) {
              a.ticks);
   const cdc::sim::RunResult r = cdc::sim::run_world(o);
   const auto& h = r.history;
-  fmt::print("source commits: {}; collection txns: {}; chunks: {}; crashes: {}; drained: {}\n",
-             h.source_commits.size(), h.collection_txns.size(), h.chunks.size(), h.crashes,
-             h.drain.reached ? "yes" : "no");
+  fmt::print(
+      "source commits: {}; collection txns: {}; destination txns: {}; chunks: {}; crashes: {}; "
+      "drained: {}\n",
+      h.source_commits.size(), h.collection_txns.size(), h.destination_txns.size(), h.chunks.size(),
+      h.crashes, h.drain.reached ? "yes" : "no");
   const Configuration conf = configuration(a);
   const auto seen = cdc::properties::situations(h);
   std::string situations;

@@ -61,13 +61,18 @@ std::map<std::string, ReducedDoc> CollectionStore::reduce(const std::string& nam
   return out;
 }
 
-uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks) {
+uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks,
+                                 std::map<std::string, std::vector<std::string>>* expired) {
   if (now < retention_ticks) return 0;
   const uint64_t cutoff = now - retention_ticks;
   uint64_t dropped = 0;
   for (auto& [name, c] : collections_) {
     const size_t before = c.docs.size();
-    std::erase_if(c.docs, [&](const CollectionDoc& d) { return d.tick < cutoff; });
+    std::erase_if(c.docs, [&](const CollectionDoc& d) {
+      if (d.tick >= cutoff) return false;
+      if (expired) (*expired)[name].push_back(d.key);
+      return true;
+    });
     dropped += before - c.docs.size();
   }
   return dropped;

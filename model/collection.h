@@ -69,8 +69,10 @@ class CollectionStore {
   uint64_t generation(const std::string& name) const;
 
   // Drops documents committed before tick `now - retention_ticks`.
-  // Returns how many were dropped.
-  uint64_t expire(uint64_t now, uint64_t retention_ticks);
+  // Returns how many were dropped; if `expired` is given, adds the dropped
+  // documents' keys to it, per collection.
+  uint64_t expire(uint64_t now, uint64_t retention_ticks,
+                  std::map<std::string, std::vector<std::string>>* expired = nullptr);
   // Starts a new, empty generation of `name`. REQUIRES: exists(name).
   void reset(const std::string& name);
 

@@ -164,4 +164,59 @@ void Recorder::on_error(const std::string& message) {
   event(history::Event::Kind::kCaptureError, message);
 }
 
+void Recorder::set_materializations(const std::vector<MaterializationBindingSpec>& specs,
+                                    const std::vector<CaptureBinding>& capture_bindings) {
+  h_.materializations.clear();
+  for (uint32_t m = 0; m < specs.size(); ++m) {
+    history::MaterializationBinding mb;
+    mb.id = m;
+    mb.collection = specs[m].collection;
+    mb.destination = specs[m].destination;
+    mb.strategy = specs[m].strategy == UpdateStrategy::kMerge ? history::UpdateStrategy::kMerge
+                                                              : history::UpdateStrategy::kDelta;
+    for (uint32_t b = 0; b < capture_bindings.size(); ++b) {
+      if (capture_bindings[b].collection == specs[m].collection) mb.capture_binding = b;
+    }
+    h_.materializations.push_back(mb);
+  }
+}
+
+void Recorder::on_destination_commit(const DestinationCommit& c) {
+  history::DestinationTxn t;
+  t.tick = tick_;
+  t.binding = c.binding;
+  t.state_key = c.state_key;
+  t.read_through_seq = c.position.read_through_seq;
+  t.truncated_first = c.truncate_first || c.recreate;
+  for (const DestRow& r : c.upserts) {
+    t.upserts.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
+                         r.snapshot, r.collection_seq});
+  }
+  t.deletes = c.deletes;
+  h_.destination_txns.push_back(std::move(t));
+}
+
+void Recorder::on_materialization_error(const std::string& message) {
+  event(history::Event::Kind::kFault, "materialization: " + message);
+}
+
+void Recorder::on_expired(const std::map<std::string, std::vector<std::string>>& keys) {
+  for (const auto& [collection, ks] : keys) {
+    for (const history::Binding& b : h_.bindings) {
+      if (b.collection != collection) continue;
+      history::Expiry e;
+      e.tick = tick_;
+      e.capture_binding = b.id;
+      e.keys = ks;
+      e.documents = ks.size();
+      h_.expiries.push_back(std::move(e));
+    }
+  }
+}
+
+void Recorder::on_backfill_op(history::BackfillOp op) {
+  op.tick = tick_;
+  h_.backfill_ops.push_back(std::move(op));
+}
+
 }  // namespace cdc::sim

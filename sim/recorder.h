@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "model/capture.h"
+#include "model/materialization.h"
 #include "properties/history.h"
 
 namespace cdc::sim {
 
-class Recorder : public CaptureObserver {
+class Recorder : public CaptureObserver, public MaterializationObserver {
  public:
   explicit Recorder(const Database* db) : db_(db) {}
 
@@ -35,6 +36,15 @@ class Recorder : public CaptureObserver {
                  Lsn cursor) override;
   void on_error(const std::string& message) override;
   void on_ignored(const std::string& what) override;
+
+  // MaterializationObserver
+  void on_destination_commit(const DestinationCommit& c) override;
+  void on_materialization_error(const std::string& message) override;
+
+  void set_materializations(const std::vector<MaterializationBindingSpec>& specs,
+                            const std::vector<CaptureBinding>& capture_bindings);
+  void on_expired(const std::map<std::string, std::vector<std::string>>& keys);
+  void on_backfill_op(history::BackfillOp op);
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;

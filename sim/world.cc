@@ -35,6 +35,12 @@ enum class FaultKind : uint8_t {
   kUpgrade,
   kMinBackfillXid,
   kPauseWrites,
+  kMaterializationCrash,
+  kCommitFailure,
+  kMaterializationBackfillOne,
+  kMaterializationBackfillAll,
+  kDataFlowBackfillOne,
+  kDataFlowBackfillAll,
 };
 
 class World {
@@ -50,6 +56,16 @@ class World {
   std::optional<FaultKind> draw_fault();
   void capture_steps();
   void bump(uint32_t b, const std::string& why);
+  void bump_materialization(uint32_t m, const std::string& why);
+  std::vector<uint32_t> all_capture_bindings() const {
+    std::vector<uint32_t> all(o_.bindings.size());
+    for (uint32_t i = 0; i < all.size(); ++i)
+      all[i] = i;
+    return all;
+  }
+  void capture_backfill(const std::vector<uint32_t>& bindings);
+  void materialization_backfill(const std::vector<uint32_t>& bindings);
+  void dataflow_backfill(const std::vector<uint32_t>& capture_bindings);
   bool drained() const;
 
   WorldOptions o_;
@@ -60,6 +76,8 @@ class World {
   std::vector<TableId> tables_;
   std::optional<SourceWorkload> workload_;
   std::optional<Capture> capture_;
+  Destination destination_;
+  std::optional<Materialization> materialization_;
   uint64_t tick_ = 0;
   uint64_t stalled_until_ = 0;
   uint64_t writes_paused_until_ = 0;
@@ -101,6 +119,19 @@ World::World(const WorldOptions& o)
   capture_.emplace(
       &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return capture_prng_.below(n); },
       &recorder_);
+  if (o_.materialize) {
+    std::vector<MaterializationBindingSpec> specs;
+    for (const CaptureBinding& b : o_.bindings) {
+      MaterializationBindingSpec m;
+      m.collection = b.collection;
+      m.destination = "dest_" + b.table;
+      m.strategy = o_.strategy;
+      m.keep_existing_on_backfill = o_.keep_existing_on_backfill;
+      specs.push_back(m);
+    }
+    recorder_.set_materializations(specs, o_.bindings);
+    materialization_.emplace(&store_, &destination_, specs, &recorder_);
+  }
 }
 
 void World::load_initial_rows() {
@@ -119,18 +150,25 @@ std::optional<FaultKind> World::draw_fault() {
   const uint32_t total = w.total();
   if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
   uint64_t r = scheduler_.below(total);
-  const std::pair<uint32_t, FaultKind> table[] = {{w.crash, FaultKind::kCrash},
-                                                  {w.query_failure, FaultKind::kQueryFailure},
-                                                  {w.backfill_one, FaultKind::kBackfillOne},
-                                                  {w.backfill_all, FaultKind::kBackfillAll},
-                                                  {w.vacuum_freeze, FaultKind::kVacuumFreeze},
-                                                  {w.vacuum_full, FaultKind::kVacuumFull},
-                                                  {w.checkpoint, FaultKind::kCheckpoint},
-                                                  {w.xid_burn, FaultKind::kXidBurn},
-                                                  {w.capture_stall, FaultKind::kCaptureStall},
-                                                  {w.upgrade, FaultKind::kUpgrade},
-                                                  {w.min_backfill_xid, FaultKind::kMinBackfillXid},
-                                                  {w.pause_writes, FaultKind::kPauseWrites}};
+  const std::pair<uint32_t, FaultKind> table[] = {
+      {w.crash, FaultKind::kCrash},
+      {w.query_failure, FaultKind::kQueryFailure},
+      {w.backfill_one, FaultKind::kBackfillOne},
+      {w.backfill_all, FaultKind::kBackfillAll},
+      {w.vacuum_freeze, FaultKind::kVacuumFreeze},
+      {w.vacuum_full, FaultKind::kVacuumFull},
+      {w.checkpoint, FaultKind::kCheckpoint},
+      {w.xid_burn, FaultKind::kXidBurn},
+      {w.capture_stall, FaultKind::kCaptureStall},
+      {w.upgrade, FaultKind::kUpgrade},
+      {w.min_backfill_xid, FaultKind::kMinBackfillXid},
+      {w.pause_writes, FaultKind::kPauseWrites},
+      {w.materialization_crash, FaultKind::kMaterializationCrash},
+      {w.commit_failure, FaultKind::kCommitFailure},
+      {w.materialization_backfill_one, FaultKind::kMaterializationBackfillOne},
+      {w.materialization_backfill_all, FaultKind::kMaterializationBackfillAll},
+      {w.dataflow_backfill_one, FaultKind::kDataFlowBackfillOne},
+      {w.dataflow_backfill_all, FaultKind::kDataFlowBackfillAll}};
   for (const auto& [weight, kind] : table) {
     if (r < weight) return kind;
     r -= weight;
@@ -143,6 +181,62 @@ void World::bump(uint32_t b, const std::string& why) {
   recorder_.event(history::Event::Kind::kOperation,
                   why + ": backfill " + o_.bindings[b].table + " (counter " +
                       std::to_string(capture_->bindings()[b].backfill_counter) + ")");
+}
+
+void World::bump_materialization(uint32_t m, const std::string& why) {
+  MaterializationBindingSpec& spec = materialization_->bindings()[m];
+  ++spec.backfill_counter;
+  recorder_.event(history::Event::Kind::kOperation,
+                  why + ": backfill " + spec.destination + " (counter " +
+                      std::to_string(spec.backfill_counter) + ")");
+}
+
+// Capture backfill: the collection is re-filled; destinations are kept.
+void World::capture_backfill(const std::vector<uint32_t>& bindings) {
+  const bool all = bindings.size() == capture_->bindings().size();
+  for (uint32_t b : bindings)
+    bump(b, all ? "publish (all)" : "publish");
+  capture_->restart();
+  history::BackfillOp op;
+  op.type = history::BackfillOp::Type::kCapture;
+  op.capture_bindings = bindings;
+  recorder_.on_backfill_op(std::move(op));
+}
+
+// Materialization backfill: destinations rebuilt from what the collections hold.
+void World::materialization_backfill(const std::vector<uint32_t>& bindings) {
+  if (!materialization_) return;
+  for (uint32_t m : bindings)
+    bump_materialization(m, "materialization backfill");
+  materialization_->restart();
+  history::BackfillOp op;
+  op.type = history::BackfillOp::Type::kMaterialization;
+  op.materialization_bindings = bindings;
+  recorder_.on_backfill_op(std::move(op));
+}
+
+// Data flow backfill: reset the collections, which bumps every capture and
+// materialization binding attached to them.
+void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
+  history::BackfillOp op;
+  op.type = history::BackfillOp::Type::kDataFlow;
+  const bool all = capture_bindings.size() == capture_->bindings().size();
+  for (uint32_t b : capture_bindings) {
+    const std::string& collection = capture_->bindings()[b].collection;
+    if (store_.exists(collection)) store_.reset(collection);
+    bump(b, all ? "publish (all)" : "publish");
+    op.capture_bindings.push_back(b);
+    if (!materialization_) continue;
+    for (uint32_t m = 0; m < materialization_->bindings().size(); ++m) {
+      if (materialization_->bindings()[m].collection != collection) continue;
+      bump_materialization(m, "data flow backfill");
+      op.materialization_bindings.push_back(m);
+    }
+  }
+  recorder_.event(history::Event::Kind::kOperation, "data flow backfill: collections reset");
+  capture_->restart();
+  if (materialization_) materialization_->restart();
+  recorder_.on_backfill_op(std::move(op));
 }
 
 void World::inject_fault() {
@@ -164,20 +258,36 @@ void World::inject_fault() {
       return;
     }
     case FaultKind::kBackfillOne:
-      bump(b, "publish");
-      capture_->restart();
+      capture_backfill({b});
       return;
     case FaultKind::kBackfillAll:
-      for (uint32_t i = 0; i < capture_->bindings().size(); ++i)
-        bump(i, "publish (all)");
-      capture_->restart();
+      capture_backfill(all_capture_bindings());
+      return;
+    case FaultKind::kMaterializationCrash:
+      if (!materialization_) return;
+      materialization_->restart();
+      recorder_.event(K::kFault, "materialization crashed");
+      return;
+    case FaultKind::kCommitFailure:
+      if (materialization_) materialization_->arm_commit_failure();
+      return;
+    case FaultKind::kMaterializationBackfillOne:
+      materialization_backfill({b});
+      return;
+    case FaultKind::kMaterializationBackfillAll:
+      materialization_backfill(all_capture_bindings());
+      return;
+    case FaultKind::kDataFlowBackfillOne:
+      dataflow_backfill({b});
+      return;
+    case FaultKind::kDataFlowBackfillAll:
+      dataflow_backfill(all_capture_bindings());
       return;
     case FaultKind::kMinBackfillXid: {
       const Xid min = xid_advance_by(db_.next_xid(), 0);
       capture_->options().min_backfill_xid = min;
       recorder_.event(K::kOperation, "set min_backfill_xid " + std::to_string(min.value()));
-      bump(b, "publish");
-      capture_->restart();
+      capture_backfill({b});
       return;
     }
     case FaultKind::kVacuumFreeze:
@@ -219,6 +329,7 @@ void World::inject_fault() {
 }
 
 void World::capture_steps() {
+  if (materialization_) (void)materialization_->step();  // errors are recorded; it retries
   if (tick_ < stalled_until_) return;
   capture_->set_now(tick_);
   for (uint32_t i = 0; i < o_.capture_steps_per_tick; ++i) {
@@ -233,7 +344,9 @@ void World::safety_tick() {
   inject_fault();
   capture_steps();
   if (o_.retention_ticks) {
-    const uint64_t dropped = store_.expire(tick_, *o_.retention_ticks);
+    std::map<std::string, std::vector<std::string>> expired;
+    const uint64_t dropped = store_.expire(tick_, *o_.retention_ticks, &expired);
+    recorder_.on_expired(expired);
     if (dropped) {
       recorder_.event(history::Event::Kind::kFault,
                       "retention expired " + std::to_string(dropped) + " documents");
@@ -243,7 +356,8 @@ void World::safety_tick() {
 
 bool World::drained() const {
   return capture_->phase() == Capture::Phase::kStreaming && capture_->backfills_done() &&
-         capture_->cursor() >= recorder_.last_commit_lsn();
+         capture_->cursor() >= recorder_.last_commit_lsn() &&
+         (!materialization_ || materialization_->drained());
 }
 
 RunResult World::run() {
@@ -255,6 +369,7 @@ RunResult World::run() {
   recorder_.event(history::Event::Kind::kOperation, "liveness phase: faults healed, writes paused");
   stalled_until_ = 0;
   capture_->disarm_query_failure();
+  if (materialization_) materialization_->disarm_commit_failure();
   const uint64_t deadline = tick_ + o_.liveness_ticks_max;
   while (tick_ < deadline && !drained()) {
     ++tick_;
@@ -276,15 +391,31 @@ RunResult World::run() {
 
 uint32_t FaultWeights::total() const {
   return crash + query_failure + backfill_one + backfill_all + vacuum_freeze + vacuum_full +
-         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid + pause_writes;
+         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid + pause_writes +
+         materialization_crash + commit_failure + materialization_backfill_one +
+         materialization_backfill_all + dataflow_backfill_one + dataflow_backfill_all;
 }
 
 WorldOptions swarm(WorldOptions o) {
   Prng p = Prng(o.seed).fork(kSwarmStream);
-  uint32_t* kinds[] = {&o.faults.crash,        &o.faults.query_failure,    &o.faults.backfill_one,
-                       &o.faults.backfill_all, &o.faults.vacuum_freeze,    &o.faults.vacuum_full,
-                       &o.faults.checkpoint,   &o.faults.xid_burn,         &o.faults.capture_stall,
-                       &o.faults.upgrade,      &o.faults.min_backfill_xid, &o.faults.pause_writes};
+  uint32_t* kinds[] = {&o.faults.crash,
+                       &o.faults.query_failure,
+                       &o.faults.backfill_one,
+                       &o.faults.backfill_all,
+                       &o.faults.vacuum_freeze,
+                       &o.faults.vacuum_full,
+                       &o.faults.checkpoint,
+                       &o.faults.xid_burn,
+                       &o.faults.capture_stall,
+                       &o.faults.upgrade,
+                       &o.faults.min_backfill_xid,
+                       &o.faults.pause_writes,
+                       &o.faults.materialization_crash,
+                       &o.faults.commit_failure,
+                       &o.faults.materialization_backfill_one,
+                       &o.faults.materialization_backfill_all,
+                       &o.faults.dataflow_backfill_one,
+                       &o.faults.dataflow_backfill_all};
   for (uint32_t* w : kinds) {
     if (*w == 0) continue;
     *w = p.chance({1, 2}) ? static_cast<uint32_t>(1 + p.below(*w * 2)) : 0;
@@ -317,6 +448,16 @@ std::string fingerprint(const history::History& h) {
       fp.add(to_string(d.fields));
       fp.add_u64(d.lsn.value());
     }
+  }
+  for (const auto& t : h.destination_txns) {
+    fp.add_u64(t.binding);
+    fp.add_u64(t.read_through_seq);
+    fp.add_u64(t.truncated_first);
+    for (const auto& r : t.upserts) {
+      fp.add(r.key);
+      fp.add(to_string(r.fields));
+    }
+    for (const auto& k : t.deletes) fp.add(k);
   }
   for (const auto& c : h.chunks) {
     fp.add(c.state_key);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/capture.h"
+#include "model/materialization.h"
 #include "properties/history.h"
 #include "sim/prng.h"
 #include "sim/source_workload.h"
@@ -39,6 +40,12 @@ struct FaultWeights {
   uint32_t upgrade = 0;           // major upgrade: writes paused, slots dropped
   uint32_t min_backfill_xid = 0;  // set min_backfill_xid, then backfill one binding
   uint32_t pause_writes = 0;      // the workload pauses for a while
+  uint32_t materialization_crash = 0;   // materialization crash and restart
+  uint32_t commit_failure = 0;          // the next destination commit fails
+  uint32_t materialization_backfill_one = 0;
+  uint32_t materialization_backfill_all = 0;
+  uint32_t dataflow_backfill_one = 0;   // reset one collection, bump its bindings
+  uint32_t dataflow_backfill_all = 0;
 
   uint32_t total() const;
 };
@@ -47,6 +54,10 @@ struct WorldOptions {
   uint64_t seed = 1;
   std::vector<TableSchema> tables;       // empty: demo_schemas()
   std::vector<CaptureBinding> bindings;  // empty: one Automatic binding per table
+  // One materialization binding per capture binding, into table "dest_<table>".
+  bool materialize = true;
+  UpdateStrategy strategy = UpdateStrategy::kMerge;
+  bool keep_existing_on_backfill = false;
   uint32_t initial_rows = 12;            // per table, before the capture starts
   Xid start_xid = Xid(1000);
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;

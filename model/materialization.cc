@@ -1,0 +1,211 @@
+#include "model/materialization.h"
+
+#include <algorithm>
+
+namespace cdc {
+
+const char* to_string(UpdateStrategy s) {
+  return s == UpdateStrategy::kMerge ? "merge" : "delta";
+}
+
+// ---- Destination ----
+
+const DestinationTable* Destination::table(const std::string& name) const {
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
+std::optional<MaterializationPosition> Destination::position(const std::string& state_key) const {
+  auto it = positions_.find(state_key);
+  if (it == positions_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Destination::commit(const DestinationCommit& c) {
+  DestinationTable& t = tables_[c.table];
+  if (c.recreate || c.truncate_first) {
+    t = DestinationTable{};
+    t.schema_version = c.schema_version;
+  }
+  if (c.strategy == UpdateStrategy::kMerge) {
+    for (const std::string& k : c.deletes)
+      t.merged.erase(k);
+    for (const DestRow& r : c.upserts)
+      t.merged[r.key] = r;
+  } else {
+    CDC_ASSERT(c.deletes.empty(), "a delta commit deletes nothing");
+    t.appended.insert(t.appended.end(), c.upserts.begin(), c.upserts.end());
+  }
+  positions_[c.state_key] = c.position;
+}
+
+void Destination::retain_positions(const std::vector<std::string>& keep) {
+  std::erase_if(positions_, [&](const auto& e) {
+    return std::find(keep.begin(), keep.end(), e.first) == keep.end();
+  });
+}
+
+// ---- Materialization ----
+
+Materialization::Materialization(const CollectionStore* store, Destination* dest,
+                                 std::vector<MaterializationBindingSpec> bindings,
+                                 MaterializationObserver* observer)
+    : store_(store), dest_(dest), bindings_(std::move(bindings)), observer_(observer) {
+  CDC_ASSERT(store_ && dest_ && observer_, "materialization needs its collaborators");
+}
+
+std::string Materialization::state_key(uint32_t binding) const {
+  const MaterializationBindingSpec& b = bindings_[binding];
+  return b.destination + ".v" + std::to_string(b.backfill_counter);
+}
+
+void Materialization::restart() {
+  started_ = false;
+  built_.reset();
+}
+
+Status Materialization::step() {
+  if (!started_) return start();
+  if (built_) return commit();
+  return build();
+}
+
+Status Materialization::start() {
+  const size_t n = bindings_.size();
+  positions_.assign(n, MaterializationPosition{});
+  truncate_pending_.assign(n, false);
+  recreate_pending_.assign(n, false);
+  for (uint32_t b = 0; b < n; ++b) {
+    const MaterializationBindingSpec& spec = bindings_[b];
+    if (std::optional<MaterializationPosition> p = dest_->position(state_key(b))) {
+      positions_[b] = *p;
+      continue;
+    }
+    // A new state key: a backfill of this binding (or its first start).
+    positions_[b].load_optimisation = !spec.keep_existing_on_backfill;
+    truncate_pending_[b] = !spec.keep_existing_on_backfill;
+    const DestinationTable* t = dest_->table(spec.destination);
+    recreate_pending_[b] = t != nullptr && t->schema_version != spec.schema_version;
+  }
+  started_ = true;
+  return Status::ok();
+}
+
+std::optional<uint32_t> Materialization::next_binding() const {
+  const uint32_t n = static_cast<uint32_t>(bindings_.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t b = (round_robin_ + i) % n;
+    if (truncate_pending_[b] || recreate_pending_[b]) return b;
+    if (!store_->exists(bindings_[b].collection)) continue;
+    const std::vector<CollectionDoc>& docs = store_->docs(bindings_[b].collection);
+    if (!docs.empty() && docs.back().txn_seq > positions_[b].read_through_seq) return b;
+  }
+  return std::nullopt;
+}
+
+bool Materialization::drained() const {
+  return started_ && !built_ && !next_binding();
+}
+
+Status Materialization::build() {
+  const std::optional<uint32_t> next = next_binding();
+  if (!next) return Status::ok();
+  const uint32_t b = *next;
+  round_robin_ = (b + 1) % static_cast<uint32_t>(bindings_.size());
+  const MaterializationBindingSpec& spec = bindings_[b];
+  DestinationCommit c;
+  c.binding = b;
+  c.state_key = state_key(b);
+  c.table = spec.destination;
+  c.strategy = spec.strategy;
+  c.truncate_first = truncate_pending_[b];
+  c.recreate = recreate_pending_[b];
+  c.schema_version = spec.schema_version;
+  c.position = positions_[b];
+  // Whole collection transactions after the position, at most max_txns_per_commit.
+  std::vector<const CollectionDoc*> docs;
+  if (store_->exists(spec.collection)) {
+    uint32_t txns = 0;
+    uint64_t last_seq = 0;
+    for (const CollectionDoc& d : store_->docs(spec.collection)) {
+      if (d.txn_seq <= positions_[b].read_through_seq) continue;
+      if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) break;
+      last_seq = d.txn_seq;
+      docs.push_back(&d);
+    }
+    if (last_seq) c.position.read_through_seq = last_seq;
+  }
+  if (spec.strategy == UpdateStrategy::kMerge) {
+    build_merge(b, docs, &c);
+  } else {
+    for (const CollectionDoc* d : docs) {
+      c.upserts.push_back(
+          {d->key, d->op, d->fields, d->present_mask, d->lsn, d->snapshot, d->txn_seq});
+    }
+  }
+  built_ = std::move(c);
+  return Status::ok();
+}
+
+void Materialization::build_merge(uint32_t b, const std::vector<const CollectionDoc*>& docs,
+                                  DestinationCommit* out) const {
+  const MaterializationBindingSpec& spec = bindings_[b];
+  const DestinationTable* table =
+      out->truncate_first || out->recreate ? nullptr : dest_->table(spec.destination);
+  const MaterializationPosition& pos = positions_[b];
+  std::map<std::string, std::optional<DestRow>> staged;
+  for (const CollectionDoc* d : docs) {
+    auto it = staged.find(d->key);
+    if (it == staged.end()) {
+      std::optional<DestRow> current;
+      // The max-key optimisation: keys above the highest ever stored are not loaded.
+      const bool skip = pos.load_optimisation && (!pos.max_key || d->key > *pos.max_key);
+      if (!skip && table != nullptr) {
+        auto row = table->merged.find(d->key);
+        if (row != table->merged.end()) current = row->second;
+      }
+      it = staged.emplace(d->key, std::move(current)).first;
+    }
+    std::optional<DestRow>& row = it->second;
+    if (d->op == 'd') {
+      row.reset();
+      continue;
+    }
+    if (!row) row = DestRow{d->key, 'c', Row(d->fields.size(), Value::null()), 0, d->lsn, false, 0};
+    for (uint32_t col = 0; col < d->fields.size(); ++col) {
+      if ((d->present_mask >> col) & 1u) row->fields[col] = d->fields[col];
+    }
+    row->present_mask |= d->present_mask;
+    row->lsn = d->lsn;
+    row->snapshot = d->snapshot;
+    row->collection_seq = d->txn_seq;
+  }
+  for (auto& [key, row] : staged) {
+    if (row) {
+      if (!out->position.max_key || key > *out->position.max_key) out->position.max_key = key;
+      out->upserts.push_back(std::move(*row));
+    } else {
+      out->deletes.push_back(key);
+    }
+  }
+}
+
+Status Materialization::commit() {
+  if (fail_next_commit_) {
+    fail_next_commit_ = false;
+    built_.reset();
+    const std::string msg = "destination commit failed";
+    observer_->on_materialization_error(msg);
+    return Error{ErrorCode::kObjectInUse, msg};
+  }
+  const DestinationCommit& c = *built_;
+  dest_->commit(c);
+  positions_[c.binding] = c.position;
+  truncate_pending_[c.binding] = false;
+  recreate_pending_[c.binding] = false;
+  observer_->on_destination_commit(c);
+  built_.reset();
+  return Status::ok();
+}
+
+}  // namespace cdc
