@@ -6,10 +6,14 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "properties/checkers.h"
+#include "reports/atomic_file.h"
+#include "reports/matrix_report.h"
 #include "sim/configurations.h"
+#include "sim/matrix.h"
 #include "sim/source_demo.h"
 #include "sim/survey.h"
 #include "sim/world.h"
@@ -39,6 +43,8 @@ struct WorldArgs {
   uint64_t seed = 1;
   std::string mode = "Automatic";
   std::string faults = "none";
+  std::string backfill = "capture";
+  std::string strategy = "merge";
   bool events = false;
   bool chunks = false;
   std::string trace_key;
@@ -48,6 +54,8 @@ struct WorldArgs {
 struct Configuration {
   cdc::BackfillMode mode = cdc::BackfillMode::kAutomatic;
   cdc::properties::FaultClass faults = cdc::properties::FaultClass::kNone;
+  cdc::properties::BackfillType backfill = cdc::properties::BackfillType::kCapture;
+  cdc::UpdateStrategy strategy = cdc::UpdateStrategy::kMerge;
 };
 
 Configuration configuration(const WorldArgs& a) {
@@ -70,12 +78,24 @@ Configuration configuration(const WorldArgs& a) {
   for (const auto& [name, f] : classes) {
     if (a.faults == name) faults = f;
   }
-  return {mode, faults};
+  const std::pair<const char*, cdc::properties::BackfillType> types[] = {
+      {"none", cdc::properties::BackfillType::kNone},
+      {"capture", cdc::properties::BackfillType::kCapture},
+      {"materialization", cdc::properties::BackfillType::kMaterialization},
+      {"dataflow", cdc::properties::BackfillType::kDataFlow}};
+  cdc::properties::BackfillType backfill = cdc::properties::BackfillType::kCapture;
+  for (const auto& [name, t] : types) {
+    if (a.backfill == name) backfill = t;
+  }
+  const cdc::UpdateStrategy strategy =
+      a.strategy == "delta" ? cdc::UpdateStrategy::kDelta : cdc::UpdateStrategy::kMerge;
+  return {mode, faults, backfill, strategy};
 }
 
 cdc::sim::WorldOptions world_options(const WorldArgs& a) {
   const Configuration c = configuration(a);
-  cdc::sim::WorldOptions o = cdc::sim::configured_world(a.seed, c.mode, c.faults);
+  cdc::sim::WorldOptions o =
+      cdc::sim::configured_world(a.seed, c.mode, c.faults, c.backfill, c.strategy);
   o.safety_ticks = a.ticks;
   return o;
 }
@@ -161,10 +181,54 @@ int run_check(uint64_t seeds) {
   return r.unexpected ? 1 : 0;
 }
 
+struct MatrixArgs {
+  uint64_t seeds = 2;
+  uint64_t first_seed = 1;
+  uint64_t ticks = 120;
+  std::string out_dir = "out";
+};
+
+// Runs the guarantee matrix and writes matrix.json and matrix.md to out_dir.
+int run_matrix_cli(const MatrixArgs& a) {
+  cdc::sim::MatrixOptions o;
+  o.seeds = a.seeds;
+  o.first_seed = a.first_seed;
+  o.safety_ticks = a.ticks;
+  fmt::print("cdcsim matrix --seeds {} --first-seed {} --ticks {} --out-dir {}\n", a.seeds,
+             a.first_seed, a.ticks, a.out_dir);
+  const cdc::sim::Matrix m = cdc::sim::run_matrix(o);
+  std::error_code ec;
+  std::filesystem::create_directories(a.out_dir, ec);
+  if (ec) {
+    fmt::print(stderr, "error: cannot create {}: {}\n", a.out_dir, ec.message());
+    return 2;
+  }
+  for (const auto& [name, content] :
+       {std::pair{std::string("matrix.json"), cdc::reports::matrix_json(m)},
+        std::pair{std::string("matrix.md"), cdc::reports::matrix_markdown(m)}}) {
+    const cdc::Status st = cdc::reports::write_file_atomically(a.out_dir + "/" + name, content);
+    if (!st.is_ok()) {
+      fmt::print(stderr, "error: {}\n", st.message());
+      return 2;
+    }
+  }
+  fmt::print("{} cells, {} runs, {} unexpected violations; wrote {}/matrix.json and {}/matrix.md\n",
+             m.rows.size(), m.runs, m.unexpected, a.out_dir, a.out_dir);
+  for (const cdc::sim::MatrixRow& r : m.rows) {
+    for (const auto& [name, t] : r.properties) {
+      if (!t.violated_unexpected) continue;
+      fmt::print("UNEXPECTED: {} / {}: seed {}: {}\n", cdc::sim::cell_name(r.cell), name,
+                 *t.first_unexpected_seed, t.unexpected_explanation);
+    }
+  }
+  return m.unexpected ? 1 : 0;
+}
+
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
-  fmt::print("cdcsim world --seed {} --mode {} --faults {} --ticks {}\n", a.seed, a.mode, a.faults,
-             a.ticks);
+  fmt::print(
+      "cdcsim world --seed {} --mode {} --faults {} --backfill {} --strategy {} --ticks {}\n",
+      a.seed, a.mode, a.faults, a.backfill, a.strategy, a.ticks);
   const cdc::sim::RunResult r = cdc::sim::run_world(o);
   const auto& h = r.history;
   fmt::print(
@@ -240,6 +304,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   w->add_option("--ticks", world.ticks, "Ticks of the safety phase")->capture_default_str();
   w->add_flag("--events", world.events, "Print every operation, fault and capture event");
+  w->add_option("--backfill", world.backfill, "Backfill operations the run performs")
+      ->check(CLI::IsMember({"none", "capture", "materialization", "dataflow"}))
+      ->capture_default_str();
+  w->add_option("--strategy", world.strategy, "Update strategy of the materialization")
+      ->check(CLI::IsMember({"merge", "delta"}))
+      ->capture_default_str();
   w->add_flag("--chunks", world.chunks, "Print every chunk query");
   w->add_option("--trace-key", world.trace_key,
                 "Print the source changes and documents of one key (hex, as verdicts print it)");
@@ -264,6 +334,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{100000}))
       ->capture_default_str();
 
+  MatrixArgs matrix;
+  CLI::App* mx = app.add_subcommand(
+      "matrix", "Run the guarantee matrix (backfill type x mode x strategy x faults) and write it");
+  mx->add_option("--seeds", matrix.seeds, "Seeds per cell")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000}))
+      ->capture_default_str();
+  mx->add_option("--first-seed", matrix.first_seed, "First seed")->capture_default_str();
+  mx->add_option("--ticks", matrix.ticks, "Safety ticks per run")->capture_default_str();
+  mx->add_option("--out-dir", matrix.out_dir, "Where matrix.json and matrix.md go")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,6 +353,7 @@ int main(int argc, char** argv) {
   }
   if (w->parsed()) return run_world_cli(world);
   if (ck->parsed()) return run_check(check_seeds);
+  if (mx->parsed()) return run_matrix_cli(matrix);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);

@@ -85,4 +85,14 @@ void CollectionStore::reset(const std::string& name) {
   it->second.docs.clear();
 }
 
+uint64_t CollectionStore::corrupt(const std::string& name) {
+  auto it = collections_.find(name);
+  CDC_ASSERT(it != collections_.end(), "unknown collection");
+  std::vector<CollectionDoc>& docs = it->second.docs;
+  const size_t before = docs.size();
+  size_t i = 0;
+  std::erase_if(docs, [&](const CollectionDoc&) { return i++ % 2 == 0; });
+  return before - docs.size();
+}
+
 }  // namespace cdc

@@ -75,6 +75,9 @@ class CollectionStore {
                   std::map<std::string, std::vector<std::string>>* expired = nullptr);
   // Starts a new, empty generation of `name`. REQUIRES: exists(name).
   void reset(const std::string& name);
+  // Fault injection: loses every other document of `name` (data corruption).
+  // Returns how many were lost. REQUIRES: exists(name).
+  uint64_t corrupt(const std::string& name);
 
  private:
   struct Collection {

@@ -45,6 +45,31 @@ void Destination::retain_positions(const std::vector<std::string>& keep) {
   });
 }
 
+uint64_t Destination::corrupt(const std::string& name) {
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return 0;
+  uint64_t damaged = 0;
+  size_t i = 0;
+  for (auto row = it->second.merged.begin(); row != it->second.merged.end(); ++i) {
+    if (i % 2) {
+      ++row;
+      continue;
+    }
+    ++damaged;
+    if (i % 4 == 0) {
+      row = it->second.merged.erase(row);
+      continue;
+    }
+    if (row->second.fields.size() > 1) row->second.fields[1] = Value::null();
+    ++row;
+  }
+  std::vector<DestRow>& rows = it->second.appended;
+  const size_t before = rows.size();
+  size_t j = 0;
+  std::erase_if(rows, [&](const DestRow&) { return j++ % 2 == 0; });
+  return damaged + (before - rows.size());
+}
+
 // ---- Materialization ----
 
 Materialization::Materialization(const CollectionStore* store, Destination* dest,

@@ -87,6 +87,9 @@ class Destination {
   void commit(const DestinationCommit& c);
   // Drops positions whose state key is not in `keep` (superseded backfills).
   void retain_positions(const std::vector<std::string>& keep);
+  // Fault injection: damages `name` (every other row loses or garbles a field,
+  // or disappears). Returns how many rows were damaged.
+  uint64_t corrupt(const std::string& name);
 
  private:
   std::map<std::string, DestinationTable> tables_;
@@ -115,6 +118,9 @@ class Materialization {
   void disarm_commit_failure() { fail_next_commit_ = false; }
 
   std::vector<MaterializationBindingSpec>& bindings() { return bindings_; }
+  // Adds a binding (a new table in a running data flow); takes effect at the
+  // next restart.
+  void add_binding(MaterializationBindingSpec spec) { bindings_.push_back(std::move(spec)); }
   std::string state_key(uint32_t binding) const;
   // Every binding has applied every committed collection transaction.
   bool drained() const;

@@ -30,6 +30,10 @@ constexpr char kMinXidReason[] =
     "cases, this method may not work as expected.\" A row written by a transaction that took "
     "its xid before the threshold but committed after it is filtered out of the backfill, and "
     "Precise dropped its change while the scan had not reached it.";
+constexpr char kRetentionReason[] =
+    "\"Data retention: If using Estuary's trial buckets, data expires after approximately 20 "
+    "days.\" A materialization backfill rebuilds the table from what the collection still holds, "
+    "so rows whose documents expired are missing.";
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
 
@@ -57,6 +61,16 @@ const std::vector<Rule>& rules() {
        kTruncateReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
        kTruncateReason},
+      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "retention_loss",
+       Expect::kViolableDocumented, kRetentionReason},
+      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "destination_convergence",
+       Expect::kViolableDocumented, kRetentionReason},
+      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "delta_no_loss",
+       Expect::kViolableDocumented, kRetentionReason},
+      {std::nullopt, std::nullopt, Situation::kCaptureBackfill, "delta_duplicates",
+       Expect::kViolableDocumented,
+       "\"Using capture backfills (not dropping the destination tables) when you have "
+       "materializations that use delta updates may result in duplicate rows.\""},
       {std::nullopt, std::nullopt, Situation::kBackfillAll, "convergence", Expect::kKnownLimitation,
        "Backfilling every binding drops the slot and recreates it where the WAL is now; changes "
        "between the last checkpoint and the new slot are never read. The new backfill re-reads "
@@ -133,6 +147,14 @@ const char* to_string(Situation s) {
       return "re-backfill";
     case Situation::kBackfillAll:
       return "backfill of all bindings";
+    case Situation::kCaptureBackfill:
+      return "capture backfill";
+    case Situation::kMaterializationBackfill:
+      return "materialization backfill";
+    case Situation::kDataFlowBackfill:
+      return "data flow backfill";
+    case Situation::kRetentionExpired:
+      return "retention expired documents";
   }
   return "?";
 }
@@ -156,18 +178,68 @@ std::vector<Situation> situations(const history::History& h) {
       note(Situation::kSlotLost);
     }
   }
+  for (const history::BackfillOp& op : h.backfill_ops) {
+    switch (op.type) {
+      case history::BackfillOp::Type::kCapture:
+        note(Situation::kCaptureBackfill);
+        break;
+      case history::BackfillOp::Type::kMaterialization:
+        note(Situation::kMaterializationBackfill);
+        break;
+      case history::BackfillOp::Type::kDataFlow:
+        note(Situation::kDataFlowBackfill);
+        break;
+    }
+  }
+  if (!h.expiries.empty()) note(Situation::kRetentionExpired);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
-                        const std::vector<Situation>& seen) {
+const char* to_string(BackfillType t) {
+  switch (t) {
+    case BackfillType::kNone:
+      return "none";
+    case BackfillType::kCapture:
+      return "capture";
+    case BackfillType::kMaterialization:
+      return "materialization";
+    case BackfillType::kDataFlow:
+      return "data flow";
+  }
+  return "?";
+}
+
+namespace {
+
+// A destination property inherits the expectations of the collection property
+// it extends: a destination cannot be better than the collection it reads.
+const char* collection_property_of(const std::string& property) {
+  if (property == "destination_convergence") return "convergence";
+  if (property == "delta_no_loss") return "no_loss";
+  return nullptr;
+}
+
+std::optional<Expectation> first_rule(BackfillMode mode, FaultClass faults,
+                                      const std::string& property,
+                                      const std::vector<Situation>& seen) {
   for (const Rule& r : rules()) {
     if (r.mode && *r.mode != mode) continue;
     if (r.faults && *r.faults != faults) continue;
     if (r.when && std::find(seen.begin(), seen.end(), *r.when) == seen.end()) continue;
     if (property != r.property) continue;
-    return {r.expect, r.reason};
+    return Expectation{r.expect, r.reason};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
+                        const std::vector<Situation>& seen) {
+  if (std::optional<Expectation> e = first_rule(mode, faults, property, seen)) return *e;
+  if (const char* base = collection_property_of(property)) {
+    if (std::optional<Expectation> e = first_rule(mode, faults, base, seen)) return *e;
   }
   return {};
 }

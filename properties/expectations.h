@@ -17,6 +17,10 @@ namespace cdc::properties {
 enum class FaultClass : unsigned char { kNone, kCrashes, kSlotLossUpgrade, kRetention };
 const char* to_string(FaultClass f);
 
+// The backfill a run performs (a dimension of the guarantee matrix).
+enum class BackfillType : unsigned char { kNone, kCapture, kMaterialization, kDataFlow };
+const char* to_string(BackfillType t);
+
 enum class Expect : unsigned char { kHolds, kViolableDocumented, kKnownLimitation };
 const char* to_string(Expect e);
 
@@ -28,6 +32,10 @@ enum class Situation : unsigned char {
   kSlotLost,        // the replication slot was invalidated
   kRebackfill,      // a binding was backfilled again into the same collection
   kBackfillAll,     // every binding was backfilled at once (the slot jumps ahead)
+  kCaptureBackfill,          // a capture backfill (destinations kept)
+  kMaterializationBackfill,  // a materialization backfill (destinations rebuilt)
+  kDataFlowBackfill,         // a data flow backfill (collections reset)
+  kRetentionExpired,         // a collection dropped documents because of retention
 };
 const char* to_string(Situation s);
 

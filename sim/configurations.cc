@@ -2,7 +2,8 @@
 
 namespace cdc::sim {
 
-WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults) {
+WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
+                              properties::BackfillType backfill, UpdateStrategy strategy) {
   WorldOptions o;
   o.seed = seed;
   for (const TableSchema& s : demo_schemas()) {
@@ -21,17 +22,33 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
   o.faults.vacuum_freeze = 1;
   o.faults.vacuum_full = 1;
   o.faults.checkpoint = 1;
-  o.faults.backfill_one = 1;
-  o.faults.backfill_all = 1;
   o.faults.xid_burn = 1;
-  o.faults.min_backfill_xid = 1;
   o.faults.pause_writes = 1;
+  o.strategy = strategy;
+  switch (backfill) {
+    case properties::BackfillType::kNone: break;
+    case properties::BackfillType::kCapture:
+      o.faults.backfill_one = 1;
+      o.faults.backfill_all = 1;
+      o.faults.min_backfill_xid = 1;
+      break;
+    case properties::BackfillType::kMaterialization:
+      o.faults.materialization_backfill_one = 2;
+      o.faults.materialization_backfill_all = 1;
+      break;
+    case properties::BackfillType::kDataFlow:
+      o.faults.dataflow_backfill_one = 2;
+      o.faults.dataflow_backfill_all = 1;
+      break;
+  }
   switch (faults) {
     case properties::FaultClass::kNone:
       break;
     case properties::FaultClass::kCrashes:
       o.faults.crash = 6;
       o.faults.query_failure = 2;
+      o.faults.materialization_crash = 3;
+      o.faults.commit_failure = 1;
       break;
     case properties::FaultClass::kSlotLossUpgrade:
       o.max_slot_wal_keep_size_bytes = 2048;

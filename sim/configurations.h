@@ -22,6 +22,12 @@
 
 namespace cdc::sim {
 
-WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults);
+// `backfill` picks which backfill operations the run performs (none; capture
+// backfills of one binding or all, with and without min_backfill_xid;
+// materialization backfills; data flow backfills); `strategy` is the update
+// strategy of every materialization binding.
+WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
+                              properties::BackfillType backfill = properties::BackfillType::kCapture,
+                              UpdateStrategy strategy = UpdateStrategy::kMerge);
 
 }  // namespace cdc::sim

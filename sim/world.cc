@@ -55,6 +55,13 @@ class World {
   void inject_fault();
   std::optional<FaultKind> draw_fault();
   void capture_steps();
+  void run_script();
+  void perform(const ScriptedOp& op);
+  void add_binding(uint32_t table_index);
+  void wait_until_drained();
+  std::vector<uint32_t> or_all(const std::vector<uint32_t>& bindings) const {
+    return bindings.empty() ? all_capture_bindings() : bindings;
+  }
   void bump(uint32_t b, const std::string& why);
   void bump_materialization(uint32_t m, const std::string& why);
   std::vector<uint32_t> all_capture_bindings() const {
@@ -81,6 +88,7 @@ class World {
   uint64_t tick_ = 0;
   uint64_t stalled_until_ = 0;
   uint64_t writes_paused_until_ = 0;
+  size_t next_script_op_ = 0;
 };
 
 DatabaseOptions db_options(const WorldOptions& o) {
@@ -328,6 +336,124 @@ void World::inject_fault() {
   }
 }
 
+void World::run_script() {
+  while (next_script_op_ < o_.script.size() && o_.script[next_script_op_].tick <= tick_) {
+    perform(o_.script[next_script_op_++]);
+  }
+}
+
+void World::wait_until_drained() {
+  const uint64_t deadline = tick_ + o_.liveness_ticks_max;
+  while (tick_ < deadline && !drained()) {
+    ++tick_;
+    recorder_.set_tick(tick_);
+    capture_steps();
+  }
+  recorder_.event(history::Event::Kind::kOperation,
+                  drained() ? "waited until drained" : "waited, but the pipeline did not drain");
+}
+
+void World::add_binding(uint32_t table_index) {
+  CDC_ASSERT(table_index < tables_.size(), "scripted binding for an unknown table");
+  CaptureBinding b;
+  b.table = db_.schema(tables_[table_index]).name;
+  b.collection = "acme/" + b.table;
+  o_.bindings.push_back(b);
+  capture_->bindings().push_back(b);
+  recorder_.set_bindings(o_.bindings, false);
+  if (materialization_) {
+    MaterializationBindingSpec m;
+    m.collection = b.collection;
+    m.destination = "dest_" + b.table;
+    m.strategy = o_.strategy;
+    m.keep_existing_on_backfill = o_.keep_existing_on_backfill;
+    materialization_->add_binding(m);
+    recorder_.set_materializations(materialization_->bindings(), o_.bindings);
+    materialization_->restart();
+  }
+  capture_->restart();
+  recorder_.event(history::Event::Kind::kOperation, "publish: added binding " + b.table);
+}
+
+void World::perform(const ScriptedOp& op) {
+  using K = history::Event::Kind;
+  using Op = ScriptedOp::Kind;
+  switch (op.kind) {
+    case Op::kCaptureBackfill:
+      if (op.mode) {
+        for (uint32_t b : or_all(op.bindings))
+          capture_->bindings()[b].mode = *op.mode;
+      }
+      capture_backfill(or_all(op.bindings));
+      return;
+    case Op::kMaterializationBackfill:
+      materialization_backfill(or_all(op.bindings));
+      return;
+    case Op::kDataFlowBackfill:
+      dataflow_backfill(or_all(op.bindings));
+      return;
+    case Op::kUpgrade:
+      workload_->finish();
+      recorder_.event(K::kOperation, std::string("major upgrade") +
+                                         (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+      return;
+    case Op::kPauseWrites:
+      workload_->finish();
+      writes_paused_until_ = UINT64_MAX;
+      recorder_.event(K::kOperation, "writes paused");
+      return;
+    case Op::kResumeWrites:
+      writes_paused_until_ = 0;
+      recorder_.event(K::kOperation, "writes resumed");
+      return;
+    case Op::kStallCapture:
+      stalled_until_ = tick_ + op.ticks;
+      recorder_.event(K::kFault, "capture stalls for " + std::to_string(op.ticks) + " ticks");
+      return;
+    case Op::kSetMinBackfillXid:
+      capture_->options().min_backfill_xid = db_.next_xid();
+      recorder_.event(K::kOperation,
+                      "set min_backfill_xid " + std::to_string(db_.next_xid().value()));
+      return;
+    case Op::kWaitUntilDrained:
+      wait_until_drained();
+      return;
+    case Op::kNewStorage:
+      for (uint32_t b : or_all(op.bindings))
+        store_.reset(capture_->bindings()[b].collection);
+      recorder_.event(K::kOperation, "collections moved to new, empty storage");
+      return;
+    case Op::kCorruptCollections: {
+      uint64_t lost = 0;
+      for (uint32_t b : or_all(op.bindings)) {
+        const std::string& c = capture_->bindings()[b].collection;
+        if (store_.exists(c)) lost += store_.corrupt(c);
+      }
+      recorder_.event(K::kFault,
+                      "collections corrupted: " + std::to_string(lost) + " documents lost");
+      return;
+    }
+    case Op::kCorruptDestinations: {
+      uint64_t damaged = 0;
+      for (uint32_t b : or_all(op.bindings))
+        damaged += destination_.corrupt("dest_" + o_.bindings[b].table);
+      recorder_.event(K::kFault,
+                      "destinations corrupted: " + std::to_string(damaged) + " rows damaged");
+      return;
+    }
+    case Op::kDestinationSchemaChange:
+      if (!materialization_) return;
+      for (MaterializationBindingSpec& m : materialization_->bindings())
+        ++m.schema_version;
+      recorder_.event(K::kOperation, "destination schema changed");
+      return;
+    case Op::kAddBinding:
+      for (uint32_t t : op.bindings)
+        add_binding(t);
+      return;
+  }
+}
+
 void World::capture_steps() {
   if (materialization_) (void)materialization_->step();  // errors are recorded; it retries
   if (tick_ < stalled_until_) return;
@@ -340,6 +466,7 @@ void World::capture_steps() {
 void World::safety_tick() {
   ++tick_;
   recorder_.set_tick(tick_);
+  run_script();
   if (tick_ >= writes_paused_until_ && scheduler_.chance(o_.write_per_tick)) workload_->step();
   inject_fault();
   capture_steps();
@@ -457,7 +584,8 @@ std::string fingerprint(const history::History& h) {
       fp.add(r.key);
       fp.add(to_string(r.fields));
     }
-    for (const auto& k : t.deletes) fp.add(k);
+    for (const auto& k : t.deletes)
+      fp.add(k);
   }
   for (const auto& c : h.chunks) {
     fp.add(c.state_key);

@@ -35,19 +35,46 @@ struct FaultWeights {
   uint32_t vacuum_freeze = 0;
   uint32_t vacuum_full = 0;
   uint32_t checkpoint = 0;
-  uint32_t xid_burn = 0;          // burn a large number of xids
-  uint32_t capture_stall = 0;     // the capture does nothing for a while
-  uint32_t upgrade = 0;           // major upgrade: writes paused, slots dropped
-  uint32_t min_backfill_xid = 0;  // set min_backfill_xid, then backfill one binding
-  uint32_t pause_writes = 0;      // the workload pauses for a while
-  uint32_t materialization_crash = 0;   // materialization crash and restart
-  uint32_t commit_failure = 0;          // the next destination commit fails
+  uint32_t xid_burn = 0;               // burn a large number of xids
+  uint32_t capture_stall = 0;          // the capture does nothing for a while
+  uint32_t upgrade = 0;                // major upgrade: writes paused, slots dropped
+  uint32_t min_backfill_xid = 0;       // set min_backfill_xid, then backfill one binding
+  uint32_t pause_writes = 0;           // the workload pauses for a while
+  uint32_t materialization_crash = 0;  // materialization crash and restart
+  uint32_t commit_failure = 0;         // the next destination commit fails
   uint32_t materialization_backfill_one = 0;
   uint32_t materialization_backfill_all = 0;
-  uint32_t dataflow_backfill_one = 0;   // reset one collection, bump its bindings
+  uint32_t dataflow_backfill_one = 0;  // reset one collection, bump its bindings
   uint32_t dataflow_backfill_all = 0;
 
   uint32_t total() const;
+};
+
+// An operation the world performs at a given tick of the safety phase, in
+// addition to (and before) the random ones: how scenarios script what a user
+// does. `bindings` are capture binding indices (empty: all).
+struct ScriptedOp {
+  enum class Kind : uint8_t {
+    kCaptureBackfill,          // bump the bindings' counters (optionally setting their mode)
+    kMaterializationBackfill,  // bump the materialization bindings of these bindings
+    kDataFlowBackfill,         // reset the collections, bump everything attached
+    kUpgrade,                  // major upgrade (ends open transactions first)
+    kPauseWrites,              // the workload stops until kResumeWrites
+    kResumeWrites,
+    kStallCapture,             // the capture does nothing for `ticks` ticks
+    kSetMinBackfillXid,        // min_backfill_xid := the next xid
+    kWaitUntilDrained,         // run capture and materialization until drained (bounded)
+    kNewStorage,               // the collections move to new, empty storage (no bumps)
+    kCorruptCollections,       // documents of the collections are lost
+    kCorruptDestinations,      // destination rows are damaged
+    kDestinationSchemaChange,  // the destination tables' schema version changes
+    kAddBinding,               // `bindings` name tables (indices) newly added to the capture
+  };
+  uint64_t tick = 0;
+  Kind kind = Kind::kCaptureBackfill;
+  std::vector<uint32_t> bindings;
+  std::optional<BackfillMode> mode;  // kCaptureBackfill: new mode for the bindings
+  uint64_t ticks = 0;                // kStallCapture
 };
 
 struct WorldOptions {
@@ -58,7 +85,7 @@ struct WorldOptions {
   bool materialize = true;
   UpdateStrategy strategy = UpdateStrategy::kMerge;
   bool keep_existing_on_backfill = false;
-  uint32_t initial_rows = 12;            // per table, before the capture starts
+  uint32_t initial_rows = 12;  // per table, before the capture starts
   Xid start_xid = Xid(1000);
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;
   CaptureOptions capture;
@@ -70,7 +97,8 @@ struct WorldOptions {
   std::optional<uint64_t> retention_ticks;
   uint64_t safety_ticks = 300;
   uint64_t liveness_ticks_max = 20000;
-  bool swarm = false;  // switch fault kinds off and reweight per seed
+  bool swarm = false;              // switch fault kinds off and reweight per seed
+  std::vector<ScriptedOp> script;  // performed at their ticks, in order
 };
 
 // Applies swarm testing to `o`: each enabled fault kind is kept with

@@ -1,0 +1,107 @@
+#include "reports/matrix_report.h"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "properties/expectations.h"
+
+namespace cdc::reports {
+
+namespace {
+
+nlohmann::json cell_json(const sim::MatrixCell& c) {
+  return {{"backfill", properties::to_string(c.backfill)},
+          {"mode", to_string(c.mode)},
+          {"strategy", to_string(c.strategy)},
+          {"faults", properties::to_string(c.faults)}};
+}
+
+// "holds 200/200", "violated as documented (seed 3)", "VIOLATED UNEXPECTEDLY (seed 7)", "unknown".
+std::string verdict_word(const sim::PropertyTally& t, uint64_t runs) {
+  if (t.violated_unexpected) {
+    return fmt::format("**UNEXPECTED** {}/{} (seed {})", t.violated_unexpected, runs,
+                       *t.first_unexpected_seed);
+  }
+  if (t.violated_expected) {
+    return fmt::format("as expected {}/{} (seed {})", t.violated_expected, runs,
+                       *t.first_expected_seed);
+  }
+  if (t.holds == 0) return "n/a";
+  if (t.unknown) return fmt::format("holds {}/{}", t.holds, runs);
+  return fmt::format("holds {}", runs);
+}
+
+}  // namespace
+
+std::string matrix_json(const sim::Matrix& m) {
+  nlohmann::json j;
+  j["schema_version"] = 1;
+  j["options"] = {{"first_seed", m.options.first_seed},
+                  {"seeds", m.options.seeds},
+                  {"safety_ticks", m.options.safety_ticks},
+                  {"liveness_ticks_max", m.options.liveness_ticks_max}};
+  j["runs"] = m.runs;
+  j["unexpected_violations"] = m.unexpected;
+  j["properties"] = m.property_names;
+  j["expectations"] = properties::describe_expectations();
+  nlohmann::json rows = nlohmann::json::array();
+  for (const sim::MatrixRow& r : m.rows) {
+    nlohmann::json row{{"cell", cell_json(r.cell)}, {"runs", r.runs}};
+    for (const auto& [name, t] : r.properties) {
+      nlohmann::json p{{"holds", t.holds},
+                       {"unknown", t.unknown},
+                       {"violated_as_expected", t.violated_expected},
+                       {"violated_unexpectedly", t.violated_unexpected}};
+      if (t.first_expected_seed) {
+        p["expected_seed"] = *t.first_expected_seed;
+        p["expectation"] = t.expected_reason;
+      }
+      if (t.first_unexpected_seed) {
+        p["unexpected_seed"] = *t.first_unexpected_seed;
+        p["explanation"] = t.unexpected_explanation;
+      }
+      row["properties"][name] = std::move(p);
+    }
+    rows.push_back(std::move(row));
+  }
+  j["cells"] = std::move(rows);
+  return j.dump(2) + "\n";
+}
+
+std::string matrix_markdown(const sim::Matrix& m) {
+  std::string out = "# Guarantee matrix\n\n";
+  out += fmt::format(
+      "{} runs: {} seeds (from {}) per cell, {} safety ticks each. {} unexpected violations.\n\n",
+      m.runs, m.options.seeds, m.options.first_seed, m.options.safety_ticks, m.unexpected);
+  out +=
+      "Each cell is backfill type / requested mode / update strategy / fault class. \"holds N\": "
+      "the property held in all N runs (\"holds k/N\": held in k, the rest could not be judged); "
+      "\"as expected\": violated in some runs where the expectations allow it (the first seed "
+      "is given; reasons below); \"UNEXPECTED\": a violation of a property that should hold; "
+      "\"n/a\": never judged (no applicable binding). Reproduce a seed with `cdcsim world --seed S "
+      "--mode M --faults F` plus the cell's backfill and strategy options.\n\n";
+  out += "| cell |";
+  for (const std::string& p : m.property_names)
+    out += " " + p + " |";
+  out += "\n|---|";
+  for (size_t i = 0; i < m.property_names.size(); ++i)
+    out += "---|";
+  out += "\n";
+  for (const sim::MatrixRow& r : m.rows) {
+    out += "| " + sim::cell_name(r.cell) + " |";
+    for (const std::string& p : m.property_names) {
+      auto it = r.properties.find(p);
+      out += " " +
+             (it == r.properties.end() ? std::string("n/a") : verdict_word(it->second, r.runs)) +
+             " |";
+    }
+    out += "\n";
+  }
+  out += "\n## Expectations\n\n";
+  for (const std::string& e : properties::describe_expectations())
+    out += "- " + e + "\n";
+  return out;
+}
+
+}  // namespace cdc::reports

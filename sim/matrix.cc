@@ -1,0 +1,89 @@
+#include "sim/matrix.h"
+
+#include "properties/checkers.h"
+#include "sim/configurations.h"
+
+namespace cdc::sim {
+
+std::vector<MatrixCell> all_cells() {
+  using properties::BackfillType;
+  using properties::FaultClass;
+  std::vector<MatrixCell> out;
+  for (BackfillType t : {BackfillType::kNone, BackfillType::kCapture,
+                         BackfillType::kMaterialization, BackfillType::kDataFlow}) {
+    for (BackfillMode m : {BackfillMode::kAutomatic, BackfillMode::kNormal, BackfillMode::kPrecise,
+                           BackfillMode::kOnlyChanges, BackfillMode::kWithoutPrimaryKey}) {
+      for (UpdateStrategy s : {UpdateStrategy::kMerge, UpdateStrategy::kDelta}) {
+        for (FaultClass f : {FaultClass::kNone, FaultClass::kCrashes, FaultClass::kSlotLossUpgrade,
+                             FaultClass::kRetention}) {
+          out.push_back({t, m, s, f});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string cell_name(const MatrixCell& c) {
+  return std::string(properties::to_string(c.backfill)) + " / " + to_string(c.mode) + " / " +
+         to_string(c.strategy) + " / " + properties::to_string(c.faults);
+}
+
+namespace {
+
+void tally(const MatrixCell& cell, uint64_t seed, const properties::Verdict& v,
+           const std::vector<properties::Situation>& seen, PropertyTally* t, Matrix* m) {
+  switch (v.outcome) {
+    case properties::Verdict::Outcome::kHolds:
+      ++t->holds;
+      return;
+    case properties::Verdict::Outcome::kUnknown:
+      ++t->unknown;
+      return;
+    case properties::Verdict::Outcome::kViolated:
+      break;
+  }
+  const properties::Expectation e =
+      properties::expectation(cell.mode, cell.faults, v.property, seen);
+  if (e.expect != properties::Expect::kHolds) {
+    if (t->violated_expected++ == 0) {
+      t->first_expected_seed = seed;
+      t->expected_reason = std::string(properties::to_string(e.expect)) + ": " + e.reason;
+    }
+    return;
+  }
+  ++m->unexpected;
+  if (t->violated_unexpected++ == 0) {
+    t->first_unexpected_seed = seed;
+    t->unexpected_explanation = v.explanation;
+  }
+}
+
+}  // namespace
+
+Matrix run_matrix(const MatrixOptions& options) {
+  Matrix m;
+  m.options = options;
+  m.property_names = properties::property_names();
+  const std::vector<MatrixCell> cells = options.cells.empty() ? all_cells() : options.cells;
+  for (const MatrixCell& cell : cells) {
+    MatrixRow row;
+    row.cell = cell;
+    for (uint64_t s = options.first_seed; s < options.first_seed + options.seeds; ++s) {
+      WorldOptions o = configured_world(s, cell.mode, cell.faults, cell.backfill, cell.strategy);
+      o.safety_ticks = options.safety_ticks;
+      o.liveness_ticks_max = options.liveness_ticks_max;
+      const RunResult r = run_world(o);
+      ++row.runs;
+      ++m.runs;
+      const std::vector<properties::Situation> seen = properties::situations(r.history);
+      for (const properties::Verdict& v : properties::check_all(r.history)) {
+        tally(cell, s, v, seen, &row.properties[v.property], &m);
+      }
+    }
+    m.rows.push_back(std::move(row));
+  }
+  return m;
+}
+
+}  // namespace cdc::sim

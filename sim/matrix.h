@@ -1,0 +1,64 @@
+// The guarantee matrix: N seeds for every cell of backfill type x requested
+// mode x update strategy x fault class, every property judged on every run and
+// each verdict classified against the expectations (properties/expectations.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/capture_state.h"
+#include "model/materialization.h"
+#include "properties/expectations.h"
+
+namespace cdc::sim {
+
+struct MatrixCell {
+  properties::BackfillType backfill = properties::BackfillType::kNone;
+  BackfillMode mode = BackfillMode::kAutomatic;
+  UpdateStrategy strategy = UpdateStrategy::kMerge;
+  properties::FaultClass faults = properties::FaultClass::kNone;
+};
+
+// Every cell, in a fixed order: backfill type, mode, strategy, fault class.
+std::vector<MatrixCell> all_cells();
+std::string cell_name(const MatrixCell& c);  // "data flow / Precise / delta / crashes"
+
+struct PropertyTally {
+  uint64_t holds = 0;
+  uint64_t unknown = 0;
+  uint64_t violated_expected = 0;    // violated where the expectations allow it
+  uint64_t violated_unexpected = 0;  // violated where it should hold
+  std::optional<uint64_t> first_expected_seed;
+  std::optional<uint64_t> first_unexpected_seed;
+  std::string expected_reason;         // the expectation that allowed the first expected violation
+  std::string unexpected_explanation;  // the checker's explanation of the first unexpected one
+};
+
+struct MatrixRow {
+  MatrixCell cell;
+  uint64_t runs = 0;
+  std::map<std::string, PropertyTally> properties;  // by property name
+};
+
+struct MatrixOptions {
+  uint64_t first_seed = 1;
+  uint64_t seeds = 2;
+  uint64_t safety_ticks = 120;
+  uint64_t liveness_ticks_max = 3000;
+  std::vector<MatrixCell> cells;  // empty: all_cells()
+};
+
+struct Matrix {
+  MatrixOptions options;
+  std::vector<std::string> property_names;
+  std::vector<MatrixRow> rows;
+  uint64_t runs = 0;
+  uint64_t unexpected = 0;
+};
+
+Matrix run_matrix(const MatrixOptions& options);
+
+}  // namespace cdc::sim
