@@ -29,6 +29,13 @@ constexpr Entry kCheckers[] = {
     {"only_changes", &check_only_changes},
     {"exactly_once", &check_exactly_once},
     {"liveness", &check_liveness},
+    {"destination_convergence", &check_destination_convergence},
+    {"delta_no_loss", &check_delta_no_loss},
+    {"delta_duplicates", &check_delta_duplicates},
+    {"delta_no_prebackfill_rows", &check_delta_no_prebackfill_rows},
+    {"destination_no_regression", &check_destination_no_regression},
+    {"destination_no_resurrection", &check_destination_no_resurrection},
+    {"retention_loss", &check_retention_loss},
 };
 
 }  // namespace

@@ -65,6 +65,37 @@ Verdict check_exactly_once(const history::History& h);
 // The run drained, and every latest backfill instance that scans completed.
 Verdict check_liveness(const history::History& h);
 
+// ---- materializations and destinations (properties/destination.h) ----
+
+// After the drain, each merge destination of a keyed binding holds exactly
+// its table's final source rows. REQUIRES drain (else kUnknown).
+Verdict check_destination_convergence(const history::History& h);
+
+// Every source change after the latest instance's stream start reaches each
+// delta destination as a row at or past its commit LSN; the holds verdict
+// counts duplicate rows. REQUIRES drain and a delta binding (else kUnknown).
+Verdict check_delta_no_loss(const history::History& h);
+
+// No delta destination holds two equal snapshot creates of one key (a key
+// backfilled twice). Violable as documented after a capture backfill.
+Verdict check_delta_duplicates(const history::History& h);
+
+// A delta destination rebuilt by a data flow backfill holds no row from
+// before the backfill.
+Verdict check_delta_no_prebackfill_rows(const history::History& h);
+
+// Per key, the source version stored in a merge destination never goes
+// backwards (between truncations).
+Verdict check_destination_no_regression(const history::History& h);
+
+// A key deleted from a merge destination never comes back as a row no newer
+// than the one deleted (between truncations).
+Verdict check_destination_no_resurrection(const history::History& h);
+
+// A destination rebuilt after the collection expired documents, missing a
+// source key whose documents expired: a loss attributed to retention.
+Verdict check_retention_loss(const history::History& h);
+
 // The checker names, in the fixed order check_all() uses.
 const std::vector<std::string>& property_names();
 

@@ -27,7 +27,7 @@ std::string verdict_word(const sim::PropertyTally& t, uint64_t runs) {
     return fmt::format("as expected {}/{} (seed {})", t.violated_expected, runs,
                        *t.first_expected_seed);
   }
-  if (t.holds == 0) return "n/a";
+  if (t.holds == 0) return t.unknown ? fmt::format("unknown {}/{}", t.unknown, runs) : "n/a";
   if (t.unknown) return fmt::format("holds {}/{}", t.holds, runs);
   return fmt::format("holds {}", runs);
 }
@@ -79,7 +79,7 @@ std::string matrix_markdown(const sim::Matrix& m) {
       "the property held in all N runs (\"holds k/N\": held in k, the rest could not be judged); "
       "\"as expected\": violated in some runs where the expectations allow it (the first seed "
       "is given; reasons below); \"UNEXPECTED\": a violation of a property that should hold; "
-      "\"n/a\": never judged (no applicable binding). Reproduce a seed with `cdcsim world --seed S "
+      "\"unknown\": could not be judged (e.g. the run never drained); \"n/a\": not applicable. Reproduce a seed with `cdcsim world --seed S "
       "--mode M --faults F` plus the cell's backfill and strategy options.\n\n";
   out += "| cell |";
   for (const std::string& p : m.property_names)

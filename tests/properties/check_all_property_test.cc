@@ -55,7 +55,11 @@ RC_GTEST_PROP(CheckAllProperty, AFaithfulCaptureSatisfiesEveryApplicableProperty
       *rc::gen::nonEmpty(rc::gen::container<std::vector<uint8_t>>(rc::gen::inRange<uint8_t>(0, 6)));
   const auto cut = *rc::gen::container<std::vector<bool>>(picks.size(), rc::gen::arbitrary<bool>());
   for (const Verdict& v : check_all(faithful(picks, cut))) {
-    const bool applies = v.property != "precise_history" && v.property != "coverage";
+    // The history has no materializations: the destination checkers cannot judge it.
+    const bool destination = v.property.rfind("destination_", 0) == 0 ||
+                             v.property.rfind("delta_", 0) == 0 || v.property == "retention_loss";
+    const bool applies =
+        v.property != "precise_history" && v.property != "coverage" && !destination;
     RC_ASSERT(v.outcome == (applies ? Verdict::Outcome::kHolds : Verdict::Outcome::kUnknown));
   }
 }

@@ -1,0 +1,77 @@
+// Destinations as the checkers see them: the destination transactions of one
+// materialization binding replayed in order (DESIGN §7), and the witness
+// lines that name them. Pure functions; returned pointers point into the
+// History given and live as long as it does.
+//
+// Replay. A binding's destination transactions are the DestinationTxns with
+// txn.binding == m, in h.destination_txns order; "destination txn i of m" is
+// the i-th of them, counting from 1. A txn with truncated_first empties the
+// table first. Merge: its upserts set key -> row, then its deletes erase keys
+// (a key appears at most once per merge txn, so the order does not matter).
+// Delta: its upserts are appended as rows, in order; deletes are ignored (a
+// delta destination keeps a delete as a row with op d).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "properties/history.h"
+
+namespace cdc::properties::detail {
+
+// One destination transaction and its 1-based position among its binding's.
+struct TxnRef {
+  const history::DestinationTxn* txn = nullptr;
+  size_t index = 0;
+};
+
+// One stored row and the transaction that wrote it.
+struct RowRef {
+  TxnRef txn;
+  const history::DestinationRow* row = nullptr;
+};
+
+// A materialization binding together with the capture binding it reads.
+struct MaterializationRef {
+  const history::MaterializationBinding* mat = nullptr;
+  const history::Binding* capture = nullptr;
+};
+
+// Materialization bindings with `strategy`, in h.materializations order,
+// whose capture binding exists and (when keyed_only) has a key.
+std::vector<MaterializationRef> materializations_of(const history::History& h,
+                                                    history::UpdateStrategy strategy,
+                                                    bool keyed_only);
+
+// The destination transactions of materialization binding `m`, in order.
+std::vector<TxnRef> destination_txns_of(const history::History& h, uint32_t m);
+
+// The final state of a merge destination.
+struct MergeState {
+  std::map<history::DocKey, RowRef> rows;
+  std::map<history::DocKey, TxnRef> last_touch;  // last txn that upserted or deleted the key
+};
+MergeState replay_merge(const std::vector<TxnRef>& txns);
+
+// The final rows of a delta destination, in append order.
+std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns);
+
+// Whether column `c` is present under `mask` (columns past 64 count as present).
+bool column_present(uint64_t mask, size_t c);
+
+// Witness lines.
+// "materialization 2 (merge into d7, reading c7 of binding 1)".
+std::string describe_materialization(const history::MaterializationBinding& m);
+// "destination txn 3 of materialization 2 at tick 31 (read through collection
+// seq 3, truncated first)".
+std::string describe_txn(const TxnRef& t);
+// "row "k1" op c lsn 0/12C from collection seq 2 (snapshot): ('k1',3)".
+std::string describe_dest_row(const history::DestinationRow& r);
+// describe_dest_row, then ", written by " describe_txn.
+std::string describe_row_ref(const RowRef& r);
+const char* doc_op_name(history::DocOp op);
+
+}  // namespace cdc::properties::detail

@@ -1,0 +1,98 @@
+// destination_convergence: after the drain, each merge destination over a
+// keyed capture binding holds exactly the final source state of the binding's
+// table: the same keys, and for each key every field present and equal to the
+// source row. The destination is the replay of the binding's destination
+// transactions (properties/destination.h).
+
+#include <optional>
+#include <set>
+
+#include "properties/checkers.h"
+#include "properties/destination.h"
+#include "properties/helpers.h"
+#include "properties/timeline.h"
+
+namespace cdc::properties {
+
+namespace {
+
+constexpr char kName[] = "destination_convergence";
+
+// Why the destination row differs from the source row, or nullopt when equal.
+std::optional<std::string> mismatch(const Row& source, const history::DestinationRow& r) {
+  if (r.fields.size() != source.size()) {
+    return "the destination row has " + std::to_string(r.fields.size()) +
+           " fields and the source row " + std::to_string(source.size());
+  }
+  for (size_t c = 0; c < source.size(); ++c) {
+    const std::string col = "field " + std::to_string(c);
+    if (!detail::column_present(r.present_mask, c)) return col + " is absent from the stored row";
+    if (r.fields[c] != source[c]) {
+      return col + " is " + to_string(r.fields[c]) + " while the source has " +
+             to_string(source[c]);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
+  const detail::SourceTimeline timeline(h, m.capture->table_id);
+  const std::map<history::DocKey, const Row*> source = timeline.final_rows();
+  const detail::MergeState dest = detail::replay_merge(detail::destination_txns_of(h, m.mat->id));
+  std::set<history::DocKey> keys;
+  for (const auto& [key, row] : source)
+    keys.insert(key);
+  for (const auto& [key, row] : dest.rows)
+    keys.insert(key);
+  for (const history::DocKey& key : keys) {
+    const auto src = source.find(key);
+    const auto got = dest.rows.find(key);
+    const Row* src_row = src == source.end() ? nullptr : src->second;
+    std::optional<std::string> why;
+    if (src_row == nullptr)
+      why = "the destination holds the key, which the source does not";
+    else if (got == dest.rows.end())
+      why = "the destination does not hold the key";
+    else
+      why = mismatch(*src_row, *got->second.row);
+    if (!why) continue;
+    std::vector<std::string> witness = {
+        "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),
+        "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
+            "): " + detail::describe_row(src_row),
+        "destination " + (got == dest.rows.end() ? std::string("row: absent")
+                                                 : detail::describe_row_ref(got->second))};
+    const auto last = dest.last_touch.find(key);
+    if (last != dest.last_touch.end()) {
+      witness.push_back("last to touch the key: " + detail::describe_txn(last->second));
+    } else {
+      witness.push_back("no destination txn of materialization " + std::to_string(m.mat->id) +
+                        " touched the key");
+    }
+    return Verdict::violation(kName,
+                              "Let k = " + detail::render_key(key) + " be a key of " +
+                                  detail::describe_binding(*m.capture) +
+                                  ", materialized by merge into " + m.mat->destination +
+                                  ", after the run drained to lsn " +
+                                  to_string(h.drain.source_flush_lsn) +
+                                  ". Then the destination must hold k's final source row (" +
+                                  detail::describe_row(src_row) + "), but " + *why + ".",
+                              std::move(witness));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Verdict check_destination_convergence(const history::History& h) {
+  if (!h.drain.reached) return Verdict::unknown(kName, "the run did not drain, so no final state");
+  const std::vector<detail::MaterializationRef> mats =
+      detail::materializations_of(h, history::UpdateStrategy::kMerge, /*keyed_only=*/true);
+  if (mats.empty()) return Verdict::unknown(kName, "no merge materialization of a keyed binding");
+  for (const detail::MaterializationRef& m : mats) {
+    if (std::optional<Verdict> v = judge(h, m)) return *std::move(v);
+  }
+  return Verdict::hold(kName, "every merge destination equals its table's final source state");
+}
+
+}  // namespace cdc::properties
