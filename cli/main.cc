@@ -214,6 +214,28 @@ int run_matrix_cli(const MatrixArgs& a) {
   }
   fmt::print("{} cells, {} runs, {} unexpected violations; wrote {}/matrix.json and {}/matrix.md\n",
              m.rows.size(), m.runs, m.unexpected, a.out_dir, a.out_dir);
+  // Per property: in how many cells it held every judged run, was violated as
+  // expected, was violated unexpectedly, or was never judged.
+  fmt::print("{:<28} {:>6} {:>9} {:>11} {:>8}\n", "property", "holds", "expected", "UNEXPECTED",
+             "unjudged");
+  for (const std::string& name : m.property_names) {
+    uint64_t holds = 0, expected = 0, unexpected = 0, unjudged = 0;
+    for (const cdc::sim::MatrixRow& r : m.rows) {
+      auto it = r.properties.find(name);
+      if (it == r.properties.end()) continue;
+      const cdc::sim::PropertyTally& t = it->second;
+      if (t.violated_unexpected) {
+        ++unexpected;
+      } else if (t.violated_expected) {
+        ++expected;
+      } else if (t.holds) {
+        ++holds;
+      } else {
+        ++unjudged;
+      }
+    }
+    fmt::print("{:<28} {:>6} {:>9} {:>11} {:>8}\n", name, holds, expected, unexpected, unjudged);
+  }
   for (const cdc::sim::MatrixRow& r : m.rows) {
     for (const auto& [name, t] : r.properties) {
       if (!t.violated_unexpected) continue;
