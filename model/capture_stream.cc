@@ -99,8 +99,12 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   for (const auto& [b, doc] : docs)
     txn.docs.emplace_back(bindings_[b].collection, doc);
   const uint64_t seq = store_->commit(std::move(txn), now_tick_);
-  for (auto& [b, doc] : docs)
-    doc.txn_seq = seq;
+  // Report the documents as committed: their sequence number and ids.
+  const uint64_t first_id = store_->next_doc_id() - docs.size();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    docs[i].second.txn_seq = seq;
+    docs[i].second.id = first_id + i;
+  }
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();
   observer_->on_commit(seq, docs, chunk_ids, completed, state_.cursor);

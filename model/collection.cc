@@ -20,6 +20,7 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
     doc.txn_seq = seq;
     doc.tick = tick;
     doc.generation = c.generation;
+    doc.id = next_doc_id_++;
     c.docs.push_back(std::move(doc));
   }
   if (txn.checkpoint) checkpoint_ = std::move(txn.checkpoint);

@@ -36,6 +36,7 @@ struct CollectionDoc {
   uint64_t txn_seq = 0;
   uint64_t tick = 0;
   uint64_t generation = 0;
+  uint64_t id = 0;  // unique within the store, from 1
 };
 
 struct ReducedDoc {
@@ -61,6 +62,7 @@ class CollectionStore {
 
   std::optional<CaptureCheckpoint> checkpoint() const { return checkpoint_; }
   uint64_t last_seq() const { return seq_; }
+  uint64_t next_doc_id() const { return next_doc_id_; }
 
   // Documents of the current generation still retained, in commit order.
   // REQUIRES: exists(name).
@@ -87,6 +89,7 @@ class CollectionStore {
   std::map<std::string, Collection> collections_;
   std::optional<CaptureCheckpoint> checkpoint_;
   uint64_t seq_ = 0;
+  uint64_t next_doc_id_ = 1;
 };
 
 // Merges `doc` into `reduced` (map from key to reduced document).

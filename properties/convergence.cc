@@ -79,7 +79,7 @@ std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b) {
   const detail::SourceTimeline timeline(h, b.table_id);
   const std::map<history::DocKey, const Row*> source = timeline.final_rows();
-  const Reduction red = reduce(detail::documents_of(h, b.id));
+  const Reduction red = reduce(detail::surviving_documents_of(h, b.id));
   std::set<history::DocKey> keys;
   for (const auto& [key, row] : source)
     keys.insert(key);

@@ -65,7 +65,7 @@ Verdict check_delta_duplicates(const history::History& h) {
   uint64_t total = 0;
   std::optional<FirstPair> pair;
   for (const detail::MaterializationRef& m : mats) {
-    total += count(m, detail::replay_delta(detail::destination_txns_of(h, m.mat->id)), pair);
+    total += count(m, detail::final_delta_rows(h, m.mat->id), pair);
   }
   if (!pair) return Verdict::hold(kName, "0 duplicate rows: no key was backfilled twice");
   const history::DestinationRow& a = *pair->first.row;

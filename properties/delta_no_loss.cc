@@ -124,8 +124,7 @@ Verdict check_delta_no_loss(const history::History& h) {
     const history::BackfillInstance* inst = detail::latest_instance(h, m.capture->id);
     if (inst == nullptr) continue;
     judged = true;
-    const std::vector<detail::RowRef> rows =
-        detail::replay_delta(detail::destination_txns_of(h, m.mat->id));
+    const std::vector<detail::RowRef> rows = detail::final_delta_rows(h, m.mat->id);
     if (std::optional<Verdict> v = judge(h, m, *inst, rows)) return *std::move(v);
     duplicates += count_duplicates(rows);
   }

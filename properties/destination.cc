@@ -51,6 +51,31 @@ std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns) {
   return rows;
 }
 
+MergeState final_merge_state(const history::History& h, uint32_t m) {
+  MergeState replayed = replay_merge(destination_txns_of(h, m));
+  if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return replayed;
+  MergeState s;
+  s.last_touch = replayed.last_touch;
+  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
+    auto it = replayed.rows.find(r.key);
+    const bool explained = it != replayed.rows.end() && it->second.row->fields == r.fields &&
+                           it->second.row->lsn == r.lsn;
+    s.rows.emplace(r.key, explained ? it->second : RowRef{TxnRef{}, &r});
+  }
+  return s;
+}
+
+std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m) {
+  if (!h.final_state.recorded || m >= h.final_state.destinations.size()) {
+    return replay_delta(destination_txns_of(h, m));
+  }
+  std::vector<RowRef> rows;
+  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
+    rows.push_back(RowRef{TxnRef{}, &r});
+  }
+  return rows;
+}
+
 bool column_present(uint64_t mask, size_t c) {
   return c >= 64 || ((mask >> c) & 1u) != 0;
 }
@@ -74,6 +99,7 @@ std::string describe_materialization(const history::MaterializationBinding& m) {
 }
 
 std::string describe_txn(const TxnRef& t) {
+  if (t.txn == nullptr) return "no destination transaction (the table's final state)";
   std::string s = "destination txn " + std::to_string(t.index) + " of materialization " +
                   std::to_string(t.txn->binding) + " at tick " + std::to_string(t.txn->tick) +
                   " (read through collection seq " + std::to_string(t.txn->read_through_seq);

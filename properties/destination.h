@@ -59,6 +59,13 @@ MergeState replay_merge(const std::vector<TxnRef>& txns);
 // The final rows of a delta destination, in append order.
 std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns);
 
+// The destination of materialization binding m as the run left it: the
+// recorded final state when there is one (it also shows damage that no
+// transaction made), else the replay. A row that the replay does not explain
+// carries a TxnRef without a transaction.
+MergeState final_merge_state(const history::History& h, uint32_t m);
+std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m);
+
 // Whether column `c` is present under `mask` (columns past 64 count as present).
 bool column_present(uint64_t mask, size_t c);
 

@@ -38,7 +38,7 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
   const detail::SourceTimeline timeline(h, m.capture->table_id);
   const std::map<history::DocKey, const Row*> source = timeline.final_rows();
-  const detail::MergeState dest = detail::replay_merge(detail::destination_txns_of(h, m.mat->id));
+  const detail::MergeState dest = detail::final_merge_state(h, m.mat->id);
   std::set<history::DocKey> keys;
   for (const auto& [key, row] : source)
     keys.insert(key);

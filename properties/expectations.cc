@@ -32,8 +32,8 @@ constexpr char kMinXidReason[] =
     "Precise dropped its change while the scan had not reached it.";
 constexpr char kRetentionReason[] =
     "\"Data retention: If using Estuary's trial buckets, data expires after approximately 20 "
-    "days.\" A materialization backfill rebuilds the table from what the collection still holds, "
-    "so rows whose documents expired are missing.";
+    "days.\" Expired documents are gone from the collection, and a materialization backfill "
+    "rebuilds the table from what the collection still holds, so their rows are missing.";
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
 
@@ -61,6 +61,10 @@ const std::vector<Rule>& rules() {
        kTruncateReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
        kTruncateReason},
+      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "convergence",
+       Expect::kViolableDocumented, kRetentionReason},
+      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "no_loss",
+       Expect::kViolableDocumented, kRetentionReason},
       {std::nullopt, std::nullopt, Situation::kRetentionExpired, "retention_loss",
        Expect::kViolableDocumented, kRetentionReason},
       {std::nullopt, std::nullopt, Situation::kRetentionExpired, "destination_convergence",

@@ -26,12 +26,12 @@ const char* to_string(Expect e);
 
 // Things that happened in a run which some expectations depend on.
 enum class Situation : unsigned char {
-  kTruncate,        // the capture ignored a TRUNCATE of a captured table
-  kMinBackfillXid,  // a backfill ran with min_backfill_xid set
-  kUpgrade,         // a major upgrade dropped the replication slot
-  kSlotLost,        // the replication slot was invalidated
-  kRebackfill,      // a binding was backfilled again into the same collection
-  kBackfillAll,     // every binding was backfilled at once (the slot jumps ahead)
+  kTruncate,                 // the capture ignored a TRUNCATE of a captured table
+  kMinBackfillXid,           // a backfill ran with min_backfill_xid set
+  kUpgrade,                  // a major upgrade dropped the replication slot
+  kSlotLost,                 // the replication slot was invalidated
+  kRebackfill,               // a binding was backfilled again into the same collection
+  kBackfillAll,              // every binding was backfilled at once (the slot jumps ahead)
   kCaptureBackfill,          // a capture backfill (destinations kept)
   kMaterializationBackfill,  // a materialization backfill (destinations rebuilt)
   kDataFlowBackfill,         // a data flow backfill (collections reset)

@@ -87,6 +87,16 @@ std::vector<DocRef> documents_of(const history::History& h, uint32_t binding) {
   return out;
 }
 
+std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding) {
+  std::vector<DocRef> out = documents_of(h, binding);
+  if (!h.final_state.recorded) return out;
+  const std::vector<uint64_t>& alive = h.final_state.surviving_doc_ids;
+  std::erase_if(out, [&](const DocRef& r) {
+    return !std::binary_search(alive.begin(), alive.end(), r.doc->id);
+  });
+  return out;
+}
+
 std::vector<const history::Binding*> keyed_bindings(const history::History& h) {
   std::vector<const history::Binding*> out;
   for (const history::Binding& b : h.bindings) {

@@ -34,6 +34,9 @@ struct DocRef {
 
 // The documents of binding `binding`, in collection order.
 std::vector<DocRef> documents_of(const history::History& h, uint32_t binding);
+// documents_of, less the documents the collection no longer held when the run
+// ended (h.final_state), when that was recorded.
+std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding);
 
 // Bindings with a key, in h.bindings order.
 std::vector<const history::Binding*> keyed_bindings(const history::History& h);

@@ -80,6 +80,7 @@ struct Document {
   Xid txid;                   // source top-level xid (change documents)
   bool snapshot = false;      // read by a backfill chunk
   uint32_t change_index = 0;  // position of the change in its source transaction
+  uint64_t id = 0;            // unique per run, assigned when the collection commits it
 };
 
 // One atomic collection transaction: documents of any bindings plus the
@@ -141,7 +142,7 @@ struct MaterializationBinding {
   uint32_t id = 0;
   uint32_t capture_binding = 0;  // the capture binding whose collection it reads
   std::string collection;
-  std::string destination;       // destination table name
+  std::string destination;  // destination table name
   UpdateStrategy strategy = UpdateStrategy::kMerge;
 };
 
@@ -151,7 +152,7 @@ struct DestinationRow {
   DocOp op = DocOp::kCreate;  // delta rows keep the document's op; merge rows are kCreate
   Row fields;
   uint64_t present_mask = 0;
-  Lsn lsn;                    // version of the document the row came from (see "Versions")
+  Lsn lsn;  // version of the document the row came from (see "Versions")
   bool snapshot = false;
   uint64_t collection_seq = 0;  // collection txn the document was committed in
 };
@@ -186,6 +187,17 @@ struct BackfillOp {
   std::vector<uint32_t> materialization_bindings;  // bumped materialization bindings
 };
 
+// What the collections and destinations held when the run ended. Documents
+// leave a collection through resets (data flow backfill, new storage),
+// retention and corruption, and destination rows can be damaged, none of
+// which is a transaction: checkers that judge the final state use this
+// snapshot when `recorded`, and replay the transactions otherwise.
+struct FinalState {
+  bool recorded = false;
+  std::vector<uint64_t> surviving_doc_ids;                // sorted
+  std::vector<std::vector<DestinationRow>> destinations;  // per materialization binding
+};
+
 struct Drain {
   bool reached = false;  // the liveness phase drained everything within its budget
   uint64_t tick = 0;
@@ -206,6 +218,7 @@ struct History {
   std::vector<DestinationTxn> destination_txns;
   std::vector<Expiry> expiries;
   std::vector<BackfillOp> backfill_ops;
+  FinalState final_state;
   Drain drain;  // reached: capture and every materialization drained
   uint64_t crashes = 0;
 };

@@ -27,7 +27,7 @@ struct KeyDocs {
 std::map<history::DocKey, KeyDocs> index_docs(const history::History& h, const history::Binding& b,
                                               const history::BackfillInstance& inst) {
   std::map<history::DocKey, KeyDocs> out;
-  for (const DocRef& ref : detail::documents_of(h, b.id)) {
+  for (const DocRef& ref : detail::surviving_documents_of(h, b.id)) {
     KeyDocs& k = out[ref.doc->key];
     if (!k.newest || k.newest->doc->lsn < ref.doc->lsn) k.newest = ref;
     if (ref.doc->state_key == inst.state_key) k.in_instance = true;

@@ -149,6 +149,7 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
     doc.txid = d.txid;
     doc.snapshot = d.snapshot;
     doc.change_index = d.change_index;
+    doc.id = d.id;
     t.docs.push_back(std::move(doc));
   }
   for (uint64_t id : chunk_ids)

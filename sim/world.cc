@@ -1,5 +1,7 @@
 #include "sim/world.h"
 
+#include <algorithm>
+
 #include "sim/fingerprint.h"
 #include "sim/recorder.h"
 
@@ -74,6 +76,7 @@ class World {
   void materialization_backfill(const std::vector<uint32_t>& bindings);
   void dataflow_backfill(const std::vector<uint32_t>& capture_bindings);
   bool drained() const;
+  void record_final_state();
 
   WorldOptions o_;
   Prng root_, scheduler_, capture_prng_;
@@ -481,6 +484,29 @@ void World::safety_tick() {
   }
 }
 
+void World::record_final_state() {
+  history::FinalState& f = recorder_.history().final_state;
+  f.recorded = true;
+  for (const CaptureBinding& b : o_.bindings) {
+    if (!store_.exists(b.collection)) continue;
+    for (const CollectionDoc& d : store_.docs(b.collection)) f.surviving_doc_ids.push_back(d.id);
+  }
+  std::sort(f.surviving_doc_ids.begin(), f.surviving_doc_ids.end());
+  if (!materialization_) return;
+  for (const MaterializationBindingSpec& m : materialization_->bindings()) {
+    std::vector<history::DestinationRow> rows;
+    if (const DestinationTable* t = destination_.table(m.destination)) {
+      auto add = [&](const DestRow& r) {
+        rows.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
+                        r.snapshot, r.collection_seq});
+      };
+      for (const auto& [key, r] : t->merged) add(r);
+      for (const DestRow& r : t->appended) add(r);
+    }
+    f.destinations.push_back(std::move(rows));
+  }
+}
+
 bool World::drained() const {
   return capture_->phase() == Capture::Phase::kStreaming && capture_->backfills_done() &&
          capture_->cursor() >= recorder_.last_commit_lsn() &&
@@ -508,6 +534,7 @@ RunResult World::run() {
   d.tick = tick_;
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = capture_->cursor();
+  record_final_state();
   RunResult r;
   r.history = std::move(recorder_.history());
   r.fingerprint = fingerprint(r.history);
