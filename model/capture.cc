@@ -186,17 +186,20 @@ Status Capture::start() {
     fresh.push_back(b);
   }
   Result<SlotInfo> slot = db_->slot(options_.slot);
-  const bool reset = !saved || all_new;
-  if (reset && slot.is_ok()) {
+  // Every binding bumped since the last checkpoint: jump ahead (drop and
+  // recreate the slot). Before any checkpoint, an existing slot is reused from
+  // its confirmed position: a restart before the first commit loses nothing.
+  const bool jump = saved && all_new;
+  if (jump && slot.is_ok()) {
     if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return fail(s.error());
   }
-  if (reset || !slot.is_ok()) {
+  if (jump || !slot.is_ok()) {
     // A missing slot is created where the WAL is now; a start below its
     // confirmed position then silently starts there.
     slot = db_->create_slot(options_.slot);
     if (!slot.is_ok()) return fail(slot.error());
   }
-  state_.cursor = reset ? slot.value().confirmed_flush_lsn : saved->cursor;
+  state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
   Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
   if (!st.is_ok()) return fail(st.error());
   stream_.emplace(std::move(st).value());

@@ -28,6 +28,11 @@
 //   streaming    no backfill left: decode what is flushed, commit it with a
 //                checkpoint, acknowledge.
 //
+// Mode resolution: Automatic is Precise unless a key column is text under a
+// non-"C" collation (then Normal): a "C"-collated text key orders bytewise in
+// the database too, so Precise can reproduce it (DESIGN §5 lumps all text keys
+// under Normal; the issue asks for this finer rule).
+//
 // Event filtering (Precise bindings still backfilling): a change document whose
 // key encodes bytewise greater than the binding's cursor is dropped; with no
 // cursor yet, all are dropped. Updates that change the key are emitted as a

@@ -88,6 +88,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     const Key key = s.key_of(r.row);
     std::string enc = c_key(s, key);
     if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
+      trace.failed = true;
       return Error{ErrorCode::kInvalidArgument,
                    "scan key ordering failure: binding \"" + bindings_[b].table + "\" read key " +
                        to_string(key) + " after a key that sorts after it bytewise"};

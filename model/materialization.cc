@@ -107,8 +107,9 @@ Status Materialization::start() {
       continue;
     }
     // A new state key: a backfill of this binding (or its first start).
-    positions_[b].load_optimisation = !spec.keep_existing_on_backfill;
-    truncate_pending_[b] = !spec.keep_existing_on_backfill;
+    const bool keep = spec.keep_existing_on_backfill && !spec.force_truncate_on_backfill;
+    positions_[b].load_optimisation = !keep;
+    truncate_pending_[b] = !keep;
     const DestinationTable* t = dest_->table(spec.destination);
     recreate_pending_[b] = t != nullptr && t->schema_version != spec.schema_version;
   }
@@ -226,6 +227,7 @@ Status Materialization::commit() {
   const DestinationCommit& c = *built_;
   dest_->commit(c);
   positions_[c.binding] = c.position;
+  if (c.truncate_first || c.recreate) bindings_[c.binding].force_truncate_on_backfill = false;
   truncate_pending_[c.binding] = false;
   recreate_pending_[c.binding] = false;
   observer_->on_destination_commit(c);

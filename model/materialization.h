@@ -41,6 +41,9 @@ struct MaterializationBindingSpec {
   uint32_t backfill_counter = 0;
   bool keep_existing_on_backfill = false;
   uint32_t schema_version = 1;  // a new version makes a backfill drop and recreate the table
+  // Set for a data flow backfill: the next backfill truncates even with
+  // keep_existing_on_backfill (the table is dropped); cleared once done.
+  bool force_truncate_on_backfill = false;
 };
 
 struct DestRow {

@@ -91,6 +91,11 @@ void Recorder::on_start(Lsn cursor) {
 
 void Recorder::on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
                            Lsn stream_start) {
+  // A restart before the state is first committed resolves it again: the
+  // instance is the one first requested.
+  for (const history::BackfillInstance& seen : h_.backfills) {
+    if (seen.state_key == state_key) return;
+  }
   history::BackfillInstance i;
   i.binding = binding;
   i.state_key = state_key;

@@ -241,6 +241,7 @@ void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
     for (uint32_t m = 0; m < materialization_->bindings().size(); ++m) {
       if (materialization_->bindings()[m].collection != collection) continue;
       bump_materialization(m, "data flow backfill");
+      materialization_->bindings()[m].force_truncate_on_backfill = true;
       op.materialization_bindings.push_back(m);
     }
   }
@@ -384,8 +385,11 @@ void World::perform(const ScriptedOp& op) {
   switch (op.kind) {
     case Op::kCaptureBackfill:
       if (op.mode) {
-        for (uint32_t b : or_all(op.bindings))
+        for (uint32_t b : or_all(op.bindings)) {
           capture_->bindings()[b].mode = *op.mode;
+          o_.bindings[b].mode = *op.mode;
+        }
+        recorder_.set_bindings(o_.bindings, false);  // keyless-ness may have changed
       }
       capture_backfill(or_all(op.bindings));
       return;
@@ -489,7 +493,8 @@ void World::record_final_state() {
   f.recorded = true;
   for (const CaptureBinding& b : o_.bindings) {
     if (!store_.exists(b.collection)) continue;
-    for (const CollectionDoc& d : store_.docs(b.collection)) f.surviving_doc_ids.push_back(d.id);
+    for (const CollectionDoc& d : store_.docs(b.collection))
+      f.surviving_doc_ids.push_back(d.id);
   }
   std::sort(f.surviving_doc_ids.begin(), f.surviving_doc_ids.end());
   if (!materialization_) return;
@@ -500,8 +505,10 @@ void World::record_final_state() {
         rows.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
                         r.snapshot, r.collection_seq});
       };
-      for (const auto& [key, r] : t->merged) add(r);
-      for (const DestRow& r : t->appended) add(r);
+      for (const auto& [key, r] : t->merged)
+        add(r);
+      for (const DestRow& r : t->appended)
+        add(r);
     }
     f.destinations.push_back(std::move(rows));
   }
@@ -533,7 +540,7 @@ RunResult World::run() {
   d.reached = drained();
   d.tick = tick_;
   d.source_flush_lsn = db_.current_flush_lsn();
-  d.capture_cursor = capture_->cursor();
+  d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
   record_final_state();
   RunResult r;
   r.history = std::move(recorder_.history());
@@ -582,49 +589,129 @@ RunResult run_world(const WorldOptions& options) {
   return w.run();
 }
 
+namespace {
+std::string render(const std::optional<Row>& r) {
+  return r ? to_string(*r) : "-";
+}
+void add_doc(Fingerprint& fp, const history::Document& d) {
+  fp.add_u64(d.binding);
+  fp.add(d.state_key);
+  fp.add(d.key);
+  fp.add(std::string(1, static_cast<char>(d.op)));
+  fp.add(to_string(d.fields));
+  fp.add_u64(d.present_mask);
+  fp.add_u64(d.lsn.value());
+  fp.add_u64(d.txid.value());
+  fp.add_u64(d.snapshot);
+  fp.add_u64(d.change_index);
+  fp.add_u64(d.id);
+}
+void add_row(Fingerprint& fp, const history::DestinationRow& r) {
+  fp.add(r.key);
+  fp.add(std::string(1, static_cast<char>(r.op)));
+  fp.add(to_string(r.fields));
+  fp.add_u64(r.present_mask);
+  fp.add_u64(r.lsn.value());
+  fp.add_u64(r.snapshot);
+  fp.add_u64(r.collection_seq);
+}
+}  // namespace
+
 std::string fingerprint(const history::History& h) {
   Fingerprint fp;
   fp.add_u64(h.seed);
+  for (const auto& b : h.bindings) {
+    fp.add(b.table);
+    fp.add_u64(b.keyless);
+  }
+  for (const auto& i : h.backfills) {
+    fp.add(i.state_key);
+    fp.add_u64(static_cast<uint64_t>(i.mode));
+    fp.add_u64(i.requested_tick);
+    fp.add_u64(i.stream_start_lsn.value());
+  }
   for (const auto& c : h.source_commits) {
+    fp.add_u64(c.tick);
     fp.add_u64(c.xid.value());
     fp.add_u64(c.commit_lsn.value());
     for (const auto& k : c.changes) {
+      fp.add_u64(k.table);
       fp.add(k.key);
-      fp.add(k.after ? to_string(*k.after) : "-");
+      fp.add(render(k.before));
+      fp.add(render(k.after));
+    }
+  }
+  for (const auto& d : h.decoded) {
+    fp.add_u64(d.tick);
+    fp.add_u64(d.commit_lsn.value());
+    fp.add_u64(d.changes);
+  }
+  for (const auto& c : h.chunks) {
+    fp.add_u64(c.tick);
+    fp.add(c.state_key);
+    fp.add(c.after.value_or("-"));
+    fp.add_u64(c.snapshot_lsn.value());
+    fp.add_u64(c.failed);
+    fp.add_u64(c.final_chunk);
+    fp.add_u64(c.committed_in.value_or(0));
+    for (const auto& r : c.rows) {
+      fp.add(r.key);
+      fp.add_u64(r.xmin.value());
+      fp.add_u64(r.emitted);
     }
   }
   for (const auto& t : h.collection_txns) {
     fp.add_u64(t.seq);
+    fp.add_u64(t.tick);
     fp.add_u64(t.checkpoint_cursor.value());
-    for (const auto& d : t.docs) {
-      fp.add(d.key);
-      fp.add(std::string(1, static_cast<char>(d.op)));
-      fp.add(to_string(d.fields));
-      fp.add_u64(d.lsn.value());
-    }
+    for (const auto& d : t.docs)
+      add_doc(fp, d);
+    for (const auto& k : t.completed_backfills)
+      fp.add(k);
   }
   for (const auto& t : h.destination_txns) {
+    fp.add_u64(t.tick);
     fp.add_u64(t.binding);
+    fp.add(t.state_key);
     fp.add_u64(t.read_through_seq);
     fp.add_u64(t.truncated_first);
-    for (const auto& r : t.upserts) {
-      fp.add(r.key);
-      fp.add(to_string(r.fields));
-    }
+    for (const auto& r : t.upserts)
+      add_row(fp, r);
     for (const auto& k : t.deletes)
       fp.add(k);
   }
-  for (const auto& c : h.chunks) {
-    fp.add(c.state_key);
-    fp.add_u64(c.rows.size());
-    fp.add_u64(c.snapshot_lsn.value());
+  for (const auto& e : h.expiries) {
+    fp.add_u64(e.tick);
+    fp.add_u64(e.capture_binding);
+    for (const auto& k : e.keys)
+      fp.add(k);
+  }
+  for (const auto& op : h.backfill_ops) {
+    fp.add_u64(op.tick);
+    fp.add_u64(static_cast<uint64_t>(op.type));
+    for (uint32_t b : op.capture_bindings)
+      fp.add_u64(b);
+    for (uint32_t m : op.materialization_bindings)
+      fp.add_u64(m);
   }
   for (const auto& e : h.events) {
     fp.add_u64(e.tick);
+    fp.add_u64(static_cast<uint64_t>(e.kind));
     fp.add(e.what);
+  }
+  fp.add_u64(h.final_state.recorded);
+  for (uint64_t id : h.final_state.surviving_doc_ids)
+    fp.add_u64(id);
+  for (const auto& rows : h.final_state.destinations) {
+    fp.add_u64(rows.size());
+    for (const auto& r : rows)
+      add_row(fp, r);
   }
   fp.add_u64(h.drain.reached);
   fp.add_u64(h.drain.tick);
+  fp.add_u64(h.drain.source_flush_lsn.value());
+  fp.add_u64(h.drain.capture_cursor.value());
+  fp.add_u64(h.crashes);
   return fp.hex();
 }
 
