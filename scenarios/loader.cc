@@ -1,0 +1,464 @@
+#include "scenarios/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "properties/checkers.h"
+#include "sim/fingerprint.h"
+#include "sim/source_workload.h"
+
+namespace cdc::scenarios {
+
+std::string LoadError::to_string() const {
+  std::string where = file;
+  if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return where + ": " + message;
+}
+
+namespace {
+
+struct LoadFailure {
+  LoadError error;
+};
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_d = 4;  // suggest only close matches
+  for (const std::string& k : known) {
+    const size_t d = edit_distance(word, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best.empty() ? "" : " (did you mean \"" + best + "\"?)";
+}
+
+// Reads one scenario document; every error throws LoadFailure.
+class Reader {
+ public:
+  Reader(std::string file, uint64_t seed) : file_(std::move(file)), ranges_(seed) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
+    const YAML::Mark m = n.Mark();
+    throw LoadFailure{
+        {file_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, message}};
+  }
+
+  void keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+            const std::string& what) {
+    if (!map.IsMap()) fail(map, what + " must be a mapping");
+    for (const auto& kv : map) {
+      const std::string k = kv.first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        fail(kv.first, "unknown key \"" + k + "\" in " + what + suggestion(k, allowed));
+      }
+    }
+  }
+
+  // An integer in [lo, hi], or a range [a, b] inside it drawn from the seed.
+  int64_t integer(const YAML::Node& n, int64_t lo, int64_t hi, const std::string& what) {
+    if (n.IsSequence()) {
+      if (n.size() != 2) fail(n, what + ": a range is [low, high]");
+      const int64_t a = integer(n[0], lo, hi, what);
+      const int64_t b = integer(n[1], lo, hi, what);
+      if (a > b)
+        fail(n,
+             what + ": the range [" + std::to_string(a) + ", " + std::to_string(b) + "] is empty");
+      return ranges_.range_inclusive(a, b);
+    }
+    int64_t v = 0;
+    try {
+      if (!n.IsScalar()) fail(n, what + " must be an integer");
+      v = n.as<int64_t>();
+    } catch (const YAML::BadConversion&) {
+      fail(n, what + " must be an integer, not \"" + n.Scalar() + "\"");
+    }
+    if (v < lo || v > hi) {
+      fail(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                  ", not " + std::to_string(v));
+    }
+    return v;
+  }
+
+  std::string text(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) fail(n, what + " must be a string");
+    return n.Scalar();
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& what) {
+    try {
+      if (n.IsScalar()) return n.as<bool>();
+    } catch (const YAML::BadConversion&) {
+    }
+    fail(n, what + " must be true or false");
+  }
+
+  // "a/b" or an integer (0 = never).
+  sim::Ratio ratio(const YAML::Node& n, const std::string& what) {
+    const std::string s = text(n, what);
+    const size_t slash = s.find('/');
+    try {
+      if (slash == std::string::npos) {
+        const uint64_t v = std::stoull(s);
+        if (v > 1) fail(n, what + ": a probability is 0, 1 or \"a/b\"");
+        return {v, 1};
+      }
+      const uint64_t a = std::stoull(s.substr(0, slash));
+      const uint64_t b = std::stoull(s.substr(slash + 1));
+      if (b == 0 || a > b) fail(n, what + ": \"" + s + "\" is not a probability");
+      return {a, b};
+    } catch (const std::logic_error&) {
+      fail(n, what + ": \"" + s + "\" is not a probability (write \"1/20\")");
+    }
+  }
+
+  template <typename E>
+  E choice(const YAML::Node& n, const std::vector<std::pair<std::string, E>>& options,
+           const std::string& what) {
+    const std::string s = text(n, what);
+    std::vector<std::string> names;
+    for (const auto& [name, value] : options) {
+      if (name == s) return value;
+      names.push_back(name);
+    }
+    fail(n, what + ": unknown value \"" + s + "\"" + suggestion(s, names));
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  sim::Prng ranges_;
+};
+
+const std::vector<std::pair<std::string, BackfillMode>> kModes = {
+    {"Automatic", BackfillMode::kAutomatic},
+    {"Normal", BackfillMode::kNormal},
+    {"Precise", BackfillMode::kPrecise},
+    {"OnlyChanges", BackfillMode::kOnlyChanges},
+    {"WithoutPrimaryKey", BackfillMode::kWithoutPrimaryKey}};
+
+TableSchema read_table(Reader& r, const YAML::Node& n) {
+  r.keys(n,
+         {"name", "columns", "primary_key", "replica_identity", "toast_threshold_bytes",
+          "tuples_per_page"},
+         "a table");
+  TableSchema t;
+  if (!n["name"]) r.fail(n, "a table needs a name");
+  t.name = r.text(n["name"], "table name");
+  if (!n["columns"] || !n["columns"].IsSequence() || n["columns"].size() == 0) {
+    r.fail(n, "table \"" + t.name + "\" needs a list of columns");
+  }
+  for (const YAML::Node& c : n["columns"]) {
+    r.keys(c, {"name", "type", "collation", "toastable", "nullable"}, "a column");
+    ColumnDef col;
+    if (!c["name"] || !c["type"]) r.fail(c, "a column needs a name and a type");
+    col.name = r.text(c["name"], "column name");
+    col.type = r.choice<ColumnType>(
+        c["type"], {{"int64", ColumnType::kInt64}, {"text", ColumnType::kText}}, "column type");
+    if (c["collation"]) {
+      col.collation = r.choice<Collation>(
+          c["collation"], {{"C", Collation::kC}, {"locale", Collation::kLocale}}, "collation");
+    }
+    if (c["toastable"]) col.toastable = r.boolean(c["toastable"], "toastable");
+    if (c["nullable"]) col.nullable = r.boolean(c["nullable"], "nullable");
+    t.columns.push_back(col);
+  }
+  if (const YAML::Node pk = n["primary_key"]) {
+    if (!pk.IsSequence()) r.fail(pk, "primary_key must be a list of column names");
+    for (const YAML::Node& k : pk) {
+      const std::string name = r.text(k, "primary key column");
+      auto it = std::find_if(t.columns.begin(), t.columns.end(),
+                             [&](const ColumnDef& c) { return c.name == name; });
+      if (it == t.columns.end()) r.fail(k, "primary key names a missing column \"" + name + "\"");
+      t.primary_key.push_back(static_cast<uint32_t>(it - t.columns.begin()));
+    }
+  }
+  if (n["replica_identity"]) {
+    t.replica_identity = r.choice<ReplicaIdentity>(
+        n["replica_identity"],
+        {{"default", ReplicaIdentity::kDefault}, {"full", ReplicaIdentity::kFull}},
+        "replica_identity");
+  }
+  if (n["toast_threshold_bytes"]) {
+    t.toast_threshold_bytes = static_cast<uint32_t>(
+        r.integer(n["toast_threshold_bytes"], 1, 1 << 20, "toast_threshold_bytes"));
+  }
+  if (n["tuples_per_page"]) {
+    t.tuples_per_page =
+        static_cast<uint32_t>(r.integer(n["tuples_per_page"], 1, 2048, "tuples_per_page"));
+  }
+  if (Status s = t.validate(); !s.is_ok()) r.fail(n, s.message());
+  return t;
+}
+
+uint32_t table_index(Reader& r, const YAML::Node& n, const std::vector<TableSchema>& tables) {
+  const std::string name = r.text(n, "table");
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < tables.size(); ++i) {
+    if (tables[i].name == name) return i;
+    names.push_back(tables[i].name);
+  }
+  r.fail(n, "no table named \"" + name + "\"" + suggestion(name, names));
+}
+
+void read_faults(Reader& r, const YAML::Node& n, sim::FaultWeights* f) {
+  const std::vector<std::pair<std::string, uint32_t*>> kinds = {
+      {"crash", &f->crash},
+      {"query_failure", &f->query_failure},
+      {"backfill_one", &f->backfill_one},
+      {"backfill_all", &f->backfill_all},
+      {"vacuum_freeze", &f->vacuum_freeze},
+      {"vacuum_full", &f->vacuum_full},
+      {"checkpoint", &f->checkpoint},
+      {"xid_burn", &f->xid_burn},
+      {"capture_stall", &f->capture_stall},
+      {"upgrade", &f->upgrade},
+      {"min_backfill_xid", &f->min_backfill_xid},
+      {"pause_writes", &f->pause_writes},
+      {"materialization_crash", &f->materialization_crash},
+      {"commit_failure", &f->commit_failure},
+      {"materialization_backfill_one", &f->materialization_backfill_one},
+      {"materialization_backfill_all", &f->materialization_backfill_all},
+      {"dataflow_backfill_one", &f->dataflow_backfill_one},
+      {"dataflow_backfill_all", &f->dataflow_backfill_all}};
+  std::vector<std::string> names;
+  for (const auto& [name, field] : kinds)
+    names.push_back(name);
+  r.keys(n, names, "faults");
+  for (const auto& [name, field] : kinds) {
+    if (n[name])
+      *field = static_cast<uint32_t>(r.integer(n[name], 0, 1000, "fault weight " + name));
+  }
+}
+
+sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n,
+                               const std::vector<TableSchema>& tables,
+                               const std::vector<CaptureBinding>& bindings) {
+  using K = sim::ScriptedOp::Kind;
+  r.keys(n, {"at", "do", "bindings", "mode", "ticks", "table"}, "an operation");
+  if (!n["at"] || !n["do"]) r.fail(n, "an operation needs \"at\" (a tick) and \"do\"");
+  sim::ScriptedOp op;
+  op.tick = static_cast<uint64_t>(r.integer(n["at"], 1, 100'000'000, "at"));
+  op.kind = r.choice<K>(n["do"],
+                        {{"capture_backfill", K::kCaptureBackfill},
+                         {"materialization_backfill", K::kMaterializationBackfill},
+                         {"dataflow_backfill", K::kDataFlowBackfill},
+                         {"upgrade", K::kUpgrade},
+                         {"pause_writes", K::kPauseWrites},
+                         {"resume_writes", K::kResumeWrites},
+                         {"stall_capture", K::kStallCapture},
+                         {"set_min_backfill_xid", K::kSetMinBackfillXid},
+                         {"wait_until_drained", K::kWaitUntilDrained},
+                         {"new_storage", K::kNewStorage},
+                         {"corrupt_collections", K::kCorruptCollections},
+                         {"corrupt_destinations", K::kCorruptDestinations},
+                         {"destination_schema_change", K::kDestinationSchemaChange},
+                         {"add_binding", K::kAddBinding}},
+                        "operation");
+  if (const YAML::Node bs = n["bindings"]) {
+    if (!bs.IsSequence()) r.fail(bs, "bindings must be a list of table names");
+    for (const YAML::Node& b : bs) {
+      const std::string name = r.text(b, "binding");
+      auto it = std::find_if(bindings.begin(), bindings.end(),
+                             [&](const CaptureBinding& c) { return c.table == name; });
+      if (it == bindings.end()) r.fail(b, "no binding for table \"" + name + "\"");
+      op.bindings.push_back(static_cast<uint32_t>(it - bindings.begin()));
+    }
+  }
+  if (n["mode"]) op.mode = r.choice<BackfillMode>(n["mode"], kModes, "mode");
+  if (n["ticks"]) op.ticks = static_cast<uint64_t>(r.integer(n["ticks"], 1, 1'000'000, "ticks"));
+  if (op.kind == K::kAddBinding) {
+    if (!n["table"]) r.fail(n, "add_binding needs a table");
+    op.bindings = {table_index(r, n["table"], tables)};
+  } else if (n["table"]) {
+    r.fail(n["table"], "\"table\" is only for add_binding");
+  }
+  return op;
+}
+
+void read_expect(Reader& r, const YAML::Node& n, Expect* e) {
+  r.keys(n, {"holds", "violated"}, "expect");
+  const std::vector<std::string>& names = properties::property_names();
+  for (const auto& [key, out] :
+       {std::pair{"holds", &e->holds}, std::pair{"violated", &e->violated}}) {
+    const YAML::Node list = n[key];
+    if (!list) continue;
+    if (!list.IsSequence()) r.fail(list, std::string(key) + " must be a list of properties");
+    for (const YAML::Node& p : list) {
+      const std::string name = r.text(p, "property");
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        r.fail(p, "unknown property \"" + name + "\"" + suggestion(name, names));
+      }
+      out->push_back(name);
+    }
+  }
+}
+
+Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
+  r.keys(
+      root,
+      {"name", "description", "seed", "start_xid", "tables", "initial_rows", "bindings",
+       "materialization", "retention_ticks", "max_slot_wal_keep_size_bytes", "chunk_size", "ticks",
+       "workload", "faults", "fault_per_tick", "write_per_tick", "swarm", "operations", "expect"},
+      "the scenario");
+  Scenario sc;
+  sim::WorldOptions& o = sc.options;
+  o.seed = seed;
+  sc.name = root["name"] ? r.text(root["name"], "name") : "unnamed";
+  if (root["description"]) sc.description = r.text(root["description"], "description");
+  if (root["start_xid"])
+    o.start_xid =
+        Xid(static_cast<uint32_t>(r.integer(root["start_xid"], 3, 4294967295LL, "start_xid")));
+  o.tables = sim::demo_schemas();
+  if (const YAML::Node t = root["tables"]) {
+    if (t.IsScalar() && t.Scalar() == "demo") {
+      // the default
+    } else if (t.IsSequence() && t.size() > 0) {
+      o.tables.clear();
+      for (const YAML::Node& table : t)
+        o.tables.push_back(read_table(r, table));
+    } else {
+      r.fail(t, "tables must be \"demo\" or a list of tables");
+    }
+  }
+  if (root["initial_rows"])
+    o.initial_rows =
+        static_cast<uint32_t>(r.integer(root["initial_rows"], 0, 100000, "initial_rows"));
+  if (const YAML::Node bs = root["bindings"]) {
+    if (!bs.IsSequence()) r.fail(bs, "bindings must be a list");
+    for (const YAML::Node& b : bs) {
+      r.keys(b, {"table", "mode", "priority", "skip_backfill"}, "a binding");
+      if (!b["table"]) r.fail(b, "a binding needs a table");
+      CaptureBinding cb;
+      cb.table = o.tables[table_index(r, b["table"], o.tables)].name;
+      cb.collection = "acme/" + cb.table;
+      if (b["mode"]) cb.mode = r.choice<BackfillMode>(b["mode"], kModes, "mode");
+      if (b["priority"])
+        cb.priority = static_cast<int32_t>(r.integer(b["priority"], -1000, 1000, "priority"));
+      if (b["skip_backfill"]) cb.skip_backfill = r.boolean(b["skip_backfill"], "skip_backfill");
+      o.bindings.push_back(cb);
+    }
+  } else {
+    for (const TableSchema& t : o.tables)
+      o.bindings.push_back({t.name, "acme/" + t.name});
+  }
+  if (const YAML::Node m = root["materialization"]) {
+    r.keys(m, {"enabled", "strategy", "keep_existing_on_backfill"}, "materialization");
+    if (m["enabled"]) o.materialize = r.boolean(m["enabled"], "enabled");
+    if (m["strategy"]) {
+      o.strategy = r.choice<UpdateStrategy>(
+          m["strategy"], {{"merge", UpdateStrategy::kMerge}, {"delta", UpdateStrategy::kDelta}},
+          "strategy");
+    }
+    if (m["keep_existing_on_backfill"])
+      o.keep_existing_on_backfill =
+          r.boolean(m["keep_existing_on_backfill"], "keep_existing_on_backfill");
+  }
+  if (root["retention_ticks"])
+    o.retention_ticks = r.integer(root["retention_ticks"], 1, 100'000'000, "retention_ticks");
+  if (root["max_slot_wal_keep_size_bytes"]) {
+    o.max_slot_wal_keep_size_bytes = r.integer(root["max_slot_wal_keep_size_bytes"], 64,
+                                               int64_t{1} << 40, "max_slot_wal_keep_size_bytes");
+  }
+  if (root["chunk_size"])
+    o.capture.chunk_size =
+        static_cast<uint32_t>(r.integer(root["chunk_size"], 1, 100000, "chunk_size"));
+  if (const YAML::Node t = root["ticks"]) {
+    r.keys(t, {"safety", "liveness_max"}, "ticks");
+    if (t["safety"])
+      o.safety_ticks = static_cast<uint64_t>(r.integer(t["safety"], 0, 10'000'000, "ticks.safety"));
+    if (t["liveness_max"])
+      o.liveness_ticks_max =
+          static_cast<uint64_t>(r.integer(t["liveness_max"], 1, 10'000'000, "ticks.liveness_max"));
+  }
+  if (const YAML::Node w = root["workload"]) {
+    r.keys(w, {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete"},
+           "workload");
+    if (w["sessions"])
+      o.workload.sessions = static_cast<uint32_t>(r.integer(w["sessions"], 1, 64, "sessions"));
+    if (w["key_space"]) o.workload.key_space = r.integer(w["key_space"], 1, 1'000'000, "key_space");
+    if (w["truncate"]) o.workload.truncate = r.ratio(w["truncate"], "truncate");
+    if (w["abort"]) o.workload.abort_instead_of_commit = r.ratio(w["abort"], "abort");
+    if (w["savepoint"]) o.workload.savepoint = r.ratio(w["savepoint"], "savepoint");
+    if (w["key_change"]) o.workload.key_change = r.ratio(w["key_change"], "key_change");
+    if (w["delete"]) o.workload.delete_row = r.ratio(w["delete"], "delete");
+  }
+  if (root["faults"]) read_faults(r, root["faults"], &o.faults);
+  if (root["fault_per_tick"]) o.fault_per_tick = r.ratio(root["fault_per_tick"], "fault_per_tick");
+  if (root["write_per_tick"]) o.write_per_tick = r.ratio(root["write_per_tick"], "write_per_tick");
+  if (root["swarm"]) o.swarm = r.boolean(root["swarm"], "swarm");
+  if (const YAML::Node ops = root["operations"]) {
+    if (!ops.IsSequence()) r.fail(ops, "operations must be a list");
+    for (const YAML::Node& op : ops)
+      o.script.push_back(read_operation(r, op, o.tables, o.bindings));
+    std::stable_sort(
+        o.script.begin(), o.script.end(),
+        [](const sim::ScriptedOp& a, const sim::ScriptedOp& b) { return a.tick < b.tick; });
+  }
+  if (root["expect"]) read_expect(r, root["expect"], &sc.expect);
+  return sc;
+}
+
+LoadResult load(const std::string& text, const std::string& file, std::optional<uint64_t> seed) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    return LoadError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
+  }
+  if (!root.IsMap()) return LoadError{file, 1, 1, "a scenario must be a mapping of keys"};
+  try {
+    uint64_t s = 1;
+    if (seed) {
+      s = *seed;
+    } else if (root["seed"]) {
+      Reader seed_reader(file, 0);
+      s = static_cast<uint64_t>(
+          seed_reader.integer(root["seed"], 0, std::numeric_limits<int64_t>::max(), "seed"));
+    }
+    Reader r(file, s);
+    return read_scenario(r, root, s);
+  } catch (const LoadFailure& f) {
+    return f.error;
+  } catch (const YAML::Exception& e) {
+    return LoadError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
+  }
+}
+
+}  // namespace
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name,
+                              std::optional<uint64_t> seed) {
+  return load(text, name, seed);
+}
+
+LoadResult load_scenario_file(const std::string& path, std::optional<uint64_t> seed) {
+  std::ifstream in(path);
+  if (!in) return LoadError{path, 0, 0, "cannot read the file"};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load(ss.str(), path, seed);
+}
+
+}  // namespace cdc::scenarios
