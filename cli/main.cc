@@ -5,13 +5,16 @@
 // materializations and the guarantee matrix arrive in later subcommands.
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
 #include "reports/matrix_report.h"
+#include "scenarios/loader.h"
 #include "sim/configurations.h"
 #include "sim/matrix.h"
 #include "sim/source_demo.h"
@@ -246,6 +249,51 @@ int run_matrix_cli(const MatrixArgs& a) {
   return m.unexpected ? 1 : 0;
 }
 
+// Runs one scenario file; exit 0 when its expectations are met, 1 when not,
+// 2 when the file is bad.
+int run_scenario_cli(const std::string& path, std::optional<uint64_t> seed) {
+  const cdc::scenarios::LoadResult loaded = cdc::scenarios::load_scenario_file(path, seed);
+  if (const auto* err = std::get_if<cdc::scenarios::LoadError>(&loaded)) {
+    fmt::print(stderr, "error: {}\n", err->to_string());
+    return 2;
+  }
+  const cdc::scenarios::Scenario& sc = std::get<cdc::scenarios::Scenario>(loaded);
+  const cdc::sim::WorldOptions& o = sc.options;
+  fmt::print("cdcsim run {} --seed {}\n", path, o.seed);
+  fmt::print(
+      "scenario {}: {} tables, {} bindings, {} strategy, {} scripted operations, {} safety ticks\n",
+      sc.name, o.tables.size(), o.bindings.size(), cdc::to_string(o.strategy), o.script.size(),
+      o.safety_ticks);
+  const cdc::sim::RunResult r = cdc::sim::run_world(o);
+  const auto& h = r.history;
+  fmt::print("source commits: {}; collection txns: {}; destination txns: {}; drained: {}\n",
+             h.source_commits.size(), h.collection_txns.size(), h.destination_txns.size(),
+             h.drain.reached ? "yes" : "no");
+  std::string situations;
+  for (cdc::properties::Situation st : cdc::properties::situations(h)) {
+    situations += std::string(situations.empty() ? "" : ", ") + cdc::properties::to_string(st);
+  }
+  fmt::print("situations: {}\n", situations.empty() ? "none" : situations);
+  int failures = 0;
+  const std::vector<cdc::properties::Verdict> verdicts = cdc::properties::check_all(h);
+  for (const cdc::properties::Verdict& v : verdicts) {
+    const bool want_hold = std::find(sc.expect.holds.begin(), sc.expect.holds.end(), v.property) !=
+                           sc.expect.holds.end();
+    const bool want_violation = std::find(sc.expect.violated.begin(), sc.expect.violated.end(),
+                                          v.property) != sc.expect.violated.end();
+    const bool met = (!want_hold || v.holds()) && (!want_violation || v.violated());
+    if (!met) ++failures;
+    fmt::print("  {:<28} {}{}\n", v.property, cdc::properties::to_string(v.outcome),
+               want_hold        ? (met ? "  (expected to hold)" : "  ** expected to hold **")
+               : want_violation ? (met ? "  (expected violation)" : "  ** expected a violation **")
+                                : "");
+    if (v.violated()) fmt::print("      {}\n", v.explanation);
+  }
+  fmt::print("fingerprint: {}\n", r.fingerprint);
+  fmt::print("{}\n", failures ? "expectations NOT met" : "expectations met");
+  return failures ? 1 : 0;
+}
+
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
   fmt::print(
@@ -367,6 +415,12 @@ int main(int argc, char** argv) {
   mx->add_option("--out-dir", matrix.out_dir, "Where matrix.json and matrix.md go")
       ->capture_default_str();
 
+  std::string scenario_path;
+  std::optional<uint64_t> scenario_seed;
+  CLI::App* rn = app.add_subcommand("run", "Run one scenario file and check its expectations");
+  rn->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
+  rn->add_option("--seed", scenario_seed, "Seed (overrides the file's)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -376,6 +430,7 @@ int main(int argc, char** argv) {
   if (w->parsed()) return run_world_cli(world);
   if (ck->parsed()) return run_check(check_seeds);
   if (mx->parsed()) return run_matrix_cli(matrix);
+  if (rn->parsed()) return run_scenario_cli(scenario_path, scenario_seed);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);
