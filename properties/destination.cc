@@ -80,18 +80,6 @@ bool column_present(uint64_t mask, size_t c) {
   return c >= 64 || ((mask >> c) & 1u) != 0;
 }
 
-const char* doc_op_name(history::DocOp op) {
-  switch (op) {
-    case history::DocOp::kCreate:
-      return "c";
-    case history::DocOp::kUpdate:
-      return "u";
-    case history::DocOp::kDelete:
-      return "d";
-  }
-  return "?";
-}
-
 std::string describe_materialization(const history::MaterializationBinding& m) {
   return "materialization " + std::to_string(m.id) + " (" + history::to_string(m.strategy) +
          " into " + m.destination + ", reading " + m.collection + " of binding " +

@@ -79,6 +79,5 @@ std::string describe_txn(const TxnRef& t);
 std::string describe_dest_row(const history::DestinationRow& r);
 // describe_dest_row, then ", written by " describe_txn.
 std::string describe_row_ref(const RowRef& r);
-const char* doc_op_name(history::DocOp op);
 
 }  // namespace cdc::properties::detail

@@ -4,21 +4,7 @@
 
 namespace cdc::properties::detail {
 
-namespace {
-
-const char* op_name(history::DocOp op) {
-  switch (op) {
-    case history::DocOp::kCreate:
-      return "c";
-    case history::DocOp::kUpdate:
-      return "u";
-    case history::DocOp::kDelete:
-      return "d";
-  }
-  return "?";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string render_key(std::string_view bytes) {
   const bool printable = std::all_of(bytes.begin(), bytes.end(), [](char ch) {
@@ -43,7 +29,7 @@ std::string describe_binding(const history::Binding& b) {
 std::string describe_doc(const history::CollectionTxn& txn, const history::Document& d) {
   std::string s = "document in collection txn seq " + std::to_string(txn.seq) + " (tick " +
                   std::to_string(txn.tick) + "): binding " + std::to_string(d.binding) + " key " +
-                  render_key(d.key) + " op " + op_name(d.op) + " lsn " + to_string(d.lsn) +
+                  render_key(d.key) + " op " + doc_op_name(d.op) + " lsn " + to_string(d.lsn) +
                   " change_index " + std::to_string(d.change_index) + " state " + d.state_key;
   if (d.snapshot) s += " snapshot";
   return s;
@@ -128,6 +114,18 @@ const history::CollectionTxn* completion_txn(const history::History& h,
     }
   }
   return nullptr;
+}
+
+const char* doc_op_name(history::DocOp op) {
+  switch (op) {
+    case history::DocOp::kCreate:
+      return "c";
+    case history::DocOp::kUpdate:
+      return "u";
+    case history::DocOp::kDelete:
+      return "d";
+  }
+  return "?";
 }
 
 }  // namespace cdc::properties::detail

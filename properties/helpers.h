@@ -16,6 +16,8 @@ namespace cdc::properties::detail {
 // A DocKey or DbOrderKey as text: "k1" in quotes when every byte is printable
 // ASCII (other than '"' and '\\'), otherwise 0x followed by hex bytes.
 std::string render_key(std::string_view bytes);
+// "c", "u" or "d".
+const char* doc_op_name(history::DocOp op);
 // "binding 1 (items)".
 std::string describe_binding(const history::Binding& b);
 // One line per item, for witnesses.
