@@ -153,8 +153,13 @@ Status Materialization::build() {
   if (store_->exists(spec.collection)) {
     uint32_t txns = 0;
     uint64_t last_seq = 0;
-    for (const CollectionDoc& d : store_->docs(spec.collection)) {
-      if (d.txn_seq <= positions_[b].read_through_seq) continue;
+    // Documents are in commit order: skip what was read by binary search.
+    const std::vector<CollectionDoc>& all = store_->docs(spec.collection);
+    const uint64_t from = positions_[b].read_through_seq;
+    auto it = std::upper_bound(all.begin(), all.end(), from,
+                               [](uint64_t seq, const CollectionDoc& d) { return seq < d.txn_seq; });
+    for (; it != all.end(); ++it) {
+      const CollectionDoc& d = *it;
       if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) break;
       last_seq = d.txn_seq;
       docs.push_back(&d);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/value.h"
+
 namespace cdc::sim {
 
 class Fingerprint {
@@ -18,6 +20,21 @@ class Fingerprint {
     add_u64_raw(bytes.size());  // keeps "ab"+"c" apart from "a"+"bc"
   }
   void add_u64(uint64_t v) { add_u64_raw(v); }
+  // A row, value by value (type tag, then the value), without rendering it.
+  void add_row(const Row& row) {
+    add_u64_raw(row.size());
+    for (const Value& v : row) {
+      if (v.is_null()) {
+        add_u64_raw(0);
+      } else if (v.is_int64()) {
+        add_u64_raw(1);
+        add_u64_raw(static_cast<uint64_t>(v.as_int64()));
+      } else {
+        add_u64_raw(2);
+        add(v.as_text());
+      }
+    }
+  }
   uint64_t value() const { return hash_; }
   std::string hex() const;
 

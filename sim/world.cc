@@ -590,15 +590,16 @@ RunResult run_world(const WorldOptions& options) {
 }
 
 namespace {
-std::string render(const std::optional<Row>& r) {
-  return r ? to_string(*r) : "-";
+void add_optional_row(Fingerprint& fp, const std::optional<Row>& r) {
+  fp.add_u64(r.has_value());
+  if (r) fp.add_row(*r);
 }
 void add_doc(Fingerprint& fp, const history::Document& d) {
   fp.add_u64(d.binding);
   fp.add(d.state_key);
   fp.add(d.key);
   fp.add(std::string(1, static_cast<char>(d.op)));
-  fp.add(to_string(d.fields));
+  fp.add_row(d.fields);
   fp.add_u64(d.present_mask);
   fp.add_u64(d.lsn.value());
   fp.add_u64(d.txid.value());
@@ -609,7 +610,7 @@ void add_doc(Fingerprint& fp, const history::Document& d) {
 void add_row(Fingerprint& fp, const history::DestinationRow& r) {
   fp.add(r.key);
   fp.add(std::string(1, static_cast<char>(r.op)));
-  fp.add(to_string(r.fields));
+  fp.add_row(r.fields);
   fp.add_u64(r.present_mask);
   fp.add_u64(r.lsn.value());
   fp.add_u64(r.snapshot);
@@ -637,8 +638,8 @@ std::string fingerprint(const history::History& h) {
     for (const auto& k : c.changes) {
       fp.add_u64(k.table);
       fp.add(k.key);
-      fp.add(render(k.before));
-      fp.add(render(k.after));
+      add_optional_row(fp, k.before);
+      add_optional_row(fp, k.after);
     }
   }
   for (const auto& d : h.decoded) {
