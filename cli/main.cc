@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -13,6 +14,7 @@
 
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
+#include "reports/junit.h"
 #include "reports/matrix_report.h"
 #include "scenarios/loader.h"
 #include "sim/configurations.h"
@@ -294,6 +296,100 @@ int run_scenario_cli(const std::string& path, std::optional<uint64_t> seed) {
   return failures ? 1 : 0;
 }
 
+struct GateArgs {
+  std::vector<std::string> files;
+  uint64_t seeds = 1;
+  double budget_s = 600;
+  std::string junit;
+};
+
+// The scenario's expectations as JUnit cases; counts unmet ones in *failures.
+cdc::reports::JUnitSuite scenario_suite(const cdc::scenarios::Scenario& sc, const std::string& path,
+                                        uint64_t* failures) {
+  cdc::reports::JUnitSuite suite{"scenario " + sc.name + " (" + path + ")", {}};
+  const cdc::sim::RunResult r = cdc::sim::run_world(sc.options);
+  for (const cdc::properties::Verdict& v : cdc::properties::check_all(r.history)) {
+    const bool hold = std::find(sc.expect.holds.begin(), sc.expect.holds.end(), v.property) !=
+                      sc.expect.holds.end();
+    const bool violation = std::find(sc.expect.violated.begin(), sc.expect.violated.end(),
+                                     v.property) != sc.expect.violated.end();
+    if (!hold && !violation) continue;
+    cdc::reports::JUnitCase c{v.property, "scenario." + sc.name, false, false, ""};
+    if (hold && !v.holds()) {
+      c.failed = true;
+      c.message = "expected to hold, " + std::string(cdc::properties::to_string(v.outcome)) + ": " +
+                  v.explanation;
+    }
+    if (violation && !v.violated()) {
+      c.failed = true;
+      c.message = "expected a violation, got " + std::string(cdc::properties::to_string(v.outcome));
+    }
+    *failures += c.failed;
+    suite.cases.push_back(std::move(c));
+  }
+  return suite;
+}
+
+// CI gate: the matrix on fixed seeds (cells past the time budget are reported
+// as skipped) and the given scenario files. Exit 0 when every expectation
+// holds, 1 on an unexpected violation, 2 on bad input (nothing is written).
+int run_gate(const GateArgs& a) {
+  std::vector<cdc::scenarios::Scenario> scenarios;
+  for (const std::string& f : a.files) {
+    const cdc::scenarios::LoadResult r = cdc::scenarios::load_scenario_file(f);
+    if (const auto* err = std::get_if<cdc::scenarios::LoadError>(&r)) {
+      fmt::print(stderr, "error: {}\n", err->to_string());
+      return 2;
+    }
+    scenarios.push_back(std::get<cdc::scenarios::Scenario>(r));
+  }
+  fmt::print("cdcsim gate --seeds {} --budget-s {} ({} scenario files)\n", a.seeds, a.budget_s,
+             a.files.size());
+  const auto start = std::chrono::steady_clock::now();  // the CLI may read the clock
+  std::vector<cdc::reports::JUnitSuite> suites;
+  uint64_t failures = 0, skipped_cells = 0;
+  for (const cdc::sim::MatrixCell& cell : cdc::sim::all_cells()) {
+    cdc::reports::JUnitSuite suite{"matrix " + cdc::sim::cell_name(cell), {}};
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > a.budget_s) {
+      ++skipped_cells;
+      suite.cases.push_back({"all properties", "matrix", false, true, ""});
+      suites.push_back(std::move(suite));
+      continue;
+    }
+    cdc::sim::MatrixOptions o;
+    o.seeds = a.seeds;
+    o.cells = {cell};
+    const cdc::sim::Matrix m = cdc::sim::run_matrix(o);
+    for (const auto& [name, t] : m.rows.front().properties) {
+      cdc::reports::JUnitCase c{name, "matrix", false, false, ""};
+      if (t.violated_unexpected) {
+        c.failed = true;
+        c.message =
+            "seed " + std::to_string(*t.first_unexpected_seed) + ": " + t.unexpected_explanation;
+        ++failures;
+      }
+      suite.cases.push_back(std::move(c));
+    }
+    suites.push_back(std::move(suite));
+  }
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    suites.push_back(scenario_suite(scenarios[i], a.files[i], &failures));
+  }
+  if (!a.junit.empty()) {
+    const cdc::Status st =
+        cdc::reports::write_file_atomically(a.junit, cdc::reports::junit_xml(suites));
+    if (!st.is_ok()) {
+      fmt::print(stderr, "error: {}\n", st.message());
+      return 2;
+    }
+  }
+  fmt::print("{} failures, {} cells skipped by the time budget{}\n", failures, skipped_cells,
+             a.junit.empty() ? "" : "; wrote " + a.junit);
+  return failures ? 1 : 0;
+}
+
 int run_world_cli(const WorldArgs& a) {
   const cdc::sim::WorldOptions o = world_options(a);
   fmt::print(
@@ -421,6 +517,18 @@ int main(int argc, char** argv) {
   rn->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
   rn->add_option("--seed", scenario_seed, "Seed (overrides the file's)");
 
+  GateArgs gate;
+  CLI::App* gt = app.add_subcommand(
+      "gate", "CI gate: the matrix on fixed seeds plus scenario files; JUnit XML; exit 0/1/2");
+  gt->add_option("FILE", gate.files, "Scenario files whose expectations must be met");
+  gt->add_option("--seeds", gate.seeds, "Seeds per matrix cell")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10000}))
+      ->capture_default_str();
+  gt->add_option("--budget-s", gate.budget_s, "Time budget in seconds; later cells are skipped")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  gt->add_option("--junit", gate.junit, "Where to write the JUnit XML report");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -431,6 +539,7 @@ int main(int argc, char** argv) {
   if (ck->parsed()) return run_check(check_seeds);
   if (mx->parsed()) return run_matrix_cli(matrix);
   if (rn->parsed()) return run_scenario_cli(scenario_path, scenario_seed);
+  if (gt->parsed()) return run_gate(gate);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build librapidcheck-dev libgtest-dev libgmock-dev
           libboost-graph-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-          libbenchmark-dev)
+          libbenchmark-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
