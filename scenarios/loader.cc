@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "properties/checkers.h"
@@ -21,6 +22,32 @@ std::string LoadError::to_string() const {
 }
 
 namespace {
+
+const std::map<std::string, std::vector<std::string>>& key_lists() {
+  static const std::map<std::string, std::vector<std::string>> kLists = {
+      {"binding", {"table", "mode", "priority", "skip_backfill"}},
+      {"column", {"name", "type", "collation", "toastable", "nullable"}},
+      {"expect", {"holds", "violated"}},
+      {"faults",
+       {"crash", "query_failure", "backfill_one", "backfill_all", "vacuum_freeze", "vacuum_full",
+        "checkpoint", "xid_burn", "capture_stall", "upgrade", "min_backfill_xid", "pause_writes",
+        "materialization_crash", "commit_failure", "materialization_backfill_one",
+        "materialization_backfill_all", "dataflow_backfill_one", "dataflow_backfill_all"}},
+      {"materialization", {"enabled", "strategy", "keep_existing_on_backfill"}},
+      {"operation", {"at", "do", "bindings", "mode", "ticks", "table"}},
+      {"scenario",
+       {"name", "description", "seed", "start_xid", "tables", "initial_rows", "bindings",
+        "materialization", "retention_ticks", "max_slot_wal_keep_size_bytes", "chunk_size", "ticks",
+        "workload", "faults", "fault_per_tick", "write_per_tick", "swarm", "operations", "expect"}},
+      {"table",
+       {"name", "columns", "primary_key", "replica_identity", "toast_threshold_bytes",
+        "tuples_per_page"}},
+      {"ticks", {"safety", "liveness_max"}},
+      {"workload",
+       {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete"}},
+  };
+  return kLists;
+}
 
 struct LoadFailure {
   LoadError error;
@@ -159,10 +186,7 @@ const std::vector<std::pair<std::string, BackfillMode>> kModes = {
     {"WithoutPrimaryKey", BackfillMode::kWithoutPrimaryKey}};
 
 TableSchema read_table(Reader& r, const YAML::Node& n) {
-  r.keys(n,
-         {"name", "columns", "primary_key", "replica_identity", "toast_threshold_bytes",
-          "tuples_per_page"},
-         "a table");
+  r.keys(n, scenario_keys("table"), "a table");
   TableSchema t;
   if (!n["name"]) r.fail(n, "a table needs a name");
   t.name = r.text(n["name"], "table name");
@@ -170,7 +194,7 @@ TableSchema read_table(Reader& r, const YAML::Node& n) {
     r.fail(n, "table \"" + t.name + "\" needs a list of columns");
   }
   for (const YAML::Node& c : n["columns"]) {
-    r.keys(c, {"name", "type", "collation", "toastable", "nullable"}, "a column");
+    r.keys(c, scenario_keys("column"), "a column");
     ColumnDef col;
     if (!c["name"] || !c["type"]) r.fail(c, "a column needs a name and a type");
     col.name = r.text(c["name"], "column name");
@@ -245,6 +269,7 @@ void read_faults(Reader& r, const YAML::Node& n, sim::FaultWeights* f) {
   std::vector<std::string> names;
   for (const auto& [name, field] : kinds)
     names.push_back(name);
+  CDC_ASSERT(names == scenario_keys("faults"), "fault kinds and their key list disagree");
   r.keys(n, names, "faults");
   for (const auto& [name, field] : kinds) {
     if (n[name])
@@ -256,7 +281,7 @@ sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n,
                                const std::vector<TableSchema>& tables,
                                const std::vector<CaptureBinding>& bindings) {
   using K = sim::ScriptedOp::Kind;
-  r.keys(n, {"at", "do", "bindings", "mode", "ticks", "table"}, "an operation");
+  r.keys(n, scenario_keys("operation"), "an operation");
   if (!n["at"] || !n["do"]) r.fail(n, "an operation needs \"at\" (a tick) and \"do\"");
   sim::ScriptedOp op;
   op.tick = static_cast<uint64_t>(r.integer(n["at"], 1, 100'000'000, "at"));
@@ -298,7 +323,7 @@ sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n,
 }
 
 void read_expect(Reader& r, const YAML::Node& n, Expect* e) {
-  r.keys(n, {"holds", "violated"}, "expect");
+  r.keys(n, scenario_keys("expect"), "expect");
   const std::vector<std::string>& names = properties::property_names();
   for (const auto& [key, out] :
        {std::pair{"holds", &e->holds}, std::pair{"violated", &e->violated}}) {
@@ -316,12 +341,7 @@ void read_expect(Reader& r, const YAML::Node& n, Expect* e) {
 }
 
 Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
-  r.keys(
-      root,
-      {"name", "description", "seed", "start_xid", "tables", "initial_rows", "bindings",
-       "materialization", "retention_ticks", "max_slot_wal_keep_size_bytes", "chunk_size", "ticks",
-       "workload", "faults", "fault_per_tick", "write_per_tick", "swarm", "operations", "expect"},
-      "the scenario");
+  r.keys(root, scenario_keys("scenario"), "the scenario");
   Scenario sc;
   sim::WorldOptions& o = sc.options;
   o.seed = seed;
@@ -348,7 +368,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (const YAML::Node bs = root["bindings"]) {
     if (!bs.IsSequence()) r.fail(bs, "bindings must be a list");
     for (const YAML::Node& b : bs) {
-      r.keys(b, {"table", "mode", "priority", "skip_backfill"}, "a binding");
+      r.keys(b, scenario_keys("binding"), "a binding");
       if (!b["table"]) r.fail(b, "a binding needs a table");
       CaptureBinding cb;
       cb.table = o.tables[table_index(r, b["table"], o.tables)].name;
@@ -364,7 +384,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
       o.bindings.push_back({t.name, "acme/" + t.name});
   }
   if (const YAML::Node m = root["materialization"]) {
-    r.keys(m, {"enabled", "strategy", "keep_existing_on_backfill"}, "materialization");
+    r.keys(m, scenario_keys("materialization"), "materialization");
     if (m["enabled"]) o.materialize = r.boolean(m["enabled"], "enabled");
     if (m["strategy"]) {
       o.strategy = r.choice<UpdateStrategy>(
@@ -385,7 +405,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
     o.capture.chunk_size =
         static_cast<uint32_t>(r.integer(root["chunk_size"], 1, 100000, "chunk_size"));
   if (const YAML::Node t = root["ticks"]) {
-    r.keys(t, {"safety", "liveness_max"}, "ticks");
+    r.keys(t, scenario_keys("ticks"), "ticks");
     if (t["safety"])
       o.safety_ticks = static_cast<uint64_t>(r.integer(t["safety"], 0, 10'000'000, "ticks.safety"));
     if (t["liveness_max"])
@@ -393,8 +413,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
           static_cast<uint64_t>(r.integer(t["liveness_max"], 1, 10'000'000, "ticks.liveness_max"));
   }
   if (const YAML::Node w = root["workload"]) {
-    r.keys(w, {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete"},
-           "workload");
+    r.keys(w, scenario_keys("workload"), "workload");
     if (w["sessions"])
       o.workload.sessions = static_cast<uint32_t>(r.integer(w["sessions"], 1, 64, "sessions"));
     if (w["key_space"]) o.workload.key_space = r.integer(w["key_space"], 1, 1'000'000, "key_space");
@@ -459,6 +478,20 @@ LoadResult load_scenario_file(const std::string& path, std::optional<uint64_t> s
   std::stringstream ss;
   ss << in.rdbuf();
   return load(ss.str(), path, seed);
+}
+
+const std::vector<std::string>& scenario_keys(const std::string& object) {
+  const auto& lists = key_lists();
+  auto it = lists.find(object);
+  CDC_ASSERT(it != lists.end(), "no key list for this scenario object");
+  return it->second;
+}
+
+std::vector<std::string> scenario_objects() {
+  std::vector<std::string> out;
+  for (const auto& [name, keys] : key_lists())
+    out.push_back(name);
+  return out;
 }
 
 }  // namespace cdc::scenarios

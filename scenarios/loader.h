@@ -40,6 +40,12 @@ struct LoadError {
 
 using LoadResult = std::variant<Scenario, LoadError>;
 
+// The keys each object of the format accepts ("scenario", "table", "column",
+// "binding", "materialization", "ticks", "workload", "faults", "operation",
+// "expect"); scenarios/scenario.schema.json must agree (a test checks).
+const std::vector<std::string>& scenario_keys(const std::string& object);
+std::vector<std::string> scenario_objects();
+
 // Loads a scenario; `seed` overrides the file's seed (and so every range).
 LoadResult load_scenario_file(const std::string& path, std::optional<uint64_t> seed = {});
 LoadResult load_scenario_text(const std::string& text, const std::string& name,
