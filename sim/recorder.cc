@@ -91,10 +91,14 @@ void Recorder::on_start(Lsn cursor) {
 
 void Recorder::on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
                            Lsn stream_start) {
-  // A restart before the state is first committed resolves it again: the
-  // instance is the one first requested.
-  for (const history::BackfillInstance& seen : h_.backfills) {
-    if (seen.state_key == state_key) return;
+  // A restart before the state is first committed starts the instance again:
+  // it keeps the tick it was first requested at, but streams from where the
+  // latest start put it (a jump ahead moves it).
+  for (history::BackfillInstance& seen : h_.backfills) {
+    if (seen.state_key != state_key) continue;
+    seen.stream_start_lsn = stream_start;
+    seen.mode = to_history(mode);
+    return;
   }
   history::BackfillInstance i;
   i.binding = binding;
