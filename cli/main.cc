@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "cli/explore.h"
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
 #include "reports/junit.h"
@@ -529,6 +530,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   gt->add_option("--junit", gate.junit, "Where to write the JUnit XML report");
 
+  cdc::cli::ExploreArgs explore;
+  CLI::App* ex = app.add_subcommand(
+      "explore", "Many seeds of scenario files (or of every matrix cell), in parallel, sharded");
+  ex->add_option("FILE", explore.files, "Scenario files (none: every matrix cell, swarm on)");
+  ex->add_option("--seeds", explore.seeds, "Seeds per file or cell")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
+      ->capture_default_str();
+  ex->add_option("--budget-s", explore.budget_s, "Stop starting runs after this many seconds")
+      ->check(CLI::Range(0.0, 1e7));
+  ex->add_option("--jobs", explore.jobs, "Threads")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  ex->add_option("--shard", explore.shard, "This process's share I/N of the work")
+      ->capture_default_str();
+  ex->add_option("--out-dir", explore.out_dir, "Where explore.json goes")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -540,6 +557,7 @@ int main(int argc, char** argv) {
   if (mx->parsed()) return run_matrix_cli(matrix);
   if (rn->parsed()) return run_scenario_cli(scenario_path, scenario_seed);
   if (gt->parsed()) return run_gate(gate);
+  if (ex->parsed()) return cdc::cli::run_explore(explore);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);

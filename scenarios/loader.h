@@ -18,6 +18,9 @@
 
 namespace cdc::scenarios {
 
+// What a run must show. `holds` must hold whatever the seed (explore checks
+// it on many seeds); `violated` demonstrates a warned outcome on the file's
+// own seed (other seeds need not hit the window that shows it).
 struct Expect {
   std::vector<std::string> holds;     // properties that must hold
   std::vector<std::string> violated;  // properties that must be violated
