@@ -14,6 +14,7 @@
 
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
+#include "scenarios/expect.h"
 #include "scenarios/loader.h"
 #include "sim/configurations.h"
 #include "sim/matrix.h"
@@ -60,14 +61,8 @@ Outcome run_item(const std::vector<scenarios::Scenario>& scs,
     const sim::RunResult r = sim::run_world(sc.options);
     out.fingerprint = r.fingerprint;
     for (const properties::Verdict& v : properties::check_all(r.history)) {
-      const auto& h = sc.expect.holds;
-      const auto& x = sc.expect.violated;
-      if (std::find(h.begin(), h.end(), v.property) != h.end() && !v.holds()) {
-        out.failures.push_back(v.property + " should hold: " + v.explanation);
-      }
-      if (std::find(x.begin(), x.end(), v.property) != x.end() && !v.violated()) {
-        out.failures.push_back(v.property + " should be violated");
-      }
+      const scenarios::ExpectCheck c = scenarios::check_expectation(sc.expect, v);
+      if (!c.met) out.failures.push_back(c.message);
     }
     return out;
   }

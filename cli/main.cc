@@ -17,6 +17,7 @@
 #include "reports/atomic_file.h"
 #include "reports/junit.h"
 #include "reports/matrix_report.h"
+#include "scenarios/expect.h"
 #include "scenarios/loader.h"
 #include "sim/configurations.h"
 #include "sim/matrix.h"
@@ -280,16 +281,13 @@ int run_scenario_cli(const std::string& path, std::optional<uint64_t> seed) {
   int failures = 0;
   const std::vector<cdc::properties::Verdict> verdicts = cdc::properties::check_all(h);
   for (const cdc::properties::Verdict& v : verdicts) {
-    const bool want_hold = std::find(sc.expect.holds.begin(), sc.expect.holds.end(), v.property) !=
-                           sc.expect.holds.end();
-    const bool want_violation = std::find(sc.expect.violated.begin(), sc.expect.violated.end(),
-                                          v.property) != sc.expect.violated.end();
-    const bool met = (!want_hold || v.holds()) && (!want_violation || v.violated());
-    if (!met) ++failures;
+    const cdc::scenarios::ExpectCheck c = cdc::scenarios::check_expectation(sc.expect, v);
+    if (!c.met) ++failures;
     fmt::print("  {:<28} {}{}\n", v.property, cdc::properties::to_string(v.outcome),
-               want_hold        ? (met ? "  (expected to hold)" : "  ** expected to hold **")
-               : want_violation ? (met ? "  (expected violation)" : "  ** expected a violation **")
-                                : "");
+               c.expected_to_hold ? (c.met ? "  (expected to hold)" : "  ** expected to hold **")
+               : c.expected_violation
+                   ? (c.met ? "  (expected violation)" : "  ** expected a violation **")
+                   : "");
     if (v.violated()) fmt::print("      {}\n", v.explanation);
   }
   fmt::print("fingerprint: {}\n", r.fingerprint);
@@ -310,21 +308,9 @@ cdc::reports::JUnitSuite scenario_suite(const cdc::scenarios::Scenario& sc, cons
   cdc::reports::JUnitSuite suite{"scenario " + sc.name + " (" + path + ")", {}};
   const cdc::sim::RunResult r = cdc::sim::run_world(sc.options);
   for (const cdc::properties::Verdict& v : cdc::properties::check_all(r.history)) {
-    const bool hold = std::find(sc.expect.holds.begin(), sc.expect.holds.end(), v.property) !=
-                      sc.expect.holds.end();
-    const bool violation = std::find(sc.expect.violated.begin(), sc.expect.violated.end(),
-                                     v.property) != sc.expect.violated.end();
-    if (!hold && !violation) continue;
-    cdc::reports::JUnitCase c{v.property, "scenario." + sc.name, false, false, ""};
-    if (hold && !v.holds()) {
-      c.failed = true;
-      c.message = "expected to hold, " + std::string(cdc::properties::to_string(v.outcome)) + ": " +
-                  v.explanation;
-    }
-    if (violation && !v.violated()) {
-      c.failed = true;
-      c.message = "expected a violation, got " + std::string(cdc::properties::to_string(v.outcome));
-    }
+    const cdc::scenarios::ExpectCheck check = cdc::scenarios::check_expectation(sc.expect, v);
+    if (!check.expected_to_hold && !check.expected_violation) continue;
+    cdc::reports::JUnitCase c{v.property, "scenario." + sc.name, !check.met, false, check.message};
     *failures += c.failed;
     suite.cases.push_back(std::move(c));
   }

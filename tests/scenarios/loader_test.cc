@@ -2,6 +2,8 @@
 // from the seed, and the catalogue meeting its own expectations.
 #include "scenarios/loader.h"
 
+#include "scenarios/expect.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -130,14 +132,8 @@ TEST(CatalogueTest, EveryScenarioMeetsItsExpectations) {
     const Scenario& sc = std::get<Scenario>(r);
     const sim::RunResult run = sim::run_world(sc.options);
     for (const properties::Verdict& v : properties::check_all(run.history)) {
-      const auto& h = sc.expect.holds;
-      const auto& x = sc.expect.violated;
-      if (std::find(h.begin(), h.end(), v.property) != h.end()) {
-        EXPECT_TRUE(v.holds()) << sc.name << ": " << v.property << ": " << v.explanation;
-      }
-      if (std::find(x.begin(), x.end(), v.property) != x.end()) {
-        EXPECT_TRUE(v.violated()) << sc.name << ": " << v.property;
-      }
+      const ExpectCheck c = check_expectation(sc.expect, v);
+      EXPECT_TRUE(c.met) << sc.name << ": " << c.message;
     }
   }
   EXPECT_GE(files, 5u);

@@ -18,7 +18,8 @@ nlohmann::json schema() {
 
 std::vector<std::string> property_names(const nlohmann::json& object) {
   std::vector<std::string> out;
-  for (const auto& [key, value] : object.at("properties").items()) out.push_back(key);
+  for (const auto& [key, value] : object.at("properties").items())
+    out.push_back(key);
   std::sort(out.begin(), out.end());
   return out;
 }
