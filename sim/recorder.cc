@@ -20,7 +20,7 @@ history::ResolvedMode to_history(CaptureMode m) {
 }
 }  // namespace
 
-void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings, bool) {
+void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
   h_.bindings.clear();
   for (uint32_t b = 0; b < bindings.size(); ++b) {
     history::Binding hb;

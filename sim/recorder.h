@@ -17,7 +17,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   explicit Recorder(const Database* db) : db_(db) {}
 
   void set_tick(uint64_t tick) { tick_ = tick; }
-  void set_bindings(const std::vector<CaptureBinding>& bindings, bool keyless_mode_any);
+  void set_bindings(const std::vector<CaptureBinding>& bindings);
   void event(history::Event::Kind kind, std::string what);
   // Database commit observer.
   void on_source_commit(const CommittedTxn& txn);

@@ -125,7 +125,7 @@ World::World(const WorldOptions& o)
   }
   recorder_.history().seed = o_.seed;
   load_initial_rows();
-  recorder_.set_bindings(o_.bindings, false);
+  recorder_.set_bindings(o_.bindings);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
   capture_.emplace(
       &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return capture_prng_.below(n); },
@@ -364,7 +364,7 @@ void World::add_binding(uint32_t table_index) {
   b.collection = "acme/" + b.table;
   o_.bindings.push_back(b);
   capture_->bindings().push_back(b);
-  recorder_.set_bindings(o_.bindings, false);
+  recorder_.set_bindings(o_.bindings);
   if (materialization_) {
     MaterializationBindingSpec m;
     m.collection = b.collection;
@@ -389,7 +389,7 @@ void World::perform(const ScriptedOp& op) {
           capture_->bindings()[b].mode = *op.mode;
           o_.bindings[b].mode = *op.mode;
         }
-        recorder_.set_bindings(o_.bindings, false);  // keyless-ness may have changed
+        recorder_.set_bindings(o_.bindings);  // keyless-ness may have changed
       }
       capture_backfill(or_all(op.bindings));
       return;
