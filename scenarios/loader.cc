@@ -247,33 +247,16 @@ uint32_t table_index(Reader& r, const YAML::Node& n, const std::vector<TableSche
 }
 
 void read_faults(Reader& r, const YAML::Node& n, sim::FaultWeights* f) {
-  const std::vector<std::pair<std::string, uint32_t*>> kinds = {
-      {"crash", &f->crash},
-      {"query_failure", &f->query_failure},
-      {"backfill_one", &f->backfill_one},
-      {"backfill_all", &f->backfill_all},
-      {"vacuum_freeze", &f->vacuum_freeze},
-      {"vacuum_full", &f->vacuum_full},
-      {"checkpoint", &f->checkpoint},
-      {"xid_burn", &f->xid_burn},
-      {"capture_stall", &f->capture_stall},
-      {"upgrade", &f->upgrade},
-      {"min_backfill_xid", &f->min_backfill_xid},
-      {"pause_writes", &f->pause_writes},
-      {"materialization_crash", &f->materialization_crash},
-      {"commit_failure", &f->commit_failure},
-      {"materialization_backfill_one", &f->materialization_backfill_one},
-      {"materialization_backfill_all", &f->materialization_backfill_all},
-      {"dataflow_backfill_one", &f->dataflow_backfill_one},
-      {"dataflow_backfill_all", &f->dataflow_backfill_all}};
   std::vector<std::string> names;
-  for (const auto& [name, field] : kinds)
-    names.push_back(name);
+  for (const sim::FaultWeightField& field : sim::fault_weight_fields())
+    names.push_back(field.name);
   CDC_ASSERT(names == scenario_keys("faults"), "fault kinds and their key list disagree");
   r.keys(n, names, "faults");
-  for (const auto& [name, field] : kinds) {
-    if (n[name])
-      *field = static_cast<uint32_t>(r.integer(n[name], 0, 1000, "fault weight " + name));
+  for (const sim::FaultWeightField& field : sim::fault_weight_fields()) {
+    if (n[field.name]) {
+      f->*field.weight = static_cast<uint32_t>(
+          r.integer(n[field.name], 0, 1000, std::string("fault weight ") + field.name));
+    }
   }
 }
 

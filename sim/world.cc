@@ -550,34 +550,41 @@ RunResult World::run() {
 
 }  // namespace
 
+const std::vector<FaultWeightField>& fault_weight_fields() {
+  static const std::vector<FaultWeightField> kFields = {
+      {"crash", &FaultWeights::crash},
+      {"query_failure", &FaultWeights::query_failure},
+      {"backfill_one", &FaultWeights::backfill_one},
+      {"backfill_all", &FaultWeights::backfill_all},
+      {"vacuum_freeze", &FaultWeights::vacuum_freeze},
+      {"vacuum_full", &FaultWeights::vacuum_full},
+      {"checkpoint", &FaultWeights::checkpoint},
+      {"xid_burn", &FaultWeights::xid_burn},
+      {"capture_stall", &FaultWeights::capture_stall},
+      {"upgrade", &FaultWeights::upgrade},
+      {"min_backfill_xid", &FaultWeights::min_backfill_xid},
+      {"pause_writes", &FaultWeights::pause_writes},
+      {"materialization_crash", &FaultWeights::materialization_crash},
+      {"commit_failure", &FaultWeights::commit_failure},
+      {"materialization_backfill_one", &FaultWeights::materialization_backfill_one},
+      {"materialization_backfill_all", &FaultWeights::materialization_backfill_all},
+      {"dataflow_backfill_one", &FaultWeights::dataflow_backfill_one},
+      {"dataflow_backfill_all", &FaultWeights::dataflow_backfill_all},
+  };
+  return kFields;
+}
+
 uint32_t FaultWeights::total() const {
-  return crash + query_failure + backfill_one + backfill_all + vacuum_freeze + vacuum_full +
-         checkpoint + xid_burn + capture_stall + upgrade + min_backfill_xid + pause_writes +
-         materialization_crash + commit_failure + materialization_backfill_one +
-         materialization_backfill_all + dataflow_backfill_one + dataflow_backfill_all;
+  uint32_t sum = 0;
+  for (const FaultWeightField& f : fault_weight_fields())
+    sum += this->*f.weight;
+  return sum;
 }
 
 WorldOptions swarm(WorldOptions o) {
   Prng p = Prng(o.seed).fork(kSwarmStream);
-  uint32_t* kinds[] = {&o.faults.crash,
-                       &o.faults.query_failure,
-                       &o.faults.backfill_one,
-                       &o.faults.backfill_all,
-                       &o.faults.vacuum_freeze,
-                       &o.faults.vacuum_full,
-                       &o.faults.checkpoint,
-                       &o.faults.xid_burn,
-                       &o.faults.capture_stall,
-                       &o.faults.upgrade,
-                       &o.faults.min_backfill_xid,
-                       &o.faults.pause_writes,
-                       &o.faults.materialization_crash,
-                       &o.faults.commit_failure,
-                       &o.faults.materialization_backfill_one,
-                       &o.faults.materialization_backfill_all,
-                       &o.faults.dataflow_backfill_one,
-                       &o.faults.dataflow_backfill_all};
-  for (uint32_t* w : kinds) {
+  for (const FaultWeightField& f : fault_weight_fields()) {
+    uint32_t* w = &(o.faults.*f.weight);
     if (*w == 0) continue;
     *w = p.chance({1, 2}) ? static_cast<uint32_t>(1 + p.below(*w * 2)) : 0;
   }

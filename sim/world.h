@@ -50,6 +50,14 @@ struct FaultWeights {
   uint32_t total() const;
 };
 
+// Every weight of FaultWeights with its name in scenario files, in one fixed
+// order: the one list that totals, swarm testing and the loader walk.
+struct FaultWeightField {
+  const char* name;
+  uint32_t FaultWeights::*weight;
+};
+const std::vector<FaultWeightField>& fault_weight_fields();
+
 // An operation the world performs at a given tick of the safety phase, in
 // addition to (and before) the random ones: how scenarios script what a user
 // does. `bindings` are capture binding indices (empty: all).
