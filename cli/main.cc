@@ -1,8 +1,7 @@
 // cdcsim: the command-line front end of the CDC backfill simulation harness.
-//
-// Today it offers `demo`, a seeded run of the source-database model with
-// logical decoding checked against a reference replica. The capture,
-// materializations and the guarantee matrix arrive in later subcommands.
+// One subcommand per job (`cdcsim --help` lists them): single runs (world,
+// run, replay), shrinking, many seeds (explore, sweep, check), the guarantee
+// matrix and the CI gate, and the source-model demo.
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -13,6 +12,8 @@
 #include <optional>
 
 #include "cli/explore.h"
+#include "cli/replay.h"
+#include "cli/shrink.h"
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
 #include "reports/junit.h"
@@ -65,38 +66,12 @@ struct Configuration {
   cdc::UpdateStrategy strategy = cdc::UpdateStrategy::kMerge;
 };
 
+// The names were checked by CLI11 against the same tables (IsMember).
 Configuration configuration(const WorldArgs& a) {
-  const std::pair<const char*, cdc::BackfillMode> modes[] = {
-      {"Automatic", cdc::BackfillMode::kAutomatic},
-      {"Normal", cdc::BackfillMode::kNormal},
-      {"Precise", cdc::BackfillMode::kPrecise},
-      {"OnlyChanges", cdc::BackfillMode::kOnlyChanges},
-      {"WithoutPrimaryKey", cdc::BackfillMode::kWithoutPrimaryKey}};
-  cdc::BackfillMode mode = cdc::BackfillMode::kAutomatic;
-  for (const auto& [name, m] : modes) {
-    if (a.mode == name) mode = m;
-  }
-  const std::pair<const char*, cdc::properties::FaultClass> classes[] = {
-      {"none", cdc::properties::FaultClass::kNone},
-      {"crashes", cdc::properties::FaultClass::kCrashes},
-      {"slot-loss", cdc::properties::FaultClass::kSlotLossUpgrade},
-      {"retention", cdc::properties::FaultClass::kRetention}};
-  cdc::properties::FaultClass faults = cdc::properties::FaultClass::kNone;
-  for (const auto& [name, f] : classes) {
-    if (a.faults == name) faults = f;
-  }
-  const std::pair<const char*, cdc::properties::BackfillType> types[] = {
-      {"none", cdc::properties::BackfillType::kNone},
-      {"capture", cdc::properties::BackfillType::kCapture},
-      {"materialization", cdc::properties::BackfillType::kMaterialization},
-      {"dataflow", cdc::properties::BackfillType::kDataFlow}};
-  cdc::properties::BackfillType backfill = cdc::properties::BackfillType::kCapture;
-  for (const auto& [name, t] : types) {
-    if (a.backfill == name) backfill = t;
-  }
-  const cdc::UpdateStrategy strategy =
-      a.strategy == "delta" ? cdc::UpdateStrategy::kDelta : cdc::UpdateStrategy::kMerge;
-  return {mode, faults, backfill, strategy};
+  using namespace cdc::sim;
+  return {*value_named(mode_names(), a.mode), *value_named(fault_class_names(), a.faults),
+          *value_named(backfill_type_names(), a.backfill),
+          *value_named(strategy_names(), a.strategy)};
 }
 
 cdc::sim::WorldOptions world_options(const WorldArgs& a) {
@@ -450,18 +425,18 @@ int main(int argc, char** argv) {
       "world", "Run one seeded world (source, capture, collections) and check it");
   w->add_option("--seed", world.seed, "Seed of the run")->capture_default_str();
   w->add_option("--mode", world.mode, "Backfill mode of every binding")
-      ->check(CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}))
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::mode_names())))
       ->capture_default_str();
   w->add_option("--faults", world.faults, "Fault class")
-      ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}))
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::fault_class_names())))
       ->capture_default_str();
   w->add_option("--ticks", world.ticks, "Ticks of the safety phase")->capture_default_str();
   w->add_flag("--events", world.events, "Print every operation, fault and capture event");
   w->add_option("--backfill", world.backfill, "Backfill operations the run performs")
-      ->check(CLI::IsMember({"none", "capture", "materialization", "dataflow"}))
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::backfill_type_names())))
       ->capture_default_str();
   w->add_option("--strategy", world.strategy, "Update strategy of the materialization")
-      ->check(CLI::IsMember({"merge", "delta"}))
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::strategy_names())))
       ->capture_default_str();
   w->add_flag("--chunks", world.chunks, "Print every chunk query");
   w->add_option("--trace-key", world.trace_key,
@@ -474,10 +449,9 @@ int main(int argc, char** argv) {
   sw->add_option("--first-seed", sweep.seed, "First seed")->capture_default_str();
   sw->add_option("--seeds", sweep_count, "Number of seeds")->capture_default_str();
   sw->add_option("--mode", sweep.mode, "Backfill mode of every binding")
-      ->check(
-          CLI::IsMember({"Automatic", "Normal", "Precise", "OnlyChanges", "WithoutPrimaryKey"}));
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::mode_names())));
   sw->add_option("--faults", sweep.faults, "Fault class")
-      ->check(CLI::IsMember({"none", "crashes", "slot-loss", "retention"}));
+      ->check(CLI::IsMember(cdc::sim::all_names(cdc::sim::fault_class_names())));
   sw->add_option("--ticks", sweep.ticks, "Ticks of the safety phase")->capture_default_str();
 
   uint64_t check_seeds = 20;
@@ -532,6 +506,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ex->add_option("--out-dir", explore.out_dir, "Where explore.json goes")->capture_default_str();
 
+  cdc::cli::ReplayArgs replay;
+  CLI::App* rp = app.add_subcommand(
+      "replay", "Reproduce one run bit for bit (the command explore prints with each failure)");
+  rp->add_option("FILE", replay.file, "Scenario file (or use --cell)");
+  rp->add_option("--cell", replay.cell,
+                 "Matrix cell backfill/mode/strategy/faults, e.g. capture/Normal/merge/crashes");
+  rp->add_option("--seed", replay.seed, "Seed (a file's own seed when absent)");
+  rp->add_option("--fingerprint", replay.fingerprint,
+                 "Expected fingerprint; exit 1 when the run does not reproduce it");
+  rp->add_flag("--trace", replay.trace, "Print the whole history, tick by tick");
+
+  cdc::cli::ShrinkArgs shrink;
+  CLI::App* sk = app.add_subcommand(
+      "shrink", "Minimise a failing run into an explicit schedule saved as a scenario file");
+  sk->add_option("FILE", shrink.file, "Scenario file (or use --cell)");
+  sk->add_option("--cell", shrink.cell,
+                 "Matrix cell backfill/mode/strategy/faults, e.g. capture/Normal/merge/crashes");
+  sk->add_option("--seed", shrink.seed, "Seed (a file's own seed when absent)");
+  sk->add_option("--property", shrink.property,
+                 "Property to keep violated (default: the first one expected to hold)");
+  sk->add_option("--budget-s", shrink.budget_s, "Time budget in seconds")->capture_default_str();
+  sk->add_option("--out", shrink.out,
+                 "Scenario file to write (default shrunk-<property>-seed-<seed>.yaml)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -545,6 +543,8 @@ int main(int argc, char** argv) {
   if (gt->parsed()) return run_gate(gate);
   if (ex->parsed()) return cdc::cli::run_explore(explore);
   if (sw->parsed()) return run_sweep(sweep, sweep_count);
+  if (rp->parsed()) return cdc::cli::run_replay(replay);
+  if (sk->parsed()) return cdc::cli::run_shrink(shrink);
   if (d->parsed()) {
     demo.start_xid = cdc::Xid(start_xid);
     return run_demo(demo);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "properties/checkers.h"
+#include "scenarios/vocabulary.h"
 #include "sim/fingerprint.h"
 #include "sim/source_workload.h"
 
@@ -34,11 +35,31 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
         "materialization_crash", "commit_failure", "materialization_backfill_one",
         "materialization_backfill_all", "dataflow_backfill_one", "dataflow_backfill_all"}},
       {"materialization", {"enabled", "strategy", "keep_existing_on_backfill"}},
+      {"fault_step", {"at", "fault", "table", "binding", "amount"}},
       {"operation", {"at", "do", "bindings", "mode", "ticks", "table"}},
       {"scenario",
-       {"name", "description", "seed", "start_xid", "tables", "initial_rows", "bindings",
-        "materialization", "retention_ticks", "max_slot_wal_keep_size_bytes", "chunk_size", "ticks",
-        "workload", "faults", "fault_per_tick", "write_per_tick", "swarm", "operations", "expect"}},
+       {"name",
+        "description",
+        "seed",
+        "start_xid",
+        "tables",
+        "initial_rows",
+        "bindings",
+        "materialization",
+        "retention_ticks",
+        "max_slot_wal_keep_size_bytes",
+        "chunk_size",
+        "ticks",
+        "workload",
+        "faults",
+        "fault_per_tick",
+        "write_per_tick",
+        "swarm",
+        "operations",
+        "schedule",
+        "expect"}},
+      {"schedule", {"capture_choices", "initial", "steps"}},
+      {"statement", {"at", "session", "do", "at_finish", "table", "key", "match", "ctid", "row"}},
       {"table",
        {"name", "columns", "primary_key", "replica_identity", "toast_threshold_bytes",
         "tuples_per_page"}},
@@ -160,8 +181,7 @@ class Reader {
   }
 
   template <typename E>
-  E choice(const YAML::Node& n, const std::vector<std::pair<std::string, E>>& options,
-           const std::string& what) {
+  E choice(const YAML::Node& n, const Names<E>& options, const std::string& what) {
     const std::string s = text(n, what);
     std::vector<std::string> names;
     for (const auto& [name, value] : options) {
@@ -178,13 +198,6 @@ class Reader {
   sim::Prng ranges_;
 };
 
-const std::vector<std::pair<std::string, BackfillMode>> kModes = {
-    {"Automatic", BackfillMode::kAutomatic},
-    {"Normal", BackfillMode::kNormal},
-    {"Precise", BackfillMode::kPrecise},
-    {"OnlyChanges", BackfillMode::kOnlyChanges},
-    {"WithoutPrimaryKey", BackfillMode::kWithoutPrimaryKey}};
-
 TableSchema read_table(Reader& r, const YAML::Node& n) {
   r.keys(n, scenario_keys("table"), "a table");
   TableSchema t;
@@ -198,12 +211,9 @@ TableSchema read_table(Reader& r, const YAML::Node& n) {
     ColumnDef col;
     if (!c["name"] || !c["type"]) r.fail(c, "a column needs a name and a type");
     col.name = r.text(c["name"], "column name");
-    col.type = r.choice<ColumnType>(
-        c["type"], {{"int64", ColumnType::kInt64}, {"text", ColumnType::kText}}, "column type");
-    if (c["collation"]) {
-      col.collation = r.choice<Collation>(
-          c["collation"], {{"C", Collation::kC}, {"locale", Collation::kLocale}}, "collation");
-    }
+    col.type = r.choice<ColumnType>(c["type"], column_type_names(), "column type");
+    if (c["collation"])
+      col.collation = r.choice<Collation>(c["collation"], collation_names(), "collation");
     if (c["toastable"]) col.toastable = r.boolean(c["toastable"], "toastable");
     if (c["nullable"]) col.nullable = r.boolean(c["nullable"], "nullable");
     t.columns.push_back(col);
@@ -219,10 +229,8 @@ TableSchema read_table(Reader& r, const YAML::Node& n) {
     }
   }
   if (n["replica_identity"]) {
-    t.replica_identity = r.choice<ReplicaIdentity>(
-        n["replica_identity"],
-        {{"default", ReplicaIdentity::kDefault}, {"full", ReplicaIdentity::kFull}},
-        "replica_identity");
+    t.replica_identity = r.choice<ReplicaIdentity>(n["replica_identity"], replica_identity_names(),
+                                                   "replica_identity");
   }
   if (n["toast_threshold_bytes"]) {
     t.toast_threshold_bytes = static_cast<uint32_t>(
@@ -260,30 +268,16 @@ void read_faults(Reader& r, const YAML::Node& n, sim::FaultWeights* f) {
   }
 }
 
-sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n,
+// `tick` is the operation's "at", read (and drawn, for a range) by the caller.
+sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n, uint64_t tick,
                                const std::vector<TableSchema>& tables,
                                const std::vector<CaptureBinding>& bindings) {
   using K = sim::ScriptedOp::Kind;
   r.keys(n, scenario_keys("operation"), "an operation");
   if (!n["at"] || !n["do"]) r.fail(n, "an operation needs \"at\" (a tick) and \"do\"");
   sim::ScriptedOp op;
-  op.tick = static_cast<uint64_t>(r.integer(n["at"], 1, 100'000'000, "at"));
-  op.kind = r.choice<K>(n["do"],
-                        {{"capture_backfill", K::kCaptureBackfill},
-                         {"materialization_backfill", K::kMaterializationBackfill},
-                         {"dataflow_backfill", K::kDataFlowBackfill},
-                         {"upgrade", K::kUpgrade},
-                         {"pause_writes", K::kPauseWrites},
-                         {"resume_writes", K::kResumeWrites},
-                         {"stall_capture", K::kStallCapture},
-                         {"set_min_backfill_xid", K::kSetMinBackfillXid},
-                         {"wait_until_drained", K::kWaitUntilDrained},
-                         {"new_storage", K::kNewStorage},
-                         {"corrupt_collections", K::kCorruptCollections},
-                         {"corrupt_destinations", K::kCorruptDestinations},
-                         {"destination_schema_change", K::kDestinationSchemaChange},
-                         {"add_binding", K::kAddBinding}},
-                        "operation");
+  op.tick = tick;
+  op.kind = r.choice<K>(n["do"], operation_names(), "operation");
   if (const YAML::Node bs = n["bindings"]) {
     if (!bs.IsSequence()) r.fail(bs, "bindings must be a list of table names");
     for (const YAML::Node& b : bs) {
@@ -294,7 +288,12 @@ sim::ScriptedOp read_operation(Reader& r, const YAML::Node& n,
       op.bindings.push_back(static_cast<uint32_t>(it - bindings.begin()));
     }
   }
-  if (n["mode"]) op.mode = r.choice<BackfillMode>(n["mode"], kModes, "mode");
+  if (n["mode"] && op.kind != K::kCaptureBackfill)
+    r.fail(n["mode"], "\"mode\" is only for capture_backfill");
+  if (n["ticks"] && op.kind != K::kStallCapture)
+    r.fail(n["ticks"], "\"ticks\" is only for stall_capture");
+  if (op.kind == K::kStallCapture && !n["ticks"]) r.fail(n, "stall_capture needs \"ticks\"");
+  if (n["mode"]) op.mode = r.choice<BackfillMode>(n["mode"], mode_names(), "mode");
   if (n["ticks"]) op.ticks = static_cast<uint64_t>(r.integer(n["ticks"], 1, 1'000'000, "ticks"));
   if (op.kind == K::kAddBinding) {
     if (!n["table"]) r.fail(n, "add_binding needs a table");
@@ -321,6 +320,179 @@ void read_expect(Reader& r, const YAML::Node& n, Expect* e) {
       out->push_back(name);
     }
   }
+}
+
+Value read_value(Reader& r, const YAML::Node& n, const ColumnDef& c) {
+  if (n.IsNull()) return Value::null();
+  if (!n.IsScalar()) r.fail(n, "the value of column \"" + c.name + "\" must be a scalar");
+  if (c.type == ColumnType::kInt64) {
+    return Value::int64(r.integer(n, std::numeric_limits<int64_t>::min(),
+                                  std::numeric_limits<int64_t>::max(), "column " + c.name));
+  }
+  return Value::text(n.Scalar());
+}
+
+// A list of values for `columns` of table `t`.
+Row read_values(Reader& r, const YAML::Node& n, const TableSchema& t,
+                const std::vector<uint32_t>& columns, const std::string& what) {
+  if (!n.IsSequence() || n.size() != columns.size()) {
+    r.fail(n, what + " of table \"" + t.name + "\" must be a list of " +
+                  std::to_string(columns.size()) + " values");
+  }
+  Row row;
+  for (size_t i = 0; i < columns.size(); ++i)
+    row.push_back(read_value(r, n[i], t.columns[columns[i]]));
+  return row;
+}
+
+std::vector<uint32_t> all_columns(const TableSchema& t) {
+  std::vector<uint32_t> c(t.columns.size());
+  for (uint32_t i = 0; i < c.size(); ++i)
+    c[i] = i;
+  return c;
+}
+
+uint32_t binding_index(Reader& r, const YAML::Node& n,
+                       const std::vector<CaptureBinding>& bindings) {
+  const std::string name = r.text(n, "binding");
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < bindings.size(); ++i) {
+    if (bindings[i].table == name) return i;
+    names.push_back(bindings[i].table);
+  }
+  r.fail(n, "no binding for table \"" + name + "\"" + suggestion(name, names));
+}
+
+sim::Statement read_statement(Reader& r, const YAML::Node& n,
+                              const std::vector<TableSchema>& tables, bool initial) {
+  using K = sim::Statement::Kind;
+  r.keys(n, scenario_keys("statement"), "a statement");
+  sim::Statement st;
+  if (initial && n["at"])
+    r.fail(n["at"], "initial statements run before the first tick: no \"at\"");
+  if (!initial && !n["at"]) r.fail(n, "a statement needs \"at\" (a tick)");
+  if (!n["do"]) r.fail(n, "a statement needs \"do\"");
+  if (!initial) st.tick = static_cast<uint64_t>(r.integer(n["at"], 1, 100'000'000, "at"));
+  if (n["session"]) st.session = static_cast<uint32_t>(r.integer(n["session"], 0, 63, "session"));
+  const std::string what = r.text(n["do"], "do");
+  const std::optional<K> kind = sim::statement_kind(what);
+  if (!kind) {
+    std::vector<std::string> names;
+    for (int k = 0; k <= static_cast<int>(K::kTruncate); ++k)
+      names.push_back(sim::to_string(static_cast<K>(k)));
+    r.fail(n["do"], "unknown statement \"" + what + "\"" + suggestion(what, names));
+  }
+  st.kind = *kind;
+  if (n["at_finish"]) st.at_finish = r.boolean(n["at_finish"], "at_finish");
+  const bool writes = st.kind == K::kInsert || st.kind == K::kUpdate || st.kind == K::kDelete ||
+                      st.kind == K::kTruncate;
+  const bool changes_row = st.kind == K::kUpdate || st.kind == K::kDelete;
+  const bool new_row = st.kind == K::kInsert || st.kind == K::kUpdate;
+  if (!writes) {
+    for (const char* k : {"table", "key", "match", "ctid", "row"}) {
+      if (n[k]) r.fail(n[k], "\"" + std::string(k) + "\" does not apply to " + what);
+    }
+    return st;
+  }
+  if (!n["table"]) r.fail(n, what + " needs a table");
+  st.table = table_index(r, n["table"], tables);
+  const TableSchema& t = tables[st.table];
+  const bool keyed = t.has_primary_key();
+  if (n["key"] && !(changes_row && keyed)) {
+    r.fail(n["key"], "\"key\" is for update and delete on a table with a primary key");
+  }
+  if ((n["match"] || n["ctid"]) && !(changes_row && !keyed)) {
+    r.fail(n["match"] ? n["match"] : n["ctid"],
+           "\"match\" and \"ctid\" are for update and delete on a table without a primary key");
+  }
+  if (n["row"] && !new_row) r.fail(n["row"], "\"row\" is for insert and update");
+  if (changes_row && keyed) {
+    if (!n["key"]) r.fail(n, what + " on \"" + t.name + "\" needs its \"key\"");
+    st.key = read_values(r, n["key"], t, t.primary_key, "key");
+  }
+  if (changes_row && !keyed) {
+    if (!n["match"]) r.fail(n, what + " on \"" + t.name + "\" needs the old row in \"match\"");
+    st.match = read_values(r, n["match"], t, all_columns(t), "match");
+    if (const YAML::Node c = n["ctid"]) {
+      if (!c.IsSequence() || c.size() != 2) r.fail(c, "ctid is [block, offset]");
+      st.ctid = Ctid{static_cast<uint32_t>(r.integer(c[0], 0, UINT32_MAX, "ctid block")),
+                     static_cast<uint16_t>(r.integer(c[1], 1, UINT16_MAX, "ctid offset"))};
+    }
+  }
+  if (new_row) {
+    if (!n["row"]) r.fail(n, what + " needs a \"row\"");
+    st.row = read_values(r, n["row"], t, all_columns(t), "row");
+    if (Status c = t.check_row(st.row); !c.is_ok()) r.fail(n["row"], c.message());
+  }
+  return st;
+}
+
+sim::FaultStep read_fault_step(Reader& r, const YAML::Node& n,
+                               const std::vector<TableSchema>& tables,
+                               const std::vector<CaptureBinding>& bindings) {
+  r.keys(n, scenario_keys("fault_step"), "a fault");
+  if (!n["at"]) r.fail(n, "a fault needs \"at\" (a tick)");
+  sim::FaultStep f;
+  f.tick = static_cast<uint64_t>(r.integer(n["at"], 1, 100'000'000, "at"));
+  const std::string name = r.text(n["fault"], "fault");
+  std::vector<std::string> names;
+  const auto& fields = sim::fault_weight_fields();
+  size_t k = 0;
+  for (; k < fields.size() && name != fields[k].name; ++k)
+    names.push_back(fields[k].name);
+  if (k == fields.size())
+    r.fail(n["fault"], "unknown fault \"" + name + "\"" + suggestion(name, names));
+  f.kind = static_cast<sim::FaultKind>(k);
+  const struct {
+    const char* key;
+    bool used;
+  } params[] = {{"table", sim::fault_uses_table(f.kind)},
+                {"binding", sim::fault_uses_binding(f.kind)},
+                {"amount", sim::fault_uses_amount(f.kind)}};
+  for (const auto& p : params) {
+    if (p.used && !n[p.key]) r.fail(n, "fault " + name + " needs \"" + p.key + "\"");
+    if (!p.used && n[p.key])
+      r.fail(n[p.key], "\"" + std::string(p.key) + "\" does not apply to fault " + name);
+  }
+  if (n["table"]) f.table = table_index(r, n["table"], tables);
+  if (n["binding"]) f.binding = binding_index(r, n["binding"], bindings);
+  if (n["amount"]) {
+    const int64_t lo = f.kind == sim::FaultKind::kQueryFailure ? 0 : 1;
+    f.amount = static_cast<uint64_t>(r.integer(n["amount"], lo, 2'000'000'000, "amount"));
+  }
+  return f;
+}
+
+sim::Schedule read_schedule(Reader& r, const YAML::Node& n, const std::vector<TableSchema>& tables,
+                            const std::vector<CaptureBinding>& bindings) {
+  r.keys(n, scenario_keys("schedule"), "schedule");
+  sim::Schedule s;
+  if (const YAML::Node c = n["capture_choices"]) {
+    if (!c.IsSequence()) r.fail(c, "capture_choices must be a list of integers");
+    for (const YAML::Node& x : c)
+      s.capture_choices.push_back(static_cast<uint32_t>(r.integer(x, 0, 1000, "capture choice")));
+  }
+  if (const YAML::Node init = n["initial"]) {
+    if (!init.IsSequence()) r.fail(init, "initial must be a list of statements");
+    for (const YAML::Node& st : init)
+      s.initial.push_back(read_statement(r, st, tables, /*initial=*/true));
+  }
+  if (const YAML::Node steps = n["steps"]) {
+    if (!steps.IsSequence()) r.fail(steps, "steps must be a list");
+    for (const YAML::Node& st : steps) {
+      if (st.IsMap() && st["fault"]) {
+        s.faults.push_back(read_fault_step(r, st, tables, bindings));
+      } else if (st.IsMap() && st["do"]) {
+        s.statements.push_back(read_statement(r, st, tables, /*initial=*/false));
+      } else {
+        r.fail(st, "a step is a statement (with \"do\") or a fault (with \"fault\")");
+      }
+    }
+  }
+  auto by_tick = [](const auto& a, const auto& b) { return a.tick < b.tick; };
+  std::stable_sort(s.statements.begin(), s.statements.end(), by_tick);
+  std::stable_sort(s.faults.begin(), s.faults.end(), by_tick);
+  return s;
 }
 
 Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
@@ -356,7 +528,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
       CaptureBinding cb;
       cb.table = o.tables[table_index(r, b["table"], o.tables)].name;
       cb.collection = "acme/" + cb.table;
-      if (b["mode"]) cb.mode = r.choice<BackfillMode>(b["mode"], kModes, "mode");
+      if (b["mode"]) cb.mode = r.choice<BackfillMode>(b["mode"], mode_names(), "mode");
       if (b["priority"])
         cb.priority = static_cast<int32_t>(r.integer(b["priority"], -1000, 1000, "priority"));
       if (b["skip_backfill"]) cb.skip_backfill = r.boolean(b["skip_backfill"], "skip_backfill");
@@ -370,9 +542,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
     r.keys(m, scenario_keys("materialization"), "materialization");
     if (m["enabled"]) o.materialize = r.boolean(m["enabled"], "enabled");
     if (m["strategy"]) {
-      o.strategy = r.choice<UpdateStrategy>(
-          m["strategy"], {{"merge", UpdateStrategy::kMerge}, {"delta", UpdateStrategy::kDelta}},
-          "strategy");
+      o.strategy = r.choice<UpdateStrategy>(m["strategy"], strategy_names(), "strategy");
     }
     if (m["keep_existing_on_backfill"])
       o.keep_existing_on_backfill =
@@ -412,11 +582,39 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (root["swarm"]) o.swarm = r.boolean(root["swarm"], "swarm");
   if (const YAML::Node ops = root["operations"]) {
     if (!ops.IsSequence()) r.fail(ops, "operations must be a list");
-    for (const YAML::Node& op : ops)
-      o.script.push_back(read_operation(r, op, o.tables, o.bindings));
-    std::stable_sort(
-        o.script.begin(), o.script.end(),
-        [](const sim::ScriptedOp& a, const sim::ScriptedOp& b) { return a.tick < b.tick; });
+    // In tick order, so that an operation may name a binding an earlier
+    // add_binding created (the world appends it to the bindings then).
+    std::vector<YAML::Node> nodes(ops.begin(), ops.end());
+    std::vector<uint64_t> ticks;
+    for (const YAML::Node& op : nodes) {
+      r.keys(op, scenario_keys("operation"), "an operation");
+      if (!op["at"] || !op["do"]) r.fail(op, "an operation needs \"at\" (a tick) and \"do\"");
+      ticks.push_back(static_cast<uint64_t>(r.integer(op["at"], 1, 100'000'000, "at")));
+    }
+    std::vector<size_t> order(nodes.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return ticks[a] < ticks[b]; });
+    std::vector<CaptureBinding> bindings = o.bindings;
+    for (size_t i : order) {
+      o.script.push_back(read_operation(r, nodes[i], ticks[i], o.tables, bindings));
+      const sim::ScriptedOp& op = o.script.back();
+      if (op.kind == sim::ScriptedOp::Kind::kAddBinding)
+        bindings.push_back(
+            {o.tables[op.bindings[0]].name, "acme/" + o.tables[op.bindings[0]].name});
+    }
+  }
+  if (const YAML::Node sched = root["schedule"]) {
+    for (const char* generator :
+         {"initial_rows", "workload", "faults", "fault_per_tick", "write_per_tick", "swarm"}) {
+      if (root[generator]) {
+        r.fail(root[generator], "\"" + std::string(generator) +
+                                    "\" configures the generator; a scenario with an explicit "
+                                    "schedule cannot have it");
+      }
+    }
+    o.schedule = read_schedule(r, sched, o.tables, o.bindings);
   }
   if (root["expect"]) read_expect(r, root["expect"], &sc.expect);
   return sc;

@@ -2,6 +2,40 @@
 
 namespace cdc::sim {
 
+const Names<BackfillMode>& mode_names() {
+  static const Names<BackfillMode> kNames = {
+      {"Automatic", BackfillMode::kAutomatic},
+      {"Normal", BackfillMode::kNormal},
+      {"Precise", BackfillMode::kPrecise},
+      {"OnlyChanges", BackfillMode::kOnlyChanges},
+      {"WithoutPrimaryKey", BackfillMode::kWithoutPrimaryKey}};
+  return kNames;
+}
+
+const Names<properties::FaultClass>& fault_class_names() {
+  using F = properties::FaultClass;
+  static const Names<F> kNames = {{"none", F::kNone},
+                                  {"crashes", F::kCrashes},
+                                  {"slot-loss", F::kSlotLossUpgrade},
+                                  {"retention", F::kRetention}};
+  return kNames;
+}
+
+const Names<properties::BackfillType>& backfill_type_names() {
+  using B = properties::BackfillType;
+  static const Names<B> kNames = {{"none", B::kNone},
+                                  {"capture", B::kCapture},
+                                  {"materialization", B::kMaterialization},
+                                  {"dataflow", B::kDataFlow}};
+  return kNames;
+}
+
+const Names<UpdateStrategy>& strategy_names() {
+  static const Names<UpdateStrategy> kNames = {{"merge", UpdateStrategy::kMerge},
+                                               {"delta", UpdateStrategy::kDelta}};
+  return kNames;
+}
+
 WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
                               properties::BackfillType backfill, UpdateStrategy strategy) {
   WorldOptions o;
@@ -26,7 +60,8 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
   o.faults.pause_writes = 1;
   o.strategy = strategy;
   switch (backfill) {
-    case properties::BackfillType::kNone: break;
+    case properties::BackfillType::kNone:
+      break;
     case properties::BackfillType::kCapture:
       o.faults.backfill_one = 1;
       o.faults.backfill_all = 1;

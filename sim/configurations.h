@@ -15,19 +15,61 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "model/assert.h"
 #include "model/capture_state.h"
 #include "properties/expectations.h"
 #include "sim/world.h"
 
 namespace cdc::sim {
 
+// The names the command line and scenario files use for each configuration
+// axis: one table per enumeration, read in both directions.
+template <typename E>
+using Names = std::vector<std::pair<std::string, E>>;
+
+const Names<BackfillMode>& mode_names();  // "Automatic", "Normal", "OnlyChanges", ...
+const Names<properties::FaultClass>& fault_class_names();      // "none", "crashes", ...
+const Names<properties::BackfillType>& backfill_type_names();  // "none", "capture", ...
+const Names<UpdateStrategy>& strategy_names();                 // "merge", "delta"
+
+template <typename E>
+std::optional<E> value_named(const Names<E>& names, const std::string& name) {
+  for (const auto& [n, v] : names) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+// The name of `value` in `names` (which must hold it).
+template <typename E>
+const std::string& name_of(const Names<E>& names, E value) {
+  for (const auto& [name, v] : names) {
+    if (v == value) return name;
+  }
+  CDC_ASSERT(false, "a value without a name");
+  return names.front().first;
+}
+
+template <typename E>
+std::vector<std::string> all_names(const Names<E>& names) {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : names)
+    out.push_back(n);
+  return out;
+}
+
 // `backfill` picks which backfill operations the run performs (none; capture
 // backfills of one binding or all, with and without min_backfill_xid;
 // materialization backfills; data flow backfills); `strategy` is the update
 // strategy of every materialization binding.
-WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
-                              properties::BackfillType backfill = properties::BackfillType::kCapture,
-                              UpdateStrategy strategy = UpdateStrategy::kMerge);
+WorldOptions configured_world(
+    uint64_t seed, BackfillMode mode, properties::FaultClass faults,
+    properties::BackfillType backfill = properties::BackfillType::kCapture,
+    UpdateStrategy strategy = UpdateStrategy::kMerge);
 
 }  // namespace cdc::sim

@@ -29,6 +29,35 @@ std::string cell_name(const MatrixCell& c) {
          to_string(c.strategy) + " / " + properties::to_string(c.faults);
 }
 
+std::string cell_spec(const MatrixCell& c) {
+  return name_of(backfill_type_names(), c.backfill) + "/" + name_of(mode_names(), c.mode) + "/" +
+         name_of(strategy_names(), c.strategy) + "/" + name_of(fault_class_names(), c.faults);
+}
+
+std::optional<MatrixCell> parse_cell_spec(const std::string& spec) {
+  std::vector<std::string> parts(1);
+  for (char ch : spec) {
+    if (ch == '/') {
+      parts.emplace_back();
+    } else {
+      parts.back() += ch;
+    }
+  }
+  if (parts.size() != 4) return std::nullopt;
+  const auto backfill = value_named(backfill_type_names(), parts[0]);
+  const auto mode = value_named(mode_names(), parts[1]);
+  const auto strategy = value_named(strategy_names(), parts[2]);
+  const auto faults = value_named(fault_class_names(), parts[3]);
+  if (!backfill || !mode || !strategy || !faults) return std::nullopt;
+  return MatrixCell{*backfill, *mode, *strategy, *faults};
+}
+
+WorldOptions cell_world(const MatrixCell& c, uint64_t seed, uint64_t safety_ticks) {
+  WorldOptions o = configured_world(seed, c.mode, c.faults, c.backfill, c.strategy);
+  o.safety_ticks = safety_ticks;
+  return o;
+}
+
 namespace {
 
 void tally(const MatrixCell& cell, uint64_t seed, const properties::Verdict& v,

@@ -12,6 +12,7 @@
 #include "model/capture_state.h"
 #include "model/materialization.h"
 #include "properties/expectations.h"
+#include "sim/world.h"
 
 namespace cdc::sim {
 
@@ -25,6 +26,12 @@ struct MatrixCell {
 // Every cell, in a fixed order: backfill type, mode, strategy, fault class.
 std::vector<MatrixCell> all_cells();
 std::string cell_name(const MatrixCell& c);  // "data flow / Precise / delta / crashes"
+// The command-line spelling "backfill/mode/strategy/faults", e.g.
+// "dataflow/Precise/delta/crashes", and its parser (nullopt when malformed).
+std::string cell_spec(const MatrixCell& c);
+std::optional<MatrixCell> parse_cell_spec(const std::string& spec);
+// The options of one run of a cell, as the matrix and explore run it.
+WorldOptions cell_world(const MatrixCell& c, uint64_t seed, uint64_t safety_ticks = 120);
 
 struct PropertyTally {
   uint64_t holds = 0;

@@ -67,22 +67,44 @@ Row SourceWorkload::random_row(const TableSchema& s) {
 }
 
 void SourceWorkload::step() {
-  Session& s = sessions_[prng_.below(sessions_.size())];
+  run(decide());
+}
+
+void SourceWorkload::run(const Statement& st) {
+  execute(st);
+  if (observer_) observer_(st);
+}
+
+Statement SourceWorkload::decide() {
+  Statement st;
+  st.session = static_cast<uint32_t>(prng_.below(sessions_.size()));
+  const Session& s = sessions_[st.session];
   if (!s.txn) {
-    s.txn = db_->begin();
-    s.savepoints = 0;
-    return;
+    st.kind = Statement::Kind::kBegin;
+  } else if (prng_.chance(options_.commit_after_statement)) {
+    st.kind = prng_.chance(options_.abort_instead_of_commit) ? Statement::Kind::kAbort
+                                                             : Statement::Kind::kCommit;
+  } else {
+    decide_statement(s, &st);
   }
-  if (prng_.chance(options_.commit_after_statement)) {
-    end(s, !prng_.chance(options_.abort_instead_of_commit));
-    return;
-  }
-  statement(s);
+  return st;
 }
 
 void SourceWorkload::finish() {
+  for (uint32_t i = 0; i < sessions_.size(); ++i) {
+    if (!sessions_[i].txn) continue;
+    Statement st;
+    st.at_finish = true;
+    st.session = i;
+    st.kind = prng_.chance(options_.abort_instead_of_commit) ? Statement::Kind::kAbort
+                                                             : Statement::Kind::kCommit;
+    run(st);
+  }
+}
+
+void SourceWorkload::commit_open() {
   for (Session& s : sessions_) {
-    if (s.txn) end(s, !prng_.chance(options_.abort_instead_of_commit));
+    if (s.txn) end(s, /*commit=*/true);
   }
 }
 
@@ -98,48 +120,47 @@ void SourceWorkload::end(Session& s, bool commit) {
   s.txn.reset();
 }
 
-void SourceWorkload::statement(Session& s) {
-  const TxnId txn = *s.txn;
+void SourceWorkload::decide_statement(const Session& s, Statement* st) {
+  using K = Statement::Kind;
   if (s.savepoints > 0 && prng_.chance(options_.rollback_to_savepoint)) {
-    CDC_ASSERT(db_->rollback_to_savepoint(txn).is_ok(), "rollback to an open savepoint");
-    ++stats_.savepoint_rollbacks;
+    st->kind = K::kRollbackToSavepoint;
     return;
   }
   if (s.savepoints > 0 && prng_.chance(options_.release_savepoint)) {
-    CDC_ASSERT(db_->release_savepoint(txn).is_ok(), "release of an open savepoint");
-    --s.savepoints;
+    st->kind = K::kReleaseSavepoint;
     return;
   }
   if (prng_.chance(options_.savepoint)) {
-    CDC_ASSERT(db_->savepoint(txn).is_ok(), "savepoint in a running transaction");
-    ++s.savepoints;
+    st->kind = K::kSavepoint;
     return;
   }
-  ++stats_.statements;
-  const TableId t = tables_[prng_.below(tables_.size())];
-  Status st;
+  st->table = static_cast<uint32_t>(prng_.below(tables_.size()));
+  const TableId t = tables_[st->table];
   if (prng_.chance(options_.truncate)) {
-    st = db_->truncate(txn, {t});
-    if (st.is_ok()) ++stats_.truncates;
+    st->kind = K::kTruncate;
   } else if (db_->schema(t).has_primary_key()) {
-    st = write_keyed(txn, t);
+    decide_keyed(t, st);
   } else {
-    st = write_keyless(txn, t);
+    decide_keyless(t, st);
   }
-  if (st.is_ok()) return;
-  // A failed statement aborts the transaction, savepoints included.
-  ++stats_.failed_statements;
-  end(s, /*commit=*/false);
 }
 
-Status SourceWorkload::write_keyed(TxnId txn, TableId t) {
+void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
   Row row = random_row(s);
   const Key key = s.key_of(row);
   Result<std::optional<ScannedRow>> current = db_->lookup(t, key);
   CDC_ASSERT(current.is_ok(), "lookup of a well-formed key");
-  if (!current.value()) return db_->insert(txn, t, std::move(row));
-  if (prng_.chance(options_.delete_row)) return db_->remove(txn, t, key);
+  if (!current.value()) {
+    st->kind = Statement::Kind::kInsert;
+    st->row = std::move(row);
+    return;
+  }
+  st->key = key;
+  if (prng_.chance(options_.delete_row)) {
+    st->kind = Statement::Kind::kDelete;
+    return;
+  }
   const Row& old = current.value()->row;
   if (!prng_.chance(options_.key_change)) {
     for (uint32_t k : s.primary_key)
@@ -148,17 +169,108 @@ Status SourceWorkload::write_keyed(TxnId txn, TableId t) {
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     if (s.is_toasted(old, c) && prng_.chance(options_.keep_toasted_column)) row[c] = old[c];
   }
-  return db_->update(txn, t, key, std::move(row));
+  st->kind = Statement::Kind::kUpdate;
+  st->row = std::move(row);
 }
 
-Status SourceWorkload::write_keyless(TxnId txn, TableId t) {
+void SourceWorkload::decide_keyless(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
   QueryResult rows = db_->scan(t);
   CDC_ASSERT(rows.status.is_ok(), "scan of a known table");
-  if (rows.rows.empty() || prng_.chance({1, 2})) return db_->insert(txn, t, random_row(s));
+  if (rows.rows.empty() || prng_.chance({1, 2})) {
+    st->kind = Statement::Kind::kInsert;
+    st->row = random_row(s);
+    return;
+  }
   const ScannedRow& victim = rows.rows[prng_.below(rows.rows.size())];
-  if (prng_.chance(options_.delete_row)) return db_->remove_at(txn, t, victim.ctid);
-  return db_->update_at(txn, t, victim.ctid, random_row(s));
+  st->match = victim.row;
+  st->ctid = victim.ctid;
+  if (prng_.chance(options_.delete_row)) {
+    st->kind = Statement::Kind::kDelete;
+    return;
+  }
+  st->kind = Statement::Kind::kUpdate;
+  st->row = random_row(s);
+}
+
+void SourceWorkload::execute(const Statement& st) {
+  using K = Statement::Kind;
+  if (st.session >= sessions_.size()) sessions_.resize(st.session + 1);
+  Session& s = sessions_[st.session];
+  if (st.kind == K::kCommit || st.kind == K::kAbort) {
+    if (s.txn) end(s, st.kind == K::kCommit);
+    return;
+  }
+  if (!s.txn) {
+    s.txn = db_->begin();
+    s.savepoints = 0;
+  }
+  switch (st.kind) {
+    case K::kBegin:
+    case K::kCommit:
+    case K::kAbort:
+      return;
+    case K::kRollbackToSavepoint:
+      if (s.savepoints == 0) return;
+      CDC_ASSERT(db_->rollback_to_savepoint(*s.txn).is_ok(), "rollback to an open savepoint");
+      ++stats_.savepoint_rollbacks;
+      return;
+    case K::kReleaseSavepoint:
+      if (s.savepoints == 0) return;
+      CDC_ASSERT(db_->release_savepoint(*s.txn).is_ok(), "release of an open savepoint");
+      --s.savepoints;
+      return;
+    case K::kSavepoint:
+      CDC_ASSERT(db_->savepoint(*s.txn).is_ok(), "savepoint in a running transaction");
+      ++s.savepoints;
+      return;
+    case K::kInsert:
+    case K::kUpdate:
+    case K::kDelete:
+    case K::kTruncate:
+      break;
+  }
+  ++stats_.statements;
+  const Status result = write(*s.txn, st);
+  if (result.is_ok()) {
+    if (st.kind == K::kTruncate) ++stats_.truncates;
+    return;
+  }
+  // A failed statement aborts the transaction, savepoints included.
+  ++stats_.failed_statements;
+  end(s, /*commit=*/false);
+}
+
+Status SourceWorkload::write(TxnId txn, const Statement& st) {
+  CDC_ASSERT(st.table < tables_.size(), "statement on an unknown table index");
+  const TableId t = tables_[st.table];
+  switch (st.kind) {
+    case Statement::Kind::kTruncate:
+      return db_->truncate(txn, {t});
+    case Statement::Kind::kInsert:
+      return db_->insert(txn, t, st.row);
+    default:
+      break;
+  }
+  if (!db_->schema(t).has_primary_key()) return write_keyless(txn, st);
+  if (st.kind == Statement::Kind::kDelete) return db_->remove(txn, t, st.key);
+  return db_->update(txn, t, st.key, st.row);
+}
+
+// The row to change is the one at the recorded ctid when it still holds the
+// recorded values, else the first row (in ctid order) that does.
+Status SourceWorkload::write_keyless(TxnId txn, const Statement& st) {
+  const TableId t = tables_[st.table];
+  QueryResult rows = db_->scan(t);
+  CDC_ASSERT(rows.status.is_ok(), "scan of a known table");
+  const ScannedRow* victim = nullptr;
+  for (const ScannedRow& r : rows.rows) {
+    if (r.row != st.match) continue;
+    if (!victim || (st.ctid && r.ctid == *st.ctid)) victim = &r;
+  }
+  if (!victim) return Error{ErrorCode::kRowNotFound, "no row matches the statement's old values"};
+  if (st.kind == Statement::Kind::kDelete) return db_->remove_at(txn, t, victim->ctid);
+  return db_->update_at(txn, t, victim->ctid, st.row);
 }
 
 }  // namespace cdc::sim

@@ -6,15 +6,21 @@
 // A statement that fails (duplicate key, row locked by another session, row
 // gone) puts its transaction in the failed state, and the session rolls it
 // back, as a PostgreSQL client must. All choices come from the Prng given.
+//
+// Each step is decided first, as a Statement with concrete values, and then
+// executed; execute() also runs statements of an explicit schedule (see
+// sim/schedule.h for how it treats statements that no longer fit).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/database.h"
 #include "sim/prng.h"
+#include "sim/schedule.h"
 
 namespace cdc::sim {
 
@@ -52,6 +58,16 @@ class SourceWorkload {
   void step();
   // Ends every open transaction (commit, or abort as the dice say).
   void finish();
+  // Runs one statement of an explicit schedule (or a decided one).
+  void execute(const Statement& st);
+  // Whether `session` has an open transaction.
+  bool in_transaction(uint32_t session) const {
+    return session < sessions_.size() && sessions_[session].txn.has_value();
+  }
+  // Commits every open transaction (the end of an explicit finish).
+  void commit_open();
+  // Called with every statement step() and finish() execute (tick left 0).
+  void set_statement_observer(std::function<void(const Statement&)> f) { observer_ = std::move(f); }
   const SourceWorkloadStats& stats() const { return stats_; }
 
  private:
@@ -59,10 +75,14 @@ class SourceWorkload {
     std::optional<TxnId> txn;
     uint32_t savepoints = 0;
   };
-  void statement(Session& s);
+  Statement decide();
+  void decide_statement(const Session& s, Statement* st);
+  void decide_keyed(TableId t, Statement* st);
+  void decide_keyless(TableId t, Statement* st);
+  Status write(TxnId txn, const Statement& st);
+  Status write_keyless(TxnId txn, const Statement& st);
   void end(Session& s, bool commit);
-  Status write_keyed(TxnId txn, TableId t);
-  Status write_keyless(TxnId txn, TableId t);
+  void run(const Statement& st);  // execute() and tell the observer
   Row random_row(const TableSchema& s);
   Value random_value(const ColumnDef& c, bool key);
 
@@ -73,6 +93,7 @@ class SourceWorkload {
   std::vector<Session> sessions_;
   SourceWorkloadStats stats_;
   uint64_t counter_ = 0;  // makes payloads distinct
+  std::function<void(const Statement&)> observer_;
 };
 
 // The tables the demo and the property tests use: an int-keyed table with a

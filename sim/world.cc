@@ -24,27 +24,6 @@ TableSchema watermarks_schema(const std::string& name) {
   return s;
 }
 
-enum class FaultKind : uint8_t {
-  kCrash,
-  kQueryFailure,
-  kBackfillOne,
-  kBackfillAll,
-  kVacuumFreeze,
-  kVacuumFull,
-  kCheckpoint,
-  kXidBurn,
-  kCaptureStall,
-  kUpgrade,
-  kMinBackfillXid,
-  kPauseWrites,
-  kMaterializationCrash,
-  kCommitFailure,
-  kMaterializationBackfillOne,
-  kMaterializationBackfillAll,
-  kDataFlowBackfillOne,
-  kDataFlowBackfillAll,
-};
-
 class World {
  public:
   explicit World(const WorldOptions& o);
@@ -55,7 +34,11 @@ class World {
   void safety_tick();
   bool liveness_tick();
   void inject_fault();
-  std::optional<FaultKind> draw_fault();
+  std::optional<FaultStep> draw_fault();
+  void apply_fault(const FaultStep& f);
+  void workload_step();
+  void finish_writes();  // ends open transactions: writes stop
+  uint64_t choose(uint64_t n);
   void capture_steps();
   void run_script();
   void perform(const ScriptedOp& op);
@@ -92,6 +75,12 @@ class World {
   uint64_t stalled_until_ = 0;
   uint64_t writes_paused_until_ = 0;
   size_t next_script_op_ = 0;
+  // Explicit schedule: statements of workload steps and of finishes, faults
+  // and capture choices, each consumed in order. Recording: `recorded_`.
+  const Schedule* explicit_ = nullptr;
+  std::vector<Statement> step_queue_, finish_queue_;
+  size_t next_step_ = 0, next_finish_ = 0, next_fault_ = 0, next_choice_ = 0;
+  Schedule recorded_;
 };
 
 DatabaseOptions db_options(const WorldOptions& o) {
@@ -109,6 +98,11 @@ World::World(const WorldOptions& o)
       capture_prng_(root_.fork(kCaptureStream)),
       db_(db_options(o)),
       recorder_(&db_) {
+  if (o_.schedule) {
+    explicit_ = &*o_.schedule;
+    for (const Statement& st : explicit_->statements)
+      (st.at_finish ? finish_queue_ : step_queue_).push_back(st);
+  }
   db_.set_commit_observer([this](const CommittedTxn& t) { recorder_.on_source_commit(t); });
   std::vector<TableSchema> schemas = o_.tables.empty() ? demo_schemas() : o_.tables;
   for (TableSchema& s : schemas)
@@ -127,9 +121,14 @@ World::World(const WorldOptions& o)
   load_initial_rows();
   recorder_.set_bindings(o_.bindings);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
+  if (o_.record_schedule) {
+    workload_->set_statement_observer([this](const Statement& st) {
+      recorded_.statements.push_back(st);
+      recorded_.statements.back().tick = tick_;
+    });
+  }
   capture_.emplace(
-      &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return capture_prng_.below(n); },
-      &recorder_);
+      &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return choose(n); }, &recorder_);
   if (o_.materialize) {
     std::vector<MaterializationBindingSpec> specs;
     for (const CaptureBinding& b : o_.bindings) {
@@ -151,40 +150,93 @@ void World::load_initial_rows() {
   quiet.truncate = {0, 1};
   quiet.abort_instead_of_commit = {0, 1};
   SourceWorkload loader(&db_, tables_, root_.fork(kInitialRowsStream), quiet);
+  if (explicit_) {
+    for (const Statement& st : explicit_->initial)
+      loader.execute(st);
+    loader.commit_open();
+    return;
+  }
+  if (o_.record_schedule) {
+    loader.set_statement_observer([this](const Statement& st) { recorded_.initial.push_back(st); });
+  }
   for (uint32_t i = 0; i < o_.initial_rows * tables_.size() * 3; ++i)
     loader.step();
   loader.finish();
 }
 
-std::optional<FaultKind> World::draw_fault() {
+// The capture's choice among `n` bindings to backfill next.
+uint64_t World::choose(uint64_t n) {
+  if (explicit_) {
+    if (n <= 1) return 0;
+    const auto& c = explicit_->capture_choices;
+    return next_choice_ < c.size() ? c[next_choice_++] % n : 0;
+  }
+  const uint64_t r = capture_prng_.below(n);
+  if (o_.record_schedule && n > 1) recorded_.capture_choices.push_back(static_cast<uint32_t>(r));
+  return r;
+}
+
+void World::workload_step() {
+  if (!explicit_) {
+    if (tick_ >= writes_paused_until_ && scheduler_.chance(o_.write_per_tick)) workload_->step();
+    return;
+  }
+  for (; next_step_ < step_queue_.size() && step_queue_[next_step_].tick <= tick_; ++next_step_) {
+    if (tick_ >= writes_paused_until_) workload_->execute(step_queue_[next_step_]);
+  }
+}
+
+void World::finish_writes() {
+  if (!explicit_) {
+    workload_->finish();
+    return;
+  }
+  while (next_finish_ < finish_queue_.size()) {
+    const Statement& st = finish_queue_[next_finish_];
+    if (st.tick > tick_ || (st.tick == tick_ && !workload_->in_transaction(st.session))) break;
+    if (st.tick == tick_) workload_->execute(st);
+    ++next_finish_;
+  }
+  workload_->commit_open();
+}
+
+std::optional<FaultStep> World::draw_fault() {
   const FaultWeights& w = o_.faults;
   const uint32_t total = w.total();
   if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
   uint64_t r = scheduler_.below(total);
-  const std::pair<uint32_t, FaultKind> table[] = {
-      {w.crash, FaultKind::kCrash},
-      {w.query_failure, FaultKind::kQueryFailure},
-      {w.backfill_one, FaultKind::kBackfillOne},
-      {w.backfill_all, FaultKind::kBackfillAll},
-      {w.vacuum_freeze, FaultKind::kVacuumFreeze},
-      {w.vacuum_full, FaultKind::kVacuumFull},
-      {w.checkpoint, FaultKind::kCheckpoint},
-      {w.xid_burn, FaultKind::kXidBurn},
-      {w.capture_stall, FaultKind::kCaptureStall},
-      {w.upgrade, FaultKind::kUpgrade},
-      {w.min_backfill_xid, FaultKind::kMinBackfillXid},
-      {w.pause_writes, FaultKind::kPauseWrites},
-      {w.materialization_crash, FaultKind::kMaterializationCrash},
-      {w.commit_failure, FaultKind::kCommitFailure},
-      {w.materialization_backfill_one, FaultKind::kMaterializationBackfillOne},
-      {w.materialization_backfill_all, FaultKind::kMaterializationBackfillAll},
-      {w.dataflow_backfill_one, FaultKind::kDataFlowBackfillOne},
-      {w.dataflow_backfill_all, FaultKind::kDataFlowBackfillAll}};
-  for (const auto& [weight, kind] : table) {
-    if (r < weight) return kind;
+  std::optional<FaultKind> kind;
+  const std::vector<FaultWeightField>& fields = fault_weight_fields();
+  for (size_t k = 0; k < fields.size() && !kind; ++k) {
+    const uint32_t weight = w.*fields[k].weight;
+    if (r < weight) kind = static_cast<FaultKind>(k);
     r -= weight;
   }
-  return std::nullopt;
+  CDC_ASSERT(kind.has_value(), "a draw below the total picks a fault");
+  FaultStep f;
+  f.tick = tick_;
+  f.kind = *kind;
+  f.table = static_cast<uint32_t>(scheduler_.below(tables_.size()));
+  f.binding = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
+  switch (f.kind) {
+    case FaultKind::kQueryFailure:
+      f.amount = scheduler_.below(o_.capture.chunk_size);
+      break;
+    case FaultKind::kXidBurn:
+      f.amount = 1 + scheduler_.below(100'000'000);
+      break;
+    case FaultKind::kCaptureStall:
+      f.amount = 5 + scheduler_.below(150);
+      break;
+    case FaultKind::kPauseWrites:
+      f.amount = 5 + scheduler_.below(40);
+      break;
+    default:
+      break;
+  }
+  if (!fault_uses_table(f.kind)) f.table = 0;
+  if (!fault_uses_binding(f.kind)) f.binding = 0;
+  return f;
 }
 
 void World::bump(uint32_t b, const std::string& why) {
@@ -252,19 +304,33 @@ void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
 }
 
 void World::inject_fault() {
-  const std::optional<FaultKind> f = draw_fault();
+  if (explicit_) {
+    const auto& faults = explicit_->faults;
+    for (; next_fault_ < faults.size() && faults[next_fault_].tick <= tick_; ++next_fault_) {
+      if (faults[next_fault_].tick == tick_) apply_fault(faults[next_fault_]);
+    }
+    return;
+  }
+  const std::optional<FaultStep> f = draw_fault();
   if (!f) return;
+  if (o_.record_schedule) recorded_.faults.push_back(*f);
+  apply_fault(*f);
+}
+
+void World::apply_fault(const FaultStep& f) {
   using K = history::Event::Kind;
-  const TableId t = tables_[scheduler_.below(tables_.size())];
-  const uint32_t b = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
-  switch (*f) {
+  CDC_ASSERT(f.table < tables_.size() && f.binding < capture_->bindings().size(),
+             "fault on an unknown table or binding");
+  const TableId t = tables_[f.table];
+  const uint32_t b = f.binding;
+  switch (f.kind) {
     case FaultKind::kCrash:
       capture_->restart();
       ++recorder_.history().crashes;
       recorder_.event(K::kFault, "capture crashed");
       return;
     case FaultKind::kQueryFailure: {
-      const uint32_t rows = static_cast<uint32_t>(scheduler_.below(o_.capture.chunk_size));
+      const auto rows = static_cast<uint32_t>(f.amount);
       capture_->arm_query_failure(rows);
       recorder_.event(K::kFault, "next chunk query fails after " + std::to_string(rows) + " rows");
       return;
@@ -315,25 +381,25 @@ void World::inject_fault() {
       recorder_.event(K::kOperation, "CHECKPOINT");
       return;
     case FaultKind::kXidBurn: {
-      const uint64_t n = 1 + scheduler_.below(100'000'000);
+      const uint64_t n = f.amount;
       recorder_.event(K::kOperation, "burn " + std::to_string(n) + " xids" +
                                          (db_.burn_xids(n).is_ok() ? "" : " (refused)"));
       return;
     }
     case FaultKind::kCaptureStall: {
-      const uint64_t ticks = 5 + scheduler_.below(150);
+      const uint64_t ticks = f.amount;
       stalled_until_ = tick_ + ticks;
       recorder_.event(K::kFault, "capture stalls for " + std::to_string(ticks) + " ticks");
       return;
     }
     case FaultKind::kPauseWrites: {
-      const uint64_t ticks = 5 + scheduler_.below(40);
+      const uint64_t ticks = f.amount;
       writes_paused_until_ = tick_ + ticks;
       recorder_.event(K::kOperation, "writes paused for " + std::to_string(ticks) + " ticks");
       return;
     }
     case FaultKind::kUpgrade:
-      workload_->finish();  // the upgrade needs a stopped cluster
+      finish_writes();  // the upgrade needs a stopped cluster
       recorder_.event(K::kOperation, std::string("major upgrade") +
                                          (db_.major_upgrade().is_ok() ? "" : " (refused)"));
       return;
@@ -400,12 +466,12 @@ void World::perform(const ScriptedOp& op) {
       dataflow_backfill(or_all(op.bindings));
       return;
     case Op::kUpgrade:
-      workload_->finish();
+      finish_writes();
       recorder_.event(K::kOperation, std::string("major upgrade") +
                                          (db_.major_upgrade().is_ok() ? "" : " (refused)"));
       return;
     case Op::kPauseWrites:
-      workload_->finish();
+      finish_writes();
       writes_paused_until_ = UINT64_MAX;
       recorder_.event(K::kOperation, "writes paused");
       return;
@@ -474,7 +540,7 @@ void World::safety_tick() {
   ++tick_;
   recorder_.set_tick(tick_);
   run_script();
-  if (tick_ >= writes_paused_until_ && scheduler_.chance(o_.write_per_tick)) workload_->step();
+  workload_step();
   inject_fault();
   capture_steps();
   if (o_.retention_ticks) {
@@ -524,7 +590,7 @@ RunResult World::run() {
   for (uint64_t i = 0; i < o_.safety_ticks; ++i)
     safety_tick();
   // Liveness: heal faults, end open transactions, pause writes, drain.
-  workload_->finish();
+  finish_writes();
   db_.flush_wal();
   recorder_.event(history::Event::Kind::kOperation, "liveness phase: faults healed, writes paused");
   stalled_until_ = 0;
@@ -545,6 +611,11 @@ RunResult World::run() {
   RunResult r;
   r.history = std::move(recorder_.history());
   r.fingerprint = fingerprint(r.history);
+  if (explicit_) {
+    r.schedule = *explicit_;
+  } else if (o_.record_schedule) {
+    r.schedule = std::move(recorded_);
+  }
   return r;
 }
 

@@ -22,6 +22,7 @@
 #include "model/materialization.h"
 #include "properties/history.h"
 #include "sim/prng.h"
+#include "sim/schedule.h"
 #include "sim/source_workload.h"
 
 namespace cdc::sim {
@@ -107,6 +108,10 @@ struct WorldOptions {
   uint64_t liveness_ticks_max = 20000;
   bool swarm = false;              // switch fault kinds off and reweight per seed
   std::vector<ScriptedOp> script;  // performed at their ticks, in order
+  // Set: the run performs exactly this schedule; nothing is generated (the
+  // workload, initial rows, fault weights and rates above are not used).
+  std::optional<Schedule> schedule;
+  bool record_schedule = false;  // fill RunResult::schedule
 };
 
 // Applies swarm testing to `o`: each enabled fault kind is kept with
@@ -116,6 +121,9 @@ WorldOptions swarm(WorldOptions o);
 struct RunResult {
   history::History history;
   std::string fingerprint;
+  // What the run performed (with record_schedule, or the given schedule):
+  // given as WorldOptions::schedule, it replays to the same fingerprint.
+  Schedule schedule;
 };
 
 RunResult run_world(const WorldOptions& options);
