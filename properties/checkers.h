@@ -8,6 +8,10 @@
 //   kUnknown with the reason; a broken property gives kViolated with a small
 //   witness (documents, commits and chunks named by seq, tick, key and LSN)
 //   and an explanation of the form "Let ... Then ... but ...".
+// - A violation whose witness is one key of one binding names it in
+//   Verdict::subject: the capture binding (for a destination checker, the one
+//   the materialization reads) and the key. Violations about a chunk chain, a
+//   whole instance or the run (liveness) have no subject.
 // - Verdict::property is the checker's name as listed in property_names().
 //
 // Common notions (see also properties/timeline.h):

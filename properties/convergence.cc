@@ -113,7 +113,7 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
             " after the run drained to lsn " + to_string(h.drain.source_flush_lsn) +
             ". Then reducing the collection must give k's final source row (" +
             detail::describe_row(src_row) + "), but " + *why + ".",
-        std::move(witness));
+        std::move(witness), Verdict::Subject{b.id, key});
   }
   return std::nullopt;
 }

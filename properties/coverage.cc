@@ -39,12 +39,15 @@ std::string render_cursor(const std::optional<history::DbOrderKey>& k) {
   return k ? detail::render_key(*k) : std::string("<start>");
 }
 
+// `key`: the one key the violation is about, when there is one.
 Verdict broken(const history::BackfillInstance& inst, const std::string& then_but,
-               std::vector<std::string> witness) {
+               std::vector<std::string> witness, const history::DocKey* key = nullptr) {
   witness.insert(witness.begin(), detail::describe_instance(inst));
+  std::optional<Verdict::Subject> subject;
+  if (key != nullptr) subject = Verdict::Subject{inst.binding, *key};
   return Verdict::violation(
       kName, "Let I be the " + detail::describe_instance(inst) + ". Then " + then_but,
-      std::move(witness));
+      std::move(witness), std::move(subject));
 }
 
 // Cursor chaining and strictly increasing order keys.
@@ -75,7 +78,7 @@ std::optional<Verdict> check_chain(const history::BackfillInstance& inst, const 
                           detail::render_key(row.key) + ", chunk at tick " +
                           std::to_string(c->tick) + ") follows " + detail::render_key(*cursor) +
                           ".",
-                      std::move(w));
+                      std::move(w), &row.key);
       }
       cursor = row.order_key;
     }
@@ -109,7 +112,8 @@ std::optional<Verdict> check_gap(const history::History& h, const history::Backf
                   {"key " + detail::render_key(key) + " at lsn " + to_string(from) + ": " +
                        detail::describe_row(timeline.state_at(key, from)),
                    "first " + detail::describe_chunk(*chunks.front()),
-                   "last " + detail::describe_chunk(*chunks.back())});
+                   "last " + detail::describe_chunk(*chunks.back())},
+                  &key);
   }
   return std::nullopt;
 }

@@ -87,7 +87,8 @@ Verdict check_delta_duplicates(const history::History& h) {
           "materializations that use delta updates may result in duplicate rows.\").",
       {"key " + key + " of " + detail::describe_materialization(*pair->mat->mat),
        "first " + detail::describe_row_ref(pair->first),
-       "duplicate " + detail::describe_row_ref(pair->second), total_rows + " in total"});
+       "duplicate " + detail::describe_row_ref(pair->second), total_rows + " in total"},
+      Verdict::Subject{pair->mat->capture->id, a.key});
 }
 
 }  // namespace cdc::properties

@@ -88,7 +88,7 @@ Verdict lost(const history::History& h, const detail::MaterializationRef& m,
           detail::describe_materialization(*m.mat) +
           " must hold a row for k at lsn >= " + to_string(c.commit_lsn) + " (the run drained to " +
           to_string(h.drain.source_flush_lsn) + "), but " + but + ".",
-      std::move(witness));
+      std::move(witness), Verdict::Subject{m.capture->id, ch.key});
 }
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m,

@@ -69,7 +69,7 @@ Verdict stale_row(const history::History& h, const history::BackfillOp& op,
           " appended the row for key " + detail::render_key(row.row->key) +
           " from collection seq " + std::to_string(row.row->collection_seq) +
           ", which was captured before the backfill.",
-      std::move(witness));
+      std::move(witness), Verdict::Subject{m.capture_binding, row.row->key});
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
                                   to_string(h.drain.source_flush_lsn) +
                                   ". Then the destination must hold k's final source row (" +
                                   detail::describe_row(src_row) + "), but " + *why + ".",
-                              std::move(witness));
+                              std::move(witness), Verdict::Subject{m.capture->id, key});
   }
   return std::nullopt;
 }

@@ -51,7 +51,8 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
                 " it sees k " + seen(timeline, r) + ", an older state.",
             {"key " + key + " of " + detail::describe_materialization(*m.mat),
              "seen before: " + detail::describe_row_ref(before),
-             "seen after: " + detail::describe_row_ref(now)});
+             "seen after: " + detail::describe_row_ref(now)},
+            Verdict::Subject{m.capture->id, r.key});
       }
       rows.emplace(r.key, now);
     }

@@ -51,7 +51,8 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
             {"key " + key + " of " + detail::describe_materialization(*m.mat),
              "held before the delete: " + detail::describe_row_ref(*k.held),
              "deleted by " + detail::describe_txn(k.deleted_by),
-             "resurrected as " + detail::describe_row_ref(now)});
+             "resurrected as " + detail::describe_row_ref(now)},
+            Verdict::Subject{m.capture->id, r.key});
       }
       k.present = now;
     }

@@ -27,7 +27,8 @@ Verdict duplicate(const DocRef& first, const DocRef& again) {
           "but collection txns seq " + std::to_string(first.txn->seq) + " and seq " +
           std::to_string(again.txn->seq) + " both hold one.",
       {"first " + detail::describe_doc(*first.txn, *first.doc),
-       "duplicate " + detail::describe_doc(*again.txn, d)});
+       "duplicate " + detail::describe_doc(*again.txn, d)},
+      Verdict::Subject{d.binding, d.key});
 }
 
 }  // namespace

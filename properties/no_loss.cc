@@ -61,7 +61,7 @@ Verdict lost(const history::History& h, const history::Binding& b,
           " after the stream start " + to_string(inst.stream_start_lsn) + " of " + inst.state_key +
           ". Then the collection must hold a document for k at lsn >= " + to_string(c.commit_lsn) +
           " (the run drained to " + to_string(h.drain.source_flush_lsn) + "), but " + but + ".",
-      std::move(witness));
+      std::move(witness), Verdict::Subject{b.id, ch.key});
 }
 
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b,

@@ -31,7 +31,8 @@ Verdict regression(const history::Binding& b, const detail::VisibleChange& c) {
           ", an older state.",
       {"key " + key + " of " + detail::describe_binding(b),
        "seen before: " + detail::describe_doc(*c.before.doc.txn, *c.before.doc.doc),
-       "seen after: " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)});
+       "seen after: " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)},
+      Verdict::Subject{b.id, c.key});
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ Verdict resurrection(const history::Binding& b, const detail::VisibleChange& c) 
           " (state " + std::to_string(c.after.state_index) + ").",
       {"key " + key + " of " + detail::describe_binding(b),
        "deleted by " + detail::describe_doc(*c.before.doc.txn, *c.before.doc.doc),
-       "resurrected by " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)});
+       "resurrected by " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)},
+      Verdict::Subject{b.id, c.key});
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ std::optional<Verdict> check_no_snapshot(const history::History& h,
         "Let I be the Only Changes instance " + inst.state_key + ". Then it must write no " +
             "backfill document, but collection txn seq " + std::to_string(ref.txn->seq) +
             " holds a snapshot document of key " + detail::render_key(ref.doc->key) + ".",
-        {detail::describe_instance(inst), detail::describe_doc(*ref.txn, *ref.doc)});
+        {detail::describe_instance(inst), detail::describe_doc(*ref.txn, *ref.doc)},
+        Verdict::Subject{inst.binding, ref.doc->key});
   }
   return std::nullopt;
 }
@@ -56,7 +57,8 @@ std::optional<Verdict> check_every_change(const history::History& h, const histo
               " must hold a change document for the key at lsn " + to_string(c.commit_lsn) +
               ", but it holds none.",
           {detail::describe_instance(inst),
-           detail::describe_commit(c) + " changing key " + detail::render_key(ch.key)});
+           detail::describe_commit(c) + " changing key " + detail::render_key(ch.key)},
+          Verdict::Subject{b.id, ch.key});
     }
   }
   return std::nullopt;
@@ -78,7 +80,8 @@ std::optional<Verdict> check_once(const history::History& h,
             std::to_string(it->second.txn->seq) + " and seq " + std::to_string(ref.txn->seq) +
             " both hold it.",
         {"first " + detail::describe_doc(*it->second.txn, *it->second.doc),
-         "again " + detail::describe_doc(*ref.txn, *ref.doc)});
+         "again " + detail::describe_doc(*ref.txn, *ref.doc)},
+        Verdict::Subject{inst.binding, ref.doc->key});
   }
   return std::nullopt;
 }

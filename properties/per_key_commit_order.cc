@@ -32,7 +32,8 @@ Verdict out_of_order(const DocRef& prev, const DocRef& next) {
           to_string(p.lsn) + " change_index " + std::to_string(p.change_index) +
           " (collection txn seq " + std::to_string(prev.txn->seq) + ").",
       {"earlier " + detail::describe_doc(*prev.txn, p),
-       "later " + detail::describe_doc(*next.txn, n)});
+       "later " + detail::describe_doc(*next.txn, n)},
+      Verdict::Subject{n.binding, n.key});
 }
 
 }  // namespace

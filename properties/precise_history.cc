@@ -46,7 +46,8 @@ Verdict check_precise_history(const history::History& h) {
             inst.state_key + ". Then k's first document must be a create, but it is an " +
             (d.op == history::DocOp::kDelete ? "delete" : "update") + " at lsn " +
             to_string(d.lsn) + " in collection txn seq " + std::to_string(bad->txn->seq) + ".",
-        {detail::describe_instance(inst), "first " + detail::describe_doc(*bad->txn, d)});
+        {detail::describe_instance(inst), "first " + detail::describe_doc(*bad->txn, d)},
+        Verdict::Subject{inst.binding, d.key});
   }
   if (!judged) return Verdict::unknown(kName, "no Precise backfill instance of a keyed binding");
   return Verdict::hold(kName, "every key of every Precise instance opens with a create");

@@ -125,7 +125,7 @@ Verdict lost(const history::History& h, const history::MaterializationBinding& m
           "). The loss is due to retention, as the documentation warns "
           "(\"Data retention: If using Estuary's trial buckets, data expires after approximately "
           "20 days.\").",
-      std::move(witness));
+      std::move(witness), Verdict::Subject{capture.id, key});
 }
 
 }  // namespace

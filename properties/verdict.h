@@ -5,8 +5,15 @@
 // reads like a proof ("Let ... Then ... but ..."). kUnknown: the history
 // cannot be judged for this property (e.g. the run never drained, or the
 // binding has no key); the explanation says why.
+//
+// Subject. A violation whose witness centres on one key of one binding names
+// it in `subject` (reports draw that key's timeline); a violation about a
+// whole instance, a chunk chain or a run has none. Holds and unknown
+// verdicts never have one.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,16 +21,27 @@ namespace cdc::properties {
 
 struct Verdict {
   enum class Outcome : unsigned char { kHolds, kViolated, kUnknown };
+  // The key a violation is about. `binding` is a capture binding id
+  // (history::Binding::id): for a destination checker, the capture binding
+  // the materialization reads. `key` is a history::DocKey (the same type,
+  // spelled out so that this header stays free of history.h; verdict.cc
+  // asserts they agree).
+  struct Subject {
+    uint32_t binding = 0;
+    std::string key;
+  };
   std::string property;
   Outcome outcome = Outcome::kHolds;
   std::string explanation;
   std::vector<std::string> witness;
+  std::optional<Subject> subject;  // only on violations; see "Subject" above
 
   bool holds() const { return outcome == Outcome::kHolds; }
   bool violated() const { return outcome == Outcome::kViolated; }
   static Verdict hold(std::string property, std::string why = "");
   static Verdict violation(std::string property, std::string explanation,
-                           std::vector<std::string> witness);
+                           std::vector<std::string> witness,
+                           std::optional<Subject> subject = std::nullopt);
   static Verdict unknown(std::string property, std::string why);
 };
 

@@ -36,6 +36,7 @@ TEST(ConvergenceTest, ViolatedByAMissingDelete) {
   h.collection_txns.pop_back();  // lose the delete of k2
   const Verdict v = check_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "\"k2\""));
 }
 
@@ -47,6 +48,7 @@ TEST(ConvergenceTest, ViolatedByAFieldNoDocumentEverSupplied) {
       HistoryBuilder().binding().commit(100, {ins("k1", 1)}).txn({partial}).drained(100).build();
   const Verdict v = check_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_NE(v.explanation.find("field 1 is absent"), std::string::npos) << v.explanation;
 }
 
@@ -58,7 +60,9 @@ TEST(ConvergenceTest, ViolatedByAWrongValue) {
                         .txn({doc_c("k1", 1, 100)})
                         .drained(200)
                         .build();
-  EXPECT_TRUE(Violated(check_convergence(h)));
+  const Verdict v = check_convergence(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
 }
 
 TEST(ConvergenceTest, UnknownWithoutDrain) {

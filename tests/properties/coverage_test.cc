@@ -51,7 +51,9 @@ TEST(CoverageTest, KeysChangedDuringTheBackfillNeedNotBeRead) {
 
 TEST(CoverageTest, ViolatedWhenTheFirstChunkDoesNotStartAtTheBeginning) {
   const History h = three_keys().chunk("a", {"b", "c"}, 100, 1, true).txn({}).build();
-  EXPECT_TRUE(Violated(check_coverage(h)));
+  const Verdict v = check_coverage(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(NoSubject(v));
 }
 
 TEST(CoverageTest, ViolatedByASkippedRange) {
@@ -63,6 +65,7 @@ TEST(CoverageTest, ViolatedByASkippedRange) {
                         .build();
   const Verdict v = check_coverage(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(NoSubject(v));
   EXPECT_TRUE(mentions(v, "after \"b\""));
 }
 
@@ -75,13 +78,16 @@ TEST(CoverageTest, ViolatedByOverlappingChunks) {
                   .build();
   const Verdict v = check_coverage(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "b"));
   EXPECT_NE(v.explanation.find("strictly increase"), std::string::npos) << v.explanation;
 }
 
 TEST(CoverageTest, ViolatedWhenCompleteWithoutAFinalChunk) {
   const History h =
       three_keys().chunk(std::nullopt, {"a", "b"}, 100, 1, false).txn({}, {kState}).build();
-  EXPECT_TRUE(Violated(check_coverage(h)));
+  const Verdict v = check_coverage(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(NoSubject(v));
 }
 
 TEST(CoverageTest, ViolatedByAKeyNoChunkRead) {
@@ -95,6 +101,7 @@ TEST(CoverageTest, ViolatedByAKeyNoChunkRead) {
                         .build();
   const Verdict v = check_coverage(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "bb"));
   EXPECT_TRUE(mentions(v, "\"bb\""));
 }
 

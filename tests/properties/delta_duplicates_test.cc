@@ -38,6 +38,7 @@ TEST(DeltaDuplicatesTest, ViolatedByACaptureBackfillIntoADeltaDestination) {
                         .build();
   const Verdict v = check_delta_duplicates(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "first row \"k1\" op c lsn 0/C8 from collection seq 1 (snapshot)"));
   EXPECT_TRUE(mentions(v, "duplicate row \"k1\" op c lsn 0/12C from collection seq 2 (snapshot)"));
   EXPECT_NE(v.explanation.find("2 duplicate rows in total"), std::string::npos);

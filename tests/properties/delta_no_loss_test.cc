@@ -44,6 +44,7 @@ TEST(DeltaNoLossTest, ViolatedByALostUpdate) {
                         .build();
   const Verdict v = check_delta_no_loss(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "0/12C"));  // lsn 300 of the lost commit
   EXPECT_TRUE(mentions(v, "newest destination row \"k1\""));
 }
@@ -56,13 +57,16 @@ TEST(DeltaNoLossTest, ViolatedByALostDeleteOfAKeyTheDestinationHolds) {
                         .build();
   const Verdict v = check_delta_no_loss(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "\"k2\""));
   EXPECT_TRUE(mentions(v, "0/190"));  // lsn 400 of the delete
 }
 
 TEST(DeltaNoLossTest, ViolatedByATruncationThatWasNotRefilled) {
   const History h = clean_delta().rebuild(41, {drow_d("k2", 400, 3)}).build();
-  EXPECT_TRUE(Violated(check_delta_no_loss(h)));
+  const Verdict v = check_delta_no_loss(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
 }
 
 TEST(DeltaNoLossTest, UnknownWithoutDrainDeltaBindingOrInstance) {

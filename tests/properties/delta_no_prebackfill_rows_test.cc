@@ -34,6 +34,7 @@ TEST(DeltaNoPrebackfillRowsTest, ViolatedByARebuildThatReSendsOldDocuments) {
   const History h = data_flow({drow_u("k1", 3, 300, 2), drow_snap("k1", 3, 400, 4)}).build();
   const Verdict v = check_delta_no_prebackfill_rows(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "pre-backfill row \"k1\" op u lsn 0/12C from collection seq 2"));
   EXPECT_TRUE(mentions(v, "first collection txn of the new generation: seq 4"));
   EXPECT_TRUE(mentions(v, "data flow backfill requested at tick 35"));
@@ -47,6 +48,7 @@ TEST(DeltaNoPrebackfillRowsTest, ViolatedByAnOldRowAppendedAfterTheRebuild) {
       data_flow({drow_snap("k1", 3, 400, 4)}).dtxn(51, {drow_d("k2", 400, 3)}).build();
   const Verdict v = check_delta_no_prebackfill_rows(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_NE(v.explanation.find("destination txn 5 of materialization 2"), std::string::npos);
 }
 

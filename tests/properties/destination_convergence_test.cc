@@ -25,6 +25,7 @@ TEST(DestinationConvergenceTest, ViolatedByAStaleValue) {
                         .build();
   const Verdict v = check_destination_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "key \"k1\""));
   EXPECT_TRUE(mentions(v, "('k1',3)"));                                // the source row
   EXPECT_TRUE(mentions(v, "destination txn 1 of materialization 2"));  // last to touch k1
@@ -39,6 +40,7 @@ TEST(DestinationConvergenceTest, ViolatedByAKeyTheSourceDeleted) {
                         .build();
   const Verdict v = check_destination_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "key \"k2\""));
   EXPECT_NE(v.explanation.find("which the source does not"), std::string::npos);
 }
@@ -48,6 +50,7 @@ TEST(DestinationConvergenceTest, ViolatedByAnAbsentField) {
   h.destination_txns[1].upserts[0].present_mask = 0b01;
   const Verdict v = check_destination_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_NE(v.explanation.find("field 1 is absent"), std::string::npos);
 }
 
@@ -55,6 +58,7 @@ TEST(DestinationConvergenceTest, ViolatedByARebuildThatLostTheTable) {
   const History h = clean_merge().rebuild(41, {}).build();
   const Verdict v = check_destination_convergence(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "destination row: absent"));
   EXPECT_TRUE(mentions(v, "destination txn 2 of materialization 2"));
 }

@@ -21,6 +21,7 @@ TEST(DestinationNoRegressionTest, ViolatedByAStaleRowOverANewerOne) {
   const History h = clean_merge().dtxn(41, {drow_snap("k1", 1, 200, 4)}).build();
   const Verdict v = check_destination_no_regression(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "seen before: row \"k1\" op c lsn 0/12C from collection seq 2"));
   EXPECT_TRUE(mentions(v, "seen after: row \"k1\" op c lsn 0/C8 from collection seq 4"));
   EXPECT_NE(v.explanation.find("(state 2 of its timeline)"), std::string::npos);

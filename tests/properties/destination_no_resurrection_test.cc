@@ -29,6 +29,7 @@ TEST(DestinationNoResurrectionTest, ViolatedByTheDeletedRowComingBack) {
   const History h = clean_merge().dtxn(41, {drow_snap("k2", 2, 200, 1)}).build();
   const Verdict v = check_destination_no_resurrection(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "held before the delete: row \"k2\""));
   EXPECT_TRUE(mentions(v, "deleted by destination txn 3 of materialization 2 at tick 31"));
   EXPECT_TRUE(mentions(v, "resurrected as row \"k2\" op c lsn 0/C8"));
@@ -42,7 +43,9 @@ TEST(DestinationNoResurrectionTest, ViolatedByAnOlderRowComingBack) {
                         .dtxn(31, {}, {"k2"})
                         .dtxn(41, {drow_snap("k2", 2, 200, 1)})
                         .build();
-  EXPECT_TRUE(Violated(check_destination_no_resurrection(h)));
+  const Verdict v = check_destination_no_resurrection(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
 }
 
 TEST(DestinationNoResurrectionTest, ATruncationStartsAfresh) {

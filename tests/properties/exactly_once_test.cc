@@ -30,6 +30,7 @@ TEST(ExactlyOnceTest, ViolatedByAChangeReplayedAfterACrash) {
                         .build();
   const Verdict v = check_exactly_once(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "seq 2"));
   EXPECT_TRUE(mentions(v, "seq 3"));
 }

@@ -169,12 +169,13 @@ inline std::string show(const Verdict& v) {
     s += "\n  - " + w;
   return s;
 }
+// Holds and Unknown also require that the verdict names no subject.
 inline ::testing::AssertionResult Holds(const Verdict& v) {
-  if (v.outcome == Verdict::Outcome::kHolds) return ::testing::AssertionSuccess();
+  if (v.outcome == Verdict::Outcome::kHolds && !v.subject) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << show(v);
 }
 inline ::testing::AssertionResult Unknown(const Verdict& v) {
-  if (v.outcome == Verdict::Outcome::kUnknown && !v.explanation.empty()) {
+  if (v.outcome == Verdict::Outcome::kUnknown && !v.explanation.empty() && !v.subject) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << show(v);
@@ -186,6 +187,23 @@ inline ::testing::AssertionResult Violated(const Verdict& v) {
     return ::testing::AssertionSuccess() << show(v);
   }
   return ::testing::AssertionFailure() << show(v);
+}
+
+// The verdict's subject is `key` of capture binding `binding`.
+inline ::testing::AssertionResult AboutKey(const Verdict& v, const std::string& key,
+                                           uint32_t binding = kBinding) {
+  if (!v.subject) return ::testing::AssertionFailure() << "no subject: " << show(v);
+  if (v.subject->key != key || v.subject->binding != binding) {
+    return ::testing::AssertionFailure()
+           << "subject is key \"" << v.subject->key << "\" of binding " << v.subject->binding
+           << ": " << show(v);
+  }
+  return ::testing::AssertionSuccess();
+}
+// The verdict names no subject (a violation about no single key).
+inline ::testing::AssertionResult NoSubject(const Verdict& v) {
+  if (!v.subject) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "subject key \"" << v.subject->key << "\": " << show(v);
 }
 
 // True iff some witness line contains `part`.

@@ -33,6 +33,7 @@ TEST(LivenessTest, ViolatedWhenTheRunDoesNotDrain) {
   h.drain.reached = false;
   const Verdict v = check_liveness(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(NoSubject(v));  // about the run, not a key
   EXPECT_TRUE(mentions(v, "slot invalidated"));
   EXPECT_FALSE(mentions(v, "crash"));
   EXPECT_NE(v.explanation.find("(1 capture errors recorded)"), std::string::npos) << v.explanation;
@@ -43,6 +44,7 @@ TEST(LivenessTest, ViolatedByALatestBackfillThatNeverCompletes) {
       clean_normal().instance(ResolvedMode::kWithoutPrimaryKey, 0, "items.v2").build();
   const Verdict v = check_liveness(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(NoSubject(v));  // about the run, not a key
   EXPECT_TRUE(mentions(v, "items.v2"));
 }
 

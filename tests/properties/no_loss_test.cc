@@ -35,6 +35,7 @@ TEST(NoLossTest, ViolatedByALostUpdate) {
   h.collection_txns.erase(h.collection_txns.begin() + 1);  // the update of k1 at 300
   const Verdict v = check_no_loss(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "0/12C"));  // lsn 300 of the lost commit
 }
 
@@ -47,6 +48,7 @@ TEST(NoLossTest, ViolatedByALostDeleteOfAKeyTheInstanceWrote) {
                         .build();
   const Verdict v = check_no_loss(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k3"));
   EXPECT_TRUE(mentions(v, "\"k3\""));
 }
 

@@ -41,6 +41,7 @@ TEST(NoRegressionTest, ViolatedByAStaleSnapshotRowInALaterTransaction) {
                         .build();
   const Verdict v = check_no_regression(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "seq 2"));
   EXPECT_TRUE(mentions(v, "seq 3"));
 }

@@ -49,6 +49,7 @@ TEST(NoResurrectionTest, ViolatedByASnapshotRowReadBeforeTheDelete) {
                         .build();
   const Verdict v = check_no_resurrection(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "\"k1\""));
   EXPECT_TRUE(mentions(v, "seq 2"));
 }

@@ -37,6 +37,7 @@ TEST(OnlyChangesTest, ViolatedByABackfillDocument) {
                         .build();
   const Verdict v = check_only_changes(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "snapshot"));
 }
 
@@ -44,6 +45,7 @@ TEST(OnlyChangesTest, ViolatedByAMissingChange) {
   const History h = only_changes_run().txn({doc_u("k1", 2, 200)}).build();
   const Verdict v = check_only_changes(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "\"k2\""));
 }
 
@@ -54,6 +56,7 @@ TEST(OnlyChangesTest, ViolatedByAChangeWrittenTwice) {
                         .build();
   const Verdict v = check_only_changes(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "seq 1"));
   EXPECT_TRUE(mentions(v, "seq 2"));
 }

@@ -34,6 +34,7 @@ TEST(PerKeyCommitOrderTest, ViolatedByAnOlderCommitAfterANewerOne) {
                         .build();
   const Verdict v = check_per_key_commit_order(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "seq 2"));
   EXPECT_TRUE(mentions(v, "seq 3"));
 }
@@ -41,7 +42,9 @@ TEST(PerKeyCommitOrderTest, ViolatedByAnOlderCommitAfterANewerOne) {
 TEST(PerKeyCommitOrderTest, ViolatedByARepeatedChangeIndexWithinACommit) {
   const History h =
       HistoryBuilder().binding().txn({doc_c("k1", 1, 100, 1), doc_u("k1", 2, 100, 1)}).build();
-  EXPECT_TRUE(Violated(check_per_key_commit_order(h)));
+  const Verdict v = check_per_key_commit_order(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
 }
 
 TEST(PerKeyCommitOrderTest, KeylessBindingsAreJudgedToo) {
@@ -49,7 +52,9 @@ TEST(PerKeyCommitOrderTest, KeylessBindingsAreJudgedToo) {
                         .binding(kBinding, kTable, true)
                         .txn({doc_c("r1", 1, 200), doc_d("r1", 100)})
                         .build();
-  EXPECT_TRUE(Violated(check_per_key_commit_order(h)));
+  const Verdict v = check_per_key_commit_order(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "r1"));
 }
 
 }  // namespace

@@ -28,7 +28,9 @@ TEST(PreciseHistoryTest, DocumentsOfAnotherInstanceAreNotJudged) {
                               in_state(doc_snap("k1", 2, 210), "items.v2")})
                         .build();
   // items.v2's first document of k1 is an update: that one is a violation.
-  EXPECT_TRUE(Violated(check_precise_history(h)));
+  const Verdict v = check_precise_history(h);
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   History only_v1 = h;
   only_v1.backfills.pop_back();
   EXPECT_TRUE(Holds(check_precise_history(only_v1)));
@@ -44,6 +46,7 @@ TEST(PreciseHistoryTest, ViolatedByAnUpdateBeforeTheBackfillRow) {
                         .build();
   const Verdict v = check_precise_history(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k2"));
   EXPECT_TRUE(mentions(v, "\"k2\" op u"));
 }
 

@@ -26,6 +26,7 @@ TEST(RetentionLossTest, ViolatedByAMaterializationBackfillAfterExpiry) {
   const Verdict v = check_retention_loss(h);
   EXPECT_EQ(v.property, "retention_loss");
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(says(v,
                    "expired k's documents at tick 25, before the materialization backfill at "
                    "tick 35, so the rebuilt table could not restore it"));
@@ -42,6 +43,7 @@ TEST(RetentionLossTest, ViolatedInADeltaDestination) {
                         .build();
   const Verdict v = check_retention_loss(h);
   EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "k1"));
   EXPECT_TRUE(mentions(v, "key \"k1\""));
 }
 

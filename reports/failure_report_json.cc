@@ -1,0 +1,75 @@
+// report_json (reports/failure_report.h).
+
+#include <nlohmann/json.hpp>
+
+#include "model/assert.h"
+#include "properties/helpers.h"
+#include "reports/failure_report.h"
+#include "reports/key_timeline_json.h"
+#include "reports/matrix_report.h"
+
+namespace cdc::reports {
+
+namespace {
+
+using nlohmann::json;
+
+json verdict_json(const properties::Verdict& v) {
+  json j{{"property", v.property},
+         {"outcome", properties::to_string(v.outcome)},
+         {"explanation", v.explanation},
+         {"witness", v.witness}};
+  if (v.subject) {
+    j["subject"] = {{"binding", v.subject->binding},
+                    {"key_text", properties::detail::render_key(v.subject->key)},
+                    {"key_hex", hex_bytes(v.subject->key)}};
+  } else {
+    j["subject"] = nullptr;
+  }
+  return j;
+}
+
+json case_json(const ReportCase& c) {
+  json j{{"title", c.title},
+         {"unexpected", c.unexpected},
+         {"expectation", c.expectation},
+         {"reproduce", c.reproduce},
+         {"fingerprint", c.fingerprint},
+         {"verdict", verdict_json(c.verdict)},
+         {"timeline", c.timeline ? key_timeline_json(*c.timeline) : json()}};
+  if (c.shrunk_path.empty() && c.shrunk_yaml.empty()) {
+    j["shrunk"] = nullptr;
+  } else {
+    j["shrunk"] = {{"path", c.shrunk_path},
+                   {"yaml", c.shrunk_yaml},
+                   {"steps_before", c.steps_before},
+                   {"steps_after", c.steps_after},
+                   {"seconds", c.shrink_seconds}};
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string report_json(const ExploreReport& r) {
+  json j;
+  j["schema_version"] = 1;
+  j["command"] = r.command;
+  j["files"] = r.files;
+  j["seeds"] = r.seeds;
+  j["runs"] = r.runs;
+  j["failed_runs"] = r.failed_runs;
+  j["seconds"] = r.seconds;
+  j["violations_by_property"] = json::object();
+  for (const auto& [property, n] : r.violations_by_property)
+    j["violations_by_property"][property] = n;
+  j["matrix"] = r.matrix ? json::parse(matrix_json(*r.matrix)) : json();
+  json cases = json::array();
+  for (const ReportCase& c : r.cases)
+    cases.push_back(case_json(c));
+  j["cases"] = std::move(cases);
+  CDC_ASSERT(j["cases"].size() == r.cases.size(), "one JSON case per report case");
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace cdc::reports

@@ -1,0 +1,35 @@
+// The guarantee matrix (sim::Matrix) as a compact HTML table for the failure
+// report page: one row per cell (backfill, mode, strategy, faults), one
+// column per property, each table cell coloured by the tallies:
+//   unexpected  some run violated a property expected to hold;
+//   expected    some run violated it where the expectations allow it;
+//   holds       it held in every judged run (some may be unknown);
+//   unknown     no run could judge it;
+//   n/a         no tally.
+// A cell's title attribute (a tooltip) gives the counts, the first seed and
+// the reason or explanation. A legend precedes the table.
+//
+// Contract: pure; all text escaped (reports/html.h); no script. The table
+// uses the CSS classes documented in matrix_html_css().
+#pragma once
+
+#include <string>
+
+#include "sim/matrix.h"
+
+namespace cdc::reports {
+
+enum class MatrixShade : unsigned char { kHolds, kExpected, kUnexpected, kUnknown, kNotApplicable };
+const char* to_string(MatrixShade s);  // "holds", "expected", "unexpected", "unknown", "n/a"
+
+// How one property's tally over a cell's runs is shaded.
+MatrixShade shade(const sim::PropertyTally& t);
+
+// The legend and the <table class="matrix">.
+std::string matrix_html(const sim::Matrix& m);
+
+// The CSS the table needs (classes matrix, m-holds, m-expected, m-unexpected,
+// m-unknown, m-na, legend), for the page's <style>.
+const char* matrix_html_css();
+
+}  // namespace cdc::reports
