@@ -7,76 +7,58 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 
+#include "cli/shrink.h"
+#include "cli/target.h"
 #include "properties/checkers.h"
+#include "properties/expectations.h"
 #include "reports/atomic_file.h"
-#include "scenarios/expect.h"
+#include "reports/failure_report.h"
 #include "scenarios/loader.h"
-#include "sim/configurations.h"
 #include "sim/matrix.h"
 
 namespace cdc::cli {
 
 namespace {
 
+struct Source {
+  std::string file;                     // a scenario file
+  std::optional<sim::MatrixCell> cell;  // or a matrix cell
+};
+
 struct Item {
-  size_t source = 0;  // index of the scenario file, or of the matrix cell
+  size_t source = 0;
   uint64_t seed = 0;
 };
 
 struct Outcome {
   bool ran = false;
   std::string fingerprint;
-  std::vector<std::string> failures;  // "property: explanation"
+  std::vector<Finding> findings;
+  std::vector<properties::Verdict> verdicts;  // matrix cells only (for the tallies)
+  std::vector<properties::Situation> seen;    // matrix cells only
 };
 
-std::string reproduce(const ExploreArgs& a, const std::vector<sim::MatrixCell>& cells,
-                      const Item& it) {
-  if (!a.files.empty()) return fmt::format("cdcsim run {} --seed {}", a.files[it.source], it.seed);
-  const sim::MatrixCell& c = cells[it.source];
-  const char* backfill[] = {"none", "capture", "materialization", "dataflow"};
-  const char* faults[] = {"none", "crashes", "slot-loss", "retention"};
-  std::string mode = to_string(c.mode);
-  std::erase(mode, ' ');
-  return fmt::format(
-      "cdcsim world --seed {} --mode {} --faults {} --backfill {} --strategy {} --ticks 120",
-      it.seed, mode, faults[static_cast<int>(c.faults)], backfill[static_cast<int>(c.backfill)],
-      to_string(c.strategy));
+Target target_of(const Source& s, uint64_t seed) {
+  if (s.cell) return std::get<Target>(cell_target(sim::cell_spec(*s.cell), seed));
+  std::variant<Target, std::string> t = file_target(s.file, seed);
+  CDC_ASSERT(std::holds_alternative<Target>(t), "a scenario file that loaded once loads again");
+  return std::get<Target>(std::move(t));
 }
 
-Outcome run_item(const std::vector<scenarios::Scenario>& scs,
-                 const std::vector<sim::MatrixCell>& cells, const Item& it) {
+Outcome run_item(const Source& s, const Item& it) {
   Outcome out;
   out.ran = true;
-  if (!scs.empty()) {
-    scenarios::Scenario sc = scs[it.source];
-    // A "violated" expectation demonstrates a warned outcome on the file's own
-    // seed; other seeds need not hit it. "holds" must hold on every seed.
-    if (it.seed != sc.options.seed) sc.expect.violated.clear();
-    sc.options.seed = it.seed;
-    const sim::RunResult r = sim::run_world(sc.options);
-    out.fingerprint = r.fingerprint;
-    for (const properties::Verdict& v : properties::check_all(r.history)) {
-      const scenarios::ExpectCheck c = scenarios::check_expectation(sc.expect, v);
-      if (!c.met) out.failures.push_back(c.message);
-    }
-    return out;
-  }
-  const sim::MatrixCell& c = cells[it.source];
-  sim::WorldOptions o = sim::configured_world(it.seed, c.mode, c.faults, c.backfill, c.strategy);
-  o.safety_ticks = 120;
-  const sim::RunResult r = sim::run_world(o);
+  const Target t = target_of(s, it.seed);
+  const sim::RunResult r = sim::run_world(t.options);
   out.fingerprint = r.fingerprint;
-  const auto seen = properties::situations(r.history);
-  for (const properties::Verdict& v : properties::check_all(r.history)) {
-    if (v.violated() && properties::expectation(c.mode, c.faults, v.property, seen).expect ==
-                            properties::Expect::kHolds) {
-      out.failures.push_back(v.property + ": " + v.explanation);
-    }
+  out.findings = judge(t, r.history);
+  if (s.cell) {
+    out.verdicts = properties::check_all(r.history);
+    out.seen = properties::situations(r.history);
   }
   return out;
 }
@@ -93,6 +75,78 @@ bool parse_shard(const std::string& s, uint64_t* index, uint64_t* count) {
   return *count > 0 && *index < *count;
 }
 
+std::string file_name_part(std::string s) {
+  for (char& c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  }
+  return s;
+}
+
+// Runs `work(i)` for i in [0, n) on `jobs` threads; `stop()` ends it early.
+template <typename Work, typename Stop>
+void parallel(size_t n, uint32_t jobs, Work work, Stop stop) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      if (stop()) return;
+      const size_t i = next.fetch_add(1);
+      if (i >= n) return;
+      work(i);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (uint32_t j = 1; j < jobs; ++j)
+    threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads)
+    t.join();
+}
+
+struct CaseRef {
+  size_t item = 0;  // index into this shard's items
+  size_t finding = 0;
+};
+
+reports::ReportCase make_case(const Source& src, const Item& it, const Outcome& o, const Finding& f,
+                              const std::string& out_dir, double budget_s) {
+  reports::ReportCase c;
+  const Target t = target_of(src, it.seed);
+  c.title = fmt::format("{} seed {}: {}", t.name(), it.seed, f.verdict.property);
+  c.unexpected = f.unexpected;
+  c.expectation = f.unexpected ? "" : f.why;
+  c.reproduce = t.replay_command() + " --fingerprint " + o.fingerprint;
+  c.fingerprint = o.fingerprint;
+  c.verdict = f.verdict;
+  std::optional<history::History> shown;
+  if (f.verdict.violated()) {
+    const Shrunk s = shrink_target(t, f.verdict.property, budget_s);
+    c.steps_before = s.steps_before;
+    c.steps_after = s.steps_after;
+    c.shrink_seconds = s.seconds;
+    c.shrunk_yaml = s.yaml;
+    const std::string stem = t.cell ? t.name() : std::filesystem::path(t.file).stem().string();
+    c.shrunk_path =
+        fmt::format("shrunk/{}-seed-{}-{}.yaml", file_name_part(stem), it.seed, f.verdict.property);
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir + "/shrunk", ec);
+    (void)reports::write_file_atomically(out_dir + "/" + c.shrunk_path, s.yaml);
+    // Show the shrunk run: its explanation and timeline are the smallest.
+    const scenarios::LoadResult back = scenarios::load_scenario_text(s.yaml, c.shrunk_path);
+    if (const auto* sc = std::get_if<scenarios::Scenario>(&back)) {
+      sim::RunResult r = sim::run_world(sc->options);
+      for (const properties::Verdict& v : properties::check_all(r.history)) {
+        if (v.property == f.verdict.property && v.violated()) c.verdict = v;
+      }
+      shown = std::move(r.history);
+    }
+  }
+  if (!shown) shown = sim::run_world(t.options).history;
+  if (c.verdict.subject) {
+    c.timeline = reports::key_timeline(*shown, c.verdict.subject->binding, c.verdict.subject->key);
+  }
+  return c;
+}
+
 }  // namespace
 
 int run_explore(const ExploreArgs& a) {
@@ -101,53 +155,48 @@ int run_explore(const ExploreArgs& a) {
     fmt::print(stderr, "error: --shard must be I/N with 0 <= I < N, not \"{}\"\n", a.shard);
     return 2;
   }
-  std::vector<scenarios::Scenario> scs;
+  std::vector<Source> sources;
   for (const std::string& f : a.files) {
-    const scenarios::LoadResult r = scenarios::load_scenario_file(f);
-    if (const auto* err = std::get_if<scenarios::LoadError>(&r)) {
-      fmt::print(stderr, "error: {}\n", err->to_string());
+    std::variant<Target, std::string> t = file_target(f, std::nullopt);
+    if (const auto* err = std::get_if<std::string>(&t)) {
+      fmt::print(stderr, "error: {}\n", *err);
       return 2;
     }
-    scs.push_back(std::get<scenarios::Scenario>(r));
+    sources.push_back({f, std::nullopt});
   }
-  const std::vector<sim::MatrixCell> cells = sim::all_cells();
-  const size_t sources = scs.empty() ? cells.size() : scs.size();
-  std::vector<Item> items;  // every (source, seed), then this shard's share
+  const bool cells = a.matrix || a.files.empty();
+  std::optional<sim::Matrix> matrix;
+  std::vector<size_t> matrix_row;  // per source: its row in the matrix
+  if (cells) {
+    matrix.emplace();
+    matrix->options.seeds = a.seeds;
+    matrix->property_names = properties::property_names();
+    matrix_row.assign(sources.size(), 0);
+    for (const sim::MatrixCell& c : sim::all_cells()) {
+      matrix_row.push_back(matrix->rows.size());
+      matrix->rows.emplace_back().cell = c;
+      sources.push_back({"", c});
+    }
+  }
+  std::vector<Item> mine;  // every (source, seed), seed-major; this shard's share
+  size_t index = 0;
   for (uint64_t seed = 1; seed <= a.seeds; ++seed) {
-    for (size_t s = 0; s < sources; ++s)
-      items.push_back({s, seed});
+    for (size_t s = 0; s < sources.size(); ++s, ++index) {
+      if (index % shards == shard) mine.push_back({s, seed});
+    }
   }
-  std::vector<Item> mine;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i % shards == shard) mine.push_back(items[i]);
-  }
-  fmt::print("cdcsim explore{} --seeds {} --jobs {} --shard {}/{}{}\n",
-             a.files.empty() ? " (every matrix cell)" : fmt::format(" {} files", a.files.size()),
-             a.seeds, a.jobs, shard, shards,
+  fmt::print("cdcsim explore: {} files{} x {} seeds, --jobs {} --shard {}/{}{}\n", a.files.size(),
+             cells ? " + every matrix cell" : "", a.seeds, a.jobs, shard, shards,
              a.budget_s > 0 ? fmt::format(" --budget-s {}", a.budget_s) : "");
   std::vector<Outcome> outcomes(mine.size());
-  std::atomic<size_t> next{0}, done{0}, failed{0};
+  std::atomic<size_t> done{0}, failed{0};
   const auto start = std::chrono::steady_clock::now();  // the CLI may read the clock
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  auto worker = [&] {
-    for (;;) {
-      if (a.budget_s > 0 && elapsed() > a.budget_s) return;
-      const size_t i = next.fetch_add(1);
-      if (i >= mine.size()) return;
-      outcomes[i] = run_item(scs, cells, mine[i]);
-      failed += !outcomes[i].failures.empty();
-      ++done;
-    }
-  };
-  std::vector<std::thread> threads;
-  for (uint32_t j = 1; j < a.jobs; ++j)
-    threads.emplace_back(worker);
-  const bool tty = isatty(STDERR_FILENO);
-  std::thread progress;
   std::atomic<bool> finished{false};
-  if (tty) {
+  std::thread progress;
+  if (isatty(STDERR_FILENO)) {
     progress = std::thread([&] {
       while (!finished) {
         const double t = elapsed();
@@ -161,45 +210,95 @@ int run_explore(const ExploreArgs& a) {
       fmt::print(stderr, "\n");
     });
   }
-  worker();
-  for (std::thread& t : threads)
-    t.join();
+  parallel(
+      mine.size(), a.jobs,
+      [&](size_t i) {
+        outcomes[i] = run_item(sources[mine[i].source], mine[i]);
+        failed += std::any_of(outcomes[i].findings.begin(), outcomes[i].findings.end(),
+                              [](const Finding& f) { return f.unexpected; });
+        ++done;
+      },
+      [&] { return a.budget_s > 0 && elapsed() > a.budget_s; });
   finished = true;
   if (progress.joinable()) progress.join();
+  const double run_seconds = elapsed();
 
-  nlohmann::json j;
-  j["schema_version"] = 1;
-  j["options"] = {
-      {"files", a.files}, {"seeds", a.seeds}, {"shard", fmt::format("{}/{}", shard, shards)}};
-  nlohmann::json failures = nlohmann::json::array();
-  size_t ran = 0;
+  reports::ExploreReport report;
+  report.command = "cdcsim explore";
+  for (const std::string& f : a.files)
+    report.command += " " + f;
+  report.command += fmt::format("{} --seeds {} --shard {}/{}", a.matrix ? " --matrix" : "", a.seeds,
+                                shard, shards);
+  report.files = a.files;
+  report.seeds = a.seeds;
+  std::vector<CaseRef> failures, demos;
+  std::set<std::string> demo_seen;  // properties with an example
   for (size_t i = 0; i < mine.size(); ++i) {
-    if (!outcomes[i].ran) continue;
-    ++ran;
-    if (outcomes[i].failures.empty()) continue;
-    failures.push_back({{"seed", mine[i].seed},
-                        {"reproduce", reproduce(a, cells, mine[i])},
-                        {"fingerprint", outcomes[i].fingerprint},
-                        {"failures", outcomes[i].failures}});
+    const Outcome& o = outcomes[i];
+    if (!o.ran) continue;
+    ++report.runs;
+    if (matrix && sources[mine[i].source].cell)
+      sim::tally_run(&*matrix, matrix_row[mine[i].source], mine[i].seed, o.verdicts, o.seen);
+    bool run_failed = false;
+    for (size_t k = 0; k < o.findings.size(); ++k) {
+      const Finding& f = o.findings[k];
+      if (f.verdict.violated()) ++report.violations_by_property[f.verdict.property];
+      if (f.unexpected && !run_failed) {
+        run_failed = true;
+        failures.push_back({i, k});
+      } else if (!f.unexpected && demos.size() < a.demos && f.verdict.violated() &&
+                 demo_seen.insert(f.verdict.property).second) {
+        demos.push_back({i, k});
+      }
+    }
+    report.failed_runs += run_failed;
   }
-  j["runs"] = ran;
-  j["failed_runs"] = failures.size();
-  j["failures"] = failures;
+  report.matrix = std::move(matrix);
+  std::vector<CaseRef> shown(failures.begin(),
+                             failures.begin() + std::min<size_t>(failures.size(), a.shrink));
+  shown.insert(shown.end(), demos.begin(), demos.end());
+  std::vector<reports::ReportCase> cases(shown.size());
+  parallel(
+      shown.size(), a.jobs,
+      [&](size_t c) {
+        const Item& it = mine[shown[c].item];
+        const Outcome& o = outcomes[shown[c].item];
+        cases[c] = make_case(sources[it.source], it, o, o.findings[shown[c].finding], a.out_dir,
+                             a.shrink_budget_s);
+      },
+      [] { return false; });
+  report.cases = std::move(cases);
+  report.seconds = elapsed();
+
   std::error_code ec;
   std::filesystem::create_directories(a.out_dir, ec);
-  const Status st = reports::write_file_atomically(a.out_dir + "/explore.json", j.dump(2) + "\n");
-  if (!st.is_ok()) {
-    fmt::print(stderr, "error: {}\n", st.message());
-    return 2;
+  for (const auto& [name, text] : {std::pair{"explore.json", reports::report_json(report)},
+                                   std::pair{"explore.md", reports::report_markdown(report)},
+                                   std::pair{"explore.html", reports::report_html(report)}}) {
+    const Status st = reports::write_file_atomically(a.out_dir + "/" + name, text);
+    if (!st.is_ok()) {
+      fmt::print(stderr, "error: {}\n", st.message());
+      return 2;
+    }
   }
-  fmt::print("{} runs in {:.1f}s ({:.0f} runs/s), {} failed; wrote {}/explore.json\n", ran,
-             elapsed(), elapsed() > 0 ? static_cast<double>(ran) / elapsed() : 0.0, failures.size(),
-             a.out_dir);
-  for (const auto& f : failures) {
-    fmt::print("FAILED: {}\n  {}\n", f["reproduce"].get<std::string>(),
-               f["failures"][0].get<std::string>());
+  fmt::print("{} runs in {:.1f}s ({:.0f} runs/s), {} failed; wrote {}/explore.{{json,md,html}}\n",
+             report.runs, run_seconds,
+             run_seconds > 0 ? static_cast<double>(report.runs) / run_seconds : 0.0,
+             report.failed_runs, a.out_dir);
+  for (const reports::ReportCase& c : report.cases) {
+    fmt::print("{}: {}\n  {}\n", c.unexpected ? "FAILED" : "allowed", c.title, c.reproduce);
+    if (!c.shrunk_path.empty()) {
+      fmt::print("  shrunk {} -> {} steps in {:.2f}s: cdcsim run {}/{}\n", c.steps_before,
+                 c.steps_after, c.shrink_seconds, a.out_dir, c.shrunk_path);
+    }
   }
-  return failures.empty() ? 0 : 1;
+  for (size_t i = a.shrink; i < failures.size(); ++i) {
+    const Item& it = mine[failures[i].item];
+    fmt::print("FAILED: {} --fingerprint {}\n",
+               target_of(sources[it.source], it.seed).replay_command(),
+               outcomes[failures[i].item].fingerprint);
+  }
+  return report.failed_runs == 0 ? 0 : 1;
 }
 
 }  // namespace cdc::cli

@@ -494,6 +494,17 @@ int main(int argc, char** argv) {
   CLI::App* ex = app.add_subcommand(
       "explore", "Many seeds of scenario files (or of every matrix cell), in parallel, sharded");
   ex->add_option("FILE", explore.files, "Scenario files (none: every matrix cell, swarm on)");
+  ex->add_flag("--matrix", explore.matrix,
+               "Also explore every matrix cell and put the guarantee matrix in the report");
+  ex->add_option("--shrink", explore.shrink, "How many failures to shrink into the report")
+      ->capture_default_str();
+  ex->add_option("--demos", explore.demos,
+                 "How many allowed violations (the first of each property) to shrink and show "
+                 "as examples")
+      ->capture_default_str();
+  ex->add_option("--shrink-budget-s", explore.shrink_budget_s, "Time budget per shrunk case")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
   ex->add_option("--seeds", explore.seeds, "Seeds per file or cell")
       ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
       ->capture_default_str();
@@ -504,7 +515,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ex->add_option("--shard", explore.shard, "This process's share I/N of the work")
       ->capture_default_str();
-  ex->add_option("--out-dir", explore.out_dir, "Where explore.json goes")->capture_default_str();
+  ex->add_option("--out-dir", explore.out_dir,
+                 "Where explore.json, explore.md, explore.html and shrunk/ go")
+      ->capture_default_str();
 
   cdc::cli::ReplayArgs replay;
   CLI::App* rp = app.add_subcommand(

@@ -90,27 +90,32 @@ void tally(const MatrixCell& cell, uint64_t seed, const properties::Verdict& v,
 
 }  // namespace
 
+void tally_run(Matrix* m, size_t row, uint64_t seed,
+               const std::vector<properties::Verdict>& verdicts,
+               const std::vector<properties::Situation>& seen) {
+  CDC_ASSERT(row < m->rows.size(), "tally of an unknown matrix row");
+  MatrixRow& r = m->rows[row];
+  ++r.runs;
+  ++m->runs;
+  for (const properties::Verdict& v : verdicts)
+    tally(r.cell, seed, v, seen, &r.properties[v.property], m);
+}
+
 Matrix run_matrix(const MatrixOptions& options) {
   Matrix m;
   m.options = options;
   m.property_names = properties::property_names();
   const std::vector<MatrixCell> cells = options.cells.empty() ? all_cells() : options.cells;
   for (const MatrixCell& cell : cells) {
-    MatrixRow row;
-    row.cell = cell;
+    m.rows.emplace_back().cell = cell;
     for (uint64_t s = options.first_seed; s < options.first_seed + options.seeds; ++s) {
       WorldOptions o = configured_world(s, cell.mode, cell.faults, cell.backfill, cell.strategy);
       o.safety_ticks = options.safety_ticks;
       o.liveness_ticks_max = options.liveness_ticks_max;
       const RunResult r = run_world(o);
-      ++row.runs;
-      ++m.runs;
-      const std::vector<properties::Situation> seen = properties::situations(r.history);
-      for (const properties::Verdict& v : properties::check_all(r.history)) {
-        tally(cell, s, v, seen, &row.properties[v.property], &m);
-      }
+      tally_run(&m, m.rows.size() - 1, s, properties::check_all(r.history),
+                properties::situations(r.history));
     }
-    m.rows.push_back(std::move(row));
   }
   return m;
 }

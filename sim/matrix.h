@@ -12,6 +12,7 @@
 #include "model/capture_state.h"
 #include "model/materialization.h"
 #include "properties/expectations.h"
+#include "properties/verdict.h"
 #include "sim/world.h"
 
 namespace cdc::sim {
@@ -67,5 +68,12 @@ struct Matrix {
 };
 
 Matrix run_matrix(const MatrixOptions& options);
+
+// Adds one run of m->rows[row].cell at `seed` to the tallies (what
+// run_matrix does per run; explore uses it for runs made elsewhere). Runs
+// must be added in seed order for the "first seed" fields to be the lowest.
+void tally_run(Matrix* m, size_t row, uint64_t seed,
+               const std::vector<properties::Verdict>& verdicts,
+               const std::vector<properties::Situation>& seen);
 
 }  // namespace cdc::sim

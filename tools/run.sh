@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The main job on its built-in default: the guarantee matrix, 2 seeds for each
-# of its 160 cells (backfill type x mode x update strategy x fault class),
-# every property judged on every run. It prints a summary per property and
-# writes out/matrix.json and out/matrix.md; exit 1 on an unexpected violation.
+# The main job on its built-in default: explore every scenario of the
+# catalogue and every cell of the guarantee matrix (backfill type x mode x
+# update strategy x fault class) over 100 seeds each, within a 120-second
+# budget, on two threads; shrink up to 3 failures and 8 examples of allowed
+# (documented or known) violations; write out/explore.json, out/explore.md,
+# out/explore.html and out/shrunk/*.yaml. Exit 1 on an unexpected violation
+# or an unmet scenario expectation. Extra arguments are passed on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 tools/build.sh default
-exec build/default/cdcsim matrix --out-dir out "$@"
+exec build/default/cdcsim explore scenarios/catalogue/*.yaml --matrix --seeds 100 --budget-s 120 \
+  --jobs 2 --demos 8 --out-dir out "$@"
