@@ -147,53 +147,80 @@ reports::ReportCase make_case(const Source& src, const Item& it, const Outcome& 
   return c;
 }
 
-}  // namespace
+// What one explore invocation runs, then what it found.
+class Exploration {
+ public:
+  explicit Exploration(const ExploreArgs& a) : a_(a) {}
 
-int run_explore(const ExploreArgs& a) {
-  uint64_t shard = 0, shards = 1;
-  if (!parse_shard(a.shard, &shard, &shards)) {
-    fmt::print(stderr, "error: --shard must be I/N with 0 <= I < N, not \"{}\"\n", a.shard);
-    return 2;
+  // Loads the files and lays out this shard's items; false (message
+  // printed) on bad input.
+  bool plan();
+  void run();
+  void summarize();
+  void shrink_cases();
+  bool write() const;  // explore.json, .md, .html; false (message printed) on failure
+  void print() const;
+  bool failed() const { return report_.failed_runs > 0; }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  std::vector<Source> sources;
-  for (const std::string& f : a.files) {
+
+  const ExploreArgs& a_;
+  uint64_t shard_ = 0, shards_ = 1;
+  std::vector<Source> sources_;
+  std::optional<sim::Matrix> matrix_;
+  std::vector<size_t> matrix_row_;  // per source: its row in the matrix
+  std::vector<Item> items_;         // every (source, seed), seed-major; this shard's share
+  std::vector<Outcome> outcomes_;   // per item
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  double run_seconds_ = 0;
+  std::vector<CaseRef> failures_, demos_;
+  reports::ExploreReport report_;
+};
+
+bool Exploration::plan() {
+  if (!parse_shard(a_.shard, &shard_, &shards_)) {
+    fmt::print(stderr, "error: --shard must be I/N with 0 <= I < N, not \"{}\"\n", a_.shard);
+    return false;
+  }
+  for (const std::string& f : a_.files) {
     std::variant<Target, std::string> t = file_target(f, std::nullopt);
     if (const auto* err = std::get_if<std::string>(&t)) {
       fmt::print(stderr, "error: {}\n", *err);
-      return 2;
+      return false;
     }
-    sources.push_back({f, std::nullopt});
+    sources_.push_back({f, std::nullopt});
   }
-  const bool cells = a.matrix || a.files.empty();
-  std::optional<sim::Matrix> matrix;
-  std::vector<size_t> matrix_row;  // per source: its row in the matrix
-  if (cells) {
-    matrix.emplace();
-    matrix->options.seeds = a.seeds;
-    matrix->property_names = properties::property_names();
-    matrix_row.assign(sources.size(), 0);
+  if (a_.matrix || a_.files.empty()) {
+    matrix_.emplace();
+    matrix_->options.seeds = a_.seeds;
+    matrix_->property_names = properties::property_names();
+    matrix_row_.assign(sources_.size(), 0);
     for (const sim::MatrixCell& c : sim::all_cells()) {
-      matrix_row.push_back(matrix->rows.size());
-      matrix->rows.emplace_back().cell = c;
-      sources.push_back({"", c});
+      matrix_row_.push_back(matrix_->rows.size());
+      matrix_->rows.emplace_back().cell = c;
+      sources_.push_back({"", c});
     }
   }
-  std::vector<Item> mine;  // every (source, seed), seed-major; this shard's share
   size_t index = 0;
-  for (uint64_t seed = 1; seed <= a.seeds; ++seed) {
-    for (size_t s = 0; s < sources.size(); ++s, ++index) {
-      if (index % shards == shard) mine.push_back({s, seed});
+  for (uint64_t seed = 1; seed <= a_.seeds; ++seed) {
+    for (size_t s = 0; s < sources_.size(); ++s, ++index) {
+      if (index % shards_ == shard_) items_.push_back({s, seed});
     }
   }
-  fmt::print("cdcsim explore: {} files{} x {} seeds, --jobs {} --shard {}/{}{}\n", a.files.size(),
-             cells ? " + every matrix cell" : "", a.seeds, a.jobs, shard, shards,
-             a.budget_s > 0 ? fmt::format(" --budget-s {}", a.budget_s) : "");
-  std::vector<Outcome> outcomes(mine.size());
+  fmt::print("cdcsim explore: {} files{} x {} seeds, --jobs {} --shard {}/{}{}\n", a_.files.size(),
+             matrix_ ? " + every matrix cell" : "", a_.seeds, a_.jobs, shard_, shards_,
+             a_.budget_s > 0 ? fmt::format(" --budget-s {}", a_.budget_s) : "");
+  return true;
+}
+
+// Every item on --jobs threads until the budget, with a progress line on a
+// terminal (seeds done, failures, rate, time left).
+void Exploration::run() {
+  outcomes_.assign(items_.size(), {});
   std::atomic<size_t> done{0}, failed{0};
-  const auto start = std::chrono::steady_clock::now();  // the CLI may read the clock
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
   std::atomic<bool> finished{false};
   std::thread progress;
   if (isatty(STDERR_FILENO)) {
@@ -202,103 +229,126 @@ int run_explore(const ExploreArgs& a) {
         const double t = elapsed();
         const size_t d = done;
         const double rate = t > 0 ? static_cast<double>(d) / t : 0;
-        fmt::print(stderr, "\r{}/{} seeds, {} failures, {:.0f}/s, {:.0f}s left   ", d, mine.size(),
-                   failed.load(), rate,
-                   rate > 0 ? static_cast<double>(mine.size() - d) / rate : 0.0);
+        fmt::print(stderr, "\r{}/{} seeds, {} failures, {:.0f}/s, {:.0f}s left   ", d,
+                   items_.size(), failed.load(), rate,
+                   rate > 0 ? static_cast<double>(items_.size() - d) / rate : 0.0);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
       fmt::print(stderr, "\n");
     });
   }
   parallel(
-      mine.size(), a.jobs,
+      items_.size(), a_.jobs,
       [&](size_t i) {
-        outcomes[i] = run_item(sources[mine[i].source], mine[i]);
-        failed += std::any_of(outcomes[i].findings.begin(), outcomes[i].findings.end(),
+        outcomes_[i] = run_item(sources_[items_[i].source], items_[i]);
+        failed += std::any_of(outcomes_[i].findings.begin(), outcomes_[i].findings.end(),
                               [](const Finding& f) { return f.unexpected; });
         ++done;
       },
-      [&] { return a.budget_s > 0 && elapsed() > a.budget_s; });
+      [&] { return a_.budget_s > 0 && elapsed() > a_.budget_s; });
   finished = true;
   if (progress.joinable()) progress.join();
-  const double run_seconds = elapsed();
+  run_seconds_ = elapsed();
+}
 
-  reports::ExploreReport report;
-  report.command = "cdcsim explore";
-  for (const std::string& f : a.files)
-    report.command += " " + f;
-  report.command += fmt::format("{} --seeds {} --shard {}/{}", a.matrix ? " --matrix" : "", a.seeds,
-                                shard, shards);
-  report.files = a.files;
-  report.seeds = a.seeds;
-  std::vector<CaseRef> failures, demos;
+// Counts, matrix tallies, and which findings become report cases, in item
+// order (so independent of the threads).
+void Exploration::summarize() {
+  report_.command = "cdcsim explore";
+  for (const std::string& f : a_.files)
+    report_.command += " " + f;
+  report_.command += fmt::format("{} --seeds {} --shard {}/{}", a_.matrix ? " --matrix" : "",
+                                 a_.seeds, shard_, shards_);
+  report_.files = a_.files;
+  report_.seeds = a_.seeds;
   std::set<std::string> demo_seen;  // properties with an example
-  for (size_t i = 0; i < mine.size(); ++i) {
-    const Outcome& o = outcomes[i];
+  for (size_t i = 0; i < items_.size(); ++i) {
+    const Outcome& o = outcomes_[i];
     if (!o.ran) continue;
-    ++report.runs;
-    if (matrix && sources[mine[i].source].cell)
-      sim::tally_run(&*matrix, matrix_row[mine[i].source], mine[i].seed, o.verdicts, o.seen);
+    ++report_.runs;
+    if (matrix_ && sources_[items_[i].source].cell) {
+      sim::tally_run(&*matrix_, matrix_row_[items_[i].source], items_[i].seed, o.verdicts, o.seen);
+    }
     bool run_failed = false;
     for (size_t k = 0; k < o.findings.size(); ++k) {
       const Finding& f = o.findings[k];
-      if (f.verdict.violated()) ++report.violations_by_property[f.verdict.property];
+      if (f.verdict.violated()) ++report_.violations_by_property[f.verdict.property];
       if (f.unexpected && !run_failed) {
         run_failed = true;
-        failures.push_back({i, k});
-      } else if (!f.unexpected && demos.size() < a.demos && f.verdict.violated() &&
+        failures_.push_back({i, k});
+      } else if (!f.unexpected && demos_.size() < a_.demos && f.verdict.violated() &&
                  demo_seen.insert(f.verdict.property).second) {
-        demos.push_back({i, k});
+        demos_.push_back({i, k});
       }
     }
-    report.failed_runs += run_failed;
+    report_.failed_runs += run_failed;
   }
-  report.matrix = std::move(matrix);
-  std::vector<CaseRef> shown(failures.begin(),
-                             failures.begin() + std::min<size_t>(failures.size(), a.shrink));
-  shown.insert(shown.end(), demos.begin(), demos.end());
-  std::vector<reports::ReportCase> cases(shown.size());
+  report_.matrix = matrix_;
+}
+
+void Exploration::shrink_cases() {
+  std::vector<CaseRef> shown(failures_.begin(),
+                             failures_.begin() + std::min<size_t>(failures_.size(), a_.shrink));
+  shown.insert(shown.end(), demos_.begin(), demos_.end());
+  report_.cases.assign(shown.size(), {});
   parallel(
-      shown.size(), a.jobs,
+      shown.size(), a_.jobs,
       [&](size_t c) {
-        const Item& it = mine[shown[c].item];
-        const Outcome& o = outcomes[shown[c].item];
-        cases[c] = make_case(sources[it.source], it, o, o.findings[shown[c].finding], a.out_dir,
-                             a.shrink_budget_s);
+        const Item& it = items_[shown[c].item];
+        const Outcome& o = outcomes_[shown[c].item];
+        report_.cases[c] = make_case(sources_[it.source], it, o, o.findings[shown[c].finding],
+                                     a_.out_dir, a_.shrink_budget_s);
       },
       [] { return false; });
-  report.cases = std::move(cases);
-  report.seconds = elapsed();
+  report_.seconds = elapsed();
+}
 
+bool Exploration::write() const {
   std::error_code ec;
-  std::filesystem::create_directories(a.out_dir, ec);
-  for (const auto& [name, text] : {std::pair{"explore.json", reports::report_json(report)},
-                                   std::pair{"explore.md", reports::report_markdown(report)},
-                                   std::pair{"explore.html", reports::report_html(report)}}) {
-    const Status st = reports::write_file_atomically(a.out_dir + "/" + name, text);
+  std::filesystem::create_directories(a_.out_dir, ec);
+  for (const auto& [name, text] : {std::pair{"explore.json", reports::report_json(report_)},
+                                   std::pair{"explore.md", reports::report_markdown(report_)},
+                                   std::pair{"explore.html", reports::report_html(report_)}}) {
+    const Status st = reports::write_file_atomically(a_.out_dir + "/" + name, text);
     if (!st.is_ok()) {
       fmt::print(stderr, "error: {}\n", st.message());
-      return 2;
+      return false;
     }
   }
+  return true;
+}
+
+void Exploration::print() const {
   fmt::print("{} runs in {:.1f}s ({:.0f} runs/s), {} failed; wrote {}/explore.{{json,md,html}}\n",
-             report.runs, run_seconds,
-             run_seconds > 0 ? static_cast<double>(report.runs) / run_seconds : 0.0,
-             report.failed_runs, a.out_dir);
-  for (const reports::ReportCase& c : report.cases) {
+             report_.runs, run_seconds_,
+             run_seconds_ > 0 ? static_cast<double>(report_.runs) / run_seconds_ : 0.0,
+             report_.failed_runs, a_.out_dir);
+  for (const reports::ReportCase& c : report_.cases) {
     fmt::print("{}: {}\n  {}\n", c.unexpected ? "FAILED" : "allowed", c.title, c.reproduce);
     if (!c.shrunk_path.empty()) {
       fmt::print("  shrunk {} -> {} steps in {:.2f}s: cdcsim run {}/{}\n", c.steps_before,
-                 c.steps_after, c.shrink_seconds, a.out_dir, c.shrunk_path);
+                 c.steps_after, c.shrink_seconds, a_.out_dir, c.shrunk_path);
     }
   }
-  for (size_t i = a.shrink; i < failures.size(); ++i) {
-    const Item& it = mine[failures[i].item];
+  for (size_t i = a_.shrink; i < failures_.size(); ++i) {
+    const Item& it = items_[failures_[i].item];
     fmt::print("FAILED: {} --fingerprint {}\n",
-               target_of(sources[it.source], it.seed).replay_command(),
-               outcomes[failures[i].item].fingerprint);
+               target_of(sources_[it.source], it.seed).replay_command(),
+               outcomes_[failures_[i].item].fingerprint);
   }
-  return report.failed_runs == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int run_explore(const ExploreArgs& a) {
+  Exploration e(a);
+  if (!e.plan()) return 2;
+  e.run();
+  e.summarize();
+  e.shrink_cases();
+  if (!e.write()) return 2;
+  e.print();
+  return e.failed() ? 1 : 0;
 }
 
 }  // namespace cdc::cli

@@ -21,6 +21,7 @@
 #include "model/capture.h"
 #include "model/materialization.h"
 #include "properties/history.h"
+#include "sim/history_fingerprint.h"
 #include "sim/prng.h"
 #include "sim/schedule.h"
 #include "sim/source_workload.h"
@@ -127,8 +128,5 @@ struct RunResult {
 };
 
 RunResult run_world(const WorldOptions& options);
-
-// Hash of everything recorded in a history.
-std::string fingerprint(const history::History& h);
 
 }  // namespace cdc::sim
