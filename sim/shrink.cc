@@ -1,6 +1,8 @@
 #include "sim/shrink.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 namespace cdc::sim {
 
@@ -138,6 +140,30 @@ class Shrinker {
     return remove_chunks(&choices, test);
   }
 
+  // Replaces every text value longer than 16 bytes by a short one, the same
+  // replacement for the same value everywhere (rows, keys, matches), so that
+  // statements still find the rows they referred to. All or nothing.
+  bool pass_short_values() {
+    std::map<std::string, std::string> short_of;
+    auto shorten = [&](Row& row) {
+      for (Value& v : row) {
+        if (!v.is_text() || v.as_text().size() <= 16) continue;
+        auto [it, fresh] = short_of.try_emplace(v.as_text(), "");
+        if (fresh) it->second = "s" + std::to_string(short_of.size());
+        v = Value::text(it->second);
+      }
+    };
+    WorldOptions c = best_;
+    for (auto* list : {&c.schedule->initial, &c.schedule->statements}) {
+      for (Statement& st : *list) {
+        shorten(st.row);
+        shorten(st.key);
+        shorten(st.match);
+      }
+    }
+    return !short_of.empty() && try_options(c);
+  }
+
   // Ends the safety phase soon after the last step, if the run still fails.
   bool pass_ticks() {
     uint64_t last = 0;
@@ -164,6 +190,7 @@ class Shrinker {
       progress |= pass_statements(false);
       progress |= pass_statements(true);
       progress |= pass_choices();
+      progress |= pass_short_values();
       progress |= pass_ticks();
     }
     complete_ = !progress;
