@@ -1,39 +1,11 @@
 #include "reports/junit.h"
 
+#include "reports/html.h"
+
 namespace cdc::reports {
 
-namespace {
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-}  // namespace
+// Text is escaped with html_escape: its output is valid XML 1.0 too
+// (character references, U+FFFD for the control characters XML forbids).
 
 std::string junit_xml(const std::vector<JUnitSuite>& suites) {
   size_t tests = 0, failures = 0, skipped = 0;
@@ -53,20 +25,20 @@ std::string junit_xml(const std::vector<JUnitSuite>& suites) {
       f += c.failed;
       k += c.skipped;
     }
-    out += "  <testsuite name=\"" + escape(s.name) + "\" tests=\"" +
+    out += "  <testsuite name=\"" + html_escape(s.name) + "\" tests=\"" +
            std::to_string(s.cases.size()) + "\" failures=\"" + std::to_string(f) + "\" skipped=\"" +
            std::to_string(k) + "\">\n";
     for (const JUnitCase& c : s.cases) {
-      out +=
-          "    <testcase name=\"" + escape(c.name) + "\" classname=\"" + escape(c.classname) + "\"";
+      out += "    <testcase name=\"" + html_escape(c.name) + "\" classname=\"" +
+             html_escape(c.classname) + "\"";
       if (!c.failed && !c.skipped) {
         out += "/>\n";
         continue;
       }
       out += ">\n";
       if (c.failed) {
-        out += "      <failure message=\"" + escape(c.message) + "\">" + escape(c.message) +
-               "</failure>\n";
+        out += "      <failure message=\"" + html_escape(c.message) + "\">" +
+               html_escape(c.message) + "</failure>\n";
       } else {
         out += "      <skipped/>\n";
       }

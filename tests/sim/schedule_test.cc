@@ -95,57 +95,42 @@ TEST(Schedule, AnySubsetOfAScheduleRuns) {
   }
 }
 
-TEST(Schedule, AStatementWithoutATransactionBeginsOne) {
+// A small world of five ticks without a materialization.
+WorldOptions tiny_world() {
   WorldOptions o;
   o.materialize = false;
   o.safety_ticks = 5;
+  return o;
+}
+
+Statement at(uint64_t tick, Statement::Kind kind, uint32_t session = 0) {
+  Statement st;
+  st.tick = tick;
+  st.kind = kind;
+  st.session = session;
+  if (kind == Statement::Kind::kInsert)  // into accounts (id, balance, note)
+    st.row = {Value::int64(7), Value::int64(1), Value::text("x")};
+  return st;
+}
+
+TEST(Schedule, AStatementWithoutATransactionBeginsOne) {
   Schedule s;
-  Statement ins;
-  ins.tick = 2;
-  ins.session = 3;  // beyond the configured sessions: sessions grow on demand
-  ins.kind = Statement::Kind::kInsert;
-  ins.table = 0;
-  ins.row = {Value::int64(7), Value::int64(1), Value::text("x")};
-  s.statements.push_back(ins);
-  Statement commit = ins;
-  commit.kind = Statement::Kind::kCommit;
-  commit.tick = 3;
-  s.statements.push_back(commit);
-  const RunResult r = replayed(o, s);
-  ASSERT_EQ(commits_to_first_table(r.history), 1u);
+  // Session 3 is beyond the configured sessions: sessions grow on demand.
+  s.statements = {at(2, Statement::Kind::kInsert, 3), at(3, Statement::Kind::kCommit, 3)};
+  EXPECT_EQ(commits_to_first_table(replayed(tiny_world(), s).history), 1u);
 }
 
 TEST(Schedule, AFailingStatementRollsItsTransactionBack) {
-  WorldOptions o;
-  o.materialize = false;
-  o.safety_ticks = 5;
-  Schedule s;
-  Statement ins;
-  ins.tick = 1;
-  ins.kind = Statement::Kind::kInsert;
-  ins.row = {Value::int64(7), Value::int64(1), Value::text("x")};
-  s.statements = {ins, ins};  // the second insert is a duplicate key
-  s.statements[1].tick = 2;
-  Statement commit = ins;
-  commit.kind = Statement::Kind::kCommit;
-  commit.tick = 3;
-  s.statements.push_back(commit);
-  const RunResult r = replayed(o, s);
-  EXPECT_EQ(commits_to_first_table(r.history), 0u);
+  Schedule s;  // the second insert is a duplicate key
+  s.statements = {at(1, Statement::Kind::kInsert), at(2, Statement::Kind::kInsert),
+                  at(3, Statement::Kind::kCommit)};
+  EXPECT_EQ(commits_to_first_table(replayed(tiny_world(), s).history), 0u);
 }
 
 TEST(Schedule, OpenTransactionsAreCommittedAtTheFinish) {
-  WorldOptions o;
-  o.materialize = false;
-  o.safety_ticks = 5;
   Schedule s;
-  Statement ins;
-  ins.tick = 1;
-  ins.kind = Statement::Kind::kInsert;
-  ins.row = {Value::int64(7), Value::int64(1), Value::text("x")};
-  s.statements = {ins};
-  const RunResult r = replayed(o, s);
-  EXPECT_EQ(commits_to_first_table(r.history), 1u);
+  s.statements = {at(1, Statement::Kind::kInsert)};
+  EXPECT_EQ(commits_to_first_table(replayed(tiny_world(), s).history), 1u);
 }
 
 }  // namespace
