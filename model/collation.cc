@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "model/assert.h"
 
@@ -79,17 +80,17 @@ char32_t next_code_point(std::string_view s, size_t* pos) {
 // Collation elements of kLocale
 // ---------------------------------------------------------------------------
 
-// Secondary weights, in collation order. All are >= 1 so that 0x00 can end
-// the secondary section of a sort key.
+// Secondary weights, in collation order (ICU's root order of these accents).
+// All are >= 1 so that 0x00 can end the secondary section of a sort key.
 enum Accent : uint8_t {
   kNoAccent = 1,
   kAcute,
   kGrave,
   kCircumflex,
+  kRing,
   kDiaeresis,
   kTilde,
   kCedilla,
-  kRing,
 };
 
 // Tertiary weights (>= 1, same reason).
@@ -97,7 +98,7 @@ enum Case : uint8_t { kLower = 1, kUpper = 2 };
 
 // Primary weights are 24-bit values whose top byte is >= 1, laid out so that
 // the groups of collation.h sort in order and never overlap.
-constexpr uint32_t kPunctuationPrimary = 0x010000;  // + ASCII code
+constexpr uint32_t kPunctuationPrimary = 0x010000;  // + punctuation_rank()
 constexpr uint32_t kDigitPrimary = 0x010100;        // + digit value
 constexpr uint32_t kLetterPrimary = 0x010200;       // + index of the letter in a..z
 constexpr uint32_t kOtherPrimary = 0x020000;        // + code point (<= 0x12FFFF)
@@ -127,6 +128,18 @@ constexpr std::array<Latin1Letter, 31> kLatin1Capitals = {{
     {'u', kDiaeresis},  {'y', kAcute}, {'\0', kNoAccent},                       // DC-DE
 }};
 
+// ASCII space, punctuation and symbols in ICU's root order (non-ignorable),
+// as PostgreSQL's "und-x-icu" sorts them.
+constexpr std::string_view kIcuPunctuationOrder = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+
+// The punctuation group's weight of an ASCII code that is not a letter or a
+// digit: printable ones in ICU's order, after the control codes (which ICU
+// ignores; the model sorts them first, by code).
+uint32_t punctuation_rank(char32_t cp) {
+  const size_t at = kIcuPunctuationOrder.find(static_cast<char>(cp));
+  return at == std::string_view::npos ? cp : 0x80 + static_cast<uint32_t>(at);
+}
+
 Element letter_element(char base, Accent accent, Case letter_case) {
   return {kLetterPrimary + static_cast<uint32_t>(base - 'a'), accent, letter_case};
 }
@@ -138,7 +151,7 @@ Element element_of(char32_t cp) {
     return letter_element(static_cast<char>(cp - 'A' + 'a'), kNoAccent, kUpper);
   }
   if (cp >= '0' && cp <= '9') return {kDigitPrimary + (cp - '0'), kNoAccent, kLower};
-  if (cp < 0x80) return {kPunctuationPrimary + cp, kNoAccent, kLower};
+  if (cp < 0x80) return {kPunctuationPrimary + punctuation_rank(cp), kNoAccent, kLower};
   if (cp == 0xFF) return letter_element('y', kDiaeresis, kLower);   // ÿ
   if (cp == 0x178) return letter_element('y', kDiaeresis, kUpper);  // Ÿ
   const bool capital = cp >= 0xC0 && cp <= 0xDE;

@@ -228,6 +228,12 @@ Status Database::release_savepoint(TxnId id) {
   parent.merged.insert(parent.merged.end(), child.merged.begin(), child.merged.end());
   parent.writes.insert(parent.writes.end(), child.writes.begin(), child.writes.end());
   parent.truncated.insert(parent.truncated.end(), child.truncated.begin(), child.truncated.end());
+  for (TableId t : child.tables_written) {
+    if (std::find(parent.tables_written.begin(), parent.tables_written.end(), t) ==
+        parent.tables_written.end()) {
+      parent.tables_written.push_back(t);
+    }
+  }
   return Status::ok();
 }
 

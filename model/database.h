@@ -14,6 +14,15 @@
 // decides whether to retry or abort. Creating a slot likewise returns
 // kObjectInUse rather than waiting for running writers to finish.
 //
+// Xids. A writing statement takes its (sub)transaction's xid before it checks
+// the target row's lock or the unique key, as PostgreSQL's heap_insert,
+// heap_update and heap_delete do: a statement that then fails with
+// kLockNotAvailable or kUniqueViolation has consumed an xid; one that finds
+// no row, or waits for another TRUNCATE's table lock, has not. TRUNCATE and
+// VACUUM FULL (a transaction of its own) take their xid before they wait for
+// their ACCESS EXCLUSIVE lock, so they consume one even when refused. (All
+// checked against PostgreSQL 15 by conformance/.)
+//
 // Deliberate simplifications, each visible in the API:
 //   - update_at/remove_at (WHERE ctid = ...) work on tables without a primary
 //     key only; keyed tables are written by key;
@@ -21,7 +30,9 @@
 //     records would decode to nothing anyway);
 //   - a checkpoint happens every options.checkpoint_every_bytes of WAL or on
 //     demand; it invalidates slots beyond max_slot_wal_keep_size and removes
-//     WAL that no valid slot needs.
+//     WAL that no valid slot needs;
+//   - VACUUM never truncates empty trailing pages (PostgreSQL's does, under an
+//     ACCESS EXCLUSIVE lock whose request takes an xid).
 //
 // Errors: every call that can fail because of the simulated world or user
 // input returns Status/Result. Unknown TxnIds and TableIds are errors too;
@@ -125,10 +136,12 @@ class Database {
   Status reset_xid(Xid x, std::optional<uint32_t> epoch = std::nullopt);
 
   // ---- maintenance ----
+  // The VACUUMs are refused (kObjectInUse) where PostgreSQL would wait for a
+  // running TRUNCATE of the table, and VACUUM FULL also for running writers.
   Status vacuum(TableId t);         // removes dead tuples; moves nothing
   Status vacuum_freeze(TableId t);  // and freezes every committed tuple
   Status vacuum_freeze_all();       // vacuumdb --all --freeze
-  Status vacuum_full(TableId t);    // rewrite: new ctids, frozen, xmin kept
+  Status vacuum_full(TableId t);    // rewrite: new ctids, frozen, xmin kept; takes an xid
   // pg_upgrade to a new major version (before PG 17): slots are dropped, xid
   // counter and epoch kept, WAL continues at a higher LSN.
   Status major_upgrade();
@@ -179,12 +192,15 @@ class Database {
     std::vector<Xid> merged;  // xids of released child subtransactions
     std::vector<WriteRef> writes;
     std::vector<TableId> truncated;  // tables this level (or a released child) truncated
+    // Tables this level (or a released child) wrote: it holds their lock. A
+    // rollback to the savepoint releases it, as in PostgreSQL.
+    std::vector<TableId> tables_written;
   };
   struct Txn {
     std::optional<FullXid> top;
     std::vector<Level> levels;  // levels[0] is the top level
     std::optional<Lsn> first_lsn;
-    std::vector<TableId> tables_written;  // few: a linear search beats a set
+    // Per level (Level::tables_written); few: a linear search beats a set.
     void wrote(TableId t);
     bool has_written(TableId t) const;
   };
@@ -199,6 +215,7 @@ class Database {
   Result<Xid> ensure_xid(TxnId id, Txn& tx);
   Result<FullXid> assign_xid();
   RowState writer_state(const HeapTable& h, uint32_t slot, TxnId me) const;
+  bool unseen_by_statement(const HeapTable& h, uint32_t slot, TxnId me) const;
   bool xid_running_in(Xid x, TxnId me) const;
   bool reader_sees(const HeapTuple& t) const;
   std::optional<uint32_t> reader_version(const HeapTable& h, uint32_t newest) const;

@@ -11,6 +11,8 @@ Error busy(const std::string& what) {
 
 Status Database::vacuum(TableId t) {
   if (Status s = check_table(t); !s.is_ok()) return s;
+  // Its SHARE UPDATE EXCLUSIVE lock waits for a running TRUNCATE's lock.
+  if (truncating_.count(t)) return busy("VACUUM of \"" + schema(t).name + "\"");
   HeapTable& h = *tables_[t.value()];
   for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
     HeapTuple& tup = h.tuple(slot);
@@ -48,14 +50,24 @@ Status Database::vacuum_freeze_all() {
 
 Status Database::vacuum_full(TableId t) {
   if (Status s = check_table(t); !s.is_ok()) return s;
-  if (table_busy(t, TxnId(0))) return busy("VACUUM FULL of \"" + schema(t).name + "\"");
+  // As in PostgreSQL: VACUUM first looks the table up under an ACCESS SHARE
+  // lock, which waits for a running TRUNCATE's lock (no xid taken yet). Then,
+  // a transaction of its own, it takes an xid (refused past the stop limit)
+  // before it waits for its ACCESS EXCLUSIVE lock (wal_level >= replica logs
+  // that lock), so a VACUUM FULL refused on a table with writers has
+  // consumed one.
+  const std::string busy_what = "VACUUM FULL of \"" + schema(t).name + "\"";
+  if (truncating_.count(t)) return busy(busy_what);
+  const Xid freeze_limit = oldest_running_or_next();
+  if (Result<FullXid> x = assign_xid(); !x.is_ok()) return x.error();
+  if (table_busy(t, TxnId(0))) return busy(busy_what);
   HeapTable& h = *tables_[t.value()];
   std::vector<uint32_t> keep;
   for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
     if (reader_sees(h.tuple(slot))) keep.push_back(slot);
   }
   h.rewrite(keep, /*freeze=*/true);
-  relfrozenxid_[t.value()] = oldest_running_or_next();
+  relfrozenxid_[t.value()] = freeze_limit;
   recompute_limits();
   return Status::ok();
 }

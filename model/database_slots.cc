@@ -116,8 +116,10 @@ Result<LogicalStream> Database::start_replication(const std::string& name, Lsn s
   if (it == slots_.end()) return no_slot(name);
   const SlotInfo& info = it->second.info;
   if (info.wal_status == SlotWalStatus::kLost) {
+    // START_REPLICATION's words (PostgreSQL 15 walsender: message, then
+    // detail); pg_logical_slot_get_changes() words it differently.
     return Error{ErrorCode::kSlotLost,
-                 "can no longer get changes from replication slot \"" + name +
+                 "cannot read from logical replication slot \"" + name +
                      "\": this slot has been invalidated because it exceeded the maximum "
                      "reserved size"};
   }

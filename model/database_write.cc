@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/database.h"
+#include "model/mutants.h"
 #include "model/row_codec.h"
 
 namespace cdc {
@@ -22,12 +23,15 @@ Error duplicate(const TableSchema& s) {
 }  // namespace
 
 void Database::Txn::wrote(TableId t) {
-  if (!has_written(t)) tables_written.push_back(t);
+  std::vector<TableId>& mine = levels.back().tables_written;
+  if (std::find(mine.begin(), mine.end(), t) == mine.end()) mine.push_back(t);
 }
 
 bool Database::Txn::has_written(TableId t) const {
-  for (TableId w : tables_written) {
-    if (w == t) return true;
+  for (const Level& level : levels) {
+    for (TableId w : level.tables_written) {
+      if (w == t) return true;
+    }
   }
   return false;
 }
@@ -58,6 +62,19 @@ Database::RowState Database::writer_state(const HeapTable& h, uint32_t slot, Txn
   if (t.xmax == kInvalidXid) return RowState::kLive;
   if (t.has(kXmaxCommitted) || xid_running_in(t.xmax, me)) return RowState::kDeleted;
   return RowState::kLocked;
+}
+
+// Whether an UPDATE or DELETE's snapshot sees no row at `slot`: another
+// running transaction wrote the tuple and (for a keyed table) no committed
+// version of its key precedes it. PostgreSQL then finds no row (0 rows, no
+// xid taken) instead of waiting for the writer.
+bool Database::unseen_by_statement(const HeapTable& h, uint32_t slot, TxnId me) const {
+  const HeapTuple& t = h.tuple(slot);
+  if (t.has(kFrozen) || t.has(kXminCommitted) || t.has(kXminAborted) || t.has(kRemoved)) {
+    return false;
+  }
+  if (xid_running_in(t.xmin, me)) return false;
+  return !h.schema().has_primary_key() || !reader_version(h, slot).has_value();
 }
 
 Status Database::writable(TableId t, TxnId me) const {
@@ -92,6 +109,11 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   if (Status s = writable(t, id); !s.is_ok()) return s;
   HeapTable& h = *tables_[t.value()];
   if (Status s = h.schema().check_row(row); !s.is_ok()) return s;
+  // The xid comes before the unique check: an INSERT that then fails on a
+  // duplicate or locked key has still consumed it (database.h: Xids).
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);
+  if (!xid.is_ok()) return xid.error();
   std::string ikey;
   uint32_t prev = kNoSlot;
   if (h.schema().has_primary_key()) {
@@ -103,9 +125,6 @@ Status Database::insert(TxnId id, TableId t, Row row) {
       prev = *newest;
     }
   }
-  Txn& tx = *r.value();
-  Result<Xid> xid = ensure_xid(id, tx);
-  if (!xid.is_ok()) return xid.error();
   const uint32_t slot = h.append(row, xid.value(), prev);
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
@@ -149,8 +168,12 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   const TableSchema& s = h.schema();
   if (Status st = s.check_row(new_row); !st.is_ok()) return st;
   const RowState st = writer_state(h, old_slot, id);
+  if (st != RowState::kLive && st != RowState::kLocked) return not_found(s);
+  if (st == RowState::kLocked && unseen_by_statement(h, old_slot, id)) return not_found(s);
+  Txn& tx = *r.value();
+  Result<Xid> xid = ensure_xid(id, tx);  // before the lock and unique checks
+  if (!xid.is_ok()) return xid.error();
   if (st == RowState::kLocked) return lock_error(s);
-  if (st != RowState::kLive) return not_found(s);
   const Row old_row = h.row(old_slot);
   std::string new_ikey;
   uint32_t prev = old_slot;
@@ -170,9 +193,6 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
       }
     }
   }
-  Txn& tx = *r.value();
-  Result<Xid> xid = ensure_xid(id, tx);
-  if (!xid.is_ok()) return xid.error();
   h.tuple(old_slot).xmax = xid.value();
   const uint32_t slot = h.append(new_row, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
@@ -186,15 +206,19 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   rec.table = t;
   Row logged = new_row;
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
-    if (s.is_toasted(old_row, c) && new_row[c] == old_row[c]) {
+    const bool unchanged =
+        new_row[c] == old_row[c] || mutant_active(Mutant::kToastChangedValueOmitted);
+    if (s.is_toasted(old_row, c) && unchanged) {
       rec.omitted_mask |= uint64_t{1} << c;  // unchanged toast datum: not logged
       logged[c] = Value::null();
     }
   }
   rec.new_row = encode_row(logged);
   if (s.replica_identity == ReplicaIdentity::kFull) {
-    rec.old_kind = OldTuple::kRow;
-    rec.old_data = encode_row(old_row);
+    if (!mutant_active(Mutant::kReplicaIdentityFullNoOldRow)) {
+      rec.old_kind = OldTuple::kRow;
+      rec.old_data = encode_row(old_row);
+    }
   } else if (key_changed) {
     rec.old_kind = OldTuple::kKey;
     rec.old_data = encode_row(s.key_of(old_row));
@@ -213,11 +237,12 @@ Status Database::remove(TxnId id, TableId t, const Key& key) {
   std::optional<uint32_t> slot = h.index_find(h.index_key(key));
   if (!slot) return not_found(s);
   const RowState st = writer_state(h, *slot, id);
-  if (st == RowState::kLocked) return lock_error(s);
-  if (st != RowState::kLive) return not_found(s);
+  if (st != RowState::kLive && st != RowState::kLocked) return not_found(s);
+  if (st == RowState::kLocked && unseen_by_statement(h, *slot, id)) return not_found(s);
   Txn& tx = *r.value();
-  Result<Xid> xid = ensure_xid(id, tx);
+  Result<Xid> xid = ensure_xid(id, tx);  // before the lock check
   if (!xid.is_ok()) return xid.error();
+  if (st == RowState::kLocked) return lock_error(s);
   const Row old_row = h.row(*slot);
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
@@ -251,11 +276,12 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   std::optional<uint32_t> slot = h.slot_of(ctid);
   if (!slot) return not_found(s);
   const RowState st = writer_state(h, *slot, id);
-  if (st == RowState::kLocked) return lock_error(s);
-  if (st != RowState::kLive) return not_found(s);
+  if (st != RowState::kLive && st != RowState::kLocked) return not_found(s);
+  if (st == RowState::kLocked && unseen_by_statement(h, *slot, id)) return not_found(s);
   Txn& tx = *r.value();
-  Result<Xid> xid = ensure_xid(id, tx);
+  Result<Xid> xid = ensure_xid(id, tx);  // before the lock check
   if (!xid.is_ok()) return xid.error();
+  if (st == RowState::kLocked) return lock_error(s);
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
   tx.wrote(t);
@@ -285,11 +311,15 @@ Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
   if (tables.empty()) return Error{ErrorCode::kInvalidArgument, "TRUNCATE needs a table"};
   for (TableId t : tables) {
     if (Status s = check_table(t); !s.is_ok()) return s;
-    if (table_busy(t, id)) return lock_error(schema(t));
   }
+  // An ACCESS EXCLUSIVE lock request takes the xid before it waits (wal_level
+  // >= replica logs the lock): a TRUNCATE refused on a lock consumed one.
   Txn& tx = *r.value();
   Result<Xid> xid = ensure_xid(id, tx);
   if (!xid.is_ok()) return xid.error();
+  for (TableId t : tables) {
+    if (table_busy(t, id)) return lock_error(schema(t));
+  }
   for (TableId t : tables) {
     HeapTable& h = *tables_[t.value()];
     for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
