@@ -12,8 +12,10 @@
 #include <optional>
 
 #include "cli/explore.h"
+#include "cli/mutants.h"
 #include "cli/replay.h"
 #include "cli/shrink.h"
+#include "model/mutants.h"
 #include "properties/checkers.h"
 #include "reports/atomic_file.h"
 #include "reports/junit.h"
@@ -402,6 +404,22 @@ int run_world_cli(const WorldArgs& a) {
   return unexpected ? 1 : 0;
 }
 
+// Switches on the mutant named by --mutant (before any run starts); false
+// (message printed) when there is no such mutant.
+bool activate_mutant(const std::string& name) {
+  if (name.empty()) return true;
+  const std::optional<cdc::Mutant> m = cdc::mutant_named(name);
+  if (!m) {
+    fmt::print(stderr, "{}\n", cdc::cli::unknown_mutant_message(name));
+    return false;
+  }
+  cdc::set_active_mutant(*m);
+  const cdc::MutantInfo& info = cdc::mutant_info(*m);
+  fmt::print(stderr, "cdcsim: mutant {} is active ({}): {}\n", info.name, info.component,
+             info.description);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -543,12 +561,44 @@ int main(int argc, char** argv) {
   sk->add_option("--out", shrink.out,
                  "Scenario file to write (default shrunk-<property>-seed-<seed>.yaml)");
 
+  cdc::cli::MutantsArgs mutants;
+  CLI::App* mu = app.add_subcommand(
+      "mutants",
+      "Explore the catalogue and the matrix with each seeded bug on; report what catches it");
+  mu->add_option("FILE", mutants.files,
+                 "Scenario files (default: scenarios/catalogue/*.yaml when present)");
+  mu->add_option("--names", mutants.names, "Comma-separated mutants (default: all)");
+  mu->add_option("--budget-s-per-mutant", mutants.budget_s_per_mutant,
+                 "Exploration time budget per mutant, in seconds")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  mu->add_option("--shrink-budget-s", mutants.shrink_budget_s, "Time budget per shrink")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  mu->add_option("--seeds", mutants.seeds, "Seeds per file or cell, at most")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
+      ->capture_default_str();
+  mu->add_option("--jobs", mutants.jobs, "Threads")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  mu->add_option("--out-dir", mutants.out_dir, "Where mutants.json and mutants.md go")
+      ->capture_default_str();
+
+  // Every command that runs worlds takes --mutant NAME.
+  std::string mutant_name;
+  for (CLI::App* c : {w, sw, ck, mx, rn, gt, ex, rp, sk}) {
+    c->add_option("--mutant", mutant_name,
+                  "Switch on one seeded bug by name (model/mutants.h; an unknown name lists them)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  if (!activate_mutant(mutant_name)) return 2;
+  if (mu->parsed()) return cdc::cli::run_mutants(mutants);
   if (w->parsed()) return run_world_cli(world);
   if (ck->parsed()) return run_check(check_seeds);
   if (mx->parsed()) return run_matrix_cli(matrix);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "model/mutants.h"
 #include "properties/checkers.h"
 #include "properties/expectations.h"
 #include "scenarios/expect.h"
@@ -13,8 +14,13 @@ std::string Target::name() const {
 }
 
 std::string Target::replay_command() const {
-  if (cell) return fmt::format("cdcsim replay --cell {} --seed {}", sim::cell_spec(*cell), seed);
-  return fmt::format("cdcsim replay {} --seed {}", file, seed);
+  const std::string mutant = active_mutant() == Mutant::kNone
+                                 ? ""
+                                 : std::string(" --mutant ") + mutant_info(active_mutant()).name;
+  if (cell) {
+    return fmt::format("cdcsim replay --cell {} --seed {}{}", sim::cell_spec(*cell), seed, mutant);
+  }
+  return fmt::format("cdcsim replay {} --seed {}{}", file, seed, mutant);
 }
 
 std::variant<Target, std::string> file_target(const std::string& path,

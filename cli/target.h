@@ -23,7 +23,7 @@ struct Target {
   scenarios::Expect expect;  // a file's expectations ("violated" only on its own seed)
 
   std::string name() const;  // the file, or the cell's spec
-  // "cdcsim replay <file|--cell spec> --seed S"
+  // "cdcsim replay <file|--cell spec> --seed S [--mutant NAME]" (the active mutant)
   std::string replay_command() const;
 };
 

@@ -1,6 +1,10 @@
 // Capture: construction, the step dispatcher, start-up and mode resolution.
 #include "model/capture.h"
 
+#include <algorithm>
+
+#include "model/mutants.h"
+
 namespace cdc {
 
 const char* to_string(BackfillMode m) {
@@ -170,6 +174,7 @@ Status Capture::start() {
     if (!store_->exists(bindings_[b].collection)) store_->create(bindings_[b].collection);
   }
   const std::optional<CaptureCheckpoint> saved = store_->checkpoint();
+  const Lsn memory_cursor = state_.cursor;  // what the lost in-memory state had streamed to
   state_ = CaptureCheckpoint{};
   bool all_new = !bindings_.empty();
   std::vector<uint32_t> fresh;
@@ -190,16 +195,20 @@ Status Capture::start() {
   // recreate the slot). Before any checkpoint, an existing slot is reused from
   // its confirmed position: a restart before the first commit loses nothing.
   const bool jump = saved && all_new;
-  if (jump && slot.is_ok()) {
+  const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
+  if (recreate && slot.is_ok()) {
     if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return fail(s.error());
   }
-  if (jump || !slot.is_ok()) {
+  if (recreate || !slot.is_ok()) {
     // A missing slot is created where the WAL is now; a start below its
     // confirmed position then silently starts there.
     slot = db_->create_slot(options_.slot);
     if (!slot.is_ok()) return fail(slot.error());
   }
   state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
+  if (saved && !jump && mutant_active(Mutant::kRestartFromMemoryCursor)) {
+    state_.cursor = std::max(state_.cursor, memory_cursor);
+  }
   Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
   if (!st.is_ok()) return fail(st.error());
   stream_.emplace(std::move(st).value());

@@ -171,6 +171,7 @@ class Capture {
   std::vector<std::optional<TableId>> tables_;  // per binding, resolved at start
   std::optional<LogicalStream> stream_;
   Lsn fence_;
+  Lsn iteration_start_lsn_;  // flush LSN when the next backfill iteration was scheduled
   bool in_backfill_iteration_ = false;
   std::vector<std::pair<uint32_t, CollectionDoc>> pending_;
   std::vector<uint64_t> pending_chunks_;

@@ -1,17 +1,19 @@
 // Capture: one backfill iteration (pick, chunk query, cursor) and its commit.
 #include "model/capture.h"
 #include "model/key_encoding.h"
+#include "model/mutants.h"
 #include "model/xid.h"
 
 namespace cdc {
 
 namespace {
 std::string c_key(const TableSchema& s, const Key& key) {
-  const std::vector<ColumnType> types = s.key_types();
-  return encode_key(key, types, std::vector<Collation>(types.size(), Collation::kC));
+  return encode_capture_key(key, s.key_types());
 }
 bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
-  return min_xid && xid_precedes(xmin, *min_xid);
+  if (!min_xid) return false;
+  if (mutant_active(Mutant::kMinBackfillXidRawCompare)) return xmin.value() < min_xid->value();
+  return xid_precedes(xmin, *min_xid);
 }
 // A backfilled row as a snapshot document: a create of every column.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
@@ -59,6 +61,13 @@ Status Capture::chunk() {
                                                               : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
   if (!s.is_ok()) return fail(s.error());
+  if (mutant_active(Mutant::kCursorPersistedBeforeChunk)) {
+    // Checkpoint the advanced cursor now; the chunk's rows commit later.
+    std::vector<std::pair<uint32_t, CollectionDoc>> rows = std::move(pending_);
+    pending_.clear();
+    if (Status c = commit_docs({}); !c.is_ok()) return c;
+    pending_ = std::move(rows);
+  }
   if (st.backfilled) pending_completed_.push_back(trace.state_key);
   pending_chunks_.push_back(trace.id);
   in_backfill_iteration_ = true;
@@ -109,7 +118,10 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   const TableId t = *tables_[b];
   if (!st.scanned_ctid) {
     // The scan bound is computed once, from the page count plus some slack.
-    st.keyless_max_block = db_->page_count(t).value() + options_.keyless_slack_blocks;
+    const uint32_t pages = db_->page_count(t).value();
+    st.keyless_max_block = mutant_active(Mutant::kKeylessBoundStaleRelpages)
+                               ? pages / 2
+                               : pages + options_.keyless_slack_blocks;
     st.scanned_ctid = Ctid{0, 0};
   }
   const Ctid after = *st.scanned_ctid;
@@ -146,6 +158,7 @@ Status Capture::commit_pending() {
   in_backfill_iteration_ = false;
   if (Status s = commit_docs(std::move(chunks)); !s.is_ok()) return s;
   phase_ = backfills_done() ? Phase::kStreaming : Phase::kChunk;
+  iteration_start_lsn_ = db_->current_flush_lsn();
   return Status::ok();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/assert.h"
+#include "model/mutants.h"
 
 namespace cdc {
 
@@ -22,6 +23,12 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
     doc.generation = c.generation;
     doc.id = next_doc_id_++;
     c.docs.push_back(std::move(doc));
+  }
+  if (txn.checkpoint && mutant_active(Mutant::kCheckpointLagsDocuments)) {
+    // The checkpoint becomes durable only with the next transaction.
+    if (lagging_checkpoint_) checkpoint_ = std::move(lagging_checkpoint_);
+    lagging_checkpoint_ = std::move(txn.checkpoint);
+    return seq;
   }
   if (txn.checkpoint) checkpoint_ = std::move(txn.checkpoint);
   return seq;
@@ -64,8 +71,10 @@ std::map<std::string, ReducedDoc> CollectionStore::reduce(const std::string& nam
 
 uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks,
                                  std::map<std::string, std::vector<std::string>>* expired) {
-  if (now < retention_ticks) return 0;
-  const uint64_t cutoff = now - retention_ticks;
+  const uint64_t age_ticks =
+      mutant_active(Mutant::kRetentionUnitMixup) ? retention_ticks / 24 : retention_ticks;
+  if (now < age_ticks) return 0;
+  const uint64_t cutoff = now - age_ticks;
   uint64_t dropped = 0;
   for (auto& [name, c] : collections_) {
     const size_t before = c.docs.size();

@@ -88,6 +88,7 @@ class CollectionStore {
   };
   std::map<std::string, Collection> collections_;
   std::optional<CaptureCheckpoint> checkpoint_;
+  std::optional<CaptureCheckpoint> lagging_checkpoint_;  // mutant checkpoint-lags-documents only
   uint64_t seq_ = 0;
   uint64_t next_doc_id_ = 1;
 };

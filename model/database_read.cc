@@ -4,6 +4,7 @@
 
 #include "model/database.h"
 #include "model/key_encoding.h"
+#include "model/mutants.h"
 
 namespace cdc {
 
@@ -12,7 +13,10 @@ bool Database::reader_sees(const HeapTuple& t) const {
   if (!t.has(kFrozen)) {
     // Committed, and not "in the future" of the snapshot (after an xid jump a
     // committed but unfrozen xmin can follow the next xid and vanish).
-    if (!t.has(kXminCommitted) || !xid_precedes(t.xmin, xids_.next())) return false;
+    const bool before_next = mutant_active(Mutant::kXidRawCompareVisibility)
+                                 ? t.xmin.value() < xids_.next().value()
+                                 : xid_precedes(t.xmin, xids_.next());
+    if (!t.has(kXminCommitted) || !before_next) return false;
   }
   if (t.xmax == kInvalidXid || !t.has(kXmaxCommitted)) return true;
   return !xid_precedes(t.xmax, xids_.next());
@@ -76,7 +80,11 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   std::vector<ScannedRow> rows;
   if (!bytewise_differs) {
     // The index order is the requested order: walk it from the cursor.
-    auto it = after ? h.index().upper_bound(h.index_key(*after)) : h.index().begin();
+    // (The capture's query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
+    const bool inclusive = mutant_active(Mutant::kChunkPredicateInclusive);
+    auto it = !after      ? h.index().begin()
+              : inclusive ? h.index().lower_bound(h.index_key(*after))
+                          : h.index().upper_bound(h.index_key(*after));
     for (; it != h.index().end() && rows.size() < limit; ++it) {
       std::optional<uint32_t> slot = reader_version(h, it->second);
       if (slot && passes(opts, h.tuple(*slot).xmin)) rows.push_back(scanned(h, *slot));
@@ -92,7 +100,9 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
     std::optional<uint32_t> slot = reader_version(h, newest);
     if (!slot || !passes(opts, h.tuple(*slot).xmin)) continue;
     std::string enc = encode_key(s.key_of(h.row(*slot)), types, c_order);
-    if (after && enc <= lower) continue;
+    if (after && (mutant_active(Mutant::kChunkPredicateInclusive) ? enc < lower : enc <= lower)) {
+      continue;
+    }
     matches.emplace_back(std::move(enc), *slot);
   }
   const size_t n = std::min<size_t>(limit, matches.size());

@@ -1,6 +1,7 @@
 #include "model/decoding.h"
 
 #include "model/database.h"
+#include "model/mutants.h"
 #include "model/row_codec.h"
 
 namespace cdc {
@@ -142,6 +143,7 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       return;
     }
     case WalKind::kSubAbort: {
+      if (mutant_active(Mutant::kDecodingIgnoresSubxactAbort)) return;
       Pending* p = find_pending(r.top_xid);
       if (!p) return;
       auto& changes = p->changes;

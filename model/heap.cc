@@ -1,7 +1,9 @@
 #include "model/heap.h"
 
 #include "model/key_encoding.h"
+#include "model/mutants.h"
 #include "model/row_codec.h"
+#include "model/xid.h"
 
 namespace cdc {
 
@@ -100,6 +102,7 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
     arena.append(bytes);
     t.prev = kNoSlot;
     if (freeze) t.flags |= kFrozen;
+    if (freeze && mutant_active(Mutant::kVacuumFullOverwritesXmin)) t.xmin = kFrozenXid;
     tuples.push_back(t);
   }
   tuples_ = std::move(tuples);

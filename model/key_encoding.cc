@@ -1,8 +1,10 @@
 #include "model/key_encoding.h"
 
 #include <cstdint>
+#include <vector>
 
 #include "model/assert.h"
+#include "model/mutants.h"
 
 namespace cdc {
 namespace {
@@ -20,9 +22,12 @@ void check_tuple(std::span<const Value> values, std::span<const ColumnType> type
 }
 
 // Appends v as 8 big-endian bytes with the sign bit flipped, so that unsigned
-// bytewise order equals signed numeric order.
-void append_int64(int64_t v, std::string* out) {
-  const uint64_t biased = static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
+// bytewise order equals signed numeric order. (`sign_magnitude`: the mutant
+// key-encoding-sign-magnitude, which writes a negative v as its magnitude,
+// so that negatives sort by magnitude.)
+void append_int64(int64_t v, std::string* out, bool sign_magnitude = false) {
+  const uint64_t biased = sign_magnitude && v < 0 ? uint64_t{0} - static_cast<uint64_t>(v)
+                                                  : static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
   for (int shift = 56; shift >= 0; shift -= 8) {
     out->push_back(static_cast<char>((biased >> shift) & 0xFF));
   }
@@ -51,6 +56,21 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
       append_int64(values[i].as_int64(), &out);
     } else {
       append_sort_key(collations[i], values[i].as_text(), &out);
+    }
+  }
+  return out;
+}
+
+std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types) {
+  const std::vector<Collation> c_order(types.size(), Collation::kC);
+  check_tuple(values, types, c_order);
+  const bool sign_magnitude = mutant_active(Mutant::kKeyEncodingSignMagnitude);
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (types[i] == ColumnType::kInt64) {
+      append_int64(values[i].as_int64(), &out, sign_magnitude);
+    } else {
+      append_sort_key(Collation::kC, values[i].as_text(), &out);
     }
   }
   return out;

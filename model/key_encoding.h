@@ -24,6 +24,10 @@ namespace cdc {
 std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
                        std::span<const Collation> collations);
 
+// The capture's key encoding (Precise filtering, document keys): encode_key
+// with every collation kC. REQUIRES: as encode_key, without collations.
+std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types);
+
 // Lexicographic three-way comparison of typed tuples (the reference that
 // encode_key must agree with). Same REQUIRES as encode_key.
 int compare_keys(std::span<const Value> a, std::span<const Value> b,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/mutants.h"
+
 namespace cdc {
 
 const char* to_string(UpdateStrategy s) {
@@ -28,8 +30,9 @@ void Destination::commit(const DestinationCommit& c) {
     t.schema_version = c.schema_version;
   }
   if (c.strategy == UpdateStrategy::kMerge) {
-    for (const std::string& k : c.deletes)
-      t.merged.erase(k);
+    for (const std::string& k : c.deletes) {
+      if (!mutant_active(Mutant::kMergeDeleteIgnored)) t.merged.erase(k);
+    }
     for (const DestRow& r : c.upserts)
       t.merged[r.key] = r;
   } else {
@@ -87,11 +90,17 @@ std::string Materialization::state_key(uint32_t binding) const {
 void Materialization::restart() {
   started_ = false;
   built_.reset();
+  deferred_position_.reset();
 }
 
 Status Materialization::step() {
   if (!started_) return start();
   if (built_) return commit();
+  if (deferred_position_) {  // mutant read-position-committed-later only
+    dest_->commit(*deferred_position_);
+    deferred_position_.reset();
+    return Status::ok();
+  }
   return build();
 }
 
@@ -109,7 +118,10 @@ Status Materialization::start() {
     // A new state key: a backfill of this binding (or its first start).
     const bool keep = spec.keep_existing_on_backfill && !spec.force_truncate_on_backfill;
     positions_[b].load_optimisation = !keep;
-    truncate_pending_[b] = !keep;
+    truncate_pending_[b] = !keep && !mutant_active(Mutant::kBackfillNoTruncate);
+    if (mutant_active(Mutant::kBackfillReadsFromTail)) {
+      positions_[b].read_through_seq = store_->last_seq();
+    }
     const DestinationTable* t = dest_->table(spec.destination);
     recreate_pending_[b] = t != nullptr && t->schema_version != spec.schema_version;
   }
@@ -156,8 +168,9 @@ Status Materialization::build() {
     // Documents are in commit order: skip what was read by binary search.
     const std::vector<CollectionDoc>& all = store_->docs(spec.collection);
     const uint64_t from = positions_[b].read_through_seq;
-    auto it = std::upper_bound(all.begin(), all.end(), from,
-                               [](uint64_t seq, const CollectionDoc& d) { return seq < d.txn_seq; });
+    auto it =
+        std::upper_bound(all.begin(), all.end(), from,
+                         [](uint64_t seq, const CollectionDoc& d) { return seq < d.txn_seq; });
     for (; it != all.end(); ++it) {
       const CollectionDoc& d = *it;
       if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) break;
@@ -190,7 +203,8 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
     if (it == staged.end()) {
       std::optional<DestRow> current;
       // The max-key optimisation: keys above the highest ever stored are not loaded.
-      const bool skip = pos.load_optimisation && (!pos.max_key || d->key > *pos.max_key);
+      const bool skip = mutant_active(Mutant::kMergeLoadSkipped) ||
+                        (pos.load_optimisation && (!pos.max_key || d->key > *pos.max_key));
       if (!skip && table != nullptr) {
         auto row = table->merged.find(d->key);
         if (row != table->merged.end()) current = row->second;
@@ -203,8 +217,11 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
       continue;
     }
     if (!row) row = DestRow{d->key, 'c', Row(d->fields.size(), Value::null()), 0, d->lsn, false, 0};
+    const bool first_wins = mutant_active(Mutant::kReductionFirstWins);
     for (uint32_t col = 0; col < d->fields.size(); ++col) {
-      if ((d->present_mask >> col) & 1u) row->fields[col] = d->fields[col];
+      const bool had = (row->present_mask >> col) & 1u;
+      if (((d->present_mask >> col) & 1u) && !(first_wins && had))
+        row->fields[col] = d->fields[col];
     }
     row->present_mask |= d->present_mask;
     row->lsn = d->lsn;
@@ -230,7 +247,22 @@ Status Materialization::commit() {
     return Error{ErrorCode::kObjectInUse, msg};
   }
   const DestinationCommit& c = *built_;
-  dest_->commit(c);
+  if (mutant_active(Mutant::kReadPositionCommittedLater)) {
+    // Rows now, with the old position; the new position in a later step.
+    DestinationCommit rows = c;
+    rows.position = dest_->position(c.state_key).value_or(MaterializationPosition{});
+    dest_->commit(rows);
+    DestinationCommit position;
+    position.binding = c.binding;
+    position.state_key = c.state_key;
+    position.table = c.table;
+    position.strategy = c.strategy;
+    position.schema_version = c.schema_version;
+    position.position = c.position;
+    deferred_position_ = std::move(position);
+  } else {
+    dest_->commit(c);
+  }
   positions_[c.binding] = c.position;
   if (c.truncate_first || c.recreate) bindings_[c.binding].force_truncate_on_backfill = false;
   truncate_pending_[c.binding] = false;

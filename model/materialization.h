@@ -147,6 +147,8 @@ class Materialization {
   std::vector<bool> truncate_pending_;              // per binding: a backfill began
   std::vector<bool> recreate_pending_;
   std::optional<DestinationCommit> built_;
+  // Mutant read-position-committed-later only: a position still to commit.
+  std::optional<DestinationCommit> deferred_position_;
   uint32_t round_robin_ = 0;
   bool fail_next_commit_ = false;
 };

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/types.h"
@@ -111,6 +112,11 @@ struct Chunk {
   bool failed = false;                   // the query failed part way
   std::optional<uint64_t> committed_in;  // seq of the collection txn that holds its rows
   bool final_chunk = false;              // returned fewer rows than the limit
+  // Ctid-range (Without Primary Key) chunks only: the blocks the query
+  // covered, first and last, and the table's page count when it ran. Derived
+  // from the rest of the run, so not part of the fingerprint.
+  std::optional<std::pair<uint32_t, uint32_t>> blocks;
+  uint32_t table_pages = 0;
 };
 
 struct DecodedTxnSeen {

@@ -125,6 +125,10 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
   const TableId t = TableId(h_.bindings[chunk.binding].table_id);
   const bool keyed = db_->schema(t).has_primary_key() && chunk.after_ctid == std::nullopt;
   if (chunk.after && keyed) c.after = order_key(t, *chunk.after);
+  if (chunk.after_ctid) {
+    c.blocks = {chunk.after_ctid->block, chunk.after_ctid->block + chunk.limit - 1};
+    c.table_pages = db_->page_count(t).value();
+  }
   for (size_t i = 0; i < chunk.rows.size(); ++i) {
     const ScannedRow& r = chunk.rows[i];
     history::ChunkRow row;

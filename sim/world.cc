@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/mutants.h"
 #include "sim/recorder.h"
 
 namespace cdc::sim {
@@ -662,6 +663,7 @@ WorldOptions swarm(WorldOptions o) {
 }
 
 RunResult run_world(const WorldOptions& options) {
+  const MutantRunScope reading_the_mutant;  // the active mutant stays fixed during the run
   World w(options.swarm ? swarm(options) : options);
   return w.run();
 }
