@@ -1,13 +1,13 @@
 // Capture: fences, watermarks, streaming and turning changes into documents.
 #include "model/capture.h"
 #include "model/key_encoding.h"
+#include "model/mutants.h"
 
 namespace cdc {
 
 namespace {
 std::string c_key(const TableSchema& s, const Key& key) {
-  const std::vector<ColumnType> types = s.key_types();
-  return encode_key(key, types, std::vector<Collation>(types.size(), Collation::kC));
+  return encode_capture_key(key, s.key_types());
 }
 uint64_t all_columns(size_t n) {
   return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
@@ -43,7 +43,8 @@ Status Capture::write_watermark() {
 }
 
 Status Capture::fence() {
-  fence_ = db_->current_flush_lsn();
+  const bool early = in_backfill_iteration_ && mutant_active(Mutant::kFenceBeforeQuery);
+  fence_ = early ? iteration_start_lsn_ : db_->current_flush_lsn();
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   phase_ = Phase::kStream;
   return Status::ok();
@@ -60,6 +61,9 @@ Status Capture::stream() {
     for (uint32_t i = 0; i < txn.changes.size(); ++i)
       emit_change(txn, i, txn.changes[i]);
     state_.cursor = txn.commit_lsn;
+    if (mutant_active(Mutant::kSlotAckedBeforeCommit)) {
+      (void)db_->acknowledge(options_.slot, state_.cursor);  // before the commit below
+    }
     const bool reached = txn.commit_lsn >= fence_;
     if (!in_backfill_iteration_) {
       // Before any backfill work: checkpoint after each source commit.
@@ -69,6 +73,7 @@ Status Capture::stream() {
       phase_ = in_backfill_iteration_ ? Phase::kCommit
                : backfills_done()     ? Phase::kStreaming
                                       : Phase::kChunk;
+      iteration_start_lsn_ = db_->current_flush_lsn();
       return Status::ok();
     }
   }
@@ -163,7 +168,9 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
     return;
   }
   Row fields = c.new_row;
-  uint64_t present = all_columns(width) & ~c.omitted_mask;
+  const uint64_t omitted =
+      mutant_active(Mutant::kToastPlaceholderAsNull) ? uint64_t{0} : c.omitted_mask;
+  uint64_t present = all_columns(width) & ~omitted;
   if (c.old_kind == OldTuple::kRow) {  // FULL identity: fill unchanged TOAST from the old row
     for (uint32_t col = 0; col < width; ++col) {
       if (c.omitted(col)) fields[col] = c.old[col];
@@ -174,6 +181,14 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   if (c.kind == ChangeKind::kUpdate && old_mask != 0) {
     const std::string old_key = c_key(s, s.key_of(old_row));
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
+      if (present != all_columns(width)) {
+        // The new key's document cannot carry the TOASTed values the update
+        // left unchanged: decoding omits them, and no earlier document of
+        // the new key holds them.
+        observer_->on_ignored("unchanged TOAST values of a key change at " +
+                              to_string(txn.commit_lsn) + " (xid " +
+                              std::to_string(txn.xid.value()) + ")");
+      }
       CollectionDoc del = doc;
       del.op = 'd';
       del.key = old_key;
@@ -201,7 +216,10 @@ void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
     // Drop changes to the part of the table the backfill has not reached.
     if (!st.scanned) return;
     const TableSchema& s = db_->schema(*tables_[b]);
-    if (doc.key > c_key(s, *st.scanned)) return;
+    const std::string cursor = c_key(s, *st.scanned);
+    if (mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor) {
+      return;
+    }
   }
   pending_.emplace_back(b, std::move(doc));
 }

@@ -34,6 +34,11 @@ constexpr char kRetentionReason[] =
     "\"Data retention: If using Estuary's trial buckets, data expires after approximately 20 "
     "days.\" Expired documents are gone from the collection, and a materialization backfill "
     "rebuilds the table from what the collection still holds, so their rows are missing.";
+constexpr char kToastKeyChangeReason[] =
+    "An UPDATE that changes the key but leaves a TOASTed column alone is decoded (REPLICA "
+    "IDENTITY DEFAULT) with that column omitted, as PostgreSQL logs unchanged TOAST values; the "
+    "capture turns the key change into a delete of the old key and a create of the new one, and "
+    "the new key has no earlier document to take the value from, so it stays absent downstream.";
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
 
@@ -61,6 +66,10 @@ const std::vector<Rule>& rules() {
        kTruncateReason},
       {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
        kTruncateReason},
+      {std::nullopt, std::nullopt, Situation::kToastLostOnKeyChange, "convergence",
+       Expect::kKnownLimitation, kToastKeyChangeReason},
+      {std::nullopt, std::nullopt, Situation::kToastLostOnKeyChange, "destination_convergence",
+       Expect::kKnownLimitation, kToastKeyChangeReason},
       {std::nullopt, std::nullopt, Situation::kRetentionExpired, "convergence",
        Expect::kViolableDocumented, kRetentionReason},
       {std::nullopt, std::nullopt, Situation::kRetentionExpired, "no_loss",
@@ -159,6 +168,8 @@ const char* to_string(Situation s) {
       return "data flow backfill";
     case Situation::kRetentionExpired:
       return "retention expired documents";
+    case Situation::kToastLostOnKeyChange:
+      return "TOAST value lost on a key change";
   }
   return "?";
 }
@@ -170,6 +181,8 @@ std::vector<Situation> situations(const history::History& h) {
   };
   for (const history::Event& e : h.events) {
     if (e.what.rfind("capture ignored TRUNCATE", 0) == 0) note(Situation::kTruncate);
+    if (e.what.rfind("capture ignored unchanged TOAST values of a key change", 0) == 0)
+      note(Situation::kToastLostOnKeyChange);
     if (e.what.rfind("set min_backfill_xid", 0) == 0) note(Situation::kMinBackfillXid);
     if (e.what == "major upgrade") note(Situation::kUpgrade);
     if (e.kind == history::Event::Kind::kOperation && e.what.rfind("publish", 0) == 0 &&
@@ -178,7 +191,8 @@ std::vector<Situation> situations(const history::History& h) {
       if (e.what.rfind("publish (all)", 0) == 0) note(Situation::kBackfillAll);
     }
     if (e.kind == history::Event::Kind::kCaptureError &&
-        e.what.find("can no longer get changes") != std::string::npos) {
+        (e.what.find("can no longer get changes") != std::string::npos ||
+         e.what.find("cannot read from logical replication slot") != std::string::npos)) {
       note(Situation::kSlotLost);
     }
   }

@@ -36,6 +36,7 @@ enum class Situation : unsigned char {
   kMaterializationBackfill,  // a materialization backfill (destinations rebuilt)
   kDataFlowBackfill,         // a data flow backfill (collections reset)
   kRetentionExpired,         // a collection dropped documents because of retention
+  kToastLostOnKeyChange,     // a key change left a TOASTed value unchanged (not decodable)
 };
 const char* to_string(Situation s);
 

@@ -188,7 +188,7 @@ void expect_drained_and_consistent(const Judged& r) {
 // Estuary collections"
 // =====================================================================
 
-constexpr uint64_t kRow1Seed = 1;
+constexpr uint64_t kRow1Seed = 3;
 
 WorldOptions row1(UpdateStrategy strategy) {
   WorldOptions o = world(kRow1Seed);
@@ -230,10 +230,10 @@ TEST(DecisionTable, Row1CaptureBackfillWithDeltaUpdatesDuplicatesRows) {
 // running transactions, and the changes committed meanwhile are never read.
 // The backfill re-reads the rows that exist, but a row deleted in that window
 // keeps its old document in the collection and its row in the destination.
-// Seed 5 deletes accounts key 49 in the window.
+// Seed 1 deletes accounts key 30 in the window.
 TEST(DecisionTable, Row1CaptureBackfillOfAllBindingsKeepsARowDeletedWhileTheSlotIsRecreated) {
   WorldOptions o = row1(UpdateStrategy::kMerge);
-  o.seed = 5;
+  o.seed = 1;
   const Judged r = run(o);
   EXPECT_TRUE(r.h.drain.reached);
   EXPECT_NE(first_event(r.h, "would wait for running transactions", 100), UINT64_MAX);
@@ -333,11 +333,11 @@ TEST(DecisionTable, Row3DataFlowBackfillWithDeltaUpdatesHoldsOnlyNewRows) {
 constexpr uint64_t kRow4Backfill = 175;
 
 WorldOptions row4() {
-  WorldOptions o = world(1);
+  WorldOptions o = world(4);
   o.max_slot_wal_keep_size_bytes = 2048;
   o.faults.checkpoint = 1;
   o.fault_per_tick = {1, 10};
-  o.script = {stall(60, 60)};
+  o.script = {stall(40, 100)};
   return o;
 }
 
@@ -572,7 +572,7 @@ TEST(DecisionTable, Row9CaptureBackfillLeavesKeysWhoseDeletesWereLost) {
 // destination tables and re-backfill the recent rows into them with a capture
 // backfill, so older rows stay where they are (first test).
 
-constexpr uint64_t kRow10Seed = 1;
+constexpr uint64_t kRow10Seed = 3;
 
 WorldOptions row10(Op backfill) {
   WorldOptions o = world(kRow10Seed);
