@@ -80,16 +80,7 @@ void print_trace(const history::History& h) {
 }
 
 int run_replay(const ReplayArgs& a) {
-  if (a.file.empty() == a.cell.empty()) {
-    fmt::print(stderr, "error: replay needs a scenario FILE or --cell SPEC (one of them)\n");
-    return 2;
-  }
-  if (!a.cell.empty() && !a.seed) {
-    fmt::print(stderr, "error: --cell needs --seed\n");
-    return 2;
-  }
-  std::variant<Target, std::string> loaded =
-      a.cell.empty() ? file_target(a.file, a.seed) : cell_target(a.cell, *a.seed);
+  std::variant<Target, std::string> loaded = command_target(a.file, a.cell, a.seed);
   if (const auto* err = std::get_if<std::string>(&loaded)) {
     fmt::print(stderr, "error: {}\n", *err);
     return 2;

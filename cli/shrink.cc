@@ -57,14 +57,6 @@ Shrunk shrink_target(const Target& t, const std::string& property, double budget
 }
 
 int run_shrink(const ShrinkArgs& a) {
-  if (a.file.empty() == a.cell.empty()) {
-    fmt::print(stderr, "error: shrink needs a scenario FILE or --cell SPEC (one of them)\n");
-    return 2;
-  }
-  if (!a.cell.empty() && !a.seed) {
-    fmt::print(stderr, "error: --cell needs --seed\n");
-    return 2;
-  }
   if (a.budget_s <= 0) {
     fmt::print(stderr, "error: --budget-s must be positive\n");
     return 2;
@@ -76,8 +68,7 @@ int run_shrink(const ShrinkArgs& a) {
       return 2;
     }
   }
-  std::variant<Target, std::string> loaded =
-      a.cell.empty() ? file_target(a.file, a.seed) : cell_target(a.cell, *a.seed);
+  std::variant<Target, std::string> loaded = command_target(a.file, a.cell, a.seed);
   if (const auto* err = std::get_if<std::string>(&loaded)) {
     fmt::print(stderr, "error: {}\n", *err);
     return 2;

@@ -58,6 +58,14 @@ std::variant<Target, std::string> cell_target(const std::string& spec, uint64_t 
   return t;
 }
 
+std::variant<Target, std::string> command_target(const std::string& file, const std::string& cell,
+                                                 std::optional<uint64_t> seed) {
+  if (file.empty() == cell.empty())
+    return std::string("name a scenario FILE or --cell SPEC (one of them)");
+  if (!cell.empty() && !seed) return std::string("--cell needs --seed");
+  return cell.empty() ? file_target(file, seed) : cell_target(cell, *seed);
+}
+
 std::vector<Finding> judge(const Target& t, const history::History& h) {
   std::vector<Finding> out;
   const std::vector<properties::Situation> seen = properties::situations(h);

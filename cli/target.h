@@ -35,6 +35,11 @@ std::variant<Target, std::string> file_target(const std::string& path,
 // A matrix cell ("backfill/mode/strategy/faults") at `seed`.
 std::variant<Target, std::string> cell_target(const std::string& spec, uint64_t seed);
 
+// What a command line names: a scenario FILE or --cell SPEC (exactly one;
+// a cell needs a seed). Errors are messages for the user (exit code 2).
+std::variant<Target, std::string> command_target(const std::string& file, const std::string& cell,
+                                                 std::optional<uint64_t> seed);
+
 // A violated property, or an unmet expectation, of one run.
 struct Finding {
   properties::Verdict verdict;
