@@ -420,6 +420,15 @@ bool activate_mutant(const std::string& name) {
   return true;
 }
 
+// FILE | --cell SPEC, and --seed: what replay and shrink run (cli/target.h).
+void add_target_options(CLI::App* app, std::string* file, std::string* cell,
+                        std::optional<uint64_t>* seed) {
+  app->add_option("FILE", *file, "Scenario file (or use --cell)");
+  app->add_option("--cell", *cell,
+                  "Matrix cell backfill/mode/strategy/faults, e.g. capture/Normal/merge/crashes");
+  app->add_option("--seed", *seed, "Seed (a file's own seed when absent)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -540,10 +549,7 @@ int main(int argc, char** argv) {
   cdc::cli::ReplayArgs replay;
   CLI::App* rp = app.add_subcommand(
       "replay", "Reproduce one run bit for bit (the command explore prints with each failure)");
-  rp->add_option("FILE", replay.file, "Scenario file (or use --cell)");
-  rp->add_option("--cell", replay.cell,
-                 "Matrix cell backfill/mode/strategy/faults, e.g. capture/Normal/merge/crashes");
-  rp->add_option("--seed", replay.seed, "Seed (a file's own seed when absent)");
+  add_target_options(rp, &replay.file, &replay.cell, &replay.seed);
   rp->add_option("--fingerprint", replay.fingerprint,
                  "Expected fingerprint; exit 1 when the run does not reproduce it");
   rp->add_flag("--trace", replay.trace, "Print the whole history, tick by tick");
@@ -551,10 +557,7 @@ int main(int argc, char** argv) {
   cdc::cli::ShrinkArgs shrink;
   CLI::App* sk = app.add_subcommand(
       "shrink", "Minimise a failing run into an explicit schedule saved as a scenario file");
-  sk->add_option("FILE", shrink.file, "Scenario file (or use --cell)");
-  sk->add_option("--cell", shrink.cell,
-                 "Matrix cell backfill/mode/strategy/faults, e.g. capture/Normal/merge/crashes");
-  sk->add_option("--seed", shrink.seed, "Seed (a file's own seed when absent)");
+  add_target_options(sk, &shrink.file, &shrink.cell, &shrink.seed);
   sk->add_option("--property", shrink.property,
                  "Property to keep violated (default: the first one expected to hold)");
   sk->add_option("--budget-s", shrink.budget_s, "Time budget in seconds")->capture_default_str();

@@ -39,6 +39,7 @@ Shrunk shrink_target(const Target& t, const std::string& property, double budget
   out.runs = s.runs;
   out.complete = s.complete;
   out.fingerprint = s.run.fingerprint;
+  out.history = s.run.history;
   scenarios::Scenario sc;
   sc.name = fmt::format("shrunk-{}-seed-{}", property, t.seed);
   sc.description = fmt::format(

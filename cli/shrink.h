@@ -31,7 +31,8 @@ struct Shrunk {
   double seconds = 0;
   bool complete = false;  // reached a fixpoint within the budget
   std::string fingerprint;
-  bool round_trip = false;  // the saved text loads and runs to the same fingerprint
+  history::History history;  // of the shrunk run
+  bool round_trip = false;   // the saved text loads and runs to the same fingerprint
 };
 
 // Shrinks `t` while `property` stays violated, under `budget_s` seconds of
