@@ -109,8 +109,7 @@ Matrix run_matrix(const MatrixOptions& options) {
   for (const MatrixCell& cell : cells) {
     m.rows.emplace_back().cell = cell;
     for (uint64_t s = options.first_seed; s < options.first_seed + options.seeds; ++s) {
-      WorldOptions o = configured_world(s, cell.mode, cell.faults, cell.backfill, cell.strategy);
-      o.safety_ticks = options.safety_ticks;
+      WorldOptions o = cell_world(cell, s, options.safety_ticks);
       o.liveness_ticks_max = options.liveness_ticks_max;
       const RunResult r = run_world(o);
       tally_run(&m, m.rows.size() - 1, s, properties::check_all(r.history),
