@@ -1,142 +1,49 @@
-#include "cli/mutants.h"
-
+// `cdcsim mutants [FILE…] [--names a,b] [--budget-s-per-mutant T] [--jobs J]
+// [--out-dir D]`: the detection power of the checkers. For each seeded bug
+// (model/mutants.h) it switches the mutant on and explores scenario files and
+// every matrix cell seed by seed, as explore does (seed 1 of every source,
+// then seed 2, ...), until the FIRST unexpected finding or the per-mutant
+// budget; that run is shrunk. A baseline exploration without any mutant must
+// find nothing over the same runs, or the kills mean nothing. Writes
+// mutants.json and mutants.md (reports/mutants_report.h) atomically and
+// prints the kill table.
+//
+// Exit codes: 0 when it ran (whatever it found: the report says), 2 on bad
+// input (unknown mutant name, bad scenario file, bad number).
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
-#include <mutex>
-#include <optional>
-#include <thread>
 
-#include "cli/shrink.h"
-#include "cli/target.h"
+#include "campaign/hunt.h"
+#include "campaign/shrink.h"
+#include "cli/commands.h"
 #include "model/mutants.h"
 #include "reports/atomic_file.h"
 #include "reports/mutants_report.h"
-#include "sim/matrix.h"
 
 namespace cdc::cli {
 
 namespace {
 
-constexpr size_t kNoLimit = std::numeric_limits<size_t>::max();
-
-struct Source {
-  std::string file;                     // a scenario file
-  std::optional<sim::MatrixCell> cell;  // or a matrix cell
+struct MutantsArgs {
+  std::vector<std::string> files;  // scenario files; none: scenarios/catalogue/*.yaml if present
+  std::string names;               // comma-separated mutant names; empty: every mutant
+  double budget_s_per_mutant = 60;
+  double shrink_budget_s = 10;
+  uint32_t jobs = 2;
+  uint64_t seeds = 1000;  // seeds per file or cell, at most
+  std::string out_dir = "out/mutants";
 };
 
-// What every exploration runs: item i is seed i / sources.size() + 1 of
-// source i % sources.size() (seed-major, as explore orders its items).
-struct Plan {
-  std::vector<Source> sources;
-  uint64_t seeds = 0;
-  size_t items() const { return sources.size() * seeds; }
-};
-
-Target target_of(const Plan& p, size_t item) {
-  const Source& s = p.sources[item % p.sources.size()];
-  const uint64_t seed = item / p.sources.size() + 1;
-  if (s.cell) return std::get<Target>(cell_target(sim::cell_spec(*s.cell), seed));
-  std::variant<Target, std::string> t = file_target(s.file, seed);
-  CDC_ASSERT(std::holds_alternative<Target>(t), "a scenario file that loaded once loads again");
-  return std::get<Target>(std::move(t));
-}
-
-struct FirstFailure {
-  size_t item = 0;
-  Target target;
-  Finding finding;  // the run's first unexpected violation, else its first unexpected finding
-  std::string shrink_property;  // the first unexpectedly violated property ("" if none)
-  std::string fingerprint;
-  double seconds = 0;  // since the exploration began
-};
-
-// One exploration until the first unexpected finding, the budget, or
-// `max_items` items.
-struct Hunt {
-  uint64_t runs = 0;
-  uint64_t clean_prefix = 0;  // items [0, clean_prefix) all ran and passed
-  double seconds = 0;
-  std::optional<FirstFailure> first;  // the lowest failing item found
-};
-
-// A violation says more than an unmet "holds" that could not be judged
-// (e.g. convergence of a run that did not drain, next to its liveness
-// violation), so the first unexpected violation is preferred.
-std::optional<FirstFailure> failure_of(size_t item, const Target& t, const sim::RunResult& r) {
-  const std::vector<Finding> findings = judge(t, r.history);
-  std::optional<FirstFailure> f;
-  for (const Finding& x : findings) {
-    if (!x.unexpected) continue;
-    if (!f) f = FirstFailure{item, t, x, "", r.fingerprint, 0};
-    if (x.verdict.violated()) {
-      f->finding = x;
-      f->shrink_property = x.verdict.property;
-      break;
-    }
-  }
-  return f;
-}
-
-// Items are handed out in increasing order and nobody starts an item past
-// the lowest failure found so far, so every item below it has run when the
-// workers stop: the first failure does not depend on --jobs (unless the
-// budget ends the exploration first).
-Hunt hunt(const Plan& p, uint32_t jobs, double budget_s, size_t max_items) {
-  const auto start = std::chrono::steady_clock::now();  // the CLI may read the clock
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  const size_t n = std::min(max_items, p.items());
-  std::vector<uint8_t> passed(n, 0);  // per item: 1 when it ran without an unexpected finding
-  std::atomic<size_t> next{0}, lowest_failure{kNoLimit};
-  std::atomic<uint64_t> runs{0};
-  std::mutex mu;
-  std::optional<FirstFailure> first;
-  auto worker = [&] {
-    for (;;) {
-      if (elapsed() > budget_s) return;
-      const size_t i = next.fetch_add(1);
-      if (i >= n || i > lowest_failure.load()) return;
-      const Target t = target_of(p, i);
-      const sim::RunResult r = sim::run_world(t.options);
-      ++runs;
-      std::optional<FirstFailure> f = failure_of(i, t, r);
-      if (!f) {
-        passed[i] = 1;  // distinct items are distinct bytes: no race
-        continue;
-      }
-      const std::lock_guard<std::mutex> lock(mu);
-      if (!first || i < first->item) {
-        f->seconds = elapsed();
-        first = std::move(f);
-        lowest_failure = i;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (uint32_t j = 1; j < jobs; ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads)
-    t.join();
-  Hunt h;
-  h.runs = runs;
-  h.seconds = elapsed();
-  h.first = std::move(first);
-  while (h.clean_prefix < n && passed[h.clean_prefix])
-    ++h.clean_prefix;
-  return h;
-}
-
-reports::MutantOutcome hunt_mutant(const Plan& p, const MutantInfo& m, const MutantsArgs& a) {
+reports::MutantOutcome hunt_mutant(const campaign::Plan& p, const MutantInfo& m,
+                                   const MutantsArgs& a) {
   set_active_mutant(m.mutant);
-  const Hunt h = hunt(p, a.jobs, a.budget_s_per_mutant, kNoLimit);
+  campaign::RunnerOptions ro;
+  ro.jobs = a.jobs;
+  ro.budget_s = a.budget_s_per_mutant;
+  const campaign::Hunt h = campaign::hunt(p, ro);
   reports::MutantOutcome o;
   o.name = m.name;
   o.component = m.component;
@@ -144,7 +51,7 @@ reports::MutantOutcome hunt_mutant(const Plan& p, const MutantInfo& m, const Mut
   o.runs = h.runs;
   o.seconds = h.seconds;
   if (h.first) {
-    const FirstFailure& f = *h.first;
+    const campaign::FirstFailure& f = *h.first;
     o.killed = true;
     o.property = f.finding.verdict.property;
     o.why = f.finding.why;
@@ -153,8 +60,9 @@ reports::MutantOutcome hunt_mutant(const Plan& p, const MutantInfo& m, const Mut
     o.runs_to_kill = f.item + 1;
     o.seconds_to_kill = f.seconds;
     o.reproduce = f.target.replay_command() + " --fingerprint " + f.fingerprint;
-    if (!f.shrink_property.empty()) {
-      const Shrunk s = shrink_target(f.target, f.shrink_property, a.shrink_budget_s);
+    if (f.finding.verdict.violated()) {
+      const campaign::Shrunk s =
+          campaign::shrink_target(f.target, f.finding.verdict.property, a.shrink_budget_s);
       o.shrunk_steps_before = s.steps_before;
       o.shrunk_steps_after = s.steps_after;
       o.shrink_complete = s.complete;
@@ -167,13 +75,16 @@ reports::MutantOutcome hunt_mutant(const Plan& p, const MutantInfo& m, const Mut
 
 // Without any mutant, over the runs that killed mutants (or, when none was
 // killed, for one mutant's budget).
-reports::BaselineOutcome run_baseline(const Plan& p, const MutantsArgs& a,
+reports::BaselineOutcome run_baseline(const campaign::Plan& p, const MutantsArgs& a,
                                       std::vector<reports::MutantOutcome>* mutants) {
   uint64_t needed = 0;
   for (const reports::MutantOutcome& m : *mutants)
     needed = std::max(needed, m.killed ? m.runs_to_kill : 0);
-  const Hunt h = hunt(p, a.jobs, needed ? 2 * a.budget_s_per_mutant + 30 : a.budget_s_per_mutant,
-                      needed ? needed : kNoLimit);
+  campaign::RunnerOptions ro;
+  ro.jobs = a.jobs;
+  ro.budget_s = needed ? 2 * a.budget_s_per_mutant + 30 : a.budget_s_per_mutant;
+  if (needed) ro.max_items = needed;
+  const campaign::Hunt h = campaign::hunt(p, ro);
   reports::BaselineOutcome b;
   b.runs = h.runs;
   b.clean_prefix_runs = h.clean_prefix;
@@ -213,7 +124,8 @@ std::variant<std::vector<MutantInfo>, std::string> selected(const std::string& n
 }
 
 // Scenario files (the catalogue when none are given) and every matrix cell.
-std::variant<Plan, std::string> plan_of(const MutantsArgs& a, std::vector<std::string>* files) {
+std::variant<campaign::Plan, std::string> plan_of(const MutantsArgs& a,
+                                                  std::vector<std::string>* files) {
   *files = a.files;
   const std::filesystem::path catalogue = "scenarios/catalogue";
   std::error_code ec;
@@ -223,15 +135,9 @@ std::variant<Plan, std::string> plan_of(const MutantsArgs& a, std::vector<std::s
     }
     std::sort(files->begin(), files->end());
   }
-  Plan p;
-  p.seeds = a.seeds;
-  for (const std::string& f : *files) {
-    std::variant<Target, std::string> t = file_target(f, std::nullopt);
-    if (const auto* err = std::get_if<std::string>(&t)) return "error: " + *err;
-    p.sources.push_back({f, std::nullopt});
-  }
-  for (const sim::MatrixCell& c : sim::all_cells())
-    p.sources.push_back({"", c});
+  std::variant<campaign::Plan, std::string> p =
+      campaign::make_plan(*files, sim::all_cells(), a.seeds);
+  if (const auto* err = std::get_if<std::string>(&p)) return "error: " + *err;
   return p;
 }
 
@@ -299,15 +205,6 @@ bool write_report(const reports::MutantsReport& r, const std::string& out_dir) {
   return true;
 }
 
-}  // namespace
-
-std::string unknown_mutant_message(const std::string& name) {
-  std::string known;
-  for (const MutantInfo& m : mutants())
-    known += std::string(known.empty() ? "" : ", ") + m.name;
-  return fmt::format("error: unknown mutant \"{}\"; known mutants: {}", name, known);
-}
-
 int run_mutants(const MutantsArgs& a) {
   const auto chosen = selected(a.names);
   if (const auto* err = std::get_if<std::string>(&chosen)) {
@@ -320,7 +217,7 @@ int run_mutants(const MutantsArgs& a) {
     fmt::print(stderr, "{}\n", *err);
     return 2;
   }
-  const Plan& p = std::get<Plan>(planned);
+  const campaign::Plan& p = std::get<campaign::Plan>(planned);
   const std::vector<MutantInfo>& list = std::get<std::vector<MutantInfo>>(chosen);
   reports::MutantsReport r;
   r.command = command_of(a, a.files.empty());
@@ -342,6 +239,32 @@ int run_mutants(const MutantsArgs& a) {
   if (!write_report(r, a.out_dir)) return 2;
   fmt::print("wrote {}/mutants.json and {}/mutants.md\n", a.out_dir, a.out_dir);
   return 0;
+}
+
+}  // namespace
+
+Command add_mutants(CLI::App& app) {
+  auto a = std::make_shared<MutantsArgs>();
+  CLI::App* c = app.add_subcommand(
+      "mutants",
+      "Explore the catalogue and the matrix with each seeded bug on; report what catches it");
+  c->add_option("FILE", a->files,
+                "Scenario files (default: scenarios/catalogue/*.yaml when present)");
+  c->add_option("--names", a->names, "Comma-separated mutants (default: all)");
+  c->add_option("--budget-s-per-mutant", a->budget_s_per_mutant,
+                "Exploration time budget per mutant, in seconds")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  c->add_option("--shrink-budget-s", a->shrink_budget_s, "Time budget per shrink")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  c->add_option("--seeds", a->seeds, "Seeds per file or cell, at most")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
+      ->capture_default_str();
+  c->add_option("--jobs", a->jobs, "Threads")->check(CLI::Range(1u, 256u))->capture_default_str();
+  c->add_option("--out-dir", a->out_dir, "Where mutants.json and mutants.md go")
+      ->capture_default_str();
+  return {c, [a] { return run_mutants(*a); }};
 }
 
 }  // namespace cdc::cli

@@ -9,7 +9,6 @@ namespace {
 
 struct Rule {
   std::optional<BackfillMode> mode;  // nullopt: any mode
-  std::optional<FaultClass> faults;  // nullopt: any fault class
   std::optional<Situation> when;     // nullopt: in every run
   const char* property;
   Expect expect;
@@ -45,72 +44,65 @@ constexpr char kTruncateReason[] =
 // First matching rule wins. Keep the most specific rules first.
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
-      {std::nullopt, std::nullopt, Situation::kUpgrade, "convergence", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kUpgrade, "convergence", Expect::kViolableDocumented,
        kUpgradeReason},
-      {std::nullopt, std::nullopt, Situation::kUpgrade, "no_loss", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kUpgrade, "no_loss", Expect::kViolableDocumented, kUpgradeReason},
+      {std::nullopt, Situation::kUpgrade, "only_changes", Expect::kViolableDocumented,
        kUpgradeReason},
-      {std::nullopt, std::nullopt, Situation::kUpgrade, "only_changes", Expect::kViolableDocumented,
-       kUpgradeReason},
-      {std::nullopt, std::nullopt, Situation::kSlotLost, "convergence", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kSlotLost, "convergence", Expect::kViolableDocumented,
        kSlotLostReason},
-      {std::nullopt, std::nullopt, Situation::kSlotLost, "no_loss", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kSlotLost, "no_loss", Expect::kViolableDocumented, kSlotLostReason},
+      {std::nullopt, Situation::kSlotLost, "only_changes", Expect::kViolableDocumented,
        kSlotLostReason},
-      {std::nullopt, std::nullopt, Situation::kSlotLost, "only_changes",
-       Expect::kViolableDocumented, kSlotLostReason},
-      {std::nullopt, std::nullopt, Situation::kSlotLost, "liveness", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kSlotLost, "liveness", Expect::kViolableDocumented,
        kSlotLostReason},
-      {std::nullopt, std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
+      {std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
        "The capture does not capture TRUNCATE (it logs and skips the record), so the truncated "
        "rows stay in the collection; a later capture backfill re-reads rows but deletes nothing."},
-      {std::nullopt, std::nullopt, Situation::kTruncate, "no_loss", Expect::kKnownLimitation,
+      {std::nullopt, Situation::kTruncate, "no_loss", Expect::kKnownLimitation, kTruncateReason},
+      {std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
        kTruncateReason},
-      {std::nullopt, std::nullopt, Situation::kTruncate, "only_changes", Expect::kKnownLimitation,
-       kTruncateReason},
-      {std::nullopt, std::nullopt, Situation::kToastLostOnKeyChange, "convergence",
+      {std::nullopt, Situation::kToastLostOnKeyChange, "convergence", Expect::kKnownLimitation,
+       kToastKeyChangeReason},
+      {std::nullopt, Situation::kToastLostOnKeyChange, "destination_convergence",
        Expect::kKnownLimitation, kToastKeyChangeReason},
-      {std::nullopt, std::nullopt, Situation::kToastLostOnKeyChange, "destination_convergence",
-       Expect::kKnownLimitation, kToastKeyChangeReason},
-      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "convergence",
+      {std::nullopt, Situation::kRetentionExpired, "convergence", Expect::kViolableDocumented,
+       kRetentionReason},
+      {std::nullopt, Situation::kRetentionExpired, "no_loss", Expect::kViolableDocumented,
+       kRetentionReason},
+      {std::nullopt, Situation::kRetentionExpired, "retention_loss", Expect::kViolableDocumented,
+       kRetentionReason},
+      {std::nullopt, Situation::kRetentionExpired, "destination_convergence",
        Expect::kViolableDocumented, kRetentionReason},
-      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "no_loss",
-       Expect::kViolableDocumented, kRetentionReason},
-      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "retention_loss",
-       Expect::kViolableDocumented, kRetentionReason},
-      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "destination_convergence",
-       Expect::kViolableDocumented, kRetentionReason},
-      {std::nullopt, std::nullopt, Situation::kRetentionExpired, "delta_no_loss",
-       Expect::kViolableDocumented, kRetentionReason},
-      {std::nullopt, std::nullopt, Situation::kCaptureBackfill, "delta_duplicates",
-       Expect::kViolableDocumented,
+      {std::nullopt, Situation::kRetentionExpired, "delta_no_loss", Expect::kViolableDocumented,
+       kRetentionReason},
+      {std::nullopt, Situation::kCaptureBackfill, "delta_duplicates", Expect::kViolableDocumented,
        "\"Using capture backfills (not dropping the destination tables) when you have "
        "materializations that use delta updates may result in duplicate rows.\""},
-      {std::nullopt, std::nullopt, Situation::kBackfillAll, "convergence", Expect::kKnownLimitation,
+      {std::nullopt, Situation::kBackfillAll, "convergence", Expect::kKnownLimitation,
        "Backfilling every binding drops the slot and recreates it where the WAL is now; changes "
        "between the last checkpoint and the new slot are never read. The new backfill re-reads "
        "rows that exist, so inserts and updates are repaired, but a row deleted in that window "
        "stays in the collection."},
-      {std::nullopt, std::nullopt, Situation::kMinBackfillXid, "convergence",
-       Expect::kViolableDocumented, kMinXidReason},
-      {std::nullopt, std::nullopt, Situation::kMinBackfillXid, "no_loss",
-       Expect::kViolableDocumented, kMinXidReason},
-      {BackfillMode::kPrecise, std::nullopt, Situation::kRebackfill, "convergence",
-       Expect::kKnownLimitation,
+      {std::nullopt, Situation::kMinBackfillXid, "convergence", Expect::kViolableDocumented,
+       kMinXidReason},
+      {std::nullopt, Situation::kMinBackfillXid, "no_loss", Expect::kViolableDocumented,
+       kMinXidReason},
+      {BackfillMode::kPrecise, Situation::kRebackfill, "convergence", Expect::kKnownLimitation,
        "A re-backfill into the same collection filters deletes of keys the new scan has not "
        "reached, and the scan emits only rows that exist: a key the previous backfill wrote and "
        "the source deleted meanwhile is never deleted from the collection."},
-      {BackfillMode::kAutomatic, std::nullopt, Situation::kRebackfill, "convergence",
-       Expect::kKnownLimitation,
+      {BackfillMode::kAutomatic, Situation::kRebackfill, "convergence", Expect::kKnownLimitation,
        "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: a "
        "re-backfill can leave keys the source deleted during it."},
-      {std::nullopt, std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
+      {std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
        "The fence is read after the chunk query, so a change committed between the previous "
        "fence and the query is streamed after the chunk has moved past its key: a key deleted "
        "or updated just before the query shows a delete or update first in its new instance."},
-      {BackfillMode::kOnlyChanges, std::nullopt, std::nullopt, "convergence",
-       Expect::kViolableDocumented,
+      {BackfillMode::kOnlyChanges, std::nullopt, "convergence", Expect::kViolableDocumented,
        "\"Only Changes: skips backfilling the table entirely ... Only WAL changes are emitted.\" "
        "Rows that existed before the capture started never reach the collection."},
-      {BackfillMode::kPrecise, std::nullopt, std::nullopt, "liveness", Expect::kViolableDocumented,
+      {BackfillMode::kPrecise, std::nullopt, "liveness", Expect::kViolableDocumented,
        "\"Note that Precise backfill is not possible in some cases due to equality comparison "
        "challenges when using varying character encodings.\" A text key under a locale collation "
        "comes back out of bytewise order and the capture stops with a scan key ordering failure."},
@@ -238,12 +230,10 @@ const char* collection_property_of(const std::string& property) {
   return nullptr;
 }
 
-std::optional<Expectation> first_rule(BackfillMode mode, FaultClass faults,
-                                      const std::string& property,
+std::optional<Expectation> first_rule(BackfillMode mode, const std::string& property,
                                       const std::vector<Situation>& seen) {
   for (const Rule& r : rules()) {
     if (r.mode && *r.mode != mode) continue;
-    if (r.faults && *r.faults != faults) continue;
     if (r.when && std::find(seen.begin(), seen.end(), *r.when) == seen.end()) continue;
     if (property != r.property) continue;
     return Expectation{r.expect, r.reason};
@@ -253,11 +243,11 @@ std::optional<Expectation> first_rule(BackfillMode mode, FaultClass faults,
 
 }  // namespace
 
-Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
+Expectation expectation(BackfillMode mode, const std::string& property,
                         const std::vector<Situation>& seen) {
-  if (std::optional<Expectation> e = first_rule(mode, faults, property, seen)) return *e;
+  if (std::optional<Expectation> e = first_rule(mode, property, seen)) return *e;
   if (const char* base = collection_property_of(property)) {
-    if (std::optional<Expectation> e = first_rule(mode, faults, base, seen)) return *e;
+    if (std::optional<Expectation> e = first_rule(mode, base, seen)) return *e;
   }
   return {};
 }
@@ -265,8 +255,7 @@ Expectation expectation(BackfillMode mode, FaultClass faults, const std::string&
 std::vector<std::string> describe_expectations() {
   std::vector<std::string> out;
   for (const Rule& r : rules()) {
-    out.push_back(std::string(r.mode ? to_string(*r.mode) : "any") + " / " +
-                  (r.faults ? to_string(*r.faults) : "any") +
+    out.push_back(std::string(r.mode ? to_string(*r.mode) : "any") +
                   (r.when ? std::string(" / when ") + to_string(*r.when) : std::string()) + " / " +
                   r.property + ": " + to_string(r.expect) + ": " + r.reason);
   }

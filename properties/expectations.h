@@ -1,5 +1,5 @@
-// Expectations as data: for a configuration (requested backfill mode, fault
-// class) and a property, whether the property is expected to hold, may be
+// Expectations as data: for a requested backfill mode, the situations a run
+// met, and a property, whether the property is expected to hold, may be
 // violated as the documentation warns, or is a known limitation of the
 // modelled algorithm. The CI gate fails only on a violation of a property
 // expected to hold. Each entry carries its reason: a quote from the user
@@ -50,11 +50,11 @@ struct Expectation {
 
 // The expectation for one property in a run that showed `seen`; kHolds with
 // an empty reason when no rule says otherwise.
-Expectation expectation(BackfillMode mode, FaultClass faults, const std::string& property,
+Expectation expectation(BackfillMode mode, const std::string& property,
                         const std::vector<Situation>& seen = {});
 
 // Every rule, for reports:
-// "<mode|any> / <faults|any> [/ when <situation>] / <property>: <expect>: <reason>".
+// "<mode|any> [/ when <situation>] / <property>: <expect>: <reason>".
 std::vector<std::string> describe_expectations();
 
 }  // namespace cdc::properties

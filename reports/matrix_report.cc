@@ -11,7 +11,8 @@ namespace cdc::reports {
 namespace {
 
 nlohmann::json cell_json(const sim::MatrixCell& c) {
-  return {{"backfill", properties::to_string(c.backfill)},
+  return {{"spec", sim::cell_spec(c)},
+          {"backfill", properties::to_string(c.backfill)},
           {"mode", to_string(c.mode)},
           {"strategy", to_string(c.strategy)},
           {"faults", properties::to_string(c.faults)}};
@@ -34,6 +35,22 @@ std::string verdict_word(const sim::PropertyTally& t, uint64_t runs) {
 
 }  // namespace
 
+nlohmann::json property_tally_json(const sim::PropertyTally& t) {
+  nlohmann::json p{{"holds", t.holds},
+                   {"unknown", t.unknown},
+                   {"violated_as_expected", t.violated_expected},
+                   {"violated_unexpectedly", t.violated_unexpected}};
+  if (t.first_expected_seed) {
+    p["expected_seed"] = *t.first_expected_seed;
+    p["expectation"] = t.expected_reason;
+  }
+  if (t.first_unexpected_seed) {
+    p["unexpected_seed"] = *t.first_unexpected_seed;
+    p["explanation"] = t.unexpected_explanation;
+  }
+  return p;
+}
+
 std::string matrix_json(const sim::Matrix& m) {
   nlohmann::json j;
   j["schema_version"] = 1;
@@ -48,21 +65,8 @@ std::string matrix_json(const sim::Matrix& m) {
   nlohmann::json rows = nlohmann::json::array();
   for (const sim::MatrixRow& r : m.rows) {
     nlohmann::json row{{"cell", cell_json(r.cell)}, {"runs", r.runs}};
-    for (const auto& [name, t] : r.properties) {
-      nlohmann::json p{{"holds", t.holds},
-                       {"unknown", t.unknown},
-                       {"violated_as_expected", t.violated_expected},
-                       {"violated_unexpectedly", t.violated_unexpected}};
-      if (t.first_expected_seed) {
-        p["expected_seed"] = *t.first_expected_seed;
-        p["expectation"] = t.expected_reason;
-      }
-      if (t.first_unexpected_seed) {
-        p["unexpected_seed"] = *t.first_unexpected_seed;
-        p["explanation"] = t.unexpected_explanation;
-      }
-      row["properties"][name] = std::move(p);
-    }
+    for (const auto& [name, t] : r.properties)
+      row["properties"][name] = property_tally_json(t);
     rows.push_back(std::move(row));
   }
   j["cells"] = std::move(rows);
@@ -79,17 +83,18 @@ std::string matrix_markdown(const sim::Matrix& m) {
       "the property held in all N runs (\"holds k/N\": held in k, the rest could not be judged); "
       "\"as expected\": violated in some runs where the expectations allow it (the first seed "
       "is given; reasons below); \"UNEXPECTED\": a violation of a property that should hold; "
-      "\"unknown\": could not be judged (e.g. the run never drained); \"n/a\": not applicable. Reproduce a seed with `cdcsim world --seed S "
-      "--mode M --faults F` plus the cell's backfill and strategy options.\n\n";
-  out += "| cell |";
+      "\"unknown\": could not be judged (e.g. the run never drained); \"n/a\": not applicable. "
+      "Reproduce a seed of a cell with `cdcsim replay --cell SPEC --seed S`, where SPEC "
+      "is the cell's spelling in the second column.\n\n";
+  out += "| cell | spec |";
   for (const std::string& p : m.property_names)
     out += " " + p + " |";
-  out += "\n|---|";
+  out += "\n|---|---|";
   for (size_t i = 0; i < m.property_names.size(); ++i)
     out += "---|";
   out += "\n";
   for (const sim::MatrixRow& r : m.rows) {
-    out += "| " + sim::cell_name(r.cell) + " |";
+    out += "| " + sim::cell_name(r.cell) + " | `" + sim::cell_spec(r.cell) + "` |";
     for (const std::string& p : m.property_names) {
       auto it = r.properties.find(p);
       out += " " +

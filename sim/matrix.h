@@ -1,6 +1,8 @@
-// The guarantee matrix: N seeds for every cell of backfill type x requested
-// mode x update strategy x fault class, every property judged on every run and
-// each verdict classified against the expectations (properties/expectations.h).
+// The guarantee matrix as data: its cells (backfill type x requested mode x
+// update strategy x fault class), their names, and per cell and property the
+// tally of verdicts over N seeds, each violation classified against the
+// expectations (properties/expectations.h). The campaign library
+// (campaign/) runs the cells and fills the tallies.
 #pragma once
 
 #include <cstdint>
@@ -31,14 +33,11 @@ std::string cell_name(const MatrixCell& c);  // "data flow / Precise / delta / c
 // "dataflow/Precise/delta/crashes", and its parser (nullopt when malformed).
 std::string cell_spec(const MatrixCell& c);
 std::optional<MatrixCell> parse_cell_spec(const std::string& spec);
-// The options of one run of a cell, as the matrix and explore run it.
-WorldOptions cell_world(const MatrixCell& c, uint64_t seed, uint64_t safety_ticks = 120);
-
 struct PropertyTally {
   uint64_t holds = 0;
   uint64_t unknown = 0;
   uint64_t violated_expected = 0;    // violated where the expectations allow it
-  uint64_t violated_unexpected = 0;  // violated where it should hold
+  uint64_t violated_unexpected = 0;  // violated where it should hold (files: or unmet)
   std::optional<uint64_t> first_expected_seed;
   std::optional<uint64_t> first_unexpected_seed;
   std::string expected_reason;         // the expectation that allowed the first expected violation
@@ -56,7 +55,6 @@ struct MatrixOptions {
   uint64_t seeds = 2;
   uint64_t safety_ticks = 120;
   uint64_t liveness_ticks_max = 3000;
-  std::vector<MatrixCell> cells;  // empty: all_cells()
 };
 
 struct Matrix {
@@ -66,14 +64,5 @@ struct Matrix {
   uint64_t runs = 0;
   uint64_t unexpected = 0;
 };
-
-Matrix run_matrix(const MatrixOptions& options);
-
-// Adds one run of m->rows[row].cell at `seed` to the tallies (what
-// run_matrix does per run; explore uses it for runs made elsewhere). Runs
-// must be added in seed order for the "first seed" fields to be the lowest.
-void tally_run(Matrix* m, size_t row, uint64_t seed,
-               const std::vector<properties::Verdict>& verdicts,
-               const std::vector<properties::Situation>& seen);
 
 }  // namespace cdc::sim

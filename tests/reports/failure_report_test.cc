@@ -143,8 +143,8 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   ReportCase c;
   c.title = "Only Changes seed 1";
   c.unexpected = false;
-  c.expectation = properties::expectation(BackfillMode::kOnlyChanges, properties::FaultClass::kNone,
-                                          "convergence", properties::situations(run.history))
+  c.expectation = properties::expectation(BackfillMode::kOnlyChanges, "convergence",
+                                          properties::situations(run.history))
                       .reason;
   c.reproduce = "cdcsim world --seed 1 --mode OnlyChanges --faults none";
   c.fingerprint = run.fingerprint;
@@ -154,14 +154,17 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   EXPECT_FALSE(c.timeline->operations.empty());
   EXPECT_TRUE(c.timeline->end.recorded);
 
-  sim::MatrixOptions mo;
-  mo.seeds = 1;
-  mo.safety_ticks = 60;
+  sim::Matrix m;
+  m.options.seeds = 1;
+  m.property_names = properties::property_names();
   for (const sim::MatrixCell& cell : sim::all_cells()) {
     if (cell.backfill == properties::BackfillType::kCapture &&
         cell.strategy == cdc::UpdateStrategy::kMerge &&
         cell.faults == properties::FaultClass::kNone) {
-      mo.cells.push_back(cell);
+      sim::MatrixRow& row = m.rows.emplace_back();
+      row.cell = cell;
+      row.runs = 1;
+      row.properties["convergence"].holds = 1;
     }
   }
   ExploreReport r;
@@ -169,16 +172,16 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   r.seeds = 1;
   r.runs = 1;
   r.failed_runs = 1;
-  r.matrix = sim::run_matrix(mo);
+  r.matrix = m;
   r.cases = {c};
   const std::string html = report_html(r);
   EXPECT_NE(html.find("<table class=\"matrix\">"), std::string::npos);
-  EXPECT_EQ(count(html, "<tr><th>capture</th>"), mo.cells.size());
+  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size());
   EXPECT_EQ(count(html, "<svg"), 1u);
   EXPECT_NE(html.find(c.reproduce), std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(report_json(r));
   EXPECT_EQ(j["matrix"]["schema_version"], 1);
-  EXPECT_EQ(j["matrix"]["cells"].size(), mo.cells.size());
+  EXPECT_EQ(j["matrix"]["cells"].size(), m.rows.size());
   EXPECT_NE(report_markdown(r).find("## Guarantee matrix"), std::string::npos);
   EXPECT_EQ(html, report_html(r));  // deterministic
 }

@@ -22,7 +22,7 @@ void check_mode(BackfillMode mode, FaultClass faults) {
   const std::vector<properties::Situation> seen = properties::situations(r.history);
   for (const properties::Verdict& v : properties::check_all(r.history)) {
     if (!v.violated()) continue;
-    const properties::Expectation e = properties::expectation(mode, faults, v.property, seen);
+    const properties::Expectation e = properties::expectation(mode, v.property, seen);
     RC_LOG() << "cdcsim world --seed " << seed << " --ticks " << o.safety_ticks << " --mode "
              << to_string(mode) << " --faults " << properties::to_string(faults) << ": "
              << v.property << ": " << v.explanation << "\n";
