@@ -152,6 +152,8 @@ class Capture {
   Status fail(Error e);
   Result<BindingState> resolve(uint32_t b) const;
   void emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c);
+  void emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
+                         CollectionDoc doc);
   void emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st);
   std::optional<uint32_t> binding_of(TableId t) const;
   std::optional<uint32_t> pick_backfill();

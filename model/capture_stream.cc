@@ -118,97 +118,129 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   return Status::ok();
 }
 
+namespace {
+// " at LSN (xid N)": where a change the capture does not capture whole was.
+std::string at_commit(const DecodedTxn& txn) {
+  return " at " + to_string(txn.commit_lsn) + " (xid " + std::to_string(txn.xid.value()) + ")";
+}
+
+// A change of a table without a primary key (or of a Without Primary Key
+// binding) as a document under a synthetic key of its own.
+CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t width, uint32_t index) {
+  doc.key = synthetic_key("wal", doc.lsn.value(), index, doc.state_key);
+  doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
+  doc.fields = c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
+  if (doc.fields.empty()) doc.fields.assign(width, Value::null());
+  doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
+                         ? 0
+                         : all_columns(width) & ~c.omitted_mask;
+  return doc;
+}
+
+// A row image as documents carry it: one value per column and which are known.
+struct Image {
+  Row fields;
+  uint64_t present_mask = 0;
+};
+
+// The old row or key, as a full-width row with the key columns filled.
+Image old_image(const TableSchema& s, const DecodedChange& c) {
+  const size_t width = s.columns.size();
+  Image old{Row(width, Value::null()), 0};
+  if (c.old_kind == OldTuple::kRow) {
+    old = Image{c.old, all_columns(width)};
+  } else if (c.old_kind == OldTuple::kKey) {
+    for (size_t i = 0; i < s.primary_key.size(); ++i)
+      old.fields[s.primary_key[i]] = c.old[i];
+    old.present_mask = key_columns_mask(s);
+  }
+  return old;
+}
+
+// The new row of an insert or update: an unchanged TOAST value is absent,
+// unless REPLICA IDENTITY FULL supplied it in the old row.
+Image new_image(const DecodedChange& c, size_t width) {
+  const uint64_t omitted =
+      mutant_active(Mutant::kToastPlaceholderAsNull) ? uint64_t{0} : c.omitted_mask;
+  Image next{c.new_row, all_columns(width) & ~omitted};
+  if (c.old_kind == OldTuple::kRow) {
+    for (uint32_t col = 0; col < width; ++col) {
+      if (c.omitted(col)) next.fields[col] = c.old[col];
+    }
+    next.present_mask = all_columns(width);
+  }
+  return next;
+}
+
+void set_image(CollectionDoc* doc, char op, std::string key, Image image) {
+  doc->op = op;
+  doc->key = std::move(key);
+  doc->fields = std::move(image.fields);
+  doc->present_mask = image.present_mask;
+}
+}  // namespace
+
 void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {  // TRUNCATE is not captured
     std::string tables;
     for (TableId t : c.truncated)
       tables += " " + db_->schema(t).name;
-    observer_->on_ignored("TRUNCATE" + tables + " at " + to_string(txn.commit_lsn) + " (xid " +
-                          std::to_string(txn.xid.value()) + ")");
+    observer_->on_ignored("TRUNCATE" + tables + at_commit(txn));
     return;
   }
   const std::optional<uint32_t> b = binding_of(c.table);
   if (!b) return;
   const BindingState& st = state_.states.at(state_key(*b));
   const TableSchema& s = db_->schema(c.table);
-  const uint64_t width = s.columns.size();
+  CDC_ASSERT(c.kind == ChangeKind::kDelete || c.new_row.size() == s.columns.size(),
+             "a decoded insert or update carries a full-width row");
   CollectionDoc doc;
   doc.lsn = txn.commit_lsn;
   doc.txid = txn.xid;
   doc.change_index = index * 2;
   doc.state_key = state_key(*b);
   if (st.mode == CaptureMode::kWithoutPrimaryKey || !s.has_primary_key()) {
-    doc.key = synthetic_key("wal", txn.commit_lsn.value(), index, doc.state_key);
-    doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
-    doc.fields = c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
-    if (doc.fields.empty()) doc.fields.assign(width, Value::null());
-    doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
-                           ? 0
-                           : all_columns(width) & ~c.omitted_mask;
-    emit_doc(*b, std::move(doc), st);
+    emit_doc(*b, keyless_doc(std::move(doc), c, s.columns.size(), index), st);
     return;
   }
-  // The old row or key, as a full-width row with the key columns filled.
-  Row old_row(width, Value::null());
-  uint64_t old_mask = 0;
-  if (c.old_kind == OldTuple::kRow) {
-    old_row = c.old;
-    old_mask = all_columns(width);
-  } else if (c.old_kind == OldTuple::kKey) {
-    for (size_t i = 0; i < s.primary_key.size(); ++i)
-      old_row[s.primary_key[i]] = c.old[i];
-    old_mask = key_columns_mask(s);
-  }
+  emit_keyed_change(*b, txn, c, std::move(doc));
+}
+
+// A change of a keyed table: a delete of the old key, an update (or insert)
+// of the new key, or, when an update changed the key, both.
+void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
+                                CollectionDoc doc) {
+  const BindingState& st = state_.states.at(state_key(b));
+  const TableSchema& s = db_->schema(c.table);
+  Image old = old_image(s, c);
   if (c.kind == ChangeKind::kDelete) {
-    doc.op = 'd';
-    doc.key = c_key(s, s.key_of(old_row));
-    doc.fields = old_row;
-    doc.present_mask = old_mask;
-    emit_doc(*b, std::move(doc), st);
+    std::string key = c_key(s, s.key_of(old.fields));
+    set_image(&doc, 'd', std::move(key), std::move(old));
+    emit_doc(b, std::move(doc), st);
     return;
   }
-  Row fields = c.new_row;
-  const uint64_t omitted =
-      mutant_active(Mutant::kToastPlaceholderAsNull) ? uint64_t{0} : c.omitted_mask;
-  uint64_t present = all_columns(width) & ~omitted;
-  if (c.old_kind == OldTuple::kRow) {  // FULL identity: fill unchanged TOAST from the old row
-    for (uint32_t col = 0; col < width; ++col) {
-      if (c.omitted(col)) fields[col] = c.old[col];
-    }
-    present = all_columns(width);
-  }
-  const std::string new_key = c_key(s, s.key_of(c.new_row));
-  if (c.kind == ChangeKind::kUpdate && old_mask != 0) {
-    const std::string old_key = c_key(s, s.key_of(old_row));
+  Image next = new_image(c, s.columns.size());
+  std::string new_key = c_key(s, s.key_of(c.new_row));
+  if (c.kind == ChangeKind::kUpdate && old.present_mask != 0) {
+    std::string old_key = c_key(s, s.key_of(old.fields));
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
-      if (present != all_columns(width)) {
+      if (next.present_mask != all_columns(s.columns.size())) {
         // The new key's document cannot carry the TOASTed values the update
         // left unchanged: decoding omits them, and no earlier document of
         // the new key holds them.
-        observer_->on_ignored("unchanged TOAST values of a key change at " +
-                              to_string(txn.commit_lsn) + " (xid " +
-                              std::to_string(txn.xid.value()) + ")");
+        observer_->on_ignored("unchanged TOAST values of a key change" + at_commit(txn));
       }
       CollectionDoc del = doc;
-      del.op = 'd';
-      del.key = old_key;
-      del.fields = old_row;
-      del.present_mask = old_mask;
-      emit_doc(*b, std::move(del), st);
-      doc.op = 'c';
-      doc.change_index = index * 2 + 1;
-      doc.key = new_key;
-      doc.fields = std::move(fields);
-      doc.present_mask = present;
-      emit_doc(*b, std::move(doc), st);
+      set_image(&del, 'd', std::move(old_key), std::move(old));
+      emit_doc(b, std::move(del), st);
+      doc.change_index += 1;
+      set_image(&doc, 'c', std::move(new_key), std::move(next));
+      emit_doc(b, std::move(doc), st);
       return;
     }
   }
-  doc.op = c.kind == ChangeKind::kInsert ? 'c' : 'u';
-  doc.key = new_key;
-  doc.fields = std::move(fields);
-  doc.present_mask = present;
-  emit_doc(*b, std::move(doc), st);
+  set_image(&doc, c.kind == ChangeKind::kInsert ? 'c' : 'u', std::move(new_key), std::move(next));
+  emit_doc(b, std::move(doc), st);
 }
 
 void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
