@@ -495,6 +495,122 @@ sim::Schedule read_schedule(Reader& r, const YAML::Node& n, const std::vector<Ta
   return s;
 }
 
+// "tables": absent or "demo" for the demo schemas, else a non-empty list.
+std::vector<TableSchema> read_tables(Reader& r, const YAML::Node& n) {
+  if (!n || (n.IsScalar() && n.Scalar() == "demo")) return sim::demo_schemas();
+  if (!n.IsSequence() || n.size() == 0) r.fail(n, "tables must be \"demo\" or a list of tables");
+  std::vector<TableSchema> tables;
+  for (const YAML::Node& table : n)
+    tables.push_back(read_table(r, table));
+  return tables;
+}
+
+CaptureBinding read_binding(Reader& r, const YAML::Node& b,
+                            const std::vector<TableSchema>& tables) {
+  r.keys(b, scenario_keys("binding"), "a binding");
+  if (!b["table"]) r.fail(b, "a binding needs a table");
+  CaptureBinding cb;
+  cb.table = tables[table_index(r, b["table"], tables)].name;
+  cb.collection = "acme/" + cb.table;
+  if (b["mode"]) cb.mode = r.choice<BackfillMode>(b["mode"], mode_names(), "mode");
+  if (b["priority"])
+    cb.priority = static_cast<int32_t>(r.integer(b["priority"], -1000, 1000, "priority"));
+  if (b["skip_backfill"]) cb.skip_backfill = r.boolean(b["skip_backfill"], "skip_backfill");
+  return cb;
+}
+
+// "bindings": a list of bindings of `tables`; absent, one default binding per
+// table.
+std::vector<CaptureBinding> read_bindings(Reader& r, const YAML::Node& n,
+                                          const std::vector<TableSchema>& tables) {
+  std::vector<CaptureBinding> bindings;
+  if (!n) {
+    for (const TableSchema& t : tables)
+      bindings.push_back({t.name, "acme/" + t.name});
+    return bindings;
+  }
+  if (!n.IsSequence()) r.fail(n, "bindings must be a list");
+  for (const YAML::Node& b : n)
+    bindings.push_back(read_binding(r, b, tables));
+  return bindings;
+}
+
+void read_materialization(Reader& r, const YAML::Node& m, sim::WorldOptions* o) {
+  r.keys(m, scenario_keys("materialization"), "materialization");
+  if (m["enabled"]) o->materialize = r.boolean(m["enabled"], "enabled");
+  if (m["strategy"]) {
+    o->strategy = r.choice<UpdateStrategy>(m["strategy"], strategy_names(), "strategy");
+  }
+  if (m["keep_existing_on_backfill"])
+    o->keep_existing_on_backfill =
+        r.boolean(m["keep_existing_on_backfill"], "keep_existing_on_backfill");
+}
+
+void read_ticks(Reader& r, const YAML::Node& t, sim::WorldOptions* o) {
+  r.keys(t, scenario_keys("ticks"), "ticks");
+  if (t["safety"])
+    o->safety_ticks = static_cast<uint64_t>(r.integer(t["safety"], 0, 10'000'000, "ticks.safety"));
+  if (t["liveness_max"])
+    o->liveness_ticks_max =
+        static_cast<uint64_t>(r.integer(t["liveness_max"], 1, 10'000'000, "ticks.liveness_max"));
+}
+
+void read_workload(Reader& r, const YAML::Node& w, sim::SourceWorkloadOptions* o) {
+  r.keys(w, scenario_keys("workload"), "workload");
+  if (w["sessions"])
+    o->sessions = static_cast<uint32_t>(r.integer(w["sessions"], 1, 64, "sessions"));
+  if (w["key_space"]) o->key_space = r.integer(w["key_space"], 1, 1'000'000, "key_space");
+  if (w["truncate"]) o->truncate = r.ratio(w["truncate"], "truncate");
+  if (w["abort"]) o->abort_instead_of_commit = r.ratio(w["abort"], "abort");
+  if (w["savepoint"]) o->savepoint = r.ratio(w["savepoint"], "savepoint");
+  if (w["key_change"]) o->key_change = r.ratio(w["key_change"], "key_change");
+  if (w["delete"]) o->delete_row = r.ratio(w["delete"], "delete");
+}
+
+// "operations": returned in tick order (stable: equal ticks keep the file's
+// order), so that an operation may name a binding an earlier add_binding
+// created (the world appends it to the bindings then). Every "at" is read
+// first, in the file's order, then each operation in tick order.
+std::vector<sim::ScriptedOp> read_operations(Reader& r, const YAML::Node& ops,
+                                             const std::vector<TableSchema>& tables,
+                                             std::vector<CaptureBinding> bindings) {
+  if (!ops.IsSequence()) r.fail(ops, "operations must be a list");
+  std::vector<YAML::Node> nodes(ops.begin(), ops.end());
+  std::vector<uint64_t> ticks;
+  for (const YAML::Node& op : nodes) {
+    r.keys(op, scenario_keys("operation"), "an operation");
+    if (!op["at"] || !op["do"]) r.fail(op, "an operation needs \"at\" (a tick) and \"do\"");
+    ticks.push_back(static_cast<uint64_t>(r.integer(op["at"], 1, 100'000'000, "at")));
+  }
+  std::vector<size_t> order(nodes.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return ticks[a] < ticks[b]; });
+  std::vector<sim::ScriptedOp> script;
+  for (size_t i : order) {
+    script.push_back(read_operation(r, nodes[i], ticks[i], tables, bindings));
+    const sim::ScriptedOp& op = script.back();
+    if (op.kind == sim::ScriptedOp::Kind::kAddBinding)
+      bindings.push_back({tables[op.bindings[0]].name, "acme/" + tables[op.bindings[0]].name});
+  }
+  return script;
+}
+
+// A scenario with an explicit schedule cannot also configure the generator.
+void reject_generator_keys(Reader& r, const YAML::Node& root) {
+  for (const char* generator :
+       {"initial_rows", "workload", "faults", "fault_per_tick", "write_per_tick", "swarm"}) {
+    if (root[generator]) {
+      r.fail(root[generator], "\"" + std::string(generator) +
+                                  "\" configures the generator; a scenario with an explicit "
+                                  "schedule cannot have it");
+    }
+  }
+}
+
+// Reads the keys in a fixed order: ranges draw from the seed in this order,
+// and the first error found is the one reported. Reordering changes both.
 Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   r.keys(root, scenario_keys("scenario"), "the scenario");
   Scenario sc;
@@ -505,49 +621,12 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (root["start_xid"])
     o.start_xid =
         Xid(static_cast<uint32_t>(r.integer(root["start_xid"], 3, 4294967295LL, "start_xid")));
-  o.tables = sim::demo_schemas();
-  if (const YAML::Node t = root["tables"]) {
-    if (t.IsScalar() && t.Scalar() == "demo") {
-      // the default
-    } else if (t.IsSequence() && t.size() > 0) {
-      o.tables.clear();
-      for (const YAML::Node& table : t)
-        o.tables.push_back(read_table(r, table));
-    } else {
-      r.fail(t, "tables must be \"demo\" or a list of tables");
-    }
-  }
+  o.tables = read_tables(r, root["tables"]);
   if (root["initial_rows"])
     o.initial_rows =
         static_cast<uint32_t>(r.integer(root["initial_rows"], 0, 100000, "initial_rows"));
-  if (const YAML::Node bs = root["bindings"]) {
-    if (!bs.IsSequence()) r.fail(bs, "bindings must be a list");
-    for (const YAML::Node& b : bs) {
-      r.keys(b, scenario_keys("binding"), "a binding");
-      if (!b["table"]) r.fail(b, "a binding needs a table");
-      CaptureBinding cb;
-      cb.table = o.tables[table_index(r, b["table"], o.tables)].name;
-      cb.collection = "acme/" + cb.table;
-      if (b["mode"]) cb.mode = r.choice<BackfillMode>(b["mode"], mode_names(), "mode");
-      if (b["priority"])
-        cb.priority = static_cast<int32_t>(r.integer(b["priority"], -1000, 1000, "priority"));
-      if (b["skip_backfill"]) cb.skip_backfill = r.boolean(b["skip_backfill"], "skip_backfill");
-      o.bindings.push_back(cb);
-    }
-  } else {
-    for (const TableSchema& t : o.tables)
-      o.bindings.push_back({t.name, "acme/" + t.name});
-  }
-  if (const YAML::Node m = root["materialization"]) {
-    r.keys(m, scenario_keys("materialization"), "materialization");
-    if (m["enabled"]) o.materialize = r.boolean(m["enabled"], "enabled");
-    if (m["strategy"]) {
-      o.strategy = r.choice<UpdateStrategy>(m["strategy"], strategy_names(), "strategy");
-    }
-    if (m["keep_existing_on_backfill"])
-      o.keep_existing_on_backfill =
-          r.boolean(m["keep_existing_on_backfill"], "keep_existing_on_backfill");
-  }
+  o.bindings = read_bindings(r, root["bindings"], o.tables);
+  if (root["materialization"]) read_materialization(r, root["materialization"], &o);
   if (root["retention_ticks"])
     o.retention_ticks = r.integer(root["retention_ticks"], 1, 100'000'000, "retention_ticks");
   if (root["max_slot_wal_keep_size_bytes"]) {
@@ -557,63 +636,15 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (root["chunk_size"])
     o.capture.chunk_size =
         static_cast<uint32_t>(r.integer(root["chunk_size"], 1, 100000, "chunk_size"));
-  if (const YAML::Node t = root["ticks"]) {
-    r.keys(t, scenario_keys("ticks"), "ticks");
-    if (t["safety"])
-      o.safety_ticks = static_cast<uint64_t>(r.integer(t["safety"], 0, 10'000'000, "ticks.safety"));
-    if (t["liveness_max"])
-      o.liveness_ticks_max =
-          static_cast<uint64_t>(r.integer(t["liveness_max"], 1, 10'000'000, "ticks.liveness_max"));
-  }
-  if (const YAML::Node w = root["workload"]) {
-    r.keys(w, scenario_keys("workload"), "workload");
-    if (w["sessions"])
-      o.workload.sessions = static_cast<uint32_t>(r.integer(w["sessions"], 1, 64, "sessions"));
-    if (w["key_space"]) o.workload.key_space = r.integer(w["key_space"], 1, 1'000'000, "key_space");
-    if (w["truncate"]) o.workload.truncate = r.ratio(w["truncate"], "truncate");
-    if (w["abort"]) o.workload.abort_instead_of_commit = r.ratio(w["abort"], "abort");
-    if (w["savepoint"]) o.workload.savepoint = r.ratio(w["savepoint"], "savepoint");
-    if (w["key_change"]) o.workload.key_change = r.ratio(w["key_change"], "key_change");
-    if (w["delete"]) o.workload.delete_row = r.ratio(w["delete"], "delete");
-  }
+  if (root["ticks"]) read_ticks(r, root["ticks"], &o);
+  if (root["workload"]) read_workload(r, root["workload"], &o.workload);
   if (root["faults"]) read_faults(r, root["faults"], &o.faults);
   if (root["fault_per_tick"]) o.fault_per_tick = r.ratio(root["fault_per_tick"], "fault_per_tick");
   if (root["write_per_tick"]) o.write_per_tick = r.ratio(root["write_per_tick"], "write_per_tick");
   if (root["swarm"]) o.swarm = r.boolean(root["swarm"], "swarm");
-  if (const YAML::Node ops = root["operations"]) {
-    if (!ops.IsSequence()) r.fail(ops, "operations must be a list");
-    // In tick order, so that an operation may name a binding an earlier
-    // add_binding created (the world appends it to the bindings then).
-    std::vector<YAML::Node> nodes(ops.begin(), ops.end());
-    std::vector<uint64_t> ticks;
-    for (const YAML::Node& op : nodes) {
-      r.keys(op, scenario_keys("operation"), "an operation");
-      if (!op["at"] || !op["do"]) r.fail(op, "an operation needs \"at\" (a tick) and \"do\"");
-      ticks.push_back(static_cast<uint64_t>(r.integer(op["at"], 1, 100'000'000, "at")));
-    }
-    std::vector<size_t> order(nodes.size());
-    for (size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return ticks[a] < ticks[b]; });
-    std::vector<CaptureBinding> bindings = o.bindings;
-    for (size_t i : order) {
-      o.script.push_back(read_operation(r, nodes[i], ticks[i], o.tables, bindings));
-      const sim::ScriptedOp& op = o.script.back();
-      if (op.kind == sim::ScriptedOp::Kind::kAddBinding)
-        bindings.push_back(
-            {o.tables[op.bindings[0]].name, "acme/" + o.tables[op.bindings[0]].name});
-    }
-  }
+  if (root["operations"]) o.script = read_operations(r, root["operations"], o.tables, o.bindings);
   if (const YAML::Node sched = root["schedule"]) {
-    for (const char* generator :
-         {"initial_rows", "workload", "faults", "fault_per_tick", "write_per_tick", "swarm"}) {
-      if (root[generator]) {
-        r.fail(root[generator], "\"" + std::string(generator) +
-                                    "\" configures the generator; a scenario with an explicit "
-                                    "schedule cannot have it");
-      }
-    }
+    reject_generator_keys(r, root);
     o.schedule = read_schedule(r, sched, o.tables, o.bindings);
   }
   if (root["expect"]) read_expect(r, root["expect"], &sc.expect);
