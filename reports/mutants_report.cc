@@ -60,6 +60,101 @@ std::string expectation_only(const std::string& why) {
   return cell(let == std::string::npos ? why : why.substr(0, let));
 }
 
+// How the mutants were explored: the catalogue, the matrix and the budgets.
+std::string method_paragraph(const MutantsReport& r) {
+  return fmt::format(
+      "Each mutant is a small, realistic CDC mistake compiled into the model and switched on by "
+      "name (`--mutant NAME`, see `model/mutants.h`). For each one the catalogue's {} scenario "
+      "files and the {} cells of the guarantee matrix are explored seed by seed (seed 1 of "
+      "every file and cell, then seed 2, ...; at most {} seeds, {} s) until the first "
+      "unexpected finding: a property expected to hold is violated, or a scenario's "
+      "expectation is unmet. That run is then shrunk (budget {} s).\n\n",
+      r.files.size(), r.cells, r.seeds_max, r.budget_s_per_mutant, r.shrink_budget_s);
+}
+
+// The kill count and the medians, in bold up front.
+std::string summary_paragraph(const MutantsSummary& s) {
+  return fmt::format(
+      "**{}/{} killed**; seconds to kill: median {}, worst {}; shrunk schedule: median {} "
+      "steps.\n\n",
+      s.killed, s.total, seconds_text(s.median_seconds_to_kill),
+      seconds_text(s.worst_seconds_to_kill),
+      s.median_shrunk_steps ? fmt::format("{:.1f}", *s.median_shrunk_steps) : "-");
+}
+
+// Whether the run without any mutant was clean, and whether it confirms every kill.
+std::string baseline_paragraph(const BaselineOutcome& b) {
+  if (b.clean && b.covers_all) {
+    return fmt::format(
+        "Baseline: without any mutant the same exploration ran {} runs in {:.1f} s and found "
+        "nothing, covering every run that killed a mutant.\n\n",
+        b.runs, b.seconds);
+  }
+  if (b.clean) {
+    return fmt::format(
+        "Baseline: without any mutant the same exploration ran {} runs in {:.1f} s and found "
+        "nothing, but did not reach every run that killed a mutant (unconfirmed kills are "
+        "marked).\n\n",
+        b.runs, b.seconds);
+  }
+  return fmt::format(
+      "**Baseline FAILED**: without any mutant the exploration already finds {} — kills at or "
+      "after that run are meaningless.\n\n",
+      b.failure);
+}
+
+// One row of the kill table: what caught the mutant, where, and how fast.
+std::string kill_row(const MutantOutcome& m) {
+  if (!m.killed) {
+    return fmt::format("| `{}` | {} | **survived** ({} runs) | - | - | - | {:.2f} | - |\n", m.name,
+                       m.component, m.runs, m.seconds);
+  }
+  const std::string shrunk = m.shrunk_steps_after
+                                 ? fmt::format("{} → {}{}", *m.shrunk_steps_before,
+                                               *m.shrunk_steps_after, m.shrink_complete ? "" : "+")
+                                 : "-";
+  return fmt::format("| `{}` | {} | yes{} | `{}` | {} ({}) | {} | {:.2f} | {} |\n", m.name,
+                     m.component, m.confirmed_by_baseline ? "" : " (unconfirmed)", m.property,
+                     cell(m.target), m.seed, m.runs_to_kill, m.seconds_to_kill, shrunk);
+}
+
+// The kill table, one row per mutant in report order.
+std::string kill_table(const std::vector<MutantOutcome>& mutants) {
+  std::string out =
+      "| mutant | component | killed | first caught by | where (seed) | runs | seconds | shrunk "
+      "steps |\n|---|---|---|---|---|---|---|---|\n";
+  for (const MutantOutcome& m : mutants)
+    out += kill_row(m);
+  return out;
+}
+
+// The legend of the table's columns, then each mutant described, with how to
+// reproduce its kill.
+std::string mutant_list(const std::vector<MutantOutcome>& mutants) {
+  std::string out =
+      "\n\"runs\": runs made in seed-major order up to and including the one that failed; "
+      "\"seconds\": wall-clock time until that failure was found; \"shrunk steps\": statements, "
+      "faults and operations of the failing run before and after shrinking (\"+\": the shrink "
+      "budget ran out before a fixpoint).\n\n## The mutants\n\n";
+  for (const MutantOutcome& m : mutants) {
+    out += fmt::format("- `{}` ({}): {}\n", m.name, m.component, m.description);
+    if (m.killed) {
+      out += fmt::format("  Caught by `{}` ({}). Reproduce: `{}`\n", m.property,
+                         expectation_only(m.why), m.reproduce);
+    }
+  }
+  return out;
+}
+
+// The mutants nothing caught; empty when every one was killed.
+std::string survivors_section(const MutantsSummary& s) {
+  if (s.survivors.empty()) return "";
+  std::string out = "\n## Survivors\n\n";
+  for (const std::string& name : s.survivors)
+    out += fmt::format("- `{}`\n", name);
+  return out;
+}
+
 }  // namespace
 
 MutantsSummary summarize(const MutantsReport& r) {
@@ -114,71 +209,12 @@ std::string mutants_markdown(const MutantsReport& r) {
   const MutantsSummary s = summarize(r);
   std::string out = "# Mutants: seeded bugs and what catches them\n\n";
   out += fmt::format("Produced by `{}`.\n\n", r.command);
-  out += fmt::format(
-      "Each mutant is a small, realistic CDC mistake compiled into the model and switched on by "
-      "name (`--mutant NAME`, see `model/mutants.h`). For each one the catalogue's {} scenario "
-      "files and the {} cells of the guarantee matrix are explored seed by seed (seed 1 of "
-      "every file and cell, then seed 2, ...; at most {} seeds, {} s) until the first "
-      "unexpected finding: a property expected to hold is violated, or a scenario's "
-      "expectation is unmet. That run is then shrunk (budget {} s).\n\n",
-      r.files.size(), r.cells, r.seeds_max, r.budget_s_per_mutant, r.shrink_budget_s);
-  out += fmt::format(
-      "**{}/{} killed**; seconds to kill: median {}, worst {}; shrunk schedule: median {} "
-      "steps.\n\n",
-      s.killed, s.total, seconds_text(s.median_seconds_to_kill),
-      seconds_text(s.worst_seconds_to_kill),
-      s.median_shrunk_steps ? fmt::format("{:.1f}", *s.median_shrunk_steps) : "-");
-  if (r.baseline.clean && r.baseline.covers_all) {
-    out += fmt::format(
-        "Baseline: without any mutant the same exploration ran {} runs in {:.1f} s and found "
-        "nothing, covering every run that killed a mutant.\n\n",
-        r.baseline.runs, r.baseline.seconds);
-  } else if (r.baseline.clean) {
-    out += fmt::format(
-        "Baseline: without any mutant the same exploration ran {} runs in {:.1f} s and found "
-        "nothing, but did not reach every run that killed a mutant (unconfirmed kills are "
-        "marked).\n\n",
-        r.baseline.runs, r.baseline.seconds);
-  } else {
-    out += fmt::format(
-        "**Baseline FAILED**: without any mutant the exploration already finds {} — kills at or "
-        "after that run are meaningless.\n\n",
-        r.baseline.failure);
-  }
-  out +=
-      "| mutant | component | killed | first caught by | where (seed) | runs | seconds | shrunk "
-      "steps |\n|---|---|---|---|---|---|---|---|\n";
-  for (const MutantOutcome& m : r.mutants) {
-    if (!m.killed) {
-      out += fmt::format("| `{}` | {} | **survived** ({} runs) | - | - | - | {:.2f} | - |\n",
-                         m.name, m.component, m.runs, m.seconds);
-      continue;
-    }
-    const std::string shrunk =
-        m.shrunk_steps_after ? fmt::format("{} → {}{}", *m.shrunk_steps_before,
-                                           *m.shrunk_steps_after, m.shrink_complete ? "" : "+")
-                             : "-";
-    out += fmt::format("| `{}` | {} | yes{} | `{}` | {} ({}) | {} | {:.2f} | {} |\n", m.name,
-                       m.component, m.confirmed_by_baseline ? "" : " (unconfirmed)", m.property,
-                       cell(m.target), m.seed, m.runs_to_kill, m.seconds_to_kill, shrunk);
-  }
-  out +=
-      "\n\"runs\": runs made in seed-major order up to and including the one that failed; "
-      "\"seconds\": wall-clock time until that failure was found; \"shrunk steps\": statements, "
-      "faults and operations of the failing run before and after shrinking (\"+\": the shrink "
-      "budget ran out before a fixpoint).\n\n## The mutants\n\n";
-  for (const MutantOutcome& m : r.mutants) {
-    out += fmt::format("- `{}` ({}): {}\n", m.name, m.component, m.description);
-    if (m.killed) {
-      out += fmt::format("  Caught by `{}` ({}). Reproduce: `{}`\n", m.property,
-                         expectation_only(m.why), m.reproduce);
-    }
-  }
-  if (!s.survivors.empty()) {
-    out += "\n## Survivors\n\n";
-    for (const std::string& name : s.survivors)
-      out += fmt::format("- `{}`\n", name);
-  }
+  out += method_paragraph(r);
+  out += summary_paragraph(s);
+  out += baseline_paragraph(r.baseline);
+  out += kill_table(r.mutants);
+  out += mutant_list(r.mutants);
+  out += survivors_section(s);
   return out;
 }
 
