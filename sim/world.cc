@@ -36,12 +36,26 @@ class World {
   void inject_fault();
   std::optional<FaultStep> draw_fault();
   void apply_fault(const FaultStep& f);
+  void apply_pipeline_fault(const FaultStep& f);
+  void apply_backfill_fault(const FaultStep& f);
+  void apply_source_fault(const FaultStep& f);
   void workload_step();
   void finish_writes();  // ends open transactions: writes stop
   uint64_t choose(uint64_t n);
   void capture_steps();
   void run_script();
   void perform(const ScriptedOp& op);
+  // What faults and scripted operations do; each records its event.
+  void upgrade();
+  void stall_capture(uint64_t ticks);
+  void set_min_backfill_xid(Xid min);
+  void set_backfill_mode(const std::vector<uint32_t>& bindings, BackfillMode mode);
+  void pause_writes();  // until resume_writes()
+  void resume_writes();
+  void move_to_new_storage(const std::vector<uint32_t>& bindings);
+  void corrupt_collections(const std::vector<uint32_t>& bindings);
+  void corrupt_destinations(const std::vector<uint32_t>& bindings);
+  void change_destination_schemas();
   void add_binding(uint32_t table_index);
   void wait_until_drained();
   std::vector<uint32_t> or_all(const std::vector<uint32_t>& bindings) const {
@@ -317,12 +331,43 @@ void World::inject_fault() {
   apply_fault(*f);
 }
 
+// Applies a fault, drawn or from the explicit schedule, at this tick.
+// REQUIRES: its table and binding exist.
 void World::apply_fault(const FaultStep& f) {
-  using K = history::Event::Kind;
   CDC_ASSERT(f.table < tables_.size() && f.binding < capture_->bindings().size(),
              "fault on an unknown table or binding");
-  const TableId t = tables_[f.table];
-  const uint32_t b = f.binding;
+  switch (f.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kQueryFailure:
+    case FaultKind::kCaptureStall:
+    case FaultKind::kMaterializationCrash:
+    case FaultKind::kCommitFailure:
+      apply_pipeline_fault(f);
+      return;
+    case FaultKind::kBackfillOne:
+    case FaultKind::kBackfillAll:
+    case FaultKind::kMinBackfillXid:
+    case FaultKind::kMaterializationBackfillOne:
+    case FaultKind::kMaterializationBackfillAll:
+    case FaultKind::kDataFlowBackfillOne:
+    case FaultKind::kDataFlowBackfillAll:
+      apply_backfill_fault(f);
+      return;
+    case FaultKind::kVacuumFreeze:
+    case FaultKind::kVacuumFull:
+    case FaultKind::kCheckpoint:
+    case FaultKind::kXidBurn:
+    case FaultKind::kPauseWrites:
+    case FaultKind::kUpgrade:
+      apply_source_fault(f);
+      return;
+  }
+}
+
+// A crash, a failed query or a stall of the capture; a crash or a failed
+// commit of the materialization (nothing, without a materialization).
+void World::apply_pipeline_fault(const FaultStep& f) {
+  using K = history::Event::Kind;
   switch (f.kind) {
     case FaultKind::kCrash:
       capture_->restart();
@@ -335,11 +380,8 @@ void World::apply_fault(const FaultStep& f) {
       recorder_.event(K::kFault, "next chunk query fails after " + std::to_string(rows) + " rows");
       return;
     }
-    case FaultKind::kBackfillOne:
-      capture_backfill({b});
-      return;
-    case FaultKind::kBackfillAll:
-      capture_backfill(all_capture_bindings());
+    case FaultKind::kCaptureStall:
+      stall_capture(f.amount);
       return;
     case FaultKind::kMaterializationCrash:
       if (!materialization_) return;
@@ -348,6 +390,26 @@ void World::apply_fault(const FaultStep& f) {
       return;
     case FaultKind::kCommitFailure:
       if (materialization_) materialization_->arm_commit_failure();
+      return;
+    default:
+      CDC_ASSERT(false, "not a fault of the pipeline");
+  }
+}
+
+// A backfill of the fault's binding (*One, kMinBackfillXid) or of all of them
+// (*All): of the capture, of the materialization or of the data flow.
+void World::apply_backfill_fault(const FaultStep& f) {
+  const uint32_t b = f.binding;
+  switch (f.kind) {
+    case FaultKind::kBackfillOne:
+      capture_backfill({b});
+      return;
+    case FaultKind::kBackfillAll:
+      capture_backfill(all_capture_bindings());
+      return;
+    case FaultKind::kMinBackfillXid:
+      set_min_backfill_xid(xid_advance_by(db_.next_xid(), 0));
+      capture_backfill({b});
       return;
     case FaultKind::kMaterializationBackfillOne:
       materialization_backfill({b});
@@ -361,13 +423,17 @@ void World::apply_fault(const FaultStep& f) {
     case FaultKind::kDataFlowBackfillAll:
       dataflow_backfill(all_capture_bindings());
       return;
-    case FaultKind::kMinBackfillXid: {
-      const Xid min = xid_advance_by(db_.next_xid(), 0);
-      capture_->options().min_backfill_xid = min;
-      recorder_.event(K::kOperation, "set min_backfill_xid " + std::to_string(min.value()));
-      capture_backfill({b});
-      return;
-    }
+    default:
+      CDC_ASSERT(false, "not a backfill fault");
+  }
+}
+
+// What happens to the source database: VACUUM of the fault's table,
+// CHECKPOINT, xids burnt, writes paused for a while, a major upgrade.
+void World::apply_source_fault(const FaultStep& f) {
+  using K = history::Event::Kind;
+  const TableId t = tables_[f.table];
+  switch (f.kind) {
     case FaultKind::kVacuumFreeze:
       recorder_.event(K::kOperation, "VACUUM FREEZE " + db_.schema(t).name +
                                          (db_.vacuum_freeze(t).is_ok() ? "" : " (refused)"));
@@ -386,12 +452,6 @@ void World::apply_fault(const FaultStep& f) {
                                          (db_.burn_xids(n).is_ok() ? "" : " (refused)"));
       return;
     }
-    case FaultKind::kCaptureStall: {
-      const uint64_t ticks = f.amount;
-      stalled_until_ = tick_ + ticks;
-      recorder_.event(K::kFault, "capture stalls for " + std::to_string(ticks) + " ticks");
-      return;
-    }
     case FaultKind::kPauseWrites: {
       const uint64_t ticks = f.amount;
       writes_paused_until_ = tick_ + ticks;
@@ -399,10 +459,10 @@ void World::apply_fault(const FaultStep& f) {
       return;
     }
     case FaultKind::kUpgrade:
-      finish_writes();  // the upgrade needs a stopped cluster
-      recorder_.event(K::kOperation, std::string("major upgrade") +
-                                         (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+      upgrade();
       return;
+    default:
+      CDC_ASSERT(false, "not a fault of the source database");
   }
 }
 
@@ -445,18 +505,12 @@ void World::add_binding(uint32_t table_index) {
   recorder_.event(history::Event::Kind::kOperation, "publish: added binding " + b.table);
 }
 
+// Performs a scripted operation at its tick.
 void World::perform(const ScriptedOp& op) {
-  using K = history::Event::Kind;
   using Op = ScriptedOp::Kind;
   switch (op.kind) {
     case Op::kCaptureBackfill:
-      if (op.mode) {
-        for (uint32_t b : or_all(op.bindings)) {
-          capture_->bindings()[b].mode = *op.mode;
-          o_.bindings[b].mode = *op.mode;
-        }
-        recorder_.set_bindings(o_.bindings);  // keyless-ness may have changed
-      }
+      if (op.mode) set_backfill_mode(or_all(op.bindings), *op.mode);
       capture_backfill(or_all(op.bindings));
       return;
     case Op::kMaterializationBackfill:
@@ -466,65 +520,118 @@ void World::perform(const ScriptedOp& op) {
       dataflow_backfill(or_all(op.bindings));
       return;
     case Op::kUpgrade:
-      finish_writes();
-      recorder_.event(K::kOperation, std::string("major upgrade") +
-                                         (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+      upgrade();
       return;
     case Op::kPauseWrites:
-      finish_writes();
-      writes_paused_until_ = UINT64_MAX;
-      recorder_.event(K::kOperation, "writes paused");
+      pause_writes();
       return;
     case Op::kResumeWrites:
-      writes_paused_until_ = 0;
-      recorder_.event(K::kOperation, "writes resumed");
+      resume_writes();
       return;
     case Op::kStallCapture:
-      stalled_until_ = tick_ + op.ticks;
-      recorder_.event(K::kFault, "capture stalls for " + std::to_string(op.ticks) + " ticks");
+      stall_capture(op.ticks);
       return;
     case Op::kSetMinBackfillXid:
-      capture_->options().min_backfill_xid = db_.next_xid();
-      recorder_.event(K::kOperation,
-                      "set min_backfill_xid " + std::to_string(db_.next_xid().value()));
+      set_min_backfill_xid(db_.next_xid());
       return;
     case Op::kWaitUntilDrained:
       wait_until_drained();
       return;
     case Op::kNewStorage:
-      for (uint32_t b : or_all(op.bindings))
-        store_.reset(capture_->bindings()[b].collection);
-      recorder_.event(K::kOperation, "collections moved to new, empty storage");
+      move_to_new_storage(or_all(op.bindings));
       return;
-    case Op::kCorruptCollections: {
-      uint64_t lost = 0;
-      for (uint32_t b : or_all(op.bindings)) {
-        const std::string& c = capture_->bindings()[b].collection;
-        if (store_.exists(c)) lost += store_.corrupt(c);
-      }
-      recorder_.event(K::kFault,
-                      "collections corrupted: " + std::to_string(lost) + " documents lost");
+    case Op::kCorruptCollections:
+      corrupt_collections(or_all(op.bindings));
       return;
-    }
-    case Op::kCorruptDestinations: {
-      uint64_t damaged = 0;
-      for (uint32_t b : or_all(op.bindings))
-        damaged += destination_.corrupt("dest_" + o_.bindings[b].table);
-      recorder_.event(K::kFault,
-                      "destinations corrupted: " + std::to_string(damaged) + " rows damaged");
+    case Op::kCorruptDestinations:
+      corrupt_destinations(or_all(op.bindings));
       return;
-    }
     case Op::kDestinationSchemaChange:
-      if (!materialization_) return;
-      for (MaterializationBindingSpec& m : materialization_->bindings())
-        ++m.schema_version;
-      recorder_.event(K::kOperation, "destination schema changed");
+      change_destination_schemas();
       return;
     case Op::kAddBinding:
       for (uint32_t t : op.bindings)
         add_binding(t);
       return;
   }
+}
+
+// Ends the open transactions first: the upgrade needs a stopped cluster.
+void World::upgrade() {
+  finish_writes();
+  recorder_.event(history::Event::Kind::kOperation,
+                  std::string("major upgrade") + (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+}
+
+// The capture does nothing for `ticks` ticks from now.
+void World::stall_capture(uint64_t ticks) {
+  stalled_until_ = tick_ + ticks;
+  recorder_.event(history::Event::Kind::kFault,
+                  "capture stalls for " + std::to_string(ticks) + " ticks");
+}
+
+void World::set_min_backfill_xid(Xid min) {
+  capture_->options().min_backfill_xid = min;
+  recorder_.event(history::Event::Kind::kOperation,
+                  "set min_backfill_xid " + std::to_string(min.value()));
+}
+
+// The bindings' next backfill uses `mode`, in the capture and in the options
+// the recorder reads.
+void World::set_backfill_mode(const std::vector<uint32_t>& bindings, BackfillMode mode) {
+  for (uint32_t b : bindings) {
+    capture_->bindings()[b].mode = mode;
+    o_.bindings[b].mode = mode;
+  }
+  recorder_.set_bindings(o_.bindings);  // keyless-ness may have changed
+}
+
+// Ends the open transactions; no workload step runs until resume_writes().
+void World::pause_writes() {
+  finish_writes();
+  writes_paused_until_ = UINT64_MAX;
+  recorder_.event(history::Event::Kind::kOperation, "writes paused");
+}
+
+void World::resume_writes() {
+  writes_paused_until_ = 0;
+  recorder_.event(history::Event::Kind::kOperation, "writes resumed");
+}
+
+// The bindings' collections are emptied, as on moving to new storage.
+void World::move_to_new_storage(const std::vector<uint32_t>& bindings) {
+  for (uint32_t b : bindings)
+    store_.reset(capture_->bindings()[b].collection);
+  recorder_.event(history::Event::Kind::kOperation, "collections moved to new, empty storage");
+}
+
+// The bindings' collections (those that exist) lose documents.
+void World::corrupt_collections(const std::vector<uint32_t>& bindings) {
+  uint64_t lost = 0;
+  for (uint32_t b : bindings) {
+    const std::string& c = capture_->bindings()[b].collection;
+    if (store_.exists(c)) lost += store_.corrupt(c);
+  }
+  recorder_.event(history::Event::Kind::kFault,
+                  "collections corrupted: " + std::to_string(lost) + " documents lost");
+}
+
+// The bindings' destination tables have rows damaged.
+void World::corrupt_destinations(const std::vector<uint32_t>& bindings) {
+  uint64_t damaged = 0;
+  for (uint32_t b : bindings)
+    damaged += destination_.corrupt("dest_" + o_.bindings[b].table);
+  recorder_.event(history::Event::Kind::kFault,
+                  "destinations corrupted: " + std::to_string(damaged) + " rows damaged");
+}
+
+// Every materialization binding's schema version moves on (nothing without a
+// materialization).
+void World::change_destination_schemas() {
+  if (!materialization_) return;
+  for (MaterializationBindingSpec& m : materialization_->bindings())
+    ++m.schema_version;
+  recorder_.event(history::Event::Kind::kOperation, "destination schema changed");
 }
 
 void World::capture_steps() {
