@@ -20,6 +20,7 @@ const char* to_string(BackfillMode m) {
     case BackfillMode::kWithoutPrimaryKey:
       return "Without Primary Key";
   }
+  CDC_ASSERT(false, "unknown backfill mode");
   return "?";
 }
 
@@ -34,6 +35,7 @@ const char* to_string(CaptureMode m) {
     case CaptureMode::kOnlyChanges:
       return "Only Changes";
   }
+  CDC_ASSERT(false, "unknown capture mode");
   return "?";
 }
 
@@ -52,6 +54,7 @@ const char* to_string(Capture::Phase p) {
     case Capture::Phase::kStreaming:
       return "streaming";
   }
+  CDC_ASSERT(false, "unknown capture phase");
   return "?";
 }
 
@@ -67,6 +70,7 @@ Capture::Capture(Database* db, CollectionStore* store, CaptureOptions options,
   CDC_ASSERT(db_ && store_ && observer_ && choose_, "capture needs its collaborators");
   CDC_ASSERT(options_.chunk_size > 0 && options_.keyless_blocks_per_chunk > 0,
              "capture options out of range");
+  CDC_ASSERT(phase_ == Phase::kStopped && !stream_, "a new capture starts stopped");
 }
 
 std::string Capture::state_key(uint32_t binding) const {
@@ -84,27 +88,36 @@ void Capture::restart() {
 }
 
 Status Capture::fail(Error e) {
-  observer_->on_error(e.message);
+  observer_->on_error(e);
   restart();
   return e;
 }
 
 Status Capture::step() {
+  CDC_ASSERT(phase_ == Phase::kStopped || stream_, "a started capture has a stream");
+  Status s = Status::ok();
   switch (phase_) {
     case Phase::kStopped:
-      return start();
+      s = start();
+      break;
     case Phase::kFence:
-      return fence();
+      s = fence();
+      break;
     case Phase::kStream:
-      return stream();
+      s = stream();
+      break;
     case Phase::kChunk:
-      return chunk();
+      s = chunk();
+      break;
     case Phase::kCommit:
-      return commit_pending();
+      s = commit_pending();
+      break;
     case Phase::kStreaming:
-      return streaming();
+      s = streaming();
+      break;
   }
-  return Status::ok();
+  CDC_ASSERT(s.is_ok() || phase_ == Phase::kStopped, "an error stops the capture");
+  return s;
 }
 
 bool Capture::backfills_done() const {
@@ -124,6 +137,7 @@ std::optional<uint32_t> Capture::binding_of(TableId t) const {
 }
 
 Result<BindingState> Capture::resolve(uint32_t b) const {
+  CDC_ASSERT(b < bindings_.size() && tables_[b], "resolving a binding whose table is known");
   const CaptureBinding& spec = bindings_[b];
   const TableSchema& s = db_->schema(*tables_[b]);
   BindingState st;
@@ -162,10 +176,13 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
                                                   to_string(spec.mode) +
                                                   " needs a primary key; use Without Primary Key"};
   }
+  CDC_ASSERT(!st.backfilled && !st.scanned && !st.scanned_ctid,
+             "a resolved backfill starts at the beginning of its table");
   return st;
 }
 
 Status Capture::start() {
+  CDC_ASSERT(phase_ == Phase::kStopped && pending_.empty(), "a capture starts from nothing");
   tables_.assign(bindings_.size(), std::nullopt);
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
     Result<TableId> t = db_->table_id(bindings_[b].table);
@@ -218,6 +235,11 @@ Status Capture::start() {
   }
   in_backfill_iteration_ = false;
   phase_ = Phase::kFence;
+  CDC_ASSERT(stream_ && stream_->start_decoding_at() >= state_.cursor,
+             "a started capture streams from its cursor");
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    CDC_ASSERT(state_.states.count(state_key(b)) == 1, "a started capture has a state per binding");
+  }
   return Status::ok();
 }
 

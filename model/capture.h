@@ -90,6 +90,12 @@ struct ChunkTrace {
   bool final_chunk = false;
 };
 
+// A record of the WAL the capture does not turn into documents.
+enum class IgnoredRecord : uint8_t {
+  kTruncate,                   // TRUNCATE is not captured
+  kUnchangedToastOnKeyChange,  // a key change's unchanged TOAST values cannot be carried
+};
+
 // Receives what the capture does, for recording. Called synchronously.
 class CaptureObserver {
  public:
@@ -105,9 +111,10 @@ class CaptureObserver {
   virtual void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                          const std::vector<uint64_t>& chunk_ids,
                          const std::vector<std::string>& completed, Lsn cursor) = 0;
-  virtual void on_error(const std::string& message) = 0;
-  // Something the capture chose not to capture (e.g. a TRUNCATE), in words.
-  virtual void on_ignored(const std::string& what) = 0;
+  // The error that stopped the capture (its code says what kind).
+  virtual void on_error(const Error& error) = 0;
+  // Something the capture chose not to capture: its kind, and in words.
+  virtual void on_ignored(IgnoredRecord what, const std::string& words) = 0;
 };
 
 class Capture {

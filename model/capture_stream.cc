@@ -24,6 +24,7 @@ std::string synthetic_key(const char* kind, uint64_t a, uint64_t b, const std::s
 }  // namespace
 
 Status Capture::write_watermark() {
+  CDC_ASSERT(phase_ == Phase::kFence, "a watermark is written to set a fence");
   Result<TableId> found = db_->table_id(options_.watermarks_table);
   if (!found.is_ok()) return found.error();
   const TableId t = found.value();
@@ -39,7 +40,9 @@ Status Capture::write_watermark() {
     CDC_ASSERT(db_->abort(tx).is_ok(), "aborting the watermark transaction");
     return s;
   }
-  return db_->commit(tx).status();
+  const Status committed = db_->commit(tx).status();
+  CDC_ASSERT(committed.is_ok() && !db_->is_running(tx), "the watermark transaction commits");
+  return committed;
 }
 
 Status Capture::fence() {
@@ -52,11 +55,14 @@ Status Capture::fence() {
 
 // Streams up to the first commit at or past the fence.
 Status Capture::stream() {
+  CDC_ASSERT(phase_ == Phase::kStream && stream_, "streaming to a fence");
   for (uint32_t n = 0; n < options_.stream_txns_per_step; ++n) {
     Result<std::vector<DecodedTxn>> got = stream_->poll(1);
     if (!got.is_ok()) return fail(got.error());
     if (got.value().empty()) return Status::ok();  // not flushed yet: try next step
     const DecodedTxn& txn = got.value().front();
+    // Decoding returns commits in increasing LSN, all past the stream's start.
+    CDC_ASSERT(txn.commit_lsn > state_.cursor, "the cursor moves forward with each commit");
     observer_->on_decoded(txn);
     for (uint32_t i = 0; i < txn.changes.size(); ++i)
       emit_change(txn, i, txn.changes[i]);
@@ -81,12 +87,14 @@ Status Capture::stream() {
 }
 
 Status Capture::streaming() {
+  CDC_ASSERT(phase_ == Phase::kStreaming && stream_, "streaming with nothing to backfill");
   bool any = false;
   for (uint32_t n = 0; n < options_.stream_txns_per_step; ++n) {
     Result<std::vector<DecodedTxn>> got = stream_->poll(1);
     if (!got.is_ok()) return fail(got.error());
     if (got.value().empty()) break;
     const DecodedTxn& txn = got.value().front();
+    CDC_ASSERT(txn.commit_lsn > state_.cursor, "the cursor moves forward with each commit");
     observer_->on_decoded(txn);
     for (uint32_t i = 0; i < txn.changes.size(); ++i)
       emit_change(txn, i, txn.changes[i]);
@@ -101,9 +109,16 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   txn.checkpoint = state_;
   std::vector<std::pair<uint32_t, CollectionDoc>> docs = std::move(pending_);
   pending_.clear();
-  for (const auto& [b, doc] : docs)
+  for (const auto& [b, doc] : docs) {
+    CDC_ASSERT(b < bindings_.size(), "a pending document belongs to a binding");
     txn.docs.emplace_back(bindings_[b].collection, doc);
+  }
   const uint64_t seq = store_->commit(std::move(txn), now_tick_);
+  // The documents and the checkpoint committed together (unless the seeded
+  // bug checkpoint-lags-documents holds the checkpoint back).
+  CDC_ASSERT(store_->last_seq() == seq && (mutant_active(Mutant::kCheckpointLagsDocuments) ||
+                                           store_->checkpoint()->cursor == state_.cursor),
+             "a collection transaction commits its documents and checkpoint together");
   // Report the documents as committed: their sequence number and ids.
   const uint64_t first_id = store_->next_doc_id() - docs.size();
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -127,6 +142,8 @@ std::string at_commit(const DecodedTxn& txn) {
 // A change of a table without a primary key (or of a Without Primary Key
 // binding) as a document under a synthetic key of its own.
 CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t width, uint32_t index) {
+  CDC_ASSERT(c.kind != ChangeKind::kTruncate && !doc.state_key.empty(),
+             "a row change of a binding's table");
   doc.key = synthetic_key("wal", doc.lsn.value(), index, doc.state_key);
   doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
   doc.fields = c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
@@ -134,6 +151,7 @@ CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t widt
   doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
                          ? 0
                          : all_columns(width) & ~c.omitted_mask;
+  CDC_ASSERT(doc.fields.size() == width, "a keyless document has one field per column");
   return doc;
 }
 
@@ -145,6 +163,8 @@ struct Image {
 
 // The old row or key, as a full-width row with the key columns filled.
 Image old_image(const TableSchema& s, const DecodedChange& c) {
+  CDC_ASSERT(c.old_kind != OldTuple::kKey || c.old.size() == s.primary_key.size(),
+             "an old key has one value per key column");
   const size_t width = s.columns.size();
   Image old{Row(width, Value::null()), 0};
   if (c.old_kind == OldTuple::kRow) {
@@ -154,12 +174,15 @@ Image old_image(const TableSchema& s, const DecodedChange& c) {
       old.fields[s.primary_key[i]] = c.old[i];
     old.present_mask = key_columns_mask(s);
   }
+  CDC_ASSERT(old.fields.size() == width, "an old image is full width");
   return old;
 }
 
 // The new row of an insert or update: an unchanged TOAST value is absent,
 // unless REPLICA IDENTITY FULL supplied it in the old row.
 Image new_image(const DecodedChange& c, size_t width) {
+  CDC_ASSERT(c.new_row.size() == width && (c.old_kind != OldTuple::kRow || c.old.size() == width),
+             "an insert or update carries full-width rows");
   const uint64_t omitted =
       mutant_active(Mutant::kToastPlaceholderAsNull) ? uint64_t{0} : c.omitted_mask;
   Image next{c.new_row, all_columns(width) & ~omitted};
@@ -169,6 +192,7 @@ Image new_image(const DecodedChange& c, size_t width) {
     }
     next.present_mask = all_columns(width);
   }
+  CDC_ASSERT(next.fields.size() == width, "a new image is full width");
   return next;
 }
 
@@ -185,7 +209,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
     std::string tables;
     for (TableId t : c.truncated)
       tables += " " + db_->schema(t).name;
-    observer_->on_ignored("TRUNCATE" + tables + at_commit(txn));
+    observer_->on_ignored(IgnoredRecord::kTruncate, "TRUNCATE" + tables + at_commit(txn));
     return;
   }
   const std::optional<uint32_t> b = binding_of(c.table);
@@ -194,6 +218,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   const TableSchema& s = db_->schema(c.table);
   CDC_ASSERT(c.kind == ChangeKind::kDelete || c.new_row.size() == s.columns.size(),
              "a decoded insert or update carries a full-width row");
+  const size_t pending_before = pending_.size();
   CollectionDoc doc;
   doc.lsn = txn.commit_lsn;
   doc.txid = txn.xid;
@@ -201,9 +226,10 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   doc.state_key = state_key(*b);
   if (st.mode == CaptureMode::kWithoutPrimaryKey || !s.has_primary_key()) {
     emit_doc(*b, keyless_doc(std::move(doc), c, s.columns.size(), index), st);
-    return;
+  } else {
+    emit_keyed_change(*b, txn, c, std::move(doc));
   }
-  emit_keyed_change(*b, txn, c, std::move(doc));
+  CDC_ASSERT(pending_.size() <= pending_before + 2, "a change becomes at most two documents");
 }
 
 // A change of a keyed table: a delete of the old key, an update (or insert)
@@ -212,8 +238,11 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
                                 CollectionDoc doc) {
   const BindingState& st = state_.states.at(state_key(b));
   const TableSchema& s = db_->schema(c.table);
+  CDC_ASSERT(s.has_primary_key() && st.mode != CaptureMode::kWithoutPrimaryKey,
+             "a keyed change of a keyed binding");
   Image old = old_image(s, c);
   if (c.kind == ChangeKind::kDelete) {
+    CDC_ASSERT(old.present_mask != 0, "a keyed DELETE carries its old key or row");
     std::string key = c_key(s, s.key_of(old.fields));
     set_image(&doc, 'd', std::move(key), std::move(old));
     emit_doc(b, std::move(doc), st);
@@ -228,7 +257,8 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
         // The new key's document cannot carry the TOASTed values the update
         // left unchanged: decoding omits them, and no earlier document of
         // the new key holds them.
-        observer_->on_ignored("unchanged TOAST values of a key change" + at_commit(txn));
+        observer_->on_ignored(IgnoredRecord::kUnchangedToastOnKeyChange,
+                              "unchanged TOAST values of a key change" + at_commit(txn));
       }
       CollectionDoc del = doc;
       set_image(&del, 'd', std::move(old_key), std::move(old));
@@ -244,6 +274,8 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
 }
 
 void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
+  CDC_ASSERT(b < tables_.size() && tables_[b] && !doc.key.empty(),
+             "a document of a resolved binding, with a key");
   if (st.mode == CaptureMode::kPrecise && !st.backfilled) {
     // Drop changes to the part of the table the backfill has not reached.
     if (!st.scanned) return;

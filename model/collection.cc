@@ -1,5 +1,7 @@
 #include "model/collection.h"
 
+#include "model/reduction.h"
+
 #include <algorithm>
 
 #include "model/assert.h"
@@ -16,6 +18,7 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
     CDC_ASSERT(collections_.count(name), "commit to an unknown collection");
   }
   const uint64_t seq = ++seq_;
+  const uint64_t first_id = next_doc_id_;
   for (auto& [name, doc] : txn.docs) {
     Collection& c = collections_.at(name);
     doc.txn_seq = seq;
@@ -30,7 +33,13 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
     lagging_checkpoint_ = std::move(txn.checkpoint);
     return seq;
   }
+  const std::optional<Lsn> cursor =
+      txn.checkpoint ? std::optional<Lsn>(txn.checkpoint->cursor) : std::nullopt;
   if (txn.checkpoint) checkpoint_ = std::move(txn.checkpoint);
+  // All or nothing: the documents, under one sequence number, and the checkpoint.
+  CDC_ASSERT(next_doc_id_ == first_id + txn.docs.size() && seq_ == seq &&
+                 (!cursor || checkpoint_->cursor == *cursor),
+             "a collection transaction commits its documents and checkpoint together");
   return seq;
 }
 
@@ -51,14 +60,8 @@ void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc
     reduced->erase(doc.key);
     return;
   }
-  auto [it, fresh] = reduced->try_emplace(doc.key);
-  ReducedDoc& r = it->second;
-  if (fresh) r.fields.assign(doc.fields.size(), Value::null());
-  CDC_ASSERT(r.fields.size() == doc.fields.size(), "documents of one key differ in width");
-  for (uint32_t c = 0; c < doc.fields.size(); ++c) {
-    if ((doc.present_mask >> c) & 1u) r.fields[c] = doc.fields[c];
-  }
-  r.present_mask |= doc.present_mask;
+  ReducedDoc& r = (*reduced)[doc.key];
+  reduce_fields(&r.fields, &r.present_mask, doc.fields, doc.present_mask);
   r.lsn = doc.lsn;
 }
 
@@ -83,6 +86,8 @@ uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks,
       if (expired) (*expired)[name].push_back(d.key);
       return true;
     });
+    CDC_ASSERT(c.docs.size() <= before && (c.docs.empty() || c.docs.front().tick >= cutoff),
+               "retention drops exactly the documents older than the cutoff");
     dropped += before - c.docs.size();
   }
   return dropped;

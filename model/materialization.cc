@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/mutants.h"
+#include "model/reduction.h"
 
 namespace cdc {
 
@@ -24,6 +25,10 @@ std::optional<MaterializationPosition> Destination::position(const std::string& 
 }
 
 void Destination::commit(const DestinationCommit& c) {
+  // A binding's read position never moves back (a backfill starts a new state key).
+  CDC_ASSERT(!positions_.count(c.state_key) ||
+                 positions_.at(c.state_key).read_through_seq <= c.position.read_through_seq,
+             "a read position only moves forward");
   DestinationTable& t = tables_[c.table];
   if (c.recreate || c.truncate_first) {
     t = DestinationTable{};
@@ -40,6 +45,9 @@ void Destination::commit(const DestinationCommit& c) {
     t.appended.insert(t.appended.end(), c.upserts.begin(), c.upserts.end());
   }
   positions_[c.state_key] = c.position;
+  CDC_ASSERT(c.strategy != UpdateStrategy::kMerge || c.upserts.empty() ||
+                 t.merged.count(c.upserts.back().key),
+             "the rows and the read position commit together");
 }
 
 void Destination::retain_positions(const std::vector<std::string>& keep) {
@@ -70,6 +78,7 @@ uint64_t Destination::corrupt(const std::string& name) {
   const size_t before = rows.size();
   size_t j = 0;
   std::erase_if(rows, [&](const DestRow&) { return j++ % 2 == 0; });
+  CDC_ASSERT(rows.size() == before / 2, "every other appended row is lost");
   return damaged + (before - rows.size());
 }
 
@@ -94,6 +103,8 @@ void Materialization::restart() {
 }
 
 Status Materialization::step() {
+  CDC_ASSERT(!(built_ && deferred_position_) && (started_ || !built_),
+             "one destination transaction at a time, built after start");
   if (!started_) return start();
   if (built_) return commit();
   if (deferred_position_) {  // mutant read-position-committed-later only
@@ -105,6 +116,7 @@ Status Materialization::step() {
 }
 
 Status Materialization::start() {
+  CDC_ASSERT(!started_ && !built_, "a materialization starts from nothing");
   const size_t n = bindings_.size();
   positions_.assign(n, MaterializationPosition{});
   truncate_pending_.assign(n, false);
@@ -126,11 +138,14 @@ Status Materialization::start() {
     recreate_pending_[b] = t != nullptr && t->schema_version != spec.schema_version;
   }
   started_ = true;
+  CDC_ASSERT(positions_.size() == n && truncate_pending_.size() == n, "one position per binding");
   return Status::ok();
 }
 
 std::optional<uint32_t> Materialization::next_binding() const {
   const uint32_t n = static_cast<uint32_t>(bindings_.size());
+  CDC_ASSERT(started_ && positions_.size() == n && recreate_pending_.size() == n,
+             "a started materialization has a position per binding");
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t b = (round_robin_ + i) % n;
     if (truncate_pending_[b] || recreate_pending_[b]) return b;
@@ -146,6 +161,7 @@ bool Materialization::drained() const {
 }
 
 Status Materialization::build() {
+  CDC_ASSERT(!built_ && !deferred_position_, "building on a committed state");
   const std::optional<uint32_t> next = next_binding();
   if (!next) return Status::ok();
   const uint32_t b = *next;
@@ -173,10 +189,13 @@ Status Materialization::build() {
                          [](uint64_t seq, const CollectionDoc& d) { return seq < d.txn_seq; });
     for (; it != all.end(); ++it) {
       const CollectionDoc& d = *it;
+      CDC_ASSERT(d.txn_seq > from && d.txn_seq >= last_seq, "documents are in commit order");
       if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) break;
       last_seq = d.txn_seq;
       docs.push_back(&d);
     }
+    // Where a collection transaction is read: all its documents, or none.
+    CDC_ASSERT(it == all.end() || it->txn_seq != last_seq, "whole collection transactions");
     if (last_seq) c.position.read_through_seq = last_seq;
   }
   if (spec.strategy == UpdateStrategy::kMerge) {
@@ -193,6 +212,8 @@ Status Materialization::build() {
 
 void Materialization::build_merge(uint32_t b, const std::vector<const CollectionDoc*>& docs,
                                   DestinationCommit* out) const {
+  CDC_ASSERT(out->binding == b && out->upserts.empty() && out->deletes.empty(),
+             "merging into a fresh destination transaction of the binding");
   const MaterializationBindingSpec& spec = bindings_[b];
   const DestinationTable* table =
       out->truncate_first || out->recreate ? nullptr : dest_->table(spec.destination);
@@ -217,13 +238,8 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
       continue;
     }
     if (!row) row = DestRow{d->key, 'c', Row(d->fields.size(), Value::null()), 0, d->lsn, false, 0};
-    const bool first_wins = mutant_active(Mutant::kReductionFirstWins);
-    for (uint32_t col = 0; col < d->fields.size(); ++col) {
-      const bool had = (row->present_mask >> col) & 1u;
-      if (((d->present_mask >> col) & 1u) && !(first_wins && had))
-        row->fields[col] = d->fields[col];
-    }
-    row->present_mask |= d->present_mask;
+    reduce_fields(&row->fields, &row->present_mask, d->fields, d->present_mask,
+                  mutant_active(Mutant::kReductionFirstWins));
     row->lsn = d->lsn;
     row->snapshot = d->snapshot;
     row->collection_seq = d->txn_seq;
@@ -236,9 +252,12 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
       out->deletes.push_back(key);
     }
   }
+  CDC_ASSERT(out->upserts.size() + out->deletes.size() == staged.size(),
+             "one stored row or one delete per key");
 }
 
 Status Materialization::commit() {
+  CDC_ASSERT(started_ && built_, "committing a built transaction");
   if (fail_next_commit_) {
     fail_next_commit_ = false;
     built_.reset();
@@ -268,6 +287,9 @@ Status Materialization::commit() {
   truncate_pending_[c.binding] = false;
   recreate_pending_[c.binding] = false;
   observer_->on_destination_commit(c);
+  CDC_ASSERT(mutant_active(Mutant::kReadPositionCommittedLater) ||
+                 dest_->position(c.state_key)->read_through_seq == c.position.read_through_seq,
+             "the destination holds the position committed with the rows");
   built_.reset();
   return Status::ok();
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "model/reduction.h"
 #include "properties/checkers.h"
 #include "properties/helpers.h"
 #include "properties/timeline.h"
@@ -22,19 +23,6 @@ struct Reduced {
   uint64_t mask = 0;  // accumulated present_mask
 };
 
-// Columns past the 64 the mask can name count as present.
-bool field_present(uint64_t mask, size_t column) {
-  return column >= 64 || ((mask >> column) & 1u) != 0;
-}
-
-void merge_into(Reduced& r, const history::Document& d) {
-  if (r.fields.size() < d.fields.size()) r.fields.resize(d.fields.size());
-  for (size_t c = 0; c < d.fields.size(); ++c) {
-    if (field_present(d.present_mask, c)) r.fields[c] = d.fields[c];
-  }
-  r.mask |= d.present_mask;
-}
-
 struct Reduction {
   std::map<history::DocKey, Reduced> rows;
   std::map<history::DocKey, DocRef> last_doc;  // last document of each key, deletes included
@@ -49,12 +37,8 @@ Reduction reduce(const std::vector<DocRef>& docs) {
       out.rows.erase(d.key);
       continue;
     }
-    const auto it = out.rows.find(d.key);
-    if (it == out.rows.end()) {
-      out.rows.emplace(d.key, Reduced{d.fields, d.present_mask});
-    } else {
-      merge_into(it->second, d);
-    }
+    Reduced& r = out.rows[d.key];
+    reduce_fields(&r.fields, &r.mask, d.fields, d.present_mask);
   }
   return out;
 }

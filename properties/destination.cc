@@ -76,10 +76,6 @@ std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m) {
   return rows;
 }
 
-bool column_present(uint64_t mask, size_t c) {
-  return c >= 64 || ((mask >> c) & 1u) != 0;
-}
-
 std::string describe_materialization(const history::MaterializationBinding& m) {
   return "materialization " + std::to_string(m.id) + " (" + history::to_string(m.strategy) +
          " into " + m.destination + ", reading " + m.collection + " of binding " +

@@ -66,9 +66,6 @@ std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns);
 MergeState final_merge_state(const history::History& h, uint32_t m);
 std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m);
 
-// Whether column `c` is present under `mask` (columns past 64 count as present).
-bool column_present(uint64_t mask, size_t c);
-
 // Witness lines.
 // "materialization 2 (merge into d7, reading c7 of binding 1)".
 std::string describe_materialization(const history::MaterializationBinding& m);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "model/reduction.h"
 #include "properties/checkers.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
@@ -26,7 +27,7 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
   }
   for (size_t c = 0; c < source.size(); ++c) {
     const std::string col = "field " + std::to_string(c);
-    if (!detail::column_present(r.present_mask, c)) return col + " is absent from the stored row";
+    if (!field_present(r.present_mask, c)) return col + " is absent from the stored row";
     if (r.fields[c] != source[c]) {
       return col + " is " + to_string(r.fields[c]) + " while the source has " +
              to_string(source[c]);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <tuple>
 
 namespace cdc::properties {
 
@@ -40,6 +42,21 @@ constexpr char kToastKeyChangeReason[] =
     "the new key has no earlier document to take the value from, so it stays absent downstream.";
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
+constexpr char kJumpAheadOrderReason[] =
+    "\"Backfilling\" all bindings at once resets the WAL (Write-Ahead Log) position for the "
+    "capture, essentially allowing it to \"jump ahead\" to the current end of the WAL.\" ... "
+    "\"Pause database writes so no further changes can occur ... These two steps ensure the "
+    "connector won't miss any changes.\" A transaction committed between the last checkpoint "
+    "and the new WAL position is never streamed: it reaches the collection only through the "
+    "backfill's chunks, one key range at a time, so a reader sees it (and later transactions) on "
+    "the keys already re-read while the others still show versions from before it.";
+constexpr char kPreciseOrderReason[] =
+    "\"WAL changes are suppressed if they relate to a part of the table that hasn't been "
+    "backfilled yet.\" ... \"WAL changes and backfill chunks get stitched together to produce "
+    "a fully consistent logical sequence of changes for each key.\" The guarantee is per key: "
+    "when a binding is backfilled again into the same collection, a change above the new cursor "
+    "is dropped while the key's document from the previous backfill stays visible, so a reader "
+    "sees the same transaction's changes below the cursor, or later transactions, first.";
 
 // First matching rule wins. Keep the most specific rules first.
 const std::vector<Rule>& rules() {
@@ -95,6 +112,26 @@ const std::vector<Rule>& rules() {
       {BackfillMode::kAutomatic, Situation::kRebackfill, "convergence", Expect::kKnownLimitation,
        "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: a "
        "re-backfill can leave keys the source deleted during it."},
+      // transaction_order: a reader sees the source's transactions whole and in
+      // commit order. Normal mode emits every change immediately, so only
+      // changes that are never streamed (or dropped) let a reader see a later
+      // transaction first.
+      {std::nullopt, Situation::kTruncate, "transaction_order", Expect::kKnownLimitation,
+       "The capture does not capture TRUNCATE, so the rows it removed keep their documents from "
+       "before it while a reader sees the transactions that followed."},
+      {std::nullopt, Situation::kUpgrade, "transaction_order", Expect::kViolableDocumented,
+       kUpgradeReason},
+      {std::nullopt, Situation::kBackfillAll, "transaction_order", Expect::kViolableDocumented,
+       kJumpAheadOrderReason},
+      {std::nullopt, Situation::kMinBackfillXid, "transaction_order", Expect::kViolableDocumented,
+       kMinXidReason},
+      {BackfillMode::kPrecise, Situation::kRebackfill, "transaction_order",
+       Expect::kViolableDocumented, kPreciseOrderReason},
+      {BackfillMode::kAutomatic, Situation::kRebackfill, "transaction_order",
+       Expect::kViolableDocumented,
+       "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: "
+       "changes above the cursor of a re-backfill are dropped while older documents stay "
+       "visible."},
       {std::nullopt, std::nullopt, "precise_history", Expect::kKnownLimitation,
        "The fence is read after the chunk query, so a change committed between the previous "
        "fence and the query is streamed after the chunk has moved past its key: a key deleted "
@@ -166,29 +203,91 @@ const char* to_string(Situation s) {
   return "?";
 }
 
+namespace {
+
+std::optional<Situation> situation_of(history::Event::Type t) {
+  using T = history::Event::Type;
+  switch (t) {
+    case T::kIgnoredTruncate:
+      return Situation::kTruncate;
+    case T::kIgnoredToastOnKeyChange:
+      return Situation::kToastLostOnKeyChange;
+    case T::kMinBackfillXidSet:
+      return Situation::kMinBackfillXid;
+    case T::kMajorUpgrade:
+      return Situation::kUpgrade;
+    case T::kSlotLostError:
+      return Situation::kSlotLost;
+    case T::kOther:
+    case T::kCaptureError:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace {
+
+// Whether the capture ever jumped ahead: it drops and recreates its slot when
+// it starts with every binding bumped since its last committed checkpoint
+// (DESIGN §5), whether the bindings were bumped at once or one by one while
+// it committed nothing (stalled, or waiting to create its slot). Backfill
+// operations run before the capture within a tick, and the capture starts
+// before it commits; ties are broken in that order.
+bool jumped_ahead(const history::History& h) {
+  enum Rank : unsigned char { kOp, kStart, kCommit };
+  struct Step {
+    uint64_t tick;
+    Rank rank;
+    size_t index;
+    bool operator<(const Step& o) const {
+      return std::tie(tick, rank, index) < std::tie(o.tick, o.rank, o.index);
+    }
+  };
+  std::vector<Step> steps;
+  for (size_t i = 0; i < h.backfill_ops.size(); ++i)
+    steps.push_back({h.backfill_ops[i].tick, kOp, i});
+  for (size_t i = 0; i < h.events.size(); ++i) {
+    if (h.events[i].kind == history::Event::Kind::kCaptureStart)
+      steps.push_back({h.events[i].tick, kStart, i});
+  }
+  for (size_t i = 0; i < h.collection_txns.size(); ++i)
+    steps.push_back({h.collection_txns[i].tick, kCommit, i});
+  std::sort(steps.begin(), steps.end());
+  std::set<uint32_t> bumped;  // capture bindings bumped since the last checkpoint
+  bool checkpointed = false;
+  for (const Step& s : steps) {
+    switch (s.rank) {
+      case kOp:
+        for (uint32_t b : h.backfill_ops[s.index].capture_bindings)
+          bumped.insert(b);
+        break;
+      case kStart:
+        if (checkpointed && !h.bindings.empty() && bumped.size() >= h.bindings.size()) return true;
+        break;
+      case kCommit:
+        checkpointed = true;
+        bumped.clear();
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<Situation> situations(const history::History& h) {
   std::vector<Situation> out;
   auto note = [&](Situation s) {
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   };
   for (const history::Event& e : h.events) {
-    if (e.what.rfind("capture ignored TRUNCATE", 0) == 0) note(Situation::kTruncate);
-    if (e.what.rfind("capture ignored unchanged TOAST values of a key change", 0) == 0)
-      note(Situation::kToastLostOnKeyChange);
-    if (e.what.rfind("set min_backfill_xid", 0) == 0) note(Situation::kMinBackfillXid);
-    if (e.what == "major upgrade") note(Situation::kUpgrade);
-    if (e.kind == history::Event::Kind::kOperation && e.what.rfind("publish", 0) == 0 &&
-        e.what.find(": backfill ") != std::string::npos) {
-      note(Situation::kRebackfill);
-      if (e.what.rfind("publish (all)", 0) == 0) note(Situation::kBackfillAll);
-    }
-    if (e.kind == history::Event::Kind::kCaptureError &&
-        (e.what.find("can no longer get changes") != std::string::npos ||
-         e.what.find("cannot read from logical replication slot") != std::string::npos)) {
-      note(Situation::kSlotLost);
-    }
+    if (std::optional<Situation> s = situation_of(e.type)) note(*s);
   }
   for (const history::BackfillOp& op : h.backfill_ops) {
+    if (!op.capture_bindings.empty()) note(Situation::kRebackfill);
+    if (op.all_capture_bindings) note(Situation::kBackfillAll);
     switch (op.type) {
       case history::BackfillOp::Type::kCapture:
         note(Situation::kCaptureBackfill);
@@ -201,6 +300,7 @@ std::vector<Situation> situations(const history::History& h) {
         break;
     }
   }
+  if (jumped_ahead(h)) note(Situation::kBackfillAll);
   if (!h.expiries.empty()) note(Situation::kRetentionExpired);
   std::sort(out.begin(), out.end());
   return out;

@@ -126,7 +126,9 @@ struct DecodedTxnSeen {
   uint32_t changes = 0;
 };
 
-// Operations, faults and capture lifecycle events, in plain words.
+// Operations, faults and capture lifecycle events, in plain words, and for
+// those that expectations depend on, as a type. The type follows from the
+// same call that wrote the words, so the fingerprint hashes only the words.
 struct Event {
   enum class Kind : uint8_t {
     kOperation,     // a scheduled operation (backfill request, vacuum, upgrade, ...)
@@ -134,9 +136,19 @@ struct Event {
     kCaptureStart,  // the capture (re)started from its last checkpoint
     kCaptureError,  // the capture stopped with an error
   };
+  enum class Type : uint8_t {
+    kOther,
+    kIgnoredTruncate,          // the capture ignored a TRUNCATE
+    kIgnoredToastOnKeyChange,  // a key change's unchanged TOAST values could not be carried
+    kSlotLostError,            // the capture stopped: its slot is lost (ErrorCode::kSlotLost)
+    kCaptureError,             // the capture stopped with another error
+    kMinBackfillXidSet,        // min_backfill_xid was set
+    kMajorUpgrade,             // a major upgrade dropped the slots
+  };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;
   std::string what;
+  Type type = Type::kOther;
 };
 
 // ---- materializations and destinations (DESIGN §7) ----
@@ -189,6 +201,7 @@ struct BackfillOp {
   enum class Type : uint8_t { kCapture, kMaterialization, kDataFlow };
   uint64_t tick = 0;
   Type type = Type::kCapture;
+  bool all_capture_bindings = false;  // every capture binding was bumped (the slot jumps ahead)
   std::vector<uint32_t> capture_bindings;          // bumped capture bindings
   std::vector<uint32_t> materialization_bindings;  // bumped materialization bindings
 };

@@ -35,8 +35,8 @@ void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
   }
 }
 
-void Recorder::event(history::Event::Kind kind, std::string what) {
-  h_.events.push_back({tick_, kind, std::move(what)});
+void Recorder::event(history::Event::Kind kind, std::string what, history::Event::Type type) {
+  h_.events.push_back({tick_, kind, std::move(what), type});
 }
 
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
@@ -170,12 +170,16 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
   h_.collection_txns.push_back(std::move(t));
 }
 
-void Recorder::on_ignored(const std::string& what) {
-  event(history::Event::Kind::kOperation, "capture ignored " + what);
+void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
+  event(history::Event::Kind::kOperation, "capture ignored " + words,
+        what == IgnoredRecord::kTruncate ? history::Event::Type::kIgnoredTruncate
+                                         : history::Event::Type::kIgnoredToastOnKeyChange);
 }
 
-void Recorder::on_error(const std::string& message) {
-  event(history::Event::Kind::kCaptureError, message);
+void Recorder::on_error(const Error& error) {
+  event(history::Event::Kind::kCaptureError, error.message,
+        error.code == ErrorCode::kSlotLost ? history::Event::Type::kSlotLostError
+                                           : history::Event::Type::kCaptureError);
 }
 
 void Recorder::set_materializations(const std::vector<MaterializationBindingSpec>& specs,

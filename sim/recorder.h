@@ -18,7 +18,8 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
 
   void set_tick(uint64_t tick) { tick_ = tick; }
   void set_bindings(const std::vector<CaptureBinding>& bindings);
-  void event(history::Event::Kind kind, std::string what);
+  void event(history::Event::Kind kind, std::string what,
+             history::Event::Type type = history::Event::Type::kOther);
   // Database commit observer.
   void on_source_commit(const CommittedTxn& txn);
   Lsn last_commit_lsn() const { return last_commit_lsn_; }
@@ -34,8 +35,8 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                  const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
                  Lsn cursor) override;
-  void on_error(const std::string& message) override;
-  void on_ignored(const std::string& what) override;
+  void on_error(const Error& error) override;
+  void on_ignored(IgnoredRecord what, const std::string& words) override;
 
   // MaterializationObserver
   void on_destination_commit(const DestinationCommit& c) override;

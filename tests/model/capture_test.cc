@@ -27,8 +27,8 @@ class Trace : public CaptureObserver {
       docs.push_back(doc);
     completed.insert(completed.end(), done.begin(), done.end());
   }
-  void on_error(const std::string& m) override { errors.push_back(m); }
-  void on_ignored(const std::string& w) override { ignored.push_back(w); }
+  void on_error(const Error& e) override { errors.push_back(e.message); }
+  void on_ignored(IgnoredRecord, const std::string& w) override { ignored.push_back(w); }
 
   struct Instance {
     std::string key;

@@ -58,10 +58,12 @@ ExploreReport hand_made() {
   return r;
 }
 
-TEST(FailureReportTest, JsonParsesWithSchemaVersionOneAndTheCases) {
+TEST(FailureReportTest, JsonParsesWithSchemaVersionTwoAndTheCases) {
   const ExploreReport r = hand_made();
   const nlohmann::json j = nlohmann::json::parse(report_json(r));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_TRUE(j["run_records"].is_array());
+  EXPECT_EQ(j["shard_count"], 1);
   EXPECT_EQ(j["command"], r.command);
   EXPECT_EQ(j["runs"], 4);
   EXPECT_EQ(j["violations_by_property"]["convergence"], 1);

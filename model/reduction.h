@@ -1,0 +1,28 @@
+// How a key's documents reduce (DESIGN §6), in one place: the collections,
+// the merge materialization and the checkers all reduce with it.
+//
+// A document's present fields replace the reduced values; its absent fields
+// (an unchanged TOAST column the WAL omitted) keep them; the reduced mask
+// is the union of the masks. A delete document removes the key: callers
+// handle op 'd' themselves, since each keeps its rows in its own container.
+// Columns past the 64 a mask can name count as present.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "model/value.h"
+
+namespace cdc {
+
+inline bool field_present(uint64_t mask, size_t column) {
+  return column >= 64 || ((mask >> column) & 1u) != 0;
+}
+
+// Merges (doc_fields, doc_mask) over (*fields, *mask); `fields` grows to the
+// document's width. `first_wins` keeps fields already present instead (only
+// the seeded bug reduction-first-wins sets it).
+void reduce_fields(Row* fields, uint64_t* mask, const Row& doc_fields, uint64_t doc_mask,
+                   bool first_wins = false);
+
+}  // namespace cdc
