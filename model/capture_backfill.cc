@@ -17,6 +17,7 @@ bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
 }
 // A backfilled row as a snapshot document: a create of every column.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
+  CDC_ASSERT(!key.empty() && !row.empty(), "a snapshot document has a key and a row");
   CollectionDoc doc;
   doc.key = std::move(key);
   doc.op = 'c';
@@ -25,11 +26,13 @@ CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& tr
   doc.lsn = trace.snapshot_lsn;
   doc.snapshot = true;
   doc.state_key = trace.state_key;
+  CDC_ASSERT(doc.fields.size() == row.size() && doc.op == 'c', "a snapshot creates the whole row");
   return doc;
 }
 }  // namespace
 
 std::optional<uint32_t> Capture::pick_backfill() {
+  CDC_ASSERT(phase_ == Phase::kChunk, "a binding is picked for the next chunk");
   std::vector<uint32_t> candidates;
   int32_t best = 0;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
@@ -42,10 +45,13 @@ std::optional<uint32_t> Capture::pick_backfill() {
     if (p == best) candidates.push_back(b);
   }
   if (candidates.empty()) return std::nullopt;
-  return candidates[choose_(candidates.size())];
+  const uint64_t pick = choose_(candidates.size());
+  CDC_ASSERT(pick < candidates.size(), "choose(n) returns a number below n");
+  return candidates[pick];
 }
 
 Status Capture::chunk() {
+  CDC_ASSERT(phase_ == Phase::kChunk && !in_backfill_iteration_, "a chunk starts an iteration");
   const std::optional<uint32_t> b = pick_backfill();
   if (!b) {
     phase_ = Phase::kStreaming;
@@ -72,10 +78,13 @@ Status Capture::chunk() {
   pending_chunks_.push_back(trace.id);
   in_backfill_iteration_ = true;
   phase_ = Phase::kFence;
+  CDC_ASSERT(trace.emitted.size() == trace.rows.size(), "each chunk row is emitted or filtered");
   return Status::ok();
 }
 
 Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
+  CDC_ASSERT(st.mode != CaptureMode::kWithoutPrimaryKey && !st.backfilled,
+             "a keyed chunk of a binding still backfilling");
   const TableId t = *tables_[b];
   const TableSchema& s = db_->schema(t);
   QueryOptions opts;
@@ -92,8 +101,16 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   }
   std::optional<std::string> previous;
   if (st.scanned) previous = c_key(s, *st.scanned);
+  const std::vector<ColumnType> types = s.key_types();
+  const std::vector<Collation> order = s.key_collations();  // KeyOrder::kDatabase
   for (size_t i = 0; i < q.rows.size(); ++i) {
     const ScannedRow& r = q.rows[i];
+    // The rows strictly increase in the order of the query (keyset_chunk
+    // asserts the same where it returns them), so the cursor, the last key,
+    // is past every row read.
+    CDC_ASSERT(
+        i == 0 || compare_row_keys(q.rows[i - 1].row, r.row, s.primary_key, types, order) < 0,
+        "a chunk's keys strictly increase in its order");
     const Key key = s.key_of(r.row);
     std::string enc = c_key(s, key);
     if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
@@ -103,6 +120,8 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
                        to_string(key) + " after a key that sorts after it bytewise"};
     }
     previous = enc;
+    // Where the capture reads xmin: a writer's xid, unless frozen.
+    CDC_ASSERT(xid_is_normal(r.xmin) || r.frozen, "an unfrozen row's xmin is a writer's xid");
     if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(b, snapshot_doc(std::move(enc), r.row, trace));
@@ -115,6 +134,8 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
 }
 
 Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
+  CDC_ASSERT(st.mode == CaptureMode::kWithoutPrimaryKey && !st.backfilled,
+             "a ctid-range chunk of a keyless binding still backfilling");
   const TableId t = *tables_[b];
   if (!st.scanned_ctid) {
     // The scan bound is computed once, from the page count plus some slack.
@@ -146,6 +167,9 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
         b, snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));
   }
   st.backfilled_count += q.rows.size();
+  CDC_ASSERT(
+      q.rows.empty() || (q.rows.front().ctid > after && q.rows.back().ctid.block <= last_block),
+      "a ctid-range chunk reads inside its range");
   st.scanned_ctid = Ctid{last_block + 1, 0};
   trace.final_chunk = last_block + 1 > st.keyless_max_block;
   st.backfilled = trace.final_chunk;
@@ -153,12 +177,14 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
 }
 
 Status Capture::commit_pending() {
+  CDC_ASSERT(phase_ == Phase::kCommit && in_backfill_iteration_, "committing a backfill iteration");
   std::vector<uint64_t> chunks = std::move(pending_chunks_);
   pending_chunks_.clear();
   in_backfill_iteration_ = false;
   if (Status s = commit_docs(std::move(chunks)); !s.is_ok()) return s;
   phase_ = backfills_done() ? Phase::kStreaming : Phase::kChunk;
   iteration_start_lsn_ = db_->current_flush_lsn();
+  CDC_ASSERT(pending_.empty() && pending_chunks_.empty(), "an iteration commits everything");
   return Status::ok();
 }
 

@@ -31,6 +31,7 @@ bool is_continuation(unsigned char b) {
 // surrogates, nothing above U+10FFFF) that starts at s[pos], or 0 if the bytes
 // there do not form one. REQUIRES: pos < s.size().
 size_t sequence_length(std::string_view s, size_t pos) {
+  CDC_ASSERT(pos < s.size(), "a sequence starts inside the string");
   const unsigned char lead = byte_at(s, pos);
   if (lead < 0x80) return 1;
   size_t len = 0;
@@ -55,6 +56,7 @@ size_t sequence_length(std::string_view s, size_t pos) {
   for (size_t i = 2; i < len; ++i) {
     if (!is_continuation(byte_at(s, pos + i))) return 0;
   }
+  CDC_ASSERT(len >= 2 && len <= 4 && pos + len <= s.size(), "a multi-byte sequence fits");
   return len;
 }
 
@@ -62,6 +64,7 @@ size_t sequence_length(std::string_view s, size_t pos) {
 // malformed byte is consumed alone (see kInvalidByteBase).
 // REQUIRES: *pos < s.size().
 char32_t next_code_point(std::string_view s, size_t* pos) {
+  CDC_ASSERT(*pos < s.size(), "a code point starts inside the string");
   const size_t len = sequence_length(s, *pos);
   const unsigned char lead = byte_at(s, *pos);
   if (len == 0) {
@@ -73,6 +76,8 @@ char32_t next_code_point(std::string_view s, size_t* pos) {
   for (size_t i = 1; i < len; ++i)
     cp = (cp << 6) | (byte_at(s, *pos + i) & 0x3Fu);
   *pos += len;
+  CDC_ASSERT(cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF),
+             "a well-formed sequence decodes to a scalar value");
   return cp;
 }
 
@@ -144,8 +149,10 @@ Element letter_element(char base, Accent accent, Case letter_case) {
   return {kLetterPrimary + static_cast<uint32_t>(base - 'a'), accent, letter_case};
 }
 
-// The collation element of one code point.
+// The collation element of one code point (a scalar value, or a lone byte
+// mapped to kInvalidByteBase + byte).
 Element element_of(char32_t cp) {
+  CDC_ASSERT(cp <= 0x10FFFF, "a code point is at most U+10FFFF");
   if (cp >= 'a' && cp <= 'z') return letter_element(static_cast<char>(cp), kNoAccent, kLower);
   if (cp >= 'A' && cp <= 'Z') {
     return letter_element(static_cast<char>(cp - 'A' + 'a'), kNoAccent, kUpper);
@@ -165,7 +172,11 @@ Element element_of(char32_t cp) {
 
 // Decodes the next code point of s at *pos (advancing it) into its element.
 Element next_element(std::string_view s, size_t* pos) {
-  return element_of(next_code_point(s, pos));
+  const Element e = element_of(next_code_point(s, pos));
+  // Every weight's first byte is nonzero (see append_level).
+  CDC_ASSERT(e.primary >= 0x010000 && e.primary <= 0xFFFFFF && e.secondary >= 1 && e.tertiary >= 1,
+             "collation weights stay in their ranges");
+  return e;
 }
 
 enum class Level { kPrimary, kSecondary, kTertiary };
@@ -179,6 +190,7 @@ uint32_t weight_at(const Element& e, Level level) {
     case Level::kTertiary:
       return e.tertiary;
   }
+  CDC_ASSERT(false, "unknown collation level");
   return 0;
 }
 
@@ -192,6 +204,7 @@ int compare_level(std::string_view a, std::string_view b, Level level) {
     const uint32_t wb = weight_at(next_element(b, &j), level);
     if (wa != wb) return wa < wb ? -1 : 1;
   }
+  CDC_ASSERT(i <= a.size() && j <= b.size(), "decoding stops at the end of each string");
   return static_cast<int>(i < a.size()) - static_cast<int>(j < b.size());
 }
 
@@ -231,6 +244,8 @@ void append_escaped_bytes(std::string_view s, std::string* out) {
 // byte of every weight is nonzero, so a shorter weight sequence that is a
 // prefix of a longer one sorts first, whatever follows the terminator.
 void append_level(std::string_view s, Level level, std::string* out) {
+  CDC_ASSERT(out != nullptr, "append_level needs an output string");
+  const size_t before = out->size();
   size_t pos = 0;
   while (pos < s.size()) {
     const uint32_t w = weight_at(next_element(s, &pos), level);
@@ -241,6 +256,7 @@ void append_level(std::string_view s, Level level, std::string* out) {
     out->push_back(static_cast<char>(w & 0xFF));
   }
   out->push_back('\0');
+  CDC_ASSERT(out->size() > before && out->back() == '\0', "a level ends with its terminator");
 }
 
 }  // namespace

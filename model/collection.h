@@ -60,7 +60,7 @@ class CollectionStore {
   // REQUIRES: every named collection exists.
   uint64_t commit(Txn txn, uint64_t tick);
 
-  std::optional<CaptureCheckpoint> checkpoint() const { return checkpoint_; }
+  const std::optional<CaptureCheckpoint>& checkpoint() const { return checkpoint_; }
   uint64_t last_seq() const { return seq_; }
   uint64_t next_doc_id() const { return next_doc_id_; }
 

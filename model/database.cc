@@ -14,9 +14,13 @@ Database::Database(DatabaseOptions options)
       system_frozen_(xid_of(options.next_xid)),
       wal_(options.first_lsn) {
   recompute_limits();
+  CDC_ASSERT(xids_.next_full() == options.next_xid && wal_.insert_lsn() == options.first_lsn,
+             "a new cluster starts where its options say");
+  CDC_ASSERT(xid_precedes(xids_.next(), limits_.stop_limit), "a new cluster accepts writes");
 }
 
 Result<TableId> Database::create_table(TableSchema schema) {
+  CDC_ASSERT(relfrozenxid_.size() == tables_.size(), "one relfrozenxid per table");
   if (Status s = schema.validate(); !s.is_ok()) return s.error();
   if (table_names_.count(schema.name)) {
     return Error{ErrorCode::kDuplicateObject, "relation \"" + schema.name + "\" already exists"};
@@ -28,6 +32,8 @@ Result<TableId> Database::create_table(TableSchema schema) {
   tables_.push_back(std::make_unique<HeapTable>(std::move(schema)));
   relfrozenxid_.push_back(oldest_running_or_next());
   recompute_limits();
+  CDC_ASSERT(table_names_.size() == tables_.size() && relfrozenxid_.size() == tables_.size(),
+             "one name and one relfrozenxid per table");
   return id;
 }
 
@@ -60,6 +66,7 @@ const HeapTable& Database::heap(TableId t) const {
 
 Result<FullXid> Database::assign_xid() {
   const Xid next = xids_.next();
+  CDC_ASSERT(xid_is_normal(next), "the counter never rests on a special xid");
   if (!xid_precedes(next, limits_.stop_limit)) {
     return Error{ErrorCode::kWraparoundStop,
                  "database is not accepting commands to avoid wraparound data loss in database "
@@ -73,6 +80,7 @@ Result<FullXid> Database::assign_xid() {
   }
   const FullXid given = xids_.assign();
   CDC_ASSERT(xid_is_normal(xid_of(given)), "assigned a special xid");
+  CDC_ASSERT(xids_.next_full() > given, "full xids only grow");
   return given;
 }
 
@@ -85,6 +93,7 @@ Result<FullXid> Database::txid_current() {
   r.txn_first_lsn = wal_.insert_lsn();
   const Lsn start = wal_.insert_lsn();
   wal_.flush_to(wal_.append(std::move(r)));
+  CDC_ASSERT(wal_.flush_lsn() == wal_.insert_lsn(), "txid_current's commit is flushed");
   committed_log_.emplace_back(start, start);
   maybe_checkpoint();
   return x;
@@ -93,6 +102,7 @@ Result<FullXid> Database::txid_current() {
 Status Database::burn_xids(uint64_t n) {
   // Refuse the whole burn if it would cross the stop limit part way.
   const Xid start = xids_.next();
+  CDC_ASSERT(xid_is_normal(start), "the counter never rests on a special xid");
   const uint32_t room = limits_.stop_limit.value() - start.value();
   if (!xid_precedes(start, limits_.stop_limit) || n > room) {
     return Error{ErrorCode::kWraparoundStop,
@@ -110,6 +120,7 @@ Status Database::burn_xids(uint64_t n) {
     last_warning_ =
         "database \"postgres\" must be vacuumed within " + std::to_string(left) + " transactions";
   }
+  CDC_ASSERT(xids_.next() == xid_advance_by(start, n), "burning n xids advances by n normal xids");
   return Status::ok();
 }
 
@@ -175,6 +186,8 @@ Result<std::optional<Xid>> Database::current_xid_of(TxnId id) const {
   }
   const Level& level = tx->levels.back();
   if (level.xid == kInvalidXid) return std::optional<Xid>();
+  CDC_ASSERT(xid_is_normal(level.xid) && running_owner(level.xid) == id,
+             "a level's xid is a normal xid its transaction runs under");
   return std::optional<Xid>(level.xid);
 }
 
@@ -189,6 +202,7 @@ Result<std::optional<Xid>> Database::top_xid_of(TxnId id) const {
 }
 
 Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
+  CDC_ASSERT(find_txn(id) == &tx, "ensure_xid of a running transaction");
   // A subtransaction's xid is assigned after its parent's, as in PostgreSQL.
   for (Level& level : tx.levels) {
     if (level.xid != kInvalidXid) continue;
@@ -199,6 +213,9 @@ Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
     CDC_ASSERT(!running_owner(level.xid), "xid handed out twice");
     running_xids_.emplace_back(level.xid.value(), id);
   }
+  CDC_ASSERT(tx.top && xid_of(*tx.top) == tx.levels.front().xid,
+             "the top-level xid is the first level's");
+  CDC_ASSERT(xid_is_normal(tx.levels.back().xid), "a writer's xid is normal");
   return tx.levels.back().xid;
 }
 
@@ -224,6 +241,10 @@ Status Database::release_savepoint(TxnId id) {
   Level child = std::move(tx.levels.back());
   tx.levels.pop_back();
   Level& parent = tx.levels.back();
+  // ensure_xid gives every level an xid, parents first.
+  CDC_ASSERT(child.xid == kInvalidXid || parent.xid != kInvalidXid,
+             "a subtransaction with an xid has a parent with one");
+  const size_t parent_writes = parent.writes.size();
   if (child.xid != kInvalidXid) parent.merged.push_back(child.xid);
   parent.merged.insert(parent.merged.end(), child.merged.begin(), child.merged.end());
   parent.writes.insert(parent.writes.end(), child.writes.begin(), child.writes.end());
@@ -234,6 +255,8 @@ Status Database::release_savepoint(TxnId id) {
       parent.tables_written.push_back(t);
     }
   }
+  CDC_ASSERT(parent.writes.size() == parent_writes + child.writes.size(),
+             "the parent takes over every write of the released child");
   return Status::ok();
 }
 
@@ -243,6 +266,8 @@ Status Database::rollback_to_savepoint(TxnId id) {
   Txn& tx = *r.value();
   if (tx.levels.size() < 2) return Error{ErrorCode::kNoSavepoint, "savepoint does not exist"};
   Level& level = tx.levels.back();
+  CDC_ASSERT(level.xid == kInvalidXid || running_owner(level.xid) == id,
+             "the subtransaction rolled back runs under this transaction");
   for (auto it = level.writes.rbegin(); it != level.writes.rend(); ++it)
     undo(*it);
   for (TableId t : level.truncated)
@@ -259,6 +284,8 @@ Status Database::rollback_to_savepoint(TxnId id) {
       forget_xid(x);
   }
   level = Level{};  // the savepoint stays; a fresh subtransaction starts under it
+  CDC_ASSERT(aborted.empty() || !running_owner(aborted.front()),
+             "a rolled-back subtransaction's xid no longer runs");
   return Status::ok();
 }
 
@@ -282,7 +309,10 @@ Result<Lsn> Database::commit(TxnId id) {
   rec.txn_first_lsn = *tx.first_lsn;
   const Lsn commit_start = wal_.insert_lsn();
   append_record(tx, std::move(rec));
-  wal_.flush_to(wal_.insert_lsn());
+  const Lsn commit_lsn = wal_.insert_lsn();  // the end of the commit record
+  CDC_ASSERT(commit_lsn > commit_start && commit_start >= *tx.first_lsn,
+             "a commit record ends after its transaction's first record");
+  wal_.flush_to(commit_lsn);
   committed_log_.emplace_back(commit_start, *tx.first_lsn);
   if (commit_observer_) {
     CommittedTxn seen{xid_of(*tx.top), wal_.insert_lsn(), {}};
@@ -297,6 +327,8 @@ Result<Lsn> Database::commit(TxnId id) {
   finish_commit_writes(tx);
   forget(id, tx);
   maybe_checkpoint();
+  CDC_ASSERT(!is_running(id) && wal_.flush_lsn() >= commit_lsn,
+             "a commit ends its transaction and is durable");
   return wal_.flush_lsn();
 }
 
@@ -304,6 +336,7 @@ Status Database::abort(TxnId id) {
   Result<Txn*> r = txn(id);
   if (!r.is_ok()) return r.error();
   Txn& tx = *r.value();
+  CDC_ASSERT(!tx.levels.empty(), "a running transaction has its top level");
   for (auto level = tx.levels.rbegin(); level != tx.levels.rend(); ++level) {
     for (auto w = level->writes.rbegin(); w != level->writes.rend(); ++w)
       undo(*w);
@@ -316,10 +349,12 @@ Status Database::abort(TxnId id) {
     append_record(tx, std::move(rec));  // not flushed: aborts are asynchronous
   }
   forget(id, tx);
+  CDC_ASSERT(!is_running(id), "an aborted transaction no longer runs");
   return Status::ok();
 }
 
 void Database::forget(TxnId id, const Txn& tx) {
+  CDC_ASSERT(find_txn(id) == &tx, "forgetting a running transaction");
   for (const Level& level : tx.levels) {
     if (level.xid != kInvalidXid) forget_xid(level.xid);
     for (Xid x : level.merged)
@@ -330,6 +365,9 @@ void Database::forget(TxnId id, const Txn& tx) {
       truncating_.erase(t);
   }
   erase_txn(id);  // invalidates tx
+  CDC_ASSERT(std::none_of(running_xids_.begin(), running_xids_.end(),
+                          [&](const auto& e) { return e.second == id; }),
+             "a finished transaction holds no xid");
 }
 
 size_t Database::memory_bytes() const {

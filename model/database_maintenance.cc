@@ -22,6 +22,7 @@ Status Database::vacuum(TableId t) {
     // A dead version that a running writer's newer version still chains to
     // cannot exist: the chain only passes through versions deleted by running
     // transactions. So removing dead tuples never breaks a chain.
+    CDC_ASSERT(!reader_sees(tup), "VACUUM removes only tuples no reader sees");
     tup.flags |= kRemoved;
   }
   return Status::ok();
@@ -36,6 +37,8 @@ Status Database::vacuum_freeze(TableId t) {
   }
   relfrozenxid_[t.value()] = oldest_running_or_next();
   recompute_limits();
+  CDC_ASSERT(xid_precedes_or_equals(relfrozenxid_[t.value()], xids_.next()),
+             "relfrozenxid never passes the next xid");
   return Status::ok();
 }
 
@@ -67,6 +70,8 @@ Status Database::vacuum_full(TableId t) {
     if (reader_sees(h.tuple(slot))) keep.push_back(slot);
   }
   h.rewrite(keep, /*freeze=*/true);
+  CDC_ASSERT(h.slot_count() == keep.size() && (keep.empty() || h.tuple(0).has(kFrozen)),
+             "VACUUM FULL keeps exactly what readers see, frozen");
   relfrozenxid_[t.value()] = freeze_limit;
   recompute_limits();
   return Status::ok();
@@ -84,11 +89,15 @@ Status Database::reset_xid(Xid x, std::optional<uint32_t> epoch) {
   for (Xid& r : relfrozenxid_)
     r = system_frozen_;
   recompute_limits();
+  CDC_ASSERT(xids_.next() == x && xid_precedes(x, limits_.stop_limit),
+             "pg_resetwal leaves the counter at x, writable");
   return Status::ok();
 }
 
 Status Database::major_upgrade() {
   if (!txns_.empty()) return busy("pg_upgrade");
+  CDC_ASSERT(running_xids_.empty() && truncating_.empty(), "no transaction runs");
+  const Lsn old_end = wal_.insert_lsn();
   slots_.clear();
   committed_log_.clear();
   // The new cluster's WAL starts in a later segment than the old one ended in.
@@ -96,6 +105,7 @@ Status Database::major_upgrade() {
   const uint64_t next = (wal_.insert_lsn().value() / kSegment + 2) * kSegment;
   wal_.restart_at(Lsn(next));
   checkpointed_bytes_ = wal_.bytes_written();
+  CDC_ASSERT(wal_.insert_lsn() > old_end, "the upgraded cluster's WAL continues higher");
   return Status::ok();
 }
 
@@ -108,6 +118,7 @@ void Database::maybe_checkpoint() {
 }
 
 void Database::checkpoint() {
+  CDC_ASSERT(wal_.flush_lsn() <= wal_.insert_lsn(), "flushed WAL was written");
   checkpointed_bytes_ = wal_.bytes_written();
   Lsn keep_from = wal_.flush_lsn();
   for (auto& [name, slot] : slots_) {
@@ -122,6 +133,11 @@ void Database::checkpoint() {
   }
   wal_.truncate_before(keep_from);
   prune_committed_log();
+  for (const auto& [name, slot] : slots_) {
+    CDC_ASSERT(
+        slot.info.wal_status == SlotWalStatus::kLost || wal_.oldest_lsn() <= slot.info.restart_lsn,
+        "a checkpoint keeps the WAL every valid slot needs");
+  }
 }
 
 }  // namespace cdc

@@ -9,6 +9,7 @@
 namespace cdc {
 
 bool Database::reader_sees(const HeapTuple& t) const {
+  CDC_ASSERT(xid_is_normal(t.xmin) || t.has(kFrozen), "an unfrozen tuple's xmin is a writer's xid");
   if (t.has(kRemoved) || t.has(kXminAborted)) return false;
   if (!t.has(kFrozen)) {
     // Committed, and not "in the future" of the snapshot (after an xid jump a
@@ -23,6 +24,7 @@ bool Database::reader_sees(const HeapTuple& t) const {
 }
 
 std::optional<uint32_t> Database::reader_version(const HeapTable& h, uint32_t newest) const {
+  CDC_ASSERT(newest < h.slot_count(), "a chain starts at a tuple of the table");
   uint32_t slot = newest;
   for (uint32_t steps = 0; steps <= h.slot_count() && slot != kNoSlot; ++steps) {
     const HeapTuple& t = h.tuple(slot);
@@ -31,11 +33,15 @@ std::optional<uint32_t> Database::reader_version(const HeapTable& h, uint32_t ne
     if (committed && !t.has(kRemoved)) return std::nullopt;  // committed but deleted
     slot = t.prev;  // uncommitted or aborted version: look at its predecessor
   }
+  CDC_ASSERT(slot == kNoSlot, "a version chain has no cycle");
   return std::nullopt;
 }
 
 ScannedRow Database::scanned(const HeapTable& h, uint32_t slot) const {
   const HeapTuple& t = h.tuple(slot);
+  // Where a reader reads xmin: a visible (committed) tuple's writer's xid,
+  // kept as it was written even once frozen.
+  CDC_ASSERT(reader_sees(t), "a query returns only what readers see");
   return ScannedRow{h.ctid_of(slot), t.xmin, t.has(kFrozen), h.row(slot)};
 }
 
@@ -58,6 +64,25 @@ QueryResult failed(Status s) {
   r.status = std::move(s);
   return r;
 }
+
+// A keyset chunk's keys strictly increase in the order it was sorted by
+// (`order`: one collation per key column), all after the cursor; the seeded
+// bug chunk-predicate-inclusive re-reads the cursor row first. The capture
+// pages on that: its next chunk starts after this one's last key.
+void assert_chunk_order(const TableSchema& s, const std::vector<ScannedRow>& rows,
+                        const std::optional<Key>& after, const std::vector<Collation>& order) {
+  if (rows.empty()) return;
+  const std::vector<ColumnType> types = s.key_types();
+  if (after) {
+    const int c = compare_keys(*after, s.key_of(rows.front().row), types, order);
+    CDC_ASSERT(c < 0 || (c == 0 && mutant_active(Mutant::kChunkPredicateInclusive)),
+               "a chunk starts after the cursor");
+  }
+  for (size_t i = 1; i < rows.size(); ++i) {
+    CDC_ASSERT(compare_row_keys(rows[i - 1].row, rows[i].row, s.primary_key, types, order) < 0,
+               "a chunk's keys strictly increase in its order");
+  }
+}
 }  // namespace
 
 QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, uint32_t limit,
@@ -77,6 +102,8 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   const bool bytewise_differs =
       order == KeyOrder::kBytewise &&
       std::any_of(own.begin(), own.end(), [](Collation c) { return c != Collation::kC; });
+  const std::vector<Collation> sorted_by =
+      order == KeyOrder::kBytewise ? std::vector<Collation>(own.size(), Collation::kC) : own;
   std::vector<ScannedRow> rows;
   if (!bytewise_differs) {
     // The index order is the requested order: walk it from the cursor.
@@ -89,6 +116,8 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
       std::optional<uint32_t> slot = reader_version(h, it->second);
       if (slot && passes(opts, h.tuple(*slot).xmin)) rows.push_back(scanned(h, *slot));
     }
+    CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
+    assert_chunk_order(s, rows, after, sorted_by);
     return finish_query(std::move(rows), opts);
   }
   // ORDER BY ... COLLATE "C" on a differently collated key: sort the matches.
@@ -110,6 +139,8 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
                     matches.end());
   for (size_t i = 0; i < n; ++i)
     rows.push_back(scanned(h, matches[i].second));
+  CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
+  assert_chunk_order(s, rows, after, sorted_by);
   return finish_query(std::move(rows), opts);
 }
 
@@ -122,6 +153,8 @@ QueryResult Database::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOp
     const HeapTuple& tup = h.tuple(slot);
     if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
   }
+  CDC_ASSERT(rows.empty() || (rows.front().ctid > after && rows.back().ctid <= upto),
+             "a ctid range returns tuples inside it");
   return finish_query(std::move(rows), opts);
 }
 
@@ -133,6 +166,8 @@ QueryResult Database::scan(TableId t, const QueryOptions& opts) const {
     const HeapTuple& tup = h.tuple(slot);
     if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
   }
+  CDC_ASSERT(!h.schema().has_primary_key() || rows.size() <= h.index().size(),
+             "a reader sees at most one version of each key");
   return finish_query(std::move(rows), opts);
 }
 
@@ -144,7 +179,12 @@ Result<std::optional<ScannedRow>> Database::lookup(TableId t, const Key& key) co
   if (!newest) return std::optional<ScannedRow>();
   std::optional<uint32_t> slot = reader_version(h, *newest);
   if (!slot) return std::optional<ScannedRow>();
-  return std::optional<ScannedRow>(scanned(h, *slot));
+  ScannedRow found = scanned(h, *slot);
+  for (size_t i = 0; i < key.size(); ++i) {
+    CDC_ASSERT(found.row[h.schema().primary_key[i]] == key[i],
+               "a key's version chain holds versions of that key only");
+  }
+  return std::optional<ScannedRow>(std::move(found));
 }
 
 Result<uint32_t> Database::page_count(TableId t) const {

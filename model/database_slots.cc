@@ -12,6 +12,7 @@ const char* to_string(SlotWalStatus s) {
     case SlotWalStatus::kLost:
       return "lost";
   }
+  CDC_ASSERT(false, "unknown slot WAL status");
   return "?";
 }
 
@@ -37,6 +38,8 @@ Result<SlotInfo> Database::create_slot(const std::string& name) {
   s.info.restart_lsn = s.info.confirmed_flush_lsn = wal_.flush_lsn();
   s.info.generation = next_slot_generation_++;
   slots_.emplace(name, s);
+  CDC_ASSERT(s.info.confirmed_flush_lsn == wal_.insert_lsn() && s.info.generation > 0,
+             "a new slot starts at the end of the flushed WAL");
   return s.info;
 }
 
@@ -50,6 +53,7 @@ Result<SlotInfo> Database::slot(const std::string& name) const {
   auto it = slots_.find(name);
   if (it == slots_.end()) return no_slot(name);
   SlotInfo info = it->second.info;
+  CDC_ASSERT(info.restart_lsn <= info.confirmed_flush_lsn, "a slot restarts at or before its ack");
   if (info.wal_status != SlotWalStatus::kLost && options_.max_slot_wal_keep_size_bytes &&
       wal_.flush_lsn().value() - info.restart_lsn.value() >
           *options_.max_slot_wal_keep_size_bytes) {
@@ -75,6 +79,7 @@ Lsn Database::restart_for(Lsn confirmed) const {
   for (const auto& [commit_start, first] : committed_log_) {
     if (commit_start >= confirmed && first < restart) restart = first;
   }
+  CDC_ASSERT(restart <= confirmed, "a restart point is at or before the confirmed point");
   return restart;
 }
 
@@ -93,6 +98,9 @@ void Database::prune_committed_log() {
          (!oldest_confirmed || committed_log_.front().first < *oldest_confirmed)) {
     committed_log_.pop_front();
   }
+  CDC_ASSERT(committed_log_.empty() || !oldest_confirmed ||
+                 committed_log_.front().first >= *oldest_confirmed,
+             "the committed log keeps only commits a slot may still decode");
 }
 
 Status Database::acknowledge(const std::string& name, Lsn lsn) {
@@ -103,11 +111,15 @@ Status Database::acknowledge(const std::string& name, Lsn lsn) {
     return Error{ErrorCode::kSlotLost,
                  "can no longer get changes from replication slot \"" + name + "\""};
   }
+  CDC_ASSERT(info.restart_lsn <= info.confirmed_flush_lsn, "a slot restarts at or before its ack");
   const Lsn clamped = std::min(lsn, wal_.flush_lsn());
   if (clamped <= info.confirmed_flush_lsn) return Status::ok();
   info.confirmed_flush_lsn = clamped;
   info.restart_lsn = std::max(info.restart_lsn, restart_for(clamped));
   prune_committed_log();
+  CDC_ASSERT(
+      info.restart_lsn <= info.confirmed_flush_lsn && info.confirmed_flush_lsn <= wal_.flush_lsn(),
+      "restart <= confirmed <= flush");
   return Status::ok();
 }
 
@@ -124,6 +136,7 @@ Result<LogicalStream> Database::start_replication(const std::string& name, Lsn s
                      "reserved size"};
   }
   const Lsn begin_at = std::max(start, info.confirmed_flush_lsn);
+  CDC_ASSERT(info.restart_lsn <= begin_at, "decoding reads from at or before its start point");
   return LogicalStream(this, name, info.generation, info.restart_lsn, begin_at);
 }
 

@@ -20,6 +20,39 @@ Error duplicate(const TableSchema& s) {
   return Error{ErrorCode::kUniqueViolation,
                "duplicate key value violates unique constraint \"" + s.name + "_pkey\""};
 }
+
+// The WAL record of an UPDATE: the new row with unchanged TOASTed columns
+// omitted, and the whole old row (REPLICA IDENTITY FULL) or the old key (a
+// key change under DEFAULT).
+WalRecord update_record(TableId t, const TableSchema& s, const Row& old_row, const Row& new_row,
+                        bool key_changed, Xid xid) {
+  CDC_ASSERT(old_row.size() == s.columns.size() && new_row.size() == s.columns.size(),
+             "an update logs full-width rows");
+  WalRecord rec;
+  rec.kind = WalKind::kUpdate;
+  rec.xid = xid;
+  rec.table = t;
+  Row logged = new_row;
+  for (uint32_t c = 0; c < s.columns.size(); ++c) {
+    const bool unchanged =
+        new_row[c] == old_row[c] || mutant_active(Mutant::kToastChangedValueOmitted);
+    if (s.is_toasted(old_row, c) && unchanged) {
+      rec.omitted_mask |= uint64_t{1} << c;  // unchanged toast datum: not logged
+      logged[c] = Value::null();
+    }
+  }
+  rec.new_row = encode_row(logged);
+  if (s.replica_identity == ReplicaIdentity::kFull) {
+    if (!mutant_active(Mutant::kReplicaIdentityFullNoOldRow)) {
+      rec.old_kind = OldTuple::kRow;
+      rec.old_data = encode_row(old_row);
+    }
+  } else if (key_changed) {
+    rec.old_kind = OldTuple::kKey;
+    rec.old_data = encode_row(s.key_of(old_row));
+  }
+  return rec;
+}
 }  // namespace
 
 void Database::Txn::wrote(TableId t) {
@@ -53,6 +86,8 @@ bool Database::xid_running_in(Xid x, TxnId me) const {
 
 Database::RowState Database::writer_state(const HeapTable& h, uint32_t slot, TxnId me) const {
   const HeapTuple& t = h.tuple(slot);
+  // Where a writer reads xmin: its writer's xid, a normal one, unless frozen.
+  CDC_ASSERT(xid_is_normal(t.xmin) || t.has(kFrozen), "an unfrozen tuple's xmin is a writer's xid");
   if (t.has(kRemoved) || t.has(kXminAborted)) return RowState::kAbsent;
   const bool xmin_done = t.has(kFrozen) || t.has(kXminCommitted);
   if (!xmin_done && !xid_running_in(t.xmin, me)) return RowState::kLocked;
@@ -85,6 +120,7 @@ Status Database::writable(TableId t, TxnId me) const {
 }
 
 Status Database::check_key(const TableSchema& s, const Key& key) const {
+  CDC_ASSERT(s.primary_key.size() <= s.columns.size(), "keys are checked against a valid schema");
   if (!s.has_primary_key()) {
     return Error{ErrorCode::kInvalidArgument,
                  "relation \"" + s.name + "\" has no primary key; address rows by ctid"};
@@ -129,6 +165,10 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
+  CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid,
+             "a new tuple's xmin is its writer's (sub)transaction xid");
+  CDC_ASSERT(!h.schema().has_primary_key() || h.index_find(ikey) == slot,
+             "the inserted version is its key's newest");
   WalRecord rec;
   rec.kind = WalKind::kInsert;
   rec.xid = xid.value();
@@ -157,6 +197,7 @@ Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
   }
   std::optional<uint32_t> slot = h.slot_of(ctid);
   if (!slot) return not_found(h.schema());
+  CDC_ASSERT(h.ctid_of(*slot) == ctid, "slot_of and ctid_of are inverse");
   return write_new_version(id, t, *slot, std::move(new_row));
 }
 
@@ -165,6 +206,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   Result<Txn*> r = txn(id);
   if (!r.is_ok()) return r.error();
   HeapTable& h = *tables_[t.value()];
+  CDC_ASSERT(old_slot < h.slot_count(), "updating a tuple of the table");
   const TableSchema& s = h.schema();
   if (Status st = s.check_row(new_row); !st.is_ok()) return st;
   const RowState st = writer_state(h, old_slot, id);
@@ -199,31 +241,9 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   tx.levels.back().writes.push_back({t, old_slot, false});
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
-
-  WalRecord rec;
-  rec.kind = WalKind::kUpdate;
-  rec.xid = xid.value();
-  rec.table = t;
-  Row logged = new_row;
-  for (uint32_t c = 0; c < s.columns.size(); ++c) {
-    const bool unchanged =
-        new_row[c] == old_row[c] || mutant_active(Mutant::kToastChangedValueOmitted);
-    if (s.is_toasted(old_row, c) && unchanged) {
-      rec.omitted_mask |= uint64_t{1} << c;  // unchanged toast datum: not logged
-      logged[c] = Value::null();
-    }
-  }
-  rec.new_row = encode_row(logged);
-  if (s.replica_identity == ReplicaIdentity::kFull) {
-    if (!mutant_active(Mutant::kReplicaIdentityFullNoOldRow)) {
-      rec.old_kind = OldTuple::kRow;
-      rec.old_data = encode_row(old_row);
-    }
-  } else if (key_changed) {
-    rec.old_kind = OldTuple::kKey;
-    rec.old_data = encode_row(s.key_of(old_row));
-  }
-  append_record(tx, std::move(rec));
+  CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
+             "the new version's xmin and the old one's xmax are the writer's xid");
+  append_record(tx, update_record(t, s, old_row, new_row, key_changed, xid.value()));
   return Status::ok();
 }
 
@@ -247,6 +267,7 @@ Status Database::remove(TxnId id, TableId t, const Key& key) {
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
   tx.wrote(t);
+  CDC_ASSERT(h.tuple(*slot).xmax == tx.levels.back().xid, "a DELETE's xmax is its writer's xid");
   WalRecord rec;
   rec.kind = WalKind::kDelete;
   rec.xid = xid.value();
@@ -282,9 +303,11 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   Result<Xid> xid = ensure_xid(id, tx);  // before the lock check
   if (!xid.is_ok()) return xid.error();
   if (st == RowState::kLocked) return lock_error(s);
+  CDC_ASSERT(h.ctid_of(*slot) == ctid, "slot_of and ctid_of are inverse");
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
   tx.wrote(t);
+  CDC_ASSERT(h.tuple(*slot).xmax == tx.levels.back().xid, "a DELETE's xmax is its writer's xid");
   WalRecord rec;
   rec.kind = WalKind::kDelete;
   rec.xid = xid.value();
@@ -333,6 +356,9 @@ Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
       tx.levels.back().truncated.push_back(t);
     }
   }
+  for (TableId t : tables) {
+    CDC_ASSERT(truncating_.at(t) == id, "a TRUNCATE holds its tables' lock");
+  }
   WalRecord rec;
   rec.kind = WalKind::kTruncate;
   rec.xid = xid.value();
@@ -344,7 +370,9 @@ Status Database::truncate(TxnId id, const std::vector<TableId>& tables) {
 void Database::undo(const WriteRef& w) {
   HeapTable& h = *tables_[w.table.value()];
   HeapTuple& t = h.tuple(w.slot);
+  CDC_ASSERT(!t.has(w.inserted ? kXminCommitted : kXmaxCommitted), "undoing a committed write");
   if (!w.inserted) {
+    CDC_ASSERT(t.xmax != kInvalidXid, "undoing a DELETE that set no xmax");
     t.xmax = kInvalidXid;
     return;
   }
@@ -358,12 +386,15 @@ void Database::undo(const WriteRef& w) {
   } else {
     h.index_set(ikey, t.prev);
   }
+  CDC_ASSERT(h.index_find(ikey) != w.slot, "an aborted version is no key's newest");
 }
 
 void Database::finish_commit_writes(Txn& tx) {
   for (const Level& level : tx.levels) {
     for (const WriteRef& w : level.writes) {
       HeapTuple& t = tables_[w.table.value()]->tuple(w.slot);
+      CDC_ASSERT(!t.has(kXminAborted) && !t.has(kRemoved),
+                 "committing an undone or vacuumed write");
       t.flags |= w.inserted ? kXminCommitted : kXmaxCommitted;
     }
   }
@@ -389,6 +420,7 @@ void Database::finish_commit_writes(Txn& tx) {
       if (reader_sees(h.tuple(slot))) keep.push_back(slot);
     }
     h.rewrite(keep, /*freeze=*/false);
+    CDC_ASSERT(h.slot_count() == keep.size(), "a truncated table keeps only what readers see");
   }
 }
 

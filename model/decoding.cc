@@ -17,12 +17,14 @@ const char* to_string(ChangeKind k) {
     case ChangeKind::kTruncate:
       return "TRUNCATE";
   }
+  CDC_ASSERT(false, "unknown change kind");
   return "?";
 }
 
 namespace {
 std::string render_tuple(const TableSchema& s, const Row& row, const std::vector<uint32_t>& cols,
                          uint64_t omitted) {
+  CDC_ASSERT(row.size() == cols.size(), "one value per rendered column");
   std::string out;
   for (size_t i = 0; i < cols.size(); ++i) {
     const ColumnDef& c = s.columns[cols[i]];
@@ -38,9 +40,33 @@ std::vector<uint32_t> all_columns(const TableSchema& s) {
     cols[i] = i;
   return cols;
 }
+
+// A change record as the consumer sees it.
+DecodedChange decode_change(const WalRecord& r) {
+  CDC_ASSERT(r.kind == WalKind::kInsert || r.kind == WalKind::kUpdate ||
+                 r.kind == WalKind::kDelete || r.kind == WalKind::kTruncate,
+             "a change record");
+  DecodedChange c;
+  c.kind = r.kind == WalKind::kInsert   ? ChangeKind::kInsert
+           : r.kind == WalKind::kUpdate ? ChangeKind::kUpdate
+           : r.kind == WalKind::kDelete ? ChangeKind::kDelete
+                                        : ChangeKind::kTruncate;
+  c.table = r.table;
+  c.lsn = r.start;
+  if (!r.new_row.empty()) c.new_row = decode_row(r.new_row);
+  c.omitted_mask = r.omitted_mask;
+  c.old_kind = r.old_kind;
+  if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);
+  c.truncated = r.truncated;
+  CDC_ASSERT(c.kind == ChangeKind::kDelete || c.kind == ChangeKind::kTruncate || !c.new_row.empty(),
+             "an insert or update carries its new row");
+  return c;
+}
 }  // namespace
 
 std::string to_string(const Database& db, const DecodedChange& c) {
+  CDC_ASSERT(c.kind != ChangeKind::kTruncate || !c.truncated.empty(),
+             "a TRUNCATE names its tables");
   if (c.kind == ChangeKind::kTruncate) {
     std::string out = "TRUNCATE:";
     for (TableId t : c.truncated)
@@ -65,11 +91,14 @@ LogicalStream::LogicalStream(const Database* db, std::string slot, uint64_t gene
       generation_(generation),
       read_from_(read_from),
       read_pos_(read_from),
-      start_decoding_at_(start_decoding_at) {
+      start_decoding_at_(start_decoding_at),
+      last_commit_lsn_(start_decoding_at) {
+  CDC_ASSERT(db_ != nullptr, "a stream reads a database");
   CDC_ASSERT(read_from <= start_decoding_at, "decoding must start at or before its start point");
 }
 
 Status LogicalStream::check_slot() const {
+  CDC_ASSERT(read_from_ <= read_pos_, "decoding only moves forward");
   Result<SlotInfo> info = db_->slot(slot_);
   if (!info.is_ok() || info.value().generation != generation_) {
     return Error{ErrorCode::kUnknownSlot, "replication slot \"" + slot_ + "\" does not exist"};
@@ -85,6 +114,8 @@ Status LogicalStream::check_slot() const {
 }
 
 Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
+  CDC_ASSERT(read_from_ <= read_pos_ && start_decoding_at_ <= last_commit_lsn_,
+             "decoding only moves forward");
   if (failed_) return *failed_;
   if (Status s = check_slot(); !s.is_ok()) {
     failed_ = s.error();
@@ -100,6 +131,8 @@ Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
     apply(r, &out);
     read_pos_ = r.end;
   }
+  CDC_ASSERT(out.size() <= max_txns && (out.empty() || out.back().commit_lsn <= flush),
+             "decoding returns at most max_txns transactions, all flushed");
   return out;
 }
 
@@ -120,26 +153,20 @@ void LogicalStream::erase_pending(Xid top) {
 }
 
 void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
+  CDC_ASSERT(r.start < r.end && r.start >= read_pos_, "each record is decoded once, in LSN order");
   switch (r.kind) {
     case WalKind::kInsert:
     case WalKind::kUpdate:
     case WalKind::kDelete:
     case WalKind::kTruncate: {
-      DecodedChange c;
-      c.kind = r.kind == WalKind::kInsert   ? ChangeKind::kInsert
-               : r.kind == WalKind::kUpdate ? ChangeKind::kUpdate
-               : r.kind == WalKind::kDelete ? ChangeKind::kDelete
-                                            : ChangeKind::kTruncate;
-      c.table = r.table;
-      c.lsn = r.start;
-      if (!r.new_row.empty()) c.new_row = decode_row(r.new_row);
-      c.omitted_mask = r.omitted_mask;
-      c.old_kind = r.old_kind;
-      if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);
-      c.truncated = r.truncated;
+      // Where decoding reads the writer's xid (the xmin of the tuple the
+      // record wrote): the top-level xid, or a subtransaction's, assigned
+      // after it.
+      CDC_ASSERT(xid_is_normal(r.xid) && (r.xid == r.top_xid || xid_follows(r.xid, r.top_xid)),
+                 "a change's writer is its transaction or one of its subtransactions");
       Pending& p = pending(r.top_xid);
       if (p.changes.empty()) p.first_lsn = r.start;
-      p.changes.emplace_back(r.xid, std::move(c));
+      p.changes.emplace_back(r.xid, decode_change(r));
       return;
     }
     case WalKind::kSubAbort: {
@@ -174,6 +201,9 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       txn.changes.reserve(p.changes.size());
       for (auto& [xid, change] : p.changes)
         txn.changes.push_back(std::move(change));
+      // Commits come out in increasing commit LSN, each past the start point.
+      CDC_ASSERT(txn.commit_lsn > last_commit_lsn_, "decoding returns commits in LSN order");
+      last_commit_lsn_ = txn.commit_lsn;
       out->push_back(std::move(txn));
       return;
     }

@@ -91,6 +91,7 @@ class LogicalStream {
   Lsn read_from_;
   Lsn read_pos_;
   Lsn start_decoding_at_;
+  Lsn last_commit_lsn_;  // of the last transaction emitted (start_decoding_at_ before any)
   // Open transactions by top-level xid: few at once, so a flat vector with a
   // linear search (no allocation per transaction once warm).
   std::vector<std::pair<Xid, Pending>> reorder_;

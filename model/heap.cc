@@ -21,6 +21,8 @@ uint32_t HeapTable::page_count() const {
 
 uint32_t HeapTable::append(const Row& row, Xid xmin, uint32_t prev) {
   CDC_ASSERT(tuples_.size() < kNoSlot, "heap slot space exhausted");
+  CDC_ASSERT(xid_is_normal(xmin), "a new tuple's xmin is its writer's (normal) xid");
+  CDC_ASSERT(prev == kNoSlot || prev < tuples_.size(), "a version follows an existing one");
   HeapTuple t;
   t.data_off = arena_.size();
   encode_row(row, &arena_);
@@ -28,6 +30,8 @@ uint32_t HeapTable::append(const Row& row, Xid xmin, uint32_t prev) {
   t.xmin = xmin;
   t.prev = prev;
   tuples_.push_back(t);
+  CDC_ASSERT(tuples_.back().xmin == xmin && arena_.size() == t.data_off + t.data_len,
+             "the new tuple holds its writer's xid and its row bytes");
   return static_cast<uint32_t>(tuples_.size() - 1);
 }
 
@@ -94,7 +98,9 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   std::vector<HeapTuple> tuples;
   std::string arena;
   tuples.reserve(keep.size());
-  for (uint32_t slot : keep) {
+  for (size_t i = 0; i < keep.size(); ++i) {
+    const uint32_t slot = keep[i];
+    CDC_ASSERT(i == 0 || keep[i - 1] < slot, "rewrite keeps tuples in physical order, once");
     HeapTuple t = tuple(slot);
     CDC_ASSERT(!t.has(kRemoved), "rewrite keeps a removed tuple");
     std::string_view bytes = row_bytes(slot);
@@ -107,6 +113,7 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   }
   tuples_ = std::move(tuples);
   arena_ = std::move(arena);
+  CDC_ASSERT(tuples_.size() == keep.size(), "rewrite keeps exactly the tuples asked for");
   index_.clear();
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
@@ -123,6 +130,8 @@ size_t HeapTable::memory_bytes() const {
     bytes += kMapNodeOverhead + sizeof(std::pair<const std::string, uint32_t>);
     if (k.size() > 15) bytes += k.capacity() + 1;  // beyond the small-string buffer
   }
+  CDC_ASSERT(bytes >= arena_.size() + tuples_.size() * sizeof(HeapTuple),
+             "the estimate covers tuples and arena");
   return bytes;
 }
 

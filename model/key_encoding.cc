@@ -58,6 +58,7 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
       append_sort_key(collations[i], values[i].as_text(), &out);
     }
   }
+  CDC_ASSERT(out.size() >= 2 * values.size(), "every key column encodes to at least two bytes");
   return out;
 }
 
@@ -73,6 +74,7 @@ std::string encode_capture_key(std::span<const Value> values, std::span<const Co
       append_sort_key(Collation::kC, values[i].as_text(), &out);
     }
   }
+  CDC_ASSERT(out.size() >= 2 * values.size(), "every key column encodes to at least two bytes");
   return out;
 }
 
@@ -82,6 +84,18 @@ int compare_keys(std::span<const Value> a, std::span<const Value> b,
   check_tuple(b, types, collations);
   for (size_t i = 0; i < a.size(); ++i) {
     if (const int c = compare_column(a[i], b[i], types[i], collations[i]); c != 0) return c;
+  }
+  return 0;
+}
+
+int compare_row_keys(const Row& a, const Row& b, std::span<const uint32_t> columns,
+                     std::span<const ColumnType> types, std::span<const Collation> collations) {
+  CDC_ASSERT(columns.size() == types.size() && types.size() == collations.size(),
+             "one type and one collation per key column");
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const uint32_t col = columns[i];
+    CDC_ASSERT(col < a.size() && col < b.size(), "key columns lie inside the rows");
+    if (const int c = compare_column(a[col], b[col], types[i], collations[i]); c != 0) return c;
   }
   return 0;
 }

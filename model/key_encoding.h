@@ -33,4 +33,10 @@ std::string encode_capture_key(std::span<const Value> values, std::span<const Co
 int compare_keys(std::span<const Value> a, std::span<const Value> b,
                  std::span<const ColumnType> types, std::span<const Collation> collations);
 
+// compare_keys of the keys of two rows (the values of `columns`, in key
+// order), without building the keys. REQUIRES: one type and one collation per
+// key column; the rows' key values are not NULL and match their types.
+int compare_row_keys(const Row& a, const Row& b, std::span<const uint32_t> columns,
+                     std::span<const ColumnType> types, std::span<const Collation> collations);
+
 }  // namespace cdc

@@ -17,6 +17,7 @@ bool XminFilter::matches(Xid xmin) const {
     case Kind::kWrapAwareBounded:
       return signed_difference(xmin, threshold) >= 0 && signed_difference(xmin, upper) < 0;
   }
+  CDC_ASSERT(false, "unknown xmin filter kind");
   return false;
 }
 
@@ -31,6 +32,7 @@ std::string XminFilter::sql() const {
       return "((xmin::text::bigint - " + t + ") << 32 >> 32) >= 0 AND ((xmin::text::bigint - " +
              std::to_string(upper.value()) + ") << 32 >> 32) < 0";
   }
+  CDC_ASSERT(false, "unknown xmin filter kind");
   return "";
 }
 

@@ -5,6 +5,8 @@
 namespace cdc {
 
 void encode_row(const Row& row, std::string* out) {
+  CDC_ASSERT(out != nullptr, "encode_row needs an output string");
+  const size_t before = out->size();
   for (const Value& v : row) {
     char buf[1 + 10];  // tag + an int64 or a LEB128 length
     size_t n = 0;
@@ -27,6 +29,7 @@ void encode_row(const Row& row, std::string* out) {
     out->append(buf, n);
     if (v.is_text()) out->append(v.as_text());
   }
+  CDC_ASSERT(out->size() >= before + row.size(), "every value takes at least its tag");
 }
 
 std::string encode_row(const Row& row) {
@@ -66,6 +69,7 @@ Row decode_row(std::string_view bytes) {
       i += n;
     }
   }
+  CDC_ASSERT(i == bytes.size() && row.size() <= bytes.size(), "a row decodes from all its bytes");
   return row;
 }
 

@@ -33,6 +33,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::kNoSavepoint:
       return "no_savepoint";
   }
+  CDC_ASSERT(false, "unknown error code");
   return "unknown";
 }
 

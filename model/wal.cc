@@ -23,6 +23,7 @@ const char* to_string(WalKind k) {
     case WalKind::kSubAbort:
       return "SUBABORT";
   }
+  CDC_ASSERT(false, "unknown WAL record kind");
   return "?";
 }
 
@@ -45,6 +46,8 @@ Lsn Wal::append(WalRecord r) {
   insert_lsn_ = r.end;
   bytes_written_ += size;
   records_.push_back(std::move(r));
+  CDC_ASSERT(records_.back().end == insert_lsn_ && flush_lsn_ <= insert_lsn_,
+             "the WAL ends at its newest record");
   return insert_lsn_;
 }
 
@@ -58,6 +61,7 @@ Lsn Wal::oldest_lsn() const {
 }
 
 void Wal::truncate_before(Lsn lsn) {
+  CDC_ASSERT(head_ <= records_.size(), "the held records lie inside the vector");
   // Records are sorted by end: find the first one to keep.
   auto first_kept =
       std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(), lsn,
@@ -69,6 +73,7 @@ void Wal::truncate_before(Lsn lsn) {
     records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
+  CDC_ASSERT(record_count() == 0 || record(0).end > lsn, "no held record ends at or before lsn");
 }
 
 void Wal::restart_at(Lsn lsn) {

@@ -55,6 +55,7 @@ FullXid XidCounter::assign() {
 }
 
 void XidCounter::skip(uint64_t n) {
+  const FullXid before = next_;
   uint64_t full = next_.value();
   for (uint64_t left = n; left > 0;) {
     const uint64_t room = 0xffffffffULL - (full & 0xffffffffULL);  // xids left in this epoch
@@ -68,6 +69,7 @@ void XidCounter::skip(uint64_t n) {
   }
   next_ = FullXid(full);
   CDC_ASSERT(xid_is_normal(next()), "counter landed on a special xid");
+  CDC_ASSERT(next_ >= before, "full xids never go backwards");
 }
 
 void XidCounter::reset(Xid x, uint32_t epoch) {
