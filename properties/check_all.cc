@@ -36,6 +36,7 @@ constexpr Entry kCheckers[] = {
     {"destination_no_regression", &check_destination_no_regression},
     {"destination_no_resurrection", &check_destination_no_resurrection},
     {"retention_loss", &check_retention_loss},
+    {"transaction_order", &check_transaction_order},
 };
 
 }  // namespace

@@ -19,8 +19,9 @@
 //   doc.binding == b, in transaction order and then document order.
 // - Keyed binding: !Binding::keyless. The key-based checkers (convergence,
 //   no_loss, no_resurrection, no_regression, precise_history, coverage,
-//   only_changes) judge keyed bindings only; per_key_commit_order and
-//   exactly_once look at the documents of every binding.
+//   only_changes, transaction_order) judge keyed bindings only;
+//   per_key_commit_order and exactly_once look at the documents of every
+//   binding.
 // - Latest instance of binding b: the last BackfillInstance in h.backfills
 //   with binding == b; earlier instances of b are superseded.
 #pragma once
@@ -99,6 +100,14 @@ Verdict check_destination_no_resurrection(const history::History& h);
 // A destination rebuilt after the collection expired documents, missing a
 // source key whose documents expired: a loss attributed to retention.
 Verdict check_retention_loss(const history::History& h);
+
+// ---- across keys, tables and readers (properties/transaction_order.h) ----
+
+// Every reader of the pipeline (each collection, the collections together,
+// each destination) sees the source's transactions whole and in commit
+// order: a cycle of committed-before and observed-before edges between
+// source transactions, found with strong components, is a violation.
+Verdict check_transaction_order(const history::History& h);
 
 // The checker names, in the fixed order check_all() uses.
 const std::vector<std::string>& property_names();

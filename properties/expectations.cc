@@ -43,8 +43,8 @@ constexpr char kToastKeyChangeReason[] =
 constexpr char kTruncateReason[] =
     "The capture does not capture TRUNCATE, so the rows it removed get no delete document.";
 constexpr char kJumpAheadOrderReason[] =
-    "\"Backfilling\" all bindings at once resets the WAL (Write-Ahead Log) position for the "
-    "capture, essentially allowing it to \"jump ahead\" to the current end of the WAL.\" ... "
+    "\"'Backfilling' all bindings at once resets the WAL (Write-Ahead Log) position for the "
+    "capture, essentially allowing it to 'jump ahead' to the current end of the WAL.\" ... "
     "\"Pause database writes so no further changes can occur ... These two steps ensure the "
     "connector won't miss any changes.\" A transaction committed between the last checkpoint "
     "and the new WAL position is never streamed: it reaches the collection only through the "

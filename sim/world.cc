@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/mutants.h"
+#include "sim/pipeline_graph.h"
 #include "sim/recorder.h"
 
 namespace cdc::sim {
@@ -72,6 +73,8 @@ class World {
   void capture_backfill(const std::vector<uint32_t>& bindings);
   void materialization_backfill(const std::vector<uint32_t>& bindings);
   void dataflow_backfill(const std::vector<uint32_t>& capture_bindings);
+  // Capture bindings -> collections -> materialization bindings, as they are now.
+  PipelineGraph pipeline_graph();
   bool drained() const;
   void record_final_state();
 
@@ -277,6 +280,7 @@ void World::capture_backfill(const std::vector<uint32_t>& bindings) {
   history::BackfillOp op;
   op.type = history::BackfillOp::Type::kCapture;
   op.capture_bindings = bindings;
+  op.all_capture_bindings = all;
   recorder_.on_backfill_op(std::move(op));
 }
 
@@ -292,20 +296,33 @@ void World::materialization_backfill(const std::vector<uint32_t>& bindings) {
   recorder_.on_backfill_op(std::move(op));
 }
 
+PipelineGraph World::pipeline_graph() {
+  std::vector<std::string> written;
+  for (const CaptureBinding& b : capture_->bindings())
+    written.push_back(b.collection);
+  std::vector<std::string> read;
+  if (materialization_) {
+    for (const MaterializationBindingSpec& m : materialization_->bindings())
+      read.push_back(m.collection);
+  }
+  return PipelineGraph(written, read);
+}
+
 // Data flow backfill: reset the collections, which bumps every capture and
-// materialization binding attached to them.
+// materialization binding attached to them: the materialization bindings
+// reachable in the pipeline graph from each capture binding, in index order.
 void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
+  const PipelineGraph pipeline = pipeline_graph();
   history::BackfillOp op;
   op.type = history::BackfillOp::Type::kDataFlow;
   const bool all = capture_bindings.size() == capture_->bindings().size();
+  op.all_capture_bindings = all;
   for (uint32_t b : capture_bindings) {
     const std::string& collection = capture_->bindings()[b].collection;
     if (store_.exists(collection)) store_.reset(collection);
     bump(b, all ? "publish (all)" : "publish");
     op.capture_bindings.push_back(b);
-    if (!materialization_) continue;
-    for (uint32_t m = 0; m < materialization_->bindings().size(); ++m) {
-      if (materialization_->bindings()[m].collection != collection) continue;
+    for (uint32_t m : pipeline.materializations_reached_from(b)) {
       bump_materialization(m, "data flow backfill");
       materialization_->bindings()[m].force_truncate_on_backfill = true;
       op.materialization_bindings.push_back(m);
@@ -559,8 +576,10 @@ void World::perform(const ScriptedOp& op) {
 // Ends the open transactions first: the upgrade needs a stopped cluster.
 void World::upgrade() {
   finish_writes();
+  const bool done = db_.major_upgrade().is_ok();
   recorder_.event(history::Event::Kind::kOperation,
-                  std::string("major upgrade") + (db_.major_upgrade().is_ok() ? "" : " (refused)"));
+                  done ? "major upgrade" : "major upgrade (refused)",
+                  done ? history::Event::Type::kMajorUpgrade : history::Event::Type::kOther);
 }
 
 // The capture does nothing for `ticks` ticks from now.
@@ -573,7 +592,8 @@ void World::stall_capture(uint64_t ticks) {
 void World::set_min_backfill_xid(Xid min) {
   capture_->options().min_backfill_xid = min;
   recorder_.event(history::Event::Kind::kOperation,
-                  "set min_backfill_xid " + std::to_string(min.value()));
+                  "set min_backfill_xid " + std::to_string(min.value()),
+                  history::Event::Type::kMinBackfillXidSet);
 }
 
 // The bindings' next backfill uses `mode`, in the capture and in the options

@@ -84,5 +84,54 @@ RC_GTEST_PROP(CheckAllProperty, LosingTheLastDocumentOfAKeyIsCaught, ()) {
   RC_ASSERT(check_only_changes(h).violated());
 }
 
+// Keys a and b are inserted together; then updates of a and b in any order,
+// an update of a, and at least one update of b, each its own commit. The
+// collection shows every update in commit order, cut into transactions at
+// random, except the last update of a: it comes alone, after all the rest.
+// Whenever a reader first sees b's next update, it still holds a from before
+// that update of a, which committed first.
+RC_GTEST_PROP(CheckAllProperty, HoldingBackOneChangeBehindALaterCommitIsCaught, ()) {
+  const auto before = *rc::gen::container<std::vector<bool>>(rc::gen::arbitrary<bool>());
+  const auto b_after = *rc::gen::inRange<size_t>(1, 6);
+  const auto cut =
+      *rc::gen::container<std::vector<bool>>(before.size() + b_after, rc::gen::arbitrary<bool>());
+  HistoryBuilder hb;
+  hb.binding().instance(ResolvedMode::kOnlyChanges, 0);
+  hb.commit(100, {ins("a", 0), ins("b", 0)}).txn({doc_c("a", 0, 100), doc_c("b", 0, 100, 1)});
+  std::map<std::string, int64_t> value = {{"a", 0}, {"b", 0}};
+  std::vector<Document> pending;
+  uint64_t lsn = 100;
+  auto update = [&](const std::string& key) {
+    lsn += 100;
+    const int64_t from = value[key];
+    value[key] = static_cast<int64_t>(lsn);
+    hb.commit(lsn, {upd(key, from, value[key])});
+    return doc_u(key, value[key], lsn);
+  };
+  std::vector<std::string> keys;
+  for (bool is_a : before)
+    keys.push_back(is_a ? "a" : "b");
+  keys.push_back("held");
+  keys.insert(keys.end(), b_after, "b");
+  Document held;
+  size_t step = 0;
+  for (const std::string& key : keys) {
+    if (key == "held") {
+      held = update("a");
+      continue;
+    }
+    pending.push_back(update(key));
+    if (cut[step++] || step == cut.size()) {
+      hb.txn(std::move(pending));
+      pending.clear();
+    }
+  }
+  hb.txn({held});
+  const Verdict v = check_transaction_order(hb.drained(lsn).build());
+  RC_ASSERT(v.violated());
+  RC_ASSERT(v.explanation.rfind("Let", 0) == 0);
+  RC_ASSERT(v.subject && v.subject->key == "a");
+}
+
 }  // namespace
 }  // namespace cdc::properties::testing

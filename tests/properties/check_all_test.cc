@@ -14,7 +14,9 @@ TEST(CheckAllTest, NamesAndOrderAreFixed) {
       "precise_history", "coverage", "only_changes", "exactly_once", "liveness",
       // Destination properties, judged only when the history has materializations.
       "destination_convergence", "delta_no_loss", "delta_duplicates", "delta_no_prebackfill_rows",
-      "destination_no_regression", "destination_no_resurrection", "retention_loss"};
+      "destination_no_regression", "destination_no_resurrection", "retention_loss",
+      // Across keys, tables and readers.
+      "transaction_order"};
   EXPECT_EQ(property_names(), expected);
   const std::vector<Verdict> all = check_all(clean_normal().build());
   ASSERT_EQ(all.size(), expected.size());

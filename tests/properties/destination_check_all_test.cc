@@ -20,11 +20,14 @@ const std::vector<std::string> kDestinationNames = {"destination_convergence",
                                                     "destination_no_resurrection",
                                                     "retention_loss"};
 
-TEST(DestinationCheckAllTest, TheDestinationCheckersComeLastInAFixedOrder) {
+// After them comes transaction_order, which judges collections and
+// destinations alike.
+TEST(DestinationCheckAllTest, TheDestinationCheckersComeAfterTheCollectionCheckersInAFixedOrder) {
   const std::vector<std::string>& names = property_names();
-  ASSERT_GE(names.size(), kDestinationNames.size());
-  const std::vector<std::string> tail(names.end() - static_cast<long>(kDestinationNames.size()),
-                                      names.end());
+  ASSERT_GE(names.size(), kDestinationNames.size() + 1);
+  EXPECT_EQ(names.back(), "transaction_order");
+  const std::vector<std::string> tail(names.end() - static_cast<long>(kDestinationNames.size()) - 1,
+                                      names.end() - 1);
   EXPECT_EQ(tail, kDestinationNames);
 }
 
@@ -37,8 +40,8 @@ Verdict find(const std::vector<Verdict>& all, const std::string& name) {
 
 TEST(DestinationCheckAllTest, AFaithfulMergePipelineHoldsWhereverItApplies) {
   const std::vector<Verdict> all = check_all(clean_merge().build());
-  for (const char* name :
-       {"destination_convergence", "destination_no_regression", "destination_no_resurrection"}) {
+  for (const char* name : {"destination_convergence", "destination_no_regression",
+                           "destination_no_resurrection", "transaction_order"}) {
     EXPECT_TRUE(Holds(find(all, name)));
   }
   for (const char* name :
@@ -49,7 +52,7 @@ TEST(DestinationCheckAllTest, AFaithfulMergePipelineHoldsWhereverItApplies) {
 
 TEST(DestinationCheckAllTest, AFaithfulDeltaPipelineHoldsWhereverItApplies) {
   const std::vector<Verdict> all = check_all(clean_delta().build());
-  for (const char* name : {"delta_no_loss", "delta_duplicates"}) {
+  for (const char* name : {"delta_no_loss", "delta_duplicates", "transaction_order"}) {
     EXPECT_TRUE(Holds(find(all, name)));
   }
   for (const char* name :

@@ -1,0 +1,370 @@
+#include "properties/transaction_graph.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "model/assert.h"
+
+namespace cdc::properties::detail {
+
+namespace {
+
+// The source history of one captured key: the commits that changed it.
+struct KeyHistory {
+  uint32_t binding = 0;
+  const history::DocKey* key = nullptr;
+  std::vector<Lsn> lsns;      // commit LSNs, ascending
+  std::vector<size_t> nodes;  // the node of each
+};
+
+// Captured keys, numbered in the order the source first changed them.
+class Keys {
+ public:
+  std::optional<size_t> find(uint32_t binding, const history::DocKey& key) const {
+    const auto it = ids_.find({binding, std::string_view(key)});
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  KeyHistory& find_or_add(uint32_t binding, const history::DocKey& key) {
+    const auto [it, fresh] = ids_.try_emplace({binding, std::string_view(key)}, keys_.size());
+    if (fresh) keys_.push_back(KeyHistory{binding, &key, {}, {}});
+    return keys_[it->second];
+  }
+  const KeyHistory& at(size_t id) const { return keys_.at(id); }
+  size_t size() const { return keys_.size(); }
+
+ private:
+  std::map<std::pair<uint32_t, std::string_view>, size_t> ids_;
+  std::vector<KeyHistory> keys_;
+};
+
+// Keyed capture bindings per source table id.
+std::map<uint32_t, std::vector<uint32_t>> keyed_bindings_by_table(const history::History& h) {
+  std::map<uint32_t, std::vector<uint32_t>> out;
+  for (const history::Binding* b : keyed_bindings(h))
+    out[b->table_id].push_back(b->id);
+  return out;
+}
+
+// The commits in commit LSN order (ties: history order).
+std::vector<const history::SourceCommit*> commit_order(const history::History& h) {
+  std::vector<const history::SourceCommit*> out;
+  out.reserve(h.source_commits.size());
+  for (const history::SourceCommit& c : h.source_commits)
+    out.push_back(&c);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto* a, const auto* b) { return a->commit_lsn < b->commit_lsn; });
+  return out;
+}
+
+// The keys commit `c` really changed in captured keyed tables: for each,
+// its table and key (the first change's before, the last change's after).
+std::vector<const history::SourceKeyChange*> real_changes(
+    const history::SourceCommit& c, const std::map<uint32_t, std::vector<uint32_t>>& captured) {
+  std::map<std::pair<uint32_t, std::string_view>, std::pair<const history::SourceKeyChange*,
+                                                            const history::SourceKeyChange*>>
+      net;  // -> (first change, last change)
+  for (const history::SourceKeyChange& ch : c.changes) {
+    if (captured.count(ch.table) == 0) continue;
+    auto [it, fresh] = net.try_emplace({ch.table, std::string_view(ch.key)}, &ch, &ch);
+    if (!fresh) it->second.second = &ch;
+  }
+  std::vector<const history::SourceKeyChange*> out;
+  for (const auto& [table_key, ends] : net) {
+    if (ends.first->before == ends.second->after) continue;  // no net change
+    out.push_back(ends.second);
+  }
+  return out;
+}
+
+// Nodes and the source history of every captured key.
+void add_nodes(const history::History& h, TransactionGraph* g, Keys* keys) {
+  const std::map<uint32_t, std::vector<uint32_t>> captured = keyed_bindings_by_table(h);
+  for (const history::SourceCommit* c : commit_order(h)) {
+    const std::vector<const history::SourceKeyChange*> changes = real_changes(*c, captured);
+    if (changes.empty()) continue;
+    const size_t node = g->nodes.size();
+    g->nodes.push_back(c);
+    for (const history::SourceKeyChange* ch : changes) {
+      for (uint32_t b : captured.at(ch->table)) {
+        KeyHistory& k = keys->find_or_add(b, ch->key);
+        CDC_ASSERT(k.nodes.empty() || k.nodes.back() < node, "one change per key and node");
+        k.lsns.push_back(c->commit_lsn);
+        k.nodes.push_back(node);
+      }
+    }
+  }
+}
+
+// A reader's view: per key in view, its sighting and where its version falls
+// in the key's history, with the transactions it sees last and misses first
+// kept in ordered sets.
+class View {
+ public:
+  explicit View(const Keys& keys) : keys_(keys) {}
+
+  void set(size_t id, const Sighting& s) {
+    erase(id);
+    const KeyHistory& k = keys_.at(id);
+    const auto next = std::upper_bound(k.lsns.begin(), k.lsns.end(), s.version);
+    const size_t next_pos = static_cast<size_t>(next - k.lsns.begin());
+    view_.emplace(id, Entry{s, next_pos});
+    if (next_pos > 0) lasts_.emplace(k.lsns[next_pos - 1], id);
+    if (next_pos < k.lsns.size()) nexts_.emplace(k.lsns[next_pos], id);
+  }
+  void erase(size_t id) {
+    const auto it = view_.find(id);
+    if (it == view_.end()) return;
+    const KeyHistory& k = keys_.at(id);
+    const size_t next_pos = it->second.next_pos;
+    if (next_pos > 0) lasts_.erase({k.lsns[next_pos - 1], id});
+    if (next_pos < k.lsns.size()) nexts_.erase({k.lsns[next_pos], id});
+    view_.erase(it);
+  }
+  void erase_binding(uint32_t binding) {
+    std::vector<size_t> ids;
+    for (const auto& [id, e] : view_) {
+      if (e.sighting.binding == binding) ids.push_back(id);
+    }
+    for (size_t id : ids)
+      erase(id);
+  }
+  void clear() {
+    view_.clear();
+    lasts_.clear();
+    nexts_.clear();
+  }
+
+  // The latest transaction seen and the earliest missed, when missed <= seen.
+  std::optional<Observation> overtaken() const {
+    if (lasts_.empty() || nexts_.empty()) return std::nullopt;
+    const auto& [seen_lsn, seen_id] = *lasts_.rbegin();
+    const auto& [missed_lsn, missed_id] = *nexts_.begin();
+    if (seen_lsn < missed_lsn) return std::nullopt;
+    const Entry& seen = view_.at(seen_id);
+    const Entry& missed = view_.at(missed_id);
+    Observation o;
+    o.seen = keys_.at(seen_id).nodes[seen.next_pos - 1];
+    o.missed = keys_.at(missed_id).nodes[missed.next_pos];
+    o.saw = seen.sighting;
+    o.stale = missed.sighting;
+    CDC_ASSERT(o.missed <= o.seen, "the missed transaction committed no later than the seen one");
+    return o;
+  }
+
+ private:
+  struct Entry {
+    Sighting sighting;
+    size_t next_pos = 0;  // first change after the version; the last one seen is before it
+  };
+  const Keys& keys_;
+  std::map<size_t, Entry> view_;
+  std::set<std::pair<Lsn, size_t>> lasts_;  // (lsn of the last change seen, key)
+  std::set<std::pair<Lsn, size_t>> nexts_;  // (lsn of the first change missed, key)
+};
+
+// Collects observations, one per (seen, missed) pair.
+class Builder {
+ public:
+  Builder(const history::History& h, TransactionGraph* g, const Keys& keys)
+      : h_(h), g_(g), keys_(keys) {}
+
+  void read_collections(const Reader& r, const std::set<uint32_t>& bindings);
+  void read_destination(const Reader& r, const history::MaterializationBinding& m);
+
+ private:
+  bool set(View* view, uint32_t binding, const history::DocKey& key, Sighting s);
+  // After one step of reader `reader`: records the step's observed edge, if any.
+  void note(const View& view, size_t reader, const history::CollectionTxn* collection_step,
+            const TxnRef& destination_step);
+  std::vector<uint32_t> reset_bindings(const history::BackfillOp& op) const;
+  const std::vector<DocRef>& docs_of_key(size_t id);
+
+  const history::History& h_;
+  TransactionGraph* g_;
+  const Keys& keys_;
+  std::set<std::pair<size_t, size_t>> recorded_;
+  std::optional<std::vector<std::vector<DocRef>>> docs_by_key_;  // built on first use
+};
+
+bool Builder::set(View* view, uint32_t binding, const history::DocKey& key, Sighting s) {
+  const std::optional<size_t> id = keys_.find(binding, key);
+  if (!id) return false;  // no captured transaction changed the key: nothing to judge
+  s.binding = binding;
+  s.key = keys_.at(*id).key;
+  view->set(*id, s);
+  ++g_->sightings;
+  return true;
+}
+
+void Builder::note(const View& view, size_t reader, const history::CollectionTxn* collection_step,
+                   const TxnRef& destination_step) {
+  std::optional<Observation> o = view.overtaken();
+  if (!o || !recorded_.emplace(o->seen, o->missed).second) return;
+  o->reader = reader;
+  o->collection_step = collection_step;
+  o->destination_step = destination_step;
+  g_->observed.push_back(std::move(*o));
+}
+
+// The keyed bindings whose collection a data flow backfill reset.
+std::vector<uint32_t> Builder::reset_bindings(const history::BackfillOp& op) const {
+  std::set<std::string> collections;
+  for (uint32_t b : op.capture_bindings) {
+    if (const history::Binding* binding = find_binding(h_, b))
+      collections.insert(binding->collection);
+  }
+  std::vector<uint32_t> out;
+  for (const history::Binding* b : keyed_bindings(h_)) {
+    if (collections.count(b->collection) != 0) out.push_back(b->id);
+  }
+  return out;
+}
+
+void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindings) {
+  View view(keys_);
+  std::vector<const history::BackfillOp*> resets;
+  for (const history::BackfillOp& op : h_.backfill_ops) {
+    if (op.type == history::BackfillOp::Type::kDataFlow) resets.push_back(&op);
+  }
+  size_t next_reset = 0;
+  const size_t reader = g_->readers.size();
+  g_->readers.push_back(r);
+  for (const history::CollectionTxn& txn : h_.collection_txns) {
+    for (; next_reset < resets.size() && resets[next_reset]->tick <= txn.tick; ++next_reset) {
+      for (uint32_t b : reset_bindings(*resets[next_reset])) {
+        if (bindings.count(b) != 0) view.erase_binding(b);
+      }
+    }
+    for (const history::Document& d : txn.docs) {
+      if (bindings.count(d.binding) == 0) continue;
+      Sighting s;
+      s.version = d.lsn;
+      s.doc = DocRef{&txn, &d};
+      set(&view, d.binding, d.key, s);
+    }
+    note(view, reader, &txn, TxnRef{});
+  }
+}
+
+const std::vector<DocRef>& Builder::docs_of_key(size_t id) {
+  if (!docs_by_key_) {
+    docs_by_key_.emplace(keys_.size());
+    for (const history::CollectionTxn& txn : h_.collection_txns) {
+      for (const history::Document& d : txn.docs) {
+        if (const std::optional<size_t> k = keys_.find(d.binding, d.key)) {
+          (*docs_by_key_)[*k].push_back(DocRef{&txn, &d});
+        }
+      }
+    }
+  }
+  return docs_by_key_->at(id);
+}
+
+void Builder::read_destination(const Reader& r, const history::MaterializationBinding& m) {
+  View view(keys_);
+  const size_t reader = g_->readers.size();
+  g_->readers.push_back(r);
+  const uint32_t b = m.capture_binding;
+  for (const TxnRef& t : destination_txns_of(h_, m.id)) {
+    if (t.txn->truncated_first) view.clear();
+    for (const history::DestinationRow& row : t.txn->upserts) {
+      Sighting s;
+      s.version = row.lsn;
+      s.dest = t;
+      s.row = &row;
+      set(&view, b, row.key, s);
+    }
+    if (m.strategy == history::UpdateStrategy::kMerge) {
+      for (const history::DocKey& key : t.txn->deletes) {
+        const std::optional<size_t> id = keys_.find(b, key);
+        if (!id) continue;
+        const std::vector<DocRef>& docs = docs_of_key(*id);
+        const auto after =
+            std::upper_bound(docs.begin(), docs.end(), t.txn->read_through_seq,
+                             [](uint64_t seq, const DocRef& d) { return seq < d.txn->seq; });
+        if (after == docs.begin() || std::prev(after)->doc->op != history::DocOp::kDelete) {
+          view.erase(*id);  // no delete document explains it: its version is unknown
+          continue;
+        }
+        Sighting s;
+        s.version = std::prev(after)->doc->lsn;
+        s.dest = t;
+        s.doc = *std::prev(after);
+        set(&view, b, key, s);
+      }
+    }
+    note(view, reader, nullptr, t);
+  }
+}
+
+}  // namespace
+
+TransactionGraph build_transaction_graph(const history::History& h) {
+  TransactionGraph g;
+  Keys keys;
+  add_nodes(h, &g, &keys);
+  Builder builder(h, &g, keys);
+  std::set<uint32_t> all;
+  for (const history::Binding* b : keyed_bindings(h)) {
+    builder.read_collections(Reader{Reader::Kind::kCollection, b->id}, {b->id});
+    all.insert(b->id);
+  }
+  if (all.size() > 1) builder.read_collections(Reader{Reader::Kind::kCollections, 0}, all);
+  for (const history::MaterializationBinding& m : h.materializations) {
+    const history::Binding* capture = find_binding(h, m.capture_binding);
+    if (capture == nullptr || capture->keyless) continue;
+    builder.read_destination(Reader{Reader::Kind::kDestination, m.id}, m);
+  }
+  return g;
+}
+
+std::string describe_reader(const history::History& h, const Reader& r) {
+  switch (r.kind) {
+    case Reader::Kind::kCollection: {
+      const history::Binding* b = find_binding(h, r.binding);
+      return "a reader of the collection of " +
+             (b != nullptr ? describe_binding(*b) : "binding " + std::to_string(r.binding));
+    }
+    case Reader::Kind::kCollections: {
+      std::string s = "a reader of the collections of bindings";
+      const char* sep = " ";
+      for (const history::Binding* b : keyed_bindings(h)) {
+        s += sep + std::to_string(b->id);
+        sep = ", ";
+      }
+      return s + " together";
+    }
+    case Reader::Kind::kDestination:
+      for (const history::MaterializationBinding& m : h.materializations) {
+        if (m.id == r.binding)
+          return "a reader of the destination of " + describe_materialization(m);
+      }
+      return "a reader of the destination of materialization " + std::to_string(r.binding);
+  }
+  return "?";
+}
+
+std::string describe_step(const Observation& o) {
+  if (o.collection_step != nullptr) {
+    return "collection txn seq " + std::to_string(o.collection_step->seq) + " (tick " +
+           std::to_string(o.collection_step->tick) + ")";
+  }
+  return describe_txn(o.destination_step);
+}
+
+std::string describe_sighting(const Sighting& s) {
+  if (s.row != nullptr) return describe_row_ref(RowRef{s.dest, s.row});
+  if (s.dest.txn != nullptr) {
+    return "deleted by " + describe_txn(s.dest) + ", applying the " +
+           describe_doc(*s.doc.txn, *s.doc.doc);
+  }
+  CDC_ASSERT(s.doc.txn != nullptr && s.doc.doc != nullptr, "a sighting names what set it");
+  return describe_doc(*s.doc.txn, *s.doc.doc);
+}
+
+}  // namespace cdc::properties::detail
