@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "model/assert.h"
 #include "reports/atomic_file.h"
@@ -12,8 +11,6 @@
 namespace cdc::campaign {
 
 namespace {
-
-using nlohmann::json;
 
 reports::JUnitSuite suite_of(const std::string& name, uint64_t runs,
                              const std::map<std::string, sim::PropertyTally>& tallies,
