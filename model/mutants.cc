@@ -106,6 +106,14 @@ const std::vector<MutantInfo>& mutants() {
       {M::kReadPositionCommittedLater, "read-position-committed-later", kMaterializations,
        "The materialization commits destination rows and its read position in separate "
        "transactions: a crash in between re-applies documents already stored."},
+      {M::kResumeRescansFromStart, "resume-rescans-from-start", kCapture,
+       "On restart the capture drops the saved backfill cursor of a binding still backfilling "
+       "(the keyset or ctid position is not read back from the checkpoint): its backfill starts "
+       "over from the beginning of the table and re-reads rows it already committed."},
+      {M::kResumeForgetsDone, "resume-forgets-done", kCapture,
+       "On restart the capture does not read back a binding's backfill-complete flag (decoded "
+       "with its default, false): a finished backfill resumes as unfinished and runs one more "
+       "chunk after its last key, and until then Precise drops every change above that key."},
   };
   return kMutants;
 }

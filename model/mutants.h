@@ -55,6 +55,9 @@ enum class Mutant : uint8_t {
   kBackfillReadsFromTail,
   kBackfillNoTruncate,
   kReadPositionCommittedLater,
+  // capture: restart and resume (appended after the materializations)
+  kResumeRescansFromStart,
+  kResumeForgetsDone,
 };
 
 struct MutantInfo {
