@@ -1,7 +1,8 @@
 // A hunt: the plan's items in seed-major order, in parallel, until the
 // lowest failing item is known (campaign/runner.h's stop rule), the time
-// budget runs out, or `max_items` items ran. What `cdcsim mutants` runs per
-// mutant, and without any mutant for its baseline.
+// budget runs out, or `max_items` items ran. What `cdcsim mutants` runs twice
+// per mutant (over its unaided plan and its aided plan), and over each plan
+// without any mutant for that plan's baseline.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the kill table of the seeded bugs in docs/mutants/: every
-# mutant of model/mutants.h against the catalogue and the guarantee matrix,
-# 60 seconds per mutant, plus the baseline run without any mutant.
+# mutant of model/mutants.h hunted twice, unaided (the guarantee matrix
+# alone) and aided (the catalogue and the matrix), 60 seconds per hunt, plus
+# the baseline runs without any mutant over each plan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
