@@ -181,6 +181,20 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
   return st;
 }
 
+namespace {
+// A saved binding state as a restart reads it back from the checkpoint: as it
+// was committed, unless one of the seeded resume bugs loses part of it.
+BindingState read_back(BindingState st) {
+  const bool scans = st.mode != CaptureMode::kOnlyChanges;
+  if (scans && !st.backfilled && mutant_active(Mutant::kResumeRescansFromStart)) {
+    st.scanned.reset();
+    st.scanned_ctid.reset();
+  }
+  if (scans && st.backfilled && mutant_active(Mutant::kResumeForgetsDone)) st.backfilled = false;
+  return st;
+}
+}  // namespace
+
 Status Capture::start() {
   CDC_ASSERT(phase_ == Phase::kStopped && pending_.empty(), "a capture starts from nothing");
   tables_.assign(bindings_.size(), std::nullopt);
@@ -195,10 +209,12 @@ Status Capture::start() {
   state_ = CaptureCheckpoint{};
   bool all_new = !bindings_.empty();
   std::vector<uint32_t> fresh;
+  std::vector<uint32_t> resumed;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
     const std::string key = state_key(b);
     if (saved && saved->states.count(key)) {
-      state_.states[key] = saved->states.at(key);
+      state_.states[key] = read_back(saved->states.at(key));
+      resumed.push_back(b);
       all_new = false;
       continue;
     }
@@ -232,6 +248,9 @@ Status Capture::start() {
   observer_->on_start(state_.cursor);
   for (uint32_t b : fresh) {
     observer_->on_instance(b, state_key(b), state_.states[state_key(b)].mode, state_.cursor);
+  }
+  for (uint32_t b : resumed) {
+    observer_->on_resume(b, state_key(b), state_.states[state_key(b)]);
   }
   in_backfill_iteration_ = false;
   phase_ = Phase::kFence;

@@ -6,11 +6,13 @@
 // any two steps and loses everything after the last committed collection
 // transaction. Steps:
 //
-//   start        load the last committed checkpoint; resolve each binding's
-//                mode; create the slot if it is missing; if every binding's
-//                state is new (all backfill counters bumped) drop and recreate
-//                the slot and reset the cursor to it ("jump ahead"); start
-//                replication at the checkpoint cursor.
+//   start        load the last committed checkpoint; a binding whose state it
+//                holds resumes with that state as committed (mode, cursor,
+//                done flag), every other one resolves its mode afresh; create
+//                the slot if it is missing; if every binding's state is new
+//                (all backfill counters bumped) drop and recreate the slot and
+//                reset the cursor to it ("jump ahead"); start replication at
+//                the checkpoint cursor.
 //   fence        read the flush LSN as the fence, then write a watermark row so
 //                that a commit at or past the fence exists.
 //   stream       decode transactions until the first commit at or past the
@@ -103,6 +105,10 @@ class CaptureObserver {
   virtual void on_start(Lsn cursor) = 0;
   virtual void on_instance(uint32_t binding, const std::string& state_key, CaptureMode mode,
                            Lsn stream_start) = 0;
+  // After on_start, once per binding whose state was read back from the
+  // committed checkpoint rather than started fresh: the state it resumes with.
+  virtual void on_resume(uint32_t binding, const std::string& state_key,
+                         const BindingState& state) = 0;
   virtual void on_decoded(const DecodedTxn& txn) = 0;
   virtual void on_chunk(const ChunkTrace& chunk) = 0;
   // After a collection transaction committed: its sequence number, documents

@@ -37,6 +37,7 @@ constexpr Entry kCheckers[] = {
     {"destination_no_resurrection", &check_destination_no_resurrection},
     {"retention_loss", &check_retention_loss},
     {"transaction_order", &check_transaction_order},
+    {"resume_state", &check_resume_state},
 };
 
 }  // namespace

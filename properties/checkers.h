@@ -21,6 +21,7 @@
 //   no_loss, no_resurrection, no_regression, precise_history, coverage,
 //   only_changes, transaction_order) judge keyed bindings only;
 //   per_key_commit_order and exactly_once look at the documents of every
+//   binding, and resume_state at the resumes (history::Resume) of every
 //   binding.
 // - Latest instance of binding b: the last BackfillInstance in h.backfills
 //   with binding == b; earlier instances of b are superseded.
@@ -108,6 +109,14 @@ Verdict check_retention_loss(const history::History& h);
 // order: a cycle of committed-before and observed-before edges between
 // source transactions, found with strong components, is a violation.
 Verdict check_transaction_order(const history::History& h);
+
+// ---- the capture's restarts (properties/resume_state.cc) ----
+
+// Every restart resumes each binding whose state the committed checkpoint
+// holds with that state: the mode its instance started with, the cursor its
+// last committed chunk left, and done exactly when a committed txn completed
+// it (or it is Only Changes). kUnknown when no restart resumed a state.
+Verdict check_resume_state(const history::History& h);
 
 // The checker names, in the fixed order check_all() uses.
 const std::vector<std::string>& property_names();

@@ -58,7 +58,10 @@ constexpr char kPreciseOrderReason[] =
     "is dropped while the key's document from the previous backfill stays visible, so a reader "
     "sees the same transaction's changes below the cursor, or later transactions, first.";
 
-// First matching rule wins. Keep the most specific rules first.
+// First matching rule wins. Keep the most specific rules first. A property
+// no rule names holds everywhere: resume_state, for one, has no rule, since a
+// restart resumes the state its checkpoint committed in every mode, fault
+// class and backfill type.
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
       {std::nullopt, Situation::kUpgrade, "convergence", Expect::kViolableDocumented,

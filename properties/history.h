@@ -119,6 +119,27 @@ struct Chunk {
   uint32_t table_pages = 0;
 };
 
+// A binding's state as the capture resumed it from the committed checkpoint
+// after a restart (crash, error, new spec): one per binding whose state key
+// the checkpoint held. Bindings that start a new instance get a
+// BackfillInstance instead. Determined by the rest of the run, so not part of
+// the fingerprint.
+struct Resume {
+  uint64_t tick = 0;
+  uint32_t binding = 0;
+  std::string state_key;
+  ResolvedMode mode = ResolvedMode::kNormal;
+  // The backfill cursor it resumes after, in the form chunks record it: for a
+  // keyed scan the last key read as a DbOrderKey (like Chunk::after), for a
+  // ctid-range scan where its next range starts (block, offset 0; a chunk's
+  // Chunk::blocks run from its start block). None: the scan starts from the
+  // beginning of the table.
+  std::optional<DbOrderKey> cursor;
+  std::optional<Ctid> cursor_ctid;
+  bool backfilled = false;  // resumes as done
+  uint64_t last_seq = 0;    // seq of the last committed collection txn then (0: none)
+};
+
 struct DecodedTxnSeen {
   uint64_t tick = 0;
   Xid xid;
@@ -231,6 +252,7 @@ struct History {
   std::vector<SourceCommit> source_commits;
   std::vector<DecodedTxnSeen> decoded;
   std::vector<Chunk> chunks;
+  std::vector<Resume> resumes;
   std::vector<CollectionTxn> collection_txns;
   std::vector<Event> events;
   std::vector<MaterializationBinding> materializations;

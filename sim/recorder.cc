@@ -142,6 +142,26 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
   h_.chunks.push_back(std::move(c));
 }
 
+void Recorder::on_resume(uint32_t binding, const std::string& state_key,
+                         const BindingState& state) {
+  history::Resume r;
+  r.tick = tick_;
+  r.binding = binding;
+  r.state_key = state_key;
+  r.mode = to_history(state.mode);
+  // The cursor in the form the chunks record it (on_chunk): a keyed scan's
+  // last key under the key columns' collations, a ctid-range scan's ctid.
+  const TableId t = TableId(h_.bindings[binding].table_id);
+  if (state.mode == CaptureMode::kWithoutPrimaryKey) {
+    r.cursor_ctid = state.scanned_ctid;
+  } else if (state.scanned) {
+    r.cursor = order_key(t, *state.scanned);
+  }
+  r.backfilled = state.backfilled;
+  r.last_seq = h_.collection_txns.empty() ? 0 : h_.collection_txns.back().seq;
+  h_.resumes.push_back(std::move(r));
+}
+
 void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                          const std::vector<uint64_t>& chunk_ids,
                          const std::vector<std::string>& completed, Lsn cursor) {

@@ -32,6 +32,8 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
                    Lsn stream_start) override;
   void on_decoded(const DecodedTxn& txn) override;
   void on_chunk(const ChunkTrace& chunk) override;
+  void on_resume(uint32_t binding, const std::string& state_key,
+                 const BindingState& state) override;
   void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                  const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
                  Lsn cursor) override;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/mutants.h"
 #include "tests/model/test_tables.h"
 
 namespace cdc {
@@ -21,6 +22,9 @@ class Trace : public CaptureObserver {
   }
   void on_decoded(const DecodedTxn&) override {}
   void on_chunk(const ChunkTrace& c) override { chunks.push_back(c); }
+  void on_resume(uint32_t, const std::string& key, const BindingState& st) override {
+    resumes.push_back({key, st});
+  }
   void on_commit(uint64_t, const std::vector<std::pair<uint32_t, CollectionDoc>>& d,
                  const std::vector<uint64_t>&, const std::vector<std::string>& done, Lsn) override {
     for (const auto& [b, doc] : d)
@@ -35,8 +39,13 @@ class Trace : public CaptureObserver {
     CaptureMode mode;
     Lsn start;
   };
+  struct Resumed {
+    std::string key;
+    BindingState state;
+  };
   int starts = 0;
   std::vector<Instance> instances;
+  std::vector<Resumed> resumes;
   std::vector<ChunkTrace> chunks;
   std::vector<CollectionDoc> docs;
   std::vector<std::string> completed, errors, ignored;
@@ -287,6 +296,88 @@ TEST_F(CaptureTest, CrashReplaysFromTheCheckpointWithoutDuplicates) {
   EXPECT_GE(trace.docs.size(), committed);
   EXPECT_EQ(reduced("items").size(), 9u);
   EXPECT_EQ(db.slot("flow_slot").value().confirmed_flush_lsn, capture->cursor());
+}
+
+// Steps until the committed checkpoint holds a cursor for `state_key` that
+// is not yet done (bounded).
+bool step_until_mid_backfill(Capture& capture, const CollectionStore& store,
+                             const std::string& state_key) {
+  for (int i = 0; i < 100; ++i) {
+    const std::optional<CaptureCheckpoint>& cp = store.checkpoint();
+    if (cp && cp->states.count(state_key) && cp->states.at(state_key).scanned &&
+        !cp->states.at(state_key).backfilled) {
+      return true;
+    }
+    (void)capture.step();
+  }
+  return false;
+}
+
+TEST_F(CaptureTest, ARestartResumesEachSavedStateAsCommitted) {
+  const TableId t = table(testing::items_schema());
+  table(testing::logs_schema());
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, i));
+  make_capture(
+      {binding("items", BackfillMode::kPrecise), binding("logs", BackfillMode::kOnlyChanges)});
+  ASSERT_TRUE(step_until_mid_backfill(*capture, store, "items.v0"));
+  ++capture->bindings()[1].backfill_counter;  // logs starts a new instance
+  capture->restart();
+  ASSERT_TRUE(capture->step().is_ok());
+  EXPECT_EQ(trace.starts, 2);
+  ASSERT_EQ(trace.resumes.size(), 1u);  // items only: logs.v1 is fresh
+  EXPECT_EQ(trace.instances.back().key, "logs.v1");
+  const BindingState& saved = store.checkpoint()->states.at("items.v0");
+  const BindingState& resumed = trace.resumes[0].state;
+  EXPECT_EQ(trace.resumes[0].key, "items.v0");
+  EXPECT_EQ(resumed.mode, CaptureMode::kPrecise);
+  EXPECT_EQ(resumed.scanned, saved.scanned);
+  EXPECT_FALSE(resumed.backfilled);
+  run_until_streaming();
+  EXPECT_EQ(reduced("items").size(), 10u);
+}
+
+// Switches a seeded bug on for one test.
+struct MutantOn {
+  explicit MutantOn(Mutant m) { set_active_mutant(m); }
+  ~MutantOn() { set_active_mutant(Mutant::kNone); }
+};
+
+TEST_F(CaptureTest, SeededBugResumeRescansFromStartDropsTheSavedCursor) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, i));
+  make_capture({binding("items", BackfillMode::kPrecise)});
+  ASSERT_TRUE(step_until_mid_backfill(*capture, store, "items.v0"));
+  const std::optional<Key> saved = store.checkpoint()->states.at("items.v0").scanned;
+  const MutantOn on(Mutant::kResumeRescansFromStart);
+  capture->restart();
+  const size_t chunks_before = trace.chunks.size();
+  run_until_streaming();
+  ASSERT_EQ(trace.resumes.size(), 1u);
+  EXPECT_TRUE(saved.has_value());
+  EXPECT_FALSE(trace.resumes[0].state.scanned.has_value());
+  ASSERT_GT(trace.chunks.size(), chunks_before);
+  EXPECT_FALSE(trace.chunks[chunks_before].after.has_value());  // from the start again
+}
+
+TEST_F(CaptureTest, SeededBugResumeForgetsDoneRunsOneMoreChunk) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, i));
+  make_capture({binding("items", BackfillMode::kPrecise)});
+  run_until_streaming();
+  ASSERT_TRUE(store.checkpoint()->states.at("items.v0").backfilled);
+  const MutantOn on(Mutant::kResumeForgetsDone);
+  capture->restart();
+  const size_t chunks_before = trace.chunks.size();
+  run_until_streaming();
+  ASSERT_EQ(trace.resumes.size(), 1u);
+  EXPECT_FALSE(trace.resumes[0].state.backfilled);
+  ASSERT_EQ(trace.chunks.size(), chunks_before + 1);
+  EXPECT_EQ(trace.chunks.back().after, ikey(9));
+  EXPECT_TRUE(trace.chunks.back().rows.empty());
+  EXPECT_EQ(trace.completed, (std::vector<std::string>{"items.v0", "items.v0"}));
 }
 
 TEST_F(CaptureTest, TruncateIsIgnoredAndReported) {

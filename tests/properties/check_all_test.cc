@@ -16,7 +16,9 @@ TEST(CheckAllTest, NamesAndOrderAreFixed) {
       "destination_convergence", "delta_no_loss", "delta_duplicates", "delta_no_prebackfill_rows",
       "destination_no_regression", "destination_no_resurrection", "retention_loss",
       // Across keys, tables and readers.
-      "transaction_order"};
+      "transaction_order",
+      // The capture's restarts.
+      "resume_state"};
   EXPECT_EQ(property_names(), expected);
   const std::vector<Verdict> all = check_all(clean_normal().build());
   ASSERT_EQ(all.size(), expected.size());
@@ -25,7 +27,7 @@ TEST(CheckAllTest, NamesAndOrderAreFixed) {
 }
 
 // The capture-side properties that a Normal run without materializations
-// cannot be judged by.
+// (and without restarts) cannot be judged by.
 bool not_applicable_to_clean_normal(const std::string& property) {
   static const std::vector<std::string> kNames = {"precise_history",
                                                   "only_changes",
@@ -35,7 +37,8 @@ bool not_applicable_to_clean_normal(const std::string& property) {
                                                   "delta_no_prebackfill_rows",
                                                   "destination_no_regression",
                                                   "destination_no_resurrection",
-                                                  "retention_loss"};
+                                                  "retention_loss",
+                                                  "resume_state"};
   return std::find(kNames.begin(), kNames.end(), property) != kNames.end();
 }
 

@@ -20,14 +20,15 @@ const std::vector<std::string> kDestinationNames = {"destination_convergence",
                                                     "destination_no_resurrection",
                                                     "retention_loss"};
 
-// After them comes transaction_order, which judges collections and
-// destinations alike.
+// After them come transaction_order, which judges collections and
+// destinations alike, and resume_state, which judges the capture's restarts.
 TEST(DestinationCheckAllTest, TheDestinationCheckersComeAfterTheCollectionCheckersInAFixedOrder) {
   const std::vector<std::string>& names = property_names();
-  ASSERT_GE(names.size(), kDestinationNames.size() + 1);
-  EXPECT_EQ(names.back(), "transaction_order");
-  const std::vector<std::string> tail(names.end() - static_cast<long>(kDestinationNames.size()) - 1,
-                                      names.end() - 1);
+  ASSERT_GE(names.size(), kDestinationNames.size() + 2);
+  EXPECT_EQ(names.end()[-2], "transaction_order");
+  EXPECT_EQ(names.back(), "resume_state");
+  const std::vector<std::string> tail(names.end() - static_cast<long>(kDestinationNames.size()) - 2,
+                                      names.end() - 2);
   EXPECT_EQ(tail, kDestinationNames);
 }
 
