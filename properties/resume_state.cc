@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "model/assert.h"
 #include "properties/checkers.h"
 #include "properties/helpers.h"
 
@@ -75,6 +76,7 @@ std::map<std::string, StateFacts> gather(const history::History& h) {
 const history::Chunk* last_committed(const StateFacts& f, uint64_t seq) {
   const history::Chunk* last = nullptr;
   for (const history::Chunk* c : f.committed) {
+    CDC_ASSERT(c->committed_in.has_value(), "gather keeps committed chunks only");
     if (*c->committed_in > seq) continue;
     if (last == nullptr || *c->committed_in >= *last->committed_in) last = c;
   }
@@ -141,6 +143,13 @@ std::string describe_resume(const history::Resume& r) {
          (r.backfilled ? "done" : "still backfilling");
 }
 
+// " (blocks F..L)" for a ctid-range chunk, else nothing.
+std::string blocks_of(const history::Chunk& c) {
+  if (!c.blocks) return "";
+  return " (blocks " + std::to_string(c.blocks->first) + ".." + std::to_string(c.blocks->second) +
+         ")";
+}
+
 // Why the history expects what it does, in words; adds the facts that say
 // so to `witness`.
 std::string reason(const Mismatch& m, std::vector<std::string>* witness) {
@@ -156,7 +165,8 @@ std::string reason(const Mismatch& m, std::vector<std::string>* witness) {
         witness->push_back("no chunk of " + r.state_key + " committed" + by_seq);
         return "no chunk of " + r.state_key + " committed" + by_seq;
       }
-      witness->push_back("last committed " + detail::describe_chunk(*m.chunk));
+      witness->push_back("last committed " + detail::describe_chunk(*m.chunk) +
+                         blocks_of(*m.chunk));
       return "where the last chunk of " + r.state_key + " committed" + by_seq + ", at tick " +
              std::to_string(m.chunk->tick) + ", left the scan";
     case Mismatch::Field::kDone: {
@@ -204,6 +214,7 @@ Verdict render(const Mismatch& m) {
                                   r.state_key + " of that binding was recorded.",
                               std::move(witness));
   }
+  CDC_ASSERT(m.facts->instance != nullptr, "only a missing instance has no instance to name");
   witness.push_back(detail::describe_instance(*m.facts->instance));
   const std::string why = reason(m, &witness);
   return Verdict::violation(kName,

@@ -166,6 +166,7 @@ TEST(ResumeStateTest, AKeylessScanResumesAtTheBlockAfterItsLastCommittedRange) {
   ASSERT_TRUE(Violated(v));
   EXPECT_TRUE(says(v, "must resume with the cursor ctid (2,0)")) << show(v);
   EXPECT_TRUE(says(v, "but it resumed with ctid (4,0)")) << show(v);
+  EXPECT_TRUE(mentions(v, "(blocks 0..1)"));
 }
 
 TEST(ResumeStateTest, ViolatedByAResumeOfAStateNoInstanceStarted) {
