@@ -29,6 +29,7 @@ struct Outcome {
   bool ran = false;
   std::string fingerprint;
   Judgement judgement;
+  SituationSet situations;
 };
 
 struct CaseRef {
@@ -73,6 +74,7 @@ void Explorer::run_items_of_shard() {
     const sim::RunResult r = sim::run_world(t.options);
     Outcome& out = outcomes_[k];
     out.fingerprint = r.fingerprint;
+    out.situations = r.situations;
     out.judgement = judge(t, r.history);
     out.ran = true;
     return out.judgement.failed();
@@ -111,6 +113,7 @@ void Explorer::tally(size_t k) {
   const uint64_t seed = plan_.seed_of(item);
   const Outcome& o = outcomes_[k];
   ++r_.runs;
+  reports::add_situations(&r_.situations, o.situations);
   r_.run_records.push_back(
       {item, plan_.sources[source].name(), seed, o.fingerprint, o.judgement.failed()});
   if (source < o_.files.size()) {

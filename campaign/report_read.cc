@@ -151,6 +151,10 @@ std::variant<reports::ExploreReport, std::string> read_report(const std::string&
     reports::ExploreReport r;
     read_plan(j, &r);
     read_records(j, &r);
+    if (j.contains("situations")) {
+      const std::string err = reports::situations_from_json(j.at("situations"), &r.situations);
+      if (!err.empty()) return name + ": malformed explore report: " + err;
+    }
     if (r.run_records.size() != r.runs || r.failures.size() != r.failed_runs) {
       return name + ": malformed explore report: the run and failure records do not add up";
     }

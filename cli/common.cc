@@ -83,6 +83,7 @@ int finish_report(const reports::ExploreReport& r, const std::string& out_dir,
   if (const Status st = campaign::write_report(r, out_dir, junit); !st.is_ok()) {
     return bad_input(st.message());
   }
+  fmt::print("{}", reports::situations_text(r.situations));
   fmt::print(
       "{} of {} planned runs in {:.1f}s ({:.0f} runs/s), {} failed; wrote "
       "{}/explore.{{json,md,html}}{}\n",

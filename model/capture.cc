@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "model/mutants.h"
+#include "model/situations.h"
 
 namespace cdc {
 
@@ -88,6 +89,8 @@ void Capture::restart() {
 }
 
 Status Capture::fail(Error e) {
+  reached(e.code == ErrorCode::kSlotLost ? Situation::kCaptureErrorSlotLost
+                                         : Situation::kCaptureErrorOther);
   observer_->on_error(e);
   restart();
   return e;
@@ -129,12 +132,45 @@ bool Capture::backfills_done() const {
   return true;
 }
 
+bool Capture::backfilling(uint32_t binding) const {
+  if (phase_ == Phase::kStopped || binding >= bindings_.size()) return false;
+  auto it = state_.states.find(state_key(binding));
+  return it != state_.states.end() && !it->second.backfilled;
+}
+
+std::optional<Key> Capture::backfill_cursor(uint32_t binding) const {
+  if (!backfilling(binding)) return std::nullopt;
+  return state_.states.at(state_key(binding)).scanned;
+}
+
+std::optional<Ctid> Capture::keyless_cursor(uint32_t binding) const {
+  if (!backfilling(binding)) return std::nullopt;
+  return state_.states.at(state_key(binding)).scanned_ctid;
+}
+
 std::optional<uint32_t> Capture::binding_of(TableId t) const {
   for (uint32_t b = 0; b < tables_.size(); ++b) {
     if (tables_[b] == t) return b;
   }
   return std::nullopt;
 }
+
+namespace {
+Situation mode_situation(CaptureMode m) {
+  switch (m) {
+    case CaptureMode::kPrecise:
+      return Situation::kModePrecise;
+    case CaptureMode::kNormal:
+      return Situation::kModeNormal;
+    case CaptureMode::kWithoutPrimaryKey:
+      return Situation::kModeWithoutPrimaryKey;
+    case CaptureMode::kOnlyChanges:
+      return Situation::kModeOnlyChanges;
+  }
+  CDC_ASSERT(false, "unknown capture mode");
+  return Situation::kModeNormal;
+}
+}  // namespace
 
 Result<BindingState> Capture::resolve(uint32_t b) const {
   CDC_ASSERT(b < bindings_.size() && tables_[b], "resolving a binding whose table is known");
@@ -222,6 +258,7 @@ Status Capture::start() {
     if (!st.is_ok()) return fail(st.error());
     state_.states[key] = st.value();
     fresh.push_back(b);
+    reached(mode_situation(st.value().mode));
   }
   Result<SlotInfo> slot = db_->slot(options_.slot);
   // Every binding bumped since the last checkpoint: jump ahead (drop and
@@ -229,6 +266,7 @@ Status Capture::start() {
   // its confirmed position: a restart before the first commit loses nothing.
   const bool jump = saved && all_new;
   const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
+  if (jump) reached(Situation::kJumpAhead);
   if (recreate && slot.is_ok()) {
     if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return fail(s.error());
   }

@@ -140,6 +140,7 @@ class Capture {
   void restart();
 
   std::vector<CaptureBinding>& bindings() { return bindings_; }
+  const std::vector<CaptureBinding>& bindings() const { return bindings_; }
   CaptureOptions& options() { return options_; }
   // The world's current tick, stamped on committed collection transactions.
   void set_now(uint64_t tick) { now_tick_ = tick; }
@@ -152,6 +153,12 @@ class Capture {
   bool backfills_done() const;
   Lsn cursor() const { return state_.cursor; }
   std::string state_key(uint32_t binding) const;
+  // Whether `binding` is backfilling now (started, its backfill not done),
+  // and its keyed backfill cursor (the last key read), if it has one: what
+  // generators aim changes at. Nothing while the capture is stopped.
+  bool backfilling(uint32_t binding) const;
+  std::optional<Key> backfill_cursor(uint32_t binding) const;
+  std::optional<Ctid> keyless_cursor(uint32_t binding) const;  // Without Primary Key
 
  private:
   Status start();
@@ -168,6 +175,7 @@ class Capture {
   void emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
                          CollectionDoc doc);
   void emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st);
+  void note_near_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const;
   std::optional<uint32_t> binding_of(TableId t) const;
   std::optional<uint32_t> pick_backfill();
   Status write_watermark();

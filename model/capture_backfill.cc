@@ -2,6 +2,7 @@
 #include "model/capture.h"
 #include "model/key_encoding.h"
 #include "model/mutants.h"
+#include "model/situations.h"
 #include "model/xid.h"
 
 namespace cdc {
@@ -14,6 +15,23 @@ bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
   if (!min_xid) return false;
   if (mutant_active(Mutant::kMinBackfillXidRawCompare)) return xmin.value() < min_xid->value();
   return xid_precedes(xmin, *min_xid);
+}
+// Situations of a row read under min_backfill_xid (and of frozen rows).
+void note_xid_bounds(const std::optional<Xid>& min_xid, const ScannedRow& r) {
+  if (r.frozen) reached(Situation::kRowFrozenScanned);
+  if (!min_xid || r.frozen) return;
+  if (r.xmin == *min_xid) reached(Situation::kRowXminEqualsMinBackfillXid);
+  if (xid_precedes(r.xmin, *min_xid)) reached(Situation::kRowFilteredByMinBackfillXid);
+  // Raw and modulo-2^32 order disagree: the row and the bound straddle the wrap.
+  if ((r.xmin.value() < min_xid->value()) != xid_precedes(r.xmin, *min_xid)) {
+    reached(Situation::kMinBackfillXidAcrossWrap);
+  }
+}
+bool has_negative_int(const Key& key) {
+  for (const Value& v : key) {
+    if (v.is_int64() && v.as_int64() < 0) return true;
+  }
+  return false;
 }
 // A backfilled row as a snapshot document: a create of every column.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
@@ -45,6 +63,11 @@ std::optional<uint32_t> Capture::pick_backfill() {
     if (p == best) candidates.push_back(b);
   }
   if (candidates.empty()) return std::nullopt;
+  for (uint32_t b = 0; b < bindings_.size(); ++b) {
+    if (!state_.states.at(state_key(b)).backfilled && bindings_[b].priority < best) {
+      reached(Situation::kPriorityChoseBinding);
+    }
+  }
   const uint64_t pick = choose_(candidates.size());
   CDC_ASSERT(pick < candidates.size(), "choose(n) returns a number below n");
   return candidates[pick];
@@ -97,8 +120,10 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
+    reached(q.rows.empty() ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
     return q.status;
   }
+  if (options_.chunk_size == 1) reached(Situation::kChunkSizeOne);
   std::optional<std::string> previous;
   if (st.scanned) previous = c_key(s, *st.scanned);
   const std::vector<ColumnType> types = s.key_types();
@@ -122,6 +147,8 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     previous = enc;
     // Where the capture reads xmin: a writer's xid, unless frozen.
     CDC_ASSERT(xid_is_normal(r.xmin) || r.frozen, "an unfrozen row's xmin is a writer's xid");
+    note_xid_bounds(options_.min_backfill_xid, r);
+    if (has_negative_int(key)) reached(Situation::kNegativeIntKey);
     if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(b, snapshot_doc(std::move(enc), r.row, trace));
@@ -130,6 +157,9 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
   trace.final_chunk = q.rows.size() < options_.chunk_size;
   st.backfilled = trace.final_chunk;
+  reached(q.rows.empty()                         ? Situation::kChunkEmpty
+          : q.rows.size() == options_.chunk_size ? Situation::kChunkExactlyLimit
+                                                 : Situation::kChunkShort);
   return Status::ok();
 }
 
@@ -143,6 +173,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
     st.keyless_max_block = mutant_active(Mutant::kKeylessBoundStaleRelpages)
                                ? pages / 2
                                : pages + options_.keyless_slack_blocks;
+    if (options_.keyless_slack_blocks == 0) reached(Situation::kKeylessNoSlack);
     st.scanned_ctid = Ctid{0, 0};
   }
   const Ctid after = *st.scanned_ctid;
@@ -157,10 +188,14 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
+    reached(q.rows.empty() ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
     return q.status;
   }
+  if (options_.keyless_blocks_per_chunk == 1) reached(Situation::kKeylessOneBlockChunks);
+  if (q.rows.empty()) reached(Situation::kChunkEmpty);
   for (size_t i = 0; i < q.rows.size(); ++i) {
     const ScannedRow& r = q.rows[i];
+    note_xid_bounds(options_.min_backfill_xid, r);
     if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(
@@ -173,6 +208,9 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   st.scanned_ctid = Ctid{last_block + 1, 0};
   trace.final_chunk = last_block + 1 > st.keyless_max_block;
   st.backfilled = trace.final_chunk;
+  if (trace.final_chunk && db_->page_count(t).value() > st.keyless_max_block) {
+    reached(Situation::kKeylessRowBeyondBound);
+  }
   return Status::ok();
 }
 

@@ -2,6 +2,7 @@
 #include "model/capture.h"
 #include "model/key_encoding.h"
 #include "model/mutants.h"
+#include "model/situations.h"
 
 namespace cdc {
 
@@ -83,6 +84,7 @@ Status Capture::stream() {
       return Status::ok();
     }
   }
+  reached(Situation::kStreamBatchLimited);  // the fence is still ahead
   return Status::ok();
 }
 
@@ -100,6 +102,7 @@ Status Capture::streaming() {
       emit_change(txn, i, txn.changes[i]);
     state_.cursor = txn.commit_lsn;
     any = true;
+    if (n + 1 == options_.stream_txns_per_step) reached(Situation::kStreamBatchLimited);
   }
   return any ? commit_docs({}) : Status::ok();
 }
@@ -206,6 +209,7 @@ void set_image(CollectionDoc* doc, char op, std::string key, Image image) {
 
 void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {  // TRUNCATE is not captured
+    reached(Situation::kTruncateIgnored);
     std::string tables;
     for (TableId t : c.truncated)
       tables += " " + db_->schema(t).name;
@@ -219,6 +223,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   CDC_ASSERT(c.kind == ChangeKind::kDelete || c.new_row.size() == s.columns.size(),
              "a decoded insert or update carries a full-width row");
   const size_t pending_before = pending_.size();
+  if (c.omitted_mask != 0) reached(Situation::kUnchangedToast);
   CollectionDoc doc;
   doc.lsn = txn.commit_lsn;
   doc.txid = txn.xid;
@@ -253,6 +258,8 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
   if (c.kind == ChangeKind::kUpdate && old.present_mask != 0) {
     std::string old_key = c_key(s, s.key_of(old.fields));
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
+      reached(c.old_kind == OldTuple::kRow ? Situation::kKeyChangeReplicaIdentityFull
+                                           : Situation::kKeyChange);
       if (next.present_mask != all_columns(s.columns.size())) {
         // The new key's document cannot carry the TOASTed values the update
         // left unchanged: decoding omits them, and no earlier document of
@@ -276,16 +283,39 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
 void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
   CDC_ASSERT(b < tables_.size() && tables_[b] && !doc.key.empty(),
              "a document of a resolved binding, with a key");
+  if (st.mode != CaptureMode::kWithoutPrimaryKey && !st.backfilled) note_near_cursor(b, doc, st);
   if (st.mode == CaptureMode::kPrecise && !st.backfilled) {
     // Drop changes to the part of the table the backfill has not reached.
-    if (!st.scanned) return;
+    if (!st.scanned) {
+      reached(Situation::kChangeFilteredByPrecise);
+      return;
+    }
     const TableSchema& s = db_->schema(*tables_[b]);
     const std::string cursor = c_key(s, *st.scanned);
     if (mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor) {
+      reached(Situation::kChangeFilteredByPrecise);
       return;
     }
   }
   pending_.emplace_back(b, std::move(doc));
+}
+
+// Where a keyed change of a binding still backfilling falls against its cursor.
+void Capture::note_near_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const {
+  if (!tables_[b] || !db_->schema(*tables_[b]).has_primary_key()) return;
+  const bool rebackfill = bindings_[b].backfill_counter > 0;
+  if (!st.scanned) {
+    reached(Situation::kChangeBeforeFirstChunk);
+    if (doc.op == 'd' && rebackfill) reached(Situation::kDeleteBeyondCursor);
+    return;
+  }
+  const std::string cursor = c_key(db_->schema(*tables_[b]), *st.scanned);
+  if (doc.key < cursor) reached(Situation::kChangeBelowCursor);
+  if (doc.key == cursor) reached(Situation::kChangeAtCursor);
+  if (doc.key > cursor) {
+    reached(Situation::kChangeAboveCursor);
+    if (doc.op == 'd' && rebackfill) reached(Situation::kDeleteBeyondCursor);
+  }
 }
 
 }  // namespace cdc

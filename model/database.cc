@@ -1,5 +1,6 @@
 // Database: construction, catalogue, xid assignment and transaction control.
 #include "model/database.h"
+#include "model/situations.h"
 
 #include <algorithm>
 
@@ -275,6 +276,7 @@ Status Database::rollback_to_savepoint(TxnId id) {
   std::vector<Xid> aborted = level.merged;
   if (level.xid != kInvalidXid) aborted.insert(aborted.begin(), level.xid);
   if (!aborted.empty()) {
+    reached(Situation::kSubtransactionRolledBack);
     WalRecord rec;
     rec.kind = WalKind::kSubAbort;
     rec.xid = aborted.front();

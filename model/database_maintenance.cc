@@ -1,5 +1,6 @@
 // Database: VACUUM variants, checkpoints, pg_resetwal -x and major upgrades.
 #include "model/database.h"
+#include "model/situations.h"
 
 namespace cdc {
 
@@ -127,6 +128,7 @@ void Database::checkpoint() {
     const uint64_t held = wal_.flush_lsn().value() - info.restart_lsn.value();
     if (options_.max_slot_wal_keep_size_bytes && held > *options_.max_slot_wal_keep_size_bytes) {
       info.wal_status = SlotWalStatus::kLost;
+      reached(Situation::kSlotInvalidated);
       continue;
     }
     keep_from = std::min(keep_from, info.restart_lsn);

@@ -4,6 +4,7 @@
 
 #include "model/mutants.h"
 #include "model/reduction.h"
+#include "model/situations.h"
 
 namespace cdc {
 
@@ -130,6 +131,7 @@ Status Materialization::start() {
     // A new state key: a backfill of this binding (or its first start).
     const bool keep = spec.keep_existing_on_backfill && !spec.force_truncate_on_backfill;
     positions_[b].load_optimisation = !keep;
+    if (keep && spec.backfill_counter > 0) reached(Situation::kKeepExistingOnBackfill);
     truncate_pending_[b] = !keep && !mutant_active(Mutant::kBackfillNoTruncate);
     if (mutant_active(Mutant::kBackfillReadsFromTail)) {
       positions_[b].read_through_seq = store_->last_seq();
@@ -190,7 +192,10 @@ Status Materialization::build() {
     for (; it != all.end(); ++it) {
       const CollectionDoc& d = *it;
       CDC_ASSERT(d.txn_seq > from && d.txn_seq >= last_seq, "documents are in commit order");
-      if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) break;
+      if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) {
+        reached(Situation::kMaterializationTxnLimited);
+        break;
+      }
       last_seq = d.txn_seq;
       docs.push_back(&d);
     }
@@ -226,9 +231,13 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
       // The max-key optimisation: keys above the highest ever stored are not loaded.
       const bool skip = mutant_active(Mutant::kMergeLoadSkipped) ||
                         (pos.load_optimisation && (!pos.max_key || d->key > *pos.max_key));
+      if (skip && table != nullptr) reached(Situation::kDestinationLoadSkippedAboveMaxKey);
       if (!skip && table != nullptr) {
         auto row = table->merged.find(d->key);
-        if (row != table->merged.end()) current = row->second;
+        if (row != table->merged.end()) {
+          current = row->second;
+          ++out->loaded;
+        }
       }
       it = staged.emplace(d->key, std::move(current)).first;
     }
@@ -256,16 +265,32 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
              "one stored row or one delete per key");
 }
 
+namespace {
+// Situations of a destination transaction about to commit.
+void note_commit(const DestinationCommit& c, const MaterializationBindingSpec& spec) {
+  reached(c.strategy == UpdateStrategy::kMerge ? Situation::kStrategyMerge
+                                               : Situation::kStrategyDelta);
+  if (c.truncate_first && spec.backfill_counter > 0) {
+    reached(Situation::kDestinationTruncatedOnBackfill);
+  }
+  if (c.recreate) reached(Situation::kDestinationRecreated);
+  if (!c.deletes.empty()) reached(Situation::kDestinationDelete);
+}
+}  // namespace
+
 Status Materialization::commit() {
   CDC_ASSERT(started_ && built_, "committing a built transaction");
   if (fail_next_commit_) {
     fail_next_commit_ = false;
+    reached(Situation::kDestinationCommitFails);
+    if (built_->loaded > 0) reached(Situation::kDestinationCommitFailsAfterLoad);
     built_.reset();
     const std::string msg = "destination commit failed";
     observer_->on_materialization_error(msg);
     return Error{ErrorCode::kObjectInUse, msg};
   }
   const DestinationCommit& c = *built_;
+  note_commit(c, bindings_[c.binding]);
   if (mutant_active(Mutant::kReadPositionCommittedLater)) {
     // Rows now, with the old position; the new position in a later step.
     DestinationCommit rows = c;

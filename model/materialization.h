@@ -80,6 +80,7 @@ struct DestinationCommit {
   std::vector<DestRow> upserts;      // merge: rows stored; delta: rows appended
   std::vector<std::string> deletes;  // merge only
   MaterializationPosition position;  // committed with the rows
+  uint32_t loaded = 0;               // merge: stored rows loaded while building
 };
 
 class Destination {
@@ -119,6 +120,9 @@ class Materialization {
   // The next commit fails (nothing is applied).
   void arm_commit_failure() { fail_next_commit_ = true; }
   void disarm_commit_failure() { fail_next_commit_ = false; }
+  bool commit_failure_armed() const { return fail_next_commit_; }
+  // A destination transaction is built and not yet committed.
+  bool has_built() const { return built_.has_value(); }
 
   std::vector<MaterializationBindingSpec>& bindings() { return bindings_; }
   // Adds a binding (a new table in a running data flow); takes effect at the

@@ -17,6 +17,10 @@ struct Rule {
   const char* reason;
 };
 
+constexpr char kKeptDestinationReason[] =
+    "a backfill that keeps the destination table re-reads the collection from its start and "
+    "merges each key's older documents over the row it kept, so rows step back (and deleted ones "
+    "return) until the newer documents are read again";
 constexpr char kUpgradeReason[] =
     "\"During an upgrade, some databases invalidate a replication slot ... upgrades will disrupt "
     "the Flow pipeline in these cases. ... you may need to trigger a backfill after the upgrade "
@@ -99,6 +103,17 @@ const std::vector<Rule>& rules() {
       {std::nullopt, Situation::kCaptureBackfill, "delta_duplicates", Expect::kViolableDocumented,
        "\"Using capture backfills (not dropping the destination tables) when you have "
        "materializations that use delta updates may result in duplicate rows.\""},
+      {std::nullopt, Situation::kKeptDestinationBackfill, "delta_duplicates",
+       Expect::kViolableDocumented,
+       "a backfill that keeps the destination table does not drop it; the documentation warns "
+       "that backfills \"not dropping the destination tables\" into delta updates \"may result "
+       "in duplicate rows\""},
+      {std::nullopt, Situation::kKeptDestinationBackfill, "destination_no_regression",
+       Expect::kKnownLimitation, kKeptDestinationReason},
+      {std::nullopt, Situation::kKeptDestinationBackfill, "destination_no_resurrection",
+       Expect::kKnownLimitation, kKeptDestinationReason},
+      {std::nullopt, Situation::kKeptDestinationBackfill, "transaction_order",
+       Expect::kKnownLimitation, kKeptDestinationReason},
       {std::nullopt, Situation::kBackfillAll, "convergence", Expect::kKnownLimitation,
        "Backfilling every binding drops the slot and recreates it where the WAL is now; changes "
        "between the last checkpoint and the new slot are never read. The new backfill re-reads "
@@ -200,6 +215,8 @@ const char* to_string(Situation s) {
       return "data flow backfill";
     case Situation::kRetentionExpired:
       return "retention expired documents";
+    case Situation::kKeptDestinationBackfill:
+      return "materialization backfill keeping the destination";
     case Situation::kToastLostOnKeyChange:
       return "TOAST value lost on a key change";
   }
@@ -297,6 +314,11 @@ std::vector<Situation> situations(const history::History& h) {
         break;
       case history::BackfillOp::Type::kMaterialization:
         note(Situation::kMaterializationBackfill);
+        for (uint32_t m : op.materialization_bindings) {
+          if (m < h.materializations.size() && h.materializations[m].keep_existing_on_backfill) {
+            note(Situation::kKeptDestinationBackfill);
+          }
+        }
         break;
       case history::BackfillOp::Type::kDataFlow:
         note(Situation::kDataFlowBackfill);

@@ -37,6 +37,7 @@ enum class Situation : unsigned char {
   kDataFlowBackfill,         // a data flow backfill (collections reset)
   kRetentionExpired,         // a collection dropped documents because of retention
   kToastLostOnKeyChange,     // a key change left a TOASTed value unchanged (not decodable)
+  kKeptDestinationBackfill,  // a materialization backfill kept the destination table
 };
 const char* to_string(Situation s);
 

@@ -183,6 +183,7 @@ struct MaterializationBinding {
   std::string collection;
   std::string destination;  // destination table name
   UpdateStrategy strategy = UpdateStrategy::kMerge;
+  bool keep_existing_on_backfill = false;  // its backfills do not truncate the table
 };
 
 // One row of a destination as a committed destination transaction left it.

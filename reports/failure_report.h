@@ -26,6 +26,7 @@
 
 #include "properties/verdict.h"
 #include "reports/key_timeline.h"
+#include "reports/situation_coverage.h"
 #include "sim/matrix.h"
 
 namespace cdc::reports {
@@ -87,6 +88,7 @@ struct ExploreReport {
   std::vector<RunRecord> run_records;   // in item order
   std::vector<FailureRecord> failures;  // every failing run, in item order
   std::vector<ReportCase> cases;        // shrunk failures, then demos, in item order
+  SituationRuns situations;             // runs that reached each situation
 };
 
 std::string report_json(const ExploreReport& r);

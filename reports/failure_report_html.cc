@@ -32,6 +32,7 @@ constexpr char kCss[] =
     "background:#f6f8fa}"
     ".count b{display:block;font-size:20px}"
     ".count.bad{background:#ffebe9;border-color:#ff8182}"
+    "tr.bad td{background:#ffebe9}"
     ".count.warn{background:#fff8c5;border-color:#d4a72c}"
     "table.plain{border-collapse:collapse;font-size:13px}"
     "table.plain th,table.plain td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;"
@@ -87,7 +88,7 @@ std::string header(const ExploreReport& r, size_t unexpected) {
       out += fmt::format("<tr><td>{}</td><td>{}</td></tr>", html_escape(property), n);
     out += "</table>";
   }
-  return out;
+  return out + situations_html(r.situations);
 }
 
 std::string contents(const ExploreReport& r) {

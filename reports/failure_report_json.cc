@@ -115,6 +115,7 @@ std::string report_json(const ExploreReport& r) {
     cases.push_back(case_json(c));
   j["cases"] = std::move(cases);
   j["run_records"] = runs_json(r);
+  j["situations"] = situations_json(r.situations);
   CDC_ASSERT(j["cases"].size() == r.cases.size(), "one JSON case per report case");
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -78,7 +78,7 @@ std::string header(const ExploreReport& r) {
       out += fmt::format("| {} | {} |\n", cell(property), n);
     out += "\n";
   }
-  return out;
+  return out + situations_markdown(r.situations);
 }
 
 std::string timeline_md(const KeyTimeline& t) {

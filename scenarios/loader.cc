@@ -33,8 +33,13 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
        {"crash", "query_failure", "backfill_one", "backfill_all", "vacuum_freeze", "vacuum_full",
         "checkpoint", "xid_burn", "capture_stall", "upgrade", "min_backfill_xid", "pause_writes",
         "materialization_crash", "commit_failure", "materialization_backfill_one",
-        "materialization_backfill_all", "dataflow_backfill_one", "dataflow_backfill_all"}},
-      {"materialization", {"enabled", "strategy", "keep_existing_on_backfill"}},
+        "materialization_backfill_all", "dataflow_backfill_one", "dataflow_backfill_all",
+        "destination_schema_change"}},
+      {"materialization", {"enabled", "strategy", "keep_existing_on_backfill", "txns_per_commit"}},
+      {"capture",
+       {"keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
+        "steps_per_tick"}},
+      {"generation", {"crash_points", "xid_bounds"}},
       {"fault_step", {"at", "fault", "table", "binding", "amount"}},
       {"operation", {"at", "do", "bindings", "mode", "ticks", "table"}},
       {"scenario",
@@ -49,12 +54,14 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
         "retention_ticks",
         "max_slot_wal_keep_size_bytes",
         "chunk_size",
+        "capture",
         "ticks",
         "workload",
         "faults",
         "fault_per_tick",
         "write_per_tick",
         "swarm",
+        "generation",
         "operations",
         "schedule",
         "expect"}},
@@ -65,7 +72,8 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
         "tuples_per_page"}},
       {"ticks", {"safety", "liveness_max"}},
       {"workload",
-       {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete"}},
+       {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete",
+        "key_min", "near_cursor", "existing_key"}},
   };
   return kLists;
 }
@@ -449,16 +457,21 @@ sim::FaultStep read_fault_step(Reader& r, const YAML::Node& n,
   } params[] = {{"table", sim::fault_uses_table(f.kind)},
                 {"binding", sim::fault_uses_binding(f.kind)},
                 {"amount", sim::fault_uses_amount(f.kind)}};
+  const bool optional_amount = sim::fault_amount_optional(f.kind);
   for (const auto& p : params) {
     if (p.used && !n[p.key]) r.fail(n, "fault " + name + " needs \"" + p.key + "\"");
-    if (!p.used && n[p.key])
+    if (!p.used && n[p.key] && !(optional_amount && std::string(p.key) == "amount"))
       r.fail(n[p.key], "\"" + std::string(p.key) + "\" does not apply to fault " + name);
   }
   if (n["table"]) f.table = table_index(r, n["table"], tables);
   if (n["binding"]) f.binding = binding_index(r, n["binding"], bindings);
   if (n["amount"]) {
-    const int64_t lo = f.kind == sim::FaultKind::kQueryFailure ? 0 : 1;
-    f.amount = static_cast<uint64_t>(r.integer(n["amount"], lo, 2'000'000'000, "amount"));
+    const int64_t lo = f.kind == sim::FaultKind::kQueryFailure || optional_amount ? 0 : 1;
+    const auto hi = static_cast<int64_t>(sim::fault_amount_max(f.kind));
+    f.amount = static_cast<uint64_t>(r.integer(n["amount"], lo, hi, "amount"));
+    if (f.kind == sim::FaultKind::kMinBackfillXid && f.amount > 0 && f.amount < 3)
+      r.fail(n["amount"],
+             "min_backfill_xid amount must be 0 (the next xid) or a normal xid (>= 3)");
   }
   return f;
 }
@@ -544,6 +557,26 @@ void read_materialization(Reader& r, const YAML::Node& m, sim::WorldOptions* o) 
   if (m["keep_existing_on_backfill"])
     o->keep_existing_on_backfill =
         r.boolean(m["keep_existing_on_backfill"], "keep_existing_on_backfill");
+  if (m["txns_per_commit"])
+    o->materialization_txns_per_commit =
+        static_cast<uint32_t>(r.integer(m["txns_per_commit"], 1, 100000, "txns_per_commit"));
+}
+
+void read_capture(Reader& r, const YAML::Node& c, sim::WorldOptions* o) {
+  r.keys(c, scenario_keys("capture"), "capture");
+  auto count = [&](const char* key, int64_t lo, uint32_t* out) {
+    if (c[key]) *out = static_cast<uint32_t>(r.integer(c[key], lo, 100000, key));
+  };
+  count("keyless_blocks_per_chunk", 1, &o->capture.keyless_blocks_per_chunk);
+  count("keyless_slack_blocks", 0, &o->capture.keyless_slack_blocks);
+  count("stream_txns_per_step", 1, &o->capture.stream_txns_per_step);
+  count("steps_per_tick", 1, &o->capture_steps_per_tick);
+}
+
+void read_generation(Reader& r, const YAML::Node& g, sim::GenerationOptions* o) {
+  r.keys(g, scenario_keys("generation"), "generation");
+  if (g["crash_points"]) o->crash_points = r.boolean(g["crash_points"], "crash_points");
+  if (g["xid_bounds"]) o->xid_bounds = r.boolean(g["xid_bounds"], "xid_bounds");
 }
 
 void read_ticks(Reader& r, const YAML::Node& t, sim::WorldOptions* o) {
@@ -565,6 +598,9 @@ void read_workload(Reader& r, const YAML::Node& w, sim::SourceWorkloadOptions* o
   if (w["savepoint"]) o->savepoint = r.ratio(w["savepoint"], "savepoint");
   if (w["key_change"]) o->key_change = r.ratio(w["key_change"], "key_change");
   if (w["delete"]) o->delete_row = r.ratio(w["delete"], "delete");
+  if (w["key_min"]) o->key_min = r.integer(w["key_min"], -1'000'000, 1'000'000, "key_min");
+  if (w["near_cursor"]) o->near_cursor = r.ratio(w["near_cursor"], "near_cursor");
+  if (w["existing_key"]) o->existing_key = r.ratio(w["existing_key"], "existing_key");
 }
 
 // "operations": returned in tick order (stable: equal ticks keep the file's
@@ -599,8 +635,8 @@ std::vector<sim::ScriptedOp> read_operations(Reader& r, const YAML::Node& ops,
 
 // A scenario with an explicit schedule cannot also configure the generator.
 void reject_generator_keys(Reader& r, const YAML::Node& root) {
-  for (const char* generator :
-       {"initial_rows", "workload", "faults", "fault_per_tick", "write_per_tick", "swarm"}) {
+  for (const char* generator : {"initial_rows", "workload", "faults", "fault_per_tick",
+                                "write_per_tick", "swarm", "generation"}) {
     if (root[generator]) {
       r.fail(root[generator], "\"" + std::string(generator) +
                                   "\" configures the generator; a scenario with an explicit "
@@ -642,6 +678,8 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (root["fault_per_tick"]) o.fault_per_tick = r.ratio(root["fault_per_tick"], "fault_per_tick");
   if (root["write_per_tick"]) o.write_per_tick = r.ratio(root["write_per_tick"], "write_per_tick");
   if (root["swarm"]) o.swarm = r.boolean(root["swarm"], "swarm");
+  if (root["capture"]) read_capture(r, root["capture"], &o);
+  if (root["generation"]) read_generation(r, root["generation"], &o.generation);
   if (root["operations"]) o.script = read_operations(r, root["operations"], o.tables, o.bindings);
   if (const YAML::Node sched = root["schedule"]) {
     reject_generator_keys(r, root);

@@ -137,7 +137,8 @@ void emit_fault(YAML::Emitter& e, const sim::FaultStep& f, const sim::WorldOptio
     e << YAML::Key << "table" << YAML::Value << tables[f.table].name;
   if (sim::fault_uses_binding(f.kind))
     e << YAML::Key << "binding" << YAML::Value << o.bindings[f.binding].table;
-  if (sim::fault_uses_amount(f.kind)) e << YAML::Key << "amount" << YAML::Value << f.amount;
+  if (sim::fault_uses_amount(f.kind) || (sim::fault_amount_optional(f.kind) && f.amount != 0))
+    e << YAML::Key << "amount" << YAML::Value << f.amount;
   e << YAML::EndMap;
 }
 
@@ -172,6 +173,9 @@ void emit_generator(YAML::Emitter& e, const sim::WorldOptions& o) {
   e << YAML::Key << "savepoint" << YAML::Value << ratio(o.workload.savepoint);
   e << YAML::Key << "key_change" << YAML::Value << ratio(o.workload.key_change);
   e << YAML::Key << "delete" << YAML::Value << ratio(o.workload.delete_row);
+  e << YAML::Key << "key_min" << YAML::Value << o.workload.key_min;
+  e << YAML::Key << "near_cursor" << YAML::Value << ratio(o.workload.near_cursor);
+  e << YAML::Key << "existing_key" << YAML::Value << ratio(o.workload.existing_key);
   e << YAML::EndMap;
   e << YAML::Key << "faults" << YAML::Value << YAML::Flow << YAML::BeginMap;
   for (const sim::FaultWeightField& f : sim::fault_weight_fields()) {
@@ -181,6 +185,10 @@ void emit_generator(YAML::Emitter& e, const sim::WorldOptions& o) {
   e << YAML::Key << "fault_per_tick" << YAML::Value << ratio(o.fault_per_tick);
   e << YAML::Key << "write_per_tick" << YAML::Value << ratio(o.write_per_tick);
   e << YAML::Key << "swarm" << YAML::Value << o.swarm;
+  e << YAML::Key << "generation" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  e << YAML::Key << "crash_points" << YAML::Value << o.generation.crash_points;
+  e << YAML::Key << "xid_bounds" << YAML::Value << o.generation.xid_bounds;
+  e << YAML::EndMap;
 }
 
 }  // namespace
@@ -201,6 +209,7 @@ std::string scenario_yaml(const Scenario& sc) {
   e << YAML::Key << "enabled" << YAML::Value << o.materialize;
   e << YAML::Key << "strategy" << YAML::Value << name_of(strategy_names(), o.strategy);
   e << YAML::Key << "keep_existing_on_backfill" << YAML::Value << o.keep_existing_on_backfill;
+  e << YAML::Key << "txns_per_commit" << YAML::Value << o.materialization_txns_per_commit;
   e << YAML::EndMap;
   if (o.retention_ticks) e << YAML::Key << "retention_ticks" << YAML::Value << *o.retention_ticks;
   if (o.max_slot_wal_keep_size_bytes) {
@@ -208,6 +217,12 @@ std::string scenario_yaml(const Scenario& sc) {
       << *o.max_slot_wal_keep_size_bytes;
   }
   e << YAML::Key << "chunk_size" << YAML::Value << o.capture.chunk_size;
+  e << YAML::Key << "capture" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  e << YAML::Key << "keyless_blocks_per_chunk" << YAML::Value << o.capture.keyless_blocks_per_chunk;
+  e << YAML::Key << "keyless_slack_blocks" << YAML::Value << o.capture.keyless_slack_blocks;
+  e << YAML::Key << "stream_txns_per_step" << YAML::Value << o.capture.stream_txns_per_step;
+  e << YAML::Key << "steps_per_tick" << YAML::Value << o.capture_steps_per_tick;
+  e << YAML::EndMap;
   e << YAML::Key << "ticks" << YAML::Value << YAML::Flow << YAML::BeginMap;
   e << YAML::Key << "safety" << YAML::Value << o.safety_ticks;
   e << YAML::Key << "liveness_max" << YAML::Value << o.liveness_ticks_max;

@@ -36,6 +36,39 @@ const Names<UpdateStrategy>& strategy_names() {
   return kNames;
 }
 
+namespace {
+
+constexpr uint64_t kSettingsStream = 6;  // Prng stream of the drawn settings, fixed forever
+
+template <size_t N>
+uint32_t one_of(Prng& p, const uint32_t (&values)[N]) {
+  return values[p.below(N)];
+}
+
+// Swarm testing over the settings, decided by the seed and the cell (so that
+// the cells of one seed differ): chunk sizes,
+// scan and stream step sizes, steps per tick, binding priorities, how
+// materializations batch and backfill, and how the workload aims its keys.
+void draw_settings(uint64_t seed, uint64_t cell, WorldOptions* o) {
+  Prng p = Prng(seed).fork(kSettingsStream).fork(cell);
+  o->capture.chunk_size = one_of(p, {1, 2, 3, 4, 8, 8});
+  o->capture.keyless_blocks_per_chunk = one_of(p, {1, 2, 3});
+  o->capture.keyless_slack_blocks = one_of(p, {0, 1, 2});
+  o->capture.stream_txns_per_step = one_of(p, {1, 2, 16, 16});
+  o->capture_steps_per_tick = one_of(p, {1, 1, 2, 3});
+  for (CaptureBinding& b : o->bindings)
+    b.priority = p.chance({1, 3}) ? 1 : 0;
+  o->keep_existing_on_backfill = p.chance({1, 4});
+  o->materialization_txns_per_commit = one_of(p, {1, 2, 4, 4});
+  o->workload.near_cursor = Ratio{one_of(p, {0, 1, 2}), 4};
+  o->workload.existing_key = Ratio{one_of(p, {0, 1, 2}), 3};
+  if (p.chance({1, 2})) o->workload.key_min = -o->workload.key_space / 2;
+  o->generation.crash_points = true;
+  o->generation.xid_bounds = true;
+}
+
+}  // namespace
+
 WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
                               properties::BackfillType backfill, UpdateStrategy strategy) {
   WorldOptions o;
@@ -53,6 +86,13 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
   // Odd seeds start a thousand xids before the 32-bit wrap.
   if (seed % 2 == 1) o.start_xid = Xid(4294966296u);
   o.swarm = true;
+  // The cell as a number: its settings stream.
+  const uint64_t cell = ((static_cast<uint64_t>(backfill) * 8 + static_cast<uint64_t>(mode)) * 8 +
+                         static_cast<uint64_t>(faults)) *
+                            2 +
+                        static_cast<uint64_t>(strategy);
+  draw_settings(seed, cell, &o);
+  o.faults.destination_schema_change = 1;
   o.faults.vacuum_freeze = 1;
   o.faults.vacuum_full = 1;
   o.faults.checkpoint = 1;

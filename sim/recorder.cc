@@ -212,6 +212,7 @@ void Recorder::set_materializations(const std::vector<MaterializationBindingSpec
     mb.destination = specs[m].destination;
     mb.strategy = specs[m].strategy == UpdateStrategy::kMerge ? history::UpdateStrategy::kMerge
                                                               : history::UpdateStrategy::kDelta;
+    mb.keep_existing_on_backfill = specs[m].keep_existing_on_backfill;
     for (uint32_t b = 0; b < capture_bindings.size(); ++b) {
       if (capture_bindings[b].collection == specs[m].collection) mb.capture_binding = b;
     }

@@ -48,4 +48,22 @@ bool fault_uses_amount(FaultKind k) {
          k == FaultKind::kCaptureStall || k == FaultKind::kPauseWrites;
 }
 
+bool fault_amount_optional(FaultKind k) {
+  return k == FaultKind::kCrash || k == FaultKind::kMaterializationCrash ||
+         k == FaultKind::kMinBackfillXid;
+}
+
+uint64_t fault_amount_max(FaultKind k) {
+  switch (k) {
+    case FaultKind::kCrash:
+      return kCrashPhaseMax;
+    case FaultKind::kMaterializationCrash:
+      return 1;
+    case FaultKind::kMinBackfillXid:
+      return 4294967295u;
+    default:
+      return 2'000'000'000;
+  }
+}
+
 }  // namespace cdc::sim

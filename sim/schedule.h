@@ -75,8 +75,9 @@ enum class FaultKind : uint8_t {
   kMaterializationBackfillAll,
   kDataFlowBackfillOne,
   kDataFlowBackfillAll,
+  kDestinationSchemaChange,
 };
-constexpr size_t kFaultKinds = 18;
+constexpr size_t kFaultKinds = 19;
 
 struct FaultStep {
   uint64_t tick = 0;
@@ -84,14 +85,24 @@ struct FaultStep {
   uint32_t table = 0;    // vacuum_freeze, vacuum_full: table index
   uint32_t binding = 0;  // *_one and min_backfill_xid: capture binding index
   uint64_t amount = 0;   // query_failure: rows before failing; xid_burn: xids;
-                         // capture_stall, pause_writes: ticks
+                         // capture_stall, pause_writes: ticks; optional ones:
+                         // crash: 0 now, else the Capture::Phase to crash at;
+                         // materialization_crash: 0 now, 1 once a txn is built;
+                         // min_backfill_xid: 0 the next xid, else the xid
   bool operator==(const FaultStep&) const = default;
 };
+
+// The largest crash amount: Capture::Phase::kStreaming (5).
+constexpr uint64_t kCrashPhaseMax = 5;
 
 // Whether a fault kind uses FaultStep::table, ::binding or ::amount.
 bool fault_uses_table(FaultKind k);
 bool fault_uses_binding(FaultKind k);
 bool fault_uses_amount(FaultKind k);
+// Kinds whose amount may be given or left out (0): crash, materialization_crash
+// and min_backfill_xid; and the largest amount each of them takes.
+bool fault_amount_optional(FaultKind k);
+uint64_t fault_amount_max(FaultKind k);
 
 struct Schedule {
   std::vector<Statement> initial;         // before the capture starts

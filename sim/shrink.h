@@ -5,8 +5,8 @@
 // replays it bit for bit. Passes then remove, while `still_fails` holds:
 // scripted operations, faults, whole transactions (of the workload and of the
 // initial rows), single statements, capture choices, long text values
-// (replaced by short ones), and the idle safety ticks after the last step. Each pass removes chunks, halving the chunk
-// size down to one element (the greedy core of delta debugging), and the
+// (replaced by short ones), and the idle safety ticks after the last step. Each pass removes
+// chunks, halving the chunk size down to one element (the greedy core of delta debugging), and the
 // passes repeat until none removes anything or the budget is spent.
 //
 // Deterministic: the result depends only on the input and on the predicate's

@@ -37,8 +37,9 @@ SourceWorkload::SourceWorkload(Database* db, std::vector<TableId> tables, Prng p
 
 Value SourceWorkload::random_value(const ColumnDef& c, bool key) {
   if (c.type == ColumnType::kInt64) {
-    return Value::int64(key ? prng_.range_inclusive(0, options_.key_space - 1)
-                            : prng_.range_inclusive(-1000, 1000));
+    return Value::int64(
+        key ? prng_.range_inclusive(options_.key_min, options_.key_min + options_.key_space - 1)
+            : prng_.range_inclusive(-1000, 1000));
   }
   if (key) {
     // Letters that the two collations order differently: case and accents.
@@ -145,9 +146,31 @@ void SourceWorkload::decide_statement(const Session& s, Statement* st) {
   }
 }
 
+// A key chosen on purpose rather than at random: near a backfill cursor, or
+// an existing row's (the next one after a random key, wrapping around).
+std::optional<Key> SourceWorkload::aimed_key(TableId t) {
+  if (options_.near_cursor.numerator > 0 && key_hints_ && prng_.chance(options_.near_cursor)) {
+    const std::vector<Key> near = key_hints_(t);
+    if (!near.empty()) return near[prng_.below(near.size())];
+  }
+  if (options_.existing_key.numerator > 0 && prng_.chance(options_.existing_key)) {
+    const TableSchema& s = db_->schema(t);
+    const Key from = s.key_of(random_row(s));
+    for (const std::optional<Key>& after : {std::optional<Key>(from), std::optional<Key>()}) {
+      const QueryResult q = db_->keyset_chunk(t, after, 1, KeyOrder::kDatabase);
+      if (q.status.is_ok() && !q.rows.empty()) return s.key_of(q.rows[0].row);
+    }
+  }
+  return std::nullopt;
+}
+
 void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
   Row row = random_row(s);
+  if (const std::optional<Key> aimed = aimed_key(t)) {
+    for (size_t i = 0; i < s.primary_key.size(); ++i)
+      row[s.primary_key[i]] = (*aimed)[i];
+  }
   const Key key = s.key_of(row);
   Result<std::optional<ScannedRow>> current = db_->lookup(t, key);
   CDC_ASSERT(current.is_ok(), "lookup of a well-formed key");

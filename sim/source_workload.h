@@ -26,7 +26,8 @@ namespace cdc::sim {
 
 struct SourceWorkloadOptions {
   uint32_t sessions = 4;
-  int64_t key_space = 64;            // int keys are drawn from [0, key_space)
+  int64_t key_space = 64;  // int keys are drawn from [key_min, key_min + key_space)
+  int64_t key_min = 0;
   uint32_t text_key_length_max = 3;  // text keys: 1..max characters
   Ratio commit_after_statement{1, 4};
   Ratio abort_instead_of_commit{1, 8};
@@ -38,6 +39,10 @@ struct SourceWorkloadOptions {
   Ratio delete_row{1, 5};
   Ratio toasted_value{1, 4};        // a TOASTable column gets a long value
   Ratio keep_toasted_column{2, 3};  // an update leaves the TOASTed column alone
+  // Key choice of a keyed statement (0: off, and no draw is made): a key the
+  // key hints give (near a backfill cursor), or the key of an existing row.
+  Ratio near_cursor{0, 1};
+  Ratio existing_key{0, 1};
 };
 
 struct SourceWorkloadStats {
@@ -68,6 +73,8 @@ class SourceWorkload {
   void commit_open();
   // Called with every statement step() and finish() execute (tick left 0).
   void set_statement_observer(std::function<void(const Statement&)> f) { observer_ = std::move(f); }
+  // Keys of table t worth aiming at now (used with options.near_cursor).
+  void set_key_hints(std::function<std::vector<Key>(TableId)> f) { key_hints_ = std::move(f); }
   const SourceWorkloadStats& stats() const { return stats_; }
 
  private:
@@ -84,6 +91,7 @@ class SourceWorkload {
   void end(Session& s, bool commit);
   void run(const Statement& st);  // execute() and tell the observer
   Row random_row(const TableSchema& s);
+  std::optional<Key> aimed_key(TableId t);
   Value random_value(const ColumnDef& c, bool key);
 
   Database* db_;
@@ -94,6 +102,7 @@ class SourceWorkload {
   SourceWorkloadStats stats_;
   uint64_t counter_ = 0;  // makes payloads distinct
   std::function<void(const Statement&)> observer_;
+  std::function<std::vector<Key>(TableId)> key_hints_;
 };
 
 // The tables the demo and the property tests use: an int-keyed table with a

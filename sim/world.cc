@@ -44,6 +44,17 @@ class World {
   void finish_writes();  // ends open transactions: writes stop
   uint64_t choose(uint64_t n);
   void capture_steps();
+  void materialization_step();
+  void crash_capture();
+  void crash_materialization();
+  std::optional<FaultStep> draw_follow_up(const FaultStep& f);
+  uint64_t draw_amount(FaultKind kind);
+  uint64_t xid_of_a_row();
+  uint64_t burn_to_the_wrap();
+  std::vector<Key> keys_near_cursors(TableId t) const;
+  void note_backfill_request();
+  void note_tick(uint64_t expired_docs);
+  void note_keyless_move(const Statement& st);
   void run_script();
   void perform(const ScriptedOp& op);
   // What faults and scripted operations do; each records its event.
@@ -98,6 +109,14 @@ class World {
   std::vector<Statement> step_queue_, finish_queue_;
   size_t next_step_ = 0, next_finish_ = 0, next_fault_ = 0, next_choice_ = 0;
   Schedule recorded_;
+  // Situation bookkeeping (model/situations.h): commits at the last backfill
+  // request, the xid epoch last seen, a materialization backfill under way.
+  size_t collection_txns_at_request_ = SIZE_MAX, dest_txns_at_request_ = SIZE_MAX;
+  uint32_t xid_epoch_ = 0;
+  bool materialization_backfilling_ = false;
+  // Crashes waiting for their step (GenerationOptions::crash_points).
+  std::optional<Capture::Phase> crash_at_;
+  bool crash_materialization_when_built_ = false;
 };
 
 DatabaseOptions db_options(const WorldOptions& o) {
@@ -138,12 +157,14 @@ World::World(const WorldOptions& o)
   load_initial_rows();
   recorder_.set_bindings(o_.bindings);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
-  if (o_.record_schedule) {
-    workload_->set_statement_observer([this](const Statement& st) {
-      recorded_.statements.push_back(st);
-      recorded_.statements.back().tick = tick_;
-    });
-  }
+  workload_->set_key_hints([this](TableId t) { return keys_near_cursors(t); });
+  workload_->set_statement_observer([this](const Statement& st) {
+    note_keyless_move(st);
+    if (!o_.record_schedule) return;
+    recorded_.statements.push_back(st);
+    recorded_.statements.back().tick = tick_;
+  });
+  xid_epoch_ = epoch_of(db_.next_full_xid());
   capture_.emplace(
       &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return choose(n); }, &recorder_);
   if (o_.materialize) {
@@ -158,6 +179,7 @@ World::World(const WorldOptions& o)
     }
     recorder_.set_materializations(specs, o_.bindings);
     materialization_.emplace(&store_, &destination_, specs, &recorder_);
+    materialization_->max_txns_per_commit = o_.materialization_txns_per_commit;
   }
 }
 
@@ -235,28 +257,80 @@ std::optional<FaultStep> World::draw_fault() {
   f.kind = *kind;
   f.table = static_cast<uint32_t>(scheduler_.below(tables_.size()));
   f.binding = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
-  switch (f.kind) {
-    case FaultKind::kQueryFailure:
-      f.amount = scheduler_.below(o_.capture.chunk_size);
-      break;
-    case FaultKind::kXidBurn:
-      f.amount = 1 + scheduler_.below(100'000'000);
-      break;
-    case FaultKind::kCaptureStall:
-      f.amount = 5 + scheduler_.below(150);
-      break;
-    case FaultKind::kPauseWrites:
-      f.amount = 5 + scheduler_.below(40);
-      break;
-    default:
-      break;
-  }
+  f.amount = draw_amount(f.kind);
   if (!fault_uses_table(f.kind)) f.table = 0;
   if (!fault_uses_binding(f.kind)) f.binding = 0;
   return f;
 }
 
+// The amount of a fault drawn now (FaultStep::amount).
+uint64_t World::draw_amount(FaultKind kind) {
+  const GenerationOptions& g = o_.generation;
+  switch (kind) {
+    case FaultKind::kQueryFailure:
+      return scheduler_.below(o_.capture.chunk_size);
+    case FaultKind::kXidBurn:
+      if (g.xid_bounds && scheduler_.chance({1, 3})) return burn_to_the_wrap();
+      return 1 + scheduler_.below(100'000'000);
+    case FaultKind::kCaptureStall:
+      return 5 + scheduler_.below(150);
+    case FaultKind::kPauseWrites:
+      return 5 + scheduler_.below(40);
+    case FaultKind::kCrash:
+      return g.crash_points ? scheduler_.below(kCrashPhaseMax + 1) : 0;
+    case FaultKind::kMaterializationCrash:
+      return g.crash_points ? scheduler_.below(2) : 0;
+    case FaultKind::kMinBackfillXid:
+      return g.xid_bounds && scheduler_.chance({1, 2}) ? xid_of_a_row() : 0;
+    default:
+      return 0;
+  }
+}
+
+// The xmin of a random live row of a random table, as a min_backfill_xid
+// (0: none found, or frozen).
+uint64_t World::xid_of_a_row() {
+  const TableId t = tables_[scheduler_.below(tables_.size())];
+  const QueryResult rows = db_.scan(t);
+  if (!rows.status.is_ok() || rows.rows.empty()) return 0;
+  const ScannedRow& r = rows.rows[scheduler_.below(rows.rows.size())];
+  return r.frozen || !xid_is_normal(r.xmin) ? 0 : r.xmin.value();
+}
+
+// A burn that leaves the counter a few xids before the 32-bit wrap (when the
+// wrap is within reach of one burn; else a small burn).
+uint64_t World::burn_to_the_wrap() {
+  const uint64_t to_wrap = (uint64_t{1} << 32) - db_.next_xid().value();
+  const uint64_t short_by = scheduler_.below(8);
+  return to_wrap > short_by && to_wrap - short_by <= 100'000'000 ? to_wrap - short_by
+                                                                 : 1 + scheduler_.below(100);
+}
+
+// Keys a workload change may aim at: for each binding of `t` backfilling by
+// key, its cursor, the next key the table holds after it, and for a single
+// integer key the integers either side.
+std::vector<Key> World::keys_near_cursors(TableId t) const {
+  std::vector<Key> near;
+  const std::string& table = db_.schema(t).name;
+  for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
+    if (capture_->bindings()[b].table != table) continue;
+    const std::optional<Key> cursor = capture_->backfill_cursor(b);
+    if (!cursor) continue;
+    near.push_back(*cursor);
+    const QueryResult next = db_.keyset_chunk(t, cursor, 1, KeyOrder::kDatabase);
+    if (next.status.is_ok() && !next.rows.empty())
+      near.push_back(db_.schema(t).key_of(next.rows[0].row));
+    if (cursor->size() == 1 && (*cursor)[0].is_int64()) {
+      const int64_t k = (*cursor)[0].as_int64();
+      near.push_back({Value::int64(k - 1)});
+      near.push_back({Value::int64(k + 1)});
+    }
+  }
+  return near;
+}
+
 void World::bump(uint32_t b, const std::string& why) {
+  if (capture_->backfilling(b)) reached(Situation::kBumpWhileBackfilling);
   ++capture_->bindings()[b].backfill_counter;
   recorder_.event(history::Event::Kind::kOperation,
                   why + ": backfill " + o_.bindings[b].table + " (counter " +
@@ -274,8 +348,10 @@ void World::bump_materialization(uint32_t m, const std::string& why) {
 // Capture backfill: the collection is re-filled; destinations are kept.
 void World::capture_backfill(const std::vector<uint32_t>& bindings) {
   const bool all = bindings.size() == capture_->bindings().size();
+  reached(all ? Situation::kOpCaptureBackfillAll : Situation::kOpCaptureBackfillOne);
   for (uint32_t b : bindings)
     bump(b, all ? "publish (all)" : "publish");
+  note_backfill_request();
   capture_->restart();
   history::BackfillOp op;
   op.type = history::BackfillOp::Type::kCapture;
@@ -287,8 +363,13 @@ void World::capture_backfill(const std::vector<uint32_t>& bindings) {
 // Materialization backfill: destinations rebuilt from what the collections hold.
 void World::materialization_backfill(const std::vector<uint32_t>& bindings) {
   if (!materialization_) return;
+  reached(bindings.size() == materialization_->bindings().size()
+              ? Situation::kOpMaterializationBackfillAll
+              : Situation::kOpMaterializationBackfillOne);
   for (uint32_t m : bindings)
     bump_materialization(m, "materialization backfill");
+  note_backfill_request();
+  materialization_backfilling_ = true;
   materialization_->restart();
   history::BackfillOp op;
   op.type = history::BackfillOp::Type::kMaterialization;
@@ -317,6 +398,9 @@ void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
   op.type = history::BackfillOp::Type::kDataFlow;
   const bool all = capture_bindings.size() == capture_->bindings().size();
   op.all_capture_bindings = all;
+  reached(all ? Situation::kOpDataFlowBackfillAll : Situation::kOpDataFlowBackfillOne);
+  note_backfill_request();
+  materialization_backfilling_ = materialization_.has_value();
   for (uint32_t b : capture_bindings) {
     const std::string& collection = capture_->bindings()[b].collection;
     if (store_.exists(collection)) store_.reset(collection);
@@ -346,6 +430,50 @@ void World::inject_fault() {
   if (!f) return;
   if (o_.record_schedule) recorded_.faults.push_back(*f);
   apply_fault(*f);
+  if (const std::optional<FaultStep> next = draw_follow_up(*f)) {
+    if (o_.record_schedule) recorded_.faults.push_back(*next);
+    apply_fault(*next);
+  }
+}
+
+// A fault that sometimes follows a drawn one in the same tick. With xid
+// bounds on, a min_backfill_xid may be followed by a burn up to the wrap. With
+// crash points on, a backfill request may be followed by a failure of the
+// first transaction after it: a capture crash just before its next commit, a
+// failed destination commit, or a materialization crash once it has built a
+// transaction.
+std::optional<FaultStep> World::draw_follow_up(const FaultStep& f) {
+  if (f.kind == FaultKind::kMinBackfillXid && o_.generation.xid_bounds &&
+      scheduler_.chance({1, 2})) {
+    // The backfill under the bound meets the wrap: rows after it have smaller raw xids.
+    FaultStep burn;
+    burn.tick = tick_;
+    burn.kind = FaultKind::kXidBurn;
+    burn.amount = burn_to_the_wrap();
+    return burn;
+  }
+  const bool backfill =
+      f.kind == FaultKind::kBackfillOne || f.kind == FaultKind::kBackfillAll ||
+      f.kind == FaultKind::kMinBackfillXid || f.kind == FaultKind::kMaterializationBackfillOne ||
+      f.kind == FaultKind::kMaterializationBackfillAll ||
+      f.kind == FaultKind::kDataFlowBackfillOne || f.kind == FaultKind::kDataFlowBackfillAll;
+  if (!backfill || !o_.generation.crash_points || !scheduler_.chance({1, 3})) return std::nullopt;
+  FaultStep next;
+  next.tick = tick_;
+  switch (scheduler_.below(3)) {
+    case 0:
+      next.kind = FaultKind::kCrash;
+      next.amount = static_cast<uint64_t>(Capture::Phase::kCommit);
+      break;
+    case 1:
+      next.kind = FaultKind::kCommitFailure;
+      break;
+    default:
+      next.kind = FaultKind::kMaterializationCrash;
+      next.amount = 1;
+      break;
+  }
+  return next;
 }
 
 // Applies a fault, drawn or from the explicit schedule, at this tick.
@@ -359,6 +487,7 @@ void World::apply_fault(const FaultStep& f) {
     case FaultKind::kCaptureStall:
     case FaultKind::kMaterializationCrash:
     case FaultKind::kCommitFailure:
+    case FaultKind::kDestinationSchemaChange:
       apply_pipeline_fault(f);
       return;
     case FaultKind::kBackfillOne:
@@ -387,9 +516,15 @@ void World::apply_pipeline_fault(const FaultStep& f) {
   using K = history::Event::Kind;
   switch (f.kind) {
     case FaultKind::kCrash:
-      capture_->restart();
-      ++recorder_.history().crashes;
-      recorder_.event(K::kFault, "capture crashed");
+      CDC_ASSERT(f.amount <= kCrashPhaseMax, "a crash names a capture phase");
+      if (f.amount == 0) {
+        crash_capture();
+      } else {
+        crash_at_ = static_cast<Capture::Phase>(f.amount);
+      }
+      return;
+    case FaultKind::kDestinationSchemaChange:
+      change_destination_schemas();
       return;
     case FaultKind::kQueryFailure: {
       const auto rows = static_cast<uint32_t>(f.amount);
@@ -402,8 +537,11 @@ void World::apply_pipeline_fault(const FaultStep& f) {
       return;
     case FaultKind::kMaterializationCrash:
       if (!materialization_) return;
-      materialization_->restart();
-      recorder_.event(K::kFault, "materialization crashed");
+      if (f.amount == 1 && !materialization_->has_built()) {
+        crash_materialization_when_built_ = true;
+        return;
+      }
+      crash_materialization();
       return;
     case FaultKind::kCommitFailure:
       if (materialization_) materialization_->arm_commit_failure();
@@ -425,7 +563,8 @@ void World::apply_backfill_fault(const FaultStep& f) {
       capture_backfill(all_capture_bindings());
       return;
     case FaultKind::kMinBackfillXid:
-      set_min_backfill_xid(xid_advance_by(db_.next_xid(), 0));
+      set_min_backfill_xid(f.amount ? Xid(static_cast<uint32_t>(f.amount))
+                                    : xid_advance_by(db_.next_xid(), 0));
       capture_backfill({b});
       return;
     case FaultKind::kMaterializationBackfillOne:
@@ -452,25 +591,30 @@ void World::apply_source_fault(const FaultStep& f) {
   const TableId t = tables_[f.table];
   switch (f.kind) {
     case FaultKind::kVacuumFreeze:
+      reached(Situation::kOpVacuumFreeze);
       recorder_.event(K::kOperation, "VACUUM FREEZE " + db_.schema(t).name +
                                          (db_.vacuum_freeze(t).is_ok() ? "" : " (refused)"));
       return;
     case FaultKind::kVacuumFull:
+      reached(Situation::kOpVacuumFull);
       recorder_.event(K::kOperation, "VACUUM FULL " + db_.schema(t).name +
                                          (db_.vacuum_full(t).is_ok() ? "" : " (refused)"));
       return;
     case FaultKind::kCheckpoint:
+      reached(Situation::kOpCheckpoint);
       db_.checkpoint();
       recorder_.event(K::kOperation, "CHECKPOINT");
       return;
     case FaultKind::kXidBurn: {
       const uint64_t n = f.amount;
+      reached(Situation::kOpXidBurn);
       recorder_.event(K::kOperation, "burn " + std::to_string(n) + " xids" +
                                          (db_.burn_xids(n).is_ok() ? "" : " (refused)"));
       return;
     }
     case FaultKind::kPauseWrites: {
       const uint64_t ticks = f.amount;
+      reached(Situation::kOpPauseWrites);
       writes_paused_until_ = tick_ + ticks;
       recorder_.event(K::kOperation, "writes paused for " + std::to_string(ticks) + " ticks");
       return;
@@ -575,6 +719,7 @@ void World::perform(const ScriptedOp& op) {
 
 // Ends the open transactions first: the upgrade needs a stopped cluster.
 void World::upgrade() {
+  reached(Situation::kOpUpgrade);
   finish_writes();
   const bool done = db_.major_upgrade().is_ok();
   recorder_.event(history::Event::Kind::kOperation,
@@ -584,12 +729,14 @@ void World::upgrade() {
 
 // The capture does nothing for `ticks` ticks from now.
 void World::stall_capture(uint64_t ticks) {
+  reached(Situation::kOpCaptureStall);
   stalled_until_ = tick_ + ticks;
   recorder_.event(history::Event::Kind::kFault,
                   "capture stalls for " + std::to_string(ticks) + " ticks");
 }
 
 void World::set_min_backfill_xid(Xid min) {
+  reached(Situation::kOpMinBackfillXid);
   capture_->options().min_backfill_xid = min;
   recorder_.event(history::Event::Kind::kOperation,
                   "set min_backfill_xid " + std::to_string(min.value()),
@@ -649,17 +796,122 @@ void World::corrupt_destinations(const std::vector<uint32_t>& bindings) {
 // materialization).
 void World::change_destination_schemas() {
   if (!materialization_) return;
+  reached(Situation::kOpDestinationSchemaChange);
   for (MaterializationBindingSpec& m : materialization_->bindings())
     ++m.schema_version;
   recorder_.event(history::Event::Kind::kOperation, "destination schema changed");
 }
 
 void World::capture_steps() {
-  if (materialization_) (void)materialization_->step();  // errors are recorded; it retries
+  if (materialization_) materialization_step();
   if (tick_ < stalled_until_) return;
   capture_->set_now(tick_);
   for (uint32_t i = 0; i < o_.capture_steps_per_tick; ++i) {
+    if (i == 1) reached(Situation::kSeveralCaptureStepsPerTick);
+    if (crash_at_ && capture_->phase() == *crash_at_) {
+      crash_at_.reset();
+      crash_capture();  // in place of the step it was about to take
+      continue;
+    }
     (void)capture_->step();  // errors are recorded by the observer; the capture restarts
+  }
+}
+
+// One materialization step (errors are recorded; it retries), noting a
+// failed commit that was the first destination commit after a backfill.
+void World::materialization_step() {
+  if (crash_materialization_when_built_ && materialization_->has_built()) crash_materialization();
+  const bool armed = materialization_->commit_failure_armed();
+  (void)materialization_->step();
+  const bool fired = armed && !materialization_->commit_failure_armed();
+  if (fired && recorder_.history().destination_txns.size() == dest_txns_at_request_) {
+    reached(Situation::kCommitFailureOnFirstTxnAfterBackfill);
+  }
+  if (materialization_backfilling_ && materialization_->drained()) {
+    materialization_backfilling_ = false;
+  }
+}
+
+// A materialization crash: the transaction it was building is lost.
+void World::crash_materialization() {
+  reached(materialization_->has_built() ? Situation::kMaterializationCrashWithBuiltTxn
+                                        : Situation::kMaterializationCrashIdle);
+  crash_materialization_when_built_ = false;
+  materialization_->restart();
+  recorder_.event(history::Event::Kind::kFault, "materialization crashed");
+}
+
+// A capture crash: what it interrupts depends on the step the capture is at.
+void World::crash_capture() {
+  using P = Capture::Phase;
+  switch (capture_->phase()) {
+    case P::kStopped:
+      reached(Situation::kCrashBeforeStart);
+      break;
+    case P::kFence:
+      reached(Situation::kCrashBeforeFence);
+      break;
+    case P::kStream:
+      reached(Situation::kCrashBeforeStream);
+      break;
+    case P::kChunk:
+      reached(Situation::kCrashBeforeChunk);
+      break;
+    case P::kCommit:
+      reached(Situation::kCrashBeforeCommit);
+      break;
+    case P::kStreaming:
+      reached(Situation::kCrashWhileStreaming);
+      break;
+  }
+  if (recorder_.history().collection_txns.size() == collection_txns_at_request_) {
+    reached(Situation::kCrashOnFirstTxnAfterBackfill);
+  }
+  capture_->restart();
+  ++recorder_.history().crashes;
+  recorder_.event(history::Event::Kind::kFault, "capture crashed");
+}
+
+// A keyless row updated while its binding scans by ctid: whether the update
+// moved it across the scan cursor (read before and not after, or the reverse).
+void World::note_keyless_move(const Statement& st) {
+  if (st.kind != Statement::Kind::kUpdate || !st.ctid) return;
+  const std::string& table = db_.schema(tables_[st.table]).name;
+  for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
+    if (capture_->bindings()[b].table != table) continue;
+    const std::optional<Ctid> cursor = capture_->keyless_cursor(b);
+    if (!cursor) continue;
+    // New versions are appended: the updated row, if the update took, is last.
+    const HeapTable& heap = db_.heap(tables_[st.table]);
+    if (heap.slot_count() == 0 || heap.row(heap.slot_count() - 1) != st.row) continue;
+    const Ctid moved_to = heap.ctid_of(heap.slot_count() - 1);
+    if ((moved_to < *cursor) != (*st.ctid < *cursor)) {
+      reached(Situation::kKeylessRowMovedAcrossCursor);
+    }
+  }
+}
+
+// A backfill was requested: the next commits are the first after it.
+void World::note_backfill_request() {
+  collection_txns_at_request_ = recorder_.history().collection_txns.size();
+  dest_txns_at_request_ = recorder_.history().destination_txns.size();
+}
+
+// Situations of the tick just run that no single component sees: the xid
+// wrap and retention against backfills in progress.
+void World::note_tick(uint64_t expired_docs) {
+  bool capture_backfilling = false;
+  for (uint32_t b = 0; b < capture_->bindings().size(); ++b)
+    capture_backfilling = capture_backfilling || capture_->backfilling(b);
+  const uint32_t epoch = epoch_of(db_.next_full_xid());
+  if (epoch != xid_epoch_) {
+    reached(Situation::kXidWrap);
+    if (capture_backfilling) reached(Situation::kXidWrapDuringBackfill);
+    xid_epoch_ = epoch;
+  }
+  if (expired_docs > 0) {
+    reached(Situation::kRetentionExpiry);
+    if (materialization_backfilling_) reached(Situation::kExpiryDuringMaterializationBackfill);
   }
 }
 
@@ -670,15 +922,17 @@ void World::safety_tick() {
   workload_step();
   inject_fault();
   capture_steps();
+  uint64_t dropped = 0;
   if (o_.retention_ticks) {
     std::map<std::string, std::vector<std::string>> expired;
-    const uint64_t dropped = store_.expire(tick_, *o_.retention_ticks, &expired);
+    dropped = store_.expire(tick_, *o_.retention_ticks, &expired);
     recorder_.on_expired(expired);
     if (dropped) {
       recorder_.event(history::Event::Kind::kFault,
                       "retention expired " + std::to_string(dropped) + " documents");
     }
   }
+  note_tick(dropped);
 }
 
 void World::record_final_state() {
@@ -721,6 +975,8 @@ RunResult World::run() {
   db_.flush_wal();
   recorder_.event(history::Event::Kind::kOperation, "liveness phase: faults healed, writes paused");
   stalled_until_ = 0;
+  crash_at_.reset();
+  crash_materialization_when_built_ = false;
   capture_->disarm_query_failure();
   if (materialization_) materialization_->disarm_commit_failure();
   const uint64_t deadline = tick_ + o_.liveness_ticks_max;
@@ -768,6 +1024,7 @@ const std::vector<FaultWeightField>& fault_weight_fields() {
       {"materialization_backfill_all", &FaultWeights::materialization_backfill_all},
       {"dataflow_backfill_one", &FaultWeights::dataflow_backfill_one},
       {"dataflow_backfill_all", &FaultWeights::dataflow_backfill_all},
+      {"destination_schema_change", &FaultWeights::destination_schema_change},
   };
   return kFields;
 }
@@ -791,8 +1048,11 @@ WorldOptions swarm(WorldOptions o) {
 
 RunResult run_world(const WorldOptions& options) {
   const MutantRunScope reading_the_mutant;  // the active mutant stays fixed during the run
+  const SituationRecorder situations;
   World w(options.swarm ? swarm(options) : options);
-  return w.run();
+  RunResult r = w.run();
+  r.situations = situations.reached();
+  return r;
 }
 
 }  // namespace cdc::sim

@@ -20,6 +20,7 @@
 
 #include "model/capture.h"
 #include "model/materialization.h"
+#include "model/situations.h"
 #include "properties/history.h"
 #include "sim/history_fingerprint.h"
 #include "sim/prng.h"
@@ -48,6 +49,7 @@ struct FaultWeights {
   uint32_t materialization_backfill_all = 0;
   uint32_t dataflow_backfill_one = 0;  // reset one collection, bump its bindings
   uint32_t dataflow_backfill_all = 0;
+  uint32_t destination_schema_change = 0;  // the next backfill recreates the tables
 
   uint32_t total() const;
 };
@@ -87,6 +89,16 @@ struct ScriptedOp {
   uint64_t ticks = 0;                // kStallCapture
 };
 
+// What generic exploration adds to the generator, off by default (scenario
+// files keep their runs): where faults strike and which values they pick.
+struct GenerationOptions {
+  // Capture crashes wait for a chosen step (FaultStep::amount: a phase), and
+  // materialization crashes may wait for a built transaction.
+  bool crash_points = false;
+  // min_backfill_xid at an existing row's xmin; xid burns that land at the wrap.
+  bool xid_bounds = false;
+};
+
 struct WorldOptions {
   uint64_t seed = 1;
   std::vector<TableSchema> tables;       // empty: demo_schemas()
@@ -95,7 +107,8 @@ struct WorldOptions {
   bool materialize = true;
   UpdateStrategy strategy = UpdateStrategy::kMerge;
   bool keep_existing_on_backfill = false;
-  uint32_t initial_rows = 12;  // per table, before the capture starts
+  uint32_t materialization_txns_per_commit = 4;  // collection txns per destination txn
+  uint32_t initial_rows = 12;                    // per table, before the capture starts
   Xid start_xid = Xid(1000);
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;
   CaptureOptions capture;
@@ -103,6 +116,7 @@ struct WorldOptions {
   Ratio write_per_tick{2, 3};   // chance of a workload step each tick
   Ratio fault_per_tick{1, 20};  // chance of an operation/fault each tick
   FaultWeights faults;
+  GenerationOptions generation;
   uint32_t capture_steps_per_tick = 1;
   std::optional<uint64_t> retention_ticks;
   uint64_t safety_ticks = 300;
@@ -125,6 +139,9 @@ struct RunResult {
   // What the run performed (with record_schedule, or the given schedule):
   // given as WorldOptions::schedule, it replays to the same fingerprint.
   Schedule schedule;
+  // The situations the run reached (model/situations.h); not in the history
+  // or the fingerprint.
+  SituationSet situations;
 };
 
 RunResult run_world(const WorldOptions& options);

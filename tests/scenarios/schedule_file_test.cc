@@ -134,9 +134,18 @@ TEST(ScheduleFileTest, BadSchedulesAreRejectedWithAPosition) {
   EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: vacuum_full}\n")
                 .message.find("needs \"table\""),
             std::string::npos);
-  EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: crash, amount: 3}\n")
-                .message.find("does not apply to fault crash"),
+  EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: checkpoint, amount: 3}\n")
+                .message.find("does not apply to fault checkpoint"),
             std::string::npos);
+  // A crash's amount names the capture step it waits for: 0..5.
+  EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: crash, amount: 6}\n")
+                .message.find("amount"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("schedule:\n  steps:\n    - {at: 1, fault: min_backfill_xid, binding: accounts, "
+               "amount: 2}\n")
+          .message.find("a normal xid"),
+      std::string::npos);
   EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: crsh}\n")
                 .message.find("did you mean \"crash\""),
             std::string::npos);
