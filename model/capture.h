@@ -84,6 +84,8 @@ struct ChunkTrace {
   std::string state_key;
   std::optional<Key> after;
   std::optional<Ctid> after_ctid;
+  std::optional<Ctid> range_end;        // ctid-range chunks: the last ctid the query could return
+  std::optional<Xid> min_backfill_xid;  // the bound its rows were filtered by
   uint32_t limit = 0;
   std::vector<ScannedRow> rows;
   std::vector<bool> emitted;  // per row: false when filtered by min_backfill_xid
@@ -175,6 +177,7 @@ class Capture {
   void emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
                          CollectionDoc doc);
   void emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st);
+  bool beyond_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const;
   void note_near_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const;
   std::optional<uint32_t> binding_of(TableId t) const;
   std::optional<uint32_t> pick_backfill();

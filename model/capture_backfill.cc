@@ -86,6 +86,7 @@ Status Capture::chunk() {
   trace.binding = *b;
   trace.state_key = state_key(*b);
   trace.snapshot_lsn = db_->current_flush_lsn();
+  trace.min_backfill_xid = options_.min_backfill_xid;
   const Status s = st.mode == CaptureMode::kWithoutPrimaryKey ? chunk_keyless(*b, st, trace)
                                                               : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
@@ -183,7 +184,9 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   fail_next_query_after_.reset();
   trace.after_ctid = after;
   trace.limit = options_.keyless_blocks_per_chunk;
-  QueryResult q = db_->ctid_range(t, after, Ctid{last_block, 0xffff}, opts);
+  const uint16_t last_offset = mutant_active(Mutant::kKeylessRangeMissesLastBlock) ? 0 : 0xffff;
+  trace.range_end = Ctid{last_block, last_offset};
+  QueryResult q = db_->ctid_range(t, after, *trace.range_end, opts);
   trace.rows = q.rows;
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {

@@ -85,6 +85,9 @@ Status Capture::stream() {
     }
   }
   reached(Situation::kStreamBatchLimited);  // the fence is still ahead
+  if (in_backfill_iteration_ && mutant_active(Mutant::kStreamBatchEndsIteration)) {
+    phase_ = Phase::kCommit;
+  }
   return Status::ok();
 }
 
@@ -284,20 +287,20 @@ void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
   CDC_ASSERT(b < tables_.size() && tables_[b] && !doc.key.empty(),
              "a document of a resolved binding, with a key");
   if (st.mode != CaptureMode::kWithoutPrimaryKey && !st.backfilled) note_near_cursor(b, doc, st);
-  if (st.mode == CaptureMode::kPrecise && !st.backfilled) {
+  if (st.mode == CaptureMode::kPrecise && !st.backfilled && beyond_cursor(b, doc, st)) {
     // Drop changes to the part of the table the backfill has not reached.
-    if (!st.scanned) {
-      reached(Situation::kChangeFilteredByPrecise);
-      return;
-    }
-    const TableSchema& s = db_->schema(*tables_[b]);
-    const std::string cursor = c_key(s, *st.scanned);
-    if (mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor) {
-      reached(Situation::kChangeFilteredByPrecise);
-      return;
-    }
+    reached(Situation::kChangeFilteredByPrecise);
+    return;
   }
   pending_.emplace_back(b, std::move(doc));
+}
+
+// Whether a document's key lies in the part of a Precise binding's table its
+// backfill has not read yet (all of it before the first chunk).
+bool Capture::beyond_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const {
+  if (!st.scanned) return !mutant_active(Mutant::kPreciseEmitsBeforeFirstChunk);
+  const std::string cursor = c_key(db_->schema(*tables_[b]), *st.scanned);
+  return mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor;
 }
 
 // Where a keyed change of a binding still backfilling falls against its cursor.

@@ -49,7 +49,8 @@ WalRecord update_record(TableId t, const TableSchema& s, const Row& old_row, con
     }
   } else if (key_changed) {
     rec.old_kind = OldTuple::kKey;
-    rec.old_data = encode_row(s.key_of(old_row));
+    const bool from_new = mutant_active(Mutant::kKeyChangeOldKeyFromNewRow);
+    rec.old_data = encode_row(s.key_of(from_new ? new_row : old_row));
   }
   return rec;
 }

@@ -129,7 +129,9 @@ Status Materialization::start() {
       continue;
     }
     // A new state key: a backfill of this binding (or its first start).
-    const bool keep = spec.keep_existing_on_backfill && !spec.force_truncate_on_backfill;
+    const bool keep =
+        spec.keep_existing_on_backfill &&
+        (!spec.force_truncate_on_backfill || mutant_active(Mutant::kDataFlowResetKeepsDestination));
     positions_[b].load_optimisation = !keep;
     if (keep && spec.backfill_counter > 0) reached(Situation::kKeepExistingOnBackfill);
     truncate_pending_[b] = !keep && !mutant_active(Mutant::kBackfillNoTruncate);
@@ -192,7 +194,9 @@ Status Materialization::build() {
     for (; it != all.end(); ++it) {
       const CollectionDoc& d = *it;
       CDC_ASSERT(d.txn_seq > from && d.txn_seq >= last_seq, "documents are in commit order");
-      if (d.txn_seq != last_seq && ++txns > max_txns_per_commit) {
+      const bool split = mutant_active(Mutant::kDestinationBatchSplitsTxn) &&
+                         docs.size() >= max_txns_per_commit;  // counts documents
+      if (split || (d.txn_seq != last_seq && ++txns > max_txns_per_commit)) {
         reached(Situation::kMaterializationTxnLimited);
         break;
       }
@@ -200,7 +204,9 @@ Status Materialization::build() {
       docs.push_back(&d);
     }
     // Where a collection transaction is read: all its documents, or none.
-    CDC_ASSERT(it == all.end() || it->txn_seq != last_seq, "whole collection transactions");
+    CDC_ASSERT(it == all.end() || it->txn_seq != last_seq ||
+                   mutant_active(Mutant::kDestinationBatchSplitsTxn),
+               "whole collection transactions");
     if (last_seq) c.position.read_through_seq = last_seq;
   }
   if (spec.strategy == UpdateStrategy::kMerge) {
@@ -284,6 +290,9 @@ Status Materialization::commit() {
     fail_next_commit_ = false;
     reached(Situation::kDestinationCommitFails);
     if (built_->loaded > 0) reached(Situation::kDestinationCommitFailsAfterLoad);
+    if (mutant_active(Mutant::kFailedCommitAdvancesPosition)) {
+      positions_[built_->binding] = built_->position;  // as if it had committed
+    }
     built_.reset();
     const std::string msg = "destination commit failed";
     observer_->on_materialization_error(msg);

@@ -114,6 +114,33 @@ const std::vector<MutantInfo>& mutants() {
        "On restart the capture does not read back a binding's backfill-complete flag (decoded "
        "with its default, false): a finished backfill resumes as unfinished and runs one more "
        "chunk after its last key, and until then Precise drops every change above that key."},
+      {M::kKeyChangeOldKeyFromNewRow, "key-change-old-key-from-new-row", kSource,
+       "The WAL record of a key-changing UPDATE under REPLICA IDENTITY DEFAULT logs the old key "
+       "taken from the new row: decoding then shows a plain update of the new key, and the old "
+       "key is never deleted downstream."},
+      {M::kKeylessRangeMissesLastBlock, "keyless-range-misses-last-block", kCapture,
+       "A Without Primary Key chunk bounds its ctid range by (last block, 0) instead of (last "
+       "block, 65535): the rows of every chunk's last block are never read, though the cursor "
+       "moves past them."},
+      {M::kStreamBatchEndsIteration, "stream-batch-ends-iteration", kCapture,
+       "When a streaming step stops at its batch limit, the capture takes the fence as reached: "
+       "the chunk commits before the changes up to its fence were streamed, and they land after "
+       "it, over the newer rows the chunk read."},
+      {M::kPreciseEmitsBeforeFirstChunk, "precise-emits-before-first-chunk", kCapture,
+       "Precise filtering lets every change through while a binding has no cursor yet (before "
+       "its first chunk) instead of dropping them: changes to rows not yet read reach the "
+       "collection ahead of their snapshot."},
+      {M::kDestinationBatchSplitsTxn, "destination-batch-splits-txn", kMaterializations,
+       "The destination batch limit counts documents instead of collection transactions: a "
+       "transaction is cut in two, and the position committed with the first part marks it "
+       "all read, so the rest is never applied."},
+      {M::kFailedCommitAdvancesPosition, "failed-commit-advances-position", kMaterializations,
+       "After a destination commit fails, the materialization keeps the position of the "
+       "transaction it built as if it had committed: the next transaction starts after "
+       "documents that were never applied."},
+      {M::kDataFlowResetKeepsDestination, "data-flow-reset-keeps-destination", kMaterializations,
+       "A data flow backfill of a binding that keeps existing destination rows does not drop the "
+       "table: rows from before the collection was reset stay and are applied again."},
   };
   return kMutants;
 }

@@ -58,6 +58,14 @@ enum class Mutant : uint8_t {
   // capture: restart and resume (appended after the materializations)
   kResumeRescansFromStart,
   kResumeForgetsDone,
+  // found with situation coverage: parts no earlier mutant touched
+  kKeyChangeOldKeyFromNewRow,
+  kKeylessRangeMissesLastBlock,
+  kStreamBatchEndsIteration,
+  kPreciseEmitsBeforeFirstChunk,
+  kDestinationBatchSplitsTxn,
+  kFailedCommitAdvancesPosition,
+  kDataFlowResetKeepsDestination,
 };
 
 struct MutantInfo {

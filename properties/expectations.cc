@@ -17,6 +17,12 @@ struct Rule {
   const char* reason;
 };
 
+constexpr char kPreciseEncodingReason[] =
+    "\"Note that Precise backfill is not possible in some cases due to equality comparison "
+    "challenges when using varying character encodings.\" The scan walks a locale-collated key "
+    "in the database's order while the filter compares bytes: a change to a key the scan has "
+    "passed but that sorts after the cursor bytewise is dropped, and the ordering check only "
+    "trips when a chunk happens to return keys out of bytewise order";
 constexpr char kKeptDestinationReason[] =
     "a backfill that keeps the destination table re-reads the collection from its start and "
     "merges each key's older documents over the row it kept, so rows step back (and deleted ones "
@@ -100,6 +106,8 @@ const std::vector<Rule>& rules() {
        Expect::kViolableDocumented, kRetentionReason},
       {std::nullopt, Situation::kRetentionExpired, "delta_no_loss", Expect::kViolableDocumented,
        kRetentionReason},
+      {std::nullopt, Situation::kRetentionExpired, "transaction_order", Expect::kViolableDocumented,
+       kRetentionReason},
       {std::nullopt, Situation::kCaptureBackfill, "delta_duplicates", Expect::kViolableDocumented,
        "\"Using capture backfills (not dropping the destination tables) when you have "
        "materializations that use delta updates may result in duplicate rows.\""},
@@ -157,6 +165,10 @@ const std::vector<Rule>& rules() {
       {BackfillMode::kOnlyChanges, std::nullopt, "convergence", Expect::kViolableDocumented,
        "\"Only Changes: skips backfilling the table entirely ... Only WAL changes are emitted.\" "
        "Rows that existed before the capture started never reach the collection."},
+      {std::nullopt, Situation::kPreciseNonBytewiseKey, "convergence", Expect::kViolableDocumented,
+       kPreciseEncodingReason},
+      {std::nullopt, Situation::kPreciseNonBytewiseKey, "no_loss", Expect::kViolableDocumented,
+       kPreciseEncodingReason},
       {BackfillMode::kPrecise, std::nullopt, "liveness", Expect::kViolableDocumented,
        "\"Note that Precise backfill is not possible in some cases due to equality comparison "
        "challenges when using varying character encodings.\" A text key under a locale collation "
@@ -215,6 +227,8 @@ const char* to_string(Situation s) {
       return "data flow backfill";
     case Situation::kRetentionExpired:
       return "retention expired documents";
+    case Situation::kPreciseNonBytewiseKey:
+      return "Precise over a key that does not order bytewise";
     case Situation::kKeptDestinationBackfill:
       return "materialization backfill keeping the destination";
     case Situation::kToastLostOnKeyChange:
@@ -326,6 +340,12 @@ std::vector<Situation> situations(const history::History& h) {
     }
   }
   if (jumped_ahead(h)) note(Situation::kBackfillAll);
+  for (const history::BackfillInstance& i : h.backfills) {
+    if (i.mode == history::ResolvedMode::kPrecise && i.binding < h.bindings.size() &&
+        !h.bindings[i.binding].bytewise_key) {
+      note(Situation::kPreciseNonBytewiseKey);
+    }
+  }
   if (!h.expiries.empty()) note(Situation::kRetentionExpired);
   std::sort(out.begin(), out.end());
   return out;

@@ -38,6 +38,7 @@ enum class Situation : unsigned char {
   kRetentionExpired,         // a collection dropped documents because of retention
   kToastLostOnKeyChange,     // a key change left a TOASTed value unchanged (not decodable)
   kKeptDestinationBackfill,  // a materialization backfill kept the destination table
+  kPreciseNonBytewiseKey,    // a Precise instance over a key that does not order bytewise
 };
 const char* to_string(Situation s);
 

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "properties/history.h"
+#include "properties/verdict.h"
 
 namespace cdc::properties::detail {
 
@@ -53,5 +55,12 @@ const history::Binding* find_binding(const history::History& h, uint32_t id);
 // nullptr when the instance never completed.
 const history::CollectionTxn* completion_txn(const history::History& h,
                                              const std::string& state_key);
+
+// Parts of the coverage checker (properties/coverage_filters.cc); nullopt
+// when the instance passes. REQUIRES: inst is an instance of h.
+std::optional<Verdict> check_min_xid_filter(const history::History& h,
+                                            const history::BackfillInstance& inst);
+std::optional<Verdict> check_ctid_tiling(const history::History& h,
+                                         const history::BackfillInstance& inst);
 
 }  // namespace cdc::properties::detail

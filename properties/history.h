@@ -40,6 +40,9 @@ struct Binding {
   uint32_t table_id = 0;   // TableId value of the source table
   std::string collection;  // collection it writes
   bool keyless = false;    // the table has no primary key
+  // Its key orders bytewise in the database too (no text column under a
+  // non-"C" collation): what Precise needs to compare keys with the scan.
+  bool bytewise_key = true;
 };
 
 // One backfill instance: a binding's state under one backfill counter.
@@ -117,6 +120,10 @@ struct Chunk {
   // from the rest of the run, so not part of the fingerprint.
   std::optional<std::pair<uint32_t, uint32_t>> blocks;
   uint32_t table_pages = 0;
+  // The last ctid the ctid-range query could return (whole blocks: the last
+  // block's highest offset). Also derived, not fingerprinted.
+  std::optional<Ctid> range_end;
+  std::optional<Xid> min_backfill_xid;  // the bound the rows were filtered by (also derived)
 };
 
 // A binding's state as the capture resumed it from the committed checkpoint

@@ -29,8 +29,12 @@ void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
     hb.collection = bindings[b].collection;
     const TableId t = db_->table_id(bindings[b].table).value();
     hb.table_id = t.value();
-    hb.keyless =
-        !db_->schema(t).has_primary_key() || bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
+    const TableSchema& s = db_->schema(t);
+    hb.keyless = !s.has_primary_key() || bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
+    for (uint32_t k : s.primary_key) {
+      const ColumnDef& c = s.columns[k];
+      if (c.type == ColumnType::kText && c.collation != Collation::kC) hb.bytewise_key = false;
+    }
     h_.bindings.push_back(hb);
   }
 }
@@ -122,12 +126,14 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
   c.snapshot_lsn = chunk.snapshot_lsn;
   c.failed = chunk.failed;
   c.final_chunk = chunk.final_chunk;
+  c.min_backfill_xid = chunk.min_backfill_xid;
   const TableId t = TableId(h_.bindings[chunk.binding].table_id);
   const bool keyed = db_->schema(t).has_primary_key() && chunk.after_ctid == std::nullopt;
   if (chunk.after && keyed) c.after = order_key(t, *chunk.after);
   if (chunk.after_ctid) {
     c.blocks = {chunk.after_ctid->block, chunk.after_ctid->block + chunk.limit - 1};
     c.table_pages = db_->page_count(t).value();
+    c.range_end = chunk.range_end;
   }
   for (size_t i = 0; i < chunk.rows.size(); ++i) {
     const ScannedRow& r = chunk.rows[i];
