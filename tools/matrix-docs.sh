@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the guarantee matrix in docs/guarantee-matrix/ (200 seeds per
-# cell): an exploration of every matrix cell, of which matrix.json and
-# matrix.md are kept. Each seed it names replays with
+# cell): an exploration of every matrix cell, of which matrix.json,
+# matrix.md and the situation coverage (situations.md) are kept. Each seed it names replays with
 # `cdcsim replay --cell SPEC --seed S`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +15,11 @@ build/default/cdcsim explore --seeds "${SEEDS:-200}" --jobs "${JOBS:-2}" --shrin
 [ "$status" -le 1 ] || exit "$status"
 mkdir -p docs/guarantee-matrix
 cp "$out/matrix.json" "$out/matrix.md" docs/guarantee-matrix/
+{
+  echo "# Situation coverage of the guarantee matrix"
+  echo
+  echo "How many of the exploration's runs reached each situation (model/situations.h)."
+  echo
+  sed -n '/^## Situation coverage/,/^## Guarantee matrix/p' "$out/explore.md" | sed '1d;$d'
+} >docs/guarantee-matrix/situations.md
 exit "$status"
