@@ -29,6 +29,7 @@ constexpr Entry kCheckers[] = {
     {"only_changes", &check_only_changes},
     {"exactly_once", &check_exactly_once},
     {"liveness", &check_liveness},
+    {"retention_period", &check_retention_period},
     {"destination_convergence", &check_destination_convergence},
     {"delta_no_loss", &check_delta_no_loss},
     {"delta_duplicates", &check_delta_duplicates},

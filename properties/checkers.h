@@ -118,6 +118,12 @@ Verdict check_transaction_order(const history::History& h);
 // it (or it is Only Changes). kUnknown when no restart resumed a state.
 Verdict check_resume_state(const history::History& h);
 
+// retention_period (properties/retention_period.cc): retention drops a
+// document only once the retention period has passed since it was committed:
+// every key an expiry names has a document committed more than the period
+// before it. kUnknown without a retention period or an expiry.
+Verdict check_retention_period(const history::History& h);
+
 // The checker names, in the fixed order check_all() uses.
 const std::vector<std::string>& property_names();
 

@@ -268,7 +268,9 @@ struct History {
   std::vector<Expiry> expiries;
   std::vector<BackfillOp> backfill_ops;
   FinalState final_state;
-  Drain drain;  // reached: capture and every materialization drained
+  Drain drain;
+  std::optional<uint64_t> retention_ticks;  // the collections' retention period, if any  //
+                                            // reached: capture and every materialization drained
   uint64_t crashes = 0;
 };
 

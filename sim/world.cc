@@ -154,6 +154,7 @@ World::World(const WorldOptions& o)
     }
   }
   recorder_.history().seed = o_.seed;
+  recorder_.history().retention_ticks = o_.retention_ticks;
   load_initial_rows();
   recorder_.set_bindings(o_.bindings);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);

@@ -11,7 +11,7 @@ namespace {
 TEST(CheckAllTest, NamesAndOrderAreFixed) {
   const std::vector<std::string> expected = {
       "convergence", "no_loss", "no_resurrection", "no_regression", "per_key_commit_order",
-      "precise_history", "coverage", "only_changes", "exactly_once", "liveness",
+      "precise_history", "coverage", "only_changes", "exactly_once", "liveness", "retention_period",
       // Destination properties, judged only when the history has materializations.
       "destination_convergence", "delta_no_loss", "delta_duplicates", "delta_no_prebackfill_rows",
       "destination_no_regression", "destination_no_resurrection", "retention_loss",
@@ -38,6 +38,7 @@ bool not_applicable_to_clean_normal(const std::string& property) {
                                                   "destination_no_regression",
                                                   "destination_no_resurrection",
                                                   "retention_loss",
+                                                  "retention_period",
                                                   "resume_state"};
   return std::find(kNames.begin(), kNames.end(), property) != kNames.end();
 }
