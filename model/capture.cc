@@ -199,12 +199,7 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
         break;
       }
       // Precise needs the database's key order to be reproducible bytewise.
-      bool bytewise = true;
-      for (uint32_t k : s.primary_key) {
-        const ColumnDef& c = s.columns[k];
-        if (c.type == ColumnType::kText && c.collation != Collation::kC) bytewise = false;
-      }
-      st.mode = bytewise ? CaptureMode::kPrecise : CaptureMode::kNormal;
+      st.mode = s.key_orders_bytewise() ? CaptureMode::kPrecise : CaptureMode::kNormal;
     }
   }
   if (st.mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {

@@ -11,6 +11,14 @@ std::vector<ColumnType> TableSchema::key_types() const {
   return out;
 }
 
+bool TableSchema::key_orders_bytewise() const {
+  for (uint32_t k : primary_key) {
+    const ColumnDef& c = columns[k];
+    if (c.type == ColumnType::kText && c.collation != Collation::kC) return false;
+  }
+  return true;
+}
+
 std::vector<Collation> TableSchema::key_collations() const {
   std::vector<Collation> out;
   for (uint32_t c : primary_key)

@@ -40,6 +40,9 @@ struct TableSchema {
   // Column types and collations of the key, in key order.
   std::vector<ColumnType> key_types() const;
   std::vector<Collation> key_collations() const;
+  // Whether the key orders bytewise in the database too: no text column of
+  // it under a non-"C" collation (what Precise needs to compare keys).
+  bool key_orders_bytewise() const;
   // Checks names, key indices, at most 64 columns, page capacity.
   Status validate() const;
   // Checks arity, types and NOT NULL of a row against this schema.

@@ -31,10 +31,7 @@ void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
     hb.table_id = t.value();
     const TableSchema& s = db_->schema(t);
     hb.keyless = !s.has_primary_key() || bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
-    for (uint32_t k : s.primary_key) {
-      const ColumnDef& c = s.columns[k];
-      if (c.type == ColumnType::kText && c.collation != Collation::kC) hb.bytewise_key = false;
-    }
+    hb.bytewise_key = s.key_orders_bytewise();
     h_.bindings.push_back(hb);
   }
 }
