@@ -30,6 +30,7 @@ struct Outcome {
   std::string fingerprint;
   Judgement judgement;
   SituationSet situations;
+  reports::CostValues costs{};
 };
 
 struct CaseRef {
@@ -75,6 +76,7 @@ void Explorer::run_items_of_shard() {
     Outcome& out = outcomes_[k];
     out.fingerprint = r.fingerprint;
     out.situations = r.situations;
+    out.costs = reports::cost_values(r.history.costs);
     out.judgement = judge(t, r.history);
     out.ran = true;
     return out.judgement.failed();
@@ -115,7 +117,8 @@ void Explorer::tally(size_t k) {
   ++r_.runs;
   reports::add_situations(&r_.situations, o.situations);
   r_.run_records.push_back(
-      {item, plan_.sources[source].name(), seed, o.fingerprint, o.judgement.failed()});
+      {item, plan_.sources[source].name(), seed, o.fingerprint, o.judgement.failed(), o.costs});
+  reports::add_costs(&r_.costs[plan_.sources[source].name()], o.costs);
   if (source < o_.files.size()) {
     reports::FileRow& row = r_.file_rows[source];
     ++row.runs;

@@ -54,6 +54,7 @@ void add_counts(reports::ExploreReport* into, const reports::ExploreReport& r) {
   for (const auto& [p, n] : r.violations_by_property)
     into->violations_by_property[p] += n;
   reports::add_situation_runs(&into->situations, r.situations);
+  reports::merge_costs(&into->costs, r.costs);
   for (size_t i = 0; i < r.file_rows.size(); ++i) {
     into->file_rows[i].runs += r.file_rows[i].runs;
     merge_tallies(&into->file_rows[i].properties, r.file_rows[i].properties);

@@ -120,6 +120,19 @@ void read_plan(const json& j, reports::ExploreReport* r) {
   r->violations_by_property = j.at("violations_by_property").get<std::map<std::string, uint64_t>>();
 }
 
+// Each run's costs and the totals per target (reports without them: none).
+std::string read_costs(const json& j, reports::ExploreReport* r) {
+  if (!j.contains("cost_metrics")) return "";
+  const auto names = j.at("cost_metrics").get<std::vector<std::string>>();
+  const json& records = j.at("run_records");
+  for (size_t i = 0; i < r->run_records.size(); ++i) {
+    std::string err = reports::cost_values_from_json(records[i].at("costs"), names,
+                                                     &r->run_records[i].costs);
+    if (!err.empty()) return err;
+  }
+  return reports::costs_from_json(j.at("costs"), &r->costs);
+}
+
 void read_records(const json& j, reports::ExploreReport* r) {
   for (const json& f : j.at("file_rows")) {
     r->file_rows.push_back({f.at("file").get<std::string>(), f.at("runs").get<uint64_t>(),
@@ -132,7 +145,7 @@ void read_records(const json& j, reports::ExploreReport* r) {
   for (const json& x : j.at("run_records")) {
     r->run_records.push_back({x.at("item").get<size_t>(), x.at("target").get<std::string>(),
                               x.at("seed").get<uint64_t>(), x.at("fingerprint").get<std::string>(),
-                              x.at("failed").get<bool>()});
+                              x.at("failed").get<bool>(), {}});
   }
   for (const json& c : j.at("cases"))
     r->cases.push_back(case_of(c));
@@ -154,6 +167,9 @@ std::variant<reports::ExploreReport, std::string> read_report(const std::string&
     if (j.contains("situations")) {
       const std::string err = reports::situations_from_json(j.at("situations"), &r.situations);
       if (!err.empty()) return name + ": malformed explore report: " + err;
+    }
+    if (const std::string err = read_costs(j, &r); !err.empty()) {
+      return name + ": malformed explore report: " + err;
     }
     if (r.run_records.size() != r.runs || r.failures.size() != r.failed_runs) {
       return name + ": malformed explore report: the run and failure records do not add up";

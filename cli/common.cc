@@ -178,6 +178,7 @@ void print_run(const campaign::Target& t, const sim::RunResult& r, const campaig
     for (const std::string& w : v.witness)
       fmt::print("      - {}\n", w);
   }
+  fmt::print("{}", reports::costs_text(h.costs));
   fmt::print("fingerprint: {}\n", r.fingerprint);
 }
 

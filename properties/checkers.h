@@ -85,6 +85,9 @@ Verdict check_delta_no_loss(const history::History& h);
 // No delta destination holds two equal snapshot creates of one key (a key
 // backfilled twice). Violable as documented after a capture backfill.
 Verdict check_delta_duplicates(const history::History& h);
+// The number of duplicate rows that verdict counts (0 without a delta
+// materialization of a keyed binding).
+uint64_t count_delta_duplicates(const history::History& h);
 
 // A delta destination rebuilt by a data flow backfill holds no row from
 // before the backfill.

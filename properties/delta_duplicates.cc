@@ -56,17 +56,32 @@ uint64_t count(const detail::MaterializationRef& m, const std::vector<detail::Ro
   return n;
 }
 
+// The duplicates of every delta materialization of a keyed binding, and the
+// first pair found.
+uint64_t count_all(const history::History& h, const std::vector<detail::MaterializationRef>& mats,
+                   std::optional<FirstPair>& pair) {
+  uint64_t total = 0;
+  for (const detail::MaterializationRef& m : mats) {
+    total += count(m, detail::final_delta_rows(h, m.mat->id), pair);
+  }
+  return total;
+}
+
 }  // namespace
+
+uint64_t count_delta_duplicates(const history::History& h) {
+  std::optional<FirstPair> pair;
+  return count_all(
+      h, detail::materializations_of(h, history::UpdateStrategy::kDelta, /*keyed_only=*/true),
+      pair);
+}
 
 Verdict check_delta_duplicates(const history::History& h) {
   const std::vector<detail::MaterializationRef> mats =
       detail::materializations_of(h, history::UpdateStrategy::kDelta, /*keyed_only=*/true);
   if (mats.empty()) return Verdict::unknown(kName, "no delta materialization of a keyed binding");
-  uint64_t total = 0;
   std::optional<FirstPair> pair;
-  for (const detail::MaterializationRef& m : mats) {
-    total += count(m, detail::final_delta_rows(h, m.mat->id), pair);
-  }
+  const uint64_t total = count_all(h, mats, pair);
   if (!pair) return Verdict::hold(kName, "0 duplicate rows: no key was backfilled twice");
   const history::DestinationRow& a = *pair->first.row;
   const history::DestinationRow& b = *pair->second.row;

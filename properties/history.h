@@ -253,6 +253,46 @@ struct Drain {
   Lsn capture_cursor;
 };
 
+// What the run cost, in the terms of the documentation's "Backfill
+// Selection": rows the backfills read, documents and destination rows
+// written, destination downtime and delta duplicates (DESIGN §9). Measured
+// by the simulation as the run goes (sim/costs.h) and derived from the rest
+// of the history, so not part of the fingerprint.
+//
+// Downtime of a destination table: from the destination transaction that
+// truncated or recreated it (while it held rows, or while an earlier
+// downtime was open) until the table again holds every row the source held
+// at that moment, less rows the source has deleted since (keyed tables by
+// key; keyless ones by equal fields). What a consumer of the table sees.
+struct Downtime {
+  uint32_t materialization = 0;  // MaterializationBinding::id
+  uint64_t start_tick = 0;
+  uint64_t end_tick = 0;      // the table was whole again, or the run ended
+  bool ended = false;         // false: still incomplete when the run ended
+  uint64_t rows_dropped = 0;  // rows the truncates of this downtime removed
+  uint64_t ticks() const { return end_tick - start_tick; }
+};
+
+struct Costs {
+  uint64_t chunks = 0;
+  uint64_t rows_read = 0;           // rows backfill chunk queries returned (failed ones too)
+  uint64_t snapshot_docs = 0;       // committed snapshot documents
+  uint64_t change_docs = 0;         // committed change documents
+  uint64_t dest_rows_written = 0;   // destination rows stored (merge) or appended (delta)
+  uint64_t dest_rows_deleted = 0;   // destination rows a merge deleted
+  uint64_t dest_rows_dropped = 0;   // destination rows truncates and drops removed
+  std::vector<Downtime> downtimes;  // in start order
+  uint64_t downtime_count = 0;      // downtimes.size()
+  uint64_t downtime_ticks = 0;      // summed over downtimes
+  uint64_t downtime_ticks_max = 0;
+  uint64_t downtimes_unended = 0;
+  uint64_t delta_duplicates = 0;  // as properties/delta_duplicates.cc counts them
+  // Capture backfill instances that scan (not Only Changes): ticks from the
+  // request to the collection transaction that completed it.
+  uint64_t backfills = 0, backfills_unfinished = 0;
+  uint64_t backfill_ticks = 0, backfill_ticks_max = 0;  // over finished instances
+};
+
 struct History {
   uint64_t seed = 0;
   std::vector<Binding> bindings;
@@ -272,6 +312,7 @@ struct History {
   std::optional<uint64_t> retention_ticks;  // the collections' retention period, if any  //
                                             // reached: capture and every materialization drained
   uint64_t crashes = 0;
+  Costs costs;  // filled when the run ends
 };
 
 }  // namespace cdc::history

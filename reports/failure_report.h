@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "properties/verdict.h"
+#include "reports/costs.h"
 #include "reports/key_timeline.h"
 #include "reports/situation_coverage.h"
 #include "sim/matrix.h"
@@ -63,6 +64,7 @@ struct RunRecord {  // one run that ran
   uint64_t seed = 0;
   std::string fingerprint;
   bool failed = false;  // some finding is unexpected
+  CostValues costs{};   // what the run cost (reports/costs.h)
 };
 
 struct FailureRecord {  // one failing run: its first failure
@@ -89,6 +91,7 @@ struct ExploreReport {
   std::vector<FailureRecord> failures;  // every failing run, in item order
   std::vector<ReportCase> cases;        // shrunk failures, then demos, in item order
   SituationRuns situations;             // runs that reached each situation
+  CostsByTarget costs;                  // what the runs of each file and cell cost
 };
 
 std::string report_json(const ExploreReport& r);

@@ -88,7 +88,7 @@ std::string header(const ExploreReport& r, size_t unexpected) {
       out += fmt::format("<tr><td>{}</td><td>{}</td></tr>", html_escape(property), n);
     out += "</table>";
   }
-  return out + situations_html(r.situations);
+  return out + situations_html(r.situations) + costs_html(r.costs);
 }
 
 std::string contents(const ExploreReport& r) {

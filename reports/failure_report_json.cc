@@ -68,7 +68,8 @@ json runs_json(const ExploreReport& r) {
                        {"target", x.target},
                        {"seed", x.seed},
                        {"fingerprint", x.fingerprint},
-                       {"failed", x.failed}});
+                       {"failed", x.failed},
+                       {"costs", cost_values_json(x.costs)}});
   }
   return records;
 }
@@ -116,6 +117,8 @@ std::string report_json(const ExploreReport& r) {
   j["cases"] = std::move(cases);
   j["run_records"] = runs_json(r);
   j["situations"] = situations_json(r.situations);
+  j["cost_metrics"] = cost_metric_names_json();
+  j["costs"] = costs_json(r.costs);
   CDC_ASSERT(j["cases"].size() == r.cases.size(), "one JSON case per report case");
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

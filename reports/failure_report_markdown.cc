@@ -78,7 +78,7 @@ std::string header(const ExploreReport& r) {
       out += fmt::format("| {} | {} |\n", cell(property), n);
     out += "\n";
   }
-  return out + situations_markdown(r.situations);
+  return out + situations_markdown(r.situations) + costs_markdown(r.costs);
 }
 
 std::string timeline_md(const KeyTimeline& t) {

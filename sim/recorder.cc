@@ -1,5 +1,6 @@
 #include "sim/recorder.h"
 
+#include "model/assert.h"
 #include "model/key_encoding.h"
 
 namespace cdc::sim {
@@ -84,6 +85,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
     if (auto cur = table.find(tk.second); cur != table.end()) c.changes[index].after = cur->second;
   }
   h_.source_commits.push_back(std::move(c));
+  costs_.on_source_commit(h_.source_commits.back());
 }
 
 void Recorder::on_start(Lsn cursor) {
@@ -143,6 +145,7 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
   }
   chunk_index_[chunk.id] = h_.chunks.size();
   h_.chunks.push_back(std::move(c));
+  costs_.on_chunk(h_.chunks.back());
 }
 
 void Recorder::on_resume(uint32_t binding, const std::string& state_key,
@@ -190,6 +193,7 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
   }
   for (uint64_t id : chunk_ids)
     h_.chunks[chunk_index_.at(id)].committed_in = seq;
+  costs_.on_collection_txn(t);
   h_.collection_txns.push_back(std::move(t));
 }
 
@@ -235,6 +239,9 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
                          r.snapshot, r.collection_seq});
   }
   t.deletes = c.deletes;
+  const history::MaterializationBinding& m = h_.materializations.at(c.binding);
+  const history::Binding& b = h_.bindings.at(m.capture_binding);
+  costs_.on_destination_txn(tick_, t, m, b, shadow_[TableId(b.table_id)]);
   h_.destination_txns.push_back(std::move(t));
 }
 
@@ -254,6 +261,11 @@ void Recorder::on_expired(const std::map<std::string, std::vector<std::string>>&
       h_.expiries.push_back(std::move(e));
     }
   }
+}
+
+void Recorder::finish_costs(uint64_t end_tick) {
+  CDC_ASSERT(h_.final_state.recorded, "costs are taken from a finished history");
+  h_.costs = costs_.finish(h_, end_tick);
 }
 
 void Recorder::on_backfill_op(history::BackfillOp op) {

@@ -9,6 +9,7 @@
 #include "model/capture.h"
 #include "model/materialization.h"
 #include "properties/history.h"
+#include "sim/costs.h"
 
 namespace cdc::sim {
 
@@ -48,6 +49,9 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
                             const std::vector<CaptureBinding>& capture_bindings);
   void on_expired(const std::map<std::string, std::vector<std::string>>& keys);
   void on_backfill_op(history::BackfillOp op);
+  // Fills history().costs for a run that ended at `end_tick`. REQUIRES: the
+  // final state is recorded.
+  void finish_costs(uint64_t end_tick);
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
@@ -59,6 +63,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   std::map<TableId, std::map<std::string, Row>> shadow_;  // committed state per key
   std::map<uint64_t, size_t> chunk_index_;                // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
+  CostMeter costs_;
 };
 
 }  // namespace cdc::sim

@@ -992,6 +992,7 @@ RunResult World::run() {
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
   record_final_state();
+  recorder_.finish_costs(tick_);
   RunResult r;
   r.history = std::move(recorder_.history());
   r.fingerprint = fingerprint(r.history);

@@ -1,0 +1,76 @@
+// The cost meter: measures history::Costs while a run is recorded. The
+// recorder (sim/recorder.h) feeds it what it records — chunks, collection
+// transactions, source commits and destination transactions, in the order
+// they happen — and the world asks for the totals once the run has ended.
+//
+// Counters (rows read, documents, destination rows) add up what the history
+// holds. Downtime needs the source as it was when a table was truncated,
+// which a history can only rebuild by replaying; the meter instead takes the
+// recorder's current source rows at that moment and keeps, per
+// materialization binding, the keys (keyed tables) or rows (keyless ones)
+// the destination table holds. A downtime ends at the first destination or
+// source commit after which the table holds every row still required: the
+// rows the source held at the truncate, updated by later source changes and
+// less those the source has since deleted (see history::Downtime).
+//
+// Determinism: ordered containers only; no clock. Nothing here reaches the
+// fingerprint.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/history.h"
+
+namespace cdc::sim {
+
+// One source table's rows: the recorder's identity (DocKey of a keyed row,
+// "ctid:..." of a keyless one) -> the row.
+using SourceRows = std::map<std::string, Row>;
+
+class CostMeter {
+ public:
+  void on_chunk(const history::Chunk& c);
+  void on_collection_txn(const history::CollectionTxn& t);
+  // `t` is committed at `tick`; `m` is its materialization binding, `b` the
+  // capture binding it reads, `source` the rows of b's table now. REQUIRES:
+  // the destination transactions of each binding come in commit order.
+  void on_destination_txn(uint64_t tick, const history::DestinationTxn& t,
+                          const history::MaterializationBinding& m, const history::Binding& b,
+                          const SourceRows& source);
+  // A source commit (after the recorder applied it): open downtimes follow
+  // its changes to the rows they require, and may end.
+  void on_source_commit(const history::SourceCommit& c);
+
+  // The totals of the run that ended at `end_tick`: open downtimes are
+  // counted to it and marked unended; delta duplicates and backfill times are
+  // taken from `h` (its final state recorded).
+  history::Costs finish(const history::History& h, uint64_t end_tick);
+
+ private:
+  // What one destination table holds, as far as downtime needs it.
+  struct Table {
+    bool keyless = false;
+    std::map<std::string, std::string> merged;  // key -> fields as text (merge)
+    std::map<std::string, uint64_t> appended;   // delta: key (keyed) or fields (keyless) -> rows
+    uint64_t rows = 0;
+  };
+  struct Open {
+    size_t index = 0;                     // into costs_.downtimes
+    uint32_t table_id = 0;                // source table
+    std::map<std::string, Row> required;  // identity -> row the table must hold
+  };
+
+  static void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);
+  static bool holds_all(const Table& t, const std::map<std::string, Row>& required);
+  void close_if_whole(uint32_t m, uint64_t tick);
+
+  history::Costs costs_;
+  std::map<uint32_t, Table> tables_;  // by materialization binding
+  std::map<uint32_t, Open> open_;     // by materialization binding
+};
+
+}  // namespace cdc::sim

@@ -1,0 +1,183 @@
+// The cost counters of history::Costs (sim/costs.h) on small scripted runs
+// whose numbers are known: the workload is switched off after the initial
+// rows, so the source holds the same N rows all along and every backfill of
+// it reads exactly N rows. And the meter alone, fed by hand, for downtimes
+// that a source delete or a keyless rebuild ends.
+#include <gtest/gtest.h>
+
+#include "sim/costs.h"
+#include "sim/history_fingerprint.h"
+#include "sim/world.h"
+
+namespace cdc::sim {
+namespace {
+
+using Op = ScriptedOp::Kind;
+
+ScriptedOp op(uint64_t tick, Op kind) {
+  ScriptedOp s;
+  s.tick = tick;
+  s.kind = kind;
+  return s;
+}
+
+// One keyed table (accounts) in Normal mode, no writes after the initial
+// rows, small chunks and one collection transaction per destination commit.
+WorldOptions quiet_world() {
+  WorldOptions o;
+  o.seed = 5;
+  CaptureBinding b;
+  b.table = "accounts";
+  b.collection = "acme/accounts";
+  b.mode = BackfillMode::kNormal;
+  o.bindings = {b};
+  o.faults = FaultWeights{};
+  o.workload.truncate = {0, 1};
+  o.write_per_tick = {0, 1};
+  o.capture.chunk_size = 2;
+  o.materialization_txns_per_commit = 1;
+  o.safety_ticks = 160;
+  o.liveness_ticks_max = 3000;
+  return o;
+}
+
+uint64_t source_rows(const history::History& h) {
+  return h.final_state.destinations.at(0).size();  // a converged merge table holds them all
+}
+
+TEST(Costs, CaptureBackfillOfNRowsReadsNRowsAndKeepsTheTableUp) {
+  WorldOptions o = quiet_world();
+  o.script = {op(100, Op::kCaptureBackfill)};
+  const history::History h = run_world(o).history;
+  const history::Costs& c = h.costs;
+  const uint64_t n = source_rows(h);
+  ASSERT_GT(n, 2u);
+  EXPECT_EQ(c.rows_read, 2 * n);  // the initial load and the re-backfill
+  EXPECT_EQ(c.snapshot_docs, 2 * n);
+  EXPECT_EQ(c.change_docs, 0u);
+  EXPECT_EQ(c.dest_rows_written, 2 * n);
+  EXPECT_EQ(c.dest_rows_deleted, 0u);
+  EXPECT_EQ(c.dest_rows_dropped, 0u);
+  EXPECT_TRUE(c.downtimes.empty());  // a merge binding without a materialization backfill
+  EXPECT_EQ(c.downtime_ticks, 0u);
+  EXPECT_EQ(c.backfills, 2u);
+  EXPECT_EQ(c.backfills_unfinished, 0u);
+  EXPECT_GT(c.backfill_ticks_max, 0u);
+  EXPECT_EQ(c.delta_duplicates, 0u);
+}
+
+TEST(Costs, MaterializationBackfillHasADowntimeThatEnds) {
+  WorldOptions o = quiet_world();
+  o.script = {op(100, Op::kMaterializationBackfill)};
+  const history::History h = run_world(o).history;
+  const history::Costs& c = h.costs;
+  const uint64_t n = source_rows(h);
+  EXPECT_EQ(c.rows_read, n);  // nothing is re-read from the source
+  ASSERT_EQ(c.downtimes.size(), 1u);
+  const history::Downtime& d = c.downtimes[0];
+  EXPECT_TRUE(d.ended);
+  EXPECT_EQ(d.rows_dropped, n);
+  EXPECT_GE(d.start_tick, 100u);
+  EXPECT_GT(d.ticks(), 0u);  // one collection transaction of 2 rows per commit
+  EXPECT_LE(d.end_tick, h.drain.tick);
+  EXPECT_EQ(c.downtime_ticks, d.ticks());
+  EXPECT_EQ(c.downtimes_unended, 0u);
+  EXPECT_EQ(c.dest_rows_dropped, n);
+  EXPECT_EQ(c.dest_rows_written, 2 * n);
+}
+
+TEST(Costs, RebuildAfterRetentionNeverEndsItsDowntime) {
+  WorldOptions o = quiet_world();
+  o.retention_ticks = 20;  // every initial document has expired by tick 100
+  o.script = {op(100, Op::kMaterializationBackfill)};
+  const history::History h = run_world(o).history;
+  ASSERT_EQ(h.costs.downtimes.size(), 1u);
+  EXPECT_FALSE(h.costs.downtimes[0].ended);
+  EXPECT_EQ(h.costs.downtimes[0].end_tick, h.drain.tick);  // counted to the end
+  EXPECT_EQ(h.costs.downtimes_unended, 1u);
+  EXPECT_EQ(h.costs.downtime_ticks, h.drain.tick - h.costs.downtimes[0].start_tick);
+}
+
+TEST(Costs, CaptureBackfillIntoDeltaDuplicatesEveryRow) {
+  WorldOptions o = quiet_world();
+  o.strategy = UpdateStrategy::kDelta;
+  o.script = {op(100, Op::kCaptureBackfill)};
+  const history::History h = run_world(o).history;
+  EXPECT_GT(h.costs.rows_read, 0u);
+  EXPECT_EQ(h.costs.delta_duplicates, h.costs.rows_read / 2);  // every row, once more
+  EXPECT_TRUE(h.costs.downtimes.empty());
+}
+
+TEST(Costs, AreNotPartOfTheFingerprint) {
+  WorldOptions o = quiet_world();
+  o.script = {op(100, Op::kMaterializationBackfill)};
+  history::History h = run_world(o).history;
+  const std::string before = fingerprint(h);
+  h.costs = history::Costs{};
+  EXPECT_EQ(fingerprint(h), before);
+}
+
+// ---- the meter alone ----
+
+history::DestinationTxn txn(uint32_t m, bool truncate, std::vector<std::string> keys,
+                            std::vector<Row> fields = {}) {
+  history::DestinationTxn t;
+  t.binding = m;
+  t.truncated_first = truncate;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    history::DestinationRow r;
+    r.key = keys[i];
+    if (i < fields.size()) r.fields = fields[i];
+    t.upserts.push_back(r);
+  }
+  return t;
+}
+
+TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
+  history::MaterializationBinding m;
+  history::Binding b;
+  b.table_id = 7;
+  CostMeter meter;
+  const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
+  meter.on_destination_txn(1, txn(0, false, {"a", "b"}), m, b, two);
+  meter.on_destination_txn(5, txn(0, true, {"a"}), m, b, two);  // dropped, "a" back
+  history::SourceCommit del;
+  del.tick = 9;
+  history::SourceKeyChange gone;
+  gone.table = 7;
+  gone.key = "b";
+  gone.before = Row{Value::int64(2)};
+  del.changes.push_back(gone);
+  meter.on_source_commit(del);  // "b" is gone: the table is whole again
+  history::History h;
+  h.final_state.recorded = true;
+  const history::Costs c = meter.finish(h, 20);
+  ASSERT_EQ(c.downtimes.size(), 1u);
+  EXPECT_TRUE(c.downtimes[0].ended);
+  EXPECT_EQ(c.downtimes[0].start_tick, 5u);
+  EXPECT_EQ(c.downtimes[0].end_tick, 9u);
+  EXPECT_EQ(c.downtimes[0].rows_dropped, 2u);
+  EXPECT_EQ(c.dest_rows_written, 3u);
+}
+
+TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {
+  history::MaterializationBinding m;
+  history::Binding b;
+  b.keyless = true;
+  CostMeter meter;
+  const Row x = {Value::int64(1)}, y = {Value::int64(2)};
+  const SourceRows rows = {{"ctid:(0,1)", x}, {"ctid:(0,2)", y}};
+  meter.on_destination_txn(1, txn(0, false, {"k1", "k2"}, {x, y}), m, b, rows);
+  meter.on_destination_txn(3, txn(0, true, {"k3"}, {x}), m, b, rows);
+  meter.on_destination_txn(4, txn(0, false, {"k4"}, {x}), m, b, rows);  // x twice, y missing
+  meter.on_destination_txn(6, txn(0, false, {"k5"}, {y}), m, b, rows);
+  history::History h;
+  h.final_state.recorded = true;
+  const history::Costs c = meter.finish(h, 20);
+  ASSERT_EQ(c.downtimes.size(), 1u);
+  EXPECT_EQ(c.downtimes[0].ticks(), 3u);
+  EXPECT_TRUE(c.downtimes[0].ended);
+}
+
+}  // namespace
+}  // namespace cdc::sim
