@@ -2,6 +2,9 @@
 
 #include <map>
 #include <set>
+#include <utility>
+
+#include "model/xid.h"
 
 namespace cdc::conformance {
 namespace {
@@ -65,6 +68,37 @@ void compare_decoded_xids(const RunTrace& t, Comparison* c) {
   }
 }
 
+// The capture's filters (XminFilter::Kind::kBackfill) for the workload's xids
+// [first, next): a minimum alone, a maximum alone, a range inside, and, when
+// the run crossed the wrap, a range whose min is before it and max after it
+// (raw max < raw min). Each carries the snapshot xmax term.
+std::vector<XminFilter> backfill_filters(uint32_t first, uint32_t next, sim::Prng& prng) {
+  const uint32_t span = next - first + 1;
+  auto inside = [&] { return Xid(first + static_cast<uint32_t>(prng.below(span))); };
+  std::vector<XminFilter> out = {backfill_filter(inside(), std::nullopt),
+                                 backfill_filter(std::nullopt, inside())};
+  Xid lo = inside();
+  Xid hi = inside();
+  if (xid_precedes(hi, lo)) std::swap(lo, hi);
+  out.push_back(backfill_filter(lo, hi));
+  if (next < first && next > kFirstNormalXid.value()) {  // wrapped: [first + a, next - b]
+    const uint32_t before = 0u - first;                  // xids from first up to the wrap
+    out.push_back(backfill_filter(Xid(first + static_cast<uint32_t>(prng.below(before))),
+                                  Xid(next - 1 - static_cast<uint32_t>(prng.below(next - 3)))));
+  }
+  return out;
+}
+
+std::string describe_filter(const XminFilter& f, uint32_t first) {
+  if (f.kind != XminFilter::Kind::kBackfill) {
+    return "threshold offset " + offset(f.threshold.value(), first);
+  }
+  std::string d = "backfill bounds:";
+  if (f.min) d += " min offset " + offset(f.min->value(), first);
+  if (f.max) d += " max offset " + offset(f.max->value(), first);
+  return d;
+}
+
 }  // namespace
 
 void probe_xmin_filters(Sides& sides, const Workload& w, sim::Prng prng, RunTrace* t) {
@@ -91,6 +125,16 @@ void probe_xmin_filters(Sides& sides, const Workload& w, sim::Prng prng, RunTrac
       }
     }
   }
+  for (const XminFilter& filter : backfill_filters(first, next, prng)) {
+    for (uint32_t table = 0; table < w.schemas.size(); ++table) {
+      FilterProbe f;
+      f.table = table;
+      f.query.kind = Query::Kind::kScan;
+      f.query.filter = filter;
+      sides.both(&f.rows, [&](Side& s) { return s.query(table, f.query); });
+      t->filters.push_back(std::move(f));
+    }
+  }
 }
 
 Comparison compare_xmin(const Workload& w, const RunTrace& t) {
@@ -115,10 +159,10 @@ Comparison compare_xmin(const Workload& w, const RunTrace& t) {
     if (m.error == p.error && mi == pi) continue;
     if (++reported > kReportedMax) break;
     c.differences.push_back({c.name, t.prefix,
-                             to_string(f.query, w.schemas[f.table]) + " (threshold offset " +
-                                 offset(f.query.filter->threshold.value(), t.first_xid) +
-                                 "): model " + (m.error ? "error " + *m.error : join(mi)) +
-                                 "; PostgreSQL " + (p.error ? "error " + *p.error : join(pi))});
+                             to_string(f.query, w.schemas[f.table]) + " (" +
+                                 describe_filter(*f.query.filter, t.first_xid) + "): model " +
+                                 (m.error ? "error " + *m.error : join(mi)) + "; PostgreSQL " +
+                                 (p.error ? "error " + *p.error : join(pi))});
   }
   const bool wrapped = t.next_xid.model.value < t.first_xid;
   c.notes.push_back("xids compared value for value (the model starts at PostgreSQL's next xid " +

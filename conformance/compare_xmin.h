@@ -8,7 +8,13 @@
 //   - the rows each xmin filter variant of model/query.h returns (raw,
 //     wrap-aware, wrap-aware bounded by the next xid) for thresholds drawn
 //     around the workload's xids, at their antipode, and across the wrap when
-//     the workload crossed it.
+//     the workload crossed it;
+//   - the rows the capture's filter returns (min_backfill_xid alone,
+//     max_backfill_xid alone, both, and both around the wrap when the
+//     workload crossed it), with the snapshot xmax term evaluated by each
+//     side (PostgreSQL: txid_snapshot_xmax(txid_current_snapshot())). No row
+//     of a workload is 2^31 xids old, so here that term keeps every row; the
+//     conformance test xid_bounds_conformance_test.cc ages rows past it.
 #pragma once
 
 #include "conformance/comparison.h"

@@ -71,7 +71,12 @@ struct CaptureOptions {
   std::string slot = "flow_slot";
   std::string watermarks_table = "flow_watermarks";
   uint32_t chunk_size = 8;
+  // The xid bounds of backfill chunks (either, both or neither): a chunk
+  // emits only rows whose xmin lies in [min, max] modulo 2^32 and does not
+  // follow the snapshot's xmax (XminFilter::Kind::kBackfill). Rows outside
+  // are read (the cursor moves past them) but not emitted.
   std::optional<Xid> min_backfill_xid;
+  std::optional<Xid> max_backfill_xid;
   uint32_t keyless_blocks_per_chunk = 2;
   uint32_t keyless_slack_blocks = 2;   // added to the page count when the scan bound is fixed
   uint32_t stream_txns_per_step = 16;  // decoded transactions handled per step at most
@@ -85,10 +90,14 @@ struct ChunkTrace {
   std::optional<Key> after;
   std::optional<Ctid> after_ctid;
   std::optional<Ctid> range_end;        // ctid-range chunks: the last ctid the query could return
-  std::optional<Xid> min_backfill_xid;  // the bound its rows were filtered by
+  std::optional<Xid> min_backfill_xid;  // the bounds its rows were filtered by
+  std::optional<Xid> max_backfill_xid;
+  // The query's snapshot xmax, which bounds the rows whenever a bound is set
+  // (nullopt: no bound set, nothing filtered).
+  std::optional<Xid> snapshot_xmax;
   uint32_t limit = 0;
   std::vector<ScannedRow> rows;
-  std::vector<bool> emitted;  // per row: false when filtered by min_backfill_xid
+  std::vector<bool> emitted;  // per row: false when filtered by the xid bounds
   Lsn snapshot_lsn;
   bool failed = false;
   bool final_chunk = false;

@@ -11,19 +11,48 @@ namespace {
 std::string c_key(const TableSchema& s, const Key& key) {
   return encode_capture_key(key, s.key_types());
 }
-bool filtered_by_xid(const std::optional<Xid>& min_xid, Xid xmin) {
-  if (!min_xid) return false;
-  if (mutant_active(Mutant::kMinBackfillXidRawCompare)) return xmin.value() < min_xid->value();
-  return xid_precedes(xmin, *min_xid);
+// Whether the chunk's xid bounds keep a row with this xmin out of it
+// (XminFilter::Kind::kBackfill, with the chunk's snapshot xmax). Frozen rows:
+// the connector compares the raw xmin, which PostgreSQL 9.4+ keeps when it
+// freezes a tuple (xmin::text shows it), so a frozen row is filtered by the
+// xid that wrote it like any other row; a stored xmin that is not a normal
+// xid (FrozenTransactionId from a pre-9.4 freeze) fails the query's
+// "xmin >= 3" and is filtered whenever a bound is set. The seeded bug
+// min-backfill-xid-raw-compare compares the minimum as raw numbers.
+bool filtered_by_xid(const ChunkTrace& trace, Xid xmin) {
+  if (!trace.snapshot_xmax) return false;
+  XminFilter f = backfill_filter(trace.min_backfill_xid, trace.max_backfill_xid);
+  if (mutant_active(Mutant::kMinBackfillXidRawCompare) && f.min) {
+    const bool raw_below = xmin.value() < f.min->value();
+    f.min.reset();
+    return raw_below || !f.matches(xmin, *trace.snapshot_xmax);
+  }
+  return !f.matches(xmin, *trace.snapshot_xmax);
 }
-// Situations of a row read under min_backfill_xid (and of frozen rows).
-void note_xid_bounds(const std::optional<Xid>& min_xid, const ScannedRow& r) {
+// Situations of a row read under the xid bounds (and of frozen rows).
+void note_xid_bounds(const ChunkTrace& trace, const ScannedRow& r) {
   if (r.frozen) reached(Situation::kRowFrozenScanned);
-  if (!min_xid || r.frozen) return;
-  if (r.xmin == *min_xid) reached(Situation::kRowXminEqualsMinBackfillXid);
-  if (xid_precedes(r.xmin, *min_xid)) reached(Situation::kRowFilteredByMinBackfillXid);
+  if (!trace.snapshot_xmax) return;
+  const XminFilter f = backfill_filter(trace.min_backfill_xid, trace.max_backfill_xid);
+  // The xmax term alone keeps the row out: with the bound trivially met
+  // (xmax = xmin) the row would pass.
+  if (f.matches(r.xmin, r.xmin) && !f.matches(r.xmin, *trace.snapshot_xmax)) {
+    reached(Situation::kSnapshotXmaxExcludesRow);
+  }
+  const std::optional<Xid>& min = f.min;
+  const std::optional<Xid>& max = f.max;
+  if (min && max && max->value() < min->value() && xid_precedes_or_equals(*min, *max) &&
+      f.matches(r.xmin, *trace.snapshot_xmax)) {
+    reached(Situation::kXidRangeAcrossWrap);  // [min, max] holds the wrap, and this row
+  }
+  if (r.frozen) return;
+  if (max && r.xmin == *max) reached(Situation::kRowXminEqualsMaxBackfillXid);
+  if (max && xid_follows(r.xmin, *max)) reached(Situation::kRowFilteredByMaxBackfillXid);
+  if (!min) return;
+  if (r.xmin == *min) reached(Situation::kRowXminEqualsMinBackfillXid);
+  if (xid_precedes(r.xmin, *min)) reached(Situation::kRowFilteredByMinBackfillXid);
   // Raw and modulo-2^32 order disagree: the row and the bound straddle the wrap.
-  if ((r.xmin.value() < min_xid->value()) != xid_precedes(r.xmin, *min_xid)) {
+  if ((r.xmin.value() < min->value()) != xid_precedes(r.xmin, *min)) {
     reached(Situation::kMinBackfillXidAcrossWrap);
   }
 }
@@ -87,6 +116,10 @@ Status Capture::chunk() {
   trace.state_key = state_key(*b);
   trace.snapshot_lsn = db_->current_flush_lsn();
   trace.min_backfill_xid = options_.min_backfill_xid;
+  trace.max_backfill_xid = options_.max_backfill_xid;
+  // The bounds' query reads its snapshot's xmax; the snapshot is the one the
+  // chunk query runs in (every Database call is atomic).
+  if (trace.min_backfill_xid || trace.max_backfill_xid) trace.snapshot_xmax = db_->snapshot_xmax();
   const Status s = st.mode == CaptureMode::kWithoutPrimaryKey ? chunk_keyless(*b, st, trace)
                                                               : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
@@ -148,9 +181,9 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     previous = enc;
     // Where the capture reads xmin: a writer's xid, unless frozen.
     CDC_ASSERT(xid_is_normal(r.xmin) || r.frozen, "an unfrozen row's xmin is a writer's xid");
-    note_xid_bounds(options_.min_backfill_xid, r);
+    note_xid_bounds(trace, r);
     if (has_negative_int(key)) reached(Situation::kNegativeIntKey);
-    if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
+    if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(b, snapshot_doc(std::move(enc), r.row, trace));
   }
@@ -198,8 +231,8 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   if (q.rows.empty()) reached(Situation::kChunkEmpty);
   for (size_t i = 0; i < q.rows.size(); ++i) {
     const ScannedRow& r = q.rows[i];
-    note_xid_bounds(options_.min_backfill_xid, r);
-    if (filtered_by_xid(options_.min_backfill_xid, r.xmin)) continue;
+    note_xid_bounds(trace, r);
+    if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(
         b, snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));

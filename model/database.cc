@@ -133,6 +133,23 @@ Xid Database::oldest_running_or_next() const {
   return oldest;
 }
 
+Xid Database::snapshot_xmax() const {
+  // Every assigned xid before the next one is running or completed; step down
+  // past the running ones (special ids are never assigned: skip them).
+  uint32_t x = xids_.next().value();
+  for (size_t steps = 0; steps <= running_xids_.size(); ++steps) {
+    uint32_t below = x - 1;
+    if (below < kFirstNormalXid.value()) below = 0xffffffffu;
+    const bool running = std::any_of(running_xids_.begin(), running_xids_.end(),
+                                     [&](const auto& e) { return e.first == below; });
+    if (!running) break;
+    x = below;
+  }
+  CDC_ASSERT(xid_is_normal(Xid(x)) && xid_precedes_or_equals(Xid(x), xids_.next()),
+             "the snapshot xmax is a normal xid at or before the next xid");
+  return Xid(x);
+}
+
 void Database::recompute_limits() {
   // datfrozenxid: the oldest relfrozenxid that is not "in the future"
   // (PostgreSQL ignores such bogus values when it recomputes it).
@@ -321,7 +338,8 @@ Result<Lsn> Database::commit(TxnId id) {
     for (const Level& level : tx.levels) {
       for (const WriteRef& w : level.writes) {
         const HeapTable& h = *tables_[w.table.value()];
-        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot)});
+        seen.versions.push_back(
+            {w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot), h.tuple(w.slot).xmin});
       }
     }
     commit_observer_(seen);

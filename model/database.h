@@ -73,6 +73,7 @@ struct CommittedRowVersion {
   Ctid ctid;
   bool inserted = false;  // true: `row` is a new version; false: `row` was removed
   Row row;
+  Xid xmin = kInvalidXid;  // the tuple's xmin: the (sub)transaction xid that wrote it
 };
 struct CommittedTxn {
   Xid xid;
@@ -128,6 +129,10 @@ class Database {
   // Consumes n xids as n empty transactions would.
   Status burn_xids(uint64_t n);
   FullXid next_full_xid() const { return xids_.next_full(); }
+  // txid_snapshot_xmax(txid_current_snapshot()) of a query now, modulo 2^32:
+  // the latest completed (committed or aborted) xid plus one. Xids of running
+  // transactions just below the next xid keep it below the next xid.
+  Xid snapshot_xmax() const;
   Xid next_xid() const { return xids_.next(); }
   XidLimits xid_limits() const { return limits_; }
   uint64_t wraparound_warnings() const { return wraparound_warnings_; }

@@ -56,8 +56,9 @@ QueryResult Database::finish_query(std::vector<ScannedRow> rows, const QueryOpti
 }
 
 namespace {
-bool passes(const QueryOptions& opts, Xid xmin) {
-  return !opts.xmin_filter || opts.xmin_filter->matches(xmin);
+// `xmax`: the query's snapshot xmax (Database::snapshot_xmax).
+bool passes(const QueryOptions& opts, Xid xmin, Xid xmax) {
+  return !opts.xmin_filter || opts.xmin_filter->matches(xmin, xmax);
 }
 QueryResult failed(Status s) {
   QueryResult r;
@@ -89,6 +90,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
                                    KeyOrder order, const QueryOptions& opts) const {
   if (Status s = check_table(t); !s.is_ok()) return failed(s);
   const HeapTable& h = heap(t);
+  const Xid xmax = snapshot_xmax();
   const TableSchema& s = h.schema();
   if (!s.has_primary_key()) {
     return failed(Error{ErrorCode::kInvalidArgument,
@@ -114,7 +116,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
                           : h.index().upper_bound(h.index_key(*after));
     for (; it != h.index().end() && rows.size() < limit; ++it) {
       std::optional<uint32_t> slot = reader_version(h, it->second);
-      if (slot && passes(opts, h.tuple(*slot).xmin)) rows.push_back(scanned(h, *slot));
+      if (slot && passes(opts, h.tuple(*slot).xmin, xmax)) rows.push_back(scanned(h, *slot));
     }
     CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
     assert_chunk_order(s, rows, after, sorted_by);
@@ -127,7 +129,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   std::vector<std::pair<std::string, uint32_t>> matches;
   for (const auto& [ikey, newest] : h.index()) {
     std::optional<uint32_t> slot = reader_version(h, newest);
-    if (!slot || !passes(opts, h.tuple(*slot).xmin)) continue;
+    if (!slot || !passes(opts, h.tuple(*slot).xmin, xmax)) continue;
     std::string enc = encode_key(s.key_of(h.row(*slot)), types, c_order);
     if (after && (mutant_active(Mutant::kChunkPredicateInclusive) ? enc < lower : enc <= lower)) {
       continue;
@@ -147,11 +149,12 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
 QueryResult Database::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOptions& opts) const {
   if (Status s = check_table(t); !s.is_ok()) return failed(s);
   const HeapTable& h = heap(t);
+  const Xid xmax = snapshot_xmax();
   std::vector<ScannedRow> rows;
   for (uint32_t slot = h.first_slot_after(after); slot < h.slot_count(); ++slot) {
     if (h.ctid_of(slot) > upto) break;
     const HeapTuple& tup = h.tuple(slot);
-    if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
+    if (reader_sees(tup) && passes(opts, tup.xmin, xmax)) rows.push_back(scanned(h, slot));
   }
   CDC_ASSERT(rows.empty() || (rows.front().ctid > after && rows.back().ctid <= upto),
              "a ctid range returns tuples inside it");
@@ -161,10 +164,11 @@ QueryResult Database::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOp
 QueryResult Database::scan(TableId t, const QueryOptions& opts) const {
   if (Status s = check_table(t); !s.is_ok()) return failed(s);
   const HeapTable& h = heap(t);
+  const Xid xmax = snapshot_xmax();
   std::vector<ScannedRow> rows;
   for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
     const HeapTuple& tup = h.tuple(slot);
-    if (reader_sees(tup) && passes(opts, tup.xmin)) rows.push_back(scanned(h, slot));
+    if (reader_sees(tup) && passes(opts, tup.xmin, xmax)) rows.push_back(scanned(h, slot));
   }
   CDC_ASSERT(!h.schema().has_primary_key() || rows.size() <= h.index().size(),
              "a reader sees at most one version of each key");

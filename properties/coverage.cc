@@ -7,8 +7,9 @@
 // - once the instance is marked complete, its last committed chunk is final,
 //   and every key present at the first chunk's snapshot and not changed up to
 //   the last chunk's snapshot was read by some committed chunk (no gap).
-// - min_backfill_xid filters a row out only when the xid that wrote its
-//   version precedes the bound, modulo 2^32 (coverage_filters.cc);
+// - the xid bounds filter a row out only when the xid that wrote its version
+//   precedes min_backfill_xid, follows max_backfill_xid or follows the
+//   chunk's snapshot xmax, modulo 2^32 (coverage_filters.cc);
 // - a Without Primary Key instance's committed ctid ranges tile whole blocks
 //   from block 0, each starting at the block after the last one's end.
 // Failed or uncommitted chunks are ignored: their rows never reached the
@@ -158,7 +159,7 @@ Verdict check_coverage(const history::History& h) {
     if (b != nullptr && b->keyless) continue;
     judged = true;
     if (std::optional<Verdict> v = judge_instance(h, inst)) return *std::move(v);
-    if (std::optional<Verdict> v = detail::check_min_xid_filter(h, inst)) return *std::move(v);
+    if (std::optional<Verdict> v = detail::check_xid_filter(h, inst)) return *std::move(v);
   }
   for (const history::BackfillInstance& inst : h.backfills) {
     if (inst.mode != history::ResolvedMode::kWithoutPrimaryKey) continue;
@@ -168,7 +169,7 @@ Verdict check_coverage(const history::History& h) {
   if (!judged) return Verdict::unknown(kName, "no chunked backfill");
   return Verdict::hold(kName,
                        "every keyed backfill's chunks chain without overlap or gap and filter by "
-                       "min_backfill_xid exactly; every ctid scan's ranges tile whole blocks");
+                       "their xid bounds exactly; every ctid scan's ranges tile whole blocks");
 }
 
 }  // namespace cdc::properties

@@ -41,6 +41,11 @@ constexpr char kMinXidReason[] =
     "cases, this method may not work as expected.\" A row written by a transaction that took "
     "its xid before the threshold but committed after it is filtered out of the backfill, and "
     "Precise dropped its change while the scan had not reached it.";
+constexpr char kMaxXidReason[] =
+    "\"Estuary will only backfill rows greater than or less than the specified XID\" (the "
+    "\"Maximum Backfill XID\" field): a backfill under a maximum below the current xid filters "
+    "out every row written after the maximum, and Precise dropped the change of such a row "
+    "while the scan had not reached its key, so the row changed after the maximum is lost.";
 constexpr char kRetentionReason[] =
     "\"Data retention: If using Estuary's trial buckets, data expires after approximately 20 "
     "days.\" Expired documents are gone from the collection, and a materialization backfill "
@@ -153,6 +158,10 @@ const std::vector<Rule>& rules() {
        kMinXidReason},
       {BackfillMode::kPrecise, Situation::kRebackfill, "transaction_order",
        Expect::kViolableDocumented, kPreciseOrderReason},
+      {std::nullopt, Situation::kMaxBackfillXid, "convergence", Expect::kViolableDocumented,
+       kMaxXidReason},
+      {std::nullopt, Situation::kMaxBackfillXid, "no_loss", Expect::kViolableDocumented,
+       kMaxXidReason},
       {BackfillMode::kAutomatic, Situation::kRebackfill, "transaction_order",
        Expect::kViolableDocumented,
        "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: "
@@ -173,6 +182,8 @@ const std::vector<Rule>& rules() {
        "\"Note that Precise backfill is not possible in some cases due to equality comparison "
        "challenges when using varying character encodings.\" A text key under a locale collation "
        "comes back out of bytewise order and the capture stops with a scan key ordering failure."},
+      {std::nullopt, Situation::kMaxBackfillXid, "transaction_order", Expect::kViolableDocumented,
+       kMaxXidReason},
   };
   return kRules;
 }
@@ -260,6 +271,8 @@ std::optional<Situation> situation_of(history::Event::Type t) {
 }
 
 }  // namespace
+    case Situation::kMaxBackfillXid:
+      return "max_backfill_xid";
 
 namespace {
 
@@ -303,6 +316,8 @@ bool jumped_ahead(const history::History& h) {
       case kCommit:
         checkpointed = true;
         bumped.clear();
+    case T::kMaxBackfillXidSet:
+      return Situation::kMaxBackfillXid;
         break;
     }
   }

@@ -28,6 +28,7 @@ const char* to_string(Expect e);
 enum class Situation : unsigned char {
   kTruncate,                 // the capture ignored a TRUNCATE of a captured table
   kMinBackfillXid,           // a backfill ran with min_backfill_xid set
+  kMaxBackfillXid,           // max_backfill_xid was set (later backfills read under it)
   kUpgrade,                  // a major upgrade dropped the replication slot
   kSlotLost,                 // the replication slot was invalidated
   kRebackfill,               // a binding was backfilled again into the same collection

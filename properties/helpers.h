@@ -58,8 +58,8 @@ const history::CollectionTxn* completion_txn(const history::History& h,
 
 // Parts of the coverage checker (properties/coverage_filters.cc); nullopt
 // when the instance passes. REQUIRES: inst is an instance of h.
-std::optional<Verdict> check_min_xid_filter(const history::History& h,
-                                            const history::BackfillInstance& inst);
+std::optional<Verdict> check_xid_filter(const history::History& h,
+                                        const history::BackfillInstance& inst);
 std::optional<Verdict> check_ctid_tiling(const history::History& h,
                                          const history::BackfillInstance& inst);
 

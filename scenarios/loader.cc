@@ -30,11 +30,27 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
       {"column", {"name", "type", "collation", "toastable", "nullable"}},
       {"expect", {"holds", "violated"}},
       {"faults",
-       {"crash", "query_failure", "backfill_one", "backfill_all", "vacuum_freeze", "vacuum_full",
-        "checkpoint", "xid_burn", "capture_stall", "upgrade", "min_backfill_xid", "pause_writes",
-        "materialization_crash", "commit_failure", "materialization_backfill_one",
-        "materialization_backfill_all", "dataflow_backfill_one", "dataflow_backfill_all",
-        "destination_schema_change"}},
+       {"crash",
+        "query_failure",
+        "backfill_one",
+        "backfill_all",
+        "vacuum_freeze",
+        "vacuum_full",
+        "checkpoint",
+        "xid_burn",
+        "capture_stall",
+        "upgrade",
+        "min_backfill_xid",
+        "pause_writes",
+        "materialization_crash",
+        "commit_failure",
+        "materialization_backfill_one",
+        "materialization_backfill_all",
+        "dataflow_backfill_one",
+        "dataflow_backfill_all",
+        "destination_schema_change",
+        "max_backfill_xid",
+        "xid_age"}},
       {"materialization", {"enabled", "strategy", "keep_existing_on_backfill", "txns_per_commit"}},
       {"capture",
        {"keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
@@ -469,9 +485,10 @@ sim::FaultStep read_fault_step(Reader& r, const YAML::Node& n,
     const int64_t lo = f.kind == sim::FaultKind::kQueryFailure || optional_amount ? 0 : 1;
     const auto hi = static_cast<int64_t>(sim::fault_amount_max(f.kind));
     f.amount = static_cast<uint64_t>(r.integer(n["amount"], lo, hi, "amount"));
-    if (f.kind == sim::FaultKind::kMinBackfillXid && f.amount > 0 && f.amount < 3)
-      r.fail(n["amount"],
-             "min_backfill_xid amount must be 0 (the next xid) or a normal xid (>= 3)");
+    const bool bound =
+        f.kind == sim::FaultKind::kMinBackfillXid || f.kind == sim::FaultKind::kMaxBackfillXid;
+    if (bound && f.amount > 0 && f.amount < 3)
+      r.fail(n["amount"], name + " amount must be 0 (the next xid) or a normal xid (>= 3)");
   }
   return f;
 }

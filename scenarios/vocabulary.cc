@@ -12,6 +12,8 @@ const Names<sim::ScriptedOp::Kind>& operation_names() {
                                   {"resume_writes", K::kResumeWrites},
                                   {"stall_capture", K::kStallCapture},
                                   {"set_min_backfill_xid", K::kSetMinBackfillXid},
+                                  {"set_max_backfill_xid", K::kSetMaxBackfillXid},
+                                  {"xid_age", K::kXidAge},
                                   {"wait_until_drained", K::kWaitUntilDrained},
                                   {"new_storage", K::kNewStorage},
                                   {"corrupt_collections", K::kCorruptCollections},

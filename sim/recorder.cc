@@ -80,8 +80,10 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       table.erase(key);
     }
   }
+      c.changes[it->second].after_xmin = v.xmin;
   for (const auto& [tk, index] : seen) {
     auto& table = shadow_[tk.first];
+      c.changes[it->second].after_xmin.reset();
     if (auto cur = table.find(tk.second); cur != table.end()) c.changes[index].after = cur->second;
   }
   h_.source_commits.push_back(std::move(c));
@@ -199,6 +201,8 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
 
 void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
   event(history::Event::Kind::kOperation, "capture ignored " + words,
+  c.max_backfill_xid = chunk.max_backfill_xid;
+  c.snapshot_xmax = chunk.snapshot_xmax;
         what == IgnoredRecord::kTruncate ? history::Event::Type::kIgnoredTruncate
                                          : history::Event::Type::kIgnoredToastOnKeyChange);
 }

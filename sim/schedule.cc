@@ -50,7 +50,7 @@ bool fault_uses_amount(FaultKind k) {
 
 bool fault_amount_optional(FaultKind k) {
   return k == FaultKind::kCrash || k == FaultKind::kMaterializationCrash ||
-         k == FaultKind::kMinBackfillXid;
+         k == FaultKind::kMinBackfillXid || k == FaultKind::kMaxBackfillXid;
 }
 
 uint64_t fault_amount_max(FaultKind k) {
@@ -60,6 +60,7 @@ uint64_t fault_amount_max(FaultKind k) {
     case FaultKind::kMaterializationCrash:
       return 1;
     case FaultKind::kMinBackfillXid:
+    case FaultKind::kMaxBackfillXid:
       return 4294967295u;
     default:
       return 2'000'000'000;

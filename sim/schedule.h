@@ -76,8 +76,10 @@ enum class FaultKind : uint8_t {
   kDataFlowBackfillOne,
   kDataFlowBackfillAll,
   kDestinationSchemaChange,
+  kMaxBackfillXid,
+  kXidAge,
 };
-constexpr size_t kFaultKinds = 19;
+constexpr size_t kFaultKinds = 21;
 
 struct FaultStep {
   uint64_t tick = 0;
@@ -88,7 +90,8 @@ struct FaultStep {
                          // capture_stall, pause_writes: ticks; optional ones:
                          // crash: 0 now, else the Capture::Phase to crash at;
                          // materialization_crash: 0 now, 1 once a txn is built;
-                         // min_backfill_xid: 0 the next xid, else the xid
+                         // min_backfill_xid, max_backfill_xid: 0 the next
+                         // xid, else the xid
   bool operator==(const FaultStep&) const = default;
 };
 
@@ -99,8 +102,9 @@ constexpr uint64_t kCrashPhaseMax = 5;
 bool fault_uses_table(FaultKind k);
 bool fault_uses_binding(FaultKind k);
 bool fault_uses_amount(FaultKind k);
-// Kinds whose amount may be given or left out (0): crash, materialization_crash
-// and min_backfill_xid; and the largest amount each of them takes.
+// Kinds whose amount may be given or left out (0): crash, materialization_crash,
+// min_backfill_xid and max_backfill_xid; and the largest amount each of them
+// takes.
 bool fault_amount_optional(FaultKind k);
 uint64_t fault_amount_max(FaultKind k);
 

@@ -63,6 +63,9 @@ class World {
   void set_min_backfill_xid(Xid min);
   void set_backfill_mode(const std::vector<uint32_t>& bindings, BackfillMode mode);
   void pause_writes();  // until resume_writes()
+  void set_max_backfill_xid(Xid max);
+  void age_xids();
+  std::optional<FaultStep> draw_bounds_follow_up(const FaultStep& f);
   void resume_writes();
   void move_to_new_storage(const std::vector<uint32_t>& bindings);
   void corrupt_collections(const std::vector<uint32_t>& bindings);
@@ -116,6 +119,8 @@ class World {
   bool materialization_backfilling_ = false;
   // Crashes waiting for their step (GenerationOptions::crash_points).
   std::optional<Capture::Phase> crash_at_;
+  // The tick min_backfill_xid was last set at (GenerationOptions::xid_bounds).
+  std::optional<uint64_t> min_set_tick_;
   bool crash_materialization_when_built_ = false;
 };
 
@@ -431,7 +436,12 @@ void World::inject_fault() {
   if (!f) return;
   if (o_.record_schedule) recorded_.faults.push_back(*f);
   apply_fault(*f);
-  if (const std::optional<FaultStep> next = draw_follow_up(*f)) {
+  // Follow-ups of follow-ups: a chain of at most three (an xid age after a
+  // min_backfill_xid, a new min_backfill_xid after the age, a max after it).
+  FaultStep last = *f;
+  for (int i = 0; i < 3; ++i) {
+    const std::optional<FaultStep> next = draw_follow_up(last);
+    if (!next) break;
     if (o_.record_schedule) recorded_.faults.push_back(*next);
     apply_fault(*next);
   }
@@ -444,14 +454,8 @@ void World::inject_fault() {
 // failed destination commit, or a materialization crash once it has built a
 // transaction.
 std::optional<FaultStep> World::draw_follow_up(const FaultStep& f) {
-  if (f.kind == FaultKind::kMinBackfillXid && o_.generation.xid_bounds &&
-      scheduler_.chance({1, 2})) {
-    // The backfill under the bound meets the wrap: rows after it have smaller raw xids.
-    FaultStep burn;
-    burn.tick = tick_;
-    burn.kind = FaultKind::kXidBurn;
-    burn.amount = burn_to_the_wrap();
-    return burn;
+  if (o_.generation.xid_bounds) {
+    if (std::optional<FaultStep> next = draw_bounds_follow_up(f)) return next;
   }
   const bool backfill =
       f.kind == FaultKind::kBackfillOne || f.kind == FaultKind::kBackfillAll ||
@@ -465,6 +469,7 @@ std::optional<FaultStep> World::draw_follow_up(const FaultStep& f) {
     case 0:
       next.kind = FaultKind::kCrash;
       next.amount = static_cast<uint64_t>(Capture::Phase::kCommit);
+    last = *next;
       break;
     case 1:
       next.kind = FaultKind::kCommitFailure;
@@ -508,6 +513,44 @@ void World::apply_fault(const FaultStep& f) {
     case FaultKind::kUpgrade:
       apply_source_fault(f);
       return;
+// With xid bounds on: after a min_backfill_xid, a burn up to the wrap (rows
+// after it have smaller raw xids), else sometimes an xid age or a
+// max_backfill_xid (at a row's xmin, or the next xid); after a burn that
+// follows a min_backfill_xid, sometimes a max just past the wrap (a range
+// that holds it); after an xid age, a min_backfill_xid at the next xid (the
+// aged rows now look newer than it, modulo 2^32).
+std::optional<FaultStep> World::draw_bounds_follow_up(const FaultStep& f) {
+  FaultStep next;
+  next.tick = tick_;
+  switch (f.kind) {
+    case FaultKind::kMinBackfillXid:
+      if (scheduler_.chance({1, 2})) {
+        next.kind = FaultKind::kXidBurn;
+        next.amount = burn_to_the_wrap();
+        return next;
+      }
+      if (scheduler_.chance({1, 4})) {
+        next.kind = FaultKind::kXidAge;
+        return next;
+      }
+      if (!scheduler_.chance({1, 3})) return std::nullopt;
+      next.kind = FaultKind::kMaxBackfillXid;
+      next.amount = scheduler_.chance({1, 2}) ? xid_of_a_row() : 0;
+      return next;
+    case FaultKind::kXidBurn:
+      if (min_set_tick_ != tick_ || !scheduler_.chance({1, 2})) return std::nullopt;
+      next.kind = FaultKind::kMaxBackfillXid;
+      next.amount = xid_advance_by(db_.next_xid(), 8 + scheduler_.below(64)).value();
+      return next;
+    case FaultKind::kXidAge:
+      next.kind = FaultKind::kMinBackfillXid;
+      next.binding = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
+      return next;
+    default:
+      return std::nullopt;
+  }
+}
+
   }
 }
 
@@ -529,8 +572,12 @@ void World::apply_pipeline_fault(const FaultStep& f) {
       return;
     case FaultKind::kQueryFailure: {
       const auto rows = static_cast<uint32_t>(f.amount);
+    case FaultKind::kMaxBackfillXid:
       capture_->arm_query_failure(rows);
       recorder_.event(K::kFault, "next chunk query fails after " + std::to_string(rows) + " rows");
+    case FaultKind::kXidAge:
+      age_xids();
+      return;
       return;
     }
     case FaultKind::kCaptureStall:
@@ -553,7 +600,8 @@ void World::apply_pipeline_fault(const FaultStep& f) {
 }
 
 // A backfill of the fault's binding (*One, kMinBackfillXid) or of all of them
-// (*All): of the capture, of the materialization or of the data flow.
+// (*All): of the capture, of the materialization or of the data flow; or a
+// bound for later capture backfills (kMaxBackfillXid, no backfill itself).
 void World::apply_backfill_fault(const FaultStep& f) {
   const uint32_t b = f.binding;
   switch (f.kind) {
@@ -599,6 +647,9 @@ void World::apply_source_fault(const FaultStep& f) {
     case FaultKind::kVacuumFull:
       reached(Situation::kOpVacuumFull);
       recorder_.event(K::kOperation, "VACUUM FULL " + db_.schema(t).name +
+    case FaultKind::kMaxBackfillXid:
+      set_max_backfill_xid(f.amount ? Xid(static_cast<uint32_t>(f.amount)) : db_.next_xid());
+      return;
                                          (db_.vacuum_full(t).is_ok() ? "" : " (refused)"));
       return;
     case FaultKind::kCheckpoint:
@@ -727,6 +778,12 @@ void World::upgrade() {
                   done ? "major upgrade" : "major upgrade (refused)",
                   done ? history::Event::Type::kMajorUpgrade : history::Event::Type::kOther);
 }
+    case Op::kSetMaxBackfillXid:
+      set_max_backfill_xid(db_.next_xid());
+      return;
+    case Op::kXidAge:
+      age_xids();
+      return;
 
 // The capture does nothing for `ticks` ticks from now.
 void World::stall_capture(uint64_t ticks) {
@@ -769,12 +826,37 @@ void World::resume_writes() {
 // The bindings' collections are emptied, as on moving to new storage.
 void World::move_to_new_storage(const std::vector<uint32_t>& bindings) {
   for (uint32_t b : bindings)
+  min_set_tick_ = tick_;
     store_.reset(capture_->bindings()[b].collection);
   recorder_.event(history::Event::Kind::kOperation, "collections moved to new, empty storage");
 }
 
 // The bindings' collections (those that exist) lose documents.
 void World::corrupt_collections(const std::vector<uint32_t>& bindings) {
+void World::set_max_backfill_xid(Xid max) {
+  reached(Situation::kOpMaxBackfillXid);
+  capture_->options().max_backfill_xid = max;
+  recorder_.event(history::Event::Kind::kOperation,
+                  "set max_backfill_xid " + std::to_string(max.value()),
+                  history::Event::Type::kMaxBackfillXidSet);
+}
+
+// A long-lived cluster, compressed: open transactions end, vacuumdb --all
+// --freeze freezes every row (keeping its raw xmin), and the counter then runs
+// 2^31 + 2000 xids on, with a second cluster-wide freeze halfway so that the
+// wraparound limits allow it. Every row there was is then more than 2^31 xids
+// older than the next xid: compared modulo 2^32 its xmin looks newer.
+void World::age_xids() {
+  reached(Situation::kOpXidAge);
+  finish_writes();
+  constexpr uint64_t kHalf = (uint64_t{1} << 30) + 1000;
+  const bool done = db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok() &&
+                    db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok();
+  recorder_.event(history::Event::Kind::kOperation,
+                  std::string("xid age: vacuumdb --all --freeze, then 2^31 + 2000 xids") +
+                      (done ? "" : " (refused)"));
+}
+
   uint64_t lost = 0;
   for (uint32_t b : bindings) {
     const std::string& c = capture_->bindings()[b].collection;
@@ -1058,3 +1140,5 @@ RunResult run_world(const WorldOptions& options) {
 }
 
 }  // namespace cdc::sim
+      {"max_backfill_xid", &FaultWeights::max_backfill_xid},
+      {"xid_age", &FaultWeights::xid_age},

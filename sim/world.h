@@ -50,6 +50,8 @@ struct FaultWeights {
   uint32_t dataflow_backfill_one = 0;  // reset one collection, bump its bindings
   uint32_t dataflow_backfill_all = 0;
   uint32_t destination_schema_change = 0;  // the next backfill recreates the tables
+  uint32_t max_backfill_xid = 0;           // set max_backfill_xid (later backfills read under it)
+  uint32_t xid_age = 0;                    // freeze everything, then run 2^31 + 2000 xids past it
 
   uint32_t total() const;
 };
@@ -75,6 +77,8 @@ struct ScriptedOp {
     kResumeWrites,
     kStallCapture,             // the capture does nothing for `ticks` ticks
     kSetMinBackfillXid,        // min_backfill_xid := the next xid
+    kSetMaxBackfillXid,        // max_backfill_xid := the next xid
+    kXidAge,                   // the cluster runs over 2^31 xids past its frozen rows
     kWaitUntilDrained,         // run capture and materialization until drained (bounded)
     kNewStorage,               // the collections move to new, empty storage (no bumps)
     kCorruptCollections,       // documents of the collections are lost
@@ -95,7 +99,10 @@ struct GenerationOptions {
   // Capture crashes wait for a chosen step (FaultStep::amount: a phase), and
   // materialization crashes may wait for a built transaction.
   bool crash_points = false;
-  // min_backfill_xid at an existing row's xmin; xid burns that land at the wrap.
+  // min_backfill_xid at an existing row's xmin; xid burns that land at the
+  // wrap; after a min_backfill_xid, sometimes a max_backfill_xid (at a row's
+  // xmin, the next xid, or just past a wrap the burn led to), or an xid age
+  // followed by a new min_backfill_xid at the next xid.
   bool xid_bounds = false;
 };
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/mutants.h"
 #include "tests/model/test_tables.h"
 
@@ -224,6 +226,85 @@ TEST_F(CaptureTest, MinBackfillXidFiltersRowsButTheCursorAdvances) {
   }
   EXPECT_EQ(read, 10u);
   EXPECT_EQ(emitted, 4u);
+}
+
+// Moves the next xid forward to `target` the way a DBA would: freeze the
+// cluster, burn, repeat. REQUIRES: no transaction runs; target ahead raw.
+void advance_to(Database& db, Xid target) {
+  while (db.next_xid() != target) {
+    ASSERT_TRUE(db.vacuum_freeze_all().is_ok());
+    const uint32_t gap = target.value() - db.next_xid().value();
+    ASSERT_TRUE(db.burn_xids(std::min<uint32_t>(gap, uint32_t{1} << 30)).is_ok());
+  }
+}
+
+// Emitted rows' first column, over all chunks.
+std::vector<int64_t> emitted_ids(const std::vector<ChunkTrace>& chunks) {
+  std::vector<int64_t> out;
+  for (const ChunkTrace& c : chunks) {
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      if (c.emitted[i]) out.push_back(c.rows[i].row[0].as_int64());
+    }
+  }
+  return out;
+}
+
+TEST_F(CaptureTest, MaxBackfillXidKeepsRowsUpToItInclusive) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 5; ++i)
+    insert_committed(db, t, item(i, 0));
+  const Xid max = db.next_xid();  // row 5's xid
+  for (int i = 5; i < 9; ++i)
+    insert_committed(db, t, item(i, 0));
+  CaptureOptions o;
+  o.max_backfill_xid = max;
+  make_capture({binding("items", BackfillMode::kPrecise)}, o);
+  run_until_streaming();
+  EXPECT_EQ(emitted_ids(trace.chunks), (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  ASSERT_FALSE(trace.chunks.empty());
+  EXPECT_EQ(trace.chunks[0].max_backfill_xid, max);
+  EXPECT_EQ(trace.chunks[0].min_backfill_xid, std::nullopt);
+  ASSERT_TRUE(trace.chunks[0].snapshot_xmax.has_value());  // set with any bound
+  EXPECT_TRUE(xid_follows(*trace.chunks[0].snapshot_xmax, max));
+}
+
+// [min, max] = [2^32 - 1, 4]: three xids across the wrap.
+TEST_F(CaptureTest, ARangeAcrossTheWrapKeepsTheXidsInsideIt) {
+  const TableId t = table(testing::items_schema());
+  advance_to(db, Xid(4294967293u));
+  for (int i = 0; i < 7; ++i)
+    insert_committed(db, t, item(i, 0));  // xids 2^32-3, 2^32-2, 2^32-1, 3, 4, 5, 6
+  CaptureOptions o;
+  o.min_backfill_xid = Xid(4294967295u);
+  o.max_backfill_xid = Xid(4);
+  make_capture({binding("items", BackfillMode::kPrecise)}, o);
+  run_until_streaming();
+  EXPECT_EQ(emitted_ids(trace.chunks), (std::vector<int64_t>{2, 3, 4}));
+}
+
+// Rows frozen and then left more than 2^31 xids behind look newer than a
+// recent minimum modulo 2^32; the snapshot xmax term keeps them out.
+TEST_F(CaptureTest, TheSnapshotXmaxTermKeepsOutRowsOverHalfTheXidSpaceOld) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 3; ++i)
+    insert_committed(db, t, item(i, 0));
+  const Xid old = db.next_xid();
+  advance_to(db, Xid(old.value() + (uint32_t{1} << 31) + 100));
+  ASSERT_TRUE(db.vacuum_freeze_all().is_ok());
+  CaptureOptions o;
+  o.min_backfill_xid = db.next_xid();
+  for (int i = 3; i < 5; ++i)
+    insert_committed(db, t, item(i, 0));
+  ASSERT_TRUE(xid_follows(Xid(old.value() - 1), *o.min_backfill_xid));  // looks newer
+  make_capture({binding("items", BackfillMode::kPrecise)}, o);
+  run_until_streaming();
+  EXPECT_EQ(emitted_ids(trace.chunks), (std::vector<int64_t>{3, 4}));
+  size_t frozen = 0;
+  for (const ChunkTrace& c : trace.chunks) {
+    for (const ScannedRow& r : c.rows)
+      frozen += r.frozen;
+  }
+  EXPECT_EQ(frozen, 3u);  // read, and kept out
 }
 
 TEST_F(CaptureTest, OnlyChangesSkipsTheBackfill) {

@@ -131,5 +131,41 @@ TEST(PostgresPins, UnfrozenRowsVanishAfterAJumpPastHalfTheXidSpace) {
   EXPECT_EQ(q.rows[0].row[0].as_int64(), 1);
 }
 
+// The capture's filter: a [min, max] range across the wrap, inclusive at both
+// ends, with the snapshot xmax term (which keeps every row here).
+TEST_F(WraparoundPin, BackfillRangeAcrossTheWrapIsInclusive) {
+  QueryOptions o;
+  o.xmin_filter = backfill_filter(Xid(4294967102u), Xid(112));
+  EXPECT_EQ(ids(db.scan(t, o)), (std::vector<int64_t>{2, 3, 4, 5}));
+  EXPECT_EQ(
+      o.xmin_filter->sql(),
+      "xmin::text::bigint >= 3 AND ((xmin::text::bigint - 4294967102) << 32 >> 32) >= 0 AND "
+      "((112 - xmin::text::bigint) << 32 >> 32) >= 0 AND "
+      "((txid_snapshot_xmax(txid_current_snapshot()) - xmin::text::bigint) << 32 >> 32) >= 0");
+  o.xmin_filter = backfill_filter(std::nullopt, Xid(4294967203u));
+  EXPECT_EQ(ids(db.scan(t, o)), (std::vector<int64_t>{1, 2, 3}));
+}
+
+// txid_snapshot_xmax: the latest completed xid plus one, so a running
+// transaction holds it down only while no later xid has completed
+// (tests/conformance/xid_bounds_conformance_test.cc checks the same on
+// PostgreSQL 15).
+TEST_F(WraparoundPin, SnapshotXmaxIsTheLatestCompletedXidPlusOne) {
+  const Xid next = db.next_xid();
+  EXPECT_EQ(db.snapshot_xmax(), next);
+  const TxnId below = db.begin();
+  ASSERT_TRUE(db.insert(below, t, item(100, 0)).is_ok());  // takes `next`, runs
+  EXPECT_EQ(db.snapshot_xmax(), next);
+  insert_committed(db, t, item(101, 0));  // next + 1 completes
+  EXPECT_EQ(db.snapshot_xmax(), xid_advance_by(next, 2));
+  const TxnId top = db.begin();
+  ASSERT_TRUE(db.insert(top, t, item(102, 0)).is_ok());  // next + 2, runs
+  EXPECT_EQ(db.snapshot_xmax(), xid_advance_by(next, 2));
+  ASSERT_TRUE(db.abort(top).is_ok());  // aborted: completed too
+  EXPECT_EQ(db.snapshot_xmax(), xid_advance_by(next, 3));
+  ASSERT_TRUE(db.commit(below).is_ok());
+  EXPECT_EQ(db.snapshot_xmax(), db.next_xid());
+}
+
 }  // namespace
 }  // namespace cdc

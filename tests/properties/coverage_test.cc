@@ -138,6 +138,55 @@ TEST(CoverageTest, ViolatedWhenMinBackfillXidFiltersANewerWriter) {
   EXPECT_TRUE(Violated(check_coverage(filtered_a(Xid(4294967000u)))));
 }
 
+// max_backfill_xid and the snapshot xmax term: "a" (xid 100) may be filtered
+// out only when 100 follows the maximum or the snapshot xmax, modulo 2^32.
+History bounded_a(std::optional<Xid> min, std::optional<Xid> max,
+                  std::optional<Xid> xmax = std::nullopt) {
+  History h = filtered_a(Xid(3));
+  h.chunks[0].min_backfill_xid = min;
+  h.chunks[0].max_backfill_xid = max;
+  h.chunks[0].snapshot_xmax = xmax;
+  return h;
+}
+
+TEST(CoverageTest, HoldsWhenMaxBackfillXidFiltersANewerWriter) {
+  EXPECT_TRUE(Holds(check_coverage(bounded_a(std::nullopt, Xid(99)))));
+  // Across the wrap: 4294967000 precedes 100 modulo 2^32, so 100 follows it.
+  EXPECT_TRUE(Holds(check_coverage(bounded_a(std::nullopt, Xid(4294967000u)))));
+  // A range that holds the wrap keeps out what lies outside it.
+  EXPECT_TRUE(Holds(check_coverage(bounded_a(Xid(4294967000u), Xid(50)))));
+}
+
+TEST(CoverageTest, ViolatedWhenMaxBackfillXidFiltersAWriterInRange) {
+  const Verdict v = check_coverage(bounded_a(std::nullopt, Xid(100)));  // inclusive
+  EXPECT_TRUE(Violated(v));
+  EXPECT_NE(v.explanation.find("max_backfill_xid 100"), std::string::npos) << v.explanation;
+  EXPECT_NE(v.explanation.find("written by xid 100"), std::string::npos) << v.explanation;
+  // Raw, 2^31 + 99 is above 100 too, and modulo 2^32 100 still precedes it.
+  EXPECT_TRUE(Violated(check_coverage(bounded_a(std::nullopt, Xid(2147483747u)))));
+  // [4294967000, 500] holds the wrap and 100 with it.
+  EXPECT_TRUE(Violated(check_coverage(bounded_a(Xid(4294967000u), Xid(500)))));
+}
+
+// Xid 100 is more than 2^31 older than the snapshot xmax 2^31 + 105: modulo
+// 2^32 it looks newer than the minimum 2^31 + 102, which keeps it, but it
+// follows the xmax, which keeps it out.
+TEST(CoverageTest, TheSnapshotXmaxTermExcusesOnlyRowsPastIt) {
+  const Xid min(2147483750u);
+  EXPECT_TRUE(Violated(check_coverage(bounded_a(min, std::nullopt))));
+  EXPECT_TRUE(Holds(check_coverage(bounded_a(min, std::nullopt, Xid(2147483753u)))));
+  // An xmax within 2^31 of the writer excuses nothing.
+  EXPECT_TRUE(Violated(check_coverage(bounded_a(min, std::nullopt, Xid(2147483700u)))));
+}
+
+// A subtransaction wrote "a": its xmin (102) is not the commit's xid (100).
+TEST(CoverageTest, TheWriterIsTheVersionsXminNotTheCommitsXid) {
+  History h = bounded_a(std::nullopt, Xid(101));
+  EXPECT_TRUE(Violated(check_coverage(h)));
+  h.source_commits[0].changes[0].after_xmin = Xid(102);
+  EXPECT_TRUE(Holds(check_coverage(h)));
+}
+
 // A Without Primary Key scan: ranges of two blocks each, from block 0.
 History ctid_scan(uint32_t second_first_block, uint16_t first_end_offset) {
   HistoryBuilder b;

@@ -74,13 +74,31 @@ TEST(ExpectationsTest, TransactionOrderHoldsUnlessChangesAreSkippedOrFiltered) {
   for (BackfillMode m : {BackfillMode::kPrecise, BackfillMode::kAutomatic}) {
     EXPECT_EQ(expectation(m, p, {Situation::kRebackfill}).expect, Expect::kViolableDocumented);
   }
-  for (Situation s : {Situation::kBackfillAll, Situation::kUpgrade, Situation::kMinBackfillXid}) {
+  for (Situation s : {Situation::kBackfillAll, Situation::kUpgrade, Situation::kMinBackfillXid,
+                      Situation::kMaxBackfillXid}) {
     const Expectation e = expectation(BackfillMode::kNormal, p, {s});
     EXPECT_EQ(e.expect, Expect::kViolableDocumented) << to_string(s);
     EXPECT_EQ(e.reason.rfind("\"", 0), 0u) << "quotes the documentation: " << e.reason;
   }
   EXPECT_EQ(expectation(BackfillMode::kNormal, p, {Situation::kTruncate}).expect,
             Expect::kKnownLimitation);
+}
+
+// A maximum below the current xid loses rows changed after it: the loss and
+// what follows from it are documented intent; nothing else is excused.
+TEST(ExpectationsTest, MaxBackfillXidExcusesLossAndNothingElse) {
+  const std::vector<Situation> seen = {Situation::kMaxBackfillXid};
+  for (const char* p : {"no_loss", "convergence", "destination_convergence", "delta_no_loss"}) {
+    const Expectation e = expectation(BackfillMode::kPrecise, p, seen);
+    EXPECT_EQ(e.expect, Expect::kViolableDocumented) << p;
+    EXPECT_NE(e.reason.find("Estuary will only backfill rows"), std::string::npos) << e.reason;
+  }
+  for (const char* p : {"coverage", "exactly_once", "per_key_commit_order", "no_regression",
+                        "no_resurrection", "liveness", "precise_history"}) {
+    EXPECT_EQ(expectation(BackfillMode::kNormal, p, seen).expect,
+              expectation(BackfillMode::kNormal, p, {}).expect)
+        << p;
+  }
 }
 
 }  // namespace

@@ -25,10 +25,12 @@ TEST(SituationsTest, TypedEventsGiveTheirSituations) {
       {4, Event::Kind::kOperation, "set min_backfill_xid 9", Event::Type::kMinBackfillXidSet},
       {5, Event::Kind::kOperation, "capture ignored unchanged TOAST values",
        Event::Type::kIgnoredToastOnKeyChange},
+      {6, Event::Kind::kOperation, "set max_backfill_xid 9", Event::Type::kMaxBackfillXidSet},
   });
-  EXPECT_EQ(situations(h), (std::vector<Situation>{Situation::kTruncate, Situation::kMinBackfillXid,
-                                                   Situation::kUpgrade, Situation::kSlotLost,
-                                                   Situation::kToastLostOnKeyChange}));
+  EXPECT_EQ(situations(h),
+            (std::vector<Situation>{Situation::kTruncate, Situation::kMinBackfillXid,
+                                    Situation::kMaxBackfillXid, Situation::kUpgrade,
+                                    Situation::kSlotLost, Situation::kToastLostOnKeyChange}));
 }
 
 TEST(SituationsTest, WordsAloneGiveNone) {

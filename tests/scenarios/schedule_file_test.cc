@@ -146,6 +146,13 @@ TEST(ScheduleFileTest, BadSchedulesAreRejectedWithAPosition) {
                "amount: 2}\n")
           .message.find("a normal xid"),
       std::string::npos);
+  EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: max_backfill_xid, amount: 1}\n")
+                .message.find("max_backfill_xid amount must be 0 (the next xid) or a normal xid"),
+            std::string::npos);
+  EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: max_backfill_xid, binding: "
+                     "accounts}\n")
+                .message.find("does not apply to fault max_backfill_xid"),
+            std::string::npos);
   EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, fault: crsh}\n")
                 .message.find("did you mean \"crash\""),
             std::string::npos);
