@@ -136,6 +136,10 @@ const std::vector<Rule>& rules() {
        kMinXidReason},
       {std::nullopt, Situation::kMinBackfillXid, "no_loss", Expect::kViolableDocumented,
        kMinXidReason},
+      {std::nullopt, Situation::kMaxBackfillXid, "convergence", Expect::kViolableDocumented,
+       kMaxXidReason},
+      {std::nullopt, Situation::kMaxBackfillXid, "no_loss", Expect::kViolableDocumented,
+       kMaxXidReason},
       {BackfillMode::kPrecise, Situation::kRebackfill, "convergence", Expect::kKnownLimitation,
        "A re-backfill into the same collection filters deletes of keys the new scan has not "
        "reached, and the scan emits only rows that exist: a key the previous backfill wrote and "
@@ -156,12 +160,10 @@ const std::vector<Rule>& rules() {
        kJumpAheadOrderReason},
       {std::nullopt, Situation::kMinBackfillXid, "transaction_order", Expect::kViolableDocumented,
        kMinXidReason},
+      {std::nullopt, Situation::kMaxBackfillXid, "transaction_order", Expect::kViolableDocumented,
+       kMaxXidReason},
       {BackfillMode::kPrecise, Situation::kRebackfill, "transaction_order",
        Expect::kViolableDocumented, kPreciseOrderReason},
-      {std::nullopt, Situation::kMaxBackfillXid, "convergence", Expect::kViolableDocumented,
-       kMaxXidReason},
-      {std::nullopt, Situation::kMaxBackfillXid, "no_loss", Expect::kViolableDocumented,
-       kMaxXidReason},
       {BackfillMode::kAutomatic, Situation::kRebackfill, "transaction_order",
        Expect::kViolableDocumented,
        "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: "
@@ -182,8 +184,6 @@ const std::vector<Rule>& rules() {
        "\"Note that Precise backfill is not possible in some cases due to equality comparison "
        "challenges when using varying character encodings.\" A text key under a locale collation "
        "comes back out of bytewise order and the capture stops with a scan key ordering failure."},
-      {std::nullopt, Situation::kMaxBackfillXid, "transaction_order", Expect::kViolableDocumented,
-       kMaxXidReason},
   };
   return kRules;
 }
@@ -222,6 +222,8 @@ const char* to_string(Situation s) {
       return "TRUNCATE";
     case Situation::kMinBackfillXid:
       return "min_backfill_xid";
+    case Situation::kMaxBackfillXid:
+      return "max_backfill_xid";
     case Situation::kUpgrade:
       return "major upgrade";
     case Situation::kSlotLost:
@@ -259,6 +261,8 @@ std::optional<Situation> situation_of(history::Event::Type t) {
       return Situation::kToastLostOnKeyChange;
     case T::kMinBackfillXidSet:
       return Situation::kMinBackfillXid;
+    case T::kMaxBackfillXidSet:
+      return Situation::kMaxBackfillXid;
     case T::kMajorUpgrade:
       return Situation::kUpgrade;
     case T::kSlotLostError:
@@ -271,8 +275,6 @@ std::optional<Situation> situation_of(history::Event::Type t) {
 }
 
 }  // namespace
-    case Situation::kMaxBackfillXid:
-      return "max_backfill_xid";
 
 namespace {
 
@@ -316,8 +318,6 @@ bool jumped_ahead(const history::History& h) {
       case kCommit:
         checkpointed = true;
         bumped.clear();
-    case T::kMaxBackfillXidSet:
-      return Situation::kMaxBackfillXid;
         break;
     }
   }

@@ -62,14 +62,14 @@ struct SourceKeyChange {
   DocKey key;
   std::optional<Row> before;
   std::optional<Row> after;
-};
-
-struct SourceCommit {
-  uint64_t tick = 0;
   // The xmin of the `after` version: the xid of the (sub)transaction that
   // wrote it, which a subtransaction makes differ from SourceCommit::xid.
   // Derived from the run, so not part of the fingerprint.
   std::optional<Xid> after_xmin = std::nullopt;
+};
+
+struct SourceCommit {
+  uint64_t tick = 0;
   Xid xid;
   Lsn commit_lsn;
   std::vector<SourceKeyChange> changes;
@@ -128,14 +128,14 @@ struct Chunk {
   // block's highest offset). Also derived, not fingerprinted.
   std::optional<Ctid> range_end;
   std::optional<Xid> min_backfill_xid;  // the bound the rows were filtered by (also derived)
-};
-
-// A binding's state as the capture resumed it from the committed checkpoint
-// after a restart (crash, error, new spec): one per binding whose state key
   std::optional<Xid> max_backfill_xid = std::nullopt;  // likewise, the upper bound (also derived)
   // The query's snapshot xmax, modulo 2^32, set when either bound is: rows
   // whose xmin follows it modulo 2^32 are filtered too (also derived).
   std::optional<Xid> snapshot_xmax = std::nullopt;
+};
+
+// A binding's state as the capture resumed it from the committed checkpoint
+// after a restart (crash, error, new spec): one per binding whose state key
 // the checkpoint held. Bindings that start a new instance get a
 // BackfillInstance instead. Determined by the rest of the run, so not part of
 // the fingerprint.
@@ -179,11 +179,11 @@ struct Event {
     kSlotLostError,            // the capture stopped: its slot is lost (ErrorCode::kSlotLost)
     kCaptureError,             // the capture stopped with another error
     kMinBackfillXidSet,        // min_backfill_xid was set
+    kMaxBackfillXidSet,        // max_backfill_xid was set
     kMajorUpgrade,             // a major upgrade dropped the slots
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;
-    kMaxBackfillXidSet,        // max_backfill_xid was set
   std::string what;
   Type type = Type::kOther;
 };

@@ -76,14 +76,14 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
     }
     if (v.inserted) {
       table[key] = v.row;
+      c.changes[it->second].after_xmin = v.xmin;
     } else {
       table.erase(key);
+      c.changes[it->second].after_xmin.reset();
     }
   }
-      c.changes[it->second].after_xmin = v.xmin;
   for (const auto& [tk, index] : seen) {
     auto& table = shadow_[tk.first];
-      c.changes[it->second].after_xmin.reset();
     if (auto cur = table.find(tk.second); cur != table.end()) c.changes[index].after = cur->second;
   }
   h_.source_commits.push_back(std::move(c));
@@ -128,6 +128,8 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
   c.failed = chunk.failed;
   c.final_chunk = chunk.final_chunk;
   c.min_backfill_xid = chunk.min_backfill_xid;
+  c.max_backfill_xid = chunk.max_backfill_xid;
+  c.snapshot_xmax = chunk.snapshot_xmax;
   const TableId t = TableId(h_.bindings[chunk.binding].table_id);
   const bool keyed = db_->schema(t).has_primary_key() && chunk.after_ctid == std::nullopt;
   if (chunk.after && keyed) c.after = order_key(t, *chunk.after);
@@ -201,8 +203,6 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
 
 void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
   event(history::Event::Kind::kOperation, "capture ignored " + words,
-  c.max_backfill_xid = chunk.max_backfill_xid;
-  c.snapshot_xmax = chunk.snapshot_xmax;
         what == IgnoredRecord::kTruncate ? history::Event::Type::kIgnoredTruncate
                                          : history::Event::Type::kIgnoredToastOnKeyChange);
 }

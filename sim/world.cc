@@ -50,6 +50,7 @@ class World {
   std::optional<FaultStep> draw_follow_up(const FaultStep& f);
   uint64_t draw_amount(FaultKind kind);
   uint64_t xid_of_a_row();
+  uint64_t xid_of_a_row_of(TableId t);
   uint64_t burn_to_the_wrap();
   std::vector<Key> keys_near_cursors(TableId t) const;
   void note_backfill_request();
@@ -61,11 +62,11 @@ class World {
   void upgrade();
   void stall_capture(uint64_t ticks);
   void set_min_backfill_xid(Xid min);
-  void set_backfill_mode(const std::vector<uint32_t>& bindings, BackfillMode mode);
-  void pause_writes();  // until resume_writes()
   void set_max_backfill_xid(Xid max);
   void age_xids();
   std::optional<FaultStep> draw_bounds_follow_up(const FaultStep& f);
+  void set_backfill_mode(const std::vector<uint32_t>& bindings, BackfillMode mode);
+  void pause_writes();  // until resume_writes()
   void resume_writes();
   void move_to_new_storage(const std::vector<uint32_t>& bindings);
   void corrupt_collections(const std::vector<uint32_t>& bindings);
@@ -117,10 +118,10 @@ class World {
   size_t collection_txns_at_request_ = SIZE_MAX, dest_txns_at_request_ = SIZE_MAX;
   uint32_t xid_epoch_ = 0;
   bool materialization_backfilling_ = false;
-  // Crashes waiting for their step (GenerationOptions::crash_points).
-  std::optional<Capture::Phase> crash_at_;
   // The tick min_backfill_xid was last set at (GenerationOptions::xid_bounds).
   std::optional<uint64_t> min_set_tick_;
+  // Crashes waiting for their step (GenerationOptions::crash_points).
+  std::optional<Capture::Phase> crash_at_;
   bool crash_materialization_when_built_ = false;
 };
 
@@ -296,7 +297,11 @@ uint64_t World::draw_amount(FaultKind kind) {
 // The xmin of a random live row of a random table, as a min_backfill_xid
 // (0: none found, or frozen).
 uint64_t World::xid_of_a_row() {
-  const TableId t = tables_[scheduler_.below(tables_.size())];
+  return xid_of_a_row_of(tables_[scheduler_.below(tables_.size())]);
+}
+
+// The xmin of a random live row of `t` (0: none found, or frozen).
+uint64_t World::xid_of_a_row_of(TableId t) {
   const QueryResult rows = db_.scan(t);
   if (!rows.status.is_ok() || rows.rows.empty()) return 0;
   const ScannedRow& r = rows.rows[scheduler_.below(rows.rows.size())];
@@ -444,6 +449,7 @@ void World::inject_fault() {
     if (!next) break;
     if (o_.record_schedule) recorded_.faults.push_back(*next);
     apply_fault(*next);
+    last = *next;
   }
 }
 
@@ -469,7 +475,6 @@ std::optional<FaultStep> World::draw_follow_up(const FaultStep& f) {
     case 0:
       next.kind = FaultKind::kCrash;
       next.amount = static_cast<uint64_t>(Capture::Phase::kCommit);
-    last = *next;
       break;
     case 1:
       next.kind = FaultKind::kCommitFailure;
@@ -480,6 +485,48 @@ std::optional<FaultStep> World::draw_follow_up(const FaultStep& f) {
       break;
   }
   return next;
+}
+
+// With xid bounds on: after a min_backfill_xid, a burn up to the wrap (rows
+// after it have smaller raw xids), else sometimes an xid age or a
+// max_backfill_xid (at a row's xmin, or the next xid); after a burn that
+// follows a min_backfill_xid, sometimes a max just past the wrap (a range
+// that holds it); after an xid age, a min_backfill_xid at the next xid (the
+// aged rows now look newer than it, modulo 2^32).
+std::optional<FaultStep> World::draw_bounds_follow_up(const FaultStep& f) {
+  FaultStep next;
+  next.tick = tick_;
+  switch (f.kind) {
+    case FaultKind::kMinBackfillXid:
+      if (scheduler_.chance({1, 2})) {
+        next.kind = FaultKind::kXidBurn;
+        next.amount = burn_to_the_wrap();
+        return next;
+      }
+      if (scheduler_.chance({1, 4})) {
+        next.kind = FaultKind::kXidAge;
+        return next;
+      }
+      if (!scheduler_.chance({1, 3})) return std::nullopt;
+      next.kind = FaultKind::kMaxBackfillXid;
+      // Mostly at a row of the table the min_backfill_xid backfills.
+      if (scheduler_.chance({2, 3})) {
+        const Result<TableId> t = db_.table_id(capture_->bindings()[f.binding].table);
+        if (t.is_ok()) next.amount = xid_of_a_row_of(t.value());
+      }
+      return next;
+    case FaultKind::kXidBurn:
+      if (min_set_tick_ != tick_ || !scheduler_.chance({1, 2})) return std::nullopt;
+      next.kind = FaultKind::kMaxBackfillXid;
+      next.amount = xid_advance_by(db_.next_xid(), 8 + scheduler_.below(64)).value();
+      return next;
+    case FaultKind::kXidAge:
+      next.kind = FaultKind::kMinBackfillXid;
+      next.binding = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
+      return next;
+    default:
+      return std::nullopt;
+  }
 }
 
 // Applies a fault, drawn or from the explicit schedule, at this tick.
@@ -503,7 +550,11 @@ void World::apply_fault(const FaultStep& f) {
     case FaultKind::kMaterializationBackfillAll:
     case FaultKind::kDataFlowBackfillOne:
     case FaultKind::kDataFlowBackfillAll:
+    case FaultKind::kMaxBackfillXid:
       apply_backfill_fault(f);
+      return;
+    case FaultKind::kXidAge:
+      age_xids();
       return;
     case FaultKind::kVacuumFreeze:
     case FaultKind::kVacuumFull:
@@ -513,44 +564,6 @@ void World::apply_fault(const FaultStep& f) {
     case FaultKind::kUpgrade:
       apply_source_fault(f);
       return;
-// With xid bounds on: after a min_backfill_xid, a burn up to the wrap (rows
-// after it have smaller raw xids), else sometimes an xid age or a
-// max_backfill_xid (at a row's xmin, or the next xid); after a burn that
-// follows a min_backfill_xid, sometimes a max just past the wrap (a range
-// that holds it); after an xid age, a min_backfill_xid at the next xid (the
-// aged rows now look newer than it, modulo 2^32).
-std::optional<FaultStep> World::draw_bounds_follow_up(const FaultStep& f) {
-  FaultStep next;
-  next.tick = tick_;
-  switch (f.kind) {
-    case FaultKind::kMinBackfillXid:
-      if (scheduler_.chance({1, 2})) {
-        next.kind = FaultKind::kXidBurn;
-        next.amount = burn_to_the_wrap();
-        return next;
-      }
-      if (scheduler_.chance({1, 4})) {
-        next.kind = FaultKind::kXidAge;
-        return next;
-      }
-      if (!scheduler_.chance({1, 3})) return std::nullopt;
-      next.kind = FaultKind::kMaxBackfillXid;
-      next.amount = scheduler_.chance({1, 2}) ? xid_of_a_row() : 0;
-      return next;
-    case FaultKind::kXidBurn:
-      if (min_set_tick_ != tick_ || !scheduler_.chance({1, 2})) return std::nullopt;
-      next.kind = FaultKind::kMaxBackfillXid;
-      next.amount = xid_advance_by(db_.next_xid(), 8 + scheduler_.below(64)).value();
-      return next;
-    case FaultKind::kXidAge:
-      next.kind = FaultKind::kMinBackfillXid;
-      next.binding = static_cast<uint32_t>(scheduler_.below(capture_->bindings().size()));
-      return next;
-    default:
-      return std::nullopt;
-  }
-}
-
   }
 }
 
@@ -572,12 +585,8 @@ void World::apply_pipeline_fault(const FaultStep& f) {
       return;
     case FaultKind::kQueryFailure: {
       const auto rows = static_cast<uint32_t>(f.amount);
-    case FaultKind::kMaxBackfillXid:
       capture_->arm_query_failure(rows);
       recorder_.event(K::kFault, "next chunk query fails after " + std::to_string(rows) + " rows");
-    case FaultKind::kXidAge:
-      age_xids();
-      return;
       return;
     }
     case FaultKind::kCaptureStall:
@@ -616,6 +625,9 @@ void World::apply_backfill_fault(const FaultStep& f) {
                                     : xid_advance_by(db_.next_xid(), 0));
       capture_backfill({b});
       return;
+    case FaultKind::kMaxBackfillXid:
+      set_max_backfill_xid(f.amount ? Xid(static_cast<uint32_t>(f.amount)) : db_.next_xid());
+      return;
     case FaultKind::kMaterializationBackfillOne:
       materialization_backfill({b});
       return;
@@ -647,9 +659,6 @@ void World::apply_source_fault(const FaultStep& f) {
     case FaultKind::kVacuumFull:
       reached(Situation::kOpVacuumFull);
       recorder_.event(K::kOperation, "VACUUM FULL " + db_.schema(t).name +
-    case FaultKind::kMaxBackfillXid:
-      set_max_backfill_xid(f.amount ? Xid(static_cast<uint32_t>(f.amount)) : db_.next_xid());
-      return;
                                          (db_.vacuum_full(t).is_ok() ? "" : " (refused)"));
       return;
     case FaultKind::kCheckpoint:
@@ -747,6 +756,12 @@ void World::perform(const ScriptedOp& op) {
     case Op::kSetMinBackfillXid:
       set_min_backfill_xid(db_.next_xid());
       return;
+    case Op::kSetMaxBackfillXid:
+      set_max_backfill_xid(db_.next_xid());
+      return;
+    case Op::kXidAge:
+      age_xids();
+      return;
     case Op::kWaitUntilDrained:
       wait_until_drained();
       return;
@@ -778,12 +793,6 @@ void World::upgrade() {
                   done ? "major upgrade" : "major upgrade (refused)",
                   done ? history::Event::Type::kMajorUpgrade : history::Event::Type::kOther);
 }
-    case Op::kSetMaxBackfillXid:
-      set_max_backfill_xid(db_.next_xid());
-      return;
-    case Op::kXidAge:
-      age_xids();
-      return;
 
 // The capture does nothing for `ticks` ticks from now.
 void World::stall_capture(uint64_t ticks) {
@@ -795,10 +804,35 @@ void World::stall_capture(uint64_t ticks) {
 
 void World::set_min_backfill_xid(Xid min) {
   reached(Situation::kOpMinBackfillXid);
+  min_set_tick_ = tick_;
   capture_->options().min_backfill_xid = min;
   recorder_.event(history::Event::Kind::kOperation,
                   "set min_backfill_xid " + std::to_string(min.value()),
                   history::Event::Type::kMinBackfillXidSet);
+}
+
+void World::set_max_backfill_xid(Xid max) {
+  reached(Situation::kOpMaxBackfillXid);
+  capture_->options().max_backfill_xid = max;
+  recorder_.event(history::Event::Kind::kOperation,
+                  "set max_backfill_xid " + std::to_string(max.value()),
+                  history::Event::Type::kMaxBackfillXidSet);
+}
+
+// A long-lived cluster, compressed: open transactions end, vacuumdb --all
+// --freeze freezes every row (keeping its raw xmin), and the counter then runs
+// 2^31 + 2000 xids on, with a second cluster-wide freeze halfway so that the
+// wraparound limits allow it. Every row there was is then more than 2^31 xids
+// older than the next xid: compared modulo 2^32 its xmin looks newer.
+void World::age_xids() {
+  reached(Situation::kOpXidAge);
+  finish_writes();
+  constexpr uint64_t kHalf = (uint64_t{1} << 30) + 1000;
+  const bool done = db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok() &&
+                    db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok();
+  recorder_.event(history::Event::Kind::kOperation,
+                  std::string("xid age: vacuumdb --all --freeze, then 2^31 + 2000 xids") +
+                      (done ? "" : " (refused)"));
 }
 
 // The bindings' next backfill uses `mode`, in the capture and in the options
@@ -826,37 +860,12 @@ void World::resume_writes() {
 // The bindings' collections are emptied, as on moving to new storage.
 void World::move_to_new_storage(const std::vector<uint32_t>& bindings) {
   for (uint32_t b : bindings)
-  min_set_tick_ = tick_;
     store_.reset(capture_->bindings()[b].collection);
   recorder_.event(history::Event::Kind::kOperation, "collections moved to new, empty storage");
 }
 
 // The bindings' collections (those that exist) lose documents.
 void World::corrupt_collections(const std::vector<uint32_t>& bindings) {
-void World::set_max_backfill_xid(Xid max) {
-  reached(Situation::kOpMaxBackfillXid);
-  capture_->options().max_backfill_xid = max;
-  recorder_.event(history::Event::Kind::kOperation,
-                  "set max_backfill_xid " + std::to_string(max.value()),
-                  history::Event::Type::kMaxBackfillXidSet);
-}
-
-// A long-lived cluster, compressed: open transactions end, vacuumdb --all
-// --freeze freezes every row (keeping its raw xmin), and the counter then runs
-// 2^31 + 2000 xids on, with a second cluster-wide freeze halfway so that the
-// wraparound limits allow it. Every row there was is then more than 2^31 xids
-// older than the next xid: compared modulo 2^32 its xmin looks newer.
-void World::age_xids() {
-  reached(Situation::kOpXidAge);
-  finish_writes();
-  constexpr uint64_t kHalf = (uint64_t{1} << 30) + 1000;
-  const bool done = db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok() &&
-                    db_.vacuum_freeze_all().is_ok() && db_.burn_xids(kHalf).is_ok();
-  recorder_.event(history::Event::Kind::kOperation,
-                  std::string("xid age: vacuumdb --all --freeze, then 2^31 + 2000 xids") +
-                      (done ? "" : " (refused)"));
-}
-
   uint64_t lost = 0;
   for (uint32_t b : bindings) {
     const std::string& c = capture_->bindings()[b].collection;
@@ -1109,6 +1118,8 @@ const std::vector<FaultWeightField>& fault_weight_fields() {
       {"dataflow_backfill_one", &FaultWeights::dataflow_backfill_one},
       {"dataflow_backfill_all", &FaultWeights::dataflow_backfill_all},
       {"destination_schema_change", &FaultWeights::destination_schema_change},
+      {"max_backfill_xid", &FaultWeights::max_backfill_xid},
+      {"xid_age", &FaultWeights::xid_age},
   };
   return kFields;
 }
@@ -1140,5 +1151,3 @@ RunResult run_world(const WorldOptions& options) {
 }
 
 }  // namespace cdc::sim
-      {"max_backfill_xid", &FaultWeights::max_backfill_xid},
-      {"xid_age", &FaultWeights::xid_age},
