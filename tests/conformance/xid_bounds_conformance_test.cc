@@ -46,7 +46,9 @@ class XidBoundsConformanceTest : public ::testing::Test {
     cluster_ = std::move(c).value();
     connect();
     const uint32_t next = pg_xmax();
-    db_ = std::make_unique<Database>(DatabaseOptions{full_xid(0, Xid(next))});
+    DatabaseOptions o;
+    o.next_xid = full_xid(0, Xid(next));
+    db_ = std::make_unique<Database>(o);
     ASSERT_TRUE(pg_->exec("CREATE TABLE t (id bigint PRIMARY KEY)").is_ok());
     table_ = db_->create_table(ids_table()).value();
   }
