@@ -338,8 +338,8 @@ Result<Lsn> Database::commit(TxnId id) {
     for (const Level& level : tx.levels) {
       for (const WriteRef& w : level.writes) {
         const HeapTable& h = *tables_[w.table.value()];
-        seen.versions.push_back(
-            {w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot), h.tuple(w.slot).xmin});
+        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot), w.updated,
+                                 h.tuple(w.slot).xmin});
       }
     }
     commit_observer_(seen);

@@ -48,6 +48,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/decoding.h"
@@ -67,12 +68,14 @@ using TxnId = StrongInt<TxnIdTag, uint64_t>;
 
 // What a committed transaction did to rows, for whoever records ground truth.
 // Row versions in write order: an INSERT gives an `after`, a DELETE (or a row
-// removed by TRUNCATE) a `before`, an UPDATE a `before` followed by an `after`.
+// removed by TRUNCATE) a `before`, an UPDATE a `before` followed by an `after`
+// that has `updated` set (a DELETE and then an INSERT look alike otherwise).
 struct CommittedRowVersion {
   TableId table;
   Ctid ctid;
   bool inserted = false;  // true: `row` is a new version; false: `row` was removed
   Row row;
+  bool updated = false;    // inserted by an UPDATE of the version just before it
   Xid xmin = kInvalidXid;  // the tuple's xmin: the (sub)transaction xid that wrote it
 };
 struct CommittedTxn {
@@ -181,6 +184,14 @@ class Database {
   void set_commit_observer(std::function<void(const CommittedTxn&)> observer) {
     commit_observer_ = std::move(observer);
   }
+  // Called whenever a rewrite gives a table's rows new ctids (VACUUM FULL, or
+  // the new file of a committed TRUNCATE that keeps rows the same transaction
+  // inserted after it), with each kept row's old and new ctid, in physical
+  // order. A TRUNCATE's call follows its commit's commit-observer call.
+  enum class Rewrite : uint8_t { kVacuumFull, kTruncate };
+  using RewriteObserver =
+      std::function<void(TableId, Rewrite, const std::vector<std::pair<Ctid, Ctid>>&)>;
+  void set_rewrite_observer(RewriteObserver observer) { rewrite_observer_ = std::move(observer); }
 
   const Wal& wal() const { return wal_; }
   const HeapTable& heap(TableId t) const;  // REQUIRES: check_table(t).is_ok()
@@ -190,7 +201,8 @@ class Database {
   struct WriteRef {
     TableId table;
     uint32_t slot;
-    bool inserted;  // true: this txn set the tuple's xmin; false: its xmax
+    bool inserted;         // true: this txn set the tuple's xmin; false: its xmax
+    bool updated = false;  // a new version written by an UPDATE (the previous ref is the old)
   };
   struct Level {
     Xid xid;                  // kInvalidXid until the level first writes
@@ -267,6 +279,9 @@ class Database {
   std::map<std::string, Slot, std::less<>> slots_;
   uint64_t next_slot_generation_ = 1;
   std::function<void(const CommittedTxn&)> commit_observer_;
+  RewriteObserver rewrite_observer_;
+  // Rewrites `h` (of table t) to the slots `keep` and tells the rewrite observer.
+  void rewrite_table(TableId t, HeapTable& h, const std::vector<uint32_t>& keep, Rewrite why);
 };
 
 }  // namespace cdc

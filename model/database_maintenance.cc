@@ -52,6 +52,18 @@ Status Database::vacuum_freeze_all() {
   return Status::ok();
 }
 
+void Database::rewrite_table(TableId t, HeapTable& h, const std::vector<uint32_t>& keep,
+                             Rewrite why) {
+  CDC_ASSERT(&h == tables_[t.value()].get(), "rewriting the table's own heap");
+  std::vector<std::pair<Ctid, Ctid>> moves;
+  moves.reserve(keep.size());
+  for (uint32_t i = 0; i < keep.size(); ++i)
+    moves.emplace_back(h.ctid_of(keep[i]), h.ctid_of(i));
+  h.rewrite(keep, /*freeze=*/why == Rewrite::kVacuumFull);
+  CDC_ASSERT(moves.size() == h.slot_count(), "every kept tuple has its old and new ctid");
+  if (rewrite_observer_) rewrite_observer_(t, why, moves);
+}
+
 Status Database::vacuum_full(TableId t) {
   if (Status s = check_table(t); !s.is_ok()) return s;
   // As in PostgreSQL: VACUUM first looks the table up under an ACCESS SHARE
@@ -70,7 +82,7 @@ Status Database::vacuum_full(TableId t) {
   for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
     if (reader_sees(h.tuple(slot))) keep.push_back(slot);
   }
-  h.rewrite(keep, /*freeze=*/true);
+  rewrite_table(t, h, keep, Rewrite::kVacuumFull);
   CDC_ASSERT(h.slot_count() == keep.size() && (keep.empty() || h.tuple(0).has(kFrozen)),
              "VACUUM FULL keeps exactly what readers see, frozen");
   relfrozenxid_[t.value()] = freeze_limit;

@@ -240,7 +240,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   const uint32_t slot = h.append(new_row, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back({t, old_slot, false});
-  tx.levels.back().writes.push_back({t, slot, true});
+  tx.levels.back().writes.push_back({t, slot, true, /*updated=*/true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
              "the new version's xmin and the old one's xmax are the writer's xid");
@@ -420,7 +420,7 @@ void Database::finish_commit_writes(Txn& tx) {
     for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
       if (reader_sees(h.tuple(slot))) keep.push_back(slot);
     }
-    h.rewrite(keep, /*freeze=*/false);
+    rewrite_table(t, h, keep, Rewrite::kTruncate);
     CDC_ASSERT(h.slot_count() == keep.size(), "a truncated table keeps only what readers see");
   }
 }

@@ -19,7 +19,9 @@
 //   doc.binding == b, in transaction order and then document order.
 // - Keyed binding: !Binding::keyless. The key-based checkers (convergence,
 //   no_loss, no_resurrection, no_regression, precise_history, coverage,
-//   only_changes, transaction_order) judge keyed bindings only;
+//   only_changes, transaction_order) judge keyed bindings only, and the
+//   keyless ones (keyless_convergence, keyless_no_loss, keyless_duplicates)
+//   keyless bindings only;
 //   per_key_commit_order and exactly_once look at the documents of every
 //   binding, and resume_state at the resumes (history::Resume) of every
 //   binding.
@@ -126,6 +128,24 @@ Verdict check_resume_state(const history::History& h);
 // every key an expiry names has a document committed more than the period
 // before it. kUnknown without a retention period or an expiry.
 Verdict check_retention_period(const history::History& h);
+
+// ---- keyless bindings, judged by bags of row values (properties/keyless_bags.h) ----
+
+// After the drain, each keyless binding's collection (reduced by its
+// documents' synthetic keys) and each merge destination reading it hold
+// exactly the bag of its table's rows. REQUIRES drain (else kUnknown).
+Verdict check_keyless_convergence(const history::History& h);
+
+// After the drain, every row of a keyless binding's table is in its
+// collection and merge destinations at least as many times as the source
+// holds it. REQUIRES drain (else kUnknown).
+Verdict check_keyless_no_loss(const history::History& h);
+
+// After the drain, no keyless collection or merge destination holds a row
+// value more often than the source (or, for a value the source no longer
+// holds, more than once); the verdict counts the extra copies. REQUIRES
+// drain (else kUnknown).
+Verdict check_keyless_duplicates(const history::History& h);
 
 // The checker names, in the fixed order check_all() uses.
 const std::vector<std::string>& property_names();

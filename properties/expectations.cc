@@ -73,6 +73,28 @@ constexpr char kPreciseOrderReason[] =
     "is dropped while the key's document from the previous backfill stays visible, so a reader "
     "sees the same transaction's changes below the cursor, or later transactions, first.";
 
+constexpr char kKeylessConvergenceReason[] =
+    "\"Without Primary Key: ... The connector uses an alternative physical row identifier (such "
+    "as a Postgres ctid) to scan backfill chunks, rather than walking the table in key order. "
+    "This mode lacks the exact correctness properties of the Normal backfill mode.\" With no key, "
+    "each document is keyed by where it came from (a ctid of one backfill, a WAL position): an "
+    "UPDATE or DELETE never replaces or removes the document of the row it changed, so the old "
+    "value stays, and a row written while the scan runs is read by both the stream and the scan.";
+constexpr char kKeylessDuplicatesReason[] =
+    "\"This mode lacks the exact correctness properties of the Normal backfill mode.\" Every "
+    "change is streamed while the ctid scan runs, and a new row version lands at the end of the "
+    "heap, ahead of the scan: a row inserted or updated during the scan is read by both. A "
+    "re-backfill reads every row again under new document keys.";
+constexpr char kKeylessToastReason[] =
+    "Not in the documentation. An UPDATE that leaves a TOASTed column unchanged is decoded with "
+    "the value omitted; a keyed binding takes it from the key's earlier document, but a keyless "
+    "document has a key of its own, so the row reaches the collection without the value.";
+constexpr char kRewriteBehindScanReason[] =
+    "Not in the documentation (a finding: docs/findings/keyless-vacuum-full-loses-rows.yaml). "
+    "VACUUM FULL rewrites the table and packs its rows from block 0 without a change in the WAL: "
+    "a row the ctid scan had not reached can land in blocks it has passed, and then neither the "
+    "scan nor the stream ever emits it.";
+
 // First matching rule wins. Keep the most specific rules first. A property
 // no rule names holds everywhere: resume_state, for one, has no rule, since a
 // restart resumes the state its checkpoint committed in every mode, fault
@@ -180,6 +202,20 @@ const std::vector<Rule>& rules() {
        kPreciseEncodingReason},
       {std::nullopt, Situation::kPreciseNonBytewiseKey, "no_loss", Expect::kViolableDocumented,
        kPreciseEncodingReason},
+      // Keyless bindings by bags of row values. keyless_no_loss has no rule
+      // of its own (a row the source holds must reach the collection); it
+      // inherits no_loss's.
+      {BackfillMode::kOnlyChanges, std::nullopt, "keyless_no_loss", Expect::kViolableDocumented,
+       "\"Only Changes: skips backfilling the table entirely ... Only WAL changes are emitted.\" "
+       "Rows that existed before the capture started never reach the collection."},
+      {std::nullopt, Situation::kRewriteBehindKeylessScan, "keyless_no_loss",
+       Expect::kKnownLimitation, kRewriteBehindScanReason},
+      {std::nullopt, Situation::kKeylessToastOmitted, "keyless_no_loss", Expect::kKnownLimitation,
+       kKeylessToastReason},
+      {std::nullopt, Situation::kKeylessBinding, "keyless_convergence", Expect::kViolableDocumented,
+       kKeylessConvergenceReason},
+      {std::nullopt, Situation::kKeylessBinding, "keyless_duplicates", Expect::kViolableDocumented,
+       kKeylessDuplicatesReason},
       {BackfillMode::kPrecise, std::nullopt, "liveness", Expect::kViolableDocumented,
        "\"Note that Precise backfill is not possible in some cases due to equality comparison "
        "challenges when using varying character encodings.\" A text key under a locale collation "
@@ -246,6 +282,12 @@ const char* to_string(Situation s) {
       return "materialization backfill keeping the destination";
     case Situation::kToastLostOnKeyChange:
       return "TOAST value lost on a key change";
+    case Situation::kKeylessBinding:
+      return "a binding without a primary key";
+    case Situation::kKeylessToastOmitted:
+      return "a keyless change document without its unchanged TOAST value";
+    case Situation::kRewriteBehindKeylessScan:
+      return "a rewrite moved a row behind a ctid scan";
   }
   return "?";
 }
@@ -326,6 +368,40 @@ bool jumped_ahead(const history::History& h) {
 
 }  // namespace
 
+namespace {
+
+// Whether a change document of a keyless binding lacks a field it should
+// carry (not a delete: a keyless delete under REPLICA IDENTITY DEFAULT
+// carries nothing).
+bool keyless_toast_omitted(const history::History& h) {
+  for (const history::CollectionTxn& t : h.collection_txns) {
+    for (const history::Document& d : t.docs) {
+      if (d.snapshot || d.op == history::DocOp::kDelete) continue;
+      const auto b = std::find_if(h.bindings.begin(), h.bindings.end(),
+                                  [&](const history::Binding& x) { return x.id == d.binding; });
+      if (b == h.bindings.end() || !b->keyless) continue;
+      const size_t width = d.fields.size();
+      const uint64_t all = width >= 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+      if ((d.present_mask & all) != all) return true;
+    }
+  }
+  return false;
+}
+
+// Whether a rewrite moved a row from where a running ctid scan had still to
+// read to where it had read already.
+bool rewrite_behind_scan(const history::History& h) {
+  for (const history::RowMove& m : h.row_moves) {
+    if (m.cause == history::RowMove::Cause::kUpdate) continue;
+    for (const history::RowMove::ScanCursor& c : m.cursors) {
+      if (!(m.from < c.next) && m.to < c.next) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<Situation> situations(const history::History& h) {
   std::vector<Situation> out;
   auto note = [&](Situation s) {
@@ -362,6 +438,11 @@ std::vector<Situation> situations(const history::History& h) {
     }
   }
   if (!h.expiries.empty()) note(Situation::kRetentionExpired);
+  for (const history::Binding& b : h.bindings) {
+    if (b.keyless) note(Situation::kKeylessBinding);
+  }
+  if (keyless_toast_omitted(h)) note(Situation::kKeylessToastOmitted);
+  if (rewrite_behind_scan(h)) note(Situation::kRewriteBehindKeylessScan);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -383,10 +464,13 @@ const char* to_string(BackfillType t) {
 namespace {
 
 // A destination property inherits the expectations of the collection property
-// it extends: a destination cannot be better than the collection it reads.
+// it extends: a destination cannot be better than the collection it reads. A
+// keyless property inherits those of the keyed property it restates by bags.
 const char* collection_property_of(const std::string& property) {
   if (property == "destination_convergence") return "convergence";
   if (property == "delta_no_loss") return "no_loss";
+  if (property == "keyless_no_loss") return "no_loss";
+  if (property == "keyless_convergence") return "convergence";
   return nullptr;
 }
 

@@ -26,20 +26,24 @@ const char* to_string(Expect e);
 
 // Things that happened in a run which some expectations depend on.
 enum class Situation : unsigned char {
-  kTruncate,                 // the capture ignored a TRUNCATE of a captured table
-  kMinBackfillXid,           // a backfill ran with min_backfill_xid set
-  kMaxBackfillXid,           // max_backfill_xid was set (later backfills read under it)
-  kUpgrade,                  // a major upgrade dropped the replication slot
-  kSlotLost,                 // the replication slot was invalidated
-  kRebackfill,               // a binding was backfilled again into the same collection
-  kBackfillAll,              // every binding was backfilled at once (the slot jumps ahead)
-  kCaptureBackfill,          // a capture backfill (destinations kept)
-  kMaterializationBackfill,  // a materialization backfill (destinations rebuilt)
-  kDataFlowBackfill,         // a data flow backfill (collections reset)
-  kRetentionExpired,         // a collection dropped documents because of retention
-  kToastLostOnKeyChange,     // a key change left a TOASTed value unchanged (not decodable)
-  kKeptDestinationBackfill,  // a materialization backfill kept the destination table
-  kPreciseNonBytewiseKey,    // a Precise instance over a key that does not order bytewise
+  kTruncate,                  // the capture ignored a TRUNCATE of a captured table
+  kMinBackfillXid,            // a backfill ran with min_backfill_xid set
+  kMaxBackfillXid,            // max_backfill_xid was set (later backfills read under it)
+  kUpgrade,                   // a major upgrade dropped the replication slot
+  kSlotLost,                  // the replication slot was invalidated
+  kRebackfill,                // a binding was backfilled again into the same collection
+  kBackfillAll,               // every binding was backfilled at once (the slot jumps ahead)
+  kCaptureBackfill,           // a capture backfill (destinations kept)
+  kMaterializationBackfill,   // a materialization backfill (destinations rebuilt)
+  kDataFlowBackfill,          // a data flow backfill (collections reset)
+  kRetentionExpired,          // a collection dropped documents because of retention
+  kToastLostOnKeyChange,      // a key change left a TOASTed value unchanged (not decodable)
+  kKeptDestinationBackfill,   // a materialization backfill kept the destination table
+  kPreciseNonBytewiseKey,     // a Precise instance over a key that does not order bytewise
+  kKeylessBinding,            // a binding without a primary key (synthetic document keys)
+  kKeylessToastOmitted,       // a keyless binding's change document lacks an unchanged TOAST value
+  kRewriteBehindKeylessScan,  // VACUUM FULL (or a TRUNCATE's rewrite) moved a row behind a ctid
+                              // scan
 };
 const char* to_string(Situation s);
 

@@ -20,4 +20,16 @@ const char* to_string(UpdateStrategy s) {
   return s == UpdateStrategy::kMerge ? "merge" : "delta";
 }
 
+const char* to_string(RowMove::Cause c) {
+  switch (c) {
+    case RowMove::Cause::kUpdate:
+      return "UPDATE";
+    case RowMove::Cause::kVacuumFull:
+      return "VACUUM FULL";
+    case RowMove::Cause::kTruncateRewrite:
+      return "the rewrite of a TRUNCATE";
+  }
+  return "?";
+}
+
 }  // namespace cdc::history

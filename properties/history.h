@@ -302,6 +302,38 @@ struct Costs {
   uint64_t backfill_ticks = 0, backfill_ticks_max = 0;  // over finished instances
 };
 
+// A row of a table without a primary key that changed its ctid, and so its
+// key "ctid:(block,offset)": an UPDATE writes the new version at another
+// ctid (in this model always at the end of the heap), and VACUUM FULL or the
+// rewrite of a committed TRUNCATE packs the kept rows from block 0. Derived
+// from the rest of the run (and the model's placement), so not part of the
+// fingerprint. A keyed table's rows keep their key: its rows appear only when
+// a rewrite moves them while a binding scans it by ctid (Without Primary Key),
+// with the row's key on both sides, and its UPDATEs never.
+struct RowMove {
+  enum class Cause : uint8_t { kUpdate, kVacuumFull, kTruncateRewrite };
+  // A binding of the table scanning it by ctid when the row moved: where its
+  // scan would resume (every ctid below `next` was read or skipped).
+  struct ScanCursor {
+    uint32_t binding = 0;
+    Ctid next;
+  };
+  uint64_t tick = 0;
+  uint32_t table = 0;  // TableId value
+  Cause cause = Cause::kUpdate;
+  Ctid from;
+  Ctid to;
+  DocKey from_key;  // the key the recorder gives the row before and after
+  DocKey to_key;
+  Lsn lsn;  // kUpdate: the commit's LSN; rewrites: the last commit's before them
+  // How many source commits were recorded when the move took effect: an
+  // update's belongs to commit after_commits - 1, a rewrite follows commit
+  // after_commits - 1 and precedes commit after_commits.
+  size_t after_commits = 0;
+  std::vector<ScanCursor> cursors;
+};
+const char* to_string(RowMove::Cause c);
+
 struct History {
   uint64_t seed = 0;
   std::vector<Binding> bindings;
@@ -316,6 +348,7 @@ struct History {
   std::vector<DestinationTxn> destination_txns;
   std::vector<Expiry> expiries;
   std::vector<BackfillOp> backfill_ops;
+  std::vector<RowMove> row_moves;  // not fingerprinted (see RowMove)
   FinalState final_state;
   Drain drain;
   std::optional<uint64_t> retention_ticks;  // the collections' retention period, if any  //

@@ -37,6 +37,17 @@ void add_commits(const history::History& h, const history::Binding& b, KeyTimeli
   }
 }
 
+void add_moves(const history::History& h, const history::Binding& b, KeyTimeline& t) {
+  for (const history::RowMove& m : h.row_moves) {
+    if (m.table != b.table_id || (m.from_key != t.key && m.to_key != t.key)) continue;
+    TimelineMove e{m.tick, m.cause, m.from, m.to, m.from_key == t.key, m.lsn, std::nullopt};
+    for (const history::RowMove::ScanCursor& c : m.cursors) {
+      if (c.binding == b.id) e.cursor = c.next;
+    }
+    t.moves.push_back(e);
+  }
+}
+
 void add_backfills(const history::History& h, KeyTimeline& t) {
   for (const history::BackfillInstance& i : h.backfills) {
     if (i.binding != t.capture_binding) continue;
@@ -181,6 +192,7 @@ KeyTimeline key_timeline(const history::History& h, uint32_t capture_binding,
                        ? detail::describe_binding(*b)
                        : "binding " + std::to_string(capture_binding) + " (not in the history)";
   if (b != nullptr) add_commits(h, *b, t);
+  if (b != nullptr) add_moves(h, *b, t);
   add_backfills(h, t);
   add_chunks(h, t);
   add_documents(h, t);

@@ -16,6 +16,8 @@
 // - commits: every SourceCommit with a change of (T, k); several changes of
 //   k in one commit are one entry, from the first `before` to the last
 //   `after` (the commit's net effect);
+// - moves: every RowMove of T from or to k (only tables without a primary
+//   key have them), with b's scan cursor at the time;
 // - backfills: every BackfillInstance of b (the fences of the backfill lane:
 //   where each instance starts streaming, and when it completed);
 // - chunks: every Chunk of b that read k (a row with key k) or whose range
@@ -52,6 +54,19 @@ struct TimelineCommit {
   Xid xid;
   std::optional<Row> before;  // nullopt: absent
   std::optional<Row> after;   // nullopt: absent
+};
+
+// The row at the key moved to another ctid, or a row moved to the key (a
+// table without a primary key, whose keys are ctids: history::RowMove).
+struct TimelineMove {
+  uint64_t tick = 0;
+  history::RowMove::Cause cause = history::RowMove::Cause::kUpdate;
+  Ctid from;
+  Ctid to;
+  bool leaves = true;  // the row left the key (false: it arrived at the key)
+  Lsn lsn;
+  // The binding's ctid scan then, if it was scanning: where it would resume.
+  std::optional<Ctid> cursor;
 };
 
 // A backfill instance of the binding.
@@ -134,6 +149,7 @@ struct KeyTimeline {
   std::optional<history::DbOrderKey> order_key;  // from a chunk row that read the key
   std::vector<history::MaterializationBinding> materializations;  // those reading the binding
   std::vector<TimelineCommit> commits;
+  std::vector<TimelineMove> moves;
   std::vector<TimelineBackfill> backfills;
   std::vector<TimelineChunk> chunks;
   std::vector<TimelineDocument> documents;

@@ -74,6 +74,8 @@ const char* to_string(EntryKind k) {
       return "capture_start";
     case EntryKind::kCaptureError:
       return "capture_error";
+    case EntryKind::kMove:
+      return "move";
   }
   return "?";
 }
@@ -115,6 +117,26 @@ void add_commits(const KeyTimeline& t, std::vector<TimelineEntry>& out) {
                    "source commit at lsn " + to_string(c.commit_lsn) + ", xid " +
                        std::to_string(c.xid.value()) + ", tick " + std::to_string(c.tick) + ": " +
                        row_text(c.before) + " -> " + row_text(c.after),
+                   false});
+  }
+}
+
+// "behind the scan cursor (2,0)": where a ctid lies against the scan.
+std::string against_cursor(Ctid ctid, const std::optional<Ctid>& cursor) {
+  if (!cursor) return "no ctid scan running";
+  return std::string(ctid < *cursor ? "behind" : "ahead of") + " the scan cursor " +
+         to_string(*cursor);
+}
+
+void add_moves(const KeyTimeline& t, std::vector<TimelineEntry>& out) {
+  for (const TimelineMove& m : t.moves) {
+    const std::string label =
+        m.leaves ? "moved to " + to_string(m.to) : "moved from " + to_string(m.from);
+    out.push_back({m.tick, Lane::kSource, EntryKind::kMove, clip(label),
+                   std::string(history::to_string(m.cause)) + " (lsn " + to_string(m.lsn) +
+                       ", tick " + std::to_string(m.tick) + ") moved the row from ctid " +
+                       to_string(m.from) + " (" + against_cursor(m.from, m.cursor) + ") to " +
+                       to_string(m.to) + " (" + against_cursor(m.to, m.cursor) + ")",
                    false});
   }
 }
@@ -269,6 +291,7 @@ int rank(Lane lane) {
 std::vector<TimelineEntry> timeline_entries(const KeyTimeline& t) {
   std::vector<TimelineEntry> out;
   add_commits(t, out);
+  add_moves(t, out);
   add_backfills(t, out);
   for (const TimelineChunk& c : t.chunks)
     out.push_back(chunk_entry(t, c));

@@ -54,6 +54,7 @@ enum class EntryKind : uint8_t {
                    // fault event "retention expired N documents")
   kCaptureStart,   // the capture (re)started
   kCaptureError,   // the capture stopped with an error
+  kMove,           // the row moved to another ctid, from or to the key (no primary key)
 };
 const char* to_string(EntryKind k);  // "insert", "chunk_read", "dest_upsert", ...
 

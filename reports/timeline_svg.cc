@@ -193,6 +193,8 @@ Style style_of(EntryKind k) {
       return {"circle", "#2e7d32", true};
     case EntryKind::kCaptureError:
       return {"cross", "#b71c1c", false};
+    case EntryKind::kMove:
+      return {"diamond", "#6d4c41", true};
   }
   return {"circle", "#000000", false};
 }

@@ -63,6 +63,7 @@ void draw_settings(uint64_t seed, uint64_t cell, WorldOptions* o) {
   o->workload.near_cursor = Ratio{one_of(p, {0, 1, 2}), 4};
   o->workload.existing_key = Ratio{one_of(p, {0, 1, 2}), 3};
   if (p.chance({1, 2})) o->workload.key_min = -o->workload.key_space / 2;
+  o->workload.keyless_near_cursor = Ratio{one_of(p, {0, 1, 2}), 4};
   o->generation.crash_points = true;
   o->generation.xid_bounds = true;
 }

@@ -88,6 +88,75 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   }
   h_.source_commits.push_back(std::move(c));
   costs_.on_source_commit(h_.source_commits.back());
+  note_updates_moving_rows(txn);
+}
+
+// An UPDATE of a row without a primary key moves it to another ctid.
+void Recorder::note_updates_moving_rows(const CommittedTxn& txn) {
+  for (size_t i = 1; i < txn.versions.size(); ++i) {
+    const CommittedRowVersion& v = txn.versions[i];
+    if (!v.updated || db_->schema(v.table).has_primary_key()) continue;
+    CDC_ASSERT(!txn.versions[i - 1].inserted && txn.versions[i - 1].table == v.table,
+               "an updated version follows the version it replaced");
+    const Ctid from = txn.versions[i - 1].ctid;
+    record_move(v.table, history::RowMove::Cause::kUpdate, from, v.ctid, "ctid:" + to_string(from),
+                "ctid:" + to_string(v.ctid), txn.commit_lsn);
+  }
+}
+
+void Recorder::record_move(TableId t, history::RowMove::Cause cause, Ctid from, Ctid to,
+                           std::string from_key, std::string to_key, Lsn lsn) {
+  history::RowMove m;
+  m.tick = tick_;
+  m.table = t.value();
+  m.cause = cause;
+  m.from = from;
+  m.to = to;
+  m.from_key = std::move(from_key);
+  m.to_key = std::move(to_key);
+  m.lsn = lsn;
+  m.after_commits = h_.source_commits.size();
+  m.cursors = scan_cursors(t);
+  h_.row_moves.push_back(std::move(m));
+}
+
+std::vector<history::RowMove::ScanCursor> Recorder::scan_cursors(TableId t) const {
+  std::vector<history::RowMove::ScanCursor> out;
+  for (const history::Binding& b : h_.bindings) {
+    if (b.table_id != t.value() || !scan_cursor_) continue;
+    if (const std::optional<Ctid> next = scan_cursor_(b.id)) out.push_back({b.id, *next});
+  }
+  return out;
+}
+
+void Recorder::on_rewrite(TableId t, Database::Rewrite why,
+                          const std::vector<std::pair<Ctid, Ctid>>& moves) {
+  const bool keyed = db_->schema(t).has_primary_key();
+  // A keyed table's rows keep their keys: its moves matter only to a scan by
+  // ctid (Without Primary Key) running now.
+  if (keyed && scan_cursors(t).empty()) return;
+  if (!keyed) {
+    // The shadow follows the rows to their new ctids (its keys are ctids).
+    auto& table = shadow_[t];
+    std::map<std::string, Row> moved;
+    for (const auto& [from, to] : moves) {
+      auto it = table.find("ctid:" + to_string(from));
+      if (it != table.end()) moved["ctid:" + to_string(to)] = std::move(it->second);
+    }
+    table = std::move(moved);
+  }
+  const auto cause = why == Database::Rewrite::kVacuumFull
+                         ? history::RowMove::Cause::kVacuumFull
+                         : history::RowMove::Cause::kTruncateRewrite;
+  const HeapTable& heap = db_->heap(t);
+  for (const auto& [from, to] : moves) {
+    if (from == to) continue;
+    const std::optional<uint32_t> slot = heap.slot_of(to);
+    CDC_ASSERT(slot.has_value(), "a rewritten row is at its new ctid");
+    const std::string to_key = row_key(t, heap.row(*slot), to);
+    record_move(t, cause, from, to, keyed ? to_key : "ctid:" + to_string(from), to_key,
+                last_commit_lsn_);
+  }
 }
 
 void Recorder::on_start(Lsn cursor) {

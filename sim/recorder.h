@@ -2,8 +2,11 @@
 // state of every key they touched), and everything the capture does.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/capture.h"
@@ -23,6 +26,14 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
              history::Event::Type type = history::Event::Type::kOther);
   // Database commit observer.
   void on_source_commit(const CommittedTxn& txn);
+  // Database rewrite observer: rows of a table got new ctids.
+  void on_rewrite(TableId t, Database::Rewrite why,
+                  const std::vector<std::pair<Ctid, Ctid>>& moves);
+  // Where each binding's ctid scan would resume (nullopt: it is not scanning
+  // by ctid), for the scan cursors of history::RowMove.
+  void set_scan_cursors(std::function<std::optional<Ctid>(uint32_t binding)> f) {
+    scan_cursor_ = std::move(f);
+  }
   Lsn last_commit_lsn() const { return last_commit_lsn_; }
 
   history::History& history() { return h_; }
@@ -56,6 +67,10 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
   std::string order_key(TableId t, const Key& key) const;
+  void record_move(TableId t, history::RowMove::Cause cause, Ctid from, Ctid to,
+                   std::string from_key, std::string to_key, Lsn lsn);
+  std::vector<history::RowMove::ScanCursor> scan_cursors(TableId t) const;
+  void note_updates_moving_rows(const CommittedTxn& txn);
 
   const Database* db_;
   uint64_t tick_ = 0;
@@ -63,6 +78,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   std::map<TableId, std::map<std::string, Row>> shadow_;  // committed state per key
   std::map<uint64_t, size_t> chunk_index_;                // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
+  std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;
   CostMeter costs_;
 };
 

@@ -1,5 +1,7 @@
 #include "sim/source_workload.h"
 
+#include <algorithm>
+
 namespace cdc::sim {
 
 std::vector<TableSchema> demo_schemas() {
@@ -204,6 +206,24 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   st->row = std::move(row);
 }
 
+// A row of a keyless table next to a ctid scan's cursor (rows in ctid
+// order): the last the scan has passed or the first it has not, or nullptr.
+const ScannedRow* SourceWorkload::aimed_row(TableId t, const std::vector<ScannedRow>& rows) {
+  if (options_.keyless_near_cursor.numerator == 0 || !ctid_hints_ ||
+      !prng_.chance(options_.keyless_near_cursor)) {
+    return nullptr;
+  }
+  const std::vector<Ctid> cursors = ctid_hints_(t);
+  if (cursors.empty() || rows.empty()) return nullptr;
+  const Ctid cursor = cursors[prng_.below(cursors.size())];
+  const auto first_unread = std::find_if(rows.begin(), rows.end(),
+                                         [&](const ScannedRow& r) { return !(r.ctid < cursor); });
+  const bool read_side = prng_.chance({1, 2});
+  if (read_side && first_unread != rows.begin()) return &*(first_unread - 1);
+  if (!read_side && first_unread != rows.end()) return &*first_unread;
+  return nullptr;
+}
+
 void SourceWorkload::decide_keyless(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
   QueryResult rows = db_->scan(t);
@@ -213,7 +233,8 @@ void SourceWorkload::decide_keyless(TableId t, Statement* st) {
     st->row = random_row(s);
     return;
   }
-  const ScannedRow& victim = rows.rows[prng_.below(rows.rows.size())];
+  const ScannedRow* aimed = aimed_row(t, rows.rows);
+  const ScannedRow& victim = aimed ? *aimed : rows.rows[prng_.below(rows.rows.size())];
   st->match = victim.row;
   st->ctid = victim.ctid;
   if (prng_.chance(options_.delete_row)) {

@@ -43,6 +43,10 @@ struct SourceWorkloadOptions {
   // key hints give (near a backfill cursor), or the key of an existing row.
   Ratio near_cursor{0, 1};
   Ratio existing_key{0, 1};
+  // Row choice of an UPDATE or DELETE of a table without a primary key (0:
+  // off, no draw): a row next to a ctid scan's cursor the ctid hints give,
+  // the last one it has read or the first one it has not, at even odds.
+  Ratio keyless_near_cursor{0, 1};
 };
 
 struct SourceWorkloadStats {
@@ -75,6 +79,8 @@ class SourceWorkload {
   void set_statement_observer(std::function<void(const Statement&)> f) { observer_ = std::move(f); }
   // Keys of table t worth aiming at now (used with options.near_cursor).
   void set_key_hints(std::function<std::vector<Key>(TableId)> f) { key_hints_ = std::move(f); }
+  // Where the ctid scans of table t would resume now (with keyless_near_cursor).
+  void set_ctid_hints(std::function<std::vector<Ctid>(TableId)> f) { ctid_hints_ = std::move(f); }
   const SourceWorkloadStats& stats() const { return stats_; }
 
  private:
@@ -92,6 +98,7 @@ class SourceWorkload {
   void run(const Statement& st);  // execute() and tell the observer
   Row random_row(const TableSchema& s);
   std::optional<Key> aimed_key(TableId t);
+  const ScannedRow* aimed_row(TableId t, const std::vector<ScannedRow>& rows);
   Value random_value(const ColumnDef& c, bool key);
 
   Database* db_;
@@ -103,6 +110,7 @@ class SourceWorkload {
   uint64_t counter_ = 0;  // makes payloads distinct
   std::function<void(const Statement&)> observer_;
   std::function<std::vector<Key>(TableId)> key_hints_;
+  std::function<std::vector<Ctid>(TableId)> ctid_hints_;
 };
 
 // The tables the demo and the property tests use: an int-keyed table with a

@@ -53,6 +53,8 @@ class World {
   uint64_t xid_of_a_row_of(TableId t);
   uint64_t burn_to_the_wrap();
   std::vector<Key> keys_near_cursors(TableId t) const;
+  std::optional<Ctid> ctid_scan_cursor(uint32_t b) const;
+  std::vector<Ctid> ctid_scan_cursors(TableId t) const;
   void note_backfill_request();
   void note_tick(uint64_t expired_docs);
   void note_keyless_move(const Statement& st);
@@ -146,6 +148,11 @@ World::World(const WorldOptions& o)
       (st.at_finish ? finish_queue_ : step_queue_).push_back(st);
   }
   db_.set_commit_observer([this](const CommittedTxn& t) { recorder_.on_source_commit(t); });
+  db_.set_rewrite_observer(
+      [this](TableId t, Database::Rewrite why, const std::vector<std::pair<Ctid, Ctid>>& moves) {
+        recorder_.on_rewrite(t, why, moves);
+      });
+  recorder_.set_scan_cursors([this](uint32_t b) { return ctid_scan_cursor(b); });
   std::vector<TableSchema> schemas = o_.tables.empty() ? demo_schemas() : o_.tables;
   for (TableSchema& s : schemas)
     tables_.push_back(db_.create_table(std::move(s)).value());
@@ -165,6 +172,7 @@ World::World(const WorldOptions& o)
   recorder_.set_bindings(o_.bindings);
   workload_.emplace(&db_, tables_, root_.fork(kWorkloadStream), o_.workload);
   workload_->set_key_hints([this](TableId t) { return keys_near_cursors(t); });
+  workload_->set_ctid_hints([this](TableId t) { return ctid_scan_cursors(t); });
   workload_->set_statement_observer([this](const Statement& st) {
     note_keyless_move(st);
     if (!o_.record_schedule) return;
@@ -338,6 +346,29 @@ std::vector<Key> World::keys_near_cursors(TableId t) const {
     }
   }
   return near;
+}
+
+// Where binding b's ctid scan would resume: (0,0) before its first chunk,
+// nullopt when it is not scanning a table without a primary key.
+std::optional<Ctid> World::ctid_scan_cursor(uint32_t b) const {
+  if (!capture_ || b >= capture_->bindings().size() || !capture_->backfilling(b)) {
+    return std::nullopt;
+  }
+  const Result<TableId> t = db_.table_id(capture_->bindings()[b].table);
+  if (!t.is_ok() || db_.schema(t.value()).has_primary_key()) return std::nullopt;
+  return capture_->keyless_cursor(b).value_or(Ctid{0, 0});
+}
+
+// The resume points of every ctid scan of table t (what keyless workload
+// changes may aim at).
+std::vector<Ctid> World::ctid_scan_cursors(TableId t) const {
+  std::vector<Ctid> out;
+  if (!capture_) return out;
+  for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
+    if (capture_->bindings()[b].table != db_.schema(t).name) continue;
+    if (const std::optional<Ctid> c = ctid_scan_cursor(b)) out.push_back(*c);
+  }
+  return out;
 }
 
 void World::bump(uint32_t b, const std::string& why) {

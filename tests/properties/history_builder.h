@@ -98,8 +98,13 @@ class HistoryBuilder {
  public:
   HistoryBuilder& binding(uint32_t id = kBinding, uint32_t table_id = kTable,
                           bool keyless = false) {
-    h_.bindings.push_back(history::Binding{id, "t" + std::to_string(table_id), table_id,
-                                           "c" + std::to_string(table_id), keyless});
+    history::Binding b;
+    b.id = id;
+    b.table = "t" + std::to_string(table_id);
+    b.table_id = table_id;
+    b.collection = "c" + std::to_string(table_id);
+    b.keyless = keyless;
+    h_.bindings.push_back(std::move(b));
     return *this;
   }
   HistoryBuilder& instance(ResolvedMode mode, uint64_t stream_start_lsn = 0,
