@@ -17,16 +17,18 @@ std::optional<Finding> cell_finding(const sim::MatrixCell& cell, const propertie
   const bool unexpected = e.expect == properties::Expect::kHolds;
   return Finding{v, unexpected,
                  unexpected ? "expected to hold in this cell"
-                            : std::string(properties::to_string(e.expect)) + ": " + e.reason};
+                            : std::string(properties::to_string(e.expect)) + ": " + e.reason,
+                 e.expect == properties::Expect::kKnownLimitation};
 }
 
 std::optional<Finding> file_finding(const scenarios::Expect& expect, const properties::Verdict& v) {
   const scenarios::ExpectCheck c = scenarios::check_expectation(expect, v);
-  if (!c.met) return Finding{v, true, c.message};
+  if (!c.met) return Finding{v, true, c.message, false};
   if (!v.violated()) return std::nullopt;
   return Finding{v, false,
                  c.expected_violation ? "the scenario expects this violation"
-                                      : "the scenario does not judge this property"};
+                                      : "the scenario does not judge this property",
+                 false};
 }
 
 }  // namespace

@@ -20,8 +20,9 @@ namespace cdc::campaign {
 
 struct Finding {
   properties::Verdict verdict;
-  bool unexpected = false;  // fails the gate
-  std::string why;          // unexpected: what was expected; else what allows it
+  bool unexpected = false;        // fails the gate
+  std::string why;                // unexpected: what was expected; else what allows it
+  bool known_limitation = false;  // allowed as a known limitation of the modelled algorithm
 };
 
 struct Judgement {

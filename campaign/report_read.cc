@@ -23,6 +23,7 @@ sim::PropertyTally tally_of(const json& p) {
   t.holds = p.at("holds").get<uint64_t>();
   t.unknown = p.at("unknown").get<uint64_t>();
   t.violated_expected = p.at("violated_as_expected").get<uint64_t>();
+  t.known_limitation = p.value("known_limitation", uint64_t{0});
   t.violated_unexpected = p.at("violated_unexpectedly").get<uint64_t>();
   if (p.contains("expected_seed")) {
     t.first_expected_seed = p.at("expected_seed").get<uint64_t>();
@@ -75,7 +76,8 @@ properties::Verdict verdict_of(const json& j) {
   if (!j.at("subject").is_null()) {
     v.subject =
         properties::Verdict::Subject{j.at("subject").at("binding").get<uint32_t>(),
-                                     unhex(j.at("subject").at("key_hex").get<std::string>())};
+                                     unhex(j.at("subject").at("key_hex").get<std::string>()),
+                                     j.at("subject").value("key_text", std::string())};
   }
   return v;
 }

@@ -33,6 +33,7 @@ uint64_t add_run(Tallies* tallies, uint64_t seed, const Judgement& j) {
     } else if (v.violated()) {
       CDC_ASSERT(f != nullptr, "every violation is a finding");
       count_expected(&t, seed, f->why);
+      if (f->known_limitation) ++t.known_limitation;
     } else if (v.holds()) {
       ++t.holds;
     } else {
@@ -58,6 +59,7 @@ void merge_tallies(Tallies* into, const Tallies& from) {
       a.unexpected_explanation = b.unexpected_explanation;
     }
     a.violated_expected += b.violated_expected;
+    a.known_limitation += b.known_limitation;
     a.violated_unexpected += b.violated_unexpected;
   }
 }

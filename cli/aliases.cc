@@ -1,7 +1,7 @@
 // Aliases kept for scripts written against older versions: each prints the
 // command it stands for and runs it.
-//   world --seed S --mode M --faults F --backfill B --strategy X
-//       = run --cell B/M/X/F --seed S
+//   world --seed S --mode M --faults F --backfill B --strategy X --key K
+//       = run --cell B/M/X/F/K --seed S
 //   matrix --seeds N --out-dir D [--jobs J]
 //       = explore --seeds N --shrink 0 --jobs J --out-dir D   (every cell;
 //         the report holds matrix.json and matrix.md)
@@ -20,14 +20,15 @@ struct WorldArgs {
   std::string faults = "none";
   std::string backfill = "capture";
   std::string strategy = "merge";
+  std::string key = "int";
   bool trace = false;
   std::string mutant;
 };
 
 int world(const WorldArgs& a) {
-  std::vector<std::string> args = {"run", "--cell",
-                                   a.backfill + "/" + a.mode + "/" + a.strategy + "/" + a.faults,
-                                   "--seed", std::to_string(a.seed)};
+  std::vector<std::string> args = {
+      "run", "--cell", a.backfill + "/" + a.mode + "/" + a.strategy + "/" + a.faults + "/" + a.key,
+      "--seed", std::to_string(a.seed)};
   if (a.trace) args.push_back("--trace");
   if (!a.mutant.empty()) args.insert(args.end(), {"--mutant", a.mutant});
   return run_alias("world", args);
@@ -66,6 +67,7 @@ Command add_world_alias(CLI::App& app) {
   add_name_option(c, "--faults", &a->faults, sim::fault_class_names(), "Fault class");
   add_name_option(c, "--backfill", &a->backfill, sim::backfill_type_names(), "Backfill type");
   add_name_option(c, "--strategy", &a->strategy, sim::strategy_names(), "Update strategy");
+  add_name_option(c, "--key", &a->key, sim::key_kind_names(), "Key kind of the captured tables");
   c->add_flag("--trace", a->trace, "Print the whole history");
   add_mutant_option(c, &a->mutant);
   return {c, [a] { return world(*a); }};

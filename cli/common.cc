@@ -5,6 +5,7 @@
 #include "campaign/report_files.h"
 #include "cli/commands.h"
 #include "model/mutants.h"
+#include "properties/helpers.h"
 
 namespace cdc::cli {
 
@@ -23,6 +24,42 @@ std::string row_or_absent(const std::optional<Row>& r) {
 
 }  // namespace
 
+namespace {
+
+// Keys as typed values (properties/helpers.h), found through their binding.
+std::string typed(const history::History& h, uint32_t binding, const std::string& key) {
+  return properties::detail::render_key(h, binding, key);
+}
+
+uint32_t capture_binding(const history::History& h, uint32_t materialization_binding) {
+  for (const auto& m : h.materializations) {
+    if (m.id == materialization_binding) return m.capture_binding;
+  }
+  return UINT32_MAX;
+}
+
+std::string table_key(const history::History& h, uint32_t table, const std::string& key) {
+  for (const auto& b : h.bindings) {
+    if (b.table_id == table) return typed(h, b.id, key);
+  }
+  return hex(key);
+}
+
+// A chunk's cursor is an order key; the row of an earlier chunk of the same
+// binding that ended there gives its typed value.
+std::string cursor_key(const history::History& h, const history::Chunk& c,
+                       const std::string& order_key) {
+  for (const auto& other : h.chunks) {
+    if (other.binding != c.binding) continue;
+    for (const auto& r : other.rows) {
+      if (r.order_key == order_key) return typed(h, c.binding, r.key);
+    }
+  }
+  return hex(order_key);
+}
+
+}  // namespace
+
 void print_trace(const history::History& h) {
   struct Line {
     uint64_t tick;
@@ -31,10 +68,10 @@ void print_trace(const history::History& h) {
   std::vector<Line> lines;
   for (const auto& c : h.source_commits) {
     for (const auto& k : c.changes) {
-      lines.push_back(
-          {c.tick, fmt::format("source  commit xid {} at {}: table {} key {}: {} -> {}",
-                               c.xid.value(), to_string(c.commit_lsn), k.table, hex(k.key),
-                               row_or_absent(k.before), row_or_absent(k.after))});
+      lines.push_back({c.tick, fmt::format("source  commit xid {} at {}: table {} key {}: {} -> {}",
+                                           c.xid.value(), to_string(c.commit_lsn), k.table,
+                                           table_key(h, k.table, k.key), row_or_absent(k.before),
+                                           row_or_absent(k.after))});
     }
   }
   for (const auto& d : h.decoded) {
@@ -44,18 +81,18 @@ void print_trace(const history::History& h) {
   for (const auto& c : h.chunks) {
     std::string keys;
     for (const auto& r : c.rows)
-      keys += " " + hex(r.key) + (r.emitted ? "" : "(filtered)");
-    lines.push_back(
-        {c.tick, fmt::format("chunk   {} after {} snapshot {}{}{}:{}", c.state_key,
-                             c.after ? hex(*c.after) : "start", to_string(c.snapshot_lsn),
-                             c.failed ? " failed" : "", c.final_chunk ? " final" : "", keys)});
+      keys += " " + typed(h, c.binding, r.key) + (r.emitted ? "" : "(filtered)");
+    lines.push_back({c.tick, fmt::format("chunk   {} after {} snapshot {}{}{}:{}", c.state_key,
+                                         c.after ? cursor_key(h, c, *c.after) : "start",
+                                         to_string(c.snapshot_lsn), c.failed ? " failed" : "",
+                                         c.final_chunk ? " final" : "", keys)});
   }
   for (const auto& t : h.collection_txns) {
     for (const auto& d : t.docs) {
-      lines.push_back(
-          {t.tick, fmt::format("collect txn {} {} key {} op {} lsn {}{} {}", t.seq, d.state_key,
-                               hex(d.key), static_cast<char>(d.op), to_string(d.lsn),
-                               d.snapshot ? " snapshot" : "", to_string(d.fields))});
+      lines.push_back({t.tick, fmt::format("collect txn {} {} key {} op {} lsn {}{} {}", t.seq,
+                                           d.state_key, typed(h, d.binding, d.key),
+                                           static_cast<char>(d.op), to_string(d.lsn),
+                                           d.snapshot ? " snapshot" : "", to_string(d.fields))});
     }
     lines.push_back({t.tick, fmt::format("collect txn {} commits, checkpoint cursor {}", t.seq,
                                          to_string(t.checkpoint_cursor))});
@@ -63,11 +100,13 @@ void print_trace(const history::History& h) {
   for (const auto& t : h.destination_txns) {
     for (const auto& r : t.upserts) {
       lines.push_back({t.tick, fmt::format("dest    binding {}{} upsert {} op {} {}", t.binding,
-                                           t.truncated_first ? " (after truncate)" : "", hex(r.key),
+                                           t.truncated_first ? " (after truncate)" : "",
+                                           typed(h, capture_binding(h, t.binding), r.key),
                                            static_cast<char>(r.op), to_string(r.fields))});
     }
     for (const auto& k : t.deletes) {
-      lines.push_back({t.tick, fmt::format("dest    binding {} delete {}", t.binding, hex(k))});
+      lines.push_back({t.tick, fmt::format("dest    binding {} delete {}", t.binding,
+                                           typed(h, capture_binding(h, t.binding), k))});
     }
   }
   for (const auto& e : h.events)

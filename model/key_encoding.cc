@@ -62,6 +62,53 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
   return out;
 }
 
+namespace {
+
+// Reads one int64 column (8 big-endian bytes, sign bit flipped) at *pos.
+std::optional<Value> read_int64(std::string_view bytes, size_t* pos) {
+  if (bytes.size() - *pos < 8) return std::nullopt;
+  uint64_t biased = 0;
+  for (size_t i = 0; i < 8; ++i)
+    biased = (biased << 8) | static_cast<unsigned char>(bytes[*pos + i]);
+  *pos += 8;
+  return Value::int64(static_cast<int64_t>(biased ^ (uint64_t{1} << 63)));
+}
+
+// Reads one "C" text column (NUL escaped as 00 FF, ended by 00 00) at *pos.
+std::optional<Value> read_text(std::string_view bytes, size_t* pos) {
+  std::string text;
+  for (size_t i = *pos; i + 1 < bytes.size(); ++i) {
+    if (bytes[i] != '\0') {
+      text.push_back(bytes[i]);
+      continue;
+    }
+    if (bytes[i + 1] == '\0') {
+      *pos = i + 2;
+      return Value::text(std::move(text));
+    }
+    if (bytes[i + 1] != '\xFF') return std::nullopt;
+    text.push_back('\0');
+    ++i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<Value>> decode_capture_key(std::string_view bytes,
+                                                     std::span<const ColumnType> types) {
+  std::vector<Value> out;
+  size_t pos = 0;
+  for (ColumnType t : types) {
+    std::optional<Value> v =
+        t == ColumnType::kInt64 ? read_int64(bytes, &pos) : read_text(bytes, &pos);
+    if (!v) return std::nullopt;
+    out.push_back(std::move(*v));
+  }
+  if (pos != bytes.size()) return std::nullopt;
+  return out;
+}
+
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types) {
   const std::vector<Collation> c_order(types.size(), Collation::kC);
   check_tuple(values, types, c_order);

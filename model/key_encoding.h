@@ -13,8 +13,11 @@
 //           each value matches its type.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/collation.h"
 #include "model/value.h"
@@ -27,6 +30,12 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
 // The capture's key encoding (Precise filtering, document keys): encode_key
 // with every collation kC. REQUIRES: as encode_key, without collations.
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types);
+
+// The inverse of encode_capture_key: the typed values `bytes` encodes under
+// `types`, or nullopt when it is not such an encoding (wrong length, a
+// malformed text terminator, bytes left over).
+std::optional<std::vector<Value>> decode_capture_key(std::string_view bytes,
+                                                     std::span<const ColumnType> types);
 
 // Lexicographic three-way comparison of typed tuples (the reference that
 // encode_key must agree with). Same REQUIRES as encode_key.

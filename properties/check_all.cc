@@ -3,8 +3,11 @@
 #include "properties/checkers.h"
 
 #include <iterator>
+#include <optional>
 
 #include "model/assert.h"
+#include "properties/helpers.h"
+#include "properties/key_text.h"
 
 namespace cdc::properties {
 
@@ -62,7 +65,15 @@ std::vector<Verdict> check_all(const history::History& h) {
   for (const Entry& e : kCheckers) {
     Verdict v = e.check(h);
     CDC_ASSERT(v.property == e.name, "a checker reported under another name");
+    if (v.subject) v.subject->key_text = detail::render_key(h, v.subject->binding, v.subject->key);
     out.push_back(std::move(v));
+  }
+  // Keys in explanations as typed values; only violations are read closely.
+  std::optional<detail::KeyTexts> keys;
+  for (Verdict& v : out) {
+    if (!v.violated()) continue;
+    if (!keys) keys.emplace(h);
+    keys->rewrite(&v);
   }
   return out;
 }

@@ -236,6 +236,22 @@ const char* to_string(FaultClass f) {
       return "slot loss/upgrade";
     case FaultClass::kRetention:
       return "retention";
+    case FaultClass::kKnownLimitations:
+      return "known limitations";
+  }
+  return "?";
+}
+
+const char* to_string(KeyKind k) {
+  switch (k) {
+    case KeyKind::kInt:
+      return "int key";
+    case KeyKind::kLocaleText:
+      return "locale text key";
+    case KeyKind::kCText:
+      return "C text key";
+    case KeyKind::kKeyless:
+      return "no primary key";
   }
   return "?";
 }

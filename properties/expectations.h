@@ -14,8 +14,29 @@
 
 namespace cdc::properties {
 
-enum class FaultClass : unsigned char { kNone, kCrashes, kSlotLossUpgrade, kRetention };
+// The faults a run takes (a dimension of the guarantee matrix). Known
+// limitations is a class of its own: a workload with the features whose
+// failures the expectations excuse as known limitations (TRUNCATE of a
+// captured table, key changes that leave a TOASTed value unchanged), and no
+// other faults; the other classes' workloads have neither, so that their
+// cells show where a guarantee holds.
+enum class FaultClass : unsigned char {
+  kNone,
+  kCrashes,
+  kSlotLossUpgrade,
+  kRetention,
+  kKnownLimitations,
+};
 const char* to_string(FaultClass f);
+
+// The kind of table a run captures (a dimension of the guarantee matrix).
+enum class KeyKind : unsigned char {
+  kInt,         // an int key, with a TOASTable column
+  kLocaleText,  // a composite text key under a locale collation, REPLICA IDENTITY FULL
+  kCText,       // a text key under the "C" collation
+  kKeyless,     // no primary key
+};
+const char* to_string(KeyKind k);
 
 // The backfill a run performs (a dimension of the guarantee matrix).
 enum class BackfillType : unsigned char { kNone, kCapture, kMaterialization, kDataFlow };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/key_encoding.h"
+
 namespace cdc::properties::detail {
 
 namespace {}  // namespace
@@ -20,6 +22,31 @@ std::string render_key(std::string_view bytes) {
     out += kHex[u & 0xf];
   }
   return out;
+}
+
+std::string render_key(const history::History& h, uint32_t binding, std::string_view key) {
+  if (binding >= h.bindings.size() || h.bindings[binding].key_types.empty()) {
+    return render_key(key);
+  }
+  const std::optional<std::vector<Value>> values =
+      decode_capture_key(key, h.bindings[binding].key_types);
+  if (!values) return render_key(key);
+  std::string out = "(";
+  for (size_t i = 0; i < values->size(); ++i) {
+    const Value& v = (*values)[i];
+    if (i > 0) out += ", ";
+    if (v.is_null()) {
+      out += "NULL";
+    } else if (v.is_int64()) {
+      out += std::to_string(v.as_int64());
+    } else {
+      out += "'";
+      for (char ch : v.as_text())
+        out += ch == '\'' ? std::string("''") : std::string(1, ch);
+      out += "'";
+    }
+  }
+  return out + ")";
 }
 
 std::string describe_binding(const history::Binding& b) {

@@ -18,6 +18,10 @@ namespace cdc::properties::detail {
 // A DocKey or DbOrderKey as text: "k1" in quotes when every byte is printable
 // ASCII (other than '"' and '\\'), otherwise 0x followed by hex bytes.
 std::string render_key(std::string_view bytes);
+// A DocKey of binding `binding` of `h` as typed values, as SQL would write the
+// tuple: (53) or ('Zoë', 7). Keyless bindings' synthetic keys, and bytes that
+// do not decode under the binding's key types, fall back to render_key(bytes).
+std::string render_key(const history::History& h, uint32_t binding, std::string_view key);
 // "c", "u" or "d".
 const char* doc_op_name(history::DocOp op);
 // "binding 1 (items)".

@@ -43,6 +43,10 @@ struct Binding {
   // Its key orders bytewise in the database too (no text column under a
   // non-"C" collation): what Precise needs to compare keys with the scan.
   bool bytewise_key = true;
+  // The types of its key columns in key order (empty when keyless): what a
+  // DocKey decodes with, to show keys as typed values. Derived from the
+  // schema, so not part of the fingerprint.
+  std::vector<ColumnType> key_types;
 };
 
 // One backfill instance: a binding's state under one backfill counter.

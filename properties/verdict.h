@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cdc::properties {
@@ -27,8 +28,12 @@ struct Verdict {
   // spelled out so that this header stays free of history.h; verdict.cc
   // asserts they agree).
   struct Subject {
+    Subject() = default;
+    Subject(uint32_t b, std::string k, std::string text = "")
+        : binding(b), key(std::move(k)), key_text(std::move(text)) {}
     uint32_t binding = 0;
     std::string key;
+    std::string key_text;  // the key as typed values, e.g. ('Zoë', 7); set by check_all
   };
   std::string property;
   Outcome outcome = Outcome::kHolds;

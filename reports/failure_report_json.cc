@@ -21,7 +21,9 @@ json verdict_json(const properties::Verdict& v) {
          {"witness", v.witness}};
   if (v.subject) {
     j["subject"] = {{"binding", v.subject->binding},
-                    {"key_text", properties::detail::render_key(v.subject->key)},
+                    {"key_text", v.subject->key_text.empty()
+                                     ? properties::detail::render_key(v.subject->key)
+                                     : v.subject->key_text},
                     {"key_hex", hex_bytes(v.subject->key)}};
   } else {
     j["subject"] = nullptr;

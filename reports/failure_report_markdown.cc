@@ -129,7 +129,9 @@ std::string case_md(size_t index, const ReportCase& c) {
   }
   if (c.verdict.subject) {
     out += fmt::format("Subject: key {} of binding {}\n\n",
-                       properties::detail::render_key(c.verdict.subject->key),
+                       c.verdict.subject->key_text.empty()
+                           ? properties::detail::render_key(c.verdict.subject->key)
+                           : c.verdict.subject->key_text,
                        c.verdict.subject->binding);
   }
   if (c.timeline) out += timeline_md(*c.timeline);

@@ -183,7 +183,7 @@ KeyTimeline key_timeline(const history::History& h, uint32_t capture_binding,
   KeyTimeline t;
   t.capture_binding = capture_binding;
   t.key = key;
-  t.key_text = detail::render_key(key);
+  t.key_text = detail::render_key(h, capture_binding, key);
   t.operations = h.events;
   t.drain = h.drain;
   t.end.recorded = h.final_state.recorded;

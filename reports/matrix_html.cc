@@ -5,6 +5,8 @@
 #include "model/assert.h"
 #include "properties/expectations.h"
 #include "reports/html.h"
+#include "reports/matrix_summary.h"
+#include "sim/configurations.h"
 
 namespace cdc::reports {
 
@@ -14,6 +16,8 @@ const char* to_string(MatrixShade s) {
       return "holds";
     case MatrixShade::kExpected:
       return "expected";
+    case MatrixShade::kLimitation:
+      return "limitation";
     case MatrixShade::kUnexpected:
       return "unexpected";
     case MatrixShade::kUnknown:
@@ -26,7 +30,8 @@ const char* to_string(MatrixShade s) {
 
 MatrixShade shade(const sim::PropertyTally& t) {
   if (t.violated_unexpected > 0) return MatrixShade::kUnexpected;
-  if (t.violated_expected > 0) return MatrixShade::kExpected;
+  if (t.violated_expected > t.known_limitation) return MatrixShade::kExpected;
+  if (t.known_limitation > 0) return MatrixShade::kLimitation;
   if (t.holds > 0) return MatrixShade::kHolds;
   if (t.unknown > 0) return MatrixShade::kUnknown;
   return MatrixShade::kNotApplicable;
@@ -40,6 +45,8 @@ const char* css_class(MatrixShade s) {
       return "m-holds";
     case MatrixShade::kExpected:
       return "m-expected";
+    case MatrixShade::kLimitation:
+      return "m-limitation";
     case MatrixShade::kUnexpected:
       return "m-unexpected";
     case MatrixShade::kUnknown:
@@ -57,6 +64,8 @@ std::string mark(const sim::PropertyTally& t, uint64_t runs) {
       return fmt::format("\u2717{}", t.violated_unexpected);
     case MatrixShade::kExpected:
       return fmt::format("~{}", t.violated_expected);
+    case MatrixShade::kLimitation:
+      return fmt::format("L{}", t.known_limitation);
     case MatrixShade::kHolds:
       return t.holds == runs ? "\u2713" : fmt::format("\u2713{}", t.holds);
     case MatrixShade::kUnknown:
@@ -70,10 +79,10 @@ std::string mark(const sim::PropertyTally& t, uint64_t runs) {
 std::string tooltip(const sim::MatrixRow& r, const std::string& property,
                     const sim::PropertyTally& t) {
   std::string s = fmt::format(
-      "{} \u00b7 {}\n{} runs: {} hold, {} unknown, {} violated as allowed, "
-      "{} violated unexpectedly",
+      "{} \u00b7 {}\n{} runs: {} hold, {} unknown, {} violated as allowed ({} as known "
+      "limitations), {} violated unexpectedly",
       sim::cell_name(r.cell), property, r.runs, t.holds, t.unknown, t.violated_expected,
-      t.violated_unexpected);
+      t.known_limitation, t.violated_unexpected);
   if (t.first_unexpected_seed) {
     s += fmt::format("\nfirst unexpected: seed {}: {}", *t.first_unexpected_seed,
                      t.unexpected_explanation);
@@ -85,7 +94,8 @@ std::string tooltip(const sim::MatrixRow& r, const std::string& property,
 }
 
 std::string header(const sim::Matrix& m) {
-  std::string out = "<thead><tr><th>backfill</th><th>mode</th><th>strategy</th><th>faults</th>";
+  std::string out =
+      "<thead><tr><th>backfill</th><th>mode</th><th>strategy</th><th>faults</th><th>key</th>";
   for (const std::string& p : m.property_names)
     out += "<th class=\"prop\"><span>" + html_escape(p) + "</span></th>";
   return out + "</tr></thead>";
@@ -93,9 +103,10 @@ std::string header(const sim::Matrix& m) {
 
 std::string row_html(const sim::Matrix& m, const sim::MatrixRow& r) {
   std::string out = fmt::format(
-      "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+      "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
       html_escape(properties::to_string(r.cell.backfill)), html_escape(to_string(r.cell.mode)),
-      html_escape(to_string(r.cell.strategy)), html_escape(properties::to_string(r.cell.faults)));
+      html_escape(to_string(r.cell.strategy)), html_escape(properties::to_string(r.cell.faults)),
+      html_escape(properties::to_string(r.cell.key)));
   for (const std::string& p : m.property_names) {
     const auto it = r.properties.find(p);
     const sim::PropertyTally t = it == r.properties.end() ? sim::PropertyTally{} : it->second;
@@ -105,22 +116,42 @@ std::string row_html(const sim::Matrix& m, const sim::MatrixRow& r) {
   return out + "</tr>";
 }
 
+// One collapsed section per key kind holding its cells' full rows.
+std::string detail_tables(const sim::Matrix& m) {
+  std::string out;
+  for (const auto& [kname, k] : sim::key_kind_names()) {
+    std::string rows;
+    size_t n = 0;
+    for (const sim::MatrixRow& r : m.rows) {
+      if (r.cell.key != k) continue;
+      rows += row_html(m, r);
+      ++n;
+    }
+    if (n == 0) continue;
+    out += fmt::format(
+        "<details class=\"matrix-group\"><summary>{}: {} cells, one row per cell and a column "
+        "per property</summary><div class=\"scroll\"><table class=\"matrix\">{}<tbody>{}"
+        "</tbody></table></div></details>",
+        html_escape(properties::to_string(k)), n, header(m), rows);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string matrix_html(const sim::Matrix& m) {
   CDC_ASSERT(!m.property_names.empty() || m.rows.empty(), "matrix rows need property columns");
-  std::string out = fmt::format(
+  std::string out = matrix_summary_html(m);
+  out += fmt::format(
       "<p class=\"legend\"><span class=\"swatch m-holds\">\u2713</span> holds in every judged "
       "run <span class=\"swatch m-expected\">~n</span> violated in n runs, as the expectations "
-      "allow <span class=\"swatch m-unexpected\">\u2717n</span> violated unexpectedly in n runs "
-      "<span class=\"swatch m-unknown\">?</span> could not be judged <span class=\"swatch "
-      "m-na\">&nbsp;</span> not applicable. {} runs, {} seed(s) per cell from seed {}; hover a "
-      "cell for its counts and reasons.</p>",
+      "allow <span class=\"swatch m-limitation\">Ln</span> violated in n runs, only as a known "
+      "limitation <span class=\"swatch m-unexpected\">\u2717n</span> violated unexpectedly in n "
+      "runs <span class=\"swatch m-unknown\">?</span> could not be judged <span class=\"swatch "
+      "m-na\">&nbsp;</span> not applicable. {} runs, {} seed(s) per cell from seed {}; open a key "
+      "kind for its cells, hover a cell for its counts and reasons.</p>",
       m.runs, m.options.seeds, m.options.first_seed);
-  out += "<div class=\"scroll\"><table class=\"matrix\">" + header(m) + "<tbody>";
-  for (const sim::MatrixRow& r : m.rows)
-    out += row_html(m, r);
-  out += "</tbody></table></div>";
+  out += detail_tables(m);
   CDC_ASSERT(out.find("<script") == std::string::npos, "no script in the matrix table");
   return out;
 }
@@ -136,6 +167,12 @@ const char* matrix_html_css() {
          "white-space:nowrap;font-weight:600}"
          ".m-holds{background:#dafbe1;color:#1a7f37}"
          ".m-expected{background:#fff1c2;color:#7d4e00}"
+         ".m-limitation{background:#e8e1f7;color:#5a32a3}"
+         "table.pivot td{min-width:14px;padding:1px 3px}"
+         "table.pivot th.group{text-align:center;font-weight:600}"
+         "table.pivot th.sub{font-weight:400;color:#57606a}"
+         "details.matrix-group{margin:6px 0}details.matrix-group summary{cursor:pointer;"
+         "font-weight:600}"
          ".m-unexpected{background:#ffcecb;color:#a40e26;font-weight:700}"
          ".m-unknown{background:#eaeef2;color:#57606a}"
          ".m-na{background:#ffffff}"

@@ -1,8 +1,10 @@
 // The guarantee matrix (sim::Matrix) as a compact HTML table for the failure
-// report page: one row per cell (backfill, mode, strategy, faults), one
-// column per property, each table cell coloured by the tallies:
+// report page: first the summary pivot (reports/matrix_summary.h), then per
+// key kind a collapsed section with one row per cell (backfill, mode,
+// strategy, faults, key), one column per property, each table cell coloured by the tallies:
 //   unexpected  some run violated a property expected to hold;
 //   expected    some run violated it where the expectations allow it;
+//   limitation  every allowed violation was a known limitation;
 //   holds       it held in every judged run (some may be unknown);
 //   unknown     no run could judge it;
 //   n/a         no tally.
@@ -19,7 +21,14 @@
 
 namespace cdc::reports {
 
-enum class MatrixShade : unsigned char { kHolds, kExpected, kUnexpected, kUnknown, kNotApplicable };
+enum class MatrixShade : unsigned char {
+  kHolds,
+  kExpected,
+  kLimitation,
+  kUnexpected,
+  kUnknown,
+  kNotApplicable,
+};
 const char* to_string(MatrixShade s);  // "holds", "expected", "unexpected", "unknown", "n/a"
 
 // How one property's tally over a cell's runs is shaded.

@@ -89,7 +89,7 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
       {"ticks", {"safety", "liveness_max"}},
       {"workload",
        {"sessions", "key_space", "truncate", "abort", "savepoint", "key_change", "delete",
-        "key_min", "near_cursor", "existing_key"}},
+        "key_min", "near_cursor", "existing_key", "key_change_keeps_toasted"}},
   };
   return kLists;
 }
@@ -618,6 +618,8 @@ void read_workload(Reader& r, const YAML::Node& w, sim::SourceWorkloadOptions* o
   if (w["key_min"]) o->key_min = r.integer(w["key_min"], -1'000'000, 1'000'000, "key_min");
   if (w["near_cursor"]) o->near_cursor = r.ratio(w["near_cursor"], "near_cursor");
   if (w["existing_key"]) o->existing_key = r.ratio(w["existing_key"], "existing_key");
+  if (w["key_change_keeps_toasted"])
+    o->key_change_keeps_toasted = r.ratio(w["key_change_keeps_toasted"], "key_change_keeps_toasted");
 }
 
 // "operations": returned in tick order (stable: equal ticks keep the file's

@@ -176,6 +176,8 @@ void emit_generator(YAML::Emitter& e, const sim::WorldOptions& o) {
   e << YAML::Key << "key_min" << YAML::Value << o.workload.key_min;
   e << YAML::Key << "near_cursor" << YAML::Value << ratio(o.workload.near_cursor);
   e << YAML::Key << "existing_key" << YAML::Value << ratio(o.workload.existing_key);
+  e << YAML::Key << "key_change_keeps_toasted" << YAML::Value
+    << ratio(o.workload.key_change_keeps_toasted);
   e << YAML::EndMap;
   e << YAML::Key << "faults" << YAML::Value << YAML::Flow << YAML::BeginMap;
   for (const sim::FaultWeightField& f : sim::fault_weight_fields()) {

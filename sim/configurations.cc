@@ -17,8 +17,39 @@ const Names<properties::FaultClass>& fault_class_names() {
   static const Names<F> kNames = {{"none", F::kNone},
                                   {"crashes", F::kCrashes},
                                   {"slot-loss", F::kSlotLossUpgrade},
-                                  {"retention", F::kRetention}};
+                                  {"retention", F::kRetention},
+                                  {"known-limits", F::kKnownLimitations}};
   return kNames;
+}
+
+const Names<properties::KeyKind>& key_kind_names() {
+  using K = properties::KeyKind;
+  static const Names<K> kNames = {{"int", K::kInt},
+                                  {"locale-text", K::kLocaleText},
+                                  {"c-text", K::kCText},
+                                  {"keyless", K::kKeyless}};
+  return kNames;
+}
+
+TableSchema key_kind_table(properties::KeyKind k) {
+  using K = properties::KeyKind;
+  const std::vector<TableSchema> demo = demo_schemas();
+  switch (k) {
+    case K::kInt:
+      return demo[0];
+    case K::kLocaleText:
+      return demo[1];
+    case K::kKeyless:
+      return demo[2];
+    case K::kCText:
+      break;
+  }
+  TableSchema labels;
+  labels.name = "labels";
+  labels.columns = {{"code", ColumnType::kText, Collation::kC, false, false},
+                    {"n", ColumnType::kInt64, Collation::kC, false, true}};
+  labels.primary_key = {0};
+  return labels;
 }
 
 const Names<properties::BackfillType>& backfill_type_names() {
@@ -68,13 +99,16 @@ void draw_settings(uint64_t seed, uint64_t cell, WorldOptions* o) {
   o->generation.xid_bounds = true;
 }
 
-}  // namespace
-
-WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
-                              properties::BackfillType backfill, UpdateStrategy strategy) {
-  WorldOptions o;
-  o.seed = seed;
-  for (const TableSchema& s : demo_schemas()) {
+// The tables and bindings of a configuration: the two tables of key kind
+// `key` (so that one binding can backfill while the other streams; the slot
+// then does not jump ahead), or the three demo tables.
+void add_tables(BackfillMode mode, std::optional<properties::KeyKind> key, WorldOptions* o) {
+  if (key) {
+    TableSchema twin = key_kind_table(*key);
+    twin.name += "_2";
+    o->tables = {key_kind_table(*key), twin};
+  }
+  for (const TableSchema& s : o->tables.empty() ? demo_schemas() : o->tables) {
     CaptureBinding b;
     b.table = s.name;
     b.collection = "acme/" + s.name;
@@ -82,16 +116,55 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
                             mode != BackfillMode::kWithoutPrimaryKey &&
                             mode != BackfillMode::kAutomatic;
     b.mode = !s.has_primary_key() && keyed_mode ? BackfillMode::kWithoutPrimaryKey : mode;
-    o.bindings.push_back(b);
+    o->bindings.push_back(b);
   }
+}
+
+// The faults of class `faults`, and the workload's known limitations.
+void add_fault_class(properties::FaultClass faults, WorldOptions* o) {
+  o->workload.truncate = Ratio{0, 1};
+  switch (faults) {
+    case properties::FaultClass::kNone:
+      break;
+    case properties::FaultClass::kCrashes:
+      o->faults.crash = 6;
+      o->faults.query_failure = 2;
+      o->faults.materialization_crash = 3;
+      o->faults.commit_failure = 1;
+      break;
+    case properties::FaultClass::kSlotLossUpgrade:
+      o->max_slot_wal_keep_size_bytes = 2048;
+      o->faults.capture_stall = 3;
+      o->faults.checkpoint = 3;
+      o->faults.upgrade = 1;
+      break;
+    case properties::FaultClass::kRetention:
+      o->retention_ticks = 60;
+      break;
+    case properties::FaultClass::kKnownLimitations:
+      o->workload.truncate = Ratio{1, 100};
+      o->workload.key_change_keeps_toasted = Ratio{1, 2};
+      break;
+  }
+}
+
+}  // namespace
+
+WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::FaultClass faults,
+                              properties::BackfillType backfill, UpdateStrategy strategy,
+                              std::optional<properties::KeyKind> key) {
+  WorldOptions o;
+  o.seed = seed;
+  add_tables(mode, key, &o);
   // Odd seeds start a thousand xids before the 32-bit wrap.
   if (seed % 2 == 1) o.start_xid = Xid(4294966296u);
   o.swarm = true;
   // The cell as a number: its settings stream.
-  const uint64_t cell = ((static_cast<uint64_t>(backfill) * 8 + static_cast<uint64_t>(mode)) * 8 +
-                         static_cast<uint64_t>(faults)) *
-                            2 +
-                        static_cast<uint64_t>(strategy);
+  uint64_t cell = ((static_cast<uint64_t>(backfill) * 8 + static_cast<uint64_t>(mode)) * 8 +
+                   static_cast<uint64_t>(faults)) *
+                      2 +
+                  static_cast<uint64_t>(strategy);
+  if (key) cell = cell * 8 + 1 + static_cast<uint64_t>(*key);
   draw_settings(seed, cell, &o);
   o.faults.destination_schema_change = 1;
   o.faults.vacuum_freeze = 1;
@@ -117,25 +190,7 @@ WorldOptions configured_world(uint64_t seed, BackfillMode mode, properties::Faul
       o.faults.dataflow_backfill_all = 1;
       break;
   }
-  switch (faults) {
-    case properties::FaultClass::kNone:
-      break;
-    case properties::FaultClass::kCrashes:
-      o.faults.crash = 6;
-      o.faults.query_failure = 2;
-      o.faults.materialization_crash = 3;
-      o.faults.commit_failure = 1;
-      break;
-    case properties::FaultClass::kSlotLossUpgrade:
-      o.max_slot_wal_keep_size_bytes = 2048;
-      o.faults.capture_stall = 3;
-      o.faults.checkpoint = 3;
-      o.faults.upgrade = 1;
-      break;
-    case properties::FaultClass::kRetention:
-      o.retention_ticks = 60;
-      break;
-  }
+  add_fault_class(faults, &o);
   return o;
 }
 

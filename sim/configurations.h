@@ -9,7 +9,14 @@
 //   crashes            capture crashes and chunk queries failing part way;
 //   slot loss/upgrade  a small max_slot_wal_keep_size with capture stalls, and
 //                      major upgrades;
-//   retention          collections keep documents for a limited number of ticks.
+//   retention          collections keep documents for a limited number of ticks;
+//   known limitations  nothing else, but the workload TRUNCATEs captured tables
+//                      and changes keys leaving TOASTed values unchanged, which
+//                      no other class does.
+// A matrix cell captures two tables of one key kind (int key; composite text
+// key under a locale collation; text key under "C"; no primary key), so that
+// one binding can backfill while the other streams; without a key kind the
+// run captures the three demo tables.
 // Bindings whose table has no primary key use Without Primary Key unless the
 // mode is Only Changes (a keyed mode cannot scan a keyless table).
 #pragma once
@@ -36,6 +43,10 @@ const Names<BackfillMode>& mode_names();  // "Automatic", "Normal", "OnlyChanges
 const Names<properties::FaultClass>& fault_class_names();      // "none", "crashes", ...
 const Names<properties::BackfillType>& backfill_type_names();  // "none", "capture", ...
 const Names<UpdateStrategy>& strategy_names();                 // "merge", "delta"
+const Names<properties::KeyKind>& key_kind_names();            // "int", "locale-text", ...
+
+// The table of key kind `k` (a matrix cell captures it and a twin).
+TableSchema key_kind_table(properties::KeyKind k);
 
 template <typename E>
 std::optional<E> value_named(const Names<E>& names, const std::string& name) {
@@ -66,10 +77,12 @@ std::vector<std::string> all_names(const Names<E>& names) {
 // `backfill` picks which backfill operations the run performs (none; capture
 // backfills of one binding or all, with and without min_backfill_xid;
 // materialization backfills; data flow backfills); `strategy` is the update
-// strategy of every materialization binding.
+// strategy of every materialization binding; `key` the kind of the two tables
+// captured (none: the three demo tables).
 WorldOptions configured_world(
     uint64_t seed, BackfillMode mode, properties::FaultClass faults,
     properties::BackfillType backfill = properties::BackfillType::kCapture,
-    UpdateStrategy strategy = UpdateStrategy::kMerge);
+    UpdateStrategy strategy = UpdateStrategy::kMerge,
+    std::optional<properties::KeyKind> key = std::nullopt);
 
 }  // namespace cdc::sim

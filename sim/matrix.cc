@@ -7,6 +7,7 @@ namespace cdc::sim {
 std::vector<MatrixCell> all_cells() {
   using properties::BackfillType;
   using properties::FaultClass;
+  using properties::KeyKind;
   std::vector<MatrixCell> out;
   for (BackfillType t : {BackfillType::kNone, BackfillType::kCapture,
                          BackfillType::kMaterialization, BackfillType::kDataFlow}) {
@@ -14,8 +15,11 @@ std::vector<MatrixCell> all_cells() {
                            BackfillMode::kOnlyChanges, BackfillMode::kWithoutPrimaryKey}) {
       for (UpdateStrategy s : {UpdateStrategy::kMerge, UpdateStrategy::kDelta}) {
         for (FaultClass f : {FaultClass::kNone, FaultClass::kCrashes, FaultClass::kSlotLossUpgrade,
-                             FaultClass::kRetention}) {
-          out.push_back({t, m, s, f});
+                             FaultClass::kRetention, FaultClass::kKnownLimitations}) {
+          for (KeyKind k :
+               {KeyKind::kInt, KeyKind::kLocaleText, KeyKind::kCText, KeyKind::kKeyless}) {
+            out.push_back({t, m, s, f, k});
+          }
         }
       }
     }
@@ -25,12 +29,14 @@ std::vector<MatrixCell> all_cells() {
 
 std::string cell_name(const MatrixCell& c) {
   return std::string(properties::to_string(c.backfill)) + " / " + to_string(c.mode) + " / " +
-         to_string(c.strategy) + " / " + properties::to_string(c.faults);
+         to_string(c.strategy) + " / " + properties::to_string(c.faults) + " / " +
+         properties::to_string(c.key);
 }
 
 std::string cell_spec(const MatrixCell& c) {
   return name_of(backfill_type_names(), c.backfill) + "/" + name_of(mode_names(), c.mode) + "/" +
-         name_of(strategy_names(), c.strategy) + "/" + name_of(fault_class_names(), c.faults);
+         name_of(strategy_names(), c.strategy) + "/" + name_of(fault_class_names(), c.faults) +
+         "/" + name_of(key_kind_names(), c.key);
 }
 
 std::optional<MatrixCell> parse_cell_spec(const std::string& spec) {
@@ -42,13 +48,14 @@ std::optional<MatrixCell> parse_cell_spec(const std::string& spec) {
       parts.back() += ch;
     }
   }
-  if (parts.size() != 4) return std::nullopt;
+  if (parts.size() != 5) return std::nullopt;
   const auto backfill = value_named(backfill_type_names(), parts[0]);
   const auto mode = value_named(mode_names(), parts[1]);
   const auto strategy = value_named(strategy_names(), parts[2]);
   const auto faults = value_named(fault_class_names(), parts[3]);
-  if (!backfill || !mode || !strategy || !faults) return std::nullopt;
-  return MatrixCell{*backfill, *mode, *strategy, *faults};
+  const auto key = value_named(key_kind_names(), parts[4]);
+  if (!backfill || !mode || !strategy || !faults || !key) return std::nullopt;
+  return MatrixCell{*backfill, *mode, *strategy, *faults, *key};
 }
 
 }  // namespace cdc::sim

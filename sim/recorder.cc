@@ -33,6 +33,10 @@ void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
     const TableSchema& s = db_->schema(t);
     hb.keyless = !s.has_primary_key() || bindings[b].mode == BackfillMode::kWithoutPrimaryKey;
     hb.bytewise_key = s.key_orders_bytewise();
+    if (!hb.keyless) {
+      for (uint32_t c : s.primary_key)
+        hb.key_types.push_back(s.columns[c].type);
+    }
     h_.bindings.push_back(hb);
   }
 }

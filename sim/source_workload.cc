@@ -190,11 +190,17 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   if (prng_.chance(options_.key_change)) {
     // A key change: a fresh key, which may collide with another row's (the
     // statement then fails on the unique key, as in PostgreSQL). It writes
-    // every column: a TOASTed value left unchanged by a key change is lost
-    // downstream (a known limitation, demonstrated by the catalogue's
-    // toast-lost-on-key-change.yaml), which would mask everything else.
+    // every column unless key_change_keeps_toasted says otherwise: a TOASTed
+    // value left unchanged by a key change is lost downstream (a known
+    // limitation, demonstrated by the catalogue's toast-lost-on-key-change.yaml),
+    // which would mask everything else.
     for (uint32_t k : s.primary_key)
       row[k] = random_value(s.columns[k], /*key=*/true);
+    if (options_.key_change_keeps_toasted.numerator > 0) {
+      for (uint32_t c = 0; c < s.columns.size(); ++c) {
+        if (s.is_toasted(old, c) && prng_.chance(options_.key_change_keeps_toasted)) row[c] = old[c];
+      }
+    }
     st->kind = Statement::Kind::kUpdate;
     st->row = std::move(row);
     return;

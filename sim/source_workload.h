@@ -39,6 +39,9 @@ struct SourceWorkloadOptions {
   Ratio delete_row{1, 5};
   Ratio toasted_value{1, 4};        // a TOASTable column gets a long value
   Ratio keep_toasted_column{2, 3};  // an update leaves the TOASTed column alone
+  // A key change leaves a TOASTed value unchanged (a known limitation: the
+  // value cannot be decoded). 0: key changes write every column, no draw.
+  Ratio key_change_keeps_toasted{0, 1};
   // Key choice of a keyed statement (0: off, and no draw is made): a key the
   // key hints give (near a backfill cursor), or the key of an existing row.
   Ratio near_cursor{0, 1};

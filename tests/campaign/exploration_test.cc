@@ -20,8 +20,9 @@ TEST(ExplorationTest, EveryMatrixCellHasNoUnexpectedViolationOnTwoSeeds) {
   o.shrink = 0;
   const reports::ExploreReport r = std::get<reports::ExploreReport>(explore(o));
   ASSERT_TRUE(r.matrix.has_value());
-  EXPECT_EQ(r.matrix->rows.size(), 160u);  // 4 backfill types x 5 modes x 2 strategies x 4 faults
-  EXPECT_EQ(r.runs, 320u);
+  // 4 backfill types x 5 modes x 2 strategies x 5 fault classes x 4 key kinds
+  EXPECT_EQ(r.matrix->rows.size(), 800u);
+  EXPECT_EQ(r.runs, 1600u);
   for (const sim::MatrixRow& row : r.matrix->rows) {
     for (const auto& [name, t] : row.properties) {
       EXPECT_EQ(t.violated_unexpected, 0u)
@@ -31,14 +32,14 @@ TEST(ExplorationTest, EveryMatrixCellHasNoUnexpectedViolationOnTwoSeeds) {
   }
   EXPECT_EQ(r.failed_runs, 0u);
   const std::string md = reports::matrix_markdown(*r.matrix);
-  EXPECT_NE(md.find("`capture/Normal/delta/none`"), std::string::npos);
+  EXPECT_NE(md.find("`capture/Normal/delta/none/keyless`"), std::string::npos);
 }
 
 ExplorationOptions small(uint32_t jobs) {
   ExplorationOptions o;
   o.files = {std::string(CDCSIM_SOURCE_DIR) + "/scenarios/catalogue/crashes-during-backfill.yaml"};
-  o.cells = {*sim::parse_cell_spec("none/OnlyChanges/merge/none"),
-             *sim::parse_cell_spec("capture/Normal/delta/crashes")};
+  o.cells = {*sim::parse_cell_spec("none/OnlyChanges/merge/none/int"),
+             *sim::parse_cell_spec("capture/Normal/delta/crashes/locale-text")};
   o.seeds = 3;
   o.runner.jobs = jobs;
   o.demos = 2;

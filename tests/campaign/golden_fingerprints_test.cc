@@ -1,5 +1,5 @@
 // Determinism across changes: the fingerprint of every catalogue scenario at
-// its own seed and of every matrix cell at seeds 1 and 2 is pinned in
+// its own seed and of every matrix cell at seed 1 or 2 is pinned in
 // golden_fingerprints.txt. A change that moves a seed on purpose regenerates
 // the file (CDCSIM_UPDATE_GOLDEN=1 campaign_tests
 // --gtest_filter='GoldenFingerprints.*') and says why in its commit.
@@ -39,11 +39,13 @@ std::string fingerprints() {
     out += "scenarios/catalogue/" + f + " " + std::to_string(target.seed) + " " +
            sim::run_world(target.options).fingerprint + "\n";
   }
+  // One seed per cell, alternating sides of the xid wrap (odd seeds start
+  // near it), so that 800 cells stay cheap under the sanitizers.
+  uint64_t index = 0;
   for (const sim::MatrixCell& c : sim::all_cells()) {
-    for (uint64_t seed = 1; seed <= 2; ++seed) {
-      out += sim::cell_spec(c) + " " + std::to_string(seed) + " " +
-             sim::run_world(cell_options(c, seed)).fingerprint + "\n";
-    }
+    const uint64_t seed = 1 + index++ % 2;
+    out += sim::cell_spec(c) + " " + std::to_string(seed) + " " +
+           sim::run_world(cell_options(c, seed)).fingerprint + "\n";
   }
   return out;
 }

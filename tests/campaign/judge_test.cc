@@ -15,7 +15,7 @@ Target cell(const std::string& spec, uint64_t seed) {
 }
 
 TEST(JudgeTest, OnlyChangesConvergenceIsAnAllowedViolationInItsCell) {
-  const Target t = cell("none/OnlyChanges/merge/none", 1);
+  const Target t = cell("none/OnlyChanges/merge/none/int", 1);
   const Judgement j = judge(t, sim::run_world(t.options).history);
   EXPECT_EQ(j.verdicts.size(), properties::property_names().size());
   const Finding* f = j.finding_of("convergence");
@@ -26,7 +26,7 @@ TEST(JudgeTest, OnlyChangesConvergenceIsAnAllowedViolationInItsCell) {
 }
 
 TEST(JudgeTest, AFileExpectationThatIsNotMetIsAFailure) {
-  Target t = cell("none/Normal/merge/none", 1);
+  Target t = cell("none/Normal/merge/none/int", 1);
   t.source = Source{"inline.yaml", std::nullopt};  // judged as a file now
   t.expect.violated = {"exactly_once"};
   const Judgement j = judge(t, sim::run_world(t.options).history);

@@ -66,11 +66,11 @@ TEST(TargetTest, AFileKeepsItsViolatedExpectationsOnItsOwnSeedOnly) {
 TEST(TargetTest, CommandTargetsNeedExactlyOneOfFileAndCell) {
   EXPECT_TRUE(std::holds_alternative<std::string>(command_target("", "", 1)));
   EXPECT_TRUE(
-      std::holds_alternative<std::string>(command_target(kFile, "none/Normal/merge/none", 1)));
+      std::holds_alternative<std::string>(command_target(kFile, "none/Normal/merge/none/int", 1)));
   EXPECT_TRUE(
-      std::holds_alternative<std::string>(command_target("", "none/Normal/merge/none", {})));
+      std::holds_alternative<std::string>(command_target("", "none/Normal/merge/none/int", {})));
   EXPECT_TRUE(std::holds_alternative<std::string>(command_target("", "none/Nope/merge/none", 1)));
-  EXPECT_TRUE(std::holds_alternative<Target>(command_target("", "none/Normal/merge/none", 1)));
+  EXPECT_TRUE(std::holds_alternative<Target>(command_target("", "none/Normal/merge/none/int", 1)));
 }
 
 }  // namespace

@@ -10,8 +10,8 @@ src=${2:?usage: fingerprint_agreement.sh CDCSIM SOURCE_DIR}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-cells=(capture/Precise/merge/crashes dataflow/Normal/delta/retention none/Automatic/merge/none
-       materialization/WithoutPrimaryKey/merge/slot-loss capture/OnlyChanges/delta/slot-loss)
+cells=(capture/Precise/merge/crashes/int dataflow/Normal/delta/retention/locale-text none/Automatic/merge/known-limits/keyless
+       materialization/WithoutPrimaryKey/merge/slot-loss/c-text capture/OnlyChanges/delta/slot-loss/int)
 files=("$src/scenarios/catalogue/row1-capture-backfill.yaml"
        "$src/scenarios/catalogue/upgrade-procedure.yaml"
        "$src/scenarios/catalogue/toast-lost-on-key-change.yaml")
@@ -64,8 +64,9 @@ check() {  # TARGET_ARGS... -- TARGET SEED
 for s in $(seq 1 $seeds); do
   for c in "${cells[@]}"; do
     check "$c" "$s" --cell "$c"
-    IFS=/ read -r b m st f <<<"$c"
-    got=$("$bin" world --seed "$s" --backfill "$b" --mode "$m" --strategy "$st" --faults "$f" 2>/dev/null | printed)
+    IFS=/ read -r b m st f k <<<"$c"
+    got=$("$bin" world --seed "$s" --backfill "$b" --mode "$m" --strategy "$st" --faults "$f" \
+      --key "$k" 2>/dev/null | printed)
     want=$("$bin" replay --cell "$c" --seed "$s" 2>/dev/null | printed)
     [ "$got" = "$want" ] || fail "world alias $c $s: $got != $want"
   done

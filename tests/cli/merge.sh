@@ -14,7 +14,7 @@ files=("$src/scenarios/catalogue/crashes-during-backfill.yaml"
        "$src/scenarios/catalogue/row3-dataflow-backfill-delta.yaml")
 # A seeded bug makes failures to shrink; two cells add a matrix with
 # allowed violations to show as examples.
-args=("${files[@]}" --cell none/OnlyChanges/merge/none --cell capture/Normal/delta/crashes
+args=("${files[@]}" --cell none/OnlyChanges/merge/none/int --cell capture/Normal/delta/crashes/c-text
       --seeds 3 --shrink 2 --demos 3 --shrink-budget-s 1000 --mutant merge-delete-ignored)
 "$bin" explore "${args[@]}" --jobs 2 --out-dir "$tmp/whole" >/dev/null 2>&1
 whole=$?

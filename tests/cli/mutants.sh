@@ -28,7 +28,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["schema_version"] == 2, r["schema_version"]
 assert len(r["mutants"]) == 5, len(r["mutants"])
-assert r["explored"]["unaided"]["files"] == [] and r["explored"]["unaided"]["cells"] == 160, r
+assert r["explored"]["unaided"]["files"] == [] and r["explored"]["unaided"]["cells"] == 800, r
 assert len(r["explored"]["aided"]["files"]) >= 1, r["explored"]
 def check_kill(m, h):
     assert h["property"] and h["runs_to_kill"] >= 1 and h["seconds_to_kill"] >= 0, h
@@ -82,8 +82,8 @@ grep -q 'unknown mutant "bogus"; known mutants: .*merge-delete-ignored' "$tmp/er
   fail "no list of known mutants: $(cat "$tmp/err")"
 [ ! -e "$tmp/bad" ] || fail "bad input wrote a report"
 for cmd in "world --seed 1" "run $src/scenarios/catalogue/key-changes.yaml" \
-           "replay --cell none/Normal/merge/none --seed 1" "explore --seeds 1 --out-dir $tmp/x" \
-           "shrink --cell none/Normal/merge/none --seed 1"; do
+           "replay --cell none/Normal/merge/none/int --seed 1" "explore --seeds 1 --out-dir $tmp/x" \
+           "shrink --cell none/Normal/merge/none/int --seed 1"; do
   [ "$(code "$bin" $cmd --mutant bogus)" = 2 ] || fail "$cmd --mutant bogus not exit 2"
   grep -q 'known mutants:' "$tmp/err" || fail "$cmd --mutant bogus lists no names"
 done

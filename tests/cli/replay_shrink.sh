@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 code() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
 fp() { sed -n 's/^fingerprint: //p' "$1" | head -1; }
 
-cell=(--cell capture/Normal/merge/slot-loss --seed 2)
+cell=(--cell capture/Normal/merge/slot-loss/int --seed 2)
 [ "$(code "$bin" replay "${cell[@]}")" = 0 ] || fail "replay of a cell"
 want=$(fp "$tmp/out")
 [ -n "$want" ] || fail "replay printed no fingerprint"
@@ -21,7 +21,7 @@ grep -q "reproduced bit for bit" "$tmp/out" || fail "no reproduction message"
 [ "$(code "$bin" replay "${cell[@]}" --fingerprint 0123456789abcdef)" = 1 ] || fail "wrong fingerprint not exit 1"
 [ "$(code "$bin" replay "${cell[@]}" --trace)" = 0 ] || fail "--trace"
 grep -q "^tick .*source  commit" "$tmp/out" || fail "--trace printed no source commits"
-[ "$(code "$bin" replay --cell capture/Normal/upsert/none --seed 1)" = 2 ] || fail "bad cell not exit 2"
+[ "$(code "$bin" replay --cell capture/Normal/upsert/none/int --seed 1)" = 2 ] || fail "bad cell not exit 2"
 grep -q "backfill/mode/strategy/faults" "$tmp/err" || fail "bad cell message"
 [ "$(code "$bin" replay)" = 2 ] || fail "replay without a target not exit 2"
 file="$src/scenarios/catalogue/slot-failure-recovery-loses-deletes.yaml"

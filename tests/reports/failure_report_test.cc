@@ -178,7 +178,10 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   r.cases = {c};
   const std::string html = report_html(r);
   EXPECT_NE(html.find("<table class=\"matrix\">"), std::string::npos);
-  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size());
+  // One row per cell in the key kinds' sections, and one per mode in the pivot.
+  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size() + sim::mode_names().size());
+  EXPECT_NE(html.find("<table class=\"matrix pivot\">"), std::string::npos);
+  EXPECT_NE(html.find("<details class=\"matrix-group\">"), std::string::npos);
   EXPECT_EQ(count(html, "<svg"), 1u);
   EXPECT_NE(html.find(c.reproduce), std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(report_json(r));

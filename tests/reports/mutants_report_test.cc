@@ -38,7 +38,7 @@ MutantOutcome mutant(const std::string& name, std::optional<double> unaided_seco
   m.name = name;
   m.component = "capture";
   m.description = "A mistake | with a bar.";
-  m.unaided = unaided_seconds ? kill(name, "capture/Normal/merge/none", *unaided_seconds)
+  m.unaided = unaided_seconds ? kill(name, "capture/Normal/merge/none/int", *unaided_seconds)
                               : survived(900, 60);
   m.aided = kill(name, "scenarios/catalogue/x.yaml", aided_seconds);
   m.shrunk_from = unaided_seconds ? ShrunkHunt::kUnaided : ShrunkHunt::kAided;
@@ -121,7 +121,7 @@ TEST(MutantsReportTest, JsonHoldsBothHuntsOfEveryMutantAndBothBaselines) {
   EXPECT_EQ(j["summary"]["killed"], 3);
   ASSERT_EQ(j["mutants"].size(), 4u);
   const nlohmann::json& a = j["mutants"][0];
-  EXPECT_EQ(a["unaided"]["target"], "capture/Normal/merge/none");
+  EXPECT_EQ(a["unaided"]["target"], "capture/Normal/merge/none/int");
   EXPECT_EQ(a["unaided"]["runs_to_kill"], 7);
   EXPECT_EQ(a["aided"]["target"], "scenarios/catalogue/x.yaml");
   EXPECT_EQ(a["shrunk"]["of"], "unaided");
@@ -154,7 +154,7 @@ TEST(MutantsReportTest, MarkdownTableNamesKillsOfBothHuntsSurvivorsAndAFailedBas
   EXPECT_NE(md.find("**Unaided: 2/4 killed**"), std::string::npos) << md;
   EXPECT_NE(md.find("**Aided: 3/4 killed**"), std::string::npos) << md;
   EXPECT_NE(md.find("| unaided: killed |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| `a-b` | capture | yes | `convergence` | capture/Normal/merge/none (3) | 7 "
+  EXPECT_NE(md.find("| `a-b` | capture | yes | `convergence` | capture/Normal/merge/none/int (3) | 7 "
                     "| 3.00 | yes | `convergence` | scenarios/catalogue/x.yaml (3) | 7 | 1.00 | "
                     "100 → 4 (unaided) |"),
             std::string::npos)

@@ -34,19 +34,31 @@ size_t commits_to_first_table(const history::History& h) {
   return n;
 }
 
-TEST(Schedule, RecordedScheduleReplaysEveryMatrixCellBitForBit) {
+// A fifth of the matrix, chosen so that every pair of values of any two
+// dimensions still meets in some cell: the sum of the cell's coordinates is a
+// multiple of five (each dimension but the strategy has at least four values).
+bool in_pairwise_slice(const MatrixCell& c) {
+  const auto sum = static_cast<uint32_t>(c.backfill) + static_cast<uint32_t>(c.mode) +
+                   static_cast<uint32_t>(c.strategy) + static_cast<uint32_t>(c.faults) +
+                   static_cast<uint32_t>(c.key);
+  return sum % 5 == 0;
+}
+
+TEST(Schedule, RecordedScheduleReplaysMatrixCellsBitForBit) {
   uint64_t seed = 0;
+  size_t cells = 0;
   for (const MatrixCell& c : all_cells()) {
-    {
-      seed = seed % 4 + 1;  // both sides of the xid wrap (odd seeds start near it)
-      WorldOptions o = configured_world(seed, c.mode, c.faults, c.backfill, c.strategy);
-      o.safety_ticks = 120;
-      const RunResult generated = recorded_run(o);
-      ASSERT_GT(generated.schedule.statements.size(), 0u) << cell_name(c);
-      const RunResult replay = replayed(o, generated.schedule);
-      EXPECT_EQ(replay.fingerprint, generated.fingerprint) << cell_name(c) << " seed " << seed;
-    }
+    if (!in_pairwise_slice(c)) continue;
+    ++cells;
+    seed = seed % 4 + 1;  // both sides of the xid wrap (odd seeds start near it)
+    WorldOptions o = configured_world(seed, c.mode, c.faults, c.backfill, c.strategy, c.key);
+    o.safety_ticks = 120;
+    const RunResult generated = recorded_run(o);
+    ASSERT_GT(generated.schedule.statements.size(), 0u) << cell_name(c);
+    const RunResult replay = replayed(o, generated.schedule);
+    EXPECT_EQ(replay.fingerprint, generated.fingerprint) << cell_name(c) << " seed " << seed;
   }
+  EXPECT_GE(cells, all_cells().size() / 6);
 }
 
 TEST(Schedule, RecordingDoesNotChangeTheRun) {

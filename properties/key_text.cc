@@ -1,0 +1,83 @@
+#include "properties/key_text.h"
+
+#include "model/assert.h"
+#include "properties/helpers.h"
+
+namespace cdc::properties::detail {
+
+void KeyTexts::add(const history::History& h, uint32_t binding, const std::string& key,
+                   const std::string& as) {
+  const std::string rendered = render_key(key);
+  if (typed_.count(rendered) != 0) return;
+  const std::string typed = render_key(h, binding, as);
+  if (typed != render_key(as)) typed_.emplace(rendered, typed);
+}
+
+KeyTexts::KeyTexts(const history::History& h) {
+  for (const history::CollectionTxn& t : h.collection_txns) {
+    for (const history::Document& d : t.docs)
+      add(h, d.binding, d.key, d.key);
+  }
+  for (const history::Chunk& c : h.chunks) {
+    for (const history::ChunkRow& r : c.rows) {
+      add(h, c.binding, r.key, r.key);
+      add(h, c.binding, r.order_key, r.key);  // an order key shows as its row's key
+    }
+  }
+  for (const history::SourceCommit& c : h.source_commits) {
+    for (const history::SourceKeyChange& k : c.changes) {
+      for (const history::Binding& b : h.bindings) {
+        if (b.table_id == k.table) add(h, b.id, k.key, k.key);
+      }
+    }
+  }
+}
+
+namespace {
+
+// Where the rendering that starts at `i` ends (one past it), or i when none
+// starts there: 0x and hex digits, or a double-quoted run without quotes.
+size_t rendering_end(const std::string& s, size_t i) {
+  if (s.compare(i, 2, "0x") == 0) {
+    const size_t j = s.find_first_not_of("0123456789abcdef", i + 2);
+    const size_t end = j == std::string::npos ? s.size() : j;
+    return end > i + 2 ? end : i;
+  }
+  if (s[i] == '"') {
+    const size_t close = s.find('"', i + 1);
+    return close == std::string::npos ? i : close + 1;
+  }
+  return i;
+}
+
+}  // namespace
+
+std::string KeyTexts::rewrite(const std::string& text) const {
+  if (typed_.empty()) return text;
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t end = rendering_end(text, i);
+    if (end == i) {
+      out += text[i++];
+      continue;
+    }
+    const auto it = typed_.find(text.substr(i, end - i));
+    if (it == typed_.end()) {
+      out += text[i++];  // not a key: go on inside it
+      continue;
+    }
+    out += it->second;
+    i = end;
+  }
+  return out;
+}
+
+void KeyTexts::rewrite(Verdict* v) const {
+  CDC_ASSERT(v != nullptr, "a verdict to rewrite");
+  v->explanation = rewrite(v->explanation);
+  for (std::string& w : v->witness)
+    w = rewrite(w);
+}
+
+}  // namespace cdc::properties::detail

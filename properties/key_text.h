@@ -1,0 +1,38 @@
+// Keys as people read them. Checkers render keys with detail::render_key
+// (quoted text or 0x-hex of the encoded bytes); KeyTexts rewrites such
+// renderings in a verdict's explanation and witness into typed values, e.g.
+// 0x8000000000000035 into (53) and a locale order key into ('Zoë', 7), using
+// the key types of the history's bindings.
+//
+// Contract: pure; a rendering that no key of the history produces is left as
+// it is, so a rewrite never invents a key. Keyless bindings' synthetic keys
+// are already text and stay as they are.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "properties/history.h"
+#include "properties/verdict.h"
+
+namespace cdc::properties::detail {
+
+class KeyTexts {
+ public:
+  // Every key and order key the history records, by its rendering.
+  explicit KeyTexts(const history::History& h);
+
+  // `text` with each rendered key replaced by its typed values.
+  std::string rewrite(const std::string& text) const;
+  // The explanation and every witness line of `v`, rewritten.
+  void rewrite(Verdict* v) const;
+
+  size_t size() const { return typed_.size(); }
+
+ private:
+  void add(const history::History& h, uint32_t binding, const std::string& key,
+           const std::string& as);
+  std::map<std::string, std::string> typed_;  // render_key(bytes) -> typed text
+};
+
+}  // namespace cdc::properties::detail
