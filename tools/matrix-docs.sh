@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the guarantee matrix in docs/guarantee-matrix/ (200 seeds per
+# Regenerates the guarantee matrix in docs/guarantee-matrix/ (50 seeds per
 # cell): an exploration of every matrix cell, of which matrix.json,
 # matrix.md and the situation coverage (situations.md) are kept. Each seed it names replays with
 # `cdcsim replay --cell SPEC --seed S`.
@@ -10,7 +10,7 @@ tools/build.sh default
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
-build/default/cdcsim explore --seeds "${SEEDS:-200}" --jobs "${JOBS:-2}" --shrink 0 \
+build/default/cdcsim explore --seeds "${SEEDS:-50}" --jobs "${JOBS:-2}" --shrink 0 \
   --out-dir "$out" || status=$?
 [ "$status" -le 1 ] || exit "$status"
 mkdir -p docs/guarantee-matrix
