@@ -20,6 +20,6 @@ cp "$out/matrix.json" "$out/matrix.md" docs/guarantee-matrix/
   echo
   echo "How many of the exploration's runs reached each situation (model/situations.h)."
   echo
-  sed -n '/^## Situation coverage/,/^## Guarantee matrix/p' "$out/explore.md" | sed '1d;$d'
+  sed -n '/^## Situation coverage/,/^## /p' "$out/explore.md" | sed '1d;$d'
 } >docs/guarantee-matrix/situations.md
 exit "$status"
