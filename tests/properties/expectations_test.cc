@@ -103,3 +103,21 @@ TEST(ExpectationsTest, MaxBackfillXidExcusesLossAndNothingElse) {
 
 }  // namespace
 }  // namespace cdc::properties::testing
+
+namespace cdc::properties {
+namespace {
+
+// A delete filtered by a Precise re-backfill is lost to a kept delta
+// destination as it is to the collection: a known limitation, only there.
+TEST(ExpectationsTest, PreciseRebackfillLosesDeletesToDeltaDestinationsOnly) {
+  for (BackfillMode m : {BackfillMode::kPrecise, BackfillMode::kAutomatic}) {
+    EXPECT_EQ(expectation(m, "delta_no_loss", {Situation::kRebackfill}).expect,
+              Expect::kKnownLimitation);
+    EXPECT_EQ(expectation(m, "delta_no_loss", {}).expect, Expect::kHolds);
+  }
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "delta_no_loss", {Situation::kRebackfill}).expect,
+            Expect::kHolds);
+}
+
+}  // namespace
+}  // namespace cdc::properties
