@@ -111,7 +111,7 @@ const std::vector<Rule>& rules() {
       {std::nullopt, Situation::kSlotLost, "no_loss", Expect::kViolableDocumented, kSlotLostReason},
       {std::nullopt, Situation::kSlotLost, "only_changes", Expect::kViolableDocumented,
        kSlotLostReason},
-      {std::nullopt, Situation::kSlotLost, "liveness", Expect::kViolableDocumented,
+      {std::nullopt, Situation::kSlotLostUnrecovered, "liveness", Expect::kViolableDocumented,
        kSlotLostReason},
       {std::nullopt, Situation::kTruncate, "convergence", Expect::kKnownLimitation,
        "The capture does not capture TRUNCATE (it logs and skips the record), so the truncated "
@@ -314,6 +314,8 @@ const char* to_string(Situation s) {
       return "a keyless change document without its unchanged TOAST value";
     case Situation::kRewriteBehindKeylessScan:
       return "a rewrite moved a row behind a ctid scan";
+    case Situation::kSlotLostUnrecovered:
+      return "slot lost and not recovered by a backfill of every binding";
   }
   return "?";
 }
@@ -334,6 +336,8 @@ std::optional<Situation> situation_of(history::Event::Type t) {
     case T::kMajorUpgrade:
       return Situation::kUpgrade;
     case T::kSlotLostError:
+      return Situation::kSlotLost;
+    case T::kSlotInvalidated:
       return Situation::kSlotLost;
     case T::kOther:
     case T::kCaptureError:
@@ -396,6 +400,27 @@ bool jumped_ahead(const history::History& h) {
 
 namespace {
 
+// Whether the slot was lost and stayed lost: no backfill of every capture
+// binding (which drops and recreates the slot) came after the last
+// invalidation. Without invalidation events (a history written elsewhere),
+// the first slot-lost error stands for it: the slot was lost by then.
+bool slot_lost_unrecovered(const history::History& h) {
+  std::optional<uint64_t> lost;
+  for (const history::Event& e : h.events) {
+    if (e.type == history::Event::Type::kSlotInvalidated) lost = e.tick;
+  }
+  for (size_t i = 0; i < h.events.size() && !lost; ++i) {
+    if (h.events[i].type == history::Event::Type::kSlotLostError) lost = h.events[i].tick;
+  }
+  if (!lost) return false;
+  // Operations run before the capture within a tick: one at the loss's tick
+  // came before it.
+  return std::none_of(h.backfill_ops.begin(), h.backfill_ops.end(),
+                      [&](const history::BackfillOp& op) {
+                        return op.all_capture_bindings && op.tick > *lost;
+                      });
+}
+
 // Whether a change document of a keyless binding lacks a field it should
 // carry (not a delete: a keyless delete under REPLICA IDENTITY DEFAULT
 // carries nothing).
@@ -457,6 +482,7 @@ std::vector<Situation> situations(const history::History& h) {
     }
   }
   if (jumped_ahead(h)) note(Situation::kBackfillAll);
+  if (slot_lost_unrecovered(h)) note(Situation::kSlotLostUnrecovered);
   for (const history::BackfillInstance& i : h.backfills) {
     if (i.mode == history::ResolvedMode::kPrecise && i.binding < h.bindings.size() &&
         !h.bindings[i.binding].bytewise_key) {

@@ -65,6 +65,7 @@ enum class Situation : unsigned char {
   kKeylessToastOmitted,       // a keyless binding's change document lacks an unchanged TOAST value
   kRewriteBehindKeylessScan,  // VACUUM FULL (or a TRUNCATE's rewrite) moved a row behind a ctid
                               // scan
+  kSlotLostUnrecovered,       // the slot was lost and no backfill of every binding followed
 };
 const char* to_string(Situation s);
 

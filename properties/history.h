@@ -185,6 +185,7 @@ struct Event {
     kMinBackfillXidSet,        // min_backfill_xid was set
     kMaxBackfillXidSet,        // max_backfill_xid was set
     kMajorUpgrade,             // a major upgrade dropped the slots
+    kSlotInvalidated,          // the source invalidated the capture's slot (max_slot_wal_keep_size)
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;

@@ -55,7 +55,7 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
       {"capture",
        {"keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
         "steps_per_tick"}},
-      {"generation", {"crash_points", "xid_bounds"}},
+      {"generation", {"crash_points", "xid_bounds", "backfill_after_slot_loss"}},
       {"fault_step", {"at", "fault", "table", "binding", "amount"}},
       {"operation", {"at", "do", "bindings", "mode", "ticks", "table"}},
       {"scenario",
@@ -594,6 +594,10 @@ void read_generation(Reader& r, const YAML::Node& g, sim::GenerationOptions* o) 
   r.keys(g, scenario_keys("generation"), "generation");
   if (g["crash_points"]) o->crash_points = r.boolean(g["crash_points"], "crash_points");
   if (g["xid_bounds"]) o->xid_bounds = r.boolean(g["xid_bounds"], "xid_bounds");
+  if (g["backfill_after_slot_loss"]) {
+    o->backfill_after_slot_loss =
+        r.boolean(g["backfill_after_slot_loss"], "backfill_after_slot_loss");
+  }
 }
 
 void read_ticks(Reader& r, const YAML::Node& t, sim::WorldOptions* o) {

@@ -190,6 +190,8 @@ void emit_generator(YAML::Emitter& e, const sim::WorldOptions& o) {
   e << YAML::Key << "generation" << YAML::Value << YAML::Flow << YAML::BeginMap;
   e << YAML::Key << "crash_points" << YAML::Value << o.generation.crash_points;
   e << YAML::Key << "xid_bounds" << YAML::Value << o.generation.xid_bounds;
+  e << YAML::Key << "backfill_after_slot_loss" << YAML::Value
+    << o.generation.backfill_after_slot_loss;
   e << YAML::EndMap;
 }
 

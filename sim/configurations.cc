@@ -97,6 +97,7 @@ void draw_settings(uint64_t seed, uint64_t cell, WorldOptions* o) {
   o->workload.keyless_near_cursor = Ratio{one_of(p, {0, 1, 2}), 4};
   o->generation.crash_points = true;
   o->generation.xid_bounds = true;
+  o->generation.backfill_after_slot_loss = true;
 }
 
 // The tables and bindings of a configuration: the two tables of key kind
@@ -133,8 +134,8 @@ void add_fault_class(properties::FaultClass faults, WorldOptions* o) {
       o->faults.commit_failure = 1;
       break;
     case properties::FaultClass::kSlotLossUpgrade:
-      o->max_slot_wal_keep_size_bytes = 2048;
-      o->faults.capture_stall = 3;
+      o->max_slot_wal_keep_size_bytes = 1024;
+      o->faults.capture_stall = 6;
       o->faults.checkpoint = 3;
       o->faults.upgrade = 1;
       break;

@@ -44,6 +44,7 @@ class World {
   void finish_writes();  // ends open transactions: writes stop
   uint64_t choose(uint64_t n);
   void capture_steps();
+  void note_slot_invalidation();
   void materialization_step();
   void crash_capture();
   void crash_materialization();
@@ -124,6 +125,8 @@ class World {
   std::optional<uint64_t> min_set_tick_;
   // Crashes waiting for their step (GenerationOptions::crash_points).
   std::optional<Capture::Phase> crash_at_;
+  bool slot_lost_ = false;  // the capture reported its slot lost since the last backfill-all
+  bool slot_invalidation_noted_ = false;  // the present slot's invalidation is in the history
   bool crash_materialization_when_built_ = false;
 };
 
@@ -258,6 +261,13 @@ std::optional<FaultStep> World::draw_fault() {
   const FaultWeights& w = o_.faults;
   const uint32_t total = w.total();
   if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
+  if (slot_lost_ && o_.generation.backfill_after_slot_loss && w.backfill_all > 0 &&
+      scheduler_.chance({1, 2})) {
+    FaultStep f;
+    f.tick = tick_;
+    f.kind = FaultKind::kBackfillAll;
+    return f;
+  }
   uint64_t r = scheduler_.below(total);
   std::optional<FaultKind> kind;
   const std::vector<FaultWeightField>& fields = fault_weight_fields();
@@ -649,6 +659,7 @@ void World::apply_backfill_fault(const FaultStep& f) {
       capture_backfill({b});
       return;
     case FaultKind::kBackfillAll:
+      slot_lost_ = false;
       capture_backfill(all_capture_bindings());
       return;
     case FaultKind::kMinBackfillXid:
@@ -936,8 +947,25 @@ void World::capture_steps() {
       crash_capture();  // in place of the step it was about to take
       continue;
     }
-    (void)capture_->step();  // errors are recorded by the observer; the capture restarts
+    // Errors are recorded by the observer; the capture restarts.
+    const Status s = capture_->step();
+    if (!s.is_ok() && s.error().code == ErrorCode::kSlotLost) slot_lost_ = true;
   }
+  note_slot_invalidation();
+}
+
+// Records, once per slot, that the source invalidated the capture's slot
+// (the expectations tell a loss followed by a backfill of every binding from
+// one that stayed).
+void World::note_slot_invalidation() {
+  const Result<SlotInfo> slot = db_.slot(o_.capture.slot);
+  const bool lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
+  if (lost && !slot_invalidation_noted_) {
+    recorder_.event(history::Event::Kind::kFault,
+                    "slot invalidated: it held more WAL than max_slot_wal_keep_size",
+                    history::Event::Type::kSlotInvalidated);
+  }
+  slot_invalidation_noted_ = lost;
 }
 
 // One materialization step (errors are recorded; it retries), noting a

@@ -104,6 +104,10 @@ struct GenerationOptions {
   // xmin, the next xid, or just past a wrap the burn led to), or an xid age
   // followed by a new min_backfill_xid at the next xid.
   bool xid_bounds = false;
+  // After the capture reports its slot lost, the next drawn fault is, half
+  // the time, a capture backfill of every binding: what the documentation
+  // tells a user to do. Takes effect only where backfill_all has a weight.
+  bool backfill_after_slot_loss = false;
 };
 
 struct WorldOptions {

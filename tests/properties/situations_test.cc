@@ -2,6 +2,8 @@
 // from the words of an event: the expectations match on types.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "properties/expectations.h"
 #include "tests/properties/history_builder.h"
 
@@ -30,7 +32,45 @@ TEST(SituationsTest, TypedEventsGiveTheirSituations) {
   EXPECT_EQ(situations(h),
             (std::vector<Situation>{Situation::kTruncate, Situation::kMinBackfillXid,
                                     Situation::kMaxBackfillXid, Situation::kUpgrade,
-                                    Situation::kSlotLost, Situation::kToastLostOnKeyChange}));
+                                    Situation::kSlotLost, Situation::kToastLostOnKeyChange,
+                                    Situation::kSlotLostUnrecovered}));
+}
+
+bool has(const std::vector<Situation>& seen, Situation s) {
+  return std::find(seen.begin(), seen.end(), s) != seen.end();
+}
+
+// A lost slot stays lost until every binding is backfilled after the loss;
+// only then may liveness fail for it.
+TEST(SituationsTest, SlotLossIsRecoveredOnlyByALaterBackfillOfEveryBinding) {
+  history::History h = with_events({
+      {4, Event::Kind::kFault, "slot invalidated", Event::Type::kSlotInvalidated},
+      {5, Event::Kind::kCaptureError, "cannot read", Event::Type::kSlotLostError},
+      {9, Event::Kind::kCaptureError, "cannot read", Event::Type::kSlotLostError},
+  });
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLost));
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLostUnrecovered));
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "liveness", situations(h)).expect,
+            Expect::kViolableDocumented);
+  history::BackfillOp all;
+  all.type = history::BackfillOp::Type::kCapture;
+  all.all_capture_bindings = true;
+  all.tick = 4;  // in the loss's tick: before it
+  h.backfill_ops = {all};
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLostUnrecovered));
+  // After the loss: recovered, even though a capture that did not recreate
+  // its slot went on failing (tick 9).
+  h.backfill_ops[0].tick = 6;
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLost));
+  EXPECT_FALSE(has(situations(h), Situation::kSlotLostUnrecovered));
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "liveness", situations(h)).expect, Expect::kHolds);
+  // One binding only does not recover the slot.
+  h.backfill_ops[0].all_capture_bindings = false;
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLostUnrecovered));
+  // A second invalidation after the backfill is a new loss.
+  h.backfill_ops[0].all_capture_bindings = true;
+  h.events.push_back({12, Event::Kind::kFault, "slot invalidated", Event::Type::kSlotInvalidated});
+  EXPECT_TRUE(has(situations(h), Situation::kSlotLostUnrecovered));
 }
 
 TEST(SituationsTest, WordsAloneGiveNone) {
