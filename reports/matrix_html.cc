@@ -10,33 +10,6 @@
 
 namespace cdc::reports {
 
-const char* to_string(MatrixShade s) {
-  switch (s) {
-    case MatrixShade::kHolds:
-      return "holds";
-    case MatrixShade::kExpected:
-      return "expected";
-    case MatrixShade::kLimitation:
-      return "limitation";
-    case MatrixShade::kUnexpected:
-      return "unexpected";
-    case MatrixShade::kUnknown:
-      return "unknown";
-    case MatrixShade::kNotApplicable:
-      return "n/a";
-  }
-  return "?";
-}
-
-MatrixShade shade(const sim::PropertyTally& t) {
-  if (t.violated_unexpected > 0) return MatrixShade::kUnexpected;
-  if (t.violated_expected > t.known_limitation) return MatrixShade::kExpected;
-  if (t.known_limitation > 0) return MatrixShade::kLimitation;
-  if (t.holds > 0) return MatrixShade::kHolds;
-  if (t.unknown > 0) return MatrixShade::kUnknown;
-  return MatrixShade::kNotApplicable;
-}
-
 namespace {
 
 const char* css_class(MatrixShade s) {

@@ -17,22 +17,10 @@
 
 #include <string>
 
+#include "reports/matrix_summary.h"
 #include "sim/matrix.h"
 
 namespace cdc::reports {
-
-enum class MatrixShade : unsigned char {
-  kHolds,
-  kExpected,
-  kLimitation,
-  kUnexpected,
-  kUnknown,
-  kNotApplicable,
-};
-const char* to_string(MatrixShade s);  // "holds", "expected", "unexpected", "unknown", "n/a"
-
-// How one property's tally over a cell's runs is shaded.
-MatrixShade shade(const sim::PropertyTally& t);
 
 // The legend and the <table class="matrix">.
 std::string matrix_html(const sim::Matrix& m);

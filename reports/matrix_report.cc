@@ -22,21 +22,25 @@ nlohmann::json cell_json(const sim::MatrixCell& c) {
 
 // "holds 200/200", "violated as documented (seed 3)", "VIOLATED UNEXPECTEDLY (seed 7)", "unknown".
 std::string verdict_word(const sim::PropertyTally& t, uint64_t runs) {
-  if (t.violated_unexpected) {
-    return fmt::format("**UNEXPECTED** {}/{} (seed {})", t.violated_unexpected, runs,
-                       *t.first_unexpected_seed);
+  switch (shade(t)) {
+    case MatrixShade::kUnexpected:
+      return fmt::format("**UNEXPECTED** {}/{} (seed {})", t.violated_unexpected, runs,
+                         *t.first_unexpected_seed);
+    case MatrixShade::kExpected:
+      return fmt::format("as expected {}/{} (seed {})", t.violated_expected, runs,
+                         *t.first_expected_seed);
+    case MatrixShade::kLimitation:
+      return fmt::format("known limitation {}/{} (seed {})", t.known_limitation, runs,
+                         *t.first_expected_seed);
+    case MatrixShade::kHolds:
+      if (t.unknown) return fmt::format("holds {}/{}", t.holds, runs);
+      return fmt::format("holds {}", runs);
+    case MatrixShade::kUnknown:
+      return fmt::format("unknown {}/{}", t.unknown, runs);
+    case MatrixShade::kNotApplicable:
+      return "n/a";
   }
-  if (t.violated_expected > t.known_limitation) {
-    return fmt::format("as expected {}/{} (seed {})", t.violated_expected, runs,
-                       *t.first_expected_seed);
-  }
-  if (t.known_limitation) {
-    return fmt::format("known limitation {}/{} (seed {})", t.known_limitation, runs,
-                       *t.first_expected_seed);
-  }
-  if (t.holds == 0) return t.unknown ? fmt::format("unknown {}/{}", t.unknown, runs) : "n/a";
-  if (t.unknown) return fmt::format("holds {}/{}", t.holds, runs);
-  return fmt::format("holds {}", runs);
+  return "?";
 }
 
 }  // namespace

@@ -11,6 +11,33 @@
 
 namespace cdc::reports {
 
+const char* to_string(MatrixShade s) {
+  switch (s) {
+    case MatrixShade::kHolds:
+      return "holds";
+    case MatrixShade::kExpected:
+      return "expected";
+    case MatrixShade::kLimitation:
+      return "limitation";
+    case MatrixShade::kUnexpected:
+      return "unexpected";
+    case MatrixShade::kUnknown:
+      return "unknown";
+    case MatrixShade::kNotApplicable:
+      return "n/a";
+  }
+  return "?";
+}
+
+MatrixShade shade(const sim::PropertyTally& t) {
+  if (t.violated_unexpected > 0) return MatrixShade::kUnexpected;
+  if (t.violated_expected > t.known_limitation) return MatrixShade::kExpected;
+  if (t.known_limitation > 0) return MatrixShade::kLimitation;
+  if (t.holds > 0) return MatrixShade::kHolds;
+  if (t.unknown > 0) return MatrixShade::kUnknown;
+  return MatrixShade::kNotApplicable;
+}
+
 const char* to_string(CellVerdict v) {
   switch (v) {
     case CellVerdict::kHolds:
@@ -33,11 +60,20 @@ CellSummary summarize(const sim::MatrixRow& r) {
   for (const auto& [property, t] : r.properties) {
     CDC_ASSERT(t.known_limitation <= t.violated_expected, "limitations are allowed violations");
     judged = judged || t.holds > 0 || t.violated_expected > 0 || t.violated_unexpected > 0;
-    if (t.violated_unexpected > 0) s.unexpected.push_back(property);
-    if (t.violated_expected > t.known_limitation) {
-      s.documented.push_back(property);
-    } else if (t.known_limitation > 0) {
-      s.limitations.push_back(property);
+    switch (shade(t)) {
+      case MatrixShade::kUnexpected:
+        s.unexpected.push_back(property);
+        break;
+      case MatrixShade::kExpected:
+        s.documented.push_back(property);
+        break;
+      case MatrixShade::kLimitation:
+        s.limitations.push_back(property);
+        break;
+      case MatrixShade::kHolds:
+      case MatrixShade::kUnknown:
+      case MatrixShade::kNotApplicable:
+        break;
     }
   }
   if (!s.unexpected.empty()) {

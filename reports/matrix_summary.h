@@ -22,6 +22,21 @@
 
 namespace cdc::reports {
 
+// How one property's tally over a cell's runs reads, worst first: the one
+// classification every matrix report (HTML shading, Markdown verdicts, the
+// cell summary) uses.
+enum class MatrixShade : unsigned char {
+  kHolds,
+  kExpected,
+  kLimitation,
+  kUnexpected,
+  kUnknown,
+  kNotApplicable,
+};
+const char* to_string(MatrixShade s);  // "holds", "expected", "unexpected", "unknown", "n/a"
+
+MatrixShade shade(const sim::PropertyTally& t);
+
 enum class CellVerdict : unsigned char { kHolds, kDocumented, kLimitation, kUnexpected, kUnknown };
 const char* to_string(CellVerdict v);  // "holds", "documented", "limitation", ...
 
