@@ -1,6 +1,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "campaign/report_files.h"
 #include "cli/commands.h"
@@ -47,15 +49,23 @@ std::string table_key(const history::History& h, uint32_t table, const std::stri
 
 // A chunk's cursor is an order key; the row of an earlier chunk of the same
 // binding that ended there gives its typed value.
-std::string cursor_key(const history::History& h, const history::Chunk& c,
-                       const std::string& order_key) {
-  for (const auto& other : h.chunks) {
-    if (other.binding != c.binding) continue;
-    for (const auto& r : other.rows) {
-      if (r.order_key == order_key) return typed(h, c.binding, r.key);
-    }
+// The keys the chunks read, by binding and order key: a chunk's cursor is the
+// order key of a row some chunk of its binding read.
+using CursorKeys = std::map<std::pair<uint32_t, std::string>, std::string>;
+
+CursorKeys cursor_keys(const history::History& h) {
+  CursorKeys out;
+  for (const auto& c : h.chunks) {
+    for (const auto& r : c.rows)
+      out.emplace(std::make_pair(c.binding, r.order_key), typed(h, c.binding, r.key));
   }
-  return hex(order_key);
+  return out;
+}
+
+std::string cursor_key(const CursorKeys& keys, const history::Chunk& c,
+                       const std::string& order_key) {
+  auto it = keys.find({c.binding, order_key});
+  return it == keys.end() ? hex(order_key) : it->second;
 }
 
 }  // namespace
@@ -78,12 +88,13 @@ void print_trace(const history::History& h) {
     lines.push_back({d.tick, fmt::format("decode  xid {} commit {}: {} changes", d.xid.value(),
                                          to_string(d.commit_lsn), d.changes)});
   }
+  const CursorKeys cursors = cursor_keys(h);
   for (const auto& c : h.chunks) {
     std::string keys;
     for (const auto& r : c.rows)
       keys += " " + typed(h, c.binding, r.key) + (r.emitted ? "" : "(filtered)");
     lines.push_back({c.tick, fmt::format("chunk   {} after {} snapshot {}{}{}:{}", c.state_key,
-                                         c.after ? cursor_key(h, c, *c.after) : "start",
+                                         c.after ? cursor_key(cursors, c, *c.after) : "start",
                                          to_string(c.snapshot_lsn), c.failed ? " failed" : "",
                                          c.final_chunk ? " final" : "", keys)});
   }
