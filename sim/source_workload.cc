@@ -198,7 +198,8 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
       row[k] = random_value(s.columns[k], /*key=*/true);
     if (options_.key_change_keeps_toasted.numerator > 0) {
       for (uint32_t c = 0; c < s.columns.size(); ++c) {
-        if (s.is_toasted(old, c) && prng_.chance(options_.key_change_keeps_toasted)) row[c] = old[c];
+        if (s.is_toasted(old, c) && prng_.chance(options_.key_change_keeps_toasted))
+          row[c] = old[c];
       }
     }
     st->kind = Statement::Kind::kUpdate;
@@ -317,18 +318,27 @@ Status SourceWorkload::write(TxnId txn, const Statement& st) {
 
 // The row to change is the one at the recorded ctid when it still holds the
 // recorded values, else the first row (in ctid order) that does.
+// The tuple at the recorded ctid is read alone (a one-tuple ctid range);
+// only when it no longer holds the values is the table scanned.
 Status SourceWorkload::write_keyless(TxnId txn, const Statement& st) {
   const TableId t = tables_[st.table];
-  QueryResult rows = db_->scan(t);
-  CDC_ASSERT(rows.status.is_ok(), "scan of a known table");
-  const ScannedRow* victim = nullptr;
-  for (const ScannedRow& r : rows.rows) {
-    if (r.row != st.match) continue;
-    if (!victim || (st.ctid && r.ctid == *st.ctid)) victim = &r;
+  std::optional<Ctid> victim;
+  if (st.ctid && st.ctid->offset > 0) {
+    const Ctid before{st.ctid->block, static_cast<uint16_t>(st.ctid->offset - 1)};
+    const QueryResult at = db_->ctid_range(t, before, *st.ctid);
+    CDC_ASSERT(at.status.is_ok() && at.rows.size() <= 1, "a one-tuple ctid range of a known table");
+    if (!at.rows.empty() && at.rows[0].row == st.match) victim = at.rows[0].ctid;
+  }
+  if (!victim) {
+    const QueryResult rows = db_->scan(t);
+    CDC_ASSERT(rows.status.is_ok(), "scan of a known table");
+    const auto first = std::find_if(rows.rows.begin(), rows.rows.end(),
+                                    [&](const ScannedRow& r) { return r.row == st.match; });
+    if (first != rows.rows.end()) victim = first->ctid;
   }
   if (!victim) return Error{ErrorCode::kRowNotFound, "no row matches the statement's old values"};
-  if (st.kind == Statement::Kind::kDelete) return db_->remove_at(txn, t, victim->ctid);
-  return db_->update_at(txn, t, victim->ctid, st.row);
+  if (st.kind == Statement::Kind::kDelete) return db_->remove_at(txn, t, *victim);
+  return db_->update_at(txn, t, *victim, st.row);
 }
 
 }  // namespace cdc::sim
