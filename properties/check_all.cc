@@ -8,6 +8,7 @@
 #include "model/assert.h"
 #include "properties/helpers.h"
 #include "properties/key_text.h"
+#include "properties/timeline.h"
 
 namespace cdc::properties {
 
@@ -62,6 +63,7 @@ const std::vector<std::string>& property_names() {
 std::vector<Verdict> check_all(const history::History& h) {
   std::vector<Verdict> out;
   out.reserve(std::size(kCheckers));
+  const detail::TimelineScope shared_timelines(h);  // one source timeline per table
   for (const Entry& e : kCheckers) {
     Verdict v = e.check(h);
     CDC_ASSERT(v.property == e.name, "a checker reported under another name");

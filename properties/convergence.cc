@@ -61,7 +61,8 @@ std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
 }
 
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b) {
-  const detail::SourceTimeline timeline(h, b.table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
+  const detail::SourceTimeline& timeline = *shared;
   const std::map<history::DocKey, const Row*> source = timeline.final_rows();
   const Reduction red = reduce(detail::surviving_documents_of(h, b.id));
   std::set<history::DocKey> keys;

@@ -105,7 +105,8 @@ std::optional<Verdict> check_gap(const history::History& h, const history::Backf
     for (const history::ChunkRow& row : c->rows)
       read.insert(row.key);
   }
-  const detail::SourceTimeline timeline(h, b->table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b->table_id);
+  const detail::SourceTimeline& timeline = *shared;
   for (const auto& [key, versions] : timeline.keys()) {
     if (read.count(key) != 0 || timeline.state_at(key, from) == nullptr) continue;
     if (timeline.changed_between(key, from, to) != nullptr) continue;

@@ -94,7 +94,9 @@ Verdict lost(const history::History& h, const detail::MaterializationRef& m,
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m,
                              const history::BackfillInstance& inst,
                              const std::vector<detail::RowRef>& rows) {
-  const detail::SourceTimeline timeline(h, m.capture->table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared =
+      detail::timeline_for(h, m.capture->table_id);
+  const detail::SourceTimeline& timeline = *shared;
   const std::map<history::DocKey, KeyRows> index = index_rows(rows, inst.stream_start_lsn);
   for (const history::SourceCommit& c : h.source_commits) {
     if (c.commit_lsn <= inst.stream_start_lsn) continue;

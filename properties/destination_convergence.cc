@@ -37,7 +37,9 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
 }
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
-  const detail::SourceTimeline timeline(h, m.capture->table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared =
+      detail::timeline_for(h, m.capture->table_id);
+  const detail::SourceTimeline& timeline = *shared;
   const std::map<history::DocKey, const Row*> source = timeline.final_rows();
   const detail::MergeState dest = detail::final_merge_state(h, m.mat->id);
   std::set<history::DocKey> keys;

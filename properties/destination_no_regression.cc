@@ -28,7 +28,9 @@ std::string seen(const detail::SourceTimeline& timeline, const history::Destinat
 }
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
-  const detail::SourceTimeline timeline(h, m.capture->table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared =
+      detail::timeline_for(h, m.capture->table_id);
+  const detail::SourceTimeline& timeline = *shared;
   std::map<history::DocKey, detail::RowRef> rows;
   for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
     if (t.txn->truncated_first) rows.clear();

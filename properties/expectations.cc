@@ -172,8 +172,7 @@ const std::vector<Rule>& rules() {
        "A re-backfill filters deletes of keys the new scan has not reached, and the scan emits "
        "only rows that exist: a delta destination never receives the delete of a key the source "
        "deleted during the re-backfill."},
-      {BackfillMode::kAutomatic, Situation::kRebackfill, "delta_no_loss",
-       Expect::kKnownLimitation,
+      {BackfillMode::kAutomatic, Situation::kRebackfill, "delta_no_loss", Expect::kKnownLimitation,
        "Automatic resolves to Precise for keys with a bytewise order; see the Precise rule: a "
        "delta destination never receives the delete of a key deleted during a re-backfill."},
       {BackfillMode::kAutomatic, Situation::kRebackfill, "convergence", Expect::kKnownLimitation,
@@ -415,10 +414,9 @@ bool slot_lost_unrecovered(const history::History& h) {
   if (!lost) return false;
   // Operations run before the capture within a tick: one at the loss's tick
   // came before it.
-  return std::none_of(h.backfill_ops.begin(), h.backfill_ops.end(),
-                      [&](const history::BackfillOp& op) {
-                        return op.all_capture_bindings && op.tick > *lost;
-                      });
+  return std::none_of(
+      h.backfill_ops.begin(), h.backfill_ops.end(),
+      [&](const history::BackfillOp& op) { return op.all_capture_bindings && op.tick > *lost; });
 }
 
 // Whether a change document of a keyless binding lacks a field it should

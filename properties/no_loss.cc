@@ -66,7 +66,8 @@ Verdict lost(const history::History& h, const history::Binding& b,
 
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b,
                                      const history::BackfillInstance& inst) {
-  const detail::SourceTimeline timeline(h, b.table_id);
+  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
+  const detail::SourceTimeline& timeline = *shared;
   const std::map<history::DocKey, KeyDocs> docs = index_docs(h, b, inst);
   for (const history::SourceCommit& c : h.source_commits) {
     if (c.commit_lsn <= inst.stream_start_lsn) continue;

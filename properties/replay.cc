@@ -35,7 +35,8 @@ std::optional<VisibleChange> first_visible_change(
 std::optional<BindingChange> first_visible_change_in_keyed_bindings(
     const history::History& h, const std::function<bool(const VisibleChange&)>& pred) {
   for (const history::Binding* b : keyed_bindings(h)) {
-    const SourceTimeline timeline(h, b->table_id);
+    const std::shared_ptr<const SourceTimeline> shared = timeline_for(h, b->table_id);
+    const SourceTimeline& timeline = *shared;
     if (std::optional<VisibleChange> c = first_visible_change(h, *b, timeline, pred)) {
       return BindingChange{b, std::move(*c)};
     }

@@ -144,7 +144,9 @@ Verdict check_retention_loss(const history::History& h) {
       return Verdict::unknown(kName, "the run did not drain, so no final state");
     judged = true;
     const std::set<history::DocKey> have = destination_keys(m, txns);
-    const detail::SourceTimeline timeline(h, capture->table_id);
+    const std::shared_ptr<const detail::SourceTimeline> shared =
+        detail::timeline_for(h, capture->table_id);
+    const detail::SourceTimeline& timeline = *shared;
     for (const auto& [key, row] : timeline.final_rows()) {
       if (have.count(key) != 0) continue;
       if (const history::Expiry* e = expiry_before(h, capture->id, tick, &key)) {

@@ -1,5 +1,7 @@
 #include "properties/timeline.h"
 
+#include <optional>
+
 #include "model/assert.h"
 
 namespace cdc::properties::detail {
@@ -73,6 +75,35 @@ const history::SourceCommit* SourceTimeline::changed_between(const history::DocK
     if (lo < kv.commit->commit_lsn && kv.commit->commit_lsn <= hi) return kv.commit;
   }
   return nullptr;
+}
+
+namespace {
+
+struct SharedTimelines {
+  const history::History* history = nullptr;
+  std::map<uint32_t, std::shared_ptr<const SourceTimeline>> by_table;
+};
+thread_local std::optional<SharedTimelines> active_scope;
+
+}  // namespace
+
+TimelineScope::TimelineScope(const history::History& h) {
+  CDC_ASSERT(!active_scope, "timeline scopes do not nest");
+  active_scope.emplace(SharedTimelines{&h, {}});
+}
+
+TimelineScope::~TimelineScope() {
+  CDC_ASSERT(active_scope.has_value(), "a scope ends once");
+  active_scope.reset();
+}
+
+std::shared_ptr<const SourceTimeline> timeline_for(const history::History& h, uint32_t table_id) {
+  if (!active_scope || active_scope->history != &h) {
+    return std::make_shared<const SourceTimeline>(h, table_id);
+  }
+  std::shared_ptr<const SourceTimeline>& t = active_scope->by_table[table_id];
+  if (!t) t = std::make_shared<const SourceTimeline>(h, table_id);
+  return t;
 }
 
 }  // namespace cdc::properties::detail

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -45,5 +46,19 @@ class SourceTimeline {
   const std::vector<KeyVersion>* versions(const history::DocKey& key) const;
   std::map<history::DocKey, std::vector<KeyVersion>> keys_;
 };
+
+// One timeline per table shared by the checkers of one check_all call:
+// while a TimelineScope over `h` is alive on this thread, timeline_for(h, t)
+// builds each table's timeline once; outside any scope (or for another
+// history) it builds a fresh one. Scopes do not nest.
+class TimelineScope {
+ public:
+  explicit TimelineScope(const history::History& h);
+  ~TimelineScope();
+  TimelineScope(const TimelineScope&) = delete;
+  TimelineScope& operator=(const TimelineScope&) = delete;
+};
+
+std::shared_ptr<const SourceTimeline> timeline_for(const history::History& h, uint32_t table_id);
 
 }  // namespace cdc::properties::detail
