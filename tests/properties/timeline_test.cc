@@ -34,5 +34,24 @@ TEST(TimelineTest, SeveralChangesOfAKeyInOneCommitCountOnce) {
   EXPECT_EQ(*t.final_state("k1"), row("k1", 2));
 }
 
+// Within a scope the checkers of one check_all share a table's timeline;
+// another history, another table or no scope gets a timeline of its own.
+TEST(TimelineTest, AScopeSharesOneTimelinePerTableOfItsHistory) {
+  const History h = HistoryBuilder().commit(100, {ins("k1", 1)}).build();
+  const History other = HistoryBuilder().commit(100, {ins("k2", 1)}).build();
+  EXPECT_NE(detail::timeline_for(h, kTable), detail::timeline_for(h, kTable));
+  {
+    const detail::TimelineScope scope(h);
+    const auto first = detail::timeline_for(h, kTable);
+    EXPECT_EQ(detail::timeline_for(h, kTable), first);
+    EXPECT_NE(detail::timeline_for(h, kTable + 1), first);
+    const auto fresh = detail::timeline_for(other, kTable);
+    EXPECT_NE(fresh, first);
+    EXPECT_EQ(fresh->keys().count("k2"), 1u);
+    EXPECT_EQ(first->keys().count("k1"), 1u);
+  }
+  EXPECT_NE(detail::timeline_for(h, kTable), detail::timeline_for(h, kTable));
+}
+
 }  // namespace
 }  // namespace cdc::properties::testing
