@@ -958,6 +958,7 @@ void World::capture_steps() {
 // (the expectations tell a loss followed by a backfill of every binding from
 // one that stayed).
 void World::note_slot_invalidation() {
+  if (!o_.max_slot_wal_keep_size_bytes) return;  // only that limit invalidates slots
   const Result<SlotInfo> slot = db_.slot(o_.capture.slot);
   const bool lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
   if (lost && !slot_invalidation_noted_) {
