@@ -37,6 +37,7 @@ Command add_merge(CLI::App& app);
 Command add_mutants(CLI::App& app);
 Command add_demo(CLI::App& app);
 Command add_costs(CLI::App& app);
+Command add_judge(CLI::App& app);
 // Thin aliases kept for old scripts: they print the equivalent command on
 // stderr and run it.
 Command add_world_alias(CLI::App& app);
