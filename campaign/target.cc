@@ -9,9 +9,11 @@
 namespace cdc::campaign {
 
 sim::WorldOptions cell_options(const sim::MatrixCell& c, uint64_t seed) {
-  sim::WorldOptions o = sim::configured_world(seed, c.mode, c.faults, c.backfill, c.strategy, c.key);
+  sim::WorldOptions o =
+      sim::configured_world(seed, c.mode, c.faults, c.backfill, c.strategy, c.key);
   o.safety_ticks = kCellSafetyTicks;
   o.liveness_ticks_max = kCellLivenessTicksMax;
+  o.capture.algorithm = c.algorithm;  // the same world, workload and faults for every algorithm
   CDC_ASSERT(o.seed == seed, "a cell's run is seeded by its seed");
   return o;
 }
@@ -51,7 +53,8 @@ std::variant<Target, std::string> file_target(const std::string& path,
 
 std::string bad_cell_message(const std::string& spec) {
   return fmt::format(
-      "--cell: \"{}\" is not backfill/mode/strategy/faults/key (e.g. capture/Normal/merge/crashes/int; "
+      "--cell: \"{}\" is not backfill/mode/strategy/faults/key (e.g. "
+      "capture/Normal/merge/crashes/int; "
       "backfill: none, capture, materialization, dataflow; mode: Automatic, Normal, Precise, "
       "OnlyChanges, WithoutPrimaryKey; strategy: merge, delta; faults: none, crashes, "
       "slot-loss, retention, known-limits; key: int, locale-text, c-text, keyless)",

@@ -40,6 +40,17 @@ const char* to_string(CaptureMode m) {
   return "?";
 }
 
+const char* to_string(CaptureAlgorithm a) {
+  switch (a) {
+    case CaptureAlgorithm::kEstuary:
+      return "estuary";
+    case CaptureAlgorithm::kDebezium:
+      return "debezium";
+  }
+  CDC_ASSERT(false, "unknown capture algorithm");
+  return "?";
+}
+
 const char* to_string(Capture::Phase p) {
   switch (p) {
     case Capture::Phase::kStopped:
@@ -54,6 +65,10 @@ const char* to_string(Capture::Phase p) {
       return "commit";
     case Capture::Phase::kStreaming:
       return "streaming";
+    case Capture::Phase::kWindowQuery:
+      return "window query";
+    case Capture::Phase::kWindowClose:
+      return "window close";
   }
   CDC_ASSERT(false, "unknown capture phase");
   return "?";
@@ -86,6 +101,18 @@ void Capture::restart() {
   pending_chunks_.clear();
   pending_completed_.clear();
   in_backfill_iteration_ = false;
+  window_.reset();
+}
+
+void Capture::stop_gracefully() {
+  if (debezium() && phase_ != Phase::kStopped && flushed_offsets_) {
+    CollectionStore::Txn txn;
+    txn.checkpoint = *flushed_offsets_;
+    const uint64_t seq = store_->commit(std::move(txn), now_tick_);
+    observer_->on_commit(seq, {}, {}, {}, flushed_offsets_->cursor);
+    (void)db_->acknowledge(options_.slot, flushed_offsets_->cursor);  // a lost slot: next start
+  }
+  restart();
 }
 
 Status Capture::fail(Error e) {
@@ -110,7 +137,13 @@ Status Capture::step() {
       s = stream();
       break;
     case Phase::kChunk:
-      s = chunk();
+      s = debezium() ? window_open() : chunk();
+      break;
+    case Phase::kWindowQuery:
+      s = window_query();
+      break;
+    case Phase::kWindowClose:
+      s = window_close();
       break;
     case Phase::kCommit:
       s = commit_pending();
@@ -178,7 +211,10 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
   const TableSchema& s = db_->schema(*tables_[b]);
   BindingState st;
   st.key_columns = s.primary_key;
-  if (spec.skip_backfill || spec.mode == BackfillMode::kOnlyChanges) {
+  // Debezium: one incremental snapshot for every scanning mode (no Precise
+  // filtering), and a table without a key is not snapshotted at all.
+  const bool unsnapshotted = debezium() && !s.has_primary_key();
+  if (spec.skip_backfill || spec.mode == BackfillMode::kOnlyChanges || unsnapshotted) {
     st.mode = CaptureMode::kOnlyChanges;
     st.backfilled = true;
     return st;
@@ -202,6 +238,7 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
       st.mode = s.key_orders_bytewise() ? CaptureMode::kPrecise : CaptureMode::kNormal;
     }
   }
+  if (debezium()) st.mode = CaptureMode::kNormal;
   if (st.mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {
     return Error{ErrorCode::kInvalidArgument, "binding \"" + spec.table + "\": backfill mode " +
                                                   to_string(spec.mode) +
@@ -255,11 +292,15 @@ Status Capture::start() {
     fresh.push_back(b);
     reached(mode_situation(st.value().mode));
   }
-  Result<SlotInfo> slot = db_->slot(options_.slot);
   // Every binding bumped since the last checkpoint: jump ahead (drop and
   // recreate the slot). Before any checkpoint, an existing slot is reused from
   // its confirmed position: a restart before the first commit loses nothing.
-  const bool jump = saved && all_new;
+  Result<SlotInfo> slot = db_->slot(options_.slot);
+  // Debezium snapshots a table again on a signal and keeps its slot, unless
+  // the slot is lost: then the recovery a user performs (new offsets, a new
+  // slot, a snapshot of every table) is what a jump ahead does.
+  const bool slot_lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
+  const bool jump = saved && all_new && (!debezium() || slot_lost);
   const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
   if (jump) reached(Situation::kJumpAhead);
   if (recreate && slot.is_ok()) {
@@ -286,6 +327,7 @@ Status Capture::start() {
     observer_->on_resume(b, state_key(b), state_.states[state_key(b)]);
   }
   in_backfill_iteration_ = false;
+  flushed_offsets_ = state_;  // Debezium: what was read back is what is flushed
   phase_ = Phase::kFence;
   CDC_ASSERT(stream_ && stream_->start_decoding_at() >= state_.cursor,
              "a started capture streams from its cursor");

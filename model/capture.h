@@ -42,12 +42,41 @@
 // key. TRUNCATE records are ignored. Unchanged TOAST columns are absent from
 // the document, unless REPLICA IDENTITY FULL supplied the old row.
 //
+// Algorithms (CaptureOptions::algorithm). The steps above are Estuary's
+// (kEstuary, the default). kDebezium models Debezium's incremental snapshot
+// (the DBLog watermark algorithm) on the same streaming, start-up and
+// document code (model/capture_debezium.cc):
+//
+//   chunk        (a window opens) write the open signal: a watermark row in
+//                its own transaction;
+//   window query on a binding's first chunk read its maximum key (ORDER BY
+//                key DESC LIMIT 1; an empty table is done); then the chunk
+//                query, key > last key sent AND key <= maximum key, ORDER BY
+//                key LIMIT chunk_size, into a window buffer keyed by key;
+//   window close write the close signal;
+//   stream       decode, emitting every change as Estuary does; between the
+//                open and the close signal in the stream, a change of the
+//                window's table removes its keys (old and new) from the
+//                buffer, whatever its operation; at the close signal the
+//                buffer's rows become snapshot documents and the last key of
+//                the chunk becomes the last key sent; an empty chunk ends the
+//                table;
+//   commit       documents and offsets commit together, but the checkpoint
+//                committed is the offsets as of the previous commit: like
+//                Kafka Connect's periodic offset flush, the offsets lag what
+//                was delivered, so a restart re-delivers (at least once) and
+//                re-reads the chunk. Whether a window is open is not saved.
+//
+// Rows inserted above the maximum key arrive by streaming only. No Precise
+// filtering: every change is emitted.
+//
 // What the algorithm does on a lost or dropped slot, a chunk query failing part
 // way, a TRUNCATE or an upgrade is modelled as it is, not fixed.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +97,7 @@ struct CaptureBinding {
 };
 
 struct CaptureOptions {
+  CaptureAlgorithm algorithm = CaptureAlgorithm::kEstuary;
   std::string slot = "flow_slot";
   std::string watermarks_table = "flow_watermarks";
   uint32_t chunk_size = 8;
@@ -105,8 +135,10 @@ struct ChunkTrace {
 
 // A record of the WAL the capture does not turn into documents.
 enum class IgnoredRecord : uint8_t {
-  kTruncate,                   // TRUNCATE is not captured
-  kUnchangedToastOnKeyChange,  // a key change's unchanged TOAST values cannot be carried
+  kTruncate,                        // TRUNCATE is not captured
+  kUnchangedToastOnKeyChange,       // a key change's unchanged TOAST values cannot be carried
+  kSnapshotSkippedAfterQueryError,  // Debezium: a chunk query error ended a table's snapshot
+  kToastDroppedByWindow,  // Debezium: a window dropped the chunk row of a change lacking TOAST
 };
 
 // Receives what the capture does, for recording. Called synchronously.
@@ -136,7 +168,17 @@ class CaptureObserver {
 
 class Capture {
  public:
-  enum class Phase : uint8_t { kStopped, kFence, kStream, kChunk, kCommit, kStreaming };
+  // kWindowQuery and kWindowClose: Debezium's steps after the open signal.
+  enum class Phase : uint8_t {
+    kStopped,
+    kFence,
+    kStream,
+    kChunk,
+    kCommit,
+    kStreaming,
+    kWindowQuery,
+    kWindowClose
+  };
 
   // `choose(n)` returns a number in [0, n): the capture's only randomness,
   // supplied by the world. REQUIRES: db, store outlive the capture.
@@ -149,6 +191,10 @@ class Capture {
   Status step();
   // Loses all in-memory state (a crash, or a restart to apply a new spec).
   void restart();
+  // A restart to apply a new spec. Estuary: restart(). Debezium: first
+  // flushes the offsets of what was delivered, in a collection transaction
+  // without documents, as Kafka Connect does when a task stops.
+  void stop_gracefully();
 
   std::vector<CaptureBinding>& bindings() { return bindings_; }
   const std::vector<CaptureBinding>& bindings() const { return bindings_; }
@@ -192,6 +238,17 @@ class Capture {
   std::optional<uint32_t> pick_backfill();
   Status write_watermark();
   Status commit_docs(std::vector<uint64_t> chunk_ids);
+  bool debezium() const { return options_.algorithm == CaptureAlgorithm::kDebezium; }
+  // Debezium (model/capture_debezium.cc).
+  Status window_open();
+  Status window_query();
+  Status window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trace);
+  Status window_close();
+  // A decoded transaction seen while a window is pending: opens it at the
+  // open signal, removes the keys its changes touch while it is open, and at
+  // the close signal flushes the buffer (true: the window closed).
+  bool window_sees(const DecodedTxn& txn);
+  void window_flush();
 
   Database* db_;
   CollectionStore* store_;
@@ -215,8 +272,29 @@ class Capture {
   uint64_t next_chunk_id_ = 1;
   uint64_t watermark_counter_ = 0;
   uint64_t now_tick_ = 0;
+
+  // Debezium: the window in progress, and the offsets last flushed (what a
+  // collection transaction commits as its checkpoint).
+  struct Window {
+    uint32_t binding = 0;
+    int64_t open_signal = 0;  // watermark values written as the open and close signals
+    int64_t close_signal = 0;
+    bool open = false;  // the open signal was seen in the stream
+    ChunkTrace trace;
+    std::map<std::string, CollectionDoc> buffer;  // by document key
+    std::optional<Key> last_key;                  // the chunk's last key
+    bool table_done = false;                      // the chunk was empty
+  };
+  std::optional<Window> window_;
+  std::optional<CaptureCheckpoint> flushed_offsets_;
 };
 
 const char* to_string(Capture::Phase p);
+
+namespace detail {
+// A backfilled row as a snapshot document: a create of every column, at the
+// chunk's snapshot point (model/capture_backfill.cc).
+CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace);
+}  // namespace detail
 
 }  // namespace cdc

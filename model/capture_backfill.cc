@@ -62,6 +62,9 @@ bool has_negative_int(const Key& key) {
   }
   return false;
 }
+}  // namespace
+
+namespace detail {
 // A backfilled row as a snapshot document: a create of every column.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
   CDC_ASSERT(!key.empty() && !row.empty(), "a snapshot document has a key and a row");
@@ -76,7 +79,7 @@ CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& tr
   CDC_ASSERT(doc.fields.size() == row.size() && doc.op == 'c', "a snapshot creates the whole row");
   return doc;
 }
-}  // namespace
+}  // namespace detail
 
 std::optional<uint32_t> Capture::pick_backfill() {
   CDC_ASSERT(phase_ == Phase::kChunk, "a binding is picked for the next chunk");
@@ -185,7 +188,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     if (has_negative_int(key)) reached(Situation::kNegativeIntKey);
     if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
-    pending_.emplace_back(b, snapshot_doc(std::move(enc), r.row, trace));
+    pending_.emplace_back(b, detail::snapshot_doc(std::move(enc), r.row, trace));
   }
   st.backfilled_count += q.rows.size();
   if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
@@ -235,7 +238,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
     if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(
-        b, snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));
+        b, detail::snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));
   }
   st.backfilled_count += q.rows.size();
   CDC_ASSERT(

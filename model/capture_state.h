@@ -24,6 +24,11 @@ enum class BackfillMode : uint8_t {
 };
 const char* to_string(BackfillMode m);
 
+// Which vendor's backfill algorithm a capture runs (model/capture.h,
+// "Algorithms").
+enum class CaptureAlgorithm : uint8_t { kEstuary, kDebezium };
+const char* to_string(CaptureAlgorithm a);  // "estuary", "debezium"
+
 // What the capture does for a binding after resolving its mode.
 enum class CaptureMode : uint8_t { kPrecise, kNormal, kWithoutPrimaryKey, kOnlyChanges };
 const char* to_string(CaptureMode m);
@@ -36,6 +41,7 @@ struct BindingState {
   uint32_t keyless_max_block = 0;    // keyless: scan bound, fixed when the backfill starts
   bool backfilled = false;           // done (or never needed)
   uint64_t backfilled_count = 0;     // rows read so far
+  std::optional<Key> max_key;        // Debezium: the maximum key, read at the first chunk
 };
 
 struct CaptureCheckpoint {

@@ -25,7 +25,9 @@ std::string synthetic_key(const char* kind, uint64_t a, uint64_t b, const std::s
 }  // namespace
 
 Status Capture::write_watermark() {
-  CDC_ASSERT(phase_ == Phase::kFence, "a watermark is written to set a fence");
+  CDC_ASSERT(phase_ == Phase::kFence ||
+                 (debezium() && (phase_ == Phase::kChunk || phase_ == Phase::kWindowClose)),
+             "a watermark is written to set a fence, or as a Debezium window signal");
   Result<TableId> found = db_->table_id(options_.watermarks_table);
   if (!found.is_ok()) return found.error();
   const TableId t = found.value();
@@ -71,7 +73,10 @@ Status Capture::stream() {
     if (mutant_active(Mutant::kSlotAckedBeforeCommit)) {
       (void)db_->acknowledge(options_.slot, state_.cursor);  // before the commit below
     }
-    const bool reached = txn.commit_lsn >= fence_;
+    // A Debezium iteration ends at its close signal, Estuary's at the fence.
+    const bool window_closed = window_ && window_sees(txn);
+    const bool reached = window_ ? window_closed : txn.commit_lsn >= fence_;
+    if (window_closed) window_.reset();
     if (!in_backfill_iteration_) {
       // Before any backfill work: checkpoint after each source commit.
       if (Status s = commit_docs({}); !s.is_ok()) return s;
@@ -112,7 +117,11 @@ Status Capture::streaming() {
 
 Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   CollectionStore::Txn txn;
-  txn.checkpoint = state_;
+  // Debezium commits the offsets flushed before this transaction (they lag
+  // what it delivers); Estuary commits the state the documents reflect.
+  CDC_ASSERT(!debezium() || flushed_offsets_, "a started Debezium capture has flushed offsets");
+  txn.checkpoint = debezium() ? *flushed_offsets_ : state_;
+  const Lsn committed_cursor = txn.checkpoint->cursor;
   std::vector<std::pair<uint32_t, CollectionDoc>> docs = std::move(pending_);
   pending_.clear();
   for (const auto& [b, doc] : docs) {
@@ -123,7 +132,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   // The documents and the checkpoint committed together (unless the seeded
   // bug checkpoint-lags-documents holds the checkpoint back).
   CDC_ASSERT(store_->last_seq() == seq && (mutant_active(Mutant::kCheckpointLagsDocuments) ||
-                                           store_->checkpoint()->cursor == state_.cursor),
+                                           store_->checkpoint()->cursor == committed_cursor),
              "a collection transaction commits its documents and checkpoint together");
   // Report the documents as committed: their sequence number and ids.
   const uint64_t first_id = store_->next_doc_id() - docs.size();
@@ -133,9 +142,12 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   }
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();
-  observer_->on_commit(seq, docs, chunk_ids, completed, state_.cursor);
+  observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
+  if (debezium()) flushed_offsets_ = state_;  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.
-  if (Status s = db_->acknowledge(options_.slot, state_.cursor); !s.is_ok()) return fail(s.error());
+  if (Status s = db_->acknowledge(options_.slot, committed_cursor); !s.is_ok()) {
+    return fail(s.error());
+  }
   return Status::ok();
 }
 

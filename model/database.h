@@ -166,6 +166,9 @@ class Database {
   // SELECT ... [WHERE xmin filter] in physical order.
   QueryResult scan(TableId t, const QueryOptions& opts = {}) const;
   Result<std::optional<ScannedRow>> lookup(TableId t, const Key& key) const;
+  // SELECT key ... ORDER BY key DESC LIMIT 1 (the database's key order);
+  // nullopt for an empty table.
+  Result<std::optional<Key>> last_key(TableId t) const;
   Result<uint32_t> page_count(TableId t) const;
   Lsn current_flush_lsn() const { return wal_.flush_lsn(); }
   Lsn current_insert_lsn() const { return wal_.insert_lsn(); }

@@ -191,6 +191,22 @@ Result<std::optional<ScannedRow>> Database::lookup(TableId t, const Key& key) co
   return std::optional<ScannedRow>(std::move(found));
 }
 
+Result<std::optional<Key>> Database::last_key(TableId t) const {
+  if (Status s = check_table(t); !s.is_ok()) return s.error();
+  const HeapTable& h = heap(t);
+  const TableSchema& s = h.schema();
+  if (!s.has_primary_key()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "relation \"" + s.name + "\" has no primary key to order by"};
+  }
+  // The index in reverse, to the first entry with a version this reader sees.
+  for (auto it = h.index().rbegin(); it != h.index().rend(); ++it) {
+    const std::optional<uint32_t> slot = reader_version(h, it->second);
+    if (slot) return std::optional<Key>(s.key_of(scanned(h, *slot).row));
+  }
+  return std::optional<Key>();
+}
+
 Result<uint32_t> Database::page_count(TableId t) const {
   if (Status s = check_table(t); !s.is_ok()) return s.error();
   return heap(t).page_count();

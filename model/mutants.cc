@@ -141,6 +141,19 @@ const std::vector<MutantInfo>& mutants() {
       {M::kDataFlowResetKeepsDestination, "data-flow-reset-keeps-destination", kMaterializations,
        "A data flow backfill of a binding that keeps existing destination rows does not drop the "
        "table: rows from before the collection was reset stay and are applied again."},
+      {M::kDebeziumWindowIgnoresDeletes, "debezium-window-ignores-deletes", kCapture,
+       "Debezium: a delete streamed while a snapshot window is open does not remove its key from "
+       "the window buffer, so the chunk's stale row is emitted after the delete and the key "
+       "comes back."},
+      {M::kDebeziumKeyChangeKeepsOldKey, "debezium-key-change-keeps-old-key", kCapture,
+       "Debezium: an update that changes the key removes only the new key from the window "
+       "buffer; the old key's chunk row is emitted after its delete and resurrects it."},
+      {M::kDebeziumMaxKeyExclusive, "debezium-max-key-exclusive", kCapture,
+       "Debezium: the chunk query bounds keys by key < maximum key instead of <=, so the row "
+       "holding the maximum key is never read by the snapshot."},
+      {M::kDebeziumLastKeyCommittedAtQuery, "debezium-last-key-committed-at-query", kCapture,
+       "Debezium: the last key sent is flushed to the offsets when the chunk is read, before "
+       "its window closes and its rows are delivered: a crash in between skips the chunk."},
   };
   return kMutants;
 }

@@ -66,6 +66,11 @@ enum class Mutant : uint8_t {
   kDestinationBatchSplitsTxn,
   kFailedCommitAdvancesPosition,
   kDataFlowResetKeepsDestination,
+  // Debezium's incremental snapshot (appended with the algorithm)
+  kDebeziumWindowIgnoresDeletes,
+  kDebeziumKeyChangeKeepsOldKey,
+  kDebeziumMaxKeyExclusive,
+  kDebeziumLastKeyCommittedAtQuery,
 };
 
 struct MutantInfo {

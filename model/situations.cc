@@ -21,6 +21,7 @@ constexpr char kDestinations[] = "destinations";
 constexpr char kRetention[] = "retention";
 constexpr char kAfterBackfill[] = "after a backfill";
 constexpr char kWrap[] = "the wrap";
+constexpr char kDebezium[] = "Debezium windows";
 
 }  // namespace
 
@@ -172,6 +173,10 @@ const std::vector<SituationInfo>& situations() {
       {S::kXidWrap, "xid-wrap", kWrap, "the 32-bit xid counter wraps"},
       {S::kXidWrapDuringBackfill, "xid-wrap-during-backfill", kWrap,
        "the xid counter wraps while a binding backfills"},
+      {S::kDebeziumWindowDroppedRow, "debezium-window-dropped-row", kDebezium,
+       "a change streamed inside a Debezium window removes a chunk row from the buffer"},
+      {S::kDebeziumQueryErrorSkipsTable, "debezium-query-error-skips-table", kDebezium,
+       "a Debezium chunk query fails and the rest of the table is skipped"},
   };
   return kList;
 }

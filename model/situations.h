@@ -120,8 +120,11 @@ enum class Situation : uint16_t {
   // the wrap
   kXidWrap,
   kXidWrapDuringBackfill,
+  // Debezium's incremental snapshot
+  kDebeziumWindowDroppedRow,      // a streamed change removed a chunk row from the window buffer
+  kDebeziumQueryErrorSkipsTable,  // a chunk query error ended the table's snapshot
 };
-constexpr size_t kSituations = static_cast<size_t>(Situation::kXidWrapDuringBackfill) + 1;
+constexpr size_t kSituations = static_cast<size_t>(Situation::kDebeziumQueryErrorSkipsTable) + 1;
 
 using SituationSet = std::bitset<kSituations>;
 

@@ -95,12 +95,60 @@ constexpr char kRewriteBehindScanReason[] =
     "a row the ctid scan had not reached can land in blocks it has passed, and then neither the "
     "scan nor the stream ever emits it.";
 
+constexpr char kDebeziumRedeliveryReason[] =
+    "Debezium: \"the connector might emit some duplicate change events\" during fault recovery; "
+    "\"like Kafka, provides at least once delivery\" and resumes \"from the last offset that was "
+    "recorded\", so \"consumers should always anticipate some duplicate events\" (PostgreSQL "
+    "connector, \"Behavior when things go wrong\"). Offsets lag what was delivered: a restart "
+    "streams again from the last flushed offset and re-reads the chunk of the open window, so "
+    "older events and READs arrive again after newer ones.";
+constexpr char kDebeziumSkipReason[] =
+    "Finding: not in Debezium's documentation, which promises that an interrupted incremental "
+    "snapshot can be resumed \"without losing any data\". Since DBZ-7886 a chunk query error "
+    "ends the table's snapshot (a SQL_EXCEPTION notification; streaming goes on), so rows the "
+    "snapshot had not read and no later change touches never arrive.";
+
+constexpr char kDebeziumToastReason[] =
+    "Finding: not in Debezium's documentation. Debezium documents that an UPDATE under REPLICA "
+    "IDENTITY DEFAULT carries an unchanged TOASTed value only as a placeholder, and that a "
+    "streamed event inside a snapshot window makes the window discard the chunk's READ of that "
+    "key. Together: when such an update lands inside the window of its key's chunk, the READ, "
+    "the only event that held the value, is discarded, and the value never arrives.";
+
 // First matching rule wins. Keep the most specific rules first. A property
 // no rule names holds everywhere: resume_state, for one, has no rule, since a
 // restart resumes the state its checkpoint committed in every mode, fault
 // class and backfill type.
 const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
+      {std::nullopt, Situation::kToastDroppedByWindow, "convergence", Expect::kKnownLimitation,
+       kDebeziumToastReason},
+      {std::nullopt, Situation::kSnapshotSkipped, "convergence", Expect::kKnownLimitation,
+       kDebeziumSkipReason},
+      {std::nullopt, Situation::kSnapshotSkipped, "coverage", Expect::kKnownLimitation,
+       kDebeziumSkipReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "exactly_once", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "no_regression", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "no_resurrection", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "per_key_commit_order",
+       Expect::kViolableDocumented, kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "transaction_order",
+       Expect::kViolableDocumented, kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "coverage", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "resume_state", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "only_changes", Expect::kViolableDocumented,
+       kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "delta_duplicates",
+       Expect::kViolableDocumented, kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "destination_no_regression",
+       Expect::kViolableDocumented, kDebeziumRedeliveryReason},
+      {std::nullopt, Situation::kDebeziumRedelivery, "destination_no_resurrection",
+       Expect::kViolableDocumented, kDebeziumRedeliveryReason},
       {std::nullopt, Situation::kUpgrade, "convergence", Expect::kViolableDocumented,
        kUpgradeReason},
       {std::nullopt, Situation::kUpgrade, "no_loss", Expect::kViolableDocumented, kUpgradeReason},
@@ -315,6 +363,12 @@ const char* to_string(Situation s) {
       return "a rewrite moved a row behind a ctid scan";
     case Situation::kSlotLostUnrecovered:
       return "slot lost and not recovered by a backfill of every binding";
+    case Situation::kDebeziumRedelivery:
+      return "a Debezium capture restarted and re-delivered from its offsets";
+    case Situation::kSnapshotSkipped:
+      return "a Debezium chunk query error skipped the rest of a table";
+    case Situation::kToastDroppedByWindow:
+      return "a Debezium window dropped a chunk row for a change lacking its TOAST value";
   }
   return "?";
 }
@@ -338,8 +392,13 @@ std::optional<Situation> situation_of(history::Event::Type t) {
       return Situation::kSlotLost;
     case T::kSlotInvalidated:
       return Situation::kSlotLost;
+    case T::kSnapshotSkipped:
+      return Situation::kSnapshotSkipped;
+    case T::kToastDroppedByWindow:
+      return Situation::kToastDroppedByWindow;
     case T::kOther:
     case T::kCaptureError:
+    case T::kCaptureCrash:
       return std::nullopt;
   }
   return std::nullopt;
@@ -459,9 +518,13 @@ std::vector<Situation> situations(const history::History& h) {
   for (const history::Event& e : h.events) {
     if (std::optional<Situation> s = situation_of(e.type)) note(*s);
   }
+  // A backfill of every binding moves the slot ahead in Estuary's capture;
+  // Debezium's keeps its slot unless the slot was lost.
+  const bool jumps = h.algorithm == CaptureAlgorithm::kEstuary ||
+                     std::find(out.begin(), out.end(), Situation::kSlotLost) != out.end();
   for (const history::BackfillOp& op : h.backfill_ops) {
     if (!op.capture_bindings.empty()) note(Situation::kRebackfill);
-    if (op.all_capture_bindings) note(Situation::kBackfillAll);
+    if (op.all_capture_bindings && jumps) note(Situation::kBackfillAll);
     switch (op.type) {
       case history::BackfillOp::Type::kCapture:
         note(Situation::kCaptureBackfill);
@@ -479,7 +542,16 @@ std::vector<Situation> situations(const history::History& h) {
         break;
     }
   }
-  if (jumped_ahead(h)) note(Situation::kBackfillAll);
+  if (jumps && jumped_ahead(h)) note(Situation::kBackfillAll);
+  if (h.algorithm == CaptureAlgorithm::kDebezium) {
+    // A crash or an error restarts it from offsets that lag what it delivered.
+    for (const history::Event& e : h.events) {
+      if (e.type == history::Event::Type::kCaptureCrash ||
+          e.kind == history::Event::Kind::kCaptureError) {
+        note(Situation::kDebeziumRedelivery);
+      }
+    }
+  }
   if (slot_lost_unrecovered(h)) note(Situation::kSlotLostUnrecovered);
   for (const history::BackfillInstance& i : h.backfills) {
     if (i.mode == history::ResolvedMode::kPrecise && i.binding < h.bindings.size() &&

@@ -66,6 +66,9 @@ enum class Situation : unsigned char {
   kRewriteBehindKeylessScan,  // VACUUM FULL (or a TRUNCATE's rewrite) moved a row behind a ctid
                               // scan
   kSlotLostUnrecovered,       // the slot was lost and no backfill of every binding followed
+  kDebeziumRedelivery,        // a Debezium capture restarted: it re-delivers from its offsets
+  kSnapshotSkipped,           // a Debezium chunk query error ended a table's snapshot
+  kToastDroppedByWindow,      // a Debezium window dropped a row for a change lacking a TOAST value
 };
 const char* to_string(Situation s);
 

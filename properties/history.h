@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/capture_state.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -186,6 +187,9 @@ struct Event {
     kMaxBackfillXidSet,        // max_backfill_xid was set
     kMajorUpgrade,             // a major upgrade dropped the slots
     kSlotInvalidated,          // the source invalidated the capture's slot (max_slot_wal_keep_size)
+    kSnapshotSkipped,          // the capture ended a table's backfill early (Debezium, query error)
+    kCaptureCrash,             // the capture crashed (lost its in-memory state)
+    kToastDroppedByWindow,     // Debezium dropped a chunk row for a change lacking a TOAST value
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;
@@ -341,6 +345,9 @@ const char* to_string(RowMove::Cause c);
 
 struct History {
   uint64_t seed = 0;
+  // The capture's algorithm (model/capture.h). Follows from the run options,
+  // so not part of the fingerprint.
+  CaptureAlgorithm algorithm = CaptureAlgorithm::kEstuary;
   std::vector<Binding> bindings;
   std::vector<BackfillInstance> backfills;
   std::vector<SourceCommit> source_commits;

@@ -53,7 +53,7 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
         "xid_age"}},
       {"materialization", {"enabled", "strategy", "keep_existing_on_backfill", "txns_per_commit"}},
       {"capture",
-       {"keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
+       {"algorithm", "keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
         "steps_per_tick"}},
       {"generation", {"crash_points", "xid_bounds", "backfill_after_slot_loss"}},
       {"fault_step", {"at", "fault", "table", "binding", "amount"}},
@@ -129,6 +129,9 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 class Reader {
  public:
   Reader(std::string file, uint64_t seed) : file_(std::move(file)), ranges_(seed) {}
+
+  // The scenario's capture algorithm, once read: bounds a crash step's amount.
+  CaptureAlgorithm algorithm = CaptureAlgorithm::kEstuary;
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
     const YAML::Mark m = n.Mark();
@@ -483,7 +486,7 @@ sim::FaultStep read_fault_step(Reader& r, const YAML::Node& n,
   if (n["binding"]) f.binding = binding_index(r, n["binding"], bindings);
   if (n["amount"]) {
     const int64_t lo = f.kind == sim::FaultKind::kQueryFailure || optional_amount ? 0 : 1;
-    const auto hi = static_cast<int64_t>(sim::fault_amount_max(f.kind));
+    const auto hi = static_cast<int64_t>(sim::fault_amount_max(f.kind, r.algorithm));
     f.amount = static_cast<uint64_t>(r.integer(n["amount"], lo, hi, "amount"));
     const bool bound =
         f.kind == sim::FaultKind::kMinBackfillXid || f.kind == sim::FaultKind::kMaxBackfillXid;
@@ -588,6 +591,10 @@ void read_capture(Reader& r, const YAML::Node& c, sim::WorldOptions* o) {
   count("keyless_slack_blocks", 0, &o->capture.keyless_slack_blocks);
   count("stream_txns_per_step", 1, &o->capture.stream_txns_per_step);
   count("steps_per_tick", 1, &o->capture_steps_per_tick);
+  if (c["algorithm"]) {
+    o->capture.algorithm =
+        r.choice<CaptureAlgorithm>(c["algorithm"], sim::algorithm_names(), "capture algorithm");
+  }
 }
 
 void read_generation(Reader& r, const YAML::Node& g, sim::GenerationOptions* o) {
@@ -623,7 +630,8 @@ void read_workload(Reader& r, const YAML::Node& w, sim::SourceWorkloadOptions* o
   if (w["near_cursor"]) o->near_cursor = r.ratio(w["near_cursor"], "near_cursor");
   if (w["existing_key"]) o->existing_key = r.ratio(w["existing_key"], "existing_key");
   if (w["key_change_keeps_toasted"])
-    o->key_change_keeps_toasted = r.ratio(w["key_change_keeps_toasted"], "key_change_keeps_toasted");
+    o->key_change_keeps_toasted =
+        r.ratio(w["key_change_keeps_toasted"], "key_change_keeps_toasted");
 }
 
 // "operations": returned in tick order (stable: equal ticks keep the file's
@@ -702,6 +710,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
   if (root["write_per_tick"]) o.write_per_tick = r.ratio(root["write_per_tick"], "write_per_tick");
   if (root["swarm"]) o.swarm = r.boolean(root["swarm"], "swarm");
   if (root["capture"]) read_capture(r, root["capture"], &o);
+  r.algorithm = o.capture.algorithm;  // what a crash step may name
   if (root["generation"]) read_generation(r, root["generation"], &o.generation);
   if (root["operations"]) o.script = read_operations(r, root["operations"], o.tables, o.bindings);
   if (const YAML::Node sched = root["schedule"]) {

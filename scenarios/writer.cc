@@ -222,6 +222,10 @@ std::string scenario_yaml(const Scenario& sc) {
   }
   e << YAML::Key << "chunk_size" << YAML::Value << o.capture.chunk_size;
   e << YAML::Key << "capture" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (o.capture.algorithm != CaptureAlgorithm::kEstuary) {
+    e << YAML::Key << "algorithm" << YAML::Value
+      << sim::name_of(sim::algorithm_names(), o.capture.algorithm);
+  }
   e << YAML::Key << "keyless_blocks_per_chunk" << YAML::Value << o.capture.keyless_blocks_per_chunk;
   e << YAML::Key << "keyless_slack_blocks" << YAML::Value << o.capture.keyless_slack_blocks;
   e << YAML::Key << "stream_txns_per_step" << YAML::Value << o.capture.stream_txns_per_step;

@@ -22,6 +22,12 @@ const Names<properties::FaultClass>& fault_class_names() {
   return kNames;
 }
 
+const Names<CaptureAlgorithm>& algorithm_names() {
+  static const Names<CaptureAlgorithm> kNames = {{"estuary", CaptureAlgorithm::kEstuary},
+                                                 {"debezium", CaptureAlgorithm::kDebezium}};
+  return kNames;
+}
+
 const Names<properties::KeyKind>& key_kind_names() {
   using K = properties::KeyKind;
   static const Names<K> kNames = {{"int", K::kInt},

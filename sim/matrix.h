@@ -25,15 +25,22 @@ struct MatrixCell {
   UpdateStrategy strategy = UpdateStrategy::kMerge;
   properties::FaultClass faults = properties::FaultClass::kNone;
   properties::KeyKind key = properties::KeyKind::kInt;  // the one table it captures
+  CaptureAlgorithm algorithm = CaptureAlgorithm::kEstuary;
 };
 
-// Every cell, in a fixed order: backfill type, mode, strategy, fault class,
-// key kind.
+// Every cell, in a fixed order: the Estuary cells (backfill type, mode,
+// strategy, fault class, key kind), then each other algorithm's in the same
+// order. A peer algorithm has the cells of the modes and key kinds it offers
+// (Debezium: Normal and Only Changes, keyed tables; see algorithm_applies).
 std::vector<MatrixCell> all_cells();
+// Whether `algorithm` has a counterpart of `mode` on `key`'s tables.
+bool algorithm_applies(CaptureAlgorithm algorithm, BackfillMode mode, properties::KeyKind key);
 // "data flow / Precise / delta / crashes / int key"
 std::string cell_name(const MatrixCell& c);
-// The command-line spelling "backfill/mode/strategy/faults/key", e.g.
-// "dataflow/Precise/delta/crashes/int", and its parser (nullopt when malformed).
+// The command-line spelling "backfill/mode/strategy/faults/key[/algorithm]",
+// e.g. "dataflow/Precise/delta/crashes/int" (Estuary: no sixth part) or
+// "capture/Normal/merge/crashes/int/debezium", and its parser (nullopt when
+// malformed or not applicable).
 std::string cell_spec(const MatrixCell& c);
 std::optional<MatrixCell> parse_cell_spec(const std::string& spec);
 struct PropertyTally {
@@ -45,7 +52,7 @@ struct PropertyTally {
   std::optional<uint64_t> first_unexpected_seed;
   std::string expected_reason;         // the expectation that allowed the first expected violation
   std::string unexpected_explanation;  // the checker's explanation of the first unexpected one
-  uint64_t known_limitation = 0;  // of violated_expected, those allowed as a known limitation
+  uint64_t known_limitation = 0;       // of violated_expected, those allowed as a known limitation
 };
 
 struct MatrixRow {

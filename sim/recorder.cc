@@ -275,9 +275,12 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
 }
 
 void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
-  event(history::Event::Kind::kOperation, "capture ignored " + words,
-        what == IgnoredRecord::kTruncate ? history::Event::Type::kIgnoredTruncate
-                                         : history::Event::Type::kIgnoredToastOnKeyChange);
+  using T = history::Event::Type;
+  const T type = what == IgnoredRecord::kTruncate                    ? T::kIgnoredTruncate
+                 : what == IgnoredRecord::kUnchangedToastOnKeyChange ? T::kIgnoredToastOnKeyChange
+                 : what == IgnoredRecord::kToastDroppedByWindow      ? T::kToastDroppedByWindow
+                                                                     : T::kSnapshotSkipped;
+  event(history::Event::Kind::kOperation, "capture ignored " + words, type);
 }
 
 void Recorder::on_error(const Error& error) {

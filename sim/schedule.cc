@@ -53,10 +53,10 @@ bool fault_amount_optional(FaultKind k) {
          k == FaultKind::kMinBackfillXid || k == FaultKind::kMaxBackfillXid;
 }
 
-uint64_t fault_amount_max(FaultKind k) {
+uint64_t fault_amount_max(FaultKind k, CaptureAlgorithm algorithm) {
   switch (k) {
     case FaultKind::kCrash:
-      return kCrashPhaseMax;
+      return algorithm == CaptureAlgorithm::kEstuary ? kCrashPhaseMax : kCrashPhaseMaxAll;
     case FaultKind::kMaterializationCrash:
       return 1;
     case FaultKind::kMinBackfillXid:

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "model/capture_state.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -95,8 +96,11 @@ struct FaultStep {
   bool operator==(const FaultStep&) const = default;
 };
 
-// The largest crash amount: Capture::Phase::kStreaming (5).
+// The largest crash amount an Estuary capture reaches: Capture::Phase::kStreaming (5).
 constexpr uint64_t kCrashPhaseMax = 5;
+// The largest crash amount any algorithm reaches: Capture::Phase::kWindowClose
+// (7), a Debezium step. What a scenario may name and what Debezium runs draw.
+constexpr uint64_t kCrashPhaseMaxAll = 7;
 
 // Whether a fault kind uses FaultStep::table, ::binding or ::amount.
 bool fault_uses_table(FaultKind k);
@@ -104,9 +108,9 @@ bool fault_uses_binding(FaultKind k);
 bool fault_uses_amount(FaultKind k);
 // Kinds whose amount may be given or left out (0): crash, materialization_crash,
 // min_backfill_xid and max_backfill_xid; and the largest amount each of them
-// takes.
+// takes (a crash: the last step `algorithm`'s capture has).
 bool fault_amount_optional(FaultKind k);
-uint64_t fault_amount_max(FaultKind k);
+uint64_t fault_amount_max(FaultKind k, CaptureAlgorithm algorithm = CaptureAlgorithm::kEstuary);
 
 struct Schedule {
   std::vector<Statement> initial;         // before the capture starts

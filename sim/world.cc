@@ -170,6 +170,7 @@ World::World(const WorldOptions& o)
     }
   }
   recorder_.history().seed = o_.seed;
+  recorder_.history().algorithm = o_.capture.algorithm;
   recorder_.history().retention_ticks = o_.retention_ticks;
   load_initial_rows();
   recorder_.set_bindings(o_.bindings);
@@ -302,7 +303,11 @@ uint64_t World::draw_amount(FaultKind kind) {
     case FaultKind::kPauseWrites:
       return 5 + scheduler_.below(40);
     case FaultKind::kCrash:
-      return g.crash_points ? scheduler_.below(kCrashPhaseMax + 1) : 0;
+      if (!g.crash_points) return 0;
+      return scheduler_.below((o_.capture.algorithm == CaptureAlgorithm::kEstuary
+                                   ? kCrashPhaseMax
+                                   : kCrashPhaseMaxAll) +
+                              1);
     case FaultKind::kMaterializationCrash:
       return g.crash_points ? scheduler_.below(2) : 0;
     case FaultKind::kMinBackfillXid:
@@ -404,7 +409,7 @@ void World::capture_backfill(const std::vector<uint32_t>& bindings) {
   for (uint32_t b : bindings)
     bump(b, all ? "publish (all)" : "publish");
   note_backfill_request();
-  capture_->restart();
+  capture_->stop_gracefully();
   history::BackfillOp op;
   op.type = history::BackfillOp::Type::kCapture;
   op.capture_bindings = bindings;
@@ -465,7 +470,7 @@ void World::dataflow_backfill(const std::vector<uint32_t>& capture_bindings) {
     }
   }
   recorder_.event(history::Event::Kind::kOperation, "data flow backfill: collections reset");
-  capture_->restart();
+  capture_->stop_gracefully();
   if (materialization_) materialization_->restart();
   recorder_.on_backfill_op(std::move(op));
 }
@@ -614,7 +619,7 @@ void World::apply_pipeline_fault(const FaultStep& f) {
   using K = history::Event::Kind;
   switch (f.kind) {
     case FaultKind::kCrash:
-      CDC_ASSERT(f.amount <= kCrashPhaseMax, "a crash names a capture phase");
+      CDC_ASSERT(f.amount <= kCrashPhaseMaxAll, "a crash names a capture phase");
       if (f.amount == 0) {
         crash_capture();
       } else {
@@ -765,7 +770,7 @@ void World::add_binding(uint32_t table_index) {
     recorder_.set_materializations(materialization_->bindings(), o_.bindings);
     materialization_->restart();
   }
-  capture_->restart();
+  capture_->stop_gracefully();
   recorder_.event(history::Event::Kind::kOperation, "publish: added binding " + b.table);
 }
 
@@ -1007,7 +1012,11 @@ void World::crash_capture() {
       reached(Situation::kCrashBeforeStream);
       break;
     case P::kChunk:
+    case P::kWindowQuery:  // Debezium's chunk query
       reached(Situation::kCrashBeforeChunk);
+      break;
+    case P::kWindowClose:  // Debezium's close signal, a watermark write like a fence
+      reached(Situation::kCrashBeforeFence);
       break;
     case P::kCommit:
       reached(Situation::kCrashBeforeCommit);
@@ -1021,7 +1030,8 @@ void World::crash_capture() {
   }
   capture_->restart();
   ++recorder_.history().crashes;
-  recorder_.event(history::Event::Kind::kFault, "capture crashed");
+  recorder_.event(history::Event::Kind::kFault, "capture crashed",
+                  history::Event::Type::kCaptureCrash);
 }
 
 // A keyless row updated while its binding scans by ctid: whether the update

@@ -496,5 +496,111 @@ TEST_F(CaptureTest, LostSlotStopsTheCaptureUntilEveryBindingIsBackfilled) {
   EXPECT_EQ(reduced("items").size(), 50u);
 }
 
+// ---- Debezium's incremental snapshot ----
+
+CaptureOptions debezium_options() {
+  CaptureOptions o;
+  o.algorithm = CaptureAlgorithm::kDebezium;
+  o.chunk_size = 4;
+  return o;
+}
+
+// Steps until the capture is at `phase` (bounded).
+void step_to(Capture& c, Capture::Phase phase) {
+  for (int i = 0; i < 100 && c.phase() != phase; ++i)
+    ASSERT_TRUE(c.step().is_ok());
+  ASSERT_EQ(c.phase(), phase);
+}
+
+TEST_F(CaptureTest, DebeziumWindowDropsRowsStreamedInsideIt) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 6; ++i)
+    insert_committed(db, t, item(i, 0));
+  make_capture({binding("items", BackfillMode::kNormal)}, debezium_options());
+  step_to(*capture, Capture::Phase::kChunk);
+  ASSERT_TRUE(capture->step().is_ok());  // the open signal
+  ASSERT_EQ(capture->phase(), Capture::Phase::kWindowQuery);
+  ASSERT_TRUE(capture->step().is_ok());  // max key 5; chunk 0..3 into the buffer
+  EXPECT_EQ(trace.chunks.back().rows.size(), 4u);
+  // Inside the window: key 2 updated, key 3 deleted; both leave the buffer.
+  const TxnId tx = db.begin();
+  ASSERT_TRUE(db.update(tx, t, ikey(2), item(2, 20)).is_ok());
+  ASSERT_TRUE(db.remove(tx, t, ikey(3)).is_ok());
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  step_to(*capture, Capture::Phase::kChunk);  // close, stream to it, commit
+  std::vector<std::pair<char, int64_t>> seen;
+  for (const CollectionDoc& d : trace.docs)
+    seen.emplace_back(d.snapshot ? 'r' : d.op, d.fields[0].as_int64());
+  // The streamed changes first, then the buffer's remaining rows as READs.
+  EXPECT_EQ(seen, (std::vector<std::pair<char, int64_t>>{{'u', 2}, {'d', 3}, {'r', 0}, {'r', 1}}));
+  run_until_streaming();
+  const auto r = reduced("items");
+  EXPECT_EQ(r.size(), 5u);
+  EXPECT_EQ(r.begin()->second.fields.size(), 3u);
+}
+
+TEST_F(CaptureTest, DebeziumBoundsTheSnapshotByTheMaximumKeyAndEndsOnAnEmptyChunk) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 4; ++i)
+    insert_committed(db, t, item(i, 0));
+  make_capture({binding("items", BackfillMode::kNormal)}, debezium_options());
+  step_to(*capture, Capture::Phase::kWindowQuery);
+  ASSERT_TRUE(capture->step().is_ok());  // the maximum key is 3
+  insert_committed(db, t, item(9, 0));   // above it: streamed only
+  run_until_streaming();
+  // Chunks: 0..3, then empty (the table is done); key 9 never read by a chunk.
+  ASSERT_EQ(trace.chunks.size(), 2u);
+  EXPECT_TRUE(trace.chunks[1].rows.empty());
+  EXPECT_TRUE(trace.chunks[1].final_chunk);
+  EXPECT_EQ(reduced("items").size(), 5u);
+  EXPECT_EQ(trace.completed, std::vector<std::string>{"items.v0"});
+}
+
+TEST_F(CaptureTest, DebeziumOffsetsLagSoARestartRedeliversAndRereads) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 6; ++i)
+    insert_committed(db, t, item(i, 0));
+  make_capture({binding("items", BackfillMode::kNormal)}, debezium_options());
+  step_to(*capture, Capture::Phase::kChunk);
+  const Lsn before = store.checkpoint()->cursor;
+  insert_committed(db, t, item(7, 0));
+  step_to(*capture, Capture::Phase::kWindowQuery);
+  step_to(*capture, Capture::Phase::kChunk);  // the first window committed
+  const size_t delivered = trace.docs.size();
+  // The committed checkpoint is the offsets flushed before that commit.
+  EXPECT_FALSE(store.checkpoint()->states.at("items.v0").scanned.has_value());
+  EXPECT_GE(store.checkpoint()->cursor, before);
+  capture->restart();  // a crash
+  step_to(*capture, Capture::Phase::kWindowQuery);
+  step_to(*capture, Capture::Phase::kChunk);
+  // The same chunk is read again and its READs delivered again.
+  ASSERT_GE(trace.chunks.size(), 2u);
+  EXPECT_EQ(trace.chunks[0].after, trace.chunks[1].after);
+  EXPECT_GT(trace.docs.size(), delivered);
+}
+
+TEST_F(CaptureTest, DebeziumSkipsTheRestOfATableAfterAChunkQueryError) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 10; ++i)
+    insert_committed(db, t, item(i, 0));
+  make_capture({binding("items", BackfillMode::kNormal)}, debezium_options());
+  step_to(*capture, Capture::Phase::kWindowQuery);
+  capture->arm_query_failure(2);
+  ASSERT_TRUE(capture->step().is_ok());  // no error: the table is skipped
+  run_until_streaming();
+  EXPECT_EQ(trace.ignored.size(), 1u);
+  EXPECT_TRUE(trace.errors.empty());
+  EXPECT_EQ(reduced("items").size(), 0u);  // nothing was ever read
+  EXPECT_EQ(trace.completed, std::vector<std::string>{"items.v0"});
+}
+
+TEST_F(CaptureTest, DebeziumDoesNotSnapshotAKeylessTable) {
+  table(testing::logs_schema());
+  make_capture({binding("logs", BackfillMode::kNormal)}, debezium_options());
+  ASSERT_TRUE(capture->step().is_ok());
+  ASSERT_EQ(trace.instances.size(), 1u);
+  EXPECT_EQ(trace.instances[0].mode, CaptureMode::kOnlyChanges);
+}
+
 }  // namespace
 }  // namespace cdc

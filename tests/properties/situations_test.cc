@@ -29,11 +29,11 @@ TEST(SituationsTest, TypedEventsGiveTheirSituations) {
        Event::Type::kIgnoredToastOnKeyChange},
       {6, Event::Kind::kOperation, "set max_backfill_xid 9", Event::Type::kMaxBackfillXidSet},
   });
-  EXPECT_EQ(situations(h),
-            (std::vector<Situation>{Situation::kTruncate, Situation::kMinBackfillXid,
-                                    Situation::kMaxBackfillXid, Situation::kUpgrade,
-                                    Situation::kSlotLost, Situation::kToastLostOnKeyChange,
-                                    Situation::kSlotLostUnrecovered}));
+  EXPECT_EQ(
+      situations(h),
+      (std::vector<Situation>{Situation::kTruncate, Situation::kMinBackfillXid,
+                              Situation::kMaxBackfillXid, Situation::kUpgrade, Situation::kSlotLost,
+                              Situation::kToastLostOnKeyChange, Situation::kSlotLostUnrecovered}));
 }
 
 bool has(const std::vector<Situation>& seen, Situation s) {
@@ -104,6 +104,67 @@ TEST(SituationsTest, BackfillOperationsGiveTheirs) {
   h.backfill_ops = {all};
   EXPECT_EQ(situations(h), (std::vector<Situation>{Situation::kRebackfill, Situation::kBackfillAll,
                                                    Situation::kDataFlowBackfill}));
+}
+
+}  // namespace
+}  // namespace cdc::properties
+
+namespace cdc::properties {
+namespace {
+
+TEST(SituationsTest, DebeziumRedeliversOnlyAfterACrashOrAnError) {
+  history::History h = with_events({
+      {1, Event::Kind::kCaptureStart, "capture started", Event::Type::kOther},
+      {2, Event::Kind::kCaptureStart, "capture started", Event::Type::kOther},  // graceful
+  });
+  h.algorithm = CaptureAlgorithm::kDebezium;
+  EXPECT_FALSE(has(situations(h), Situation::kDebeziumRedelivery));
+  h.events.push_back({3, Event::Kind::kFault, "capture crashed", Event::Type::kCaptureCrash});
+  EXPECT_TRUE(has(situations(h), Situation::kDebeziumRedelivery));
+  // The same crash in an Estuary run redelivers nothing: its checkpoint commits with the documents.
+  h.algorithm = CaptureAlgorithm::kEstuary;
+  EXPECT_FALSE(has(situations(h), Situation::kDebeziumRedelivery));
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "exactly_once", situations(h)).expect,
+            Expect::kHolds);
+  h.algorithm = CaptureAlgorithm::kDebezium;
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "exactly_once", situations(h)).expect,
+            Expect::kViolableDocumented);
+  // Redelivery never excuses a loss.
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "convergence", situations(h)).expect,
+            Expect::kHolds);
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "no_loss", situations(h)).expect, Expect::kHolds);
+}
+
+TEST(SituationsTest, DebeziumFindingsAreKnownLimitationsNamedAsFindings) {
+  history::History h = with_events({
+      {1, Event::Kind::kOperation, "capture ignored the snapshot of t",
+       Event::Type::kSnapshotSkipped},
+      {2, Event::Kind::kOperation, "capture ignored the chunk row of (1)",
+       Event::Type::kToastDroppedByWindow},
+  });
+  h.algorithm = CaptureAlgorithm::kDebezium;
+  const std::vector<Situation> seen = situations(h);
+  EXPECT_TRUE(has(seen, Situation::kSnapshotSkipped));
+  EXPECT_TRUE(has(seen, Situation::kToastDroppedByWindow));
+  const Expectation e = expectation(BackfillMode::kNormal, "convergence", seen);
+  EXPECT_EQ(e.expect, Expect::kKnownLimitation);
+  EXPECT_EQ(e.reason.rfind("Finding: ", 0), 0u) << e.reason;
+  EXPECT_EQ(expectation(BackfillMode::kNormal, "no_regression", seen).expect, Expect::kHolds);
+}
+
+TEST(SituationsTest, ABackfillOfEveryBindingMovesDebeziumsSlotOnlyWhenItWasLost) {
+  history::History h;
+  h.algorithm = CaptureAlgorithm::kDebezium;
+  history::BackfillOp op;
+  op.all_capture_bindings = true;
+  op.capture_bindings = {0};
+  h.backfill_ops.push_back(op);
+  EXPECT_FALSE(has(situations(h), Situation::kBackfillAll));
+  h.events.push_back({1, Event::Kind::kFault, "slot invalidated", Event::Type::kSlotInvalidated});
+  EXPECT_TRUE(has(situations(h), Situation::kBackfillAll));
+  h.events.clear();
+  h.algorithm = CaptureAlgorithm::kEstuary;
+  EXPECT_TRUE(has(situations(h), Situation::kBackfillAll));
 }
 
 }  // namespace
