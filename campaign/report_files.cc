@@ -1,5 +1,7 @@
 #include "campaign/report_files.h"
 
+#include "reports/algorithm_comparison.h"
+
 #include <fmt/core.h>
 
 #include <filesystem>
@@ -76,6 +78,12 @@ Status write_report(const reports::ExploreReport& r, const std::string& out_dir,
     for (const auto& [name, text] : {std::pair{"matrix.json", reports::matrix_json(*r.matrix)},
                                      std::pair{"matrix.md", reports::matrix_markdown(*r.matrix)}}) {
       const Status st = reports::write_file_atomically(out_dir + "/" + name, text);
+      if (!st.is_ok()) return st;
+    }
+    const std::string comparison = reports::comparison_markdown(*r.matrix);
+    if (!comparison.empty()) {
+      const Status st = reports::write_file_atomically(
+          out_dir + "/comparison.md", "# Capture algorithms compared\n\n" + comparison);
       if (!st.is_ok()) return st;
     }
   }

@@ -8,9 +8,12 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "campaign/exploration.h"
 #include "campaign/plan.h"
 #include "cli/commands.h"
+#include "sim/configurations.h"
 
 namespace cdc::cli {
 
@@ -20,6 +23,7 @@ struct ExploreArgs {
   std::vector<std::string> files;
   bool matrix = false;
   std::vector<std::string> cells;
+  std::vector<std::string> algorithms;
   uint64_t seeds = 20;
   double budget_s = 0;
   uint32_t jobs = 1;
@@ -39,6 +43,8 @@ std::string command_line(const ExploreArgs& a, const campaign::ExplorationOption
   if (a.matrix) c += " --matrix";
   for (const std::string& s : a.cells)
     c += " --cell " + s;
+  for (const std::string& s : a.algorithms)
+    c += " --algorithm " + s;
   c += fmt::format(" --seeds {} --shard {}/{}", a.seeds, o.shard_index, o.shard_count);
   if (!a.mutant.empty()) c += " --mutant " + a.mutant;
   return c;
@@ -56,6 +62,17 @@ std::variant<campaign::ExplorationOptions, std::string> options_of(const Explore
     o.cells.push_back(*c);
   }
   if (a.matrix || (a.files.empty() && a.cells.empty())) o.cells = sim::all_cells();
+  if (!a.algorithms.empty()) {
+    std::vector<CaptureAlgorithm> keep;
+    for (const std::string& name : a.algorithms) {
+      const std::optional<CaptureAlgorithm> al = sim::value_named(sim::algorithm_names(), name);
+      if (!al) return "--algorithm: \"" + name + "\" is not estuary or debezium";
+      keep.push_back(*al);
+    }
+    std::erase_if(o.cells, [&](const sim::MatrixCell& c) {
+      return std::find(keep.begin(), keep.end(), c.algorithm) == keep.end();
+    });
+  }
   o.files = a.files;
   o.seeds = a.seeds;
   o.runner.jobs = a.jobs;
@@ -88,7 +105,10 @@ int explore(const ExploreArgs& a) {
 void add_options(CLI::App* c, ExploreArgs* a) {
   c->add_option("FILE", a->files, "Scenario files");
   c->add_flag("--matrix", a->matrix, "Also every matrix cell (the default with no FILE or --cell)");
-  c->add_option("--cell", a->cells, "A matrix cell backfill/mode/strategy/faults (repeatable)");
+  c->add_option("--cell", a->cells,
+                "A matrix cell backfill/mode/strategy/faults/key[/algorithm] (repeatable)");
+  c->add_option("--algorithm", a->algorithms,
+                "Keep only the cells of this capture algorithm: estuary or debezium (repeatable)");
   c->add_option("--seeds", a->seeds, "Seeds per file or cell (1..N)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
       ->capture_default_str();

@@ -263,6 +263,36 @@ BindingState read_back(BindingState st) {
 }
 }  // namespace
 
+// Sets the cursor the stream starts at, creating or recreating the slot as
+// needed. Every binding bumped since the last checkpoint: jump ahead (drop and
+// recreate the slot). Before any checkpoint, an existing slot is reused from
+// its confirmed position: a restart before the first commit loses nothing.
+Status Capture::open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new,
+                          Lsn memory_cursor) {
+  Result<SlotInfo> slot = db_->slot(options_.slot);
+  // Debezium snapshots a table again on a signal and keeps its slot, unless
+  // the slot is lost: then the recovery a user performs (new offsets, a new
+  // slot, a snapshot of every table) is what a jump ahead does.
+  const bool slot_lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
+  const bool jump = saved && all_new && (!debezium() || slot_lost);
+  const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
+  if (jump) reached(Situation::kJumpAhead);
+  if (recreate && slot.is_ok()) {
+    if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return s;
+  }
+  if (recreate || !slot.is_ok()) {
+    // A missing slot is created where the WAL is now; a start below its
+    // confirmed position then silently starts there.
+    slot = db_->create_slot(options_.slot);
+    if (!slot.is_ok()) return slot.status();
+  }
+  state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
+  if (saved && !jump && mutant_active(Mutant::kRestartFromMemoryCursor)) {
+    state_.cursor = std::max(state_.cursor, memory_cursor);
+  }
+  return Status::ok();
+}
+
 Status Capture::start() {
   CDC_ASSERT(phase_ == Phase::kStopped && pending_.empty(), "a capture starts from nothing");
   tables_.assign(bindings_.size(), std::nullopt);
@@ -292,30 +322,7 @@ Status Capture::start() {
     fresh.push_back(b);
     reached(mode_situation(st.value().mode));
   }
-  // Every binding bumped since the last checkpoint: jump ahead (drop and
-  // recreate the slot). Before any checkpoint, an existing slot is reused from
-  // its confirmed position: a restart before the first commit loses nothing.
-  Result<SlotInfo> slot = db_->slot(options_.slot);
-  // Debezium snapshots a table again on a signal and keeps its slot, unless
-  // the slot is lost: then the recovery a user performs (new offsets, a new
-  // slot, a snapshot of every table) is what a jump ahead does.
-  const bool slot_lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
-  const bool jump = saved && all_new && (!debezium() || slot_lost);
-  const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
-  if (jump) reached(Situation::kJumpAhead);
-  if (recreate && slot.is_ok()) {
-    if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return fail(s.error());
-  }
-  if (recreate || !slot.is_ok()) {
-    // A missing slot is created where the WAL is now; a start below its
-    // confirmed position then silently starts there.
-    slot = db_->create_slot(options_.slot);
-    if (!slot.is_ok()) return fail(slot.error());
-  }
-  state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
-  if (saved && !jump && mutant_active(Mutant::kRestartFromMemoryCursor)) {
-    state_.cursor = std::max(state_.cursor, memory_cursor);
-  }
+  if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
   Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
   if (!st.is_ok()) return fail(st.error());
   stream_.emplace(std::move(st).value());

@@ -219,6 +219,7 @@ class Capture {
 
  private:
   Status start();
+  Status open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new, Lsn memory_cursor);
   Status fence();
   Status stream();
   Status chunk();

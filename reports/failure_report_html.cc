@@ -5,6 +5,7 @@
 #include "model/assert.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
+#include "reports/algorithm_comparison.h"
 #include "reports/failure_report.h"
 #include "reports/html.h"
 #include "reports/matrix_html.h"
@@ -210,7 +211,9 @@ std::string report_html(const ExploreReport& r) {
       "{} unexpected case(s)</title><style>{}{}</style></head><body><main>",
       r.failed_runs, unexpected, kCss, matrix_html_css());
   out += header(r, unexpected);
-  if (r.matrix) out += "<h2>Guarantee matrix</h2>" + matrix_html(*r.matrix);
+  if (r.matrix) {
+    out += "<h2>Guarantee matrix</h2>" + matrix_html(*r.matrix) + comparison_html(*r.matrix);
+  }
   out += contents(r);
   if (r.cases.empty()) out += "<p>No failing run.</p>";
   for (size_t i = 0; i < r.cases.size(); ++i)

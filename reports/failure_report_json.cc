@@ -20,11 +20,11 @@ json verdict_json(const properties::Verdict& v) {
          {"explanation", v.explanation},
          {"witness", v.witness}};
   if (v.subject) {
-    j["subject"] = {{"binding", v.subject->binding},
-                    {"key_text", v.subject->key_text.empty()
-                                     ? properties::detail::render_key(v.subject->key)
-                                     : v.subject->key_text},
-                    {"key_hex", hex_bytes(v.subject->key)}};
+    j["subject"] = {
+        {"binding", v.subject->binding},
+        {"key_text", v.subject->key_text.empty() ? properties::detail::render_key(v.subject->key)
+                                                 : v.subject->key_text},
+        {"key_hex", hex_bytes(v.subject->key)}};
   } else {
     j["subject"] = nullptr;
   }

@@ -7,6 +7,7 @@
 #include "model/assert.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
+#include "reports/algorithm_comparison.h"
 #include "reports/failure_report.h"
 #include "reports/matrix_report.h"
 #include "reports/timeline_entries.h"
@@ -147,7 +148,7 @@ std::string case_md(size_t index, const ReportCase& c) {
 
 std::string report_markdown(const ExploreReport& r) {
   std::string out = header(r);
-  if (r.matrix) out += nested_matrix(*r.matrix) + "\n";
+  if (r.matrix) out += nested_matrix(*r.matrix) + "\n" + comparison_markdown(*r.matrix);
   out += "## Cases\n\n";
   if (r.cases.empty()) out += "No failing run.\n";
   for (size_t i = 0; i < r.cases.size(); ++i)

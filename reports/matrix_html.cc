@@ -77,7 +77,11 @@ std::string header(const sim::Matrix& m) {
 std::string row_html(const sim::Matrix& m, const sim::MatrixRow& r) {
   std::string out = fmt::format(
       "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
-      html_escape(properties::to_string(r.cell.backfill)), html_escape(to_string(r.cell.mode)),
+      html_escape(properties::to_string(r.cell.backfill)),
+      html_escape(std::string(to_string(r.cell.mode)) +
+                  (r.cell.algorithm == CaptureAlgorithm::kEstuary
+                       ? ""
+                       : std::string(" (") + to_string(r.cell.algorithm) + ")")),
       html_escape(to_string(r.cell.strategy)), html_escape(properties::to_string(r.cell.faults)),
       html_escape(properties::to_string(r.cell.key)));
   for (const std::string& p : m.property_names) {

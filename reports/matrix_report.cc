@@ -17,7 +17,8 @@ nlohmann::json cell_json(const sim::MatrixCell& c) {
           {"mode", to_string(c.mode)},
           {"strategy", to_string(c.strategy)},
           {"faults", properties::to_string(c.faults)},
-          {"key", properties::to_string(c.key)}};
+          {"key", properties::to_string(c.key)},
+          {"algorithm", to_string(c.algorithm)}};
 }
 
 // "holds 200/200", "violated as documented (seed 3)", "VIOLATED UNEXPECTEDLY (seed 7)", "unknown".

@@ -119,7 +119,7 @@ using properties::FaultClass;
 using properties::KeyKind;
 
 // Where a cell sits in the pivot.
-using RowKey = std::tuple<BackfillType, BackfillMode>;
+using RowKey = std::tuple<CaptureAlgorithm, BackfillType, BackfillMode>;
 using ColumnKey = std::tuple<FaultClass, UpdateStrategy>;
 using PivotKey = std::tuple<KeyKind, RowKey, ColumnKey>;
 
@@ -127,7 +127,7 @@ std::map<PivotKey, const sim::MatrixRow*> pivot(const sim::Matrix& m) {
   std::map<PivotKey, const sim::MatrixRow*> out;
   for (const sim::MatrixRow& r : m.rows) {
     const sim::MatrixCell& c = r.cell;
-    out[{c.key, {c.backfill, c.mode}, {c.faults, c.strategy}}] = &r;
+    out[{c.key, {c.algorithm, c.backfill, c.mode}, {c.faults, c.strategy}}] = &r;
   }
   return out;
 }
@@ -177,6 +177,29 @@ std::string counts_line(const sim::Matrix& m) {
       m.rows.size(), c.holds, c.documented, c.limitation, c.unexpected, c.unknown);
 }
 
+// The pivot's rows for key kind k that hold a cell, in matrix order: Estuary's
+// backfill / mode rows, then each other algorithm's ("… / debezium").
+std::vector<std::pair<RowKey, std::string>> pivot_rows(
+    const std::map<PivotKey, const sim::MatrixRow*>& p, KeyKind k) {
+  std::vector<std::pair<RowKey, std::string>> out;
+  for (const auto& [aname, a] : sim::algorithm_names()) {
+    for (const auto& [bname, b] : sim::backfill_type_names()) {
+      for (const auto& [mname, mode] : sim::mode_names()) {
+        const RowKey row{a, b, mode};
+        bool any = false;
+        for (auto it = p.lower_bound({k, row, {}}); it != p.end(); ++it) {
+          if (std::get<0>(it->first) != k || std::get<1>(it->first) != row) break;
+          any = true;
+        }
+        if (!any) continue;
+        const std::string suffix = a == CaptureAlgorithm::kEstuary ? "" : " / " + aname;
+        out.emplace_back(row, bname + " / " + mname + suffix);
+      }
+    }
+  }
+  return out;
+}
+
 std::string markdown_pivot(const std::map<PivotKey, const sim::MatrixRow*>& p, KeyKind k) {
   std::string out = "| backfill / mode |";
   std::string rule = "|---|";
@@ -187,18 +210,16 @@ std::string markdown_pivot(const std::map<PivotKey, const sim::MatrixRow*>& p, K
     }
   }
   out += "\n" + rule + "\n";
-  for (const auto& [bname, b] : sim::backfill_type_names()) {
-    for (const auto& [mname, mode] : sim::mode_names()) {
-      out += "| " + bname + " / " + mname + " |";
-      for (const auto& [fname, f] : sim::fault_class_names()) {
-        for (const auto& [sname, s] : sim::strategy_names()) {
-          const auto it = p.find({k, {b, mode}, {f, s}});
-          out += std::string(" ") + (it == p.end() ? "" : symbol(summarize(*it->second).verdict)) +
-                 " |";
-        }
+  for (const auto& [row, label] : pivot_rows(p, k)) {
+    out += "| " + label + " |";
+    for (const auto& [fname, f] : sim::fault_class_names()) {
+      for (const auto& [sname, s] : sim::strategy_names()) {
+        const auto it = p.find({k, row, {f, s}});
+        out +=
+            std::string(" ") + (it == p.end() ? "" : symbol(summarize(*it->second).verdict)) + " |";
       }
-      out += "\n";
     }
+    out += "\n";
   }
   return out;
 }
@@ -269,18 +290,26 @@ std::string matrix_summary_html(const sim::Matrix& m) {
                     " Columns: key kind, fault class, strategy (m merge, d delta); hover an "
                     "entry for its violated properties.</p>";
   out += "<div class=\"scroll\"><table class=\"matrix pivot\">" + html_head() + "<tbody>";
-  for (const auto& [bname, b] : sim::backfill_type_names()) {
-    for (const auto& [mname, mode] : sim::mode_names()) {
-      out += "<tr><th>" + html_escape(bname) + "</th><th>" + html_escape(mname) + "</th>";
-      for (const auto& [kname, k] : sim::key_kind_names()) {
-        for (const auto& [fname, f] : sim::fault_class_names()) {
-          for (const auto& [sname, s] : sim::strategy_names()) {
-            const auto it = p.find({k, {b, mode}, {f, s}});
-            out += html_entry(it == p.end() ? nullptr : it->second);
+  for (const auto& [aname, a] : sim::algorithm_names()) {
+    for (const auto& [bname, b] : sim::backfill_type_names()) {
+      for (const auto& [mname, mode] : sim::mode_names()) {
+        const RowKey row{a, b, mode};
+        std::string entries;
+        bool any = false;
+        for (const auto& [kname, k] : sim::key_kind_names()) {
+          for (const auto& [fname, f] : sim::fault_class_names()) {
+            for (const auto& [sname, s] : sim::strategy_names()) {
+              const auto it = p.find({k, row, {f, s}});
+              any = any || it != p.end();
+              entries += html_entry(it == p.end() ? nullptr : it->second);
+            }
           }
         }
+        if (!any) continue;
+        const std::string suffix = a == CaptureAlgorithm::kEstuary ? "" : " (" + aname + ")";
+        out += "<tr><th>" + html_escape(bname) + "</th><th>" + html_escape(mname + suffix) +
+               "</th>" + entries + "</tr>";
       }
-      out += "</tr>";
     }
   }
   return out + "</tbody></table></div>";

@@ -178,8 +178,11 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   r.cases = {c};
   const std::string html = report_html(r);
   EXPECT_NE(html.find("<table class=\"matrix\">"), std::string::npos);
-  // One row per cell in the key kinds' sections, and one per mode in the pivot.
-  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size() + sim::mode_names().size());
+  // One row per cell in the key kinds' sections, and one per mode in the pivot
+  // (Estuary's five modes, then Debezium's Normal and Only Changes).
+  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size() + sim::mode_names().size() + 2);
+  EXPECT_NE(html.find("<th>Normal (debezium)</th>"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Algorithms side by side</h2>"), std::string::npos);
   EXPECT_NE(html.find("<table class=\"matrix pivot\">"), std::string::npos);
   EXPECT_NE(html.find("<details class=\"matrix-group\">"), std::string::npos);
   EXPECT_EQ(count(html, "<svg"), 1u);
