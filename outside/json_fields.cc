@@ -25,7 +25,9 @@ Value value_of(const ColumnDef& c, const json& v, const std::string& path) {
   if (v.is_null()) return Value::null();
   if (c.type == ColumnType::kText) {
     if (!v.is_string()) bad(c.name, path + " is a text column: want a string, got " + v.dump());
-    return Value::text(v.get<std::string>());
+    std::string text = v.get<std::string>();
+    if (text.find('\0') != std::string::npos) bad(c.name, path + " holds a NUL character");
+    return Value::text(std::move(text));
   }
   if (v.is_number_integer() && !v.is_number_unsigned()) return Value::int64(v.get<int64_t>());
   if (v.is_number_unsigned() &&

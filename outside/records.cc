@@ -181,8 +181,13 @@ void Records::change(const json& c, const std::string& path) {
     // Columns an update leaves out keep their values, as an unchanged TOAST
     // value does; without "key" the row is found by the key in "after".
     if (!key_row) require_key(s, f, path + ".after");
-    const Row* old = source_.current(t, source_.key_of(t, key_row ? *key_row : f.row));
-    if (old) f = row_of(s, after, path + ".after", old);
+    const Row& named = key_row ? *key_row : f.row;
+    const Row* old = source_.current(t, source_.key_of(t, named));
+    if (!old) {
+      bad("", path + ": update of key " + to_string(s.key_of(named)) + " that table " + s.name +
+                  " does not hold (give earlier rows in a \"rows\" record)");
+    }
+    f = row_of(s, after, path + ".after", old);
   }
   require_key(s, f, path + ".after");
   if (op == "insert") return source_.insert(t, std::move(f.row), path);

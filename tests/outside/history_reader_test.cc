@@ -187,6 +187,11 @@ TEST(OutsideHistoryTest, BadLinesAreErrorsWithLineAndColumn) {
           {R"({"type":"table","name":"t","columns":[{"name":"a","type":"int"}],"key":[]})",
            "h.jsonl:1:67: key must name the primary-key columns"},
           {"[1,2]", "h.jsonl:1:1: a record must be a JSON object"},
+          {kTable +
+               R"({"type":"commit","xid":1,"lsn":"0/5","changes":[{"table":"accounts","op":"update","key":{"id":4},"after":{"balance":1}}]})",
+           "changes[0]: update of key (4) that table accounts does not hold"},
+          {kTable + R"({"type":"rows","table":"accounts","rows":[{"id":1,"owner":"a\u0000b"}]})",
+           "rows[0].owner holds a NUL character"},
       }) {
     const std::string e = error_of(c.text);
     EXPECT_NE(e.find(c.says), std::string::npos) << "want: " << c.says << "\n got: " << e;
