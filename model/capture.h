@@ -237,6 +237,8 @@ class Capture {
   void note_near_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const;
   std::optional<uint32_t> binding_of(TableId t) const;
   std::optional<uint32_t> pick_backfill();
+  // The options of the next chunk query: the armed failure, used up.
+  QueryOptions take_query_options();
   Status write_watermark();
   Status commit_docs(std::vector<uint64_t> chunk_ids);
   bool debezium() const { return options_.algorithm == CaptureAlgorithm::kDebezium; }
@@ -278,6 +280,7 @@ class Capture {
   // collection transaction commits as its checkpoint).
   struct Window {
     uint32_t binding = 0;
+    TableId signals;          // the signal (watermarks) table
     int64_t open_signal = 0;  // watermark values written as the open and close signals
     int64_t close_signal = 0;
     bool open = false;  // the open signal was seen in the stream
@@ -292,10 +295,17 @@ class Capture {
 
 const char* to_string(Capture::Phase p);
 
+// Shared by the capture's files (defined in model/capture_backfill.cc).
 namespace detail {
+// The capture's encoding of `key`, a key of `s` (encode_capture_key).
+std::string capture_key(const TableSchema& s, const Key& key);
 // A backfilled row as a snapshot document: a create of every column, at the
-// chunk's snapshot point (model/capture_backfill.cc).
+// chunk's snapshot point.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace);
+// Marks a chunk query that failed after returning `rows` rows.
+void note_query_failure(size_t rows);
+// Marks how a keyed chunk that returned `rows` rows under LIMIT `limit` ended.
+void note_chunk_end(size_t rows, uint32_t limit);
 }  // namespace detail
 
 }  // namespace cdc

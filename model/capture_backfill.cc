@@ -8,9 +8,6 @@
 namespace cdc {
 
 namespace {
-std::string c_key(const TableSchema& s, const Key& key) {
-  return encode_capture_key(key, s.key_types());
-}
 // Whether the chunk's xid bounds keep a row with this xmin out of it
 // (XminFilter::Kind::kBackfill, with the chunk's snapshot xmax). Frozen rows:
 // the connector compares the raw xmin, which PostgreSQL 9.4+ keeps when it
@@ -65,6 +62,21 @@ bool has_negative_int(const Key& key) {
 }  // namespace
 
 namespace detail {
+
+std::string capture_key(const TableSchema& s, const Key& key) {
+  return encode_capture_key(key, s.key_types());
+}
+
+void note_query_failure(size_t rows) {
+  reached(rows == 0 ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
+}
+
+void note_chunk_end(size_t rows, uint32_t limit) {
+  reached(rows == 0       ? Situation::kChunkEmpty
+          : rows == limit ? Situation::kChunkExactlyLimit
+                          : Situation::kChunkShort);
+}
+
 // A backfilled row as a snapshot document: a create of every column.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
   CDC_ASSERT(!key.empty() && !row.empty(), "a snapshot document has a key and a row");
@@ -80,6 +92,13 @@ CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& tr
   return doc;
 }
 }  // namespace detail
+
+QueryOptions Capture::take_query_options() {
+  QueryOptions opts;
+  opts.fail_after_rows = fail_next_query_after_;
+  fail_next_query_after_.reset();
+  return opts;
+}
 
 std::optional<uint32_t> Capture::pick_backfill() {
   CDC_ASSERT(phase_ == Phase::kChunk, "a binding is picked for the next chunk");
@@ -147,9 +166,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
              "a keyed chunk of a binding still backfilling");
   const TableId t = *tables_[b];
   const TableSchema& s = db_->schema(t);
-  QueryOptions opts;
-  opts.fail_after_rows = fail_next_query_after_;
-  fail_next_query_after_.reset();
+  const QueryOptions opts = take_query_options();
   trace.after = st.scanned;
   trace.limit = options_.chunk_size;
   QueryResult q = db_->keyset_chunk(t, st.scanned, options_.chunk_size, KeyOrder::kDatabase, opts);
@@ -157,12 +174,12 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
-    reached(q.rows.empty() ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
+    detail::note_query_failure(q.rows.size());
     return q.status;
   }
   if (options_.chunk_size == 1) reached(Situation::kChunkSizeOne);
   std::optional<std::string> previous;
-  if (st.scanned) previous = c_key(s, *st.scanned);
+  if (st.scanned) previous = detail::capture_key(s, *st.scanned);
   const std::vector<ColumnType> types = s.key_types();
   const std::vector<Collation> order = s.key_collations();  // KeyOrder::kDatabase
   for (size_t i = 0; i < q.rows.size(); ++i) {
@@ -174,7 +191,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
         i == 0 || compare_row_keys(q.rows[i - 1].row, r.row, s.primary_key, types, order) < 0,
         "a chunk's keys strictly increase in its order");
     const Key key = s.key_of(r.row);
-    std::string enc = c_key(s, key);
+    std::string enc = detail::capture_key(s, key);
     if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
       trace.failed = true;
       return Error{ErrorCode::kInvalidArgument,
@@ -194,9 +211,7 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
   trace.final_chunk = q.rows.size() < options_.chunk_size;
   st.backfilled = trace.final_chunk;
-  reached(q.rows.empty()                         ? Situation::kChunkEmpty
-          : q.rows.size() == options_.chunk_size ? Situation::kChunkExactlyLimit
-                                                 : Situation::kChunkShort);
+  detail::note_chunk_end(q.rows.size(), options_.chunk_size);
   return Status::ok();
 }
 
@@ -215,9 +230,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   }
   const Ctid after = *st.scanned_ctid;
   const uint32_t last_block = after.block + options_.keyless_blocks_per_chunk - 1;
-  QueryOptions opts;
-  opts.fail_after_rows = fail_next_query_after_;
-  fail_next_query_after_.reset();
+  const QueryOptions opts = take_query_options();
   trace.after_ctid = after;
   trace.limit = options_.keyless_blocks_per_chunk;
   const uint16_t last_offset = mutant_active(Mutant::kKeylessRangeMissesLastBlock) ? 0 : 0xffff;
@@ -227,7 +240,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
-    reached(q.rows.empty() ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
+    detail::note_query_failure(q.rows.size());
     return q.status;
   }
   if (options_.keyless_blocks_per_chunk == 1) reached(Situation::kKeylessOneBlockChunks);

@@ -13,16 +13,11 @@ namespace cdc {
 
 namespace {
 
-std::string c_key(const TableSchema& s, const Key& key) {
-  return encode_capture_key(key, s.key_types());
-}
-
 // The watermark value a decoded transaction writes to the signal table, if
 // it writes one.
-std::optional<int64_t> signal_of(const DecodedTxn& txn, std::optional<TableId> signals) {
-  if (!signals) return std::nullopt;
+std::optional<int64_t> signal_of(const DecodedTxn& txn, TableId signals) {
   for (const DecodedChange& c : txn.changes) {
-    if (c.kind == ChangeKind::kTruncate || c.table != *signals || c.new_row.size() < 2) continue;
+    if (c.kind == ChangeKind::kTruncate || c.table != signals || c.new_row.size() < 2) continue;
     if (c.new_row[1].is_int64()) return c.new_row[1].as_int64();
   }
   return std::nullopt;
@@ -42,6 +37,7 @@ Status Capture::window_open() {
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   window_.emplace();
   window_->binding = *b;
+  window_->signals = db_->table_id(options_.watermarks_table).value();  // just written to
   window_->open_signal = static_cast<int64_t>(watermark_counter_);
   in_backfill_iteration_ = true;
   phase_ = Phase::kWindowQuery;
@@ -89,9 +85,7 @@ Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trac
   }
   trace.after = st.scanned;
   trace.limit = options_.chunk_size;
-  QueryOptions opts;
-  opts.fail_after_rows = fail_next_query_after_;
-  fail_next_query_after_.reset();
+  const QueryOptions opts = take_query_options();
   QueryResult q =
       st.max_key ? db_->keyset_chunk(t, st.scanned, options_.chunk_size, KeyOrder::kDatabase, opts)
                  : QueryResult{};
@@ -108,20 +102,18 @@ Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trac
   trace.emitted.assign(q.rows.size(), true);
   if (!q.status.is_ok()) {
     trace.failed = true;
-    reached(q.rows.empty() ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
+    detail::note_query_failure(q.rows.size());
     return q.status;
   }
   for (const ScannedRow& r : q.rows) {
-    std::string key = c_key(s, s.key_of(r.row));
+    std::string key = detail::capture_key(s, s.key_of(r.row));
     window_->buffer[key] = detail::snapshot_doc(key, r.row, trace);
   }
   st.backfilled_count += q.rows.size();
   if (!q.rows.empty()) window_->last_key = s.key_of(q.rows.back().row);
   window_->table_done = q.rows.empty();  // an empty chunk ends the table
   trace.final_chunk = q.rows.empty();
-  reached(q.rows.empty()                         ? Situation::kChunkEmpty
-          : q.rows.size() == options_.chunk_size ? Situation::kChunkExactlyLimit
-                                                 : Situation::kChunkShort);
+  detail::note_chunk_end(q.rows.size(), options_.chunk_size);
   return Status::ok();
 }
 
@@ -136,9 +128,7 @@ Status Capture::window_close() {
 
 bool Capture::window_sees(const DecodedTxn& txn) {
   CDC_ASSERT(window_ && debezium(), "a pending Debezium window");
-  Result<TableId> signals = db_->table_id(options_.watermarks_table);
-  const std::optional<int64_t> signal =
-      signal_of(txn, signals.is_ok() ? std::optional<TableId>(signals.value()) : std::nullopt);
+  const std::optional<int64_t> signal = signal_of(txn, window_->signals);
   if (signal && *signal == window_->open_signal) window_->open = true;
   if (signal && *signal == window_->close_signal) {
     window_flush();
@@ -153,7 +143,7 @@ bool Capture::window_sees(const DecodedTxn& txn) {
     }
     // Whatever the operation, the keys it touches leave the buffer.
     if (c.kind != ChangeKind::kDelete) {
-      if (window_->buffer.erase(c_key(s, s.key_of(c.new_row))) > 0) {
+      if (window_->buffer.erase(detail::capture_key(s, s.key_of(c.new_row))) > 0) {
         reached(Situation::kDebeziumWindowDroppedRow);
         // The change lacks an unchanged TOASTed value the dropped row held.
         if (c.omitted_mask != 0 && c.old_kind != OldTuple::kRow) {
@@ -169,7 +159,8 @@ bool Capture::window_sees(const DecodedTxn& txn) {
       continue;
     }
     const Key key = c.old_kind == OldTuple::kKey ? c.old : s.key_of(c.old);
-    if (window_->buffer.erase(c_key(s, key)) > 0) reached(Situation::kDebeziumWindowDroppedRow);
+    if (window_->buffer.erase(detail::capture_key(s, key)) > 0)
+      reached(Situation::kDebeziumWindowDroppedRow);
   }
   return false;
 }

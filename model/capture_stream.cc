@@ -7,9 +7,6 @@
 namespace cdc {
 
 namespace {
-std::string c_key(const TableSchema& s, const Key& key) {
-  return encode_capture_key(key, s.key_types());
-}
 uint64_t all_columns(size_t n) {
   return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
 }
@@ -263,15 +260,15 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
   Image old = old_image(s, c);
   if (c.kind == ChangeKind::kDelete) {
     CDC_ASSERT(old.present_mask != 0, "a keyed DELETE carries its old key or row");
-    std::string key = c_key(s, s.key_of(old.fields));
+    std::string key = detail::capture_key(s, s.key_of(old.fields));
     set_image(&doc, 'd', std::move(key), std::move(old));
     emit_doc(b, std::move(doc), st);
     return;
   }
   Image next = new_image(c, s.columns.size());
-  std::string new_key = c_key(s, s.key_of(c.new_row));
+  std::string new_key = detail::capture_key(s, s.key_of(c.new_row));
   if (c.kind == ChangeKind::kUpdate && old.present_mask != 0) {
-    std::string old_key = c_key(s, s.key_of(old.fields));
+    std::string old_key = detail::capture_key(s, s.key_of(old.fields));
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
       reached(c.old_kind == OldTuple::kRow ? Situation::kKeyChangeReplicaIdentityFull
                                            : Situation::kKeyChange);
@@ -311,7 +308,7 @@ void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
 // backfill has not read yet (all of it before the first chunk).
 bool Capture::beyond_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const {
   if (!st.scanned) return !mutant_active(Mutant::kPreciseEmitsBeforeFirstChunk);
-  const std::string cursor = c_key(db_->schema(*tables_[b]), *st.scanned);
+  const std::string cursor = detail::capture_key(db_->schema(*tables_[b]), *st.scanned);
   return mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor;
 }
 
@@ -324,7 +321,7 @@ void Capture::note_near_cursor(uint32_t b, const CollectionDoc& doc, const Bindi
     if (doc.op == 'd' && rebackfill) reached(Situation::kDeleteBeyondCursor);
     return;
   }
-  const std::string cursor = c_key(db_->schema(*tables_[b]), *st.scanned);
+  const std::string cursor = detail::capture_key(db_->schema(*tables_[b]), *st.scanned);
   if (doc.key < cursor) reached(Situation::kChangeBelowCursor);
   if (doc.key == cursor) reached(Situation::kChangeAtCursor);
   if (doc.key > cursor) {

@@ -18,6 +18,7 @@
 #include "outside/history_reader.h"
 #include "outside/json_fields.h"
 #include "outside/source_log.h"
+#include "outside/test_decoding.h"
 
 namespace cdc::outside::detail {
 
@@ -38,7 +39,7 @@ class Records {
   void commit(const json& r);
   void change(const json& c, const std::string& path);
   void decoded(const json& r);
-  void decoded_change(const std::string& data, const std::string& path);
+  void decoded_change(const DecodedLine& l, const std::string& path);
   void collection_txn(const json& r, bool one_document);
   history::Document document(const json& d, const std::string& path);
   void destination_txn(const json& r);

@@ -59,11 +59,10 @@ void Records::decoded(const json& r) {
     source_.commit(lsn_of(r, "lsn", ""), tick_);
     return;
   }
-  decoded_change(data, "data");
+  decoded_change(l, "data");
 }
 
-void Records::decoded_change(const std::string& data, const std::string& path) {
-  const DecodedLine l = parse_test_decoding_line(data, out_->tables).value();
+void Records::decoded_change(const DecodedLine& l, const std::string& path) {
   if (l.kind == DecodedLine::Kind::kTruncate) {
     for (uint32_t t : l.tables)
       source_.truncate(t);
