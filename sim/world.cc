@@ -304,10 +304,7 @@ uint64_t World::draw_amount(FaultKind kind) {
       return 5 + scheduler_.below(40);
     case FaultKind::kCrash:
       if (!g.crash_points) return 0;
-      return scheduler_.below((o_.capture.algorithm == CaptureAlgorithm::kEstuary
-                                   ? kCrashPhaseMax
-                                   : kCrashPhaseMaxAll) +
-                              1);
+      return scheduler_.below(fault_amount_max(FaultKind::kCrash, o_.capture.algorithm) + 1);
     case FaultKind::kMaterializationCrash:
       return g.crash_points ? scheduler_.below(2) : 0;
     case FaultKind::kMinBackfillXid:
@@ -619,7 +616,8 @@ void World::apply_pipeline_fault(const FaultStep& f) {
   using K = history::Event::Kind;
   switch (f.kind) {
     case FaultKind::kCrash:
-      CDC_ASSERT(f.amount <= kCrashPhaseMaxAll, "a crash names a capture phase");
+      CDC_ASSERT(f.amount <= fault_amount_max(f.kind, o_.capture.algorithm),
+                 "a crash names a step of this algorithm's capture");
       if (f.amount == 0) {
         crash_capture();
       } else {
