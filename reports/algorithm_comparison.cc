@@ -25,7 +25,7 @@ struct Column {
 };
 
 struct Entry {
-  uint64_t runs = 0, judged = 0, documented = 0, finding = 0, unexpected = 0;
+  uint64_t runs = 0, judged = 0, documented = 0, limitation = 0, unexpected = 0;
   std::optional<std::pair<std::string, uint64_t>> example;  // cell spec, seed
 };
 
@@ -47,7 +47,7 @@ bool shared(const sim::MatrixCell& c, const std::set<CaptureAlgorithm>& algorith
 void add(Entry* e, const sim::MatrixRow& r, const sim::PropertyTally& t) {
   e->runs += r.runs;
   e->judged += t.holds + t.violated_expected + t.violated_unexpected;
-  e->finding += t.known_limitation;
+  e->limitation += t.known_limitation;
   e->documented += t.violated_expected - t.known_limitation;
   e->unexpected += t.violated_unexpected;
   const std::optional<uint64_t> seed =
@@ -69,7 +69,7 @@ std::map<FaultClass, Table> tables_of(const sim::Matrix& m) {
 
 std::string entry_text(const Entry& e) {
   if (e.unexpected > 0) return fmt::format("UNEXPECTED {}/{}", e.unexpected, e.runs);
-  if (e.finding > 0) return fmt::format("limitation {}/{}", e.finding, e.runs);
+  if (e.limitation > 0) return fmt::format("limitation {}/{}", e.limitation, e.runs);
   if (e.documented > 0) return fmt::format("documented {}/{}", e.documented, e.runs);
   return e.judged > 0 ? "holds" : "unknown";
 }
