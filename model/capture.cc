@@ -46,6 +46,8 @@ const char* to_string(CaptureAlgorithm a) {
       return "estuary";
     case CaptureAlgorithm::kDebezium:
       return "debezium";
+    case CaptureAlgorithm::kFlink:
+      return "flink";
   }
   CDC_ASSERT(false, "unknown capture algorithm");
   return "?";
@@ -69,6 +71,14 @@ const char* to_string(Capture::Phase p) {
       return "window query";
     case Capture::Phase::kWindowClose:
       return "window close";
+    case Capture::Phase::kSplitOpen:
+      return "split open";
+    case Capture::Phase::kSplitScan:
+      return "split scan";
+    case Capture::Phase::kSplitHigh:
+      return "split high";
+    case Capture::Phase::kSplitBackfill:
+      return "split backfill";
   }
   CDC_ASSERT(false, "unknown capture phase");
   return "?";
@@ -102,6 +112,7 @@ void Capture::restart() {
   pending_completed_.clear();
   in_backfill_iteration_ = false;
   window_.reset();
+  split_.reset();
 }
 
 void Capture::stop_gracefully() {
@@ -119,12 +130,15 @@ Status Capture::fail(Error e) {
   reached(e.code == ErrorCode::kSlotLost ? Situation::kCaptureErrorSlotLost
                                          : Situation::kCaptureErrorOther);
   observer_->on_error(e);
+  // Flink drops a split's backfill slot when its task fails (a crash leaves it).
+  if (split_ && split_->backfill) (void)db_->drop_slot(backfill_slot());
   restart();
   return e;
 }
 
 Status Capture::step() {
-  CDC_ASSERT(phase_ == Phase::kStopped || stream_, "a started capture has a stream");
+  CDC_ASSERT(phase_ == Phase::kStopped || stream_ || flink(),
+             "a started capture has a stream (Flink's starts after its splits)");
   Status s = Status::ok();
   switch (phase_) {
     case Phase::kStopped:
@@ -144,6 +158,18 @@ Status Capture::step() {
       break;
     case Phase::kWindowClose:
       s = window_close();
+      break;
+    case Phase::kSplitOpen:
+      s = split_open();
+      break;
+    case Phase::kSplitScan:
+      s = split_scan();
+      break;
+    case Phase::kSplitHigh:
+      s = split_high();
+      break;
+    case Phase::kSplitBackfill:
+      s = split_backfill();
       break;
     case Phase::kCommit:
       s = commit_pending();
@@ -212,8 +238,8 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
   BindingState st;
   st.key_columns = s.primary_key;
   // Debezium: one incremental snapshot for every scanning mode (no Precise
-  // filtering), and a table without a key is not snapshotted at all.
-  const bool unsnapshotted = debezium() && !s.has_primary_key();
+  // filtering); Debezium and Flink do not snapshot a table without a key.
+  const bool unsnapshotted = !estuary() && !s.has_primary_key();
   if (spec.skip_backfill || spec.mode == BackfillMode::kOnlyChanges || unsnapshotted) {
     st.mode = CaptureMode::kOnlyChanges;
     st.backfilled = true;
@@ -239,6 +265,8 @@ Result<BindingState> Capture::resolve(uint32_t b) const {
     }
   }
   if (debezium()) st.mode = CaptureMode::kNormal;
+  // Flink: with backfill (Precise) unless backfill is skipped (Normal).
+  if (flink() && st.mode != CaptureMode::kNormal) st.mode = CaptureMode::kPrecise;
   if (st.mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {
     return Error{ErrorCode::kInvalidArgument, "binding \"" + spec.table + "\": backfill mode " +
                                                   to_string(spec.mode) +
@@ -274,7 +302,7 @@ Status Capture::open_slot(const std::optional<CaptureCheckpoint>& saved, bool al
   // the slot is lost: then the recovery a user performs (new offsets, a new
   // slot, a snapshot of every table) is what a jump ahead does.
   const bool slot_lost = slot.is_ok() && slot.value().wal_status == SlotWalStatus::kLost;
-  const bool jump = saved && all_new && (!debezium() || slot_lost);
+  const bool jump = saved && all_new && (estuary() || slot_lost);
   const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
   if (jump) reached(Situation::kJumpAhead);
   if (recreate && slot.is_ok()) {
@@ -287,6 +315,7 @@ Status Capture::open_slot(const std::optional<CaptureCheckpoint>& saved, bool al
     if (!slot.is_ok()) return slot.status();
   }
   state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
+  state_.streaming = saved && !jump && saved->streaming;
   if (saved && !jump && mutant_active(Mutant::kRestartFromMemoryCursor)) {
     state_.cursor = std::max(state_.cursor, memory_cursor);
   }
@@ -323,9 +352,13 @@ Status Capture::start() {
     reached(mode_situation(st.value().mode));
   }
   if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
-  Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
-  if (!st.is_ok()) return fail(st.error());
-  stream_.emplace(std::move(st).value());
+  if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)
+    stream_.reset();
+  } else {
+    Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
+    if (!st.is_ok()) return fail(st.error());
+    stream_.emplace(std::move(st).value());
+  }
   observer_->on_start(state_.cursor);
   for (uint32_t b : fresh) {
     observer_->on_instance(b, state_key(b), state_.states[state_key(b)].mode, state_.cursor);
@@ -335,8 +368,8 @@ Status Capture::start() {
   }
   in_backfill_iteration_ = false;
   flushed_offsets_ = state_;  // Debezium: what was read back is what is flushed
-  phase_ = Phase::kFence;
-  CDC_ASSERT(stream_ && stream_->start_decoding_at() >= state_.cursor,
+  phase_ = flink() ? Phase::kSplitOpen : Phase::kFence;
+  CDC_ASSERT(flink() || (stream_ && stream_->start_decoding_at() >= state_.cursor),
              "a started capture streams from its cursor");
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
     CDC_ASSERT(state_.states.count(state_key(b)) == 1, "a started capture has a state per binding");

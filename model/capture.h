@@ -70,6 +70,43 @@
 // Rows inserted above the maximum key arrive by streaming only. No Precise
 // filtering: every change is emitted.
 //
+// kFlink models Flink CDC's incremental snapshot framework for PostgreSQL
+// (model/capture_flink.cc). It reads every table's snapshot splits first,
+// one at a time, and streams only after the last one:
+//
+//   split open   the split's range [start, end) in the database's order, as
+//                the unevenly sized splitter picks it: the end is the
+//                chunk_size-th key from the start, none past the maximum key
+//                read at the first split; then (with backfill) create the
+//                reader's backfill slot, waiting while writers run, and read
+//                the low watermark LW, pg_current_wal_lsn();
+//   split scan   SELECT the range, in a snapshot of its own, into a buffer
+//                keyed by key;
+//   split high   the high watermark HW (with backfill skipped, HW = LW);
+//   split backfill  decode the backfill slot from LW: every message up to
+//                the first one whose LSN passes HW (BEGIN at the first
+//                record, a change at its own record, COMMIT at the commit's
+//                end) upserts or deletes the buffer when its key lies in the
+//                range; the read also ends when the decoded WAL passes HW with
+//                nothing more to deliver (a keepalive). The buffer's rows then
+//                commit as snapshot documents with the finished split and its
+//                HW, in one collection transaction (the split's records never
+//                cross a checkpoint), and the backfill slot is dropped.
+//   streaming    from the global slot at the minimum HW (or the checkpoint's
+//                cursor if it is later), a change of a snapshotted table is
+//                emitted when its record's LSN is at or past the table's
+//                maximum HW (from then on every change of the table is), or
+//                past the HW of a split whose range holds its key. Split
+//                membership compares keys as Java does (by code point), not
+//                in the database's collation.
+//
+// A crash or an error re-reads the unfinished split from scratch. Mode
+// mapping: Precise is the snapshot with backfill (exactly once), Normal is
+// scan.incremental.snapshot.backfill.skip (at least once: snapshot rows are
+// emitted as read and the stream replays every change from the minimum
+// watermark), Only Changes is the latest-offset startup mode; a table without
+// a primary key is not snapshotted.
+//
 // What the algorithm does on a lost or dropped slot, a chunk query failing part
 // way, a TRUNCATE or an upgrade is modelled as it is, not fixed.
 #pragma once
@@ -139,6 +176,12 @@ enum class IgnoredRecord : uint8_t {
   kUnchangedToastOnKeyChange,       // a key change's unchanged TOAST values cannot be carried
   kSnapshotSkippedAfterQueryError,  // Debezium: a chunk query error ended a table's snapshot
   kToastDroppedByWindow,  // Debezium: a window dropped the chunk row of a change lacking TOAST
+  // Flink: the stream dropped a change at or before its split's HW whose
+  // transaction committed after the split's backfill read ended
+  kOpenAcrossHighWatermark,
+  // Flink: a change judged by a split other than the one whose range holds
+  // its key in the database's order (split keys compared by code point)
+  kSplitOrderMismatch,
 };
 
 // Receives what the capture does, for recording. Called synchronously.
@@ -168,7 +211,8 @@ class CaptureObserver {
 
 class Capture {
  public:
-  // kWindowQuery and kWindowClose: Debezium's steps after the open signal.
+  // kWindowQuery and kWindowClose: Debezium's steps after the open signal;
+  // kSplitOpen to kSplitBackfill: Flink CDC's steps of a snapshot split.
   enum class Phase : uint8_t {
     kStopped,
     kFence,
@@ -177,7 +221,11 @@ class Capture {
     kCommit,
     kStreaming,
     kWindowQuery,
-    kWindowClose
+    kWindowClose,
+    kSplitOpen,
+    kSplitScan,
+    kSplitHigh,
+    kSplitBackfill
   };
 
   // `choose(n)` returns a number in [0, n): the capture's only randomness,
@@ -242,6 +290,27 @@ class Capture {
   Status write_watermark();
   Status commit_docs(std::vector<uint64_t> chunk_ids);
   bool debezium() const { return options_.algorithm == CaptureAlgorithm::kDebezium; }
+  bool flink() const { return options_.algorithm == CaptureAlgorithm::kFlink; }
+  bool estuary() const { return options_.algorithm == CaptureAlgorithm::kEstuary; }
+  // Flink CDC (model/capture_flink.cc).
+  Status split_open();
+  Status split_range(uint32_t b, BindingState& st);
+  Status split_scan();
+  Status split_high();
+  Status split_backfill();
+  Status split_finish();
+  Status start_stream_phase();
+  std::string backfill_slot() const { return options_.slot + "_0"; }
+  // Applies one decoded transaction of the backfill read (true: past HW).
+  bool split_sees(const DecodedTxn& txn);
+  void split_apply(const DecodedChange& c);
+  // Whether the stream phase emits a change of `b` with this document key,
+  // written at `lsn`.
+  bool stream_emits(uint32_t b, const std::string& key, const DecodedTxn& txn, Lsn lsn);
+  // The split whose range holds `key` (a document key), comparing keys by
+  // code point (as Flink does) or in the database's order; nullptr if none.
+  const FlinkSplit* split_of(uint32_t b, const std::string& key, bool database_order,
+                             Lsn lsn) const;
   // Debezium (model/capture_debezium.cc).
   Status window_open();
   Status window_query();
@@ -291,6 +360,22 @@ class Capture {
   };
   std::optional<Window> window_;
   std::optional<CaptureCheckpoint> flushed_offsets_;
+
+  // Flink CDC: the snapshot split in progress, and per binding whether its
+  // table is in the pure stream phase.
+  struct Split {
+    uint32_t binding = 0;
+    FlinkSplit range;  // its high watermark is set by the split high step
+    Lsn low_watermark;
+    Lsn version;  // the snapshot point of the buffer's rows
+    ChunkTrace trace;
+    std::map<std::string, CollectionDoc> buffer;  // by document key
+    std::vector<CollectionDoc> appended;          // the seeded bug update-appends
+    std::optional<LogicalStream> backfill;        // on the backfill slot
+    bool past_high = false;                       // the backfill read passed HW
+  };
+  std::optional<Split> split_;
+  std::vector<bool> pure_stream_;
 };
 
 const char* to_string(Capture::Phase p);
@@ -306,6 +391,10 @@ CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& tr
 void note_query_failure(size_t rows);
 // Marks how a keyed chunk that returned `rows` rows under LIMIT `limit` ended.
 void note_chunk_end(size_t rows, uint32_t limit);
+// The new row of an insert or update as a document carries it: an unchanged
+// TOAST value is absent (bit clear in *present_mask) unless REPLICA IDENTITY
+// FULL supplied it (defined in model/capture_stream.cc).
+Row new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask);
 }  // namespace detail
 
 }  // namespace cdc

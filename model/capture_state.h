@@ -26,12 +26,24 @@ const char* to_string(BackfillMode m);
 
 // Which vendor's backfill algorithm a capture runs (model/capture.h,
 // "Algorithms").
-enum class CaptureAlgorithm : uint8_t { kEstuary, kDebezium };
-const char* to_string(CaptureAlgorithm a);  // "estuary", "debezium"
+enum class CaptureAlgorithm : uint8_t { kEstuary, kDebezium, kFlink };
+const char* to_string(CaptureAlgorithm a);  // "estuary", "debezium", "flink"
 
 // What the capture does for a binding after resolving its mode.
 enum class CaptureMode : uint8_t { kPrecise, kNormal, kWithoutPrimaryKey, kOnlyChanges };
 const char* to_string(CaptureMode m);
+
+// Flink CDC: a finished snapshot split, the key range [start, end) in the
+// database's order (nullopt: unbounded) and its high watermark.
+struct FlinkSplit {
+  std::optional<Key> start;
+  std::optional<Key> end;
+  Lsn high_watermark;
+  // Where its backfill read ended: the commit of the last transaction it
+  // took, or how far it had decoded when nothing more came. A transaction
+  // committing later was not in the split.
+  Lsn read_end;
+};
 
 struct BindingState {
   CaptureMode mode = CaptureMode::kNormal;
@@ -41,12 +53,14 @@ struct BindingState {
   uint32_t keyless_max_block = 0;    // keyless: scan bound, fixed when the backfill starts
   bool backfilled = false;           // done (or never needed)
   uint64_t backfilled_count = 0;     // rows read so far
-  std::optional<Key> max_key;        // Debezium: the maximum key, read at the first chunk
+  std::optional<Key> max_key;        // Debezium, Flink: the maximum key, read at the first chunk
+  std::vector<FlinkSplit> splits;    // Flink: the finished splits, in key order
 };
 
 struct CaptureCheckpoint {
   Lsn cursor;
   std::map<std::string, BindingState> states;  // by state key
+  bool streaming = false;  // Flink: the stream split exists and resumes at the cursor
 };
 
 }  // namespace cdc

@@ -219,6 +219,12 @@ void set_image(CollectionDoc* doc, char op, std::string key, Image image) {
 }
 }  // namespace
 
+Row detail::new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask) {
+  Image next = new_image(c, width);
+  *present_mask = next.present_mask;
+  return std::move(next.fields);
+}
+
 void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) {  // TRUNCATE is not captured
     reached(Situation::kTruncateIgnored);
@@ -261,6 +267,7 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
   if (c.kind == ChangeKind::kDelete) {
     CDC_ASSERT(old.present_mask != 0, "a keyed DELETE carries its old key or row");
     std::string key = detail::capture_key(s, s.key_of(old.fields));
+    if (flink() && !stream_emits(b, key, txn, c.lsn)) return;
     set_image(&doc, 'd', std::move(key), std::move(old));
     emit_doc(b, std::move(doc), st);
     return;
@@ -272,22 +279,28 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
       reached(c.old_kind == OldTuple::kRow ? Situation::kKeyChangeReplicaIdentityFull
                                            : Situation::kKeyChange);
-      if (next.present_mask != all_columns(s.columns.size())) {
+      // Flink judges the two records each by its own key.
+      const bool del = !flink() || stream_emits(b, old_key, txn, c.lsn);
+      const bool add = !flink() || stream_emits(b, new_key, txn, c.lsn);
+      if (add && next.present_mask != all_columns(s.columns.size())) {
         // The new key's document cannot carry the TOASTed values the update
         // left unchanged: decoding omits them, and no earlier document of
         // the new key holds them.
         observer_->on_ignored(IgnoredRecord::kUnchangedToastOnKeyChange,
                               "unchanged TOAST values of a key change" + at_commit(txn));
       }
-      CollectionDoc del = doc;
-      set_image(&del, 'd', std::move(old_key), std::move(old));
-      emit_doc(b, std::move(del), st);
+      if (del) {
+        CollectionDoc gone = doc;
+        set_image(&gone, 'd', std::move(old_key), std::move(old));
+        emit_doc(b, std::move(gone), st);
+      }
       doc.change_index += 1;
       set_image(&doc, 'c', std::move(new_key), std::move(next));
-      emit_doc(b, std::move(doc), st);
+      if (add) emit_doc(b, std::move(doc), st);
       return;
     }
   }
+  if (flink() && !stream_emits(b, new_key, txn, c.lsn)) return;
   set_image(&doc, c.kind == ChangeKind::kInsert ? 'c' : 'u', std::move(new_key), std::move(next));
   emit_doc(b, std::move(doc), st);
 }

@@ -154,6 +154,24 @@ const std::vector<MutantInfo>& mutants() {
       {M::kDebeziumLastKeyCommittedAtQuery, "debezium-last-key-committed-at-query", kCapture,
        "Debezium: the last key sent is flushed to the offsets when the chunk is read, before "
        "its window closes and its rows are delivered: a crash in between skips the chunk."},
+      {M::kFlinkBackfillStopsBeforeHw, "flink-backfill-stops-before-hw", kCapture,
+       "Flink CDC: a split's log backfill stops at the first message at its high watermark "
+       "instead of past it, so a change written at the HW is in neither the split nor, unless "
+       "the split has the table's largest HW, the stream."},
+      {M::kFlinkBackfillReadsPastHw, "flink-backfill-reads-past-hw", kCapture,
+       "Flink CDC: a split's log backfill reads past its high watermark (apache/flink-cdc#2892, "
+       "#2909): changes after the HW are in the snapshot and again in the stream."},
+      {M::kFlinkSplitCrossesCheckpoint, "flink-split-crosses-checkpoint", kCapture,
+       "Flink CDC: a split's records commit before the checkpoint that marks the split "
+       "finished (apache/flink-cdc#1061): a restart in between reads the split again and "
+       "emits its rows twice."},
+      {M::kFlinkStreamStartsAtMaxHw, "flink-stream-starts-at-max-hw", kCapture,
+       "Flink CDC: the stream starts at the largest high watermark of the finished splits "
+       "instead of the smallest (like FLINK-35128): changes to the other splits between their "
+       "HW and it are lost."},
+      {M::kFlinkUpdateAppends, "flink-update-appends", kCapture,
+       "Flink CDC: an update read by a split's backfill is appended beside the row's snapshot "
+       "record instead of replacing it (apache/flink-cdc#592): the stale row is emitted too."},
   };
   return kMutants;
 }

@@ -71,6 +71,12 @@ enum class Mutant : uint8_t {
   kDebeziumKeyChangeKeepsOldKey,
   kDebeziumMaxKeyExclusive,
   kDebeziumLastKeyCommittedAtQuery,
+  // Flink CDC's incremental snapshot (appended with the algorithm)
+  kFlinkBackfillStopsBeforeHw,
+  kFlinkBackfillReadsPastHw,
+  kFlinkSplitCrossesCheckpoint,
+  kFlinkStreamStartsAtMaxHw,
+  kFlinkUpdateAppends,
 };
 
 struct MutantInfo {

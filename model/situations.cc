@@ -22,6 +22,7 @@ constexpr char kRetention[] = "retention";
 constexpr char kAfterBackfill[] = "after a backfill";
 constexpr char kWrap[] = "the wrap";
 constexpr char kDebezium[] = "Debezium windows";
+constexpr char kFlink[] = "Flink splits";
 
 }  // namespace
 
@@ -177,6 +178,12 @@ const std::vector<SituationInfo>& situations() {
        "a change streamed inside a Debezium window removes a chunk row from the buffer"},
       {S::kDebeziumQueryErrorSkipsTable, "debezium-query-error-skips-table", kDebezium,
        "a Debezium chunk query fails and the rest of the table is skipped"},
+      {S::kFlinkSlotCreationWaited, "flink-slot-creation-waited", kFlink,
+       "a Flink split's backfill slot waits for running writers before its low watermark"},
+      {S::kFlinkBackfillApplied, "flink-backfill-applied", kFlink,
+       "a Flink split's log backfill upserts or deletes a row of its buffer"},
+      {S::kFlinkStreamDroppedChange, "flink-stream-dropped-change", kFlink,
+       "the Flink stream phase drops a change its split's high watermark covers"},
   };
   return kList;
 }

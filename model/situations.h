@@ -123,8 +123,12 @@ enum class Situation : uint16_t {
   // Debezium's incremental snapshot
   kDebeziumWindowDroppedRow,      // a streamed change removed a chunk row from the window buffer
   kDebeziumQueryErrorSkipsTable,  // a chunk query error ended the table's snapshot
+  // Flink CDC's incremental snapshot
+  kFlinkSlotCreationWaited,   // a split's backfill slot waited for running writers
+  kFlinkBackfillApplied,      // a split's log backfill changed its buffer
+  kFlinkStreamDroppedChange,  // the stream phase dropped a change by its split's HW
 };
-constexpr size_t kSituations = static_cast<size_t>(Situation::kDebeziumQueryErrorSkipsTable) + 1;
+constexpr size_t kSituations = static_cast<size_t>(Situation::kFlinkStreamDroppedChange) + 1;
 
 using SituationSet = std::bitset<kSituations>;
 

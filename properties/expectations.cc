@@ -115,6 +115,45 @@ constexpr char kDebeziumToastReason[] =
     "key. Together: when such an update lands inside the window of its key's chunk, the READ, "
     "the only event that held the value, is discarded, and the value never arrives.";
 
+constexpr char kFlinkSkipReason[] =
+    "Flink CDC, scan.incremental.snapshot.backfill.skip: \"Skipping backfill might lead to data "
+    "inconsistency because some change log events happened within the snapshot phase might be "
+    "replayed (only at-least-once semantic is promised).\" (PostgreSQL connector options). The "
+    "stream starts at the smallest watermark and emits every change, so a change the snapshot "
+    "already holds arrives again after it.";
+constexpr char kFlinkSplitsOrderReason[] =
+    "Flink CDC: \"the PostgreSQL CDC Source firstly splits snapshot chunks (splits) by user "
+    "specified chunk key of table, and then ... assigns the chunks to multiple readers to read "
+    "the data of snapshot chunk\"; it reads \"database snapshot first and then continues to "
+    "read\" the log (PostgreSQL connector, \"Incremental Snapshot Reading\", \"Exactly-Once "
+    "Processing\"). The guarantee is per record: each split is read at its own watermarks and "
+    "the log only after the last split, so a reader sees a later split's rows, with the "
+    "transactions they hold, while earlier splits still show rows from before them.";
+
+constexpr char kFlinkOpenTxnReason[] =
+    "Finding: not in Flink CDC's documentation, which promises exactly-once processing \"even "
+    "failures happen\". A split's log backfill ends once the server reports WAL past the high "
+    "watermark, and the stream keeps a change of the split only if the change's own record lies "
+    "past that watermark. A transaction that wrote to the split before its high watermark and "
+    "committed after the backfill read ended is in neither: its changes to the split are lost. "
+    "Inferred from the model of the code (PostgresReplicationConnection's ending position, "
+    "IncrementalSourceStreamFetcher.shouldEmit), not confirmed against a running Flink.";
+
+constexpr char kFlinkSplitOrderReason[] =
+    "Finding: not in Flink CDC's documentation. The split boundaries come from PostgreSQL "
+    "(ORDER BY the key, in its collation), but a change is matched to a split by comparing its "
+    "key with the boundaries in Java (String.compareTo, code point order). Under a linguistic "
+    "collation the two orders differ, so a change is judged by the wrong split's high "
+    "watermark: one the snapshot already holds is emitted again, after it (a regression), or "
+    "one it does not hold is dropped.";
+
+constexpr char kFlinkResnapshotReason[] =
+    "Flink CDC has no backfill of a table into the output it already feeds: the model reads the "
+    "table again as a newly added table (scan.newly-added-table.enabled), whose changes the "
+    "stream keeps only past the new splits' high watermarks (and a stream that never ran starts "
+    "at the new splits' smallest one). A key deleted before its new split was read keeps the "
+    "document of the earlier snapshot.";
+
 // First matching rule wins. Keep the most specific rules first. A property
 // no rule names holds everywhere: resume_state, for one, has no rule, since a
 // restart resumes the state its checkpoint committed in every mode, fault
@@ -127,6 +166,54 @@ const std::vector<Rule>& rules() {
        kDebeziumSkipReason},
       {std::nullopt, Situation::kSnapshotSkipped, "coverage", Expect::kKnownLimitation,
        kDebeziumSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "exactly_once", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "no_regression", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "no_resurrection", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "per_key_commit_order", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "transaction_order", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "delta_duplicates", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "destination_no_regression", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kFlinkBackfillSkipped, "destination_no_resurrection", Expect::kViolableDocumented,
+       kFlinkSkipReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "convergence", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "no_loss", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "no_regression", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "no_resurrection", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "exactly_once", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "per_key_commit_order", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kFlinkResnapshot, "convergence", Expect::kKnownLimitation,
+       kFlinkResnapshotReason},
+      {std::nullopt, Situation::kFlinkResnapshot, "no_loss", Expect::kKnownLimitation,
+       kFlinkResnapshotReason},
+      {std::nullopt, Situation::kFlinkResnapshot, "no_resurrection", Expect::kKnownLimitation,
+       kFlinkResnapshotReason},
+      {std::nullopt, Situation::kFlinkResnapshot, "transaction_order", Expect::kKnownLimitation,
+       kFlinkResnapshotReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "delta_duplicates", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "destination_no_regression", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kSplitOrderMismatch, "destination_no_resurrection", Expect::kKnownLimitation,
+       kFlinkSplitOrderReason},
+      {std::nullopt, Situation::kOpenAcrossHighWatermark, "convergence",
+       Expect::kKnownLimitation, kFlinkOpenTxnReason},
+      {std::nullopt, Situation::kOpenAcrossHighWatermark, "no_loss", Expect::kKnownLimitation,
+       kFlinkOpenTxnReason},
+      {std::nullopt, Situation::kFlinkSnapshotSplits, "transaction_order",
+       Expect::kViolableDocumented, kFlinkSplitsOrderReason},
       {std::nullopt, Situation::kDebeziumRedelivery, "exactly_once", Expect::kViolableDocumented,
        kDebeziumRedeliveryReason},
       {std::nullopt, Situation::kDebeziumRedelivery, "no_regression", Expect::kViolableDocumented,
@@ -369,6 +456,16 @@ const char* to_string(Situation s) {
       return "a Debezium chunk query error skipped the rest of a table";
     case Situation::kToastDroppedByWindow:
       return "a Debezium window dropped a chunk row for a change lacking its TOAST value";
+    case Situation::kFlinkSnapshotSplits:
+      return "a Flink capture read a snapshot in splits, each at its own watermarks";
+    case Situation::kFlinkBackfillSkipped:
+      return "a Flink capture read a snapshot with scan.incremental.snapshot.backfill.skip";
+    case Situation::kOpenAcrossHighWatermark:
+      return "a Flink split's high watermark fell inside a transaction that wrote to it";
+    case Situation::kSplitOrderMismatch:
+      return "a Flink change was judged by a split its key is not in, in the database's order";
+    case Situation::kFlinkResnapshot:
+      return "a Flink capture read a table again into the collection it feeds";
   }
   return "?";
 }
@@ -396,6 +493,10 @@ std::optional<Situation> situation_of(history::Event::Type t) {
       return Situation::kSnapshotSkipped;
     case T::kToastDroppedByWindow:
       return Situation::kToastDroppedByWindow;
+    case T::kOpenAcrossHighWatermark:
+      return Situation::kOpenAcrossHighWatermark;
+    case T::kSplitOrderMismatch:
+      return Situation::kSplitOrderMismatch;
     case T::kOther:
     case T::kCaptureError:
     case T::kCaptureCrash:
@@ -551,6 +652,16 @@ std::vector<Situation> situations(const history::History& h) {
         note(Situation::kDebeziumRedelivery);
       }
     }
+  }
+  if (h.algorithm == CaptureAlgorithm::kFlink) {
+    for (const history::BackfillInstance& i : h.backfills) {
+      if (i.mode == history::ResolvedMode::kPrecise) note(Situation::kFlinkSnapshotSplits);
+      if (i.mode == history::ResolvedMode::kNormal) note(Situation::kFlinkBackfillSkipped);
+    }
+    for (const history::BackfillOp& op : h.backfill_ops) {
+      if (!op.capture_bindings.empty()) note(Situation::kFlinkResnapshot);
+    }
+    if (jumped_ahead(h)) note(Situation::kFlinkResnapshot);
   }
   if (slot_lost_unrecovered(h)) note(Situation::kSlotLostUnrecovered);
   for (const history::BackfillInstance& i : h.backfills) {

@@ -69,6 +69,11 @@ enum class Situation : unsigned char {
   kDebeziumRedelivery,        // a Debezium capture restarted: it re-delivers from its offsets
   kSnapshotSkipped,           // a Debezium chunk query error ended a table's snapshot
   kToastDroppedByWindow,      // a Debezium window dropped a row for a change lacking a TOAST value
+  kFlinkSnapshotSplits,       // a Flink capture read a table's snapshot in splits
+  kFlinkBackfillSkipped,      // a Flink capture read a snapshot with backfill skipped
+  kOpenAcrossHighWatermark,   // Flink dropped a change of a transaction open at its split's HW
+  kSplitOrderMismatch,        // Flink judged a change by a split its key is not in (collation)
+  kFlinkResnapshot,           // a Flink capture read a table again into the collection it feeds
 };
 const char* to_string(Situation s);
 

@@ -190,6 +190,8 @@ struct Event {
     kSnapshotSkipped,          // the capture ended a table's backfill early (Debezium, query error)
     kCaptureCrash,             // the capture crashed (lost its in-memory state)
     kToastDroppedByWindow,     // Debezium dropped a chunk row for a change lacking a TOAST value
+    kOpenAcrossHighWatermark,  // Flink dropped a change of a transaction open at its split's HW
+    kSplitOrderMismatch,       // Flink judged a change by a split its key is not in (collation)
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;

@@ -24,7 +24,8 @@ const Names<properties::FaultClass>& fault_class_names() {
 
 const Names<CaptureAlgorithm>& algorithm_names() {
   static const Names<CaptureAlgorithm> kNames = {{"estuary", CaptureAlgorithm::kEstuary},
-                                                 {"debezium", CaptureAlgorithm::kDebezium}};
+                                                 {"debezium", CaptureAlgorithm::kDebezium},
+                                                 {"flink", CaptureAlgorithm::kFlink}};
   return kNames;
 }
 

@@ -44,7 +44,7 @@ const Names<properties::FaultClass>& fault_class_names();      // "none", "crash
 const Names<properties::BackfillType>& backfill_type_names();  // "none", "capture", ...
 const Names<UpdateStrategy>& strategy_names();                 // "merge", "delta"
 const Names<properties::KeyKind>& key_kind_names();            // "int", "locale-text", ...
-const Names<CaptureAlgorithm>& algorithm_names();              // "estuary", "debezium"
+const Names<CaptureAlgorithm>& algorithm_names();              // "estuary", "debezium", "flink"
 
 // The table of key kind `k` (a matrix cell captures it and a twin).
 TableSchema key_kind_table(properties::KeyKind k);

@@ -25,10 +25,12 @@ std::vector<MatrixCell> all_cells() {
     }
   }
   const size_t estuary = out.size();
-  for (size_t i = 0; i < estuary; ++i) {
-    MatrixCell c = out[i];
-    c.algorithm = CaptureAlgorithm::kDebezium;
-    if (algorithm_applies(c.algorithm, c.mode, c.key)) out.push_back(c);
+  for (CaptureAlgorithm a : {CaptureAlgorithm::kDebezium, CaptureAlgorithm::kFlink}) {
+    for (size_t i = 0; i < estuary; ++i) {
+      MatrixCell c = out[i];
+      c.algorithm = a;
+      if (algorithm_applies(c.algorithm, c.mode, c.key)) out.push_back(c);
+    }
   }
   return out;
 }
@@ -41,6 +43,12 @@ bool algorithm_applies(CaptureAlgorithm algorithm, BackfillMode mode, properties
       // One incremental snapshot (Normal) or none (Only Changes); keyless
       // tables are not snapshotted.
       return (mode == BackfillMode::kNormal || mode == BackfillMode::kOnlyChanges) &&
+             key != properties::KeyKind::kKeyless;
+    case CaptureAlgorithm::kFlink:
+      // With backfill (Precise), backfill skipped (Normal), or latest-offset
+      // (Only Changes); keyless tables are not snapshotted.
+      return (mode == BackfillMode::kPrecise || mode == BackfillMode::kNormal ||
+              mode == BackfillMode::kOnlyChanges) &&
              key != properties::KeyKind::kKeyless;
   }
   return false;

@@ -279,6 +279,8 @@ void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
   const T type = what == IgnoredRecord::kTruncate                    ? T::kIgnoredTruncate
                  : what == IgnoredRecord::kUnchangedToastOnKeyChange ? T::kIgnoredToastOnKeyChange
                  : what == IgnoredRecord::kToastDroppedByWindow      ? T::kToastDroppedByWindow
+                 : what == IgnoredRecord::kOpenAcrossHighWatermark   ? T::kOpenAcrossHighWatermark
+                 : what == IgnoredRecord::kSplitOrderMismatch        ? T::kSplitOrderMismatch
                                                                      : T::kSnapshotSkipped;
   event(history::Event::Kind::kOperation, "capture ignored " + words, type);
 }

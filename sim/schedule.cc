@@ -56,7 +56,9 @@ bool fault_amount_optional(FaultKind k) {
 uint64_t fault_amount_max(FaultKind k, CaptureAlgorithm algorithm) {
   switch (k) {
     case FaultKind::kCrash:
-      return algorithm == CaptureAlgorithm::kEstuary ? kCrashPhaseMax : kCrashPhaseMaxAll;
+      return algorithm == CaptureAlgorithm::kEstuary    ? kCrashPhaseMax
+             : algorithm == CaptureAlgorithm::kDebezium ? kCrashPhaseMaxDebezium
+                                                         : kCrashPhaseMaxFlink;
     case FaultKind::kMaterializationCrash:
       return 1;
     case FaultKind::kMinBackfillXid:

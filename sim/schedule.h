@@ -98,9 +98,12 @@ struct FaultStep {
 
 // The largest crash amount an Estuary capture reaches: Capture::Phase::kStreaming (5).
 constexpr uint64_t kCrashPhaseMax = 5;
-// The largest crash amount any algorithm reaches: Capture::Phase::kWindowClose
-// (7), a Debezium step. What a scenario may name and what Debezium runs draw.
-constexpr uint64_t kCrashPhaseMaxAll = 7;
+// The largest crash amount a Debezium capture reaches: Capture::Phase::kWindowClose
+// (7). What a Debezium scenario may name and what Debezium runs draw.
+constexpr uint64_t kCrashPhaseMaxDebezium = 7;
+// Flink CDC's crash amounts: 0, Capture::Phase::kStreaming (5) and its split
+// steps kSplitOpen (8) to kSplitBackfill (11).
+constexpr uint64_t kCrashPhaseMaxFlink = 11;
 
 // Whether a fault kind uses FaultStep::table, ::binding or ::amount.
 bool fault_uses_table(FaultKind k);

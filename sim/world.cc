@@ -304,6 +304,10 @@ uint64_t World::draw_amount(FaultKind kind) {
       return 5 + scheduler_.below(40);
     case FaultKind::kCrash:
       if (!g.crash_points) return 0;
+      if (o_.capture.algorithm == CaptureAlgorithm::kFlink) {  // the steps it takes
+        constexpr uint64_t kSteps[] = {0, 5, 8, 9, 10, 11};
+        return kSteps[scheduler_.below(std::size(kSteps))];
+      }
       return scheduler_.below(fault_amount_max(FaultKind::kCrash, o_.capture.algorithm) + 1);
     case FaultKind::kMaterializationCrash:
       return g.crash_points ? scheduler_.below(2) : 0;
@@ -1015,6 +1019,16 @@ void World::crash_capture() {
       break;
     case P::kWindowClose:  // Debezium's close signal, a watermark write like a fence
       reached(Situation::kCrashBeforeFence);
+      break;
+    case P::kSplitOpen:  // Flink's split steps: the query, the watermark, the merge
+    case P::kSplitScan:
+      reached(Situation::kCrashBeforeChunk);
+      break;
+    case P::kSplitHigh:
+      reached(Situation::kCrashBeforeFence);
+      break;
+    case P::kSplitBackfill:
+      reached(Situation::kCrashBeforeCommit);
       break;
     case P::kCommit:
       reached(Situation::kCrashBeforeCommit);
