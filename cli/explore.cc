@@ -66,7 +66,7 @@ std::variant<campaign::ExplorationOptions, std::string> options_of(const Explore
     std::vector<CaptureAlgorithm> keep;
     for (const std::string& name : a.algorithms) {
       const std::optional<CaptureAlgorithm> al = sim::value_named(sim::algorithm_names(), name);
-      if (!al) return "--algorithm: \"" + name + "\" is not estuary or debezium";
+      if (!al) return "--algorithm: \"" + name + "\" is not estuary, debezium or flink";
       keep.push_back(*al);
     }
     std::erase_if(o.cells, [&](const sim::MatrixCell& c) {
@@ -107,8 +107,9 @@ void add_options(CLI::App* c, ExploreArgs* a) {
   c->add_flag("--matrix", a->matrix, "Also every matrix cell (the default with no FILE or --cell)");
   c->add_option("--cell", a->cells,
                 "A matrix cell backfill/mode/strategy/faults/key[/algorithm] (repeatable)");
-  c->add_option("--algorithm", a->algorithms,
-                "Keep only the cells of this capture algorithm: estuary or debezium (repeatable)");
+  c->add_option(
+      "--algorithm", a->algorithms,
+      "Keep only the cells of this capture algorithm: estuary, debezium or flink (repeatable)");
   c->add_option("--seeds", a->seeds, "Seeds per file or cell (1..N)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{10000000}))
       ->capture_default_str();

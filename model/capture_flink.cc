@@ -243,7 +243,8 @@ void Capture::split_apply(const DecodedChange& c) {
   if (c.old_kind == OldTuple::kKey || c.old_kind == OldTuple::kRow) {
     const Key old = c.old_kind == OldTuple::kKey ? c.old : s.key_of(c.old);
     const std::string key = detail::capture_key(s, old);
-    const bool same = c.kind != ChangeKind::kDelete && key == detail::capture_key(s, s.key_of(c.new_row));
+    const bool same =
+        c.kind != ChangeKind::kDelete && key == detail::capture_key(s, s.key_of(c.new_row));
     if (!same && in_range(key) && split_->buffer.erase(key) > 0) {
       reached(Situation::kFlinkBackfillApplied);
     }
@@ -348,20 +349,20 @@ bool Capture::stream_emits(uint32_t b, const std::string& key, const DecodedTxn&
   const bool emit = holder && lsn > holder->high_watermark;
   if (emit != (db_holder && lsn > db_holder->high_watermark)) {
     observer_->on_ignored(IgnoredRecord::kSplitOrderMismatch,
-                          "a change at " + to_string(lsn) + " judged by a split that does not hold "
-                          "its key in the database's order");
+                          "a change at " + to_string(lsn) +
+                              " judged by a split that does not hold "
+                              "its key in the database's order");
   }
   if (emit) return true;
   reached(Situation::kFlinkStreamDroppedChange);
   const TableSchema& s = db_->schema(*tables_[b]);
   if (holder && txn.commit_lsn > holder->read_end) {  // neither the split nor the stream has it
-    observer_->on_ignored(IgnoredRecord::kOpenAcrossHighWatermark,
-                          "a change of " + s.name + " at " + to_string(lsn) + " (xid " +
-                              std::to_string(txn.xid.value()) + ", committed at " +
-                              to_string(txn.commit_lsn) + "), before the high watermark " +
-                              to_string(holder->high_watermark) +
-                              " of its split, whose backfill read ended at " +
-                              to_string(holder->read_end));
+    observer_->on_ignored(
+        IgnoredRecord::kOpenAcrossHighWatermark,
+        "a change of " + s.name + " at " + to_string(lsn) + " (xid " +
+            std::to_string(txn.xid.value()) + ", committed at " + to_string(txn.commit_lsn) +
+            "), before the high watermark " + to_string(holder->high_watermark) +
+            " of its split, whose backfill read ended at " + to_string(holder->read_end));
   }
   return false;
 }

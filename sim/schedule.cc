@@ -58,7 +58,7 @@ uint64_t fault_amount_max(FaultKind k, CaptureAlgorithm algorithm) {
     case FaultKind::kCrash:
       return algorithm == CaptureAlgorithm::kEstuary    ? kCrashPhaseMax
              : algorithm == CaptureAlgorithm::kDebezium ? kCrashPhaseMaxDebezium
-                                                         : kCrashPhaseMaxFlink;
+                                                        : kCrashPhaseMaxFlink;
     case FaultKind::kMaterializationCrash:
       return 1;
     case FaultKind::kMinBackfillXid:

@@ -21,9 +21,10 @@ TEST(ExplorationTest, EveryMatrixCellHasNoUnexpectedViolationOnTwoSeeds) {
   const reports::ExploreReport r = std::get<reports::ExploreReport>(explore(o));
   ASSERT_TRUE(r.matrix.has_value());
   // Estuary: 4 backfill types x 5 modes x 2 strategies x 5 fault classes x 4
-  // key kinds; Debezium: 4 x 2 modes (Normal, OnlyChanges) x 2 x 5 x 3 keyed kinds.
-  EXPECT_EQ(r.matrix->rows.size(), 800u + 240u);
-  EXPECT_EQ(r.runs, 2u * (800u + 240u));
+  // key kinds; Debezium: 4 x 2 modes (Normal, OnlyChanges) x 2 x 5 x 3 keyed
+  // kinds; Flink CDC: 4 x 3 modes (Precise, Normal, OnlyChanges) x 2 x 5 x 3.
+  EXPECT_EQ(r.matrix->rows.size(), 800u + 240u + 360u);
+  EXPECT_EQ(r.runs, 2u * (800u + 240u + 360u));
   for (const sim::MatrixRow& row : r.matrix->rows) {
     for (const auto& [name, t] : row.properties) {
       EXPECT_EQ(t.violated_unexpected, 0u)

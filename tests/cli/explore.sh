@@ -32,8 +32,8 @@ runs() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["runs"
 [ $(( $(runs "$tmp/s0/explore.json") + $(runs "$tmp/s1/explore.json") )) -eq $(( 2 * ${#files[@]} )) ] ||
   fail "shards do not add up to every file's seeds"
 # Matrix cells are explored, tallied into the report's matrix, and reproducible.
-"$bin" explore --seeds 1 --jobs 2 --shard 0/104 --out-dir "$tmp/m" >/dev/null || fail "cells failed"
-[ "$(runs "$tmp/m/explore.json")" -eq 10 ] || fail "shard 0/104 of 1040 cells is not 10 runs"
+"$bin" explore --seeds 1 --jobs 2 --shard 0/140 --out-dir "$tmp/m" >/dev/null || fail "cells failed"
+[ "$(runs "$tmp/m/explore.json")" -eq 10 ] || fail "shard 0/140 of 1400 cells is not 10 runs"
 grep -q "Guarantee matrix" "$tmp/m/explore.html" || fail "no matrix in the HTML report"
 set +e; "$bin" explore --shard 2/2 --out-dir "$tmp/bad" >/dev/null 2>&1; rc=$?; set -e
 [ $rc -eq 2 ] || fail "bad --shard gave exit $rc"

@@ -702,7 +702,7 @@ TEST_F(CaptureTest, FlinkRereadsAnUnfinishedSplitAfterACrash) {
   EXPECT_TRUE(db.slot("flow_slot_0").is_ok());  // a crash leaves the backfill slot
   run_until_streaming();
   EXPECT_EQ(trace.chunks[0].rows.size(), trace.chunks[1].rows.size());  // read again
-  EXPECT_EQ(trace.docs.size(), 6u);  // each row once
+  EXPECT_EQ(trace.docs.size(), 6u);                                     // each row once
   EXPECT_EQ(reduced("items").size(), 6u);
 }
 

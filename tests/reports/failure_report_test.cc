@@ -179,8 +179,10 @@ TEST(FailureReportTest, ARealRunWithAMatrix) {
   const std::string html = report_html(r);
   EXPECT_NE(html.find("<table class=\"matrix\">"), std::string::npos);
   // One row per cell in the key kinds' sections, and one per mode in the pivot
-  // (Estuary's five modes, then Debezium's Normal and Only Changes).
-  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size() + sim::mode_names().size() + 2);
+  // (Estuary's five modes, Debezium's Normal and Only Changes, then Flink's
+  // Precise, Normal and Only Changes).
+  EXPECT_EQ(count(html, "<tr><th>capture</th>"), m.rows.size() + sim::mode_names().size() + 5);
+  EXPECT_NE(html.find("<th>Precise (flink)</th>"), std::string::npos);
   EXPECT_NE(html.find("<th>Normal (debezium)</th>"), std::string::npos);
   EXPECT_NE(html.find("<h2>Algorithms side by side</h2>"), std::string::npos);
   EXPECT_NE(html.find("<table class=\"matrix pivot\">"), std::string::npos);
