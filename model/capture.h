@@ -147,6 +147,9 @@ struct CaptureOptions {
   uint32_t keyless_blocks_per_chunk = 2;
   uint32_t keyless_slack_blocks = 2;   // added to the page count when the scan bound is fixed
   uint32_t stream_txns_per_step = 16;  // decoded transactions handled per step at most
+  // Debezium: the read-only incremental snapshot (read.only=true): windows
+  // from pg_current_snapshot() instead of signal writes.
+  bool read_only = false;
 };
 
 // One chunk as the capture ran it (for the history).
@@ -179,6 +182,9 @@ enum class IgnoredRecord : uint8_t {
   // Flink: the stream dropped a change at or before its split's HW whose
   // transaction committed after the split's backfill read ended
   kOpenAcrossHighWatermark,
+  // Debezium read-only: a window closed and flushed without having opened,
+  // because the stream's 32-bit xids never reached the epoch-extended xmin
+  kWindowNeverOpened,
   // Flink: a change judged by a split other than the one whose range holds
   // its key in the database's order (split keys compared by code point)
   kSplitOrderMismatch,
@@ -320,7 +326,15 @@ class Capture {
   // open signal, removes the keys its changes touch while it is open, and at
   // the close signal flushes the buffer (true: the window closed).
   bool window_sees(const DecodedTxn& txn);
+  void window_drop_keys(const DecodedTxn& txn);
+  Status read_only_open(uint32_t b);
   void window_flush();
+  bool read_only() const { return debezium() && options_.read_only; }
+  // Read-only windows: the rule on a transaction's data events, before they
+  // are emitted (opens, or closes and flushes), and the rule at its COMMIT
+  // or at a heartbeat (closes and flushes); true: the window closed.
+  bool read_only_sees_events(const DecodedTxn& txn);
+  bool read_only_sees_commit(std::optional<Xid> xid);
 
   Database* db_;
   CollectionStore* store_;
@@ -357,6 +371,10 @@ class Capture {
     std::map<std::string, CollectionDoc> buffer;  // by document key
     std::optional<Key> last_key;                  // the chunk's last key
     bool table_done = false;                      // the chunk was empty
+    // Read-only: the snapshots taken at the open and the close, and the
+    // 32-bit xid of the last transaction the stream delivered.
+    std::optional<Database::SnapshotBounds> low, high;
+    std::optional<Xid> last_xid;
   };
   std::optional<Window> window_;
   std::optional<CaptureCheckpoint> flushed_offsets_;

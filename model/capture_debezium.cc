@@ -34,6 +34,7 @@ Status Capture::window_open() {
     phase_ = Phase::kStreaming;
     return Status::ok();
   }
+  if (read_only()) return read_only_open(*b);
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   window_.emplace();
   window_->binding = *b;
@@ -120,6 +121,11 @@ Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trac
 // Closes the window: the close signal, then stream to it.
 Status Capture::window_close() {
   CDC_ASSERT(window_ && phase_ == Phase::kWindowClose, "a window closes after its query");
+  if (read_only()) {  // the high watermark: pg_current_snapshot(), nothing written
+    window_->high = db_->current_snapshot();
+    phase_ = Phase::kStream;
+    return Status::ok();
+  }
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   window_->close_signal = static_cast<int64_t>(watermark_counter_);
   phase_ = Phase::kStream;
@@ -135,6 +141,13 @@ bool Capture::window_sees(const DecodedTxn& txn) {
     return true;
   }
   if (!window_->open || signal) return false;
+  window_drop_keys(txn);
+  return false;
+}
+
+// The keys a transaction's changes of the window's table touch leave the
+// buffer, whatever the operation.
+void Capture::window_drop_keys(const DecodedTxn& txn) {
   const TableSchema& s = db_->schema(*tables_[window_->binding]);
   for (const DecodedChange& c : txn.changes) {
     if (c.kind == ChangeKind::kTruncate || c.table != *tables_[window_->binding]) continue;
@@ -162,7 +175,6 @@ bool Capture::window_sees(const DecodedTxn& txn) {
     if (window_->buffer.erase(detail::capture_key(s, key)) > 0)
       reached(Situation::kDebeziumWindowDroppedRow);
   }
-  return false;
 }
 
 // The buffer's rows become snapshot documents after the stream's changes,
@@ -171,7 +183,7 @@ void Capture::window_flush() {
   CDC_ASSERT(window_ && in_backfill_iteration_, "a window flushes inside its iteration");
   const uint32_t b = window_->binding;
   BindingState& st = state_.states.at(state_key(b));
-  CDC_ASSERT(window_->open, "the open signal precedes the close signal in the stream");
+  CDC_ASSERT(window_->open || read_only(), "the open signal precedes the close signal");
   for (auto& [key, doc] : window_->buffer)
     pending_.emplace_back(b, std::move(doc));
   if (window_->last_key) st.scanned = window_->last_key;

@@ -59,10 +59,19 @@ Status Capture::stream() {
   for (uint32_t n = 0; n < options_.stream_txns_per_step; ++n) {
     Result<std::vector<DecodedTxn>> got = stream_->poll(1);
     if (!got.is_ok()) return fail(got.error());
-    if (got.value().empty()) return Status::ok();  // not flushed yet: try next step
+    if (got.value().empty()) {  // not flushed yet: try next step
+      // A read-only window also closes at a heartbeat.
+      if (window_ && read_only() && read_only_sees_commit(window_->last_xid)) {
+        window_.reset();
+        phase_ = Phase::kCommit;
+      }
+      return Status::ok();
+    }
     const DecodedTxn& txn = got.value().front();
     // Decoding returns commits in increasing LSN, all past the stream's start.
     CDC_ASSERT(txn.commit_lsn > state_.cursor, "the cursor moves forward with each commit");
+    const bool ro = window_ && read_only();
+    bool window_closed = ro && read_only_sees_events(txn);  // its READs go before txn
     observer_->on_decoded(txn);
     for (uint32_t i = 0; i < txn.changes.size(); ++i)
       emit_change(txn, i, txn.changes[i]);
@@ -71,7 +80,8 @@ Status Capture::stream() {
       (void)db_->acknowledge(options_.slot, state_.cursor);  // before the commit below
     }
     // A Debezium iteration ends at its close signal, Estuary's at the fence.
-    const bool window_closed = window_ && window_sees(txn);
+    if (ro && !window_closed) window_closed = read_only_sees_commit(txn.xid);
+    if (!ro) window_closed = window_ && window_sees(txn);
     const bool reached = window_ ? window_closed : txn.commit_lsn >= fence_;
     if (window_closed) window_.reset();
     if (!in_backfill_iteration_) {

@@ -133,6 +133,20 @@ Xid Database::oldest_running_or_next() const {
   return oldest;
 }
 
+Database::SnapshotBounds Database::current_snapshot() const {
+  const FullXid next = xids_.next_full();
+  // An xid at or before the next one, as a full xid: at most 2^31 behind.
+  auto full = [&](Xid x) {
+    return FullXid(next.value() - static_cast<uint32_t>(xids_.next().value() - x.value()));
+  };
+  const Xid xmax = snapshot_xmax();
+  Xid xmin = oldest_running_or_next();
+  if (xid_follows(xmin, xmax)) xmin = xmax;
+  const SnapshotBounds b{full(xmin), full(xmax)};
+  CDC_ASSERT(b.xmin <= b.xmax && b.xmax <= next, "xmin <= xmax <= the next full xid");
+  return b;
+}
+
 Xid Database::snapshot_xmax() const {
   // Every assigned xid before the next one is running or completed; step down
   // past the running ones (special ids are never assigned: skip them).

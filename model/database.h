@@ -136,6 +136,14 @@ class Database {
   // the latest completed (committed or aborted) xid plus one. Xids of running
   // transactions just below the next xid keep it below the next xid.
   Xid snapshot_xmax() const;
+  // pg_current_snapshot()'s xmin and xmax, epoch-extended (64-bit): the
+  // oldest running xid (xmax when none runs) and the latest completed xid
+  // plus one.
+  struct SnapshotBounds {
+    FullXid xmin;
+    FullXid xmax;
+  };
+  SnapshotBounds current_snapshot() const;
   Xid next_xid() const { return xids_.next(); }
   XidLimits xid_limits() const { return limits_; }
   uint64_t wraparound_warnings() const { return wraparound_warnings_; }

@@ -74,6 +74,7 @@ enum class Situation : unsigned char {
   kOpenAcrossHighWatermark,   // Flink dropped a change of a transaction open at its split's HW
   kSplitOrderMismatch,        // Flink judged a change by a split its key is not in (collation)
   kFlinkResnapshot,           // a Flink capture read a table again into the collection it feeds
+  kWindowNeverOpened,         // a Debezium read-only window flushed without opening (xid epoch)
 };
 const char* to_string(Situation s);
 

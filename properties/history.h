@@ -192,6 +192,7 @@ struct Event {
     kToastDroppedByWindow,     // Debezium dropped a chunk row for a change lacking a TOAST value
     kOpenAcrossHighWatermark,  // Flink dropped a change of a transaction open at its split's HW
     kSplitOrderMismatch,       // Flink judged a change by a split its key is not in (collation)
+    kWindowNeverOpened,        // a Debezium read-only window flushed without opening (xid epoch)
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;

@@ -54,7 +54,7 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
       {"materialization", {"enabled", "strategy", "keep_existing_on_backfill", "txns_per_commit"}},
       {"capture",
        {"algorithm", "keyless_blocks_per_chunk", "keyless_slack_blocks", "stream_txns_per_step",
-        "steps_per_tick"}},
+        "steps_per_tick", "read_only"}},
       {"generation", {"crash_points", "xid_bounds", "backfill_after_slot_loss"}},
       {"fault_step", {"at", "fault", "table", "binding", "amount"}},
       {"operation", {"at", "do", "bindings", "mode", "ticks", "table"}},
@@ -594,6 +594,11 @@ void read_capture(Reader& r, const YAML::Node& c, sim::WorldOptions* o) {
   if (c["algorithm"]) {
     o->capture.algorithm =
         r.choice<CaptureAlgorithm>(c["algorithm"], sim::algorithm_names(), "capture algorithm");
+  }
+  if (c["read_only"]) {
+    o->capture.read_only = r.boolean(c["read_only"], "read_only");
+    if (o->capture.read_only && o->capture.algorithm != CaptureAlgorithm::kDebezium)
+      r.fail(c["read_only"], "read_only applies to the debezium algorithm only");
   }
 }
 

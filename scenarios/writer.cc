@@ -222,6 +222,7 @@ std::string scenario_yaml(const Scenario& sc) {
   }
   e << YAML::Key << "chunk_size" << YAML::Value << o.capture.chunk_size;
   e << YAML::Key << "capture" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (o.capture.read_only) e << YAML::Key << "read_only" << YAML::Value << true;
   if (o.capture.algorithm != CaptureAlgorithm::kEstuary) {
     e << YAML::Key << "algorithm" << YAML::Value
       << sim::name_of(sim::algorithm_names(), o.capture.algorithm);

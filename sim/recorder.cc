@@ -281,6 +281,7 @@ void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
                  : what == IgnoredRecord::kToastDroppedByWindow      ? T::kToastDroppedByWindow
                  : what == IgnoredRecord::kOpenAcrossHighWatermark   ? T::kOpenAcrossHighWatermark
                  : what == IgnoredRecord::kSplitOrderMismatch        ? T::kSplitOrderMismatch
+                 : what == IgnoredRecord::kWindowNeverOpened         ? T::kWindowNeverOpened
                                                                      : T::kSnapshotSkipped;
   event(history::Event::Kind::kOperation, "capture ignored " + words, type);
 }

@@ -66,6 +66,19 @@ TEST(LoaderTest, ReferencesToMissingTablesBindingsAndProperties) {
       std::string::npos);
 }
 
+TEST(LoaderTest, ReadOnlyBelongsToDebeziumOnly) {
+  const LoadError e = error_of("capture: {algorithm: flink, read_only: true}\n");
+  EXPECT_NE(e.message.find("read_only applies to the debezium algorithm only"), std::string::npos);
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.column, 40);
+  EXPECT_NE(
+      error_of("capture: {algorithm: debezium, read_only: often}\n").message.find("true or false"),
+      std::string::npos);
+  const LoadResult ok =
+      load_scenario_text("capture: {algorithm: debezium, read_only: true}\n", "test.yaml");
+  EXPECT_FALSE(std::holds_alternative<LoadError>(ok));
+}
+
 TEST(LoaderTest, MalformedYamlAndUnreadableFiles) {
   const LoadError e = error_of("name: [unclosed\n");
   EXPECT_GT(e.line, 0);
