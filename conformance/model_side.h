@@ -52,6 +52,8 @@ class ModelSide final : public Side {
 
   // For the generator.
   const Database& db() const { return db_; }
+  // For a capture run against this side (capture_conformance.h).
+  Database* mutable_db() { return &db_; }
   TableId table_id(uint32_t index) const { return tables_.at(index); }
   bool in_transaction(uint32_t session) const;
   uint32_t savepoints(uint32_t session) const;

@@ -3,8 +3,6 @@
 #include <cstdlib>
 
 namespace cdc::conformance {
-namespace {
-
 std::string ident(const std::string& name) {
   std::string out = "\"";
   for (char ch : name) {
@@ -13,6 +11,8 @@ std::string ident(const std::string& name) {
   }
   return out + "\"";
 }
+
+namespace {
 
 const char* type_name(ColumnType t) {
   return t == ColumnType::kInt64 ? "bigint" : "text";
@@ -24,10 +24,8 @@ PgValue param(const Value& v) {
   return v.as_text();
 }
 
-// Appends a parameter and returns its placeholder with a cast, e.g. "$3::text".
 std::string bind(SqlCommand* cmd, const Value& v, ColumnType t) {
-  cmd->params.push_back(param(v));
-  return "$" + std::to_string(cmd->params.size()) + "::" + type_name(t);
+  return bind_value(cmd, v, t);
 }
 
 // "k1" = $1 AND "k2" = $2 for a keyed row, or the ctid subquery by old values.
@@ -58,6 +56,11 @@ bool is_key_column(const TableSchema& s, uint32_t c) {
 }
 
 }  // namespace
+
+std::string bind_value(SqlCommand* cmd, const Value& v, ColumnType t) {
+  cmd->params.push_back(param(v));
+  return "$" + std::to_string(cmd->params.size()) + "::" + type_name(t);
+}
 
 std::string collation_name(Collation c) {
   return c == Collation::kC ? "C" : "und-x-icu";

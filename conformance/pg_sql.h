@@ -36,6 +36,11 @@ struct SqlCommand {
 };
 
 std::string collation_name(Collation c);
+// A quoted identifier: "name" with " doubled.
+std::string ident(const std::string& name);
+// Appends v to cmd's parameters and returns its placeholder with a cast,
+// e.g. "$3::text".
+std::string bind_value(SqlCommand* cmd, const Value& v, ColumnType t);
 // CREATE TABLE plus the ALTER TABLEs for storage and replica identity.
 std::string table_ddl(const TableSchema& s);
 // INSERT, UPDATE, DELETE or TRUNCATE for a write statement.

@@ -84,16 +84,16 @@ const char* to_string(Capture::Phase p) {
   return "?";
 }
 
-Capture::Capture(Database* db, CollectionStore* store, CaptureOptions options,
+Capture::Capture(Source* source, CollectionStore* store, CaptureOptions options,
                  std::vector<CaptureBinding> bindings, std::function<uint64_t(uint64_t)> choose,
                  CaptureObserver* observer)
-    : db_(db),
+    : source_(source),
       store_(store),
       options_(std::move(options)),
       bindings_(std::move(bindings)),
       choose_(std::move(choose)),
       observer_(observer) {
-  CDC_ASSERT(db_ && store_ && observer_ && choose_, "capture needs its collaborators");
+  CDC_ASSERT(source_ && store_ && observer_ && choose_, "capture needs its collaborators");
   CDC_ASSERT(options_.chunk_size > 0 && options_.keyless_blocks_per_chunk > 0,
              "capture options out of range");
   CDC_ASSERT(phase_ == Phase::kStopped && !stream_, "a new capture starts stopped");
@@ -121,7 +121,7 @@ void Capture::stop_gracefully() {
     txn.checkpoint = *flushed_offsets_;
     const uint64_t seq = store_->commit(std::move(txn), now_tick_);
     observer_->on_commit(seq, {}, {}, {}, flushed_offsets_->cursor);
-    (void)db_->acknowledge(options_.slot, flushed_offsets_->cursor);  // a lost slot: next start
+    (void)source_->acknowledge(options_.slot, flushed_offsets_->cursor);  // a lost slot: next start
   }
   restart();
 }
@@ -131,7 +131,7 @@ Status Capture::fail(Error e) {
                                          : Situation::kCaptureErrorOther);
   observer_->on_error(e);
   // Flink drops a split's backfill slot when its task fails (a crash leaves it).
-  if (split_ && split_->backfill) (void)db_->drop_slot(backfill_slot());
+  if (split_ && split_->backfill) (void)source_->drop_slot(backfill_slot());
   restart();
   return e;
 }
@@ -234,7 +234,7 @@ Situation mode_situation(CaptureMode m) {
 Result<BindingState> Capture::resolve(uint32_t b) const {
   CDC_ASSERT(b < bindings_.size() && tables_[b], "resolving a binding whose table is known");
   const CaptureBinding& spec = bindings_[b];
-  const TableSchema& s = db_->schema(*tables_[b]);
+  const TableSchema& s = source_->schema(*tables_[b]);
   BindingState st;
   st.key_columns = s.primary_key;
   // Debezium: one incremental snapshot for every scanning mode (no Precise
@@ -297,7 +297,7 @@ BindingState read_back(BindingState st) {
 // its confirmed position: a restart before the first commit loses nothing.
 Status Capture::open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new,
                           Lsn memory_cursor) {
-  Result<SlotInfo> slot = db_->slot(options_.slot);
+  Result<SlotInfo> slot = source_->slot(options_.slot);
   // Debezium snapshots a table again on a signal and keeps its slot, unless
   // the slot is lost: then the recovery a user performs (new offsets, a new
   // slot, a snapshot of every table) is what a jump ahead does.
@@ -306,12 +306,12 @@ Status Capture::open_slot(const std::optional<CaptureCheckpoint>& saved, bool al
   const bool recreate = jump && !mutant_active(Mutant::kJumpAheadKeepsSlot);
   if (jump) reached(Situation::kJumpAhead);
   if (recreate && slot.is_ok()) {
-    if (Status s = db_->drop_slot(options_.slot); !s.is_ok()) return s;
+    if (Status s = source_->drop_slot(options_.slot); !s.is_ok()) return s;
   }
   if (recreate || !slot.is_ok()) {
     // A missing slot is created where the WAL is now; a start below its
     // confirmed position then silently starts there.
-    slot = db_->create_slot(options_.slot);
+    slot = source_->create_slot(options_.slot);
     if (!slot.is_ok()) return slot.status();
   }
   state_.cursor = saved && !jump ? saved->cursor : slot.value().confirmed_flush_lsn;
@@ -326,7 +326,7 @@ Status Capture::start() {
   CDC_ASSERT(phase_ == Phase::kStopped && pending_.empty(), "a capture starts from nothing");
   tables_.assign(bindings_.size(), std::nullopt);
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    Result<TableId> t = db_->table_id(bindings_[b].table);
+    Result<TableId> t = source_->table_id(bindings_[b].table);
     if (!t.is_ok()) return fail(t.error());
     tables_[b] = t.value();
     if (!store_->exists(bindings_[b].collection)) store_->create(bindings_[b].collection);
@@ -355,9 +355,10 @@ Status Capture::start() {
   if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)
     stream_.reset();
   } else {
-    Result<LogicalStream> st = db_->start_replication(options_.slot, state_.cursor);
+    Result<std::unique_ptr<ChangeStream>> st =
+        source_->start_replication(options_.slot, state_.cursor);
     if (!st.is_ok()) return fail(st.error());
-    stream_.emplace(std::move(st).value());
+    stream_ = std::move(st).value();
   }
   observer_->on_start(state_.cursor);
   for (uint32_t b : fresh) {

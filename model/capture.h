@@ -114,6 +114,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -121,6 +122,7 @@
 #include "model/capture_state.h"
 #include "model/collection.h"
 #include "model/database.h"
+#include "model/source.h"
 
 namespace cdc {
 
@@ -182,6 +184,9 @@ enum class IgnoredRecord : uint8_t {
   // Flink: the stream dropped a change at or before its split's HW whose
   // transaction committed after the split's backfill read ended
   kOpenAcrossHighWatermark,
+  // Flink: a split's backfill upserted an update whose unchanged TOAST value
+  // the WAL does not hold over the snapshot row that held it
+  kSplitToastPlaceholder,
   // Debezium read-only: a window closed and flushed without having opened,
   // because the stream's 32-bit xids never reached the epoch-extended xmin
   kWindowNeverOpened,
@@ -235,8 +240,8 @@ class Capture {
   };
 
   // `choose(n)` returns a number in [0, n): the capture's only randomness,
-  // supplied by the world. REQUIRES: db, store outlive the capture.
-  Capture(Database* db, CollectionStore* store, CaptureOptions options,
+  // supplied by the world. REQUIRES: source, store outlive the capture.
+  Capture(Source* source, CollectionStore* store, CaptureOptions options,
           std::vector<CaptureBinding> bindings, std::function<uint64_t(uint64_t)> choose,
           CaptureObserver* observer);
 
@@ -294,6 +299,8 @@ class Capture {
   // The options of the next chunk query: the armed failure, used up.
   QueryOptions take_query_options();
   Status write_watermark();
+  // The flush LSN into *lsn (an error stops the capture).
+  Status read_flush_lsn(Lsn* lsn);
   Status commit_docs(std::vector<uint64_t> chunk_ids);
   bool debezium() const { return options_.algorithm == CaptureAlgorithm::kDebezium; }
   bool flink() const { return options_.algorithm == CaptureAlgorithm::kFlink; }
@@ -336,7 +343,7 @@ class Capture {
   bool read_only_sees_events(const DecodedTxn& txn);
   bool read_only_sees_commit(std::optional<Xid> xid);
 
-  Database* db_;
+  Source* source_;
   CollectionStore* store_;
   CaptureOptions options_;
   std::vector<CaptureBinding> bindings_;
@@ -347,7 +354,7 @@ class Capture {
   Phase phase_ = Phase::kStopped;
   CaptureCheckpoint state_;                     // working copy of the checkpoint
   std::vector<std::optional<TableId>> tables_;  // per binding, resolved at start
-  std::optional<LogicalStream> stream_;
+  std::unique_ptr<ChangeStream> stream_;
   Lsn fence_;
   Lsn iteration_start_lsn_;  // flush LSN when the next backfill iteration was scheduled
   bool in_backfill_iteration_ = false;
@@ -389,7 +396,7 @@ class Capture {
     ChunkTrace trace;
     std::map<std::string, CollectionDoc> buffer;  // by document key
     std::vector<CollectionDoc> appended;          // the seeded bug update-appends
-    std::optional<LogicalStream> backfill;        // on the backfill slot
+    std::unique_ptr<ChangeStream> backfill;       // on the backfill slot
     bool past_high = false;                       // the backfill read passed HW
   };
   std::optional<Split> split_;
@@ -397,6 +404,10 @@ class Capture {
 };
 
 const char* to_string(Capture::Phase p);
+
+// The table a capture writes its watermarks (and Debezium its signals) to:
+// (slot text COLLATE "C" PRIMARY KEY, counter bigint).
+TableSchema watermarks_schema(const std::string& name);
 
 // Shared by the capture's files (defined in model/capture_backfill.cc).
 namespace detail {

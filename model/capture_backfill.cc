@@ -136,12 +136,16 @@ Status Capture::chunk() {
   trace.id = next_chunk_id_++;
   trace.binding = *b;
   trace.state_key = state_key(*b);
-  trace.snapshot_lsn = db_->current_flush_lsn();
+  if (Status s = read_flush_lsn(&trace.snapshot_lsn); !s.is_ok()) return s;
   trace.min_backfill_xid = options_.min_backfill_xid;
   trace.max_backfill_xid = options_.max_backfill_xid;
   // The bounds' query reads its snapshot's xmax; the snapshot is the one the
   // chunk query runs in (every Database call is atomic).
-  if (trace.min_backfill_xid || trace.max_backfill_xid) trace.snapshot_xmax = db_->snapshot_xmax();
+  if (trace.min_backfill_xid || trace.max_backfill_xid) {
+    Result<Xid> xmax = source_->snapshot_xmax();
+    if (!xmax.is_ok()) return fail(xmax.error());
+    trace.snapshot_xmax = xmax.value();
+  }
   const Status s = st.mode == CaptureMode::kWithoutPrimaryKey ? chunk_keyless(*b, st, trace)
                                                               : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
@@ -165,11 +169,11 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   CDC_ASSERT(st.mode != CaptureMode::kWithoutPrimaryKey && !st.backfilled,
              "a keyed chunk of a binding still backfilling");
   const TableId t = *tables_[b];
-  const TableSchema& s = db_->schema(t);
+  const TableSchema& s = source_->schema(t);
   const QueryOptions opts = take_query_options();
   trace.after = st.scanned;
   trace.limit = options_.chunk_size;
-  QueryResult q = db_->keyset_chunk(t, st.scanned, options_.chunk_size, KeyOrder::kDatabase, opts);
+  QueryResult q = source_->keyset_chunk(t, st.scanned, options_.chunk_size, opts);
   trace.rows = q.rows;
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
@@ -221,7 +225,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   const TableId t = *tables_[b];
   if (!st.scanned_ctid) {
     // The scan bound is computed once, from the page count plus some slack.
-    const uint32_t pages = db_->page_count(t).value();
+    const uint32_t pages = source_->page_count(t).value();
     st.keyless_max_block = mutant_active(Mutant::kKeylessBoundStaleRelpages)
                                ? pages / 2
                                : pages + options_.keyless_slack_blocks;
@@ -235,7 +239,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.limit = options_.keyless_blocks_per_chunk;
   const uint16_t last_offset = mutant_active(Mutant::kKeylessRangeMissesLastBlock) ? 0 : 0xffff;
   trace.range_end = Ctid{last_block, last_offset};
-  QueryResult q = db_->ctid_range(t, after, *trace.range_end, opts);
+  QueryResult q = source_->ctid_range(t, after, *trace.range_end, opts);
   trace.rows = q.rows;
   trace.emitted.assign(q.rows.size(), false);
   if (!q.status.is_ok()) {
@@ -260,7 +264,7 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   st.scanned_ctid = Ctid{last_block + 1, 0};
   trace.final_chunk = last_block + 1 > st.keyless_max_block;
   st.backfilled = trace.final_chunk;
-  if (trace.final_chunk && db_->page_count(t).value() > st.keyless_max_block) {
+  if (trace.final_chunk && source_->page_count(t).value() > st.keyless_max_block) {
     reached(Situation::kKeylessRowBeyondBound);
   }
   return Status::ok();
@@ -273,7 +277,7 @@ Status Capture::commit_pending() {
   in_backfill_iteration_ = false;
   if (Status s = commit_docs(std::move(chunks)); !s.is_ok()) return s;
   phase_ = backfills_done() ? Phase::kStreaming : Phase::kChunk;
-  iteration_start_lsn_ = db_->current_flush_lsn();
+  if (Status s = read_flush_lsn(&iteration_start_lsn_); !s.is_ok()) return s;
   CDC_ASSERT(pending_.empty() && pending_chunks_.empty(), "an iteration commits everything");
   return Status::ok();
 }

@@ -38,7 +38,7 @@ Status Capture::window_open() {
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   window_.emplace();
   window_->binding = *b;
-  window_->signals = db_->table_id(options_.watermarks_table).value();  // just written to
+  window_->signals = source_->table_id(options_.watermarks_table).value();  // just written to
   window_->open_signal = static_cast<int64_t>(watermark_counter_);
   in_backfill_iteration_ = true;
   phase_ = Phase::kWindowQuery;
@@ -56,7 +56,7 @@ Status Capture::window_query() {
   trace.id = next_chunk_id_++;
   trace.binding = b;
   trace.state_key = state_key(b);
-  trace.snapshot_lsn = db_->current_flush_lsn();
+  if (Status s = read_flush_lsn(&trace.snapshot_lsn); !s.is_ok()) return s;
   const Status s = window_query_keys(b, st, trace);
   observer_->on_chunk(trace);
   if (!s.is_ok()) {
@@ -78,9 +78,9 @@ Status Capture::window_query() {
 
 Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trace) {
   const TableId t = *tables_[b];
-  const TableSchema& s = db_->schema(t);
+  const TableSchema& s = source_->schema(t);
   if (!st.scanned && !st.max_key) {  // the first chunk: the maximum key bounds the snapshot
-    Result<std::optional<Key>> max = db_->last_key(t);
+    Result<std::optional<Key>> max = source_->last_key(t);
     if (!max.is_ok()) return max.status();
     st.max_key = max.value();
   }
@@ -88,8 +88,7 @@ Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trac
   trace.limit = options_.chunk_size;
   const QueryOptions opts = take_query_options();
   QueryResult q =
-      st.max_key ? db_->keyset_chunk(t, st.scanned, options_.chunk_size, KeyOrder::kDatabase, opts)
-                 : QueryResult{};
+      st.max_key ? source_->keyset_chunk(t, st.scanned, options_.chunk_size, opts) : QueryResult{};
   // WHERE key <= maximum key: rows above it arrive by streaming only.
   const std::vector<ColumnType> types = s.key_types();
   const std::vector<Collation> order = s.key_collations();
@@ -122,7 +121,9 @@ Status Capture::window_query_keys(uint32_t b, BindingState& st, ChunkTrace& trac
 Status Capture::window_close() {
   CDC_ASSERT(window_ && phase_ == Phase::kWindowClose, "a window closes after its query");
   if (read_only()) {  // the high watermark: pg_current_snapshot(), nothing written
-    window_->high = db_->current_snapshot();
+    Result<Source::SnapshotBounds> high = source_->current_snapshot();
+    if (!high.is_ok()) return fail(high.error());
+    window_->high = high.value();
     phase_ = Phase::kStream;
     return Status::ok();
   }
@@ -148,7 +149,7 @@ bool Capture::window_sees(const DecodedTxn& txn) {
 // The keys a transaction's changes of the window's table touch leave the
 // buffer, whatever the operation.
 void Capture::window_drop_keys(const DecodedTxn& txn) {
-  const TableSchema& s = db_->schema(*tables_[window_->binding]);
+  const TableSchema& s = source_->schema(*tables_[window_->binding]);
   for (const DecodedChange& c : txn.changes) {
     if (c.kind == ChangeKind::kTruncate || c.table != *tables_[window_->binding]) continue;
     if (c.kind == ChangeKind::kDelete && mutant_active(Mutant::kDebeziumWindowIgnoresDeletes)) {

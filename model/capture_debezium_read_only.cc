@@ -16,10 +16,12 @@ namespace cdc {
 // pg_current_xact_id() (which assigns an xid), then the low watermark.
 Status Capture::read_only_open(uint32_t b) {
   CDC_ASSERT(read_only() && !window_, "a read-only window opens between iterations");
-  if (Result<FullXid> x = db_->txid_current(); !x.is_ok()) return fail(x.error());
+  if (Result<FullXid> x = source_->txid_current(); !x.is_ok()) return fail(x.error());
+  Result<Source::SnapshotBounds> low = source_->current_snapshot();
+  if (!low.is_ok()) return fail(low.error());
   window_.emplace();
   window_->binding = b;
-  window_->low = db_->current_snapshot();
+  window_->low = low.value();
   in_backfill_iteration_ = true;
   phase_ = Phase::kWindowQuery;
   return Status::ok();

@@ -44,24 +44,25 @@ Status Capture::split_open() {
   }
   const BindingState& st = state_.states.at(state_key(split_->binding));
   if (st.mode != CaptureMode::kPrecise) {  // backfill skipped: no slot, HW = LW
-    split_->low_watermark = db_->current_flush_lsn();
+    if (Status s = read_flush_lsn(&split_->low_watermark); !s.is_ok()) return s;
     phase_ = Phase::kSplitScan;
     return Status::ok();
   }
   // "A slot can only read WAL after its own creation": create it (or reuse
   // one a crash left behind) before the low watermark.
-  if (!db_->slot(backfill_slot()).is_ok()) {
-    Result<SlotInfo> made = db_->create_slot(backfill_slot());
+  if (!source_->slot(backfill_slot()).is_ok()) {
+    Result<SlotInfo> made = source_->create_slot(backfill_slot());
     if (!made.is_ok() && made.error().code == ErrorCode::kObjectInUse) {
       reached(Situation::kFlinkSlotCreationWaited);
       return Status::ok();  // it waits for the running writers: try again next step
     }
     if (!made.is_ok()) return fail(made.error());
   }
-  split_->low_watermark = db_->current_flush_lsn();
-  Result<LogicalStream> stream = db_->start_replication(backfill_slot(), split_->low_watermark);
+  if (Status s = read_flush_lsn(&split_->low_watermark); !s.is_ok()) return s;
+  Result<std::unique_ptr<ChangeStream>> stream =
+      source_->start_replication(backfill_slot(), split_->low_watermark);
   if (!stream.is_ok()) return fail(stream.error());
-  split_->backfill.emplace(std::move(stream).value());
+  split_->backfill = std::move(stream).value();
   phase_ = Phase::kSplitScan;
   return Status::ok();
 }
@@ -74,7 +75,7 @@ Status Capture::split_open() {
 Status Capture::split_range(uint32_t b, BindingState& st) {
   CDC_ASSERT(!split_ && !st.backfilled, "a new split of a binding still backfilling");
   const TableId t = *tables_[b];
-  const TableSchema& s = db_->schema(t);
+  const TableSchema& s = source_->schema(t);
   split_.emplace();
   split_->binding = b;
   if (!st.splits.empty()) split_->range.start = st.splits.back().end;
@@ -82,17 +83,17 @@ Status Capture::split_range(uint32_t b, BindingState& st) {
   const std::optional<Key>& start = split_->range.start;
   std::vector<Key> keys;
   if (start) {
-    Result<std::optional<ScannedRow>> at = db_->lookup(t, *start);
+    Result<std::optional<ScannedRow>> at = source_->lookup(t, *start);
     if (!at.is_ok()) return at.status();
     if (at.value()) keys.push_back(*start);
   }
-  QueryResult q = db_->keyset_chunk(t, start, options_.chunk_size, KeyOrder::kDatabase);
+  QueryResult q = source_->keyset_chunk(t, start, options_.chunk_size);
   if (!q.status.is_ok()) return q.status;
   for (const ScannedRow& r : q.rows) {
     if (keys.size() < options_.chunk_size) keys.push_back(s.key_of(r.row));
   }
   if (st.splits.empty()) {  // the first split: analyse the table
-    Result<std::optional<Key>> max = db_->last_key(t);
+    Result<std::optional<Key>> max = source_->last_key(t);
     if (!max.is_ok()) return max.status();
     st.max_key = max.value();
     if (keys.empty() || !st.max_key || db_compare(s, keys.front(), *st.max_key) == 0) {
@@ -103,7 +104,7 @@ Status Capture::split_range(uint32_t b, BindingState& st) {
   const Key from = start ? *start : keys.front();
   Key end = keys.back();
   if (db_compare(s, end, from) == 0) {  // then MIN(key) WHERE key > start
-    QueryResult next = db_->keyset_chunk(t, from, 1, KeyOrder::kDatabase);
+    QueryResult next = source_->keyset_chunk(t, from, 1);
     if (!next.status.is_ok()) return next.status;
     if (next.rows.empty()) return Status::ok();
     end = s.key_of(next.rows.front().row);
@@ -120,7 +121,7 @@ Status Capture::split_scan() {
   const uint32_t b = split_->binding;
   BindingState& st = state_.states.at(state_key(b));
   const TableId t = *tables_[b];
-  const TableSchema& s = db_->schema(t);
+  const TableSchema& s = source_->schema(t);
   ChunkTrace& trace = split_->trace;
   trace = ChunkTrace{};
   trace.id = next_chunk_id_++;
@@ -128,11 +129,11 @@ Status Capture::split_scan() {
   trace.state_key = state_key(b);
   trace.after = st.scanned;  // for the history: where the last split's rows ended
   trace.limit = options_.chunk_size;
-  trace.snapshot_lsn = db_->current_flush_lsn();
+  if (Status f = read_flush_lsn(&trace.snapshot_lsn); !f.is_ok()) return f;
   const std::optional<Key>& start = split_->range.start;
   const std::optional<Key>& end = split_->range.end;
   if (start) {
-    Result<std::optional<ScannedRow>> at = db_->lookup(t, *start);
+    Result<std::optional<ScannedRow>> at = source_->lookup(t, *start);
     if (!at.is_ok()) return fail(at.error());
     if (at.value()) trace.rows.push_back(*at.value());
   }
@@ -140,7 +141,7 @@ Status Capture::split_scan() {
   std::optional<Key> after = start;
   Status status = Status::ok();
   for (uint64_t batch = 0; batch < kMaxBatches; ++batch) {
-    QueryResult q = db_->keyset_chunk(t, after, options_.chunk_size, KeyOrder::kDatabase, opts);
+    QueryResult q = source_->keyset_chunk(t, after, options_.chunk_size, opts);
     opts = QueryOptions{};
     bool past_end = false;
     for (ScannedRow& r : q.rows) {
@@ -172,7 +173,10 @@ Status Capture::split_scan() {
 Status Capture::split_high() {
   CDC_ASSERT(split_ && phase_ == Phase::kSplitHigh, "a split's high watermark follows its scan");
   const bool skip = !split_->backfill;
-  split_->range.high_watermark = skip ? split_->low_watermark : db_->current_flush_lsn();
+  split_->range.high_watermark = split_->low_watermark;
+  if (!skip) {
+    if (Status s = read_flush_lsn(&split_->range.high_watermark); !s.is_ok()) return s;
+  }
   split_->range.read_end = split_->range.high_watermark;
   split_->version = skip ? split_->trace.snapshot_lsn : split_->range.high_watermark;
   if (!skip && split_->range.high_watermark <= split_->low_watermark) split_->past_high = true;
@@ -223,7 +227,7 @@ bool Capture::split_sees(const DecodedTxn& txn) {
 // when its key lies in the split's range, compared as Java compares keys.
 void Capture::split_apply(const DecodedChange& c) {
   if (c.kind == ChangeKind::kTruncate) return;
-  const TableSchema& s = db_->schema(c.table);
+  const TableSchema& s = source_->schema(c.table);
   auto in_range = [&](const std::string& key) {
     const FlinkSplit& r = split_->range;
     const bool in = (!r.start || detail::capture_key(s, *r.start) <= key) &&
@@ -255,6 +259,11 @@ void Capture::split_apply(const DecodedChange& c) {
   uint64_t present = 0;
   Row row = detail::new_row_image(c, s.columns.size(), &present);
   CollectionDoc doc = detail::snapshot_doc(key, row, split_->trace);
+  if (present != doc.present_mask) {  // Debezium's placeholder: the value is not in the WAL
+    observer_->on_ignored(IgnoredRecord::kSplitToastPlaceholder,
+                          "an unchanged TOAST value of " + s.name + " at " + to_string(c.lsn) +
+                              ": the split's backfill replaced the snapshot row without it");
+  }
   doc.present_mask = present;
   auto held = split_->buffer.find(key);
   if (mutant_active(Mutant::kFlinkUpdateAppends) && c.kind == ChangeKind::kUpdate &&
@@ -270,7 +279,7 @@ void Capture::split_apply(const DecodedChange& c) {
 Status Capture::split_finish() {
   const uint32_t b = split_->binding;
   BindingState& st = state_.states.at(state_key(b));
-  const TableSchema& s = db_->schema(*tables_[b]);
+  const TableSchema& s = source_->schema(*tables_[b]);
   for (CollectionDoc& doc : split_->appended)
     pending_.emplace_back(b, std::move(doc));
   for (auto& [key, doc] : split_->buffer) {
@@ -293,9 +302,9 @@ Status Capture::split_finish() {
     std::swap(st, unfinished);
   }
   if (Status s2 = commit_docs({split_->trace.id}); !s2.is_ok()) return s2;
-  const bool had_slot = split_->backfill.has_value();
+  const bool had_slot = split_->backfill != nullptr;
   split_.reset();
-  if (had_slot) (void)db_->drop_slot(backfill_slot());  // gone already if it was lost
+  if (had_slot) (void)source_->drop_slot(backfill_slot());  // gone already if it was lost
   phase_ = Phase::kSplitOpen;
   return Status::ok();
 }
@@ -316,9 +325,9 @@ Status Capture::start_stream_phase() {
   // A stream that ran before resumes at its cursor (tables read since are
   // newly added ones); a new one starts at the smallest HW.
   if (low && *low > from && !state_.streaming) from = *low;
-  Result<LogicalStream> st = db_->start_replication(options_.slot, from);
+  Result<std::unique_ptr<ChangeStream>> st = source_->start_replication(options_.slot, from);
   if (!st.is_ok()) return fail(st.error());
-  stream_.emplace(std::move(st).value());
+  stream_ = std::move(st).value();
   // A slot created after the splits (one lost or dropped meanwhile) starts
   // later, where it was created.
   state_.cursor = stream_->start_decoding_at();
@@ -355,7 +364,7 @@ bool Capture::stream_emits(uint32_t b, const std::string& key, const DecodedTxn&
   }
   if (emit) return true;
   reached(Situation::kFlinkStreamDroppedChange);
-  const TableSchema& s = db_->schema(*tables_[b]);
+  const TableSchema& s = source_->schema(*tables_[b]);
   if (holder && txn.commit_lsn > holder->read_end) {  // neither the split nor the stream has it
     observer_->on_ignored(
         IgnoredRecord::kOpenAcrossHighWatermark,
@@ -373,7 +382,7 @@ bool Capture::stream_emits(uint32_t b, const std::string& key, const DecodedTxn&
 const FlinkSplit* Capture::split_of(uint32_t b, const std::string& key, bool database_order,
                                     Lsn lsn) const {
   const BindingState& st = state_.states.at(state_key(b));
-  const TableSchema& s = db_->schema(*tables_[b]);
+  const TableSchema& s = source_->schema(*tables_[b]);
   std::optional<Key> decoded;
   if (database_order) decoded = decode_capture_key(key, s.key_types());
   CDC_ASSERT(!database_order || decoded, "a document key decodes to the key it encodes");

@@ -21,33 +21,40 @@ std::string synthetic_key(const char* kind, uint64_t a, uint64_t b, const std::s
 }
 }  // namespace
 
+TableSchema watermarks_schema(const std::string& name) {
+  TableSchema s;
+  s.name = name;
+  s.columns = {{"slot", ColumnType::kText, Collation::kC, false, false},
+               {"counter", ColumnType::kInt64, Collation::kC, false, true}};
+  s.primary_key = {0};
+  return s;
+}
+
 Status Capture::write_watermark() {
   CDC_ASSERT(phase_ == Phase::kFence ||
                  (debezium() && (phase_ == Phase::kChunk || phase_ == Phase::kWindowClose)),
              "a watermark is written to set a fence, or as a Debezium window signal");
-  Result<TableId> found = db_->table_id(options_.watermarks_table);
+  Result<TableId> found = source_->table_id(options_.watermarks_table);
   if (!found.is_ok()) return found.error();
-  const TableId t = found.value();
   const Key key{Value::text(options_.slot)};
   const Row row{Value::text(options_.slot),
                 Value::int64(static_cast<int64_t>(++watermark_counter_))};
-  const TxnId tx = db_->begin();
-  Result<std::optional<ScannedRow>> cur = db_->lookup(t, key);
-  Status s = !cur.is_ok()              ? cur.status()
-             : cur.value().has_value() ? db_->update(tx, t, key, row)
-                                       : db_->insert(tx, t, row);
-  if (!s.is_ok()) {
-    CDC_ASSERT(db_->abort(tx).is_ok(), "aborting the watermark transaction");
-    return s;
-  }
-  const Status committed = db_->commit(tx).status();
-  CDC_ASSERT(committed.is_ok() && !db_->is_running(tx), "the watermark transaction commits");
-  return committed;
+  return source_->upsert_row(found.value(), key, row);
+}
+
+Status Capture::read_flush_lsn(Lsn* lsn) {
+  Result<Lsn> flushed = source_->current_flush_lsn();
+  if (!flushed.is_ok()) return fail(flushed.error());
+  *lsn = flushed.value();
+  return Status::ok();
 }
 
 Status Capture::fence() {
   const bool early = in_backfill_iteration_ && mutant_active(Mutant::kFenceBeforeQuery);
-  fence_ = early ? iteration_start_lsn_ : db_->current_flush_lsn();
+  fence_ = iteration_start_lsn_;
+  if (!early) {
+    if (Status s = read_flush_lsn(&fence_); !s.is_ok()) return s;
+  }
   if (Status s = write_watermark(); !s.is_ok()) return fail(s.error());
   phase_ = Phase::kStream;
   return Status::ok();
@@ -77,7 +84,7 @@ Status Capture::stream() {
       emit_change(txn, i, txn.changes[i]);
     state_.cursor = txn.commit_lsn;
     if (mutant_active(Mutant::kSlotAckedBeforeCommit)) {
-      (void)db_->acknowledge(options_.slot, state_.cursor);  // before the commit below
+      (void)source_->acknowledge(options_.slot, state_.cursor);  // before the commit below
     }
     // A Debezium iteration ends at its close signal, Estuary's at the fence.
     if (ro && !window_closed) window_closed = read_only_sees_commit(txn.xid);
@@ -92,8 +99,7 @@ Status Capture::stream() {
       phase_ = in_backfill_iteration_ ? Phase::kCommit
                : backfills_done()     ? Phase::kStreaming
                                       : Phase::kChunk;
-      iteration_start_lsn_ = db_->current_flush_lsn();
-      return Status::ok();
+      return read_flush_lsn(&iteration_start_lsn_);
     }
   }
   reached(Situation::kStreamBatchLimited);  // the fence is still ahead
@@ -152,7 +158,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
   if (debezium()) flushed_offsets_ = state_;  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.
-  if (Status s = db_->acknowledge(options_.slot, committed_cursor); !s.is_ok()) {
+  if (Status s = source_->acknowledge(options_.slot, committed_cursor); !s.is_ok()) {
     return fail(s.error());
   }
   return Status::ok();
@@ -240,14 +246,14 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
     reached(Situation::kTruncateIgnored);
     std::string tables;
     for (TableId t : c.truncated)
-      tables += " " + db_->schema(t).name;
+      tables += " " + source_->schema(t).name;
     observer_->on_ignored(IgnoredRecord::kTruncate, "TRUNCATE" + tables + at_commit(txn));
     return;
   }
   const std::optional<uint32_t> b = binding_of(c.table);
   if (!b) return;
   const BindingState& st = state_.states.at(state_key(*b));
-  const TableSchema& s = db_->schema(c.table);
+  const TableSchema& s = source_->schema(c.table);
   CDC_ASSERT(c.kind == ChangeKind::kDelete || c.new_row.size() == s.columns.size(),
              "a decoded insert or update carries a full-width row");
   const size_t pending_before = pending_.size();
@@ -270,7 +276,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
 void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
                                 CollectionDoc doc) {
   const BindingState& st = state_.states.at(state_key(b));
-  const TableSchema& s = db_->schema(c.table);
+  const TableSchema& s = source_->schema(c.table);
   CDC_ASSERT(s.has_primary_key() && st.mode != CaptureMode::kWithoutPrimaryKey,
              "a keyed change of a keyed binding");
   Image old = old_image(s, c);
@@ -331,20 +337,20 @@ void Capture::emit_doc(uint32_t b, CollectionDoc doc, const BindingState& st) {
 // backfill has not read yet (all of it before the first chunk).
 bool Capture::beyond_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const {
   if (!st.scanned) return !mutant_active(Mutant::kPreciseEmitsBeforeFirstChunk);
-  const std::string cursor = detail::capture_key(db_->schema(*tables_[b]), *st.scanned);
+  const std::string cursor = detail::capture_key(source_->schema(*tables_[b]), *st.scanned);
   return mutant_active(Mutant::kPreciseFilterOffByOne) ? doc.key >= cursor : doc.key > cursor;
 }
 
 // Where a keyed change of a binding still backfilling falls against its cursor.
 void Capture::note_near_cursor(uint32_t b, const CollectionDoc& doc, const BindingState& st) const {
-  if (!tables_[b] || !db_->schema(*tables_[b]).has_primary_key()) return;
+  if (!tables_[b] || !source_->schema(*tables_[b]).has_primary_key()) return;
   const bool rebackfill = bindings_[b].backfill_counter > 0;
   if (!st.scanned) {
     reached(Situation::kChangeBeforeFirstChunk);
     if (doc.op == 'd' && rebackfill) reached(Situation::kDeleteBeyondCursor);
     return;
   }
-  const std::string cursor = detail::capture_key(db_->schema(*tables_[b]), *st.scanned);
+  const std::string cursor = detail::capture_key(source_->schema(*tables_[b]), *st.scanned);
   if (doc.key < cursor) reached(Situation::kChangeBelowCursor);
   if (doc.key == cursor) reached(Situation::kChangeAtCursor);
   if (doc.key > cursor) {

@@ -115,6 +115,13 @@ constexpr char kDebeziumToastReason[] =
     "key. Together: when such an update lands inside the window of its key's chunk, the READ, "
     "the only event that held the value, is discarded, and the value never arrives.";
 
+constexpr char kFlinkToastReason[] =
+    "Finding: not in Flink CDC's documentation. Debezium, which Flink CDC's PostgreSQL source "
+    "runs, documents that an UPDATE under REPLICA IDENTITY DEFAULT carries an unchanged TOASTed "
+    "value only as a placeholder. A split's backfill upserts the update's after image over the "
+    "snapshot row, so when such an update commits between a split's low and high watermarks "
+    "the snapshot record holds the placeholder, not the value, and no later event carries it.";
+
 constexpr char kFlinkSkipReason[] =
     "Flink CDC, scan.incremental.snapshot.backfill.skip: \"Skipping backfill might lead to data "
     "inconsistency because some change log events happened within the snapshot phase might be "
@@ -172,6 +179,10 @@ const std::vector<Rule>& rules() {
   static const std::vector<Rule> kRules = {
       {std::nullopt, Situation::kToastDroppedByWindow, "convergence", Expect::kKnownLimitation,
        kDebeziumToastReason},
+      {std::nullopt, Situation::kSplitToastPlaceholder, "convergence", Expect::kKnownLimitation,
+       kFlinkToastReason},
+      {std::nullopt, Situation::kSplitToastPlaceholder, "destination_convergence",
+       Expect::kKnownLimitation, kFlinkToastReason},
       {std::nullopt, Situation::kSnapshotSkipped, "convergence", Expect::kKnownLimitation,
        kDebeziumSkipReason},
       {std::nullopt, Situation::kSnapshotSkipped, "coverage", Expect::kKnownLimitation,
@@ -498,6 +509,8 @@ const char* to_string(Situation s) {
       return "a Flink capture read a table again into the collection it feeds";
     case Situation::kWindowNeverOpened:
       return "a Debezium read-only window flushed without opening (xid epoch)";
+    case Situation::kSplitToastPlaceholder:
+      return "a Flink split's backfill replaced a snapshot row without its TOAST value";
   }
   return "?";
 }
@@ -531,6 +544,8 @@ std::optional<Situation> situation_of(history::Event::Type t) {
       return Situation::kSplitOrderMismatch;
     case T::kWindowNeverOpened:
       return Situation::kWindowNeverOpened;
+    case T::kSplitToastPlaceholder:
+      return Situation::kSplitToastPlaceholder;
     case T::kOther:
     case T::kCaptureError:
     case T::kCaptureCrash:

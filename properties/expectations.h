@@ -75,6 +75,7 @@ enum class Situation : unsigned char {
   kSplitOrderMismatch,        // Flink judged a change by a split its key is not in (collation)
   kFlinkResnapshot,           // a Flink capture read a table again into the collection it feeds
   kWindowNeverOpened,         // a Debezium read-only window flushed without opening (xid epoch)
+  kSplitToastPlaceholder,     // Flink's split backfill replaced a row without its TOAST value
 };
 const char* to_string(Situation s);
 

@@ -193,6 +193,7 @@ struct Event {
     kOpenAcrossHighWatermark,  // Flink dropped a change of a transaction open at its split's HW
     kSplitOrderMismatch,       // Flink judged a change by a split its key is not in (collation)
     kWindowNeverOpened,        // a Debezium read-only window flushed without opening (xid epoch)
+    kSplitToastPlaceholder,    // Flink's split backfill replaced a row without its TOAST value
   };
   uint64_t tick = 0;
   Kind kind = Kind::kOperation;

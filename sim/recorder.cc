@@ -282,6 +282,7 @@ void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
                  : what == IgnoredRecord::kOpenAcrossHighWatermark   ? T::kOpenAcrossHighWatermark
                  : what == IgnoredRecord::kSplitOrderMismatch        ? T::kSplitOrderMismatch
                  : what == IgnoredRecord::kWindowNeverOpened         ? T::kWindowNeverOpened
+                 : what == IgnoredRecord::kSplitToastPlaceholder     ? T::kSplitToastPlaceholder
                                                                      : T::kSnapshotSkipped;
   event(history::Event::Kind::kOperation, "capture ignored " + words, type);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/model_source.h"
 #include "model/mutants.h"
 #include "sim/pipeline_graph.h"
 #include "sim/recorder.h"
@@ -15,15 +16,6 @@ constexpr uint64_t kSchedulerStream = 2;
 constexpr uint64_t kCaptureStream = 3;
 constexpr uint64_t kSwarmStream = 4;
 constexpr uint64_t kInitialRowsStream = 5;
-
-TableSchema watermarks_schema(const std::string& name) {
-  TableSchema s;
-  s.name = name;
-  s.columns = {{"slot", ColumnType::kText, Collation::kC, false, false},
-               {"counter", ColumnType::kInt64, Collation::kC, false, true}};
-  s.primary_key = {0};
-  return s;
-}
 
 class World {
  public:
@@ -99,6 +91,7 @@ class World {
   WorldOptions o_;
   Prng root_, scheduler_, capture_prng_;
   Database db_;
+  ModelSource source_{&db_};  // the capture's view of db_
   CollectionStore store_;
   Recorder recorder_;
   std::vector<TableId> tables_;
@@ -185,7 +178,8 @@ World::World(const WorldOptions& o)
   });
   xid_epoch_ = epoch_of(db_.next_full_xid());
   capture_.emplace(
-      &db_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return choose(n); }, &recorder_);
+      &source_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return choose(n); },
+      &recorder_);
   if (o_.materialize) {
     std::vector<MaterializationBindingSpec> specs;
     for (const CaptureBinding& b : o_.bindings) {

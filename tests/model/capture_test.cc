@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "model/model_source.h"
 #include "model/mutants.h"
 #include "tests/model/test_tables.h"
 
@@ -53,23 +54,16 @@ class Trace : public CaptureObserver {
   std::vector<std::string> completed, errors, ignored;
 };
 
-TableSchema watermarks() {
-  TableSchema s;
-  s.name = "flow_watermarks";
-  s.columns = {{"slot", ColumnType::kText, Collation::kC, false, false},
-               {"counter", ColumnType::kInt64, Collation::kC, false, true}};
-  s.primary_key = {0};
-  return s;
-}
-
 class CaptureTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(db.create_table(watermarks()).is_ok()); }
+  void SetUp() override {
+    ASSERT_TRUE(db.create_table(watermarks_schema("flow_watermarks")).is_ok());
+  }
   TableId table(TableSchema s) { return db.create_table(std::move(s)).value(); }
   void make_capture(std::vector<CaptureBinding> bindings, CaptureOptions o = {}) {
     o.chunk_size = o.chunk_size == 8 ? 4 : o.chunk_size;
     capture.emplace(
-        &db, &store, o, std::move(bindings), [](uint64_t) { return 0; }, &trace);
+        &source, &store, o, std::move(bindings), [](uint64_t) { return 0; }, &trace);
   }
   static CaptureBinding binding(const std::string& table, BackfillMode mode) {
     CaptureBinding b;
@@ -94,6 +88,7 @@ class CaptureTest : public ::testing::Test {
   }
 
   Database db;
+  ModelSource source{&db};
   CollectionStore store;
   Trace trace;
   std::optional<Capture> capture;
@@ -479,7 +474,7 @@ TEST_F(CaptureTest, LostSlotStopsTheCaptureUntilEveryBindingIsBackfilled) {
   DatabaseOptions o;
   o.max_slot_wal_keep_size_bytes = 512;
   db = Database(o);
-  ASSERT_TRUE(db.create_table(watermarks()).is_ok());
+  ASSERT_TRUE(db.create_table(watermarks_schema("flow_watermarks")).is_ok());
   const TableId t = table(testing::items_schema());
   make_capture({binding("items", BackfillMode::kNormal)});
   run_until_streaming();
