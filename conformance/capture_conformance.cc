@@ -33,8 +33,9 @@ class ErrorObserver final : public CaptureObserver {
   void on_commit(uint64_t, const std::vector<std::pair<uint32_t, CollectionDoc>>&,
                  const std::vector<uint64_t>&, const std::vector<std::string>&, Lsn) override {}
   void on_error(const Error& e) override { errors.push_back(e.message); }
-  void on_ignored(IgnoredRecord, const std::string&) override {}
+  void on_ignored(IgnoredRecord, const std::string& words) override { ignored.push_back(words); }
   std::vector<std::string> errors;
+  std::vector<std::string> ignored;
 };
 
 // One side: its source, collections and capture.
@@ -165,6 +166,8 @@ Result<CaptureRun> run_capture_schedule(const Cluster& cluster, const CaptureSch
   run.pg = docs_of(on_pg.store, tables, nullptr, nullptr);
   run.model_errors = on_model.observer.errors;
   run.pg_errors = on_pg.observer.errors;
+  run.model_ignored = on_model.observer.ignored;
+  run.pg_ignored = on_pg.observer.ignored;
   return run;
 }
 

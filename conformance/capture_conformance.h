@@ -61,6 +61,9 @@ struct CaptureRun {
   // The errors that stopped each side's capture (it restarts at its next step).
   std::vector<std::string> model_errors;
   std::vector<std::string> pg_errors;
+  // What each side's capture chose not to capture, in words.
+  std::vector<std::string> model_ignored;
+  std::vector<std::string> pg_ignored;
 };
 
 // Runs the first `prefix` workload steps of the schedule on both sides.

@@ -248,6 +248,9 @@ class Database {
   bool reader_sees(const HeapTuple& t) const;
   std::optional<uint32_t> reader_version(const HeapTable& h, uint32_t newest) const;
   void append_record(Txn& tx, WalRecord r);
+  // Before the heap record of an insert or update: the TOAST chunks of the
+  // row's out-of-line values that it logs (not those in `omitted_mask`).
+  void append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask);
   Status write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row);
   void undo(const WriteRef& w);
   void finish_commit_writes(Txn& tx);

@@ -175,6 +175,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   rec.xid = xid.value();
   rec.table = t;
   rec.new_row = encode_row(row);
+  append_toast(tx, rec.xid, t, row, 0);
   append_record(tx, std::move(rec));
   return Status::ok();
 }
@@ -244,7 +245,9 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
              "the new version's xmin and the old one's xmax are the writer's xid");
-  append_record(tx, update_record(t, s, old_row, new_row, key_changed, xid.value()));
+  WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
+  append_toast(tx, rec.xid, t, new_row, rec.omitted_mask);
+  append_record(tx, std::move(rec));
   return Status::ok();
 }
 

@@ -185,6 +185,8 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
     case WalKind::kAbort:
       erase_pending(r.top_xid);
       return;
+    case WalKind::kToast:  // part of the change that follows it
+      return;
     case WalKind::kCommit: {
       // Every transaction this stream emits must have been read whole.
       CDC_ASSERT(r.start < start_decoding_at_ || r.txn_first_lsn >= read_from_,

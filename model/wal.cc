@@ -22,6 +22,8 @@ const char* to_string(WalKind k) {
       return "ABORT";
     case WalKind::kSubAbort:
       return "SUBABORT";
+    case WalKind::kToast:
+      return "TOAST";
   }
   CDC_ASSERT(false, "unknown WAL record kind");
   return "?";

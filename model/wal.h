@@ -23,6 +23,10 @@ enum class WalKind : uint8_t {
   kCommit,    // top-level commit; lists the committed subtransaction xids
   kAbort,     // top-level abort
   kSubAbort,  // ROLLBACK TO SAVEPOINT of a subtransaction that had an xid
+  // The chunks of new out-of-line (TOAST) values, written to the table's
+  // TOAST relation before the heap record that points to them; decoding
+  // reassembles them into that change and emits nothing for them.
+  kToast,
 };
 
 const char* to_string(WalKind k);
