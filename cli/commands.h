@@ -38,6 +38,10 @@ Command add_mutants(CLI::App& app);
 Command add_demo(CLI::App& app);
 Command add_costs(CLI::App& app);
 Command add_judge(CLI::App& app);
+Command add_live(CLI::App& app);
+// Reads and judges an outside history file (cli/judge.cc): 0 nothing
+// violated, 1 violated, 2 unreadable.
+int judge_history_file(const std::string& path);
 // Thin aliases kept for old scripts: they print the equivalent command on
 // stderr and run it.
 Command add_world_alias(CLI::App& app);

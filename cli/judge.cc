@@ -30,8 +30,10 @@ void print_summary(const outside::OutsideHistory& o) {
       h.drain.reached ? "at " + to_string(h.drain.source_flush_lsn) : std::string("no"));
 }
 
-int judge(const JudgeArgs& a) {
-  Result<outside::OutsideHistory> read = outside::read_outside_history_file(a.file);
+}  // namespace
+
+int judge_history_file(const std::string& file) {
+  Result<outside::OutsideHistory> read = outside::read_outside_history_file(file);
   if (!read.is_ok()) return bad_input(read.error().message);
   const outside::OutsideHistory& o = read.value();
   print_summary(o);
@@ -48,11 +50,17 @@ int judge(const JudgeArgs& a) {
       fmt::print("      - {}\n", w);
   }
   if (violated > 0) {
-    fmt::print("{} properties violated by {}\n", violated, a.file);
+    fmt::print("{} properties violated by {}\n", violated, file);
     return 1;
   }
-  fmt::print("no property violated by {}\n", a.file);
+  fmt::print("no property violated by {}\n", file);
   return 0;
+}
+
+namespace {
+
+int judge(const JudgeArgs& a) {
+  return judge_history_file(a.file);
 }
 
 }  // namespace

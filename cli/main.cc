@@ -14,14 +14,14 @@ namespace {
 int parse_and_run(std::vector<std::string> args) {
   CLI::App app{
       "cdcsim: deterministic simulation and verification of CDC backfills.\n"
-      "Commands: explore, run, replay, shrink, gate, merge, mutants, demo, costs, judge.\n"
+      "Commands: explore, run, replay, shrink, gate, merge, mutants, demo, costs, judge, live.\n"
       "Aliases kept for old scripts (they print the command they stand for): world (run --cell),\n"
       "matrix (explore over every cell)."};
   app.require_subcommand(1);
   const std::vector<Command> commands = {
       add_explore(app), add_run(app),         add_replay(app),      add_shrink(app),
       add_gate(app),    add_merge(app),       add_mutants(app),     add_demo(app),
-      add_costs(app),   add_judge(app),       add_world_alias(app), add_matrix_alias(app)};
+      add_costs(app),   add_judge(app),       add_live(app),       add_world_alias(app), add_matrix_alias(app)};
   std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
   try {
     app.parse(args);
