@@ -11,7 +11,6 @@
 #include "cli/commands.h"
 #include "conformance/live_run.h"
 #include "scenarios/loader.h"
-#include "sim/source_workload.h"
 
 namespace cdc::cli {
 
@@ -23,34 +22,14 @@ struct LiveArgs {
   std::string history = "live-history.jsonl";
 };
 
-// The options with the world's defaults made explicit: the demo tables, one
-// Automatic binding per table.
-sim::WorldOptions resolved(sim::WorldOptions o) {
-  if (o.tables.empty()) o.tables = sim::demo_schemas();
-  if (o.bindings.empty()) {
-    for (const TableSchema& s : o.tables) {
-      CaptureBinding b;
-      b.table = s.name;
-      b.collection = "acme/" + s.name;
-      o.bindings.push_back(b);
-    }
-  }
-  return o;
-}
-
 int live(const LiveArgs& a) {
   const scenarios::LoadResult loaded = scenarios::load_scenario_file(a.file, a.seed);
   if (std::holds_alternative<scenarios::LoadError>(loaded)) {
     return bad_input(std::get<scenarios::LoadError>(loaded).to_string());
   }
-  sim::WorldOptions o = resolved(std::get<scenarios::Scenario>(loaded).options);
-  if (!o.schedule) {  // draw the workload and the faults on the model
-    sim::WorldOptions draw = o;
-    draw.record_schedule = true;
-    o.schedule = sim::run_world(draw).schedule;
-  }
   std::vector<std::string> notes;
-  o = conformance::keyed_only(std::move(o), &notes);
+  const sim::WorldOptions o =
+      conformance::live_options(std::get<scenarios::Scenario>(loaded).options, &notes);
   for (const std::string& n : notes)
     fmt::print("  {}\n", n);
   if (o.bindings.empty()) return bad_input(a.file + ": no binding of a table with a primary key");

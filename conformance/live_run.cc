@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -18,6 +19,7 @@
 #include "model/capture.h"
 #include "model/collection.h"
 #include "model/materialization.h"
+#include "sim/source_workload.h"
 
 namespace cdc::conformance {
 namespace {
@@ -145,7 +147,10 @@ class Live {
  private:
   Status tick(uint64_t t, size_t* next_statement, size_t* next_fault);
   void fault(const sim::FaultStep& f);
+  void perform(const sim::ScriptedOp& op);
+  void capture_backfill(const std::vector<uint32_t>& bindings, std::optional<BackfillMode> mode);
   Status drain_history_slot();
+  std::string invalidating_checkpoint();
   bool caught_up();
   void dump_destinations();
 
@@ -165,6 +170,13 @@ class Live {
   std::unique_ptr<Materialization> materialization_;
   std::vector<json> body_;
   size_t choice_ = 0;
+  size_t next_op_ = 0;           // of o_.script
+  uint64_t stalled_until_ = 0;   // capture_stall: no capture step before this tick
+  uint64_t paused_until_ = 0;    // pause_writes: statements before this tick are skipped
+  bool recording_lost_ = false;  // the recording slot was invalidated
+  // An invalidating CHECKPOINT waits for a tick without running writers: a
+  // running transaction holds every slot's restart position at its start.
+  bool invalidation_pending_ = false;
   std::optional<Lsn> last_commit_;
 };
 
@@ -228,7 +240,7 @@ Status Live::drain_history_slot() {
       {std::string(kHistorySlot)});
   if (!r.is_ok()) return r.error();
   for (const PgRow& row : r.value().rows) {
-    if (!row.at(0) || !row.at(2)) continue;
+    if (!row.at(0) || !row.at(2) || row.at(2)->starts_with("message:")) continue;  // filler
     json rec = {{"type", "test_decoding"}, {"lsn", *row.at(0)}, {"data", *row.at(2)}};
     if (row.at(1)) rec["xid"] = std::strtoull(row.at(1)->c_str(), nullptr, 10);
     if (row.at(2)->starts_with("COMMIT")) {
@@ -241,6 +253,43 @@ Status Live::drain_history_slot() {
   return Status::ok();
 }
 
+// With max_slot_wal_keep_size in the scenario, a CHECKPOINT at which the
+// capture's slot lags more than that many bytes (on the server) invalidates
+// it, for real: filler WAL (non-transactional logical messages) past 1 MB,
+// the server's unit; a first CHECKPOINT with no limit, whose
+// running-transactions record lets the recording slot, read up to it, move
+// its restart position; then the limit, and the CHECKPOINT that
+// invalidates. It waits for a tick without running writers (a running
+// transaction holds every slot's restart position at its start). A recording
+// slot invalidated too ends the run.
+std::string Live::invalidating_checkpoint() {
+  // ALTER SYSTEM runs outside a transaction block: one statement per call.
+  auto limit = [&](const char* value) {
+    Status r = history_->exec(std::string("ALTER SYSTEM SET max_slot_wal_keep_size = ") + value);
+    return r.is_ok() ? history_->exec("SELECT pg_reload_conf()") : r;
+  };
+  Status s = history_->exec(
+      "SELECT pg_logical_emit_message(false, 'cdcsim-filler', repeat('x', 65536)) "
+      "FROM generate_series(1, 48)");
+  if (s.is_ok()) s = history_->exec("CHECKPOINT");
+  if (s.is_ok()) s = drain_history_slot();
+  if (s.is_ok()) s = limit("'1MB'");
+  if (s.is_ok()) s = history_->exec("CHECKPOINT");
+  const Status reset = limit("-1");
+  if (!s.is_ok() || !reset.is_ok()) return "failed: " + (s.is_ok() ? reset : s).message();
+  Result<PgRows> slots = history_->query(
+      "SELECT slot_name, coalesce(wal_status, 'lost') FROM pg_replication_slots ORDER BY 1");
+  if (!slots.is_ok()) return "done; slots unreadable: " + slots.error().message;
+  std::string out = "3 MB of WAL, then CHECKPOINT with max_slot_wal_keep_size = 1MB; slots:";
+  for (const PgRow& r : slots.value().rows) {
+    out += " " + r.at(0).value_or("?") + " " + r.at(1).value_or("?");
+    if (r.at(0).value_or("") == kHistorySlot && r.at(1).value_or("") == "lost") {
+      recording_lost_ = true;
+    }
+  }
+  return out;
+}
+
 void Live::fault(const sim::FaultStep& f) {
   using K = sim::FaultKind;
   const std::string name = sim::fault_weight_fields().at(static_cast<size_t>(f.kind)).name;
@@ -251,15 +300,23 @@ void Live::fault(const sim::FaultStep& f) {
     case K::kCrash:
       capture_->restart();
       return note("capture restarted from its checkpoint");
+    case K::kPauseWrites: {
+      const Status s = side_->finish();  // open transactions commit first
+      paused_until_ = f.tick + f.amount;
+      return note("writes paused for " + std::to_string(f.amount) + " ticks" +
+                  (s.is_ok() ? "" : ": " + s.message()));
+    }
+    case K::kCaptureStall:
+      stalled_until_ = f.tick + f.amount;
+      return note("the capture takes no step for " + std::to_string(f.amount) + " ticks");
     case K::kQueryFailure:
       capture_->arm_query_failure(static_cast<uint32_t>(f.amount));
       return note("the next chunk query stops after " + std::to_string(f.amount) + " rows");
     case K::kBackfillOne:
+      capture_backfill({f.binding}, std::nullopt);
+      return note("capture backfill requested");
     case K::kBackfillAll:
-      for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
-        if (f.kind == K::kBackfillAll || b == f.binding) ++capture_->bindings()[b].backfill_counter;
-      }
-      capture_->stop_gracefully();
+      capture_backfill({}, std::nullopt);
       return note("capture backfill requested");
     case K::kVacuumFreeze:
     case K::kVacuumFull: {
@@ -269,6 +326,18 @@ void Live::fault(const sim::FaultStep& f) {
       return note(r.outcome == Outcome::kOk ? "done" : "refused: " + r.detail);
     }
     case K::kCheckpoint:
+      if (o_.max_slot_wal_keep_size_bytes) {
+        Result<std::string> lag = history_->scalar(
+            "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint::text "
+            "FROM pg_replication_slots WHERE slot_name = $1",
+            {o_.capture.slot});
+        const uint64_t bytes = lag.is_ok() ? std::strtoull(lag.value().c_str(), nullptr, 10) : 0;
+        if (bytes > *o_.max_slot_wal_keep_size_bytes) {
+          invalidation_pending_ = true;  // at the first tick without a running writer
+          return note("the capture's slot lags " + std::to_string(bytes) +
+                      " bytes, past max_slot_wal_keep_size: an invalidating CHECKPOINT is due");
+        }
+      }
       return note(history_->exec("CHECKPOINT").is_ok() ? "done" : "failed");
     case K::kXidBurn: {
       const uint64_t n = std::min<uint64_t>(f.amount, kXidBurnMax);
@@ -285,17 +354,76 @@ void Live::fault(const sim::FaultStep& f) {
   }
 }
 
+// A capture backfill of `bindings` (empty: all): counters bumped, the mode
+// set if given, a graceful restart.
+void Live::capture_backfill(const std::vector<uint32_t>& bindings,
+                            std::optional<BackfillMode> mode) {
+  for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
+    if (!bindings.empty() && std::find(bindings.begin(), bindings.end(), b) == bindings.end()) {
+      continue;
+    }
+    ++capture_->bindings()[b].backfill_counter;
+    if (mode) capture_->bindings()[b].mode = *mode;
+  }
+  capture_->stop_gracefully();
+}
+
+// The scenario's scripted operations a live server can take.
+void Live::perform(const sim::ScriptedOp& op) {
+  using Op = sim::ScriptedOp::Kind;
+  const std::string at = "tick " + std::to_string(op.tick) + " operation: ";
+  switch (op.kind) {
+    case Op::kCaptureBackfill:
+      capture_backfill(op.bindings, op.mode);
+      return result_->observed.push_back(at + "capture backfill requested");
+    case Op::kPauseWrites:
+    case Op::kResumeWrites: {
+      const bool pause = op.kind == Op::kPauseWrites;
+      const Status s = pause ? side_->finish() : Status::ok();  // open transactions commit
+      paused_until_ = pause ? UINT64_MAX : 0;
+      return result_->observed.push_back(at + (pause ? "writes paused" : "writes resumed") +
+                                         (s.is_ok() ? "" : ": " + s.message()));
+    }
+    case Op::kStallCapture:
+      stalled_until_ = op.tick + op.ticks;
+      return result_->observed.push_back(at + "the capture stalls for " + std::to_string(op.ticks) +
+                                         " ticks");
+    case Op::kUpgrade: {
+      const Status s = source_->drop_slot(o_.capture.slot);
+      return result_->observed.push_back(
+          at + (s.is_ok() ? "the capture's slot dropped (as pg_upgrade does)" : s.message()));
+    }
+    default:
+      return result_->observed.push_back(at + "skipped: not applied to a live server");
+  }
+}
+
 Status Live::tick(uint64_t t, size_t* next_statement, size_t* next_fault) {
+  for (; next_op_ < o_.script.size() && o_.script[next_op_].tick <= t; ++next_op_)
+    perform(o_.script[next_op_]);
   const std::vector<sim::Statement>& sts = o_.schedule->statements;
   for (; *next_statement < sts.size() && sts[*next_statement].tick <= t; ++*next_statement) {
-    if (!sts[*next_statement].at_finish)
+    if (!sts[*next_statement].at_finish && t >= paused_until_)
       (void)side_->execute(Step{Step::Kind::kStatement, sts[*next_statement], 0});
   }
   const std::vector<sim::FaultStep>& fs = o_.schedule->faults;
   for (; *next_fault < fs.size() && fs[*next_fault].tick <= t; ++*next_fault)
     fault(fs[*next_fault]);
+  if (invalidation_pending_) {
+    Result<std::string> writers = history_->scalar(
+        "SELECT count(*)::text FROM pg_stat_activity WHERE backend_xid IS NOT NULL");
+    if (writers.is_ok() && writers.value() == "0") {
+      invalidation_pending_ = false;
+      result_->observed.push_back("tick " + std::to_string(t) + ": " + invalidating_checkpoint());
+    }
+  }
+  if (recording_lost_) {
+    return Error{ErrorCode::kSlotLost,
+                 "the recording slot was invalidated with the capture's: the history would be "
+                 "incomplete"};
+  }
   if (Status s = drain_history_slot(); !s.is_ok()) return s;
-  for (uint32_t i = 0; i < o_.capture_steps_per_tick; ++i) {
+  for (uint32_t i = 0; t >= stalled_until_ && i < o_.capture_steps_per_tick; ++i) {
     capture_->set_now(t);
     (void)capture_->step();  // an error restarts it at its next step
   }
@@ -447,9 +575,37 @@ sim::WorldOptions keyed_only(sim::WorldOptions o, std::vector<std::string>* note
     }
     return false;
   });
+  for (sim::ScriptedOp& op : o.script) {  // binding indices; empty means all
+    std::vector<uint32_t> kept;
+    for (uint32_t b : op.bindings) {
+      if (op.kind == sim::ScriptedOp::Kind::kAddBinding) continue;  // table indices: not live
+      if (b < binding_to.size() && binding_to[b]) kept.push_back(*binding_to[b]);
+    }
+    const bool emptied = !op.bindings.empty() && kept.empty();
+    op.bindings = std::move(kept);
+    if (emptied) op.kind = sim::ScriptedOp::Kind::kResumeWrites;  // nothing left: a no-op
+  }
   o.tables = std::move(tables);
   o.bindings = std::move(bindings);
   return o;
+}
+
+sim::WorldOptions live_options(sim::WorldOptions o, std::vector<std::string>* notes) {
+  if (o.tables.empty()) o.tables = sim::demo_schemas();
+  if (o.bindings.empty()) {
+    for (const TableSchema& s : o.tables) {
+      CaptureBinding b;
+      b.table = s.name;
+      b.collection = "acme/" + s.name;
+      o.bindings.push_back(b);
+    }
+  }
+  if (!o.schedule) {
+    sim::WorldOptions draw = o;
+    draw.record_schedule = true;
+    o.schedule = sim::run_world(draw).schedule;
+  }
+  return keyed_only(std::move(o), notes);
 }
 
 Result<LiveResult> run_live(const sim::WorldOptions& o, const std::string& history_path) {

@@ -21,12 +21,18 @@
 //   6. the destinations are dumped and the drained position written.
 //
 // Faults a real server takes: crash (a restart of the capture from its
-// checkpoint, at once), query_failure (the next chunk query is cut off),
+// checkpoint, at once), capture_stall (no capture step for a while),
+// checkpoint (with max_slot_wal_keep_size_bytes: a real invalidation of a
+// capture slot lagging past it, see invalidating_checkpoint), query_failure
+// (the next chunk query is cut off),
 // backfill_one / backfill_all (a capture backfill: counters bumped, a
 // graceful restart), vacuum_freeze, vacuum_full, checkpoint, xid_burn (at
 // most kXidBurnMax xids, one transaction each), upgrade (as pg_upgrade does
-// to slots: the capture's slot is dropped), TRUNCATE (a statement). The
-// others are skipped, and the observations say so.
+// to slots: the capture's slot is dropped), TRUNCATE (a statement); and the
+// scripted operations capture_backfill, stall_capture, upgrade and
+// pause_writes / resume_writes (open transactions commit; statements
+// scheduled meanwhile are skipped, as on the model). The others are
+// skipped, and the observations say so.
 //
 // A live run is not deterministic: the server's timing decides what a chunk
 // reads and where a watermark falls. It reports what it observed.
@@ -57,10 +63,16 @@ struct LiveResult {
 // `notes` gets a line per table or binding left out.
 sim::WorldOptions keyed_only(sim::WorldOptions o, std::vector<std::string>* notes);
 
+// What a live run of a scenario's options runs: the world's defaults made
+// explicit (the demo tables, one Automatic binding per table), the schedule
+// drawn on the model when the scenario has none (a generated run records
+// its explicit schedule), then keyed_only.
+sim::WorldOptions live_options(sim::WorldOptions o, std::vector<std::string>* notes);
+
 // Runs `o` (REQUIRES: o.schedule is set, every table has a primary key and
-// no binding is Without Primary Key: keyed_only(o) is so) and writes the history to `history_path`
-// (through a temporary file: no partial file is left). Fails when the server cannot be started or
-// set up.
+// no binding is Without Primary Key: live_options(o) is so) and writes the history to
+// `history_path` (through a temporary file: no partial file is left). Fails when the server cannot
+// be started or set up.
 Result<LiveResult> run_live(const sim::WorldOptions& o, const std::string& history_path);
 
 }  // namespace cdc::conformance

@@ -355,6 +355,7 @@ Result<PgSource::Peeked> PgSource::peek(const std::string& slot, Lsn after, size
   for (const PgRow& row : r.value().rows) {
     CDC_ASSERT(++n <= kPeekRowsMax, "a peek returns a bounded number of rows");
     if (!row.at(0) || !row.at(1)) return Error{ErrorCode::kInvalidArgument, "a NULL in a peek"};
+    if (row.at(1)->starts_with("message:")) continue;  // logical messages carry no change
     Result<Lsn> lsn = lsn_of(*row.at(0));
     Result<outside::DecodedLine> l = outside::parse_test_decoding_line(*row.at(1), schemas_);
     if (!lsn.is_ok()) return lsn.error();

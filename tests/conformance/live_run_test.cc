@@ -1,7 +1,8 @@
 // Live runs: what keyed_only leaves out of a scenario, and whole runs of
 // catalogue scenarios against a real PostgreSQL 15 whose histories the
 // checkers judge (one that loses nothing; one that reproduces the Debezium
-// read-only finding on the server's own xids).
+// read-only finding on the server's own xids; one whose slot the server
+// invalidates).
 #include "conformance/live_run.h"
 
 #include <gtest/gtest.h>
@@ -72,7 +73,7 @@ std::vector<properties::Verdict> live_verdicts(const std::string& name, LiveResu
   EXPECT_TRUE(std::holds_alternative<scenarios::Scenario>(loaded));
   if (!std::holds_alternative<scenarios::Scenario>(loaded)) return {};
   std::vector<std::string> notes;
-  const sim::WorldOptions o = keyed_only(std::get<scenarios::Scenario>(loaded).options, &notes);
+  const sim::WorldOptions o = live_options(std::get<scenarios::Scenario>(loaded).options, &notes);
   const std::string path =
       (std::filesystem::temp_directory_path() / ("cdcsim-live-" + name + ".jsonl")).string();
   Result<LiveResult> r = run_live(o, path);
@@ -120,6 +121,26 @@ TEST(LiveRunTest, TheReadOnlyEpochFindingHoldsOnTheServersOwnXids) {
   for (const std::string& line : r.observed)
     never_opened = never_opened || line.find("without opening") != std::string::npos;
   EXPECT_TRUE(never_opened);
+}
+
+// The scenario stalls the capture past max_slot_wal_keep_size: the server
+// invalidates its slot for real (the recording slot survives), the capture
+// fails until the scripted backfill of every binding recreates it, and the
+// pipeline catches up with nothing lost.
+TEST(LiveRunTest, ALaggingSlotIsInvalidatedOnTheServerAndABackfillRecovers) {
+  LiveResult r;
+  const std::vector<properties::Verdict> vs = live_verdicts("slot-failure-recovery.yaml", &r);
+  bool lost = false;
+  bool slot_error = false;
+  for (const std::string& line : r.observed) {
+    lost = lost || line.find("flow_slot lost") != std::string::npos;
+    slot_error = slot_error || line.find("can no longer get changes") != std::string::npos;
+  }
+  EXPECT_TRUE(lost);
+  EXPECT_TRUE(slot_error);
+  EXPECT_TRUE(r.drained);
+  EXPECT_EQ(outcome_of(vs, "convergence"), "holds");
+  EXPECT_EQ(outcome_of(vs, "destination_convergence"), "holds");
 }
 
 }  // namespace
