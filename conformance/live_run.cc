@@ -28,6 +28,8 @@ using json = nlohmann::json;
 
 constexpr char kDatabase[] = "cdcsim_live";
 constexpr char kHistorySlot[] = "cdcsim_history";
+constexpr int kInvalidationTriesMax = 20;
+constexpr int kInvalidationWaitMs = 50;
 
 json value_json(const Value& v) {
   if (v.is_null()) return nullptr;
@@ -170,10 +172,11 @@ class Live {
   std::unique_ptr<Materialization> materialization_;
   std::vector<json> body_;
   size_t choice_ = 0;
-  size_t next_op_ = 0;           // of o_.script
-  uint64_t stalled_until_ = 0;   // capture_stall: no capture step before this tick
-  uint64_t paused_until_ = 0;    // pause_writes: statements before this tick are skipped
-  bool recording_lost_ = false;  // the recording slot was invalidated
+  size_t next_op_ = 0;                      // of o_.script
+  uint64_t stalled_until_ = 0;              // capture_stall: no capture step before this tick
+  std::optional<Capture::Phase> crash_at_;  // crash: before the capture's next such step
+  uint64_t paused_until_ = 0;               // pause_writes: statements before this tick are skipped
+  bool recording_lost_ = false;             // the recording slot was invalidated
   // An invalidating CHECKPOINT waits for a tick without running writers: a
   // running transaction holds every slot's restart position at its start.
   bool invalidation_pending_ = false;
@@ -274,7 +277,17 @@ std::string Live::invalidating_checkpoint() {
   if (s.is_ok()) s = history_->exec("CHECKPOINT");
   if (s.is_ok()) s = drain_history_slot();
   if (s.is_ok()) s = limit("'1MB'");
-  if (s.is_ok()) s = history_->exec("CHECKPOINT");
+  // The checkpointer applies the reload asynchronously (the postmaster
+  // relays SIGHUP): checkpoint until the capture's slot is lost, at most
+  // kInvalidationTriesMax times, kInvalidationWaitMs apart.
+  for (int i = 0; s.is_ok() && i < kInvalidationTriesMax; ++i) {
+    s = history_->exec("CHECKPOINT");
+    Result<std::string> st = history_->scalar(
+        "SELECT coalesce(wal_status, 'lost') FROM pg_replication_slots WHERE slot_name = $1",
+        {o_.capture.slot});
+    if (!st.is_ok() || st.value() == "lost") break;
+    ::usleep(kInvalidationWaitMs * 1000);
+  }
   const Status reset = limit("-1");
   if (!s.is_ok() || !reset.is_ok()) return "failed: " + (s.is_ok() ? reset : s).message();
   Result<PgRows> slots = history_->query(
@@ -298,8 +311,13 @@ void Live::fault(const sim::FaultStep& f) {
   };
   switch (f.kind) {
     case K::kCrash:
-      capture_->restart();
-      return note("capture restarted from its checkpoint");
+      if (f.amount == 0) {
+        capture_->restart();
+        return note("capture restarted from its checkpoint");
+      }
+      crash_at_ = static_cast<Capture::Phase>(f.amount);  // as the world does
+      return note(std::string("the capture crashes before its next ") + to_string(*crash_at_) +
+                  " step");
     case K::kPauseWrites: {
       const Status s = side_->finish();  // open transactions commit first
       paused_until_ = f.tick + f.amount;
@@ -423,11 +441,16 @@ Status Live::tick(uint64_t t, size_t* next_statement, size_t* next_fault) {
                  "incomplete"};
   }
   if (Status s = drain_history_slot(); !s.is_ok()) return s;
+  if (materialization_) (void)materialization_->step();  // the world's order
   for (uint32_t i = 0; t >= stalled_until_ && i < o_.capture_steps_per_tick; ++i) {
     capture_->set_now(t);
+    if (crash_at_ && capture_->phase() == *crash_at_) {  // in place of that step
+      crash_at_.reset();
+      capture_->restart();
+      continue;
+    }
     (void)capture_->step();  // an error restarts it at its next step
   }
-  if (materialization_) (void)materialization_->step();
   return Status::ok();
 }
 
@@ -440,13 +463,13 @@ bool Live::caught_up() {
 Status Live::run() {
   size_t next_statement = 0;
   size_t next_fault = 0;
-  for (uint64_t t = 0; t < o_.safety_ticks; ++t) {
+  for (uint64_t t = 1; t <= o_.safety_ticks; ++t) {  // the world's ticks: 1 .. safety
     if (Status s = tick(t, &next_statement, &next_fault); !s.is_ok()) return s;
   }
   if (Status f = side_->finish(); !f.is_ok()) return f;
   result_->observed.push_back("writes stopped after " + std::to_string(o_.safety_ticks) +
                               " ticks; open transactions committed");
-  for (uint64_t t = o_.safety_ticks; t < o_.safety_ticks + o_.liveness_ticks_max; ++t) {
+  for (uint64_t t = o_.safety_ticks + 1; t <= o_.safety_ticks + o_.liveness_ticks_max; ++t) {
     if (Status s = drain_history_slot(); !s.is_ok()) return s;
     if (caught_up()) {
       result_->drained = true;
