@@ -151,6 +151,8 @@ class Live {
   void fault(const sim::FaultStep& f);
   void perform(const sim::ScriptedOp& op);
   void capture_backfill(const std::vector<uint32_t>& bindings, std::optional<BackfillMode> mode);
+  // min_backfill_xid / max_backfill_xid: `xid`, or 0 for the server's next xid.
+  std::string set_backfill_xid(bool min, uint64_t xid);
   Status drain_history_slot();
   std::string invalidating_checkpoint();
   bool caught_up();
@@ -318,6 +320,13 @@ void Live::fault(const sim::FaultStep& f) {
       crash_at_ = static_cast<Capture::Phase>(f.amount);  // as the world does
       return note(std::string("the capture crashes before its next ") + to_string(*crash_at_) +
                   " step");
+    case K::kMinBackfillXid: {
+      const std::string set = set_backfill_xid(true, f.amount);
+      capture_backfill({f.binding}, std::nullopt);
+      return note(set + "; capture backfill requested");
+    }
+    case K::kMaxBackfillXid:
+      return note(set_backfill_xid(false, f.amount));
     case K::kPauseWrites: {
       const Status s = side_->finish();  // open transactions commit first
       paused_until_ = f.tick + f.amount;
@@ -386,6 +395,18 @@ void Live::capture_backfill(const std::vector<uint32_t>& bindings,
   capture_->stop_gracefully();
 }
 
+std::string Live::set_backfill_xid(bool min, uint64_t xid) {
+  Xid x(static_cast<uint32_t>(xid));
+  if (xid == 0) {
+    Result<std::string> next = history_->scalar(
+        "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text");
+    if (!next.is_ok()) return "failed: " + next.error().message;
+    x = Xid(static_cast<uint32_t>(std::strtoull(next.value().c_str(), nullptr, 10)));
+  }
+  (min ? capture_->options().min_backfill_xid : capture_->options().max_backfill_xid) = x;
+  return std::string(min ? "min" : "max") + "_backfill_xid set to " + std::to_string(x.value());
+}
+
 // The scenario's scripted operations a live server can take.
 void Live::perform(const sim::ScriptedOp& op) {
   using Op = sim::ScriptedOp::Kind;
@@ -402,6 +423,10 @@ void Live::perform(const sim::ScriptedOp& op) {
       return result_->observed.push_back(at + (pause ? "writes paused" : "writes resumed") +
                                          (s.is_ok() ? "" : ": " + s.message()));
     }
+    case Op::kSetMinBackfillXid:
+    case Op::kSetMaxBackfillXid:
+      return result_->observed.push_back(at +
+                                         set_backfill_xid(op.kind == Op::kSetMinBackfillXid, 0));
     case Op::kStallCapture:
       stalled_until_ = op.tick + op.ticks;
       return result_->observed.push_back(at + "the capture stalls for " + std::to_string(op.ticks) +

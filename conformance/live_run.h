@@ -31,7 +31,8 @@
 // to slots: the capture's slot is dropped), TRUNCATE (a statement); and the
 // scripted operations capture_backfill, stall_capture, upgrade and
 // pause_writes / resume_writes (open transactions commit; statements
-// scheduled meanwhile are skipped, as on the model). The others are
+// scheduled meanwhile are skipped, as on the model), min_backfill_xid and
+// max_backfill_xid (the fault kinds too; the next xid is the server's). The others are
 // skipped, and the observations say so.
 //
 // A live run is not deterministic: the server's timing decides what a chunk
