@@ -155,6 +155,7 @@ class Live {
   std::string set_backfill_xid(bool min, uint64_t xid);
   Status drain_history_slot();
   std::string invalidating_checkpoint();
+  std::string checkpoint();
   bool caught_up();
   void dump_destinations();
 
@@ -305,6 +306,24 @@ std::string Live::invalidating_checkpoint() {
   return out;
 }
 
+// A CHECKPOINT; with max_slot_wal_keep_size_bytes, one that invalidates a
+// capture slot lagging past it is made due instead.
+std::string Live::checkpoint() {
+  if (o_.max_slot_wal_keep_size_bytes) {
+    Result<std::string> lag = history_->scalar(
+        "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint::text "
+        "FROM pg_replication_slots WHERE slot_name = $1",
+        {o_.capture.slot});
+    const uint64_t bytes = lag.is_ok() ? std::strtoull(lag.value().c_str(), nullptr, 10) : 0;
+    if (bytes > *o_.max_slot_wal_keep_size_bytes) {
+      invalidation_pending_ = true;  // at the first tick without a running writer
+      return "the capture's slot lags " + std::to_string(bytes) +
+             " bytes, past max_slot_wal_keep_size: an invalidating CHECKPOINT is due";
+    }
+  }
+  return history_->exec("CHECKPOINT").is_ok() ? "done" : "failed";
+}
+
 void Live::fault(const sim::FaultStep& f) {
   using K = sim::FaultKind;
   const std::string name = sim::fault_weight_fields().at(static_cast<size_t>(f.kind)).name;
@@ -353,19 +372,7 @@ void Live::fault(const sim::FaultStep& f) {
       return note(r.outcome == Outcome::kOk ? "done" : "refused: " + r.detail);
     }
     case K::kCheckpoint:
-      if (o_.max_slot_wal_keep_size_bytes) {
-        Result<std::string> lag = history_->scalar(
-            "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint::text "
-            "FROM pg_replication_slots WHERE slot_name = $1",
-            {o_.capture.slot});
-        const uint64_t bytes = lag.is_ok() ? std::strtoull(lag.value().c_str(), nullptr, 10) : 0;
-        if (bytes > *o_.max_slot_wal_keep_size_bytes) {
-          invalidation_pending_ = true;  // at the first tick without a running writer
-          return note("the capture's slot lags " + std::to_string(bytes) +
-                      " bytes, past max_slot_wal_keep_size: an invalidating CHECKPOINT is due");
-        }
-      }
-      return note(history_->exec("CHECKPOINT").is_ok() ? "done" : "failed");
+      return note(checkpoint());
     case K::kXidBurn: {
       const uint64_t n = std::min<uint64_t>(f.amount, kXidBurnMax);
       for (uint64_t i = 0; i < n; ++i)
