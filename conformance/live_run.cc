@@ -19,7 +19,6 @@
 #include "model/capture.h"
 #include "model/collection.h"
 #include "model/materialization.h"
-#include "sim/source_workload.h"
 
 namespace cdc::conformance {
 namespace {
@@ -43,6 +42,16 @@ json fields_json(const TableSchema& s, const Row& row, uint64_t present) {
     if ((present >> c) & 1u) out[s.columns[c].name] = value_json(row[c]);
   }
   return out;
+}
+
+// The scenario table a binding names. REQUIRES: it is among `tables`.
+const TableSchema& table_named(const std::vector<TableSchema>& tables, const std::string& name) {
+  const TableSchema* found = nullptr;
+  for (const TableSchema& t : tables) {
+    if (t.name == name) found = &t;
+  }
+  CDC_ASSERT(found != nullptr, "a binding's table is a scenario table");
+  return *found;
 }
 
 json table_record(const TableSchema& s) {
@@ -123,17 +132,13 @@ void LiveObserver::on_commit(uint64_t, const std::vector<std::pair<uint32_t, Col
     const auto& [b, d] = docs[i];
     if (!d.snapshot && last.at({b, d.key, d.lsn}) != i) continue;
     const CaptureBinding& binding = bindings_->at(b);
-    const TableSchema* s = nullptr;
-    for (const TableSchema& t : *schemas_) {
-      if (t.name == binding.table) s = &t;
-    }
-    CDC_ASSERT(s != nullptr, "a binding's table is a scenario table");
+    const TableSchema& s = table_named(*schemas_, binding.table);
     out.push_back({{"collection", binding.collection},
                    {"op", std::string(1, d.op)},
                    {"lsn", to_string(d.lsn)},
                    {"txid", d.txid.value()},
                    {"snapshot", d.snapshot},
-                   {"fields", fields_json(*s, d.fields, d.present_mask)}});
+                   {"fields", fields_json(s, d.fields, d.present_mask)}});
   }
   body_->push_back(
       {{"type", "collection_txn"}, {"docs", out}, {"checkpoint_lsn", to_string(cursor)}});
@@ -224,14 +229,7 @@ Status Live::setup() {
       },
       observer_.get());
   if (!o_.materialize) return Status::ok();
-  for (const CaptureBinding& b : o_.bindings) {
-    MaterializationBindingSpec m;
-    m.collection = b.collection;
-    m.destination = "dest_" + b.table;
-    m.strategy = o_.strategy;
-    m.keep_existing_on_backfill = o_.keep_existing_on_backfill;
-    specs_.push_back(m);
-  }
+  specs_ = sim::materialization_specs(o_);
   materialization_ =
       std::make_unique<Materialization>(&store_, &destination_, specs_, observer_.get());
   materialization_->max_txns_per_commit = o_.materialization_txns_per_commit;
@@ -498,6 +496,9 @@ Status Live::run() {
   for (uint64_t t = 1; t <= o_.safety_ticks; ++t) {  // the world's ticks: 1 .. safety
     if (Status s = tick(t, &next_statement, &next_fault); !s.is_ok()) return s;
   }
+  // Writes stop and faults heal: the liveness ticks only step the pipeline.
+  next_statement = o_.schedule->statements.size();
+  next_fault = o_.schedule->faults.size();
   if (Status f = side_->finish(); !f.is_ok()) return f;
   result_->observed.push_back("writes stopped after " + std::to_string(o_.safety_ticks) +
                               " ticks; open transactions committed");
@@ -508,10 +509,7 @@ Status Live::run() {
       result_->observed.push_back("caught up at tick " + std::to_string(t));
       break;
     }
-    const size_t none = o_.schedule->statements.size();
-    size_t all_faults = o_.schedule->faults.size();
-    size_t done = none;
-    if (Status s = tick(t, &done, &all_faults); !s.is_ok()) return s;
+    if (Status s = tick(t, &next_statement, &next_fault); !s.is_ok()) return s;
   }
   if (!result_->drained) result_->observed.push_back("did not catch up within the liveness limit");
   result_->observed.push_back(std::to_string(observer_->chunks) + " chunk queries");
@@ -523,13 +521,10 @@ void Live::dump_destinations() {
   for (size_t i = 0; i < specs_.size(); ++i) {
     const DestinationTable* t = destination_.table(specs_[i].destination);
     if (!t) continue;
-    const TableSchema* s = nullptr;
-    for (const TableSchema& x : o_.tables) {
-      if (x.name == o_.bindings[i].table) s = &x;
-    }
+    const TableSchema& s = table_named(o_.tables, o_.bindings[i].table);
     json rows = json::array();
     auto add = [&](const DestRow& r) {
-      rows.push_back({{"fields", fields_json(*s, r.fields, r.present_mask)},
+      rows.push_back({{"fields", fields_json(s, r.fields, r.present_mask)},
                       {"lsn", to_string(r.lsn)},
                       {"op", std::string(1, r.op)},
                       {"snapshot", r.snapshot}});
@@ -646,15 +641,7 @@ sim::WorldOptions keyed_only(sim::WorldOptions o, std::vector<std::string>* note
 }
 
 sim::WorldOptions live_options(sim::WorldOptions o, std::vector<std::string>* notes) {
-  if (o.tables.empty()) o.tables = sim::demo_schemas();
-  if (o.bindings.empty()) {
-    for (const TableSchema& s : o.tables) {
-      CaptureBinding b;
-      b.table = s.name;
-      b.collection = "acme/" + s.name;
-      o.bindings.push_back(b);
-    }
-  }
+  o = sim::with_defaults(std::move(o));
   if (!o.schedule) {
     sim::WorldOptions draw = o;
     draw.record_schedule = true;

@@ -207,15 +207,19 @@ QueryResult PgSource::run_rows(TableId t, const std::string& sql,
   return out;
 }
 
+QueryResult PgSource::run_query(TableId t, Query q, const QueryOptions& opts) {
+  q.filter = opts.xmin_filter;
+  const SqlCommand cmd = query_sql(q, schema(t));
+  return run_rows(t, cmd.sql, cmd.params, opts);
+}
+
 QueryResult PgSource::keyset_chunk(TableId t, const std::optional<Key>& after, uint32_t limit,
                                    const QueryOptions& opts) {
   Query q;
   q.kind = Query::Kind::kKeyset;
   q.after = after;
   q.limit = limit;
-  q.filter = opts.xmin_filter;
-  const SqlCommand cmd = query_sql(q, schema(t));
-  return run_rows(t, cmd.sql, cmd.params, opts);
+  return run_query(t, std::move(q), opts);
 }
 
 QueryResult PgSource::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOptions& opts) {
@@ -223,9 +227,7 @@ QueryResult PgSource::ctid_range(TableId t, Ctid after, Ctid upto, const QueryOp
   q.kind = Query::Kind::kCtidRange;
   q.ctid_after = after;
   q.ctid_upto = upto;
-  q.filter = opts.xmin_filter;
-  const SqlCommand cmd = query_sql(q, schema(t));
-  return run_rows(t, cmd.sql, cmd.params, opts);
+  return run_query(t, std::move(q), opts);
 }
 
 Result<std::optional<ScannedRow>> PgSource::lookup(TableId t, const Key& key) {

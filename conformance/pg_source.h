@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "conformance/pg_session.h"
+#include "conformance/side.h"
 #include "model/schema.h"
 #include "model/source.h"
 
@@ -91,6 +92,8 @@ class PgSource final : public Source {
       : session_(std::move(session)), schemas_(std::move(schemas)) {}
   QueryResult run_rows(TableId t, const std::string& sql, const std::vector<PgValue>& params,
                        const QueryOptions& opts);
+  // A chunk query of conformance/pg_sql.h with opts' xmin filter.
+  QueryResult run_query(TableId t, Query q, const QueryOptions& opts);
 
   std::unique_ptr<PgSession> session_;
   std::vector<TableSchema> schemas_;

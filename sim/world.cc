@@ -132,7 +132,7 @@ DatabaseOptions db_options(const WorldOptions& o) {
 }
 
 World::World(const WorldOptions& o)
-    : o_(o),
+    : o_(with_defaults(o)),
       root_(o.seed),
       scheduler_(root_.fork(kSchedulerStream)),
       capture_prng_(root_.fork(kCaptureStream)),
@@ -149,19 +149,10 @@ World::World(const WorldOptions& o)
         recorder_.on_rewrite(t, why, moves);
       });
   recorder_.set_scan_cursors([this](uint32_t b) { return ctid_scan_cursor(b); });
-  std::vector<TableSchema> schemas = o_.tables.empty() ? demo_schemas() : o_.tables;
-  for (TableSchema& s : schemas)
-    tables_.push_back(db_.create_table(std::move(s)).value());
+  for (const TableSchema& s : o_.tables)
+    tables_.push_back(db_.create_table(s).value());
   CDC_ASSERT(db_.create_table(watermarks_schema(o_.capture.watermarks_table)).is_ok(),
              "watermarks table");
-  if (o_.bindings.empty()) {
-    for (TableId t : tables_) {
-      CaptureBinding b;
-      b.table = db_.schema(t).name;
-      b.collection = "acme/" + b.table;
-      o_.bindings.push_back(b);
-    }
-  }
   recorder_.history().seed = o_.seed;
   recorder_.history().algorithm = o_.capture.algorithm;
   recorder_.history().retention_ticks = o_.retention_ticks;
@@ -181,15 +172,7 @@ World::World(const WorldOptions& o)
       &source_, &store_, o_.capture, o_.bindings, [this](uint64_t n) { return choose(n); },
       &recorder_);
   if (o_.materialize) {
-    std::vector<MaterializationBindingSpec> specs;
-    for (const CaptureBinding& b : o_.bindings) {
-      MaterializationBindingSpec m;
-      m.collection = b.collection;
-      m.destination = "dest_" + b.table;
-      m.strategy = o_.strategy;
-      m.keep_existing_on_backfill = o_.keep_existing_on_backfill;
-      specs.push_back(m);
-    }
+    const std::vector<MaterializationBindingSpec> specs = materialization_specs(o_);
     recorder_.set_materializations(specs, o_.bindings);
     materialization_.emplace(&store_, &destination_, specs, &recorder_);
     materialization_->max_txns_per_commit = o_.materialization_txns_per_commit;
@@ -1205,6 +1188,31 @@ uint32_t FaultWeights::total() const {
   for (const FaultWeightField& f : fault_weight_fields())
     sum += this->*f.weight;
   return sum;
+}
+
+WorldOptions with_defaults(WorldOptions o) {
+  if (o.tables.empty()) o.tables = demo_schemas();
+  if (!o.bindings.empty()) return o;
+  for (const TableSchema& s : o.tables) {
+    CaptureBinding b;
+    b.table = s.name;
+    b.collection = "acme/" + s.name;
+    o.bindings.push_back(b);
+  }
+  return o;
+}
+
+std::vector<MaterializationBindingSpec> materialization_specs(const WorldOptions& o) {
+  std::vector<MaterializationBindingSpec> specs;
+  for (const CaptureBinding& b : o.bindings) {
+    MaterializationBindingSpec m;
+    m.collection = b.collection;
+    m.destination = "dest_" + b.table;
+    m.strategy = o.strategy;
+    m.keep_existing_on_backfill = o.keep_existing_on_backfill;
+    specs.push_back(m);
+  }
+  return specs;
 }
 
 WorldOptions swarm(WorldOptions o) {

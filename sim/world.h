@@ -144,6 +144,14 @@ struct WorldOptions {
 // probability 1/2 and reweighted at random; decided by the seed alone.
 WorldOptions swarm(WorldOptions o);
 
+// `o` with the world's defaults made explicit: demo_schemas() when no table
+// is given, and one Automatic binding per table (collection "acme/<table>")
+// when no binding is. What every run of `o` runs.
+WorldOptions with_defaults(WorldOptions o);
+// The materialization bindings of `o` (REQUIRES: its bindings explicit): one
+// per capture binding, into table "dest_<table>", with o's strategy.
+std::vector<MaterializationBindingSpec> materialization_specs(const WorldOptions& o);
+
 struct RunResult {
   history::History history;
   std::string fingerprint;
