@@ -1,5 +1,7 @@
 #include "model/row_codec.h"
 
+#include <algorithm>
+
 #include "model/assert.h"
 
 namespace cdc {
@@ -39,8 +41,32 @@ std::string encode_row(const Row& row) {
   return out;
 }
 
+namespace {
+
+// The number of values encoded in `bytes`, read over their tags and lengths
+// only (the decoder below asserts the encoding's validity).
+size_t column_count(std::string_view bytes) {
+  size_t n = 0;
+  for (size_t i = 0; i < bytes.size(); ++n) {
+    const uint8_t tag = static_cast<uint8_t>(bytes[i++]);
+    if (tag == 1) i += 8;
+    if (tag != 2) continue;
+    uint64_t len = 0;
+    for (int shift = 0; i < bytes.size() && shift < 64; shift += 7) {
+      const uint8_t b = static_cast<uint8_t>(bytes[i++]);
+      len |= uint64_t{b & 0x7fu} << shift;
+      if (!(b & 0x80)) break;
+    }
+    i += static_cast<size_t>(std::min<uint64_t>(len, bytes.size() - i));
+  }
+  return n;
+}
+
+}  // namespace
+
 Row decode_row(std::string_view bytes) {
   Row row;
+  row.reserve(column_count(bytes));  // one allocation, of the row's own size
   size_t i = 0;
   auto byte = [&]() -> uint8_t {
     CDC_ASSERT(i < bytes.size(), "truncated row encoding");

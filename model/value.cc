@@ -4,14 +4,58 @@
 
 namespace cdc {
 
+Value Value::text(std::string v) {
+  Value out;
+  out.text_ = new TextBlock{{1}, std::move(v)};
+  out.tag_ = Tag::kText;
+  return out;
+}
+
+void Value::release() noexcept {
+  if (tag_ != Tag::kText) return;
+  if (text_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete text_;
+  tag_ = Tag::kNull;
+}
+
+Value& Value::operator=(const Value& o) noexcept {
+  if (this == &o) return *this;
+  o.retain();
+  release();
+  int_ = o.int_;
+  tag_ = o.tag_;
+  return *this;
+}
+
+Value& Value::operator=(Value&& o) noexcept {
+  if (this == &o) return *this;
+  release();
+  int_ = o.int_;
+  tag_ = o.tag_;
+  o.tag_ = Tag::kNull;
+  return *this;
+}
+
+bool Value::operator==(const Value& o) const {
+  if (tag_ != o.tag_) return false;
+  switch (tag_) {
+    case Tag::kNull:
+      return true;
+    case Tag::kInt64:
+      return int_ == o.int_;
+    case Tag::kText:
+      return text_ == o.text_ || text_->bytes == o.text_->bytes;
+  }
+  return false;
+}
+
 int64_t Value::as_int64() const {
   CDC_ASSERT(is_int64(), "value is not an int64");
-  return std::get<1>(rep_);
+  return int_;
 }
 
 const std::string& Value::as_text() const {
   CDC_ASSERT(is_text(), "value is not text");
-  return std::get<2>(rep_);
+  return text_->bytes;
 }
 
 bool Value::matches(ColumnType type) const {

@@ -1,10 +1,13 @@
 #include "properties/transaction_graph.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "model/assert.h"
@@ -21,7 +24,9 @@ struct KeyHistory {
   std::vector<size_t> nodes;  // the node of each
 };
 
-// Captured keys, numbered in the order the source first changed them.
+// Captured keys, numbered in the order the source first changed them. The
+// lookup is hashed; only the numbering, which follows the history, reaches
+// the output.
 class Keys {
  public:
   std::optional<size_t> find(uint32_t binding, const history::DocKey& key) const {
@@ -38,7 +43,13 @@ class Keys {
   size_t size() const { return keys_.size(); }
 
  private:
-  std::map<std::pair<uint32_t, std::string_view>, size_t> ids_;
+  using Id = std::pair<uint32_t, std::string_view>;
+  struct IdHash {
+    size_t operator()(const Id& id) const {
+      return std::hash<std::string_view>()(id.second) * 31 + id.first;
+    }
+  };
+  std::unordered_map<Id, size_t, IdHash> ids_;
   std::vector<KeyHistory> keys_;
 };
 
@@ -65,18 +76,24 @@ std::vector<const history::SourceCommit*> commit_order(const history::History& h
 // its table and key (the first change's before, the last change's after).
 std::vector<const history::SourceKeyChange*> real_changes(
     const history::SourceCommit& c, const std::map<uint32_t, std::vector<uint32_t>>& captured) {
-  std::map<std::pair<uint32_t, std::string_view>, std::pair<const history::SourceKeyChange*,
-                                                            const history::SourceKeyChange*>>
-      net;  // -> (first change, last change)
+  // The captured changes by (table, key), stably: a key's changes stay in
+  // commit order, so its first and last change bound each run.
+  std::vector<const history::SourceKeyChange*> sorted;
+  sorted.reserve(c.changes.size());
   for (const history::SourceKeyChange& ch : c.changes) {
-    if (captured.count(ch.table) == 0) continue;
-    auto [it, fresh] = net.try_emplace({ch.table, std::string_view(ch.key)}, &ch, &ch);
-    if (!fresh) it->second.second = &ch;
+    if (captured.count(ch.table) != 0) sorted.push_back(&ch);
   }
+  const auto by_key = [](const history::SourceKeyChange* a, const history::SourceKeyChange* b) {
+    return std::tie(a->table, a->key) < std::tie(b->table, b->key);
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), by_key);
   std::vector<const history::SourceKeyChange*> out;
-  for (const auto& [table_key, ends] : net) {
-    if (ends.first->before == ends.second->after) continue;  // no net change
-    out.push_back(ends.second);
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i + 1;
+    while (j < sorted.size() && !by_key(sorted[i], sorted[j]))
+      ++j;
+    if (sorted[i]->before != sorted[j - 1]->after) out.push_back(sorted[j - 1]);  // a net change
+    i = j;
   }
   return out;
 }
@@ -101,52 +118,54 @@ void add_nodes(const history::History& h, TransactionGraph* g, Keys* keys) {
 }
 
 // A reader's view: per key in view, its sighting and where its version falls
-// in the key's history, with the transactions it sees last and misses first
-// kept in ordered sets.
+// in the key's history. The transactions it sees last and misses first are
+// kept in two heaps, pruned lazily: a heap entry counts while its key's entry
+// still points at that change.
 class View {
  public:
-  explicit View(const Keys& keys) : keys_(keys) {}
+  explicit View(const Keys& keys) : keys_(keys), view_(keys.size()) {}
 
   void set(size_t id, const Sighting& s) {
     erase(id);
     const KeyHistory& k = keys_.at(id);
     const auto next = std::upper_bound(k.lsns.begin(), k.lsns.end(), s.version);
     const size_t next_pos = static_cast<size_t>(next - k.lsns.begin());
-    view_.emplace(id, Entry{s, next_pos});
-    if (next_pos > 0) lasts_.emplace(k.lsns[next_pos - 1], id);
-    if (next_pos < k.lsns.size()) nexts_.emplace(k.lsns[next_pos], id);
+    view_[id] = Entry{s, next_pos, true};
+    ++present_;
+    if (next_pos > 0) lasts_.push({k.lsns[next_pos - 1], id});
+    if (next_pos < k.lsns.size()) nexts_.push({k.lsns[next_pos], id});
+    prune();
   }
   void erase(size_t id) {
-    const auto it = view_.find(id);
-    if (it == view_.end()) return;
-    const KeyHistory& k = keys_.at(id);
-    const size_t next_pos = it->second.next_pos;
-    if (next_pos > 0) lasts_.erase({k.lsns[next_pos - 1], id});
-    if (next_pos < k.lsns.size()) nexts_.erase({k.lsns[next_pos], id});
-    view_.erase(it);
+    if (!view_[id].present) return;
+    view_[id].present = false;
+    --present_;
   }
   void erase_binding(uint32_t binding) {
-    std::vector<size_t> ids;
-    for (const auto& [id, e] : view_) {
-      if (e.sighting.binding == binding) ids.push_back(id);
+    for (size_t id = 0; id < view_.size(); ++id) {
+      if (view_[id].present && view_[id].sighting.binding == binding) erase(id);
     }
-    for (size_t id : ids)
-      erase(id);
   }
   void clear() {
-    view_.clear();
+    for (const Item& item : lasts_.items())
+      erase(item.second);
+    for (const Item& item : nexts_.items())
+      erase(item.second);
+    CDC_ASSERT(present_ == 0, "every key in view has a change in a heap");
     lasts_.clear();
     nexts_.clear();
   }
 
   // The latest transaction seen and the earliest missed, when missed <= seen.
-  std::optional<Observation> overtaken() const {
-    if (lasts_.empty() || nexts_.empty()) return std::nullopt;
-    const auto& [seen_lsn, seen_id] = *lasts_.rbegin();
-    const auto& [missed_lsn, missed_id] = *nexts_.begin();
+  std::optional<Observation> overtaken() {
+    const std::optional<Item> last = top(&lasts_, -1);
+    const std::optional<Item> next = top(&nexts_, 0);
+    if (!last || !next) return std::nullopt;
+    const auto& [seen_lsn, seen_id] = *last;
+    const auto& [missed_lsn, missed_id] = *next;
     if (seen_lsn < missed_lsn) return std::nullopt;
-    const Entry& seen = view_.at(seen_id);
-    const Entry& missed = view_.at(missed_id);
+    const Entry& seen = view_[seen_id];
+    const Entry& missed = view_[missed_id];
     Observation o;
     o.seen = keys_.at(seen_id).nodes[seen.next_pos - 1];
     o.missed = keys_.at(missed_id).nodes[missed.next_pos];
@@ -160,11 +179,77 @@ class View {
   struct Entry {
     Sighting sighting;
     size_t next_pos = 0;  // first change after the version; the last one seen is before it
+    bool present = false;
   };
+  using Item = std::pair<Lsn, size_t>;  // (lsn of a change, key)
+  // A binary heap of items on a vector, its top the greatest under `Less`
+  // (as std::priority_queue), with access to all items for clear() and pruning.
+  template <class Less>
+  class Heap {
+   public:
+    void push(Item item) {
+      items_.push_back(item);
+      std::push_heap(items_.begin(), items_.end(), Less());
+    }
+    const Item& peek() const { return items_.front(); }
+    void pop() {
+      std::pop_heap(items_.begin(), items_.end(), Less());
+      items_.pop_back();
+    }
+    bool empty() const { return items_.empty(); }
+    size_t size() const { return items_.size(); }
+    void clear() { items_.clear(); }
+    const std::vector<Item>& items() const { return items_; }
+    // Keeps the items `keep` accepts, in heap order again.
+    template <class Keep>
+    void retain(Keep keep) {
+      items_.erase(std::remove_if(items_.begin(), items_.end(),
+                                  [&](const Item& item) { return !keep(item); }),
+                   items_.end());
+      std::make_heap(items_.begin(), items_.end(), Less());
+    }
+
+   private:
+    std::vector<Item> items_;
+  };
+  using LastsHeap = Heap<std::less<Item>>;     // greatest first
+  using NextsHeap = Heap<std::greater<Item>>;  // least first
+
+  // Whether heap item (lsn, id) still counts: key `id` is in view and its
+  // change at `offset` from next_pos (-1: the last seen, 0: the first missed)
+  // is at `lsn`.
+  bool counts(const Item& item, int offset) const {
+    const auto& [lsn, id] = item;
+    const Entry& e = view_[id];
+    const KeyHistory& k = keys_.at(id);
+    const size_t pos = e.next_pos + static_cast<size_t>(offset);  // wraps below 0: too big
+    return e.present && pos < k.lsns.size() && k.lsns[pos] == lsn;
+  }
+
+  // Drops items that no longer count once they outnumber those in view, so
+  // the heaps stay within a constant factor of the view.
+  void prune() {
+    constexpr size_t kSlack = 1024;
+    if (lasts_.size() > 4 * present_ + kSlack)
+      lasts_.retain([&](const Item& item) { return counts(item, -1); });
+    if (nexts_.size() > 4 * present_ + kSlack)
+      nexts_.retain([&](const Item& item) { return counts(item, 0); });
+  }
+
+  // The heap's top item that still counts, dropping those that no longer do.
+  template <class H>
+  std::optional<Item> top(H* heap, int offset) {
+    for (; !heap->empty(); heap->pop()) {
+      if (counts(heap->peek(), offset)) return heap->peek();
+    }
+    return std::nullopt;
+  }
+
   const Keys& keys_;
-  std::map<size_t, Entry> view_;
-  std::set<std::pair<Lsn, size_t>> lasts_;  // (lsn of the last change seen, key)
-  std::set<std::pair<Lsn, size_t>> nexts_;  // (lsn of the first change missed, key)
+  std::vector<Entry> view_;
+  size_t present_ = 0;
+  LastsHeap lasts_;
+  NextsHeap nexts_;
 };
 
 // Collects observations, one per (seen, missed) pair.
@@ -179,7 +264,7 @@ class Builder {
  private:
   bool set(View* view, uint32_t binding, const history::DocKey& key, Sighting s);
   // After one step of reader `reader`: records the step's observed edge, if any.
-  void note(const View& view, size_t reader, const history::CollectionTxn* collection_step,
+  void note(View& view, size_t reader, const history::CollectionTxn* collection_step,
             const TxnRef& destination_step);
   std::vector<uint32_t> reset_bindings(const history::BackfillOp& op) const;
   const std::vector<DocRef>& docs_of_key(size_t id);
@@ -201,7 +286,7 @@ bool Builder::set(View* view, uint32_t binding, const history::DocKey& key, Sigh
   return true;
 }
 
-void Builder::note(const View& view, size_t reader, const history::CollectionTxn* collection_step,
+void Builder::note(View& view, size_t reader, const history::CollectionTxn* collection_step,
                    const TxnRef& destination_step) {
   std::optional<Observation> o = view.overtaken();
   if (!o || !recorded_.emplace(o->seen, o->missed).second) return;

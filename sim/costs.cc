@@ -28,7 +28,7 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
     for (const history::DocKey& k : txn.deletes)
       t->rows -= t->merged.erase(k);
     for (const history::DestinationRow& r : txn.upserts) {
-      const bool fresh = t->merged.insert_or_assign(r.key, to_string(r.fields)).second;
+      const bool fresh = t->merged.insert_or_assign(r.key, r.fields).second;
       t->rows += fresh ? 1 : 0;
     }
     CDC_ASSERT(t->rows == t->merged.size(), "a merge table holds one row per key");
@@ -52,7 +52,7 @@ bool CostMeter::holds_all(const Table& t, const std::map<std::string, Row>& requ
   }
   std::map<std::string, uint64_t> shown = t.appended;
   for (const auto& [key, fields] : t.merged)
-    ++shown[fields];
+    ++shown[to_string(fields)];
   for (const auto& [identity, row] : required) {
     auto it = shown.find(to_string(row));
     if (it == shown.end() || it->second == 0) return false;

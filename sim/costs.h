@@ -54,8 +54,8 @@ class CostMeter {
   // What one destination table holds, as far as downtime needs it.
   struct Table {
     bool keyless = false;
-    std::map<std::string, std::string> merged;  // key -> fields as text (merge)
-    std::map<std::string, uint64_t> appended;   // delta: key (keyed) or fields (keyless) -> rows
+    std::map<std::string, Row> merged;         // key -> fields (merge)
+    std::map<std::string, uint64_t> appended;  // delta: key (keyed) or fields (keyless) -> rows
     uint64_t rows = 0;
   };
   struct Open {
