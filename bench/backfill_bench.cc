@@ -5,11 +5,13 @@
 //     update or delete), a Normal capture binding into a merge
 //     materialization, concurrent writes every tick while the backfill
 //     runs, then the liveness phase drains; every checker runs on the
-//     history. Per size it reports the seconds of one run, the destination's
-//     rows, the peak resident set per row (getrusage; sizes run smallest
+//     history. Per size it reports the seconds of one run (and, of them,
+//     check_seconds: the checkers'), the destination's rows, the peak resident set per row (getrusage; sizes run smallest
 //     first, so each peak is this size's) and the growth exponent of the
 //     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
 //     linear cost, 2.0 for quadratic.
+//
+//   BM_CheckerSeconds/N: the seconds of each checker on BM_Backfill/N's history.
 //
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
@@ -59,19 +61,24 @@ void BM_Backfill(benchmark::State& state) {
   static std::map<int64_t, double> seconds_by_rows;
   const int64_t n = state.range(0);
   double seconds = 0;
+  double check_seconds = 0;
   size_t dest_rows = 0;
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = run_world(backfill_world(static_cast<uint32_t>(n)));
+    const auto checks = std::chrono::steady_clock::now();
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto end = std::chrono::steady_clock::now();
+    seconds = std::chrono::duration<double>(end - start).count();
+    check_seconds = std::chrono::duration<double>(end - checks).count();
     dest_rows = r.history.final_state.destinations.empty()
                     ? 0
                     : r.history.final_state.destinations.front().size();
   }
   state.counters["seconds"] = seconds;
+  state.counters["check_seconds"] = check_seconds;
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
   state.counters["peak_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
   auto prev = seconds_by_rows.lower_bound(n);
@@ -83,6 +90,29 @@ void BM_Backfill(benchmark::State& state) {
   }
   seconds_by_rows[n] = seconds;
 }
+
+// Where the checkers' time goes: one 100k-row run as BM_Backfill, then the
+// seconds of each checker inside check_all (shared timelines included in the
+// first checker that builds them), as counters named after the properties.
+void BM_CheckerSeconds(benchmark::State& state) {
+  const RunResult r = run_world(backfill_world(static_cast<uint32_t>(state.range(0))));
+  std::map<std::string, double> seconds;
+  for (auto _ : state) {
+    std::string running;
+    auto since = std::chrono::steady_clock::now();
+    const std::vector<properties::Verdict> verdicts =
+        properties::check_all(r.history, [&](std::string_view next) {
+          const auto now = std::chrono::steady_clock::now();
+          if (!running.empty()) seconds[running] += std::chrono::duration<double>(now - since).count();
+          running = std::string(next);
+          since = now;
+        });
+    benchmark::DoNotOptimize(verdicts.data());
+  }
+  for (const auto& [name, s] : seconds)
+    state.counters[name] = s;
+}
+BENCHMARK(BM_CheckerSeconds)->Arg(100'000)->Iterations(1)->Unit(benchmark::kSecond);
 
 void sizes(benchmark::internal::Benchmark* b) {
   b->Arg(10'000)->Arg(100'000);

@@ -174,6 +174,15 @@ class Database {
   // SELECT ... [WHERE xmin filter] in physical order.
   QueryResult scan(TableId t, const QueryOptions& opts = {}) const;
   Result<std::optional<ScannedRow>> lookup(TableId t, const Key& key) const;
+  // Row access by physical position, for picking rows of a table without a
+  // key at random in time independent of its size (what scan() would return,
+  // one tuple at a time). REQUIRES: t is a table; slot < slot_count(t).
+  uint32_t slot_count(TableId t) const;
+  std::optional<ScannedRow> visible_at(TableId t, uint32_t slot) const;
+  // The first slot whose ctid is at or after `c` (may equal slot_count(t)).
+  uint32_t first_slot_at_or_after(TableId t, Ctid c) const;
+  // The slots scan() would return, without reading their rows.
+  std::vector<uint32_t> visible_slots(TableId t) const;
   // SELECT key ... ORDER BY key DESC LIMIT 1 (the database's key order);
   // nullopt for an empty table.
   Result<std::optional<Key>> last_key(TableId t) const;

@@ -175,6 +175,33 @@ QueryResult Database::scan(TableId t, const QueryOptions& opts) const {
   return finish_query(std::move(rows), opts);
 }
 
+uint32_t Database::slot_count(TableId t) const {
+  CDC_ASSERT(check_table(t).is_ok(), "slot_count of a table");
+  return heap(t).slot_count();
+}
+
+std::optional<ScannedRow> Database::visible_at(TableId t, uint32_t slot) const {
+  const HeapTable& h = heap(t);
+  CDC_ASSERT(slot < h.slot_count(), "visible_at a slot of the table");
+  if (!reader_sees(h.tuple(slot))) return std::nullopt;
+  return scanned(h, slot);
+}
+
+uint32_t Database::first_slot_at_or_after(TableId t, Ctid c) const {
+  const HeapTable& h = heap(t);
+  if (const std::optional<uint32_t> at = h.slot_of(c)) return *at;
+  return h.first_slot_after(c);
+}
+
+std::vector<uint32_t> Database::visible_slots(TableId t) const {
+  const HeapTable& h = heap(t);
+  std::vector<uint32_t> out;
+  for (uint32_t slot = 0; slot < h.slot_count(); ++slot) {
+    if (reader_sees(h.tuple(slot))) out.push_back(slot);
+  }
+  return out;
+}
+
 Result<std::optional<ScannedRow>> Database::lookup(TableId t, const Key& key) const {
   if (Status s = check_table(t); !s.is_ok()) return s.error();
   const HeapTable& h = heap(t);

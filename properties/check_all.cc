@@ -61,10 +61,16 @@ const std::vector<std::string>& property_names() {
 }
 
 std::vector<Verdict> check_all(const history::History& h) {
+  return check_all(h, [](std::string_view) {});
+}
+
+std::vector<Verdict> check_all(const history::History& h,
+                               const std::function<void(std::string_view)>& before_each) {
   std::vector<Verdict> out;
   out.reserve(std::size(kCheckers));
   const detail::TimelineScope shared_timelines(h);  // one source timeline per table
   for (const Entry& e : kCheckers) {
+    before_each(e.name);
     Verdict v = e.check(h);
     CDC_ASSERT(v.property == e.name, "a checker reported under another name");
     if (v.subject) v.subject->key_text = detail::render_key(h, v.subject->binding, v.subject->key);
@@ -77,6 +83,7 @@ std::vector<Verdict> check_all(const history::History& h) {
     if (!keys) keys.emplace(h);
     keys->rewrite(&v);
   }
+  before_each("");
   return out;
 }
 

@@ -29,7 +29,9 @@
 //   with binding == b; earlier instances of b are superseded.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "properties/history.h"
@@ -152,5 +154,11 @@ const std::vector<std::string>& property_names();
 
 // Runs every checker; result[i].property == property_names()[i].
 std::vector<Verdict> check_all(const history::History& h);
+
+// check_all(h), calling `before_each` with each checker's name before it runs
+// and with "" once they all have (for benchmarks that cost each checker; the
+// verdicts do not depend on it).
+std::vector<Verdict> check_all(const history::History& h,
+                               const std::function<void(std::string_view)>& before_each);
 
 }  // namespace cdc::properties

@@ -215,35 +215,61 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
 
 // A row of a keyless table next to a ctid scan's cursor (rows in ctid
 // order): the last the scan has passed or the first it has not, or nullptr.
-const ScannedRow* SourceWorkload::aimed_row(TableId t, const std::vector<ScannedRow>& rows) {
+// A visible row next to a ctid scan's cursor: the last one it has read or
+// the first it has not, looked for within kNearSlots slots of the cursor.
+std::optional<ScannedRow> SourceWorkload::aimed_row(TableId t) {
   if (options_.keyless_near_cursor.numerator == 0 || !ctid_hints_ ||
       !prng_.chance(options_.keyless_near_cursor)) {
-    return nullptr;
+    return std::nullopt;
   }
   const std::vector<Ctid> cursors = ctid_hints_(t);
-  if (cursors.empty() || rows.empty()) return nullptr;
+  if (cursors.empty()) return std::nullopt;
   const Ctid cursor = cursors[prng_.below(cursors.size())];
-  const auto first_unread = std::find_if(rows.begin(), rows.end(),
-                                         [&](const ScannedRow& r) { return !(r.ctid < cursor); });
-  const bool read_side = prng_.chance({1, 2});
-  if (read_side && first_unread != rows.begin()) return &*(first_unread - 1);
-  if (!read_side && first_unread != rows.end()) return &*first_unread;
-  return nullptr;
+  const uint32_t first_unread = db_->first_slot_at_or_after(t, cursor);
+  const uint32_t slots = db_->slot_count(t);
+  constexpr uint32_t kNearSlots = 64;
+  if (prng_.chance({1, 2})) {  // the read side
+    for (uint32_t slot = first_unread; slot > 0 && first_unread - slot < kNearSlots; --slot) {
+      if (std::optional<ScannedRow> r = db_->visible_at(t, slot - 1)) return r;
+    }
+    return std::nullopt;
+  }
+  for (uint32_t slot = first_unread; slot < slots && slot - first_unread < kNearSlots; ++slot) {
+    if (std::optional<ScannedRow> r = db_->visible_at(t, slot)) return r;
+  }
+  return std::nullopt;
+}
+
+// A visible row chosen uniformly: slots drawn at random until one holds a
+// visible row, so the cost does not grow with the table while most slots are
+// live; after kProbes misses, one pass over the tuple headers decides.
+std::optional<ScannedRow> SourceWorkload::random_visible_row(TableId t) {
+  const uint32_t slots = db_->slot_count(t);
+  if (slots == 0) return std::nullopt;
+  constexpr int kProbes = 16;
+  for (int probe = 0; probe < kProbes; ++probe) {
+    if (std::optional<ScannedRow> r = db_->visible_at(t, static_cast<uint32_t>(prng_.below(slots))))
+      return r;
+  }
+  const std::vector<uint32_t> visible = db_->visible_slots(t);
+  if (visible.empty()) return std::nullopt;
+  return db_->visible_at(t, visible[prng_.below(visible.size())]);
 }
 
 void SourceWorkload::decide_keyless(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
-  QueryResult rows = db_->scan(t);
-  CDC_ASSERT(rows.status.is_ok(), "scan of a known table");
-  if (rows.rows.empty() || prng_.chance({1, 2})) {
+  std::optional<ScannedRow> victim;
+  if (!prng_.chance({1, 2})) {
+    victim = aimed_row(t);
+    if (!victim) victim = random_visible_row(t);
+  }
+  if (!victim) {  // a coin toss, or an empty table
     st->kind = Statement::Kind::kInsert;
     st->row = random_row(s);
     return;
   }
-  const ScannedRow* aimed = aimed_row(t, rows.rows);
-  const ScannedRow& victim = aimed ? *aimed : rows.rows[prng_.below(rows.rows.size())];
-  st->match = victim.row;
-  st->ctid = victim.ctid;
+  st->match = std::move(victim->row);
+  st->ctid = victim->ctid;
   if (prng_.chance(options_.delete_row)) {
     st->kind = Statement::Kind::kDelete;
     return;

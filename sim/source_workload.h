@@ -101,7 +101,8 @@ class SourceWorkload {
   void run(const Statement& st);  // execute() and tell the observer
   Row random_row(const TableSchema& s);
   std::optional<Key> aimed_key(TableId t);
-  const ScannedRow* aimed_row(TableId t, const std::vector<ScannedRow>& rows);
+  std::optional<ScannedRow> aimed_row(TableId t);
+  std::optional<ScannedRow> random_visible_row(TableId t);
   Value random_value(const ColumnDef& c, bool key);
 
   Database* db_;

@@ -188,7 +188,7 @@ void expect_drained_and_consistent(const Judged& r) {
 // Estuary collections"
 // =====================================================================
 
-constexpr uint64_t kRow1Seed = 3;
+constexpr uint64_t kRow1Seed = 2;
 
 WorldOptions row1(UpdateStrategy strategy) {
   WorldOptions o = world(kRow1Seed);
@@ -327,13 +327,13 @@ TEST(DecisionTable, Row3DataFlowBackfillWithDeltaUpdatesHoldsOnlyNewRows) {
 // that finds it holding more WAL than that. The world has no scripted
 // CHECKPOINT and the source writes far less than the 64 KiB that triggers one
 // on its own, so this scenario (alone) enables the routine CHECKPOINT
-// operation of the scheduler; every other fault kind stays off. With seed 1
+// operation of the scheduler; every other fault kind stays off. With seed 2
 // the capture fails on the invalidated slot from tick 147 on.
 
 constexpr uint64_t kRow4Backfill = 175;
 
 WorldOptions row4() {
-  WorldOptions o = world(4);
+  WorldOptions o = world(2);
   o.max_slot_wal_keep_size_bytes = 2048;
   o.faults.checkpoint = 1;
   o.fault_per_tick = {1, 10};
@@ -498,10 +498,10 @@ TEST(DecisionTable, Row8DataFlowBackfillPropagatesASchemaChange) {
 // At tick 300 of 400 every other document of each collection is lost and
 // every other destination row is erased or loses a field. The checkers see
 // the damage through the final state the history records (see
-// CorruptedDestinationIsDetectedWithoutARebuild). Seed 27 is a seed where the
+// CorruptedDestinationIsDetectedWithoutARebuild). Seed 7 is a seed where the
 // unrepaired damage is detected, so the repair is meaningful.
 
-constexpr uint64_t kRow9Seed = 27;
+constexpr uint64_t kRow9Seed = 7;
 constexpr uint64_t kRow9Corruption = 300;
 
 WorldOptions row9() {
@@ -572,7 +572,7 @@ TEST(DecisionTable, Row9CaptureBackfillLeavesKeysWhoseDeletesWereLost) {
 // destination tables and re-backfill the recent rows into them with a capture
 // backfill, so older rows stay where they are (first test).
 
-constexpr uint64_t kRow10Seed = 3;
+constexpr uint64_t kRow10Seed = 2;
 
 WorldOptions row10(Op backfill) {
   WorldOptions o = world(kRow10Seed);
