@@ -1,21 +1,28 @@
 // How a backfill's cost grows with the table.
 //
-//   BM_Backfill/N: one world over one integer-keyed table loaded with about N
+//   BM_Backfill/rows:N/table:T: one world over one demo table (T = 0: the
+//     integer-keyed accounts; 1: tags, a text key under the locale collation;
+//     2: events, no primary key) loaded with about N
 //     rows (initial_rows = N over a key space of 2N, so some loader steps
 //     update or delete), a Normal capture binding into a merge
 //     materialization, concurrent writes every tick while the backfill
 //     runs, then the liveness phase drains; every checker runs on the
 //     history. Per size it reports the seconds of one run (and, of them,
-//     check_seconds: the checkers'), the destination's rows, the peak resident set per row (getrusage; sizes run smallest
-//     first, so each peak is this size's) and the growth exponent of the
+//     check_seconds: the checkers'), the destination's rows, the heap in use
+//     per row when the run ends (mallinfo2: the source, history, collections
+//     and destinations it holds, before the checkers run), the peak resident
+//     set per row (getrusage; table 0 runs first, smallest size first, so
+//     each of its peaks is this size's) and the growth exponent of the
 //     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
 //     linear cost, 2.0 for quadratic.
 //
-//   BM_CheckerSeconds/N: the seconds of each checker on BM_Backfill/N's history.
+//   BM_CheckerSeconds/N: the seconds of each checker on the history of
+//     BM_Backfill/rows:N/table:0.
 //
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -37,10 +44,12 @@ double peak_rss_bytes() {
   return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
 }
 
-WorldOptions backfill_world(uint32_t rows) {
+// `table`: the demo table backfilled (0: accounts, integer key; 1: tags, a
+// text key under the locale collation; 2: events, no primary key).
+WorldOptions backfill_world(uint32_t rows, size_t table = 0) {
   WorldOptions o;
   o.seed = 1;
-  o.tables = {demo_schemas().front()};
+  o.tables = {demo_schemas().at(table)};
   CaptureBinding b;
   b.table = o.tables.front().name;
   b.collection = "acme/" + b.table;
@@ -58,15 +67,20 @@ WorldOptions backfill_world(uint32_t rows) {
 }
 
 void BM_Backfill(benchmark::State& state) {
-  static std::map<int64_t, double> seconds_by_rows;
+  static std::map<std::pair<int64_t, int64_t>, double> seconds_by_table_rows;
   const int64_t n = state.range(0);
+  const int64_t table = state.range(1);
   double seconds = 0;
   double check_seconds = 0;
+  double heap_bytes = 0;
   size_t dest_rows = 0;
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
     const auto start = std::chrono::steady_clock::now();
-    const RunResult r = run_world(backfill_world(static_cast<uint32_t>(n)));
+    const size_t heap_before = mallinfo2().uordblks;
+    const RunResult r =
+        run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table)));
+    heap_bytes = static_cast<double>(mallinfo2().uordblks) - static_cast<double>(heap_before);
     const auto checks = std::chrono::steady_clock::now();
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
@@ -80,15 +94,16 @@ void BM_Backfill(benchmark::State& state) {
   state.counters["seconds"] = seconds;
   state.counters["check_seconds"] = check_seconds;
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
-  state.counters["peak_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
-  auto prev = seconds_by_rows.lower_bound(n);
-  if (prev != seconds_by_rows.begin()) {
+  state.counters["heap_bytes_per_row"] = heap_bytes / static_cast<double>(n);
+  state.counters["peak_rss_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
+  auto prev = seconds_by_table_rows.lower_bound({table, n});
+  if (prev != seconds_by_table_rows.begin() && std::prev(prev)->first.first == table) {
     --prev;
     state.counters["growth_exponent"] =
         std::log(seconds / prev->second) /
-        std::log(static_cast<double>(n) / static_cast<double>(prev->first));
+        std::log(static_cast<double>(n) / static_cast<double>(prev->first.second));
   }
-  seconds_by_rows[n] = seconds;
+  seconds_by_table_rows[{table, n}] = seconds;
 }
 
 // Where the checkers' time goes: one 100k-row run as BM_Backfill, then the
@@ -103,7 +118,8 @@ void BM_CheckerSeconds(benchmark::State& state) {
     const std::vector<properties::Verdict> verdicts =
         properties::check_all(r.history, [&](std::string_view next) {
           const auto now = std::chrono::steady_clock::now();
-          if (!running.empty()) seconds[running] += std::chrono::duration<double>(now - since).count();
+          if (!running.empty())
+            seconds[running] += std::chrono::duration<double>(now - since).count();
           running = std::string(next);
           since = now;
         });
@@ -114,10 +130,15 @@ void BM_CheckerSeconds(benchmark::State& state) {
 }
 BENCHMARK(BM_CheckerSeconds)->Arg(100'000)->Iterations(1)->Unit(benchmark::kSecond);
 
+// The integer-keyed table at every size; the locale-keyed and keyless ones
+// at the two small sizes (their chunks walk another index, or ctid ranges).
 void sizes(benchmark::internal::Benchmark* b) {
-  b->Arg(10'000)->Arg(100'000);
+  b->ArgNames({"rows", "table"});
+  b->Args({10'000, 0})->Args({100'000, 0});
   const char* large = std::getenv("CDCSIM_BENCH_LARGE");
-  if (large && std::string(large) == "1") b->Arg(1'000'000)->Arg(10'000'000);
+  if (large && std::string(large) == "1") b->Args({1'000'000, 0})->Args({10'000'000, 0});
+  for (int64_t table : {1, 2})
+    b->Args({10'000, table})->Args({100'000, table});
 }
 BENCHMARK(BM_Backfill)->Apply(sizes)->Iterations(1)->Unit(benchmark::kSecond);
 

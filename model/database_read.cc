@@ -107,40 +107,20 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   const std::vector<Collation> sorted_by =
       order == KeyOrder::kBytewise ? std::vector<Collation>(own.size(), Collation::kC) : own;
   std::vector<ScannedRow> rows;
-  if (!bytewise_differs) {
-    // The index order is the requested order: walk it from the cursor.
-    // (The capture's query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
-    const bool inclusive = mutant_active(Mutant::kChunkPredicateInclusive);
-    auto it = !after      ? h.index().begin()
-              : inclusive ? h.index().lower_bound(h.index_key(*after))
-                          : h.index().upper_bound(h.index_key(*after));
-    for (; it != h.index().end() && rows.size() < limit; ++it) {
-      std::optional<uint32_t> slot = reader_version(h, it->second);
-      if (slot && passes(opts, h.tuple(*slot).xmin, xmax)) rows.push_back(scanned(h, *slot));
-    }
-    CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
-    assert_chunk_order(s, rows, after, sorted_by);
-    return finish_query(std::move(rows), opts);
+  // Walk the index in the requested order from the cursor. (The capture's
+  // query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
+  const std::map<std::string, uint32_t>& index = bytewise_differs ? h.bytewise_index() : h.index();
+  CDC_ASSERT(!bytewise_differs || h.has_bytewise_index(), "a bytewise index for a collated key");
+  std::optional<std::string> cursor;
+  if (after) cursor = encode_key(*after, s.key_types(), sorted_by);
+  const bool inclusive = mutant_active(Mutant::kChunkPredicateInclusive);
+  auto it = !cursor     ? index.begin()
+            : inclusive ? index.lower_bound(*cursor)
+                        : index.upper_bound(*cursor);
+  for (; it != index.end() && rows.size() < limit; ++it) {
+    std::optional<uint32_t> slot = reader_version(h, it->second);
+    if (slot && passes(opts, h.tuple(*slot).xmin, xmax)) rows.push_back(scanned(h, *slot));
   }
-  // ORDER BY ... COLLATE "C" on a differently collated key: sort the matches.
-  const std::vector<ColumnType> types = s.key_types();
-  const std::vector<Collation> c_order(types.size(), Collation::kC);
-  const std::string lower = after ? encode_key(*after, types, c_order) : std::string();
-  std::vector<std::pair<std::string, uint32_t>> matches;
-  for (const auto& [ikey, newest] : h.index()) {
-    std::optional<uint32_t> slot = reader_version(h, newest);
-    if (!slot || !passes(opts, h.tuple(*slot).xmin, xmax)) continue;
-    std::string enc = encode_key(s.key_of(h.row(*slot)), types, c_order);
-    if (after && (mutant_active(Mutant::kChunkPredicateInclusive) ? enc < lower : enc <= lower)) {
-      continue;
-    }
-    matches.emplace_back(std::move(enc), *slot);
-  }
-  const size_t n = std::min<size_t>(limit, matches.size());
-  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(n),
-                    matches.end());
-  for (size_t i = 0; i < n; ++i)
-    rows.push_back(scanned(h, matches[i].second));
   CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
   assert_chunk_order(s, rows, after, sorted_by);
   return finish_query(std::move(rows), opts);

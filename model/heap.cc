@@ -1,5 +1,7 @@
 #include "model/heap.h"
 
+#include <algorithm>
+
 #include "model/key_encoding.h"
 #include "model/mutants.h"
 #include "model/row_codec.h"
@@ -12,6 +14,9 @@ HeapTable::HeapTable(TableSchema schema)
       key_types_(schema_.key_types()),
       key_collations_(schema_.key_collations()) {
   CDC_ASSERT(schema_.validate().is_ok(), "heap built from an invalid schema");
+  bytewise_differs_ =
+      schema_.has_primary_key() && std::any_of(key_collations_.begin(), key_collations_.end(),
+                                               [](Collation c) { return c != Collation::kC; });
 }
 
 uint32_t HeapTable::page_count() const {
@@ -85,13 +90,26 @@ std::optional<uint32_t> HeapTable::index_find(const std::string& ikey) const {
   return it->second;
 }
 
+std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
+  const std::vector<Collation> c_order(key_types_.size(), Collation::kC);
+  return encode_key(schema_.key_of(row(slot)), key_types_, c_order);
+}
+
 void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   index_[ikey] = slot;
+  if (bytewise_differs_) bytewise_index_[bytewise_key_of_slot(slot)] = slot;
+  CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
+             "the bytewise index has an entry per key");
 }
 
 void HeapTable::index_erase(const std::string& ikey) {
-  index_.erase(ikey);
+  const auto it = index_.find(ikey);
+  if (it == index_.end()) return;
+  if (bytewise_differs_) bytewise_index_.erase(bytewise_key_of_slot(it->second));
+  index_.erase(it);
+  CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
+             "the bytewise index has an entry per key");
 }
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
@@ -115,10 +133,12 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   arena_ = std::move(arena);
   CDC_ASSERT(tuples_.size() == keep.size(), "rewrite keeps exactly the tuples asked for");
   index_.clear();
+  bytewise_index_.clear();
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
     const bool inserted = index_.emplace(index_key(schema_.key_of(row(s))), s).second;
     CDC_ASSERT(inserted, "rewrite kept two versions of one key");
+    if (bytewise_differs_) bytewise_index_.emplace(bytewise_key_of_slot(s), s);
   }
 }
 

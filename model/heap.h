@@ -12,7 +12,8 @@
 // The key index maps the key's encoding under the columns' own collations
 // (key_encoding.h) to the slot of the key's newest version. Older versions of
 // the same key are reachable through HeapTuple::prev while they may still be
-// visible to someone.
+// visible to someone. A key with a non-"C" collation also has a bytewise
+// index, so chunks in either order walk an index from their cursor.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +76,11 @@ class HeapTable {
   void index_set(const std::string& ikey, uint32_t slot);
   void index_erase(const std::string& ikey);
   const std::map<std::string, uint32_t>& index() const { return index_; }
+  // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY
+  // ... COLLATE "C" over a key with other collations; kept only for such keys
+  // (has_bytewise_index()), in step with index() on every change.
+  bool has_bytewise_index() const { return bytewise_differs_; }
+  const std::map<std::string, uint32_t>& bytewise_index() const { return bytewise_index_; }
 
   // Replaces the contents with copies of the tuples at `keep` (in that order),
   // packed from slot 0, prev links cleared; frozen if `freeze`. Rebuilds the
@@ -91,6 +97,11 @@ class HeapTable {
   std::vector<HeapTuple> tuples_;
   std::string arena_;
   std::map<std::string, uint32_t> index_;
+  // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per
+  // entry of index_, with the same slot, under the key's C encoding.
+  bool bytewise_differs_ = false;
+  std::map<std::string, uint32_t> bytewise_index_;
+  std::string bytewise_key_of_slot(uint32_t slot) const;
 };
 
 }  // namespace cdc

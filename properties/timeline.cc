@@ -1,5 +1,7 @@
 #include "properties/timeline.h"
 
+#include <algorithm>
+
 #include <optional>
 
 #include "model/assert.h"
@@ -27,6 +29,29 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
       }
     }
   }
+  for (const auto& [key, vs] : keys_) {
+    const auto by_lsn = [](const KeyVersion& a, const KeyVersion& b) {
+      return a.commit->commit_lsn < b.commit->commit_lsn;
+    };
+    sorted_ = sorted_ && std::is_sorted(vs.begin(), vs.end(), by_lsn);
+  }
+}
+
+// The first version committed after v (versions are searched by halves when
+// every key's versions are in commit LSN order, as the history records them;
+// otherwise one by one).
+size_t SourceTimeline::first_after(const std::vector<KeyVersion>& vs, Lsn v) const {
+  if (sorted_) {
+    const auto it = std::upper_bound(vs.begin(), vs.end(), v, [](Lsn lsn, const KeyVersion& kv) {
+      return lsn < kv.commit->commit_lsn;
+    });
+    return static_cast<size_t>(it - vs.begin());
+  }
+  size_t n = 0;
+  for (const KeyVersion& kv : vs) {
+    if (kv.commit->commit_lsn <= v) ++n;
+  }
+  return n;
 }
 
 const std::vector<KeyVersion>* SourceTimeline::versions(const history::DocKey& key) const {
@@ -36,22 +61,20 @@ const std::vector<KeyVersion>* SourceTimeline::versions(const history::DocKey& k
 
 size_t SourceTimeline::state_index(const history::DocKey& key, Lsn v) const {
   const std::vector<KeyVersion>* vs = versions(key);
-  if (vs == nullptr) return 0;
-  size_t n = 0;
-  for (const KeyVersion& kv : *vs) {
-    if (kv.commit->commit_lsn <= v) ++n;
-  }
-  return n;
+  return vs == nullptr ? 0 : first_after(*vs, v);
 }
 
 const Row* SourceTimeline::state_at(const history::DocKey& key, Lsn v) const {
   const std::vector<KeyVersion>* vs = versions(key);
-  if (vs == nullptr) return nullptr;
-  const KeyVersion* last = nullptr;
-  for (const KeyVersion& kv : *vs) {
-    if (kv.commit->commit_lsn <= v) last = &kv;
+  if (vs == nullptr || !sorted_) {
+    const KeyVersion* last = nullptr;
+    for (size_t i = 0; vs != nullptr && i < vs->size(); ++i) {
+      if ((*vs)[i].commit->commit_lsn <= v) last = &(*vs)[i];
+    }
+    return last == nullptr ? nullptr : row_of(*last);
   }
-  return last == nullptr ? nullptr : row_of(*last);
+  const size_t n = first_after(*vs, v);
+  return n == 0 ? nullptr : row_of((*vs)[n - 1]);
 }
 
 const Row* SourceTimeline::final_state(const history::DocKey& key) const {

@@ -44,7 +44,9 @@ class SourceTimeline {
 
  private:
   const std::vector<KeyVersion>* versions(const history::DocKey& key) const;
+  size_t first_after(const std::vector<KeyVersion>& vs, Lsn v) const;
   std::map<history::DocKey, std::vector<KeyVersion>> keys_;
+  bool sorted_ = true;  // every key's versions are in commit LSN order
 };
 
 // One timeline per table shared by the checkers of one check_all call:

@@ -625,7 +625,7 @@ void read_workload(Reader& r, const YAML::Node& w, sim::SourceWorkloadOptions* o
   r.keys(w, scenario_keys("workload"), "workload");
   if (w["sessions"])
     o->sessions = static_cast<uint32_t>(r.integer(w["sessions"], 1, 64, "sessions"));
-  if (w["key_space"]) o->key_space = r.integer(w["key_space"], 1, 1'000'000, "key_space");
+  if (w["key_space"]) o->key_space = r.integer(w["key_space"], 1, 1'000'000'000, "key_space");
   if (w["truncate"]) o->truncate = r.ratio(w["truncate"], "truncate");
   if (w["abort"]) o->abort_instead_of_commit = r.ratio(w["abort"], "abort");
   if (w["savepoint"]) o->savepoint = r.ratio(w["savepoint"], "savepoint");
@@ -681,6 +681,25 @@ void reject_generator_keys(Reader& r, const YAML::Node& root) {
   }
 }
 
+// The rows a run holds at most, over all tables: about 2 KB each across the
+// source, the history, collections and destinations, so 20 million fill
+// most of a 24 GiB machine.
+constexpr int64_t kMaxInitialRowsInAllTables = 20'000'000;
+
+// initial_rows applies to every table (the demo tables when none are given).
+void read_initial_rows(Reader& r, const YAML::Node& n, sim::WorldOptions* o) {
+  const int64_t rows = r.integer(n, 0, kMaxInitialRowsInAllTables, "initial_rows");
+  const int64_t tables =
+      static_cast<int64_t>(o->tables.empty() ? sim::demo_schemas().size() : o->tables.size());
+  if (rows * tables > kMaxInitialRowsInAllTables) {
+    r.fail(n, "initial_rows: " + std::to_string(rows) + " rows in each of " +
+                  std::to_string(tables) + " tables exceed the " +
+                  std::to_string(kMaxInitialRowsInAllTables) +
+                  " rows a run can hold in memory; declare fewer tables or rows");
+  }
+  o->initial_rows = static_cast<uint32_t>(rows);
+}
+
 // Reads the keys in a fixed order: ranges draw from the seed in this order,
 // and the first error found is the one reported. Reordering changes both.
 Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
@@ -694,9 +713,7 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
     o.start_xid =
         Xid(static_cast<uint32_t>(r.integer(root["start_xid"], 3, 4294967295LL, "start_xid")));
   o.tables = read_tables(r, root["tables"]);
-  if (root["initial_rows"])
-    o.initial_rows =
-        static_cast<uint32_t>(r.integer(root["initial_rows"], 0, 100000, "initial_rows"));
+  if (root["initial_rows"]) read_initial_rows(r, root["initial_rows"], &o);
   o.bindings = read_bindings(r, root["bindings"], o.tables);
   if (root["materialization"]) read_materialization(r, root["materialization"], &o);
   if (root["retention_ticks"])

@@ -43,6 +43,27 @@ TEST(LoaderTest, WrongTypesAndOutOfRangeValues) {
       std::string::npos);
 }
 
+// A table of 10 million rows loads; a value past the rows a run can hold in
+// memory is refused where it is written, also as a product over the tables.
+TEST(LoaderTest, TenMillionRowsLoadAndMoreThanMemoryHoldsIsRefused) {
+  const std::string one_table =
+      "tables:\n  - name: big\n    columns:\n      - {name: id, type: int64}\n"
+      "    primary_key: [id]\nbindings:\n  - {table: big}\n";
+  const LoadResult ok = load_scenario_text(one_table + "initial_rows: 10000000\n", "big.yaml");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(ok));
+  EXPECT_EQ(std::get<Scenario>(ok).options.initial_rows, 10'000'000u);
+
+  const LoadError absurd = error_of(one_table + "initial_rows: 1000000000000\n");
+  EXPECT_EQ(absurd.line, 8);
+  EXPECT_EQ(absurd.column, 15);
+  EXPECT_NE(absurd.message.find("between 0 and 20000000"), std::string::npos);
+
+  // Three demo tables of 10 million rows each: 30 million in all.
+  const LoadError product = error_of("initial_rows: 10000000\n");
+  EXPECT_EQ(product.line, 1);
+  EXPECT_NE(product.message.find("3 tables exceed the 20000000 rows"), std::string::npos);
+}
+
 TEST(LoaderTest, ReferencesToMissingTablesBindingsAndProperties) {
   const LoadError t = error_of("bindings:\n  - {table: acounts}\n");
   EXPECT_NE(t.message.find("no table named \"acounts\" (did you mean \"accounts\"?)"),
