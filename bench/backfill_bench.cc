@@ -6,7 +6,8 @@
 //     rows (initial_rows = N over a key space of 2N, so some loader steps
 //     update or delete), a Normal capture binding into a merge
 //     materialization, concurrent writes every tick while the backfill
-//     runs, then the liveness phase drains; every checker runs on the
+//     runs (Without Primary Key for the keyless table), then the liveness
+//     phase drains; every checker runs on the
 //     history. Per size it reports the seconds of one run (and, of them,
 //     check_seconds: the checkers'), the destination's rows, the heap in use
 //     per row when the run ends (mallinfo2: the source, history, collections
@@ -16,8 +17,8 @@
 //     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
 //     linear cost, 2.0 for quadratic.
 //
-//   BM_CheckerSeconds/N: the seconds of each checker on the history of
-//     BM_Backfill/rows:N/table:0.
+//   BM_CheckerSeconds/rows:N/table:T: the seconds of each checker on the
+//     history of BM_Backfill/rows:N/table:T.
 //
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
@@ -53,7 +54,8 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0) {
   CaptureBinding b;
   b.table = o.tables.front().name;
   b.collection = "acme/" + b.table;
-  b.mode = BackfillMode::kNormal;
+  b.mode =
+      o.tables.front().has_primary_key() ? BackfillMode::kNormal : BackfillMode::kWithoutPrimaryKey;
   o.bindings = {b};
   o.initial_rows = rows;
   o.workload.key_space = 2 * static_cast<int64_t>(rows);
@@ -110,7 +112,8 @@ void BM_Backfill(benchmark::State& state) {
 // seconds of each checker inside check_all (shared timelines included in the
 // first checker that builds them), as counters named after the properties.
 void BM_CheckerSeconds(benchmark::State& state) {
-  const RunResult r = run_world(backfill_world(static_cast<uint32_t>(state.range(0))));
+  const RunResult r = run_world(backfill_world(static_cast<uint32_t>(state.range(0)),
+                                               static_cast<size_t>(state.range(1))));
   std::map<std::string, double> seconds;
   for (auto _ : state) {
     std::string running;
@@ -128,7 +131,6 @@ void BM_CheckerSeconds(benchmark::State& state) {
   for (const auto& [name, s] : seconds)
     state.counters[name] = s;
 }
-BENCHMARK(BM_CheckerSeconds)->Arg(100'000)->Iterations(1)->Unit(benchmark::kSecond);
 
 // The integer-keyed table at every size; the locale-keyed and keyless ones
 // at the two small sizes (their chunks walk another index, or ctid ranges).
@@ -141,6 +143,12 @@ void sizes(benchmark::internal::Benchmark* b) {
     b->Args({10'000, table})->Args({100'000, table});
 }
 BENCHMARK(BM_Backfill)->Apply(sizes)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_CheckerSeconds)
+    ->ArgNames({"rows", "table"})
+    ->Args({100'000, 0})
+    ->Args({100'000, 2})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace cdc::sim

@@ -33,7 +33,7 @@ constexpr int kInvalidationWaitMs = 50;
 json value_json(const Value& v) {
   if (v.is_null()) return nullptr;
   if (v.is_int64()) return v.as_int64();
-  return v.as_text();
+  return std::string(v.as_text());
 }
 
 json fields_json(const TableSchema& s, const Row& row, uint64_t present) {

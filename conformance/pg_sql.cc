@@ -21,7 +21,7 @@ const char* type_name(ColumnType t) {
 PgValue param(const Value& v) {
   if (v.is_null()) return std::nullopt;
   if (v.is_int64()) return std::to_string(v.as_int64());
-  return v.as_text();
+  return std::string(v.as_text());
 }
 
 std::string bind(SqlCommand* cmd, const Value& v, ColumnType t) {

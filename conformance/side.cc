@@ -23,7 +23,7 @@ const char* to_string(Outcome o) {
 std::string render_value(const Value& v) {
   if (v.is_null()) return "NULL";
   if (v.is_int64()) return std::to_string(v.as_int64());
-  const std::string& s = v.as_text();
+  const std::string_view s = v.as_text();
   constexpr size_t kShown = 40;
   std::string quoted;
   const size_t shown = s.size() <= kShown ? s.size() : 12;

@@ -91,7 +91,7 @@ Row decode_row(std::string_view bytes) {
         if (!(b & 0x80)) break;
       }
       CDC_ASSERT(n <= bytes.size() - i, "truncated text in row encoding");
-      row.push_back(Value::text(std::string(bytes.substr(i, n))));
+      row.push_back(Value::text(bytes.substr(i, n)));
       i += n;
     }
   }

@@ -4,16 +4,24 @@
 
 namespace cdc {
 
-Value Value::text(std::string v) {
+Value Value::text(std::string_view v) {
   Value out;
-  out.text_ = new TextBlock{{1}, std::move(v)};
-  out.tag_ = Tag::kText;
+  if (v.size() <= kInlineBytes) {
+    out.tag_ = Tag::kInlineText;
+    std::memcpy(out.bytes_, v.data(), v.size());
+    out.bytes_[kInlineBytes] = static_cast<char>(v.size());
+    return out;
+  }
+  TextBlock* b = new TextBlock{{1}, std::string(v)};
+  std::memcpy(out.bytes_, &b, sizeof b);
+  out.tag_ = Tag::kSharedText;
   return out;
 }
 
 void Value::release() noexcept {
-  if (tag_ != Tag::kText) return;
-  if (text_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete text_;
+  if (tag_ != Tag::kSharedText) return;
+  TextBlock* b = block();
+  if (b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete b;
   tag_ = Tag::kNull;
 }
 
@@ -21,7 +29,7 @@ Value& Value::operator=(const Value& o) noexcept {
   if (this == &o) return *this;
   o.retain();
   release();
-  int_ = o.int_;
+  std::memcpy(bytes_, o.bytes_, sizeof bytes_);
   tag_ = o.tag_;
   return *this;
 }
@@ -29,33 +37,39 @@ Value& Value::operator=(const Value& o) noexcept {
 Value& Value::operator=(Value&& o) noexcept {
   if (this == &o) return *this;
   release();
-  int_ = o.int_;
+  std::memcpy(bytes_, o.bytes_, sizeof bytes_);
   tag_ = o.tag_;
   o.tag_ = Tag::kNull;
   return *this;
 }
 
 bool Value::operator==(const Value& o) const {
-  if (tag_ != o.tag_) return false;
+  if (tag_ != o.tag_) return false;  // one representation per value
   switch (tag_) {
     case Tag::kNull:
       return true;
     case Tag::kInt64:
-      return int_ == o.int_;
-    case Tag::kText:
-      return text_ == o.text_ || text_->bytes == o.text_->bytes;
+      return as_int64() == o.as_int64();
+    case Tag::kInlineText:
+    case Tag::kSharedText:
+      return as_text() == o.as_text();
   }
   return false;
 }
 
 int64_t Value::as_int64() const {
   CDC_ASSERT(is_int64(), "value is not an int64");
-  return int_;
+  int64_t v = 0;
+  std::memcpy(&v, bytes_, sizeof v);
+  return v;
 }
 
-const std::string& Value::as_text() const {
+std::string_view Value::as_text() const {
   CDC_ASSERT(is_text(), "value is not text");
-  return text_->bytes;
+  if (tag_ == Tag::kInlineText) {
+    return std::string_view(bytes_, static_cast<size_t>(bytes_[kInlineBytes]));
+  }
+  return block()->bytes;
 }
 
 bool Value::matches(ColumnType type) const {
@@ -66,10 +80,10 @@ bool Value::matches(ColumnType type) const {
 std::string to_string(const Value& v) {
   if (v.is_null()) return "NULL";
   if (v.is_int64()) return std::to_string(v.as_int64());
-  const std::string& s = v.as_text();
+  const std::string_view s = v.as_text();
   constexpr size_t kShown = 40;
-  if (s.size() <= kShown) return "'" + s + "'";
-  return "'" + s.substr(0, kShown) + "…'(" + std::to_string(s.size()) + " bytes)";
+  if (s.size() <= kShown) return "'" + std::string(s) + "'";
+  return "'" + std::string(s.substr(0, kShown)) + "…'(" + std::to_string(s.size()) + " bytes)";
 }
 
 std::string to_string(const Row& row) {

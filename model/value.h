@@ -4,17 +4,19 @@
 // A Row holds one Value per table column, in column order. A Key holds the
 // values of the primary-key columns, in key order.
 //
-// Representation. A Value is 16 bytes: a tag and either the integer or a
-// pointer to an immutable, reference-counted text block. Copying a text value
-// shares the block, so a row copied into the WAL, the history, collections
-// and destinations holds its text once. The count is atomic because runs on
-// several threads may copy the same options. Nothing observable depends on
-// the sharing: equality and every rendering compare and print the bytes.
+// Representation. A Value is 16 bytes: a tag and the integer, a short text
+// (up to 14 bytes) in place, or a pointer to an immutable, reference-counted
+// block holding a longer text. Copying a long text value shares the block, so a row copied into the
+// WAL, the history, collections and destinations holds its text once. The count is atomic because
+// runs on several threads may copy the same options. Nothing observable depends on the sharing:
+// equality and every rendering compare and print the bytes.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cdc {
@@ -23,47 +25,60 @@ enum class ColumnType : uint8_t { kInt64, kText };
 
 class Value {
  public:
-  Value() noexcept : int_(0) {}  // NULL
+  Value() noexcept { tag_ = Tag::kNull; }  // NULL
   static Value null() { return Value(); }
   static Value int64(int64_t v) {
     Value out;
     out.tag_ = Tag::kInt64;
-    out.int_ = v;
+    std::memcpy(out.bytes_, &v, sizeof v);
     return out;
   }
-  static Value text(std::string v);
+  static Value text(std::string_view v);
 
-  Value(const Value& o) noexcept : int_(o.int_), tag_(o.tag_) { retain(); }
-  Value(Value&& o) noexcept : int_(o.int_), tag_(o.tag_) { o.tag_ = Tag::kNull; }
+  Value(const Value& o) noexcept : tag_(o.tag_) {
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    retain();
+  }
+  Value(Value&& o) noexcept : tag_(o.tag_) {
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    o.tag_ = Tag::kNull;
+  }
   Value& operator=(const Value& o) noexcept;
   Value& operator=(Value&& o) noexcept;
   ~Value() { release(); }
 
   bool is_null() const { return tag_ == Tag::kNull; }
   bool is_int64() const { return tag_ == Tag::kInt64; }
-  bool is_text() const { return tag_ == Tag::kText; }
+  bool is_text() const { return tag_ == Tag::kInlineText || tag_ == Tag::kSharedText; }
   int64_t as_int64() const;
-  const std::string& as_text() const;
+  // The bytes of a text value; valid while this Value (or a copy) lives.
+  std::string_view as_text() const;
   bool matches(ColumnType type) const;  // NULL matches every type
 
   bool operator==(const Value& o) const;
 
  private:
-  enum class Tag : uint8_t { kNull, kInt64, kText };
+  // Text of at most kInlineBytes bytes is held in place (its length in the
+  // last byte); longer text in a shared block. The choice depends only on
+  // the length, so equal texts always have the same representation.
+  enum class Tag : uint8_t { kNull, kInt64, kInlineText, kSharedText };
+  static constexpr size_t kInlineBytes = 14;
   struct TextBlock {
     std::atomic<uint32_t> refs;
     std::string bytes;
   };
+  TextBlock* block() const {
+    TextBlock* b = nullptr;
+    std::memcpy(&b, bytes_, sizeof b);
+    return b;
+  }
   void retain() const noexcept {
-    if (tag_ == Tag::kText) text_->refs.fetch_add(1, std::memory_order_relaxed);
+    if (tag_ == Tag::kSharedText) block()->refs.fetch_add(1, std::memory_order_relaxed);
   }
   void release() noexcept;
 
-  union {
-    int64_t int_;
-    TextBlock* text_;
-  };
-  Tag tag_ = Tag::kNull;
+  alignas(8) char bytes_[15] = {};
+  Tag tag_;
 };
 static_assert(sizeof(Value) == 16, "a Value is a tag and one word");
 

@@ -16,7 +16,7 @@ void emit_value(YAML::Emitter& e, const Value& v) {
   } else if (v.is_int64()) {
     e << v.as_int64();
   } else {
-    e << YAML::DoubleQuoted << v.as_text();
+    e << YAML::DoubleQuoted << std::string(v.as_text());
   }
 }
 

@@ -148,7 +148,7 @@ class Shrinker {
     auto shorten = [&](Row& row) {
       for (Value& v : row) {
         if (!v.is_text() || v.as_text().size() <= 16) continue;
-        auto [it, fresh] = short_of.try_emplace(v.as_text(), "");
+        auto [it, fresh] = short_of.try_emplace(std::string(v.as_text()), "");
         if (fresh) it->second = "s" + std::to_string(short_of.size());
         v = Value::text(it->second);
       }

@@ -103,7 +103,7 @@ Value draw_neighbour(const Value& v) {
     const bool up = x != kMax && (x == kMin || *rc::gen::arbitrary<bool>());
     return Value::int64(up ? x + 1 : x - 1);
   }
-  return Value::text(v.as_text() + *rc::gen::elementOf(alphabet()));
+  return Value::text(std::string(v.as_text()) + *rc::gen::elementOf(alphabet()));
 }
 
 // Draws a tuple of the schema; with `like`, each column is copied from it,
