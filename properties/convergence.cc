@@ -4,7 +4,7 @@
 
 #include <map>
 #include <optional>
-#include <set>
+#include <string_view>
 
 #include "model/reduction.h"
 #include "properties/checkers.h"
@@ -23,9 +23,10 @@ struct Reduced {
   uint64_t mask = 0;  // accumulated present_mask
 };
 
+// Keys are views of the documents' keys in the history, which outlives it.
 struct Reduction {
-  std::map<history::DocKey, Reduced> rows;
-  std::map<history::DocKey, DocRef> last_doc;  // last document of each key, deletes included
+  std::map<std::string_view, Reduced> rows;
+  std::map<std::string_view, DocRef> last_doc;  // last document of each key, deletes included
 };
 
 Reduction reduce(const std::vector<DocRef>& docs) {
@@ -50,55 +51,64 @@ std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
            " fields and the source row " + std::to_string(source.size());
   }
   for (size_t c = 0; c < source.size(); ++c) {
-    const std::string col = "field " + std::to_string(c);
-    if (!field_present(r.mask, c)) return col + " is absent from every reduced document";
+    if (!field_present(r.mask, c)) {
+      return "field " + std::to_string(c) + " is absent from every reduced document";
+    }
     if (r.fields[c] != source[c]) {
-      return col + " reduces to " + to_string(r.fields[c]) + " while the source has " +
-             to_string(source[c]);
+      return "field " + std::to_string(c) + " reduces to " + to_string(r.fields[c]) +
+             " while the source has " + to_string(source[c]);
     }
   }
   return std::nullopt;
 }
 
+Verdict violation(const history::History& h, const history::Binding& b, const std::string& key,
+                  const Row* src_row, const Reduced* got, const DocRef* last,
+                  const std::string& why) {
+  std::vector<std::string> witness = {
+      "key " + detail::render_key(key) + " of " + detail::describe_binding(b),
+      "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
+          "): " + detail::describe_row(src_row),
+      "reduced row: " + (got == nullptr ? std::string("absent") : to_string(got->fields))};
+  if (last != nullptr) witness.push_back("last " + detail::describe_doc(*last->txn, *last->doc));
+  return Verdict::violation(kName,
+                            "Let k = " + detail::render_key(key) + " be a key of " +
+                                detail::describe_binding(b) + " after the run drained to lsn " +
+                                to_string(h.drain.source_flush_lsn) +
+                                ". Then reducing the collection must give k's final source row (" +
+                                detail::describe_row(src_row) + "), but " + why + ".",
+                            std::move(witness), Verdict::Subject{b.id, key});
+}
+
+// Walks the source's final rows and the reduction together, in key order.
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b) {
   const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
-  const detail::SourceTimeline& timeline = *shared;
-  const std::map<history::DocKey, const Row*> source = timeline.final_rows();
+  const auto& source = shared->keys();
   const Reduction red = reduce(detail::surviving_documents_of(h, b.id));
-  std::set<history::DocKey> keys;
-  for (const auto& [key, row] : source)
-    keys.insert(key);
-  for (const auto& [key, row] : red.rows)
-    keys.insert(key);
-  for (const history::DocKey& key : keys) {
-    const auto src = source.find(key);
-    const auto got = red.rows.find(key);
-    const Row* src_row = src == source.end() ? nullptr : src->second;
+  auto src = source.begin();
+  auto got = red.rows.begin();
+  while (src != source.end() || got != red.rows.end()) {
+    const bool take_src = got == red.rows.end() ||
+                          (src != source.end() && std::string_view(src->first) <= got->first);
+    const bool take_got = src == source.end() ||
+                          (got != red.rows.end() && got->first <= std::string_view(src->first));
+    const std::string key(take_src ? std::string_view(src->first) : got->first);
+    const Row* src_row = take_src ? detail::SourceTimeline::final_row(src->second) : nullptr;
+    const Reduced* reduced = take_got ? &got->second : nullptr;
+    if (take_src) ++src;
+    if (take_got) ++got;
+    if (src_row == nullptr && reduced == nullptr) continue;  // deleted in the source, not held
     std::optional<std::string> why;
     if (src_row == nullptr)
       why = "the reduction holds the key, which the source does not";
-    else if (got == red.rows.end())
+    else if (reduced == nullptr)
       why = "the reduction does not hold the key";
     else
-      why = mismatch(*src_row, got->second);
+      why = mismatch(*src_row, *reduced);
     if (!why) continue;
-    std::vector<std::string> witness = {
-        "key " + detail::render_key(key) + " of " + detail::describe_binding(b),
-        "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
-            "): " + detail::describe_row(src_row),
-        "reduced row: " +
-            (got == red.rows.end() ? std::string("absent") : to_string(got->second.fields))};
     const auto last = red.last_doc.find(key);
-    if (last != red.last_doc.end()) {
-      witness.push_back("last " + detail::describe_doc(*last->second.txn, *last->second.doc));
-    }
-    return Verdict::violation(
-        kName,
-        "Let k = " + detail::render_key(key) + " be a key of " + detail::describe_binding(b) +
-            " after the run drained to lsn " + to_string(h.drain.source_flush_lsn) +
-            ". Then reducing the collection must give k's final source row (" +
-            detail::describe_row(src_row) + "), but " + *why + ".",
-        std::move(witness), Verdict::Subject{b.id, key});
+    return violation(h, b, key, src_row, reduced,
+                     last == red.last_doc.end() ? nullptr : &last->second, *why);
   }
   return std::nullopt;
 }

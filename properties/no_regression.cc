@@ -21,7 +21,7 @@ std::string seen(const detail::VisibleState& s) {
 }
 
 Verdict regression(const history::Binding& b, const detail::VisibleChange& c) {
-  const std::string key = detail::render_key(c.key);
+  const std::string key = detail::render_key(*c.key);
   return Verdict::violation(
       kName,
       "Let k = " + key + " be a key of " + detail::describe_binding(b) +
@@ -32,7 +32,7 @@ Verdict regression(const history::Binding& b, const detail::VisibleChange& c) {
       {"key " + key + " of " + detail::describe_binding(b),
        "seen before: " + detail::describe_doc(*c.before.doc.txn, *c.before.doc.doc),
        "seen after: " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)},
-      Verdict::Subject{b.id, c.key});
+      Verdict::Subject{b.id, *c.key});
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace {
 constexpr char kName[] = "no_resurrection";
 
 Verdict resurrection(const history::Binding& b, const detail::VisibleChange& c) {
-  const std::string key = detail::render_key(c.key);
+  const std::string key = detail::render_key(*c.key);
   return Verdict::violation(
       kName,
       "Let k = " + key + " be a key of " + detail::describe_binding(b) +
@@ -29,7 +29,7 @@ Verdict resurrection(const history::Binding& b, const detail::VisibleChange& c) 
       {"key " + key + " of " + detail::describe_binding(b),
        "deleted by " + detail::describe_doc(*c.before.doc.txn, *c.before.doc.doc),
        "resurrected by " + detail::describe_doc(*c.after.doc.txn, *c.after.doc.doc)},
-      Verdict::Subject{b.id, c.key});
+      Verdict::Subject{b.id, *c.key});
 }
 
 }  // namespace

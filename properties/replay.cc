@@ -1,30 +1,51 @@
 #include "properties/replay.h"
 
-#include <map>
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "model/assert.h"
 
 namespace cdc::properties::detail {
 
+namespace {
+
+// The binding's documents of one transaction in key order, the last document
+// of each key only (it sets the key's state).
+void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
+                           std::vector<const history::Document*>* out) {
+  out->clear();
+  for (const history::Document& d : txn.docs) {
+    if (d.binding == binding) out->push_back(&d);
+  }
+  std::stable_sort(out->begin(), out->end(),
+                   [](const auto* a, const auto* b) { return a->key < b->key; });
+  size_t kept = 0;
+  for (size_t i = 0; i < out->size(); ++i) {
+    const bool last_of_key = i + 1 == out->size() || (*out)[i + 1]->key != (*out)[i]->key;
+    if (last_of_key) (*out)[kept++] = (*out)[i];
+  }
+  out->resize(kept);
+}
+
+}  // namespace
+
 std::optional<VisibleChange> first_visible_change(
     const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
     const std::function<bool(const VisibleChange&)>& pred) {
-  std::map<history::DocKey, VisibleState> visible;
+  // Looked up only, never iterated: the hash order reaches no output.
+  std::unordered_map<std::string_view, VisibleState> visible;
+  std::vector<const history::Document*> touched;
   for (const history::CollectionTxn& txn : h.collection_txns) {
-    std::map<history::DocKey, const history::Document*> touched;
-    for (const history::Document& d : txn.docs) {
-      if (d.binding == b.id) touched[d.key] = &d;  // the last document of a key wins
-    }
-    for (const auto& [key, d] : touched) {
+    last_documents_by_key(txn, b.id, &touched);
+    for (const history::Document* d : touched) {
       CDC_ASSERT(d->binding == b.id, "only the binding's own documents are replayed");
       const VisibleState now{d->op != history::DocOp::kDelete, d->lsn,
-                             timeline.state_index(key, d->lsn), DocRef{&txn, d}};
-      const auto it = visible.find(key);
-      if (it == visible.end()) {
-        visible.emplace(key, now);
-        continue;
-      }
-      VisibleChange change{key, it->second, now};
+                             timeline.state_index(d->key, d->lsn), DocRef{&txn, d}};
+      const auto [it, fresh] = visible.try_emplace(std::string_view(d->key), now);
+      if (fresh) continue;
+      VisibleChange change{&d->key, it->second, now};
       if (pred(change)) return change;
       it->second = now;
     }

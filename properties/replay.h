@@ -26,7 +26,7 @@ struct VisibleState {
 
 // A key's visible state before and after one collection transaction.
 struct VisibleChange {
-  history::DocKey key;
+  const history::DocKey* key = nullptr;  // a document's key in the history
   VisibleState before;
   VisibleState after;
 };

@@ -77,6 +77,11 @@ const Row* SourceTimeline::state_at(const history::DocKey& key, Lsn v) const {
   return n == 0 ? nullptr : row_of((*vs)[n - 1]);
 }
 
+const Row* SourceTimeline::final_row(const std::vector<KeyVersion>& versions) {
+  CDC_ASSERT(!versions.empty(), "a key in the timeline has a version");
+  return row_of(versions.back());
+}
+
 const Row* SourceTimeline::final_state(const history::DocKey& key) const {
   const std::vector<KeyVersion>* vs = versions(key);
   return vs == nullptr || vs->empty() ? nullptr : row_of(vs->back());

@@ -37,6 +37,9 @@ class SourceTimeline {
   const Row* state_at(const history::DocKey& key, Lsn v) const;
   // The key's row after every commit, or nullptr when absent.
   const Row* final_state(const history::DocKey& key) const;
+  // The state after the last of a key's versions (nullptr: absent).
+  // REQUIRES: !versions.empty().
+  static const Row* final_row(const std::vector<KeyVersion>& versions);
   // All keys present after every commit, with their rows.
   std::map<history::DocKey, const Row*> final_rows() const;
   // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
