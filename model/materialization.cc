@@ -19,6 +19,14 @@ const DestinationTable* Destination::table(const std::string& name) const {
   return it == tables_.end() ? nullptr : &it->second;
 }
 
+std::optional<DestinationTable> Destination::release_table(const std::string& name) {
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return std::nullopt;
+  DestinationTable out = std::move(it->second);
+  tables_.erase(it);
+  return out;
+}
+
 std::optional<MaterializationPosition> Destination::position(const std::string& state_key) const {
   auto it = positions_.find(state_key);
   if (it == positions_.end()) return std::nullopt;

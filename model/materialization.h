@@ -86,6 +86,9 @@ struct DestinationCommit {
 class Destination {
  public:
   const DestinationTable* table(const std::string& name) const;
+  // Removes table `name` and returns it (nullopt: no such table), so a
+  // finished run can keep its rows without copying them.
+  std::optional<DestinationTable> release_table(const std::string& name);
   std::optional<MaterializationPosition> position(const std::string& state_key) const;
   // Applies `c` atomically: truncation, rows and the new position.
   void commit(const DestinationCommit& c);

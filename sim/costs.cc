@@ -28,7 +28,8 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
     for (const history::DocKey& k : txn.deletes)
       t->rows -= t->merged.erase(k);
     for (const history::DestinationRow& r : txn.upserts) {
-      const bool fresh = t->merged.insert_or_assign(r.key, r.fields).second;
+      // Keyed tables are judged by key alone: only keyless rows keep fields.
+      const bool fresh = t->merged.insert_or_assign(r.key, t->keyless ? r.fields : Row{}).second;
       t->rows += fresh ? 1 : 0;
     }
     CDC_ASSERT(t->rows == t->merged.size(), "a merge table holds one row per key");

@@ -63,6 +63,9 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   // Fills history().costs for a run that ended at `end_tick`. REQUIRES: the
   // final state is recorded.
   void finish_costs(uint64_t end_tick);
+  // The run has ended (no source commit or destination transaction follows):
+  // frees the committed source state kept for before images.
+  void release_source_state() { shadow_.clear(); }
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;

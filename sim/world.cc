@@ -1096,16 +1096,32 @@ void World::record_final_state() {
   }
   std::sort(f.surviving_doc_ids.begin(), f.surviving_doc_ids.end());
   if (!materialization_) return;
+  // The run is over: the destination's rows move into the history. A table
+  // two bindings write is released once and read by both.
+  std::map<std::string, DestinationTable> released;
+  for (const MaterializationBindingSpec& m : materialization_->bindings()) {
+    if (released.count(m.destination) == 0) {
+      if (std::optional<DestinationTable> t = destination_.release_table(m.destination))
+        released.emplace(m.destination, std::move(*t));
+    }
+  }
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
     std::vector<history::DestinationRow> rows;
-    if (const DestinationTable* t = destination_.table(m.destination)) {
-      auto add = [&](const DestRow& r) {
-        rows.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
+    const auto t = released.find(m.destination);
+    if (t != released.end()) {
+      const bool last_reader =
+          std::count_if(materialization_->bindings().begin(), materialization_->bindings().end(),
+                        [&](const MaterializationBindingSpec& other) {
+                          return other.destination == m.destination;
+                        }) == 1;
+      auto add = [&](DestRow& r) {
+        rows.push_back({r.key, static_cast<history::DocOp>(r.op),
+                        last_reader ? std::move(r.fields) : r.fields, r.present_mask, r.lsn,
                         r.snapshot, r.collection_seq});
       };
-      for (const auto& [key, r] : t->merged)
+      for (auto& [key, r] : t->second.merged)
         add(r);
-      for (const DestRow& r : t->appended)
+      for (DestRow& r : t->second.appended)
         add(r);
     }
     f.destinations.push_back(std::move(rows));
@@ -1141,6 +1157,7 @@ RunResult World::run() {
   d.tick = tick_;
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
+  recorder_.release_source_state();
   record_final_state();
   recorder_.finish_costs(tick_);
   RunResult r;
