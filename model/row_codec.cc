@@ -1,7 +1,5 @@
 #include "model/row_codec.h"
 
-#include <algorithm>
-
 #include "model/assert.h"
 
 namespace cdc {
@@ -43,21 +41,29 @@ std::string encode_row(const Row& row) {
 
 namespace {
 
+// Reads the LEB128 length that starts at bytes[*i] and moves *i past it.
+uint64_t read_length(std::string_view bytes, size_t* i) {
+  uint64_t n = 0;
+  for (int shift = 0;; shift += 7) {
+    CDC_ASSERT(shift < 64, "bad length in row encoding");
+    CDC_ASSERT(*i < bytes.size(), "truncated row encoding");
+    const auto b = static_cast<uint8_t>(bytes[(*i)++]);
+    n |= uint64_t{b & 0x7fu} << shift;
+    if (!(b & 0x80)) return n;
+  }
+}
+
 // The number of values encoded in `bytes`, read over their tags and lengths
-// only (the decoder below asserts the encoding's validity).
+// only (decode_row checks the rest).
 size_t column_count(std::string_view bytes) {
   size_t n = 0;
   for (size_t i = 0; i < bytes.size(); ++n) {
-    const uint8_t tag = static_cast<uint8_t>(bytes[i++]);
+    const auto tag = static_cast<uint8_t>(bytes[i++]);
     if (tag == 1) i += 8;
     if (tag != 2) continue;
-    uint64_t len = 0;
-    for (int shift = 0; i < bytes.size() && shift < 64; shift += 7) {
-      const uint8_t b = static_cast<uint8_t>(bytes[i++]);
-      len |= uint64_t{b & 0x7fu} << shift;
-      if (!(b & 0x80)) break;
-    }
-    i += static_cast<size_t>(std::min<uint64_t>(len, bytes.size() - i));
+    const uint64_t len = read_length(bytes, &i);
+    CDC_ASSERT(len <= bytes.size() - i, "truncated text in row encoding");
+    i += len;
   }
   return n;
 }
@@ -83,13 +89,7 @@ Row decode_row(std::string_view bytes) {
       row.push_back(Value::int64(static_cast<int64_t>(u)));
     } else {
       CDC_ASSERT(tag == 2, "bad tag in row encoding");
-      uint64_t n = 0;
-      for (int shift = 0;; shift += 7) {
-        CDC_ASSERT(shift < 64, "bad length in row encoding");
-        const uint8_t b = byte();
-        n |= uint64_t{b & 0x7fu} << shift;
-        if (!(b & 0x80)) break;
-      }
+      const uint64_t n = read_length(bytes, &i);
       CDC_ASSERT(n <= bytes.size() - i, "truncated text in row encoding");
       row.push_back(Value::text(bytes.substr(i, n)));
       i += n;

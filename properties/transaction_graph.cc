@@ -264,7 +264,7 @@ class Builder {
  private:
   bool set(View* view, uint32_t binding, const history::DocKey& key, Sighting s);
   // After one step of reader `reader`: records the step's observed edge, if any.
-  void note(View& view, size_t reader, const history::CollectionTxn* collection_step,
+  void note(View* view, size_t reader, const history::CollectionTxn* collection_step,
             const TxnRef& destination_step);
   std::vector<uint32_t> reset_bindings(const history::BackfillOp& op) const;
   const std::vector<DocRef>& docs_of_key(size_t id);
@@ -286,9 +286,9 @@ bool Builder::set(View* view, uint32_t binding, const history::DocKey& key, Sigh
   return true;
 }
 
-void Builder::note(View& view, size_t reader, const history::CollectionTxn* collection_step,
+void Builder::note(View* view, size_t reader, const history::CollectionTxn* collection_step,
                    const TxnRef& destination_step) {
-  std::optional<Observation> o = view.overtaken();
+  std::optional<Observation> o = view->overtaken();
   if (!o || !recorded_.emplace(o->seen, o->missed).second) return;
   o->reader = reader;
   o->collection_step = collection_step;
@@ -332,7 +332,7 @@ void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindin
       s.doc = DocRef{&txn, &d};
       set(&view, d.binding, d.key, s);
     }
-    note(view, reader, &txn, TxnRef{});
+    note(&view, reader, &txn, TxnRef{});
   }
 }
 
@@ -383,7 +383,7 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
         set(&view, b, key, s);
       }
     }
-    note(view, reader, nullptr, t);
+    note(&view, reader, nullptr, t);
   }
 }
 

@@ -686,11 +686,11 @@ void reject_generator_keys(Reader& r, const YAML::Node& root) {
 // most of a 24 GiB machine.
 constexpr int64_t kMaxInitialRowsInAllTables = 20'000'000;
 
-// initial_rows applies to every table (the demo tables when none are given).
+// initial_rows applies to every table. REQUIRES: o->tables is read (the demo
+// tables when the file names none).
 void read_initial_rows(Reader& r, const YAML::Node& n, sim::WorldOptions* o) {
   const int64_t rows = r.integer(n, 0, kMaxInitialRowsInAllTables, "initial_rows");
-  const int64_t tables =
-      static_cast<int64_t>(o->tables.empty() ? sim::demo_schemas().size() : o->tables.size());
+  const int64_t tables = static_cast<int64_t>(o->tables.size());
   if (rows * tables > kMaxInitialRowsInAllTables) {
     r.fail(n, "initial_rows: " + std::to_string(rows) + " rows in each of " +
                   std::to_string(tables) + " tables exceed the " +

@@ -213,8 +213,6 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   st->row = std::move(row);
 }
 
-// A row of a keyless table next to a ctid scan's cursor (rows in ctid
-// order): the last the scan has passed or the first it has not, or nullptr.
 // A visible row next to a ctid scan's cursor: the last one it has read or
 // the first it has not, looked for within kNearSlots slots of the cursor.
 std::optional<ScannedRow> SourceWorkload::aimed_row(TableId t) {

@@ -1097,23 +1097,20 @@ void World::record_final_state() {
   std::sort(f.surviving_doc_ids.begin(), f.surviving_doc_ids.end());
   if (!materialization_) return;
   // The run is over: the destination's rows move into the history. A table
-  // two bindings write is released once and read by both.
+  // several bindings write is released once; its last reader moves the
+  // rows' fields, the earlier ones copy them.
   std::map<std::string, DestinationTable> released;
+  std::map<std::string, size_t> readers_left;
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
-    if (released.count(m.destination) == 0) {
-      if (std::optional<DestinationTable> t = destination_.release_table(m.destination))
-        released.emplace(m.destination, std::move(*t));
-    }
+    if (++readers_left[m.destination] > 1) continue;
+    if (std::optional<DestinationTable> t = destination_.release_table(m.destination))
+      released.emplace(m.destination, std::move(*t));
   }
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
     std::vector<history::DestinationRow> rows;
+    const bool last_reader = --readers_left[m.destination] == 0;
     const auto t = released.find(m.destination);
     if (t != released.end()) {
-      const bool last_reader =
-          std::count_if(materialization_->bindings().begin(), materialization_->bindings().end(),
-                        [&](const MaterializationBindingSpec& other) {
-                          return other.destination == m.destination;
-                        }) == 1;
       auto add = [&](DestRow& r) {
         rows.push_back({r.key, static_cast<history::DocOp>(r.op),
                         last_reader ? std::move(r.fields) : r.fields, r.present_mask, r.lsn,
