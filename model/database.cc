@@ -179,7 +179,15 @@ void Database::recompute_limits() {
 TxnId Database::begin() {
   const TxnId id(next_txn_id_++);
   Txn tx;
-  tx.levels.emplace_back();
+  if (!spare_levels_.empty()) {
+    tx.levels = std::move(spare_levels_.back());
+    spare_levels_.pop_back();
+  }
+  tx.levels.resize(1);
+  CDC_ASSERT(tx.levels[0].xid == kInvalidXid && tx.levels[0].writes.empty() &&
+                 tx.levels[0].merged.empty() && tx.levels[0].truncated.empty() &&
+                 tx.levels[0].tables_written.empty(),
+             "a new transaction starts with an empty top level");
   txns_.emplace_back(id, std::move(tx));
   return id;
 }
@@ -198,6 +206,17 @@ void Database::erase_txn(TxnId id) {
   auto it = std::lower_bound(txns_.begin(), txns_.end(), id,
                              [](const auto& e, TxnId i) { return e.first < i; });
   CDC_ASSERT(it != txns_.end() && it->first == id, "erasing a transaction that is not running");
+  if (spare_levels_.size() < kSpareLevels) {
+    std::vector<Level>& levels = it->second.levels;
+    for (Level& level : levels) {
+      level.xid = kInvalidXid;
+      level.merged.clear();
+      level.writes.clear();
+      level.truncated.clear();
+      level.tables_written.clear();
+    }
+    spare_levels_.push_back(std::move(levels));
+  }
   txns_.erase(it);
 }
 

@@ -288,6 +288,10 @@ class Database {
   std::vector<std::pair<TxnId, Txn>> txns_;
   const Txn* find_txn(TxnId id) const;
   void erase_txn(TxnId id);
+  // Level vectors of finished transactions, emptied but keeping their
+  // capacity, for begin() to reuse (at most kSpareLevels).
+  static constexpr size_t kSpareLevels = 16;
+  std::vector<std::vector<Level>> spare_levels_;
   uint64_t next_txn_id_ = 1;
   // Every assigned xid of running transactions. Few at a time: a flat vector
   // searched linearly (no allocation per transaction).

@@ -162,7 +162,9 @@ Status Database::insert(TxnId id, TableId t, Row row) {
       prev = *newest;
     }
   }
-  const uint32_t slot = h.append(row, xid.value(), prev);
+  WalRecord rec;
+  rec.new_row = encode_row(row);
+  const uint32_t slot = h.append_encoded(rec.new_row, xid.value(), prev);
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
@@ -170,11 +172,9 @@ Status Database::insert(TxnId id, TableId t, Row row) {
              "a new tuple's xmin is its writer's (sub)transaction xid");
   CDC_ASSERT(!h.schema().has_primary_key() || h.index_find(ikey) == slot,
              "the inserted version is its key's newest");
-  WalRecord rec;
   rec.kind = WalKind::kInsert;
   rec.xid = xid.value();
   rec.table = t;
-  rec.new_row = encode_row(row);
   append_toast(tx, rec.xid, t, row, 0);
   append_record(tx, std::move(rec));
   return Status::ok();

@@ -1,5 +1,7 @@
 #include "model/decoding.h"
 
+#include <algorithm>
+
 #include "model/database.h"
 #include "model/mutants.h"
 #include "model/row_codec.h"
@@ -113,6 +115,21 @@ Status LogicalStream::check_slot() const {
   return Status::ok();
 }
 
+namespace {
+// An upper bound on the transactions one poll emits: the commit records it
+// can read. Counting them first sizes the output once, so a large poll does
+// not regrow it.
+size_t commits_readable(const Wal& wal, size_t first, Lsn flush, size_t max_txns) {
+  size_t commits = 0;
+  for (size_t i = first; i < wal.record_count() && commits < max_txns; ++i) {
+    const WalRecord& r = wal.record(i);
+    if (r.end > flush) break;
+    if (r.kind == WalKind::kCommit) ++commits;
+  }
+  return commits;
+}
+}  // namespace
+
 Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   CDC_ASSERT(read_from_ <= read_pos_ && start_decoding_at_ <= last_commit_lsn_,
              "decoding only moves forward");
@@ -124,8 +141,9 @@ Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   std::vector<DecodedTxn> out;
   const Wal& wal = db_->wal();
   const Lsn flush = wal.flush_lsn();
-  for (size_t i = wal.lower_bound(read_pos_); i < wal.record_count() && out.size() < max_txns;
-       ++i) {
+  const size_t first = wal.lower_bound(read_pos_);
+  out.reserve(commits_readable(wal, first, flush, max_txns));
+  for (size_t i = first; i < wal.record_count() && out.size() < max_txns; ++i) {
     const WalRecord& r = wal.record(i);
     if (r.end > flush) break;
     apply(r, &out);
@@ -166,20 +184,27 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
                  "a change's writer is its transaction or one of its subtransactions");
       Pending& p = pending(r.top_xid);
       if (p.changes.empty()) p.first_lsn = r.start;
-      p.changes.emplace_back(r.xid, decode_change(r));
+      p.writers.push_back(r.xid);
+      p.changes.push_back(decode_change(r));
       return;
     }
     case WalKind::kSubAbort: {
       if (mutant_active(Mutant::kDecodingIgnoresSubxactAbort)) return;
       Pending* p = find_pending(r.top_xid);
       if (!p) return;
-      auto& changes = p->changes;
-      std::erase_if(changes, [&](const auto& xc) {
-        for (Xid x : r.subxids) {
-          if (xc.first == x) return true;
+      size_t kept = 0;
+      for (size_t i = 0; i < p->changes.size(); ++i) {
+        if (std::find(r.subxids.begin(), r.subxids.end(), p->writers[i]) != r.subxids.end()) {
+          continue;
         }
-        return false;
-      });
+        if (kept != i) {  // a self-move would empty the change
+          p->writers[kept] = p->writers[i];
+          p->changes[kept] = std::move(p->changes[i]);
+        }
+        ++kept;
+      }
+      p->writers.resize(kept);
+      p->changes.resize(kept);
       return;
     }
     case WalKind::kAbort:
@@ -200,9 +225,7 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       txn.xid = r.top_xid;
       txn.first_lsn = r.txn_first_lsn;
       txn.commit_lsn = r.end;
-      txn.changes.reserve(p.changes.size());
-      for (auto& [xid, change] : p.changes)
-        txn.changes.push_back(std::move(change));
+      txn.changes = std::move(p.changes);
       // Commits come out in increasing commit LSN, each past the start point.
       CDC_ASSERT(txn.commit_lsn > last_commit_lsn_, "decoding returns commits in LSN order");
       last_commit_lsn_ = txn.commit_lsn;

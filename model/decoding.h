@@ -75,9 +75,12 @@ class LogicalStream {
   Lsn read_position() const { return read_pos_; }
 
  private:
+  // Invariant: writers.size() == changes.size(); writers[i] is the
+  // (sub)transaction that wrote changes[i].
   struct Pending {
     Lsn first_lsn;
-    std::vector<std::pair<Xid, DecodedChange>> changes;  // (writing subxact, change)
+    std::vector<Xid> writers;
+    std::vector<DecodedChange> changes;
   };
   Status check_slot() const;
   void apply(const WalRecord& r, std::vector<DecodedTxn>* out);

@@ -25,12 +25,16 @@ uint32_t HeapTable::page_count() const {
 }
 
 uint32_t HeapTable::append(const Row& row, Xid xmin, uint32_t prev) {
+  return append_encoded(encode_row(row), xmin, prev);
+}
+
+uint32_t HeapTable::append_encoded(std::string_view row_bytes, Xid xmin, uint32_t prev) {
   CDC_ASSERT(tuples_.size() < kNoSlot, "heap slot space exhausted");
   CDC_ASSERT(xid_is_normal(xmin), "a new tuple's xmin is its writer's (normal) xid");
   CDC_ASSERT(prev == kNoSlot || prev < tuples_.size(), "a version follows an existing one");
   HeapTuple t;
   t.data_off = arena_.size();
-  encode_row(row, &arena_);
+  arena_.append(row_bytes);
   t.data_len = static_cast<uint32_t>(arena_.size() - t.data_off);
   t.xmin = xmin;
   t.prev = prev;
@@ -85,6 +89,12 @@ std::string HeapTable::index_key(const Key& key) const {
 }
 
 std::optional<uint32_t> HeapTable::index_find(const std::string& ikey) const {
+  if (index_.empty()) return std::nullopt;
+  // Rightmost fast path: a key at or above the greatest needs no descent.
+  const auto& [last_key, last_slot] = *index_.rbegin();
+  const int vs_last = last_key.compare(ikey);
+  if (vs_last < 0) return std::nullopt;
+  if (vs_last == 0) return last_slot;
   auto it = index_.find(ikey);
   if (it == index_.end()) return std::nullopt;
   return it->second;
@@ -97,7 +107,11 @@ std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
 
 void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
-  index_[ikey] = slot;
+  if (index_.empty() || index_.rbegin()->first < ikey) {
+    index_.emplace_hint(index_.end(), ikey, slot);  // rightmost fast path
+  } else {
+    index_[ikey] = slot;
+  }
   if (bytewise_differs_) bytewise_index_[bytewise_key_of_slot(slot)] = slot;
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
              "the bytewise index has an entry per key");

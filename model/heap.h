@@ -13,7 +13,10 @@
 // (key_encoding.h) to the slot of the key's newest version. Older versions of
 // the same key are reachable through HeapTuple::prev while they may still be
 // visible to someone. A key with a non-"C" collation also has a bytewise
-// index, so chunks in either order walk an index from their cursor.
+// index, so chunks in either order walk an index from their cursor. Like
+// PostgreSQL's B-tree fast path for the rightmost leaf, a key above every
+// indexed key (a serial key's next value) is found absent and inserted at the
+// end without a descent.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +62,8 @@ class HeapTable {
 
   // Appends a new tuple version. Returns its slot.
   uint32_t append(const Row& row, Xid xmin, uint32_t prev);
+  // The same, from the row's encoding (row_codec.h) when the caller has it.
+  uint32_t append_encoded(std::string_view row_bytes, Xid xmin, uint32_t prev);
   HeapTuple& tuple(uint32_t slot);
   const HeapTuple& tuple(uint32_t slot) const;
   Row row(uint32_t slot) const;
