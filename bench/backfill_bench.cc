@@ -10,8 +10,8 @@
 //     phase drains; every checker runs on the
 //     history. Per size it reports the seconds of one run (and, of them,
 //     check_seconds: the checkers'), the destination's rows, the heap in use
-//     per row when the run ends (mallinfo2: the source, history, collections
-//     and destinations it holds, before the checkers run), the peak resident
+//     per row when the run ends (heap_in_use.h: the source, history,
+//     collections and destinations it holds, before the checkers run), the peak resident
 //     set per row (getrusage; table 0 runs first, smallest size first, so
 //     each of its peaks is this size's) and the growth exponent of the
 //     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
@@ -23,7 +23,6 @@
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -32,6 +31,7 @@
 #include <map>
 #include <string>
 
+#include "bench/heap_in_use.h"
 #include "properties/checkers.h"
 #include "sim/configurations.h"
 #include "sim/source_workload.h"
@@ -79,10 +79,10 @@ void BM_Backfill(benchmark::State& state) {
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
     const auto start = std::chrono::steady_clock::now();
-    const size_t heap_before = mallinfo2().uordblks;
+    const size_t heap_before = bench::heap_in_use_bytes();
     const RunResult r =
         run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table)));
-    heap_bytes = static_cast<double>(mallinfo2().uordblks) - static_cast<double>(heap_before);
+    heap_bytes = static_cast<double>(bench::heap_in_use_bytes()) - static_cast<double>(heap_before);
     const auto checks = std::chrono::steady_clock::now();
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
@@ -93,6 +93,7 @@ void BM_Backfill(benchmark::State& state) {
                     ? 0
                     : r.history.final_state.destinations.front().size();
   }
+  state.SetLabel(bench::allocator_name());
   state.counters["seconds"] = seconds;
   state.counters["check_seconds"] = check_seconds;
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
@@ -112,8 +113,8 @@ void BM_Backfill(benchmark::State& state) {
 // seconds of each checker inside check_all (shared timelines included in the
 // first checker that builds them), as counters named after the properties.
 void BM_CheckerSeconds(benchmark::State& state) {
-  const RunResult r = run_world(backfill_world(static_cast<uint32_t>(state.range(0)),
-                                               static_cast<size_t>(state.range(1))));
+  const RunResult r = run_world(
+      backfill_world(static_cast<uint32_t>(state.range(0)), static_cast<size_t>(state.range(1))));
   std::map<std::string, double> seconds;
   for (auto _ : state) {
     std::string running;

@@ -4,14 +4,14 @@
 //     second through the heap, the WAL and logical decoding (a slot is read
 //     and acknowledged every 1,000 transactions, so WAL is recycled).
 //   BM_MemoryPerRow: heap bytes per stored row of a 1,000,000-row table,
-//     measured with glibc's allocator statistics (mallinfo2) around the load,
+//     measured with the allocator's own statistics (heap_in_use.h) around the load,
 //     so index nodes, tuple headers, the row arena and allocator overhead all
 //     count.
 //
 // Run: build/default/bench/source_bench
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
+#include "bench/heap_in_use.h"
 #include "model/database.h"
 
 namespace cdc {
@@ -51,6 +51,7 @@ void BM_SingleRowTransactions(benchmark::State& state) {
   decoded += stream.poll().value().size();
   if (decoded != static_cast<uint64_t>(i)) state.SkipWithError("decoded count differs");
   state.SetItemsProcessed(i);
+  state.SetLabel(bench::allocator_name());
   state.counters["txn_per_s"] =
       benchmark::Counter(static_cast<double>(i), benchmark::Counter::kIsRate);
 }
@@ -59,7 +60,7 @@ BENCHMARK(BM_SingleRowTransactions)->Unit(benchmark::kMillisecond)->MinTime(2.0)
 void BM_MemoryPerRow(benchmark::State& state) {
   const int64_t rows = state.range(0);
   for (auto _ : state) {
-    const size_t before = mallinfo2().uordblks;
+    const size_t before = bench::heap_in_use_bytes();
     auto db = std::make_unique<Database>();
     const TableId t = db->create_table(bench_schema()).value();
     for (int64_t i = 0; i < rows;) {
@@ -69,7 +70,8 @@ void BM_MemoryPerRow(benchmark::State& state) {
       benchmark::DoNotOptimize(db->commit(tx));
     }
     db->checkpoint();  // no slot: all WAL is recycled, only the table remains
-    const size_t after = mallinfo2().uordblks;
+    const size_t after = bench::heap_in_use_bytes();
+    state.SetLabel(bench::allocator_name());
     state.counters["bytes_per_row"] =
         static_cast<double>(after - before) / static_cast<double>(rows);
     state.counters["model_estimate_bytes_per_row"] =

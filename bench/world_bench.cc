@@ -10,6 +10,7 @@
 // Run: build/default/bench/world_bench
 #include <benchmark/benchmark.h>
 
+#include "bench/heap_in_use.h"
 #include "properties/checkers.h"
 #include "sim/configurations.h"
 #include "sim/source_workload.h"
@@ -39,6 +40,7 @@ void BM_EndToEndChanges(benchmark::State& state) {
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
   }
+  state.SetLabel(bench::allocator_name());
   state.counters["changes_per_s"] =
       benchmark::Counter(static_cast<double>(changes), benchmark::Counter::kIsRate);
 }
@@ -56,6 +58,7 @@ void BM_SmallWorlds(benchmark::State& state) {
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
   }
+  state.SetLabel(bench::allocator_name());
   state.counters["runs_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }

@@ -4,9 +4,10 @@
 set -euo pipefail
 # libpq-dev and postgresql-15 (server, with test_decoding): the conformance
 # tests run the model against a throwaway PostgreSQL 15 (conformance/).
+# libmimalloc-dev: the allocator the programs link (CMakeLists.txt).
 packages=(build-essential cmake ninja-build librapidcheck-dev libgtest-dev libgmock-dev
           libboost-graph-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-          libbenchmark-dev python3 libpq-dev postgresql-15)
+          libbenchmark-dev python3 libpq-dev postgresql-15 libmimalloc-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
