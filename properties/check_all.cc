@@ -77,11 +77,17 @@ std::vector<Verdict> check_all(const history::History& h,
     out.push_back(std::move(v));
   }
   // Keys in explanations as typed values; only violations are read closely.
-  std::optional<detail::KeyTexts> keys;
-  for (Verdict& v : out) {
+  std::vector<std::string_view> texts;
+  for (const Verdict& v : out) {
     if (!v.violated()) continue;
-    if (!keys) keys.emplace(h);
-    keys->rewrite(&v);
+    texts.push_back(v.explanation);
+    texts.insert(texts.end(), v.witness.begin(), v.witness.end());
+  }
+  if (!texts.empty()) {
+    const detail::KeyTexts keys(h, texts);  // only the keys these texts render
+    for (Verdict& v : out) {
+      if (v.violated()) keys.rewrite(&v);
+    }
   }
   before_each("");
   return out;

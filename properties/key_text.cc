@@ -7,6 +7,7 @@ namespace cdc::properties::detail {
 
 void KeyTexts::add(const history::History& h, uint32_t binding, const std::string& key,
                    const std::string& as) {
+  if (wanted_ && wanted_->count(key) == 0) return;
   const std::string rendered = render_key(key);
   if (typed_.count(rendered) != 0) return;
   const std::string typed = render_key(h, binding, as);
@@ -14,6 +15,10 @@ void KeyTexts::add(const history::History& h, uint32_t binding, const std::strin
 }
 
 KeyTexts::KeyTexts(const history::History& h) {
+  add_all(h);
+}
+
+void KeyTexts::add_all(const history::History& h) {
   for (const history::CollectionTxn& t : h.collection_txns) {
     for (const history::Document& d : t.docs)
       add(h, d.binding, d.key, d.key);
@@ -50,7 +55,35 @@ size_t rendering_end(const std::string& s, size_t i) {
   return i;
 }
 
+// The key bytes whose render_key() is text[i, end), if it is one.
+std::optional<std::string> rendered_bytes(const std::string& text, size_t i, size_t end) {
+  if (text[i] == '"') return text.substr(i + 1, end - i - 2);
+  if ((end - i) % 2 != 0) return std::nullopt;  // "0x" and whole bytes
+  std::string bytes;
+  for (size_t j = i + 2; j < end; j += 2) {
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    bytes += static_cast<char>(nibble(text[j]) * 16 + nibble(text[j + 1]));
+  }
+  return bytes;
+}
+
 }  // namespace
+
+KeyTexts::KeyTexts(const history::History& h, const std::vector<std::string_view>& texts) {
+  wanted_.emplace();
+  for (std::string_view t : texts) {
+    const std::string text(t);
+    // Every position, as rewrite() also looks inside a rendering it keeps.
+    for (size_t i = 0; i < text.size(); ++i) {
+      const size_t end = rendering_end(text, i);
+      if (end == i) continue;
+      if (std::optional<std::string> bytes = rendered_bytes(text, i, end)) {
+        wanted_->insert(std::move(*bytes));
+      }
+    }
+  }
+  if (!wanted_->empty()) add_all(h);
+}
 
 std::string KeyTexts::rewrite(const std::string& text) const {
   if (typed_.empty()) return text;

@@ -10,7 +10,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "properties/history.h"
 #include "properties/verdict.h"
@@ -21,6 +25,9 @@ class KeyTexts {
  public:
   // Every key and order key the history records, by its rendering.
   explicit KeyTexts(const history::History& h);
+  // The same, for only the keys whose rendering appears in `texts`: what
+  // rewriting those texts needs, without rendering every key of the history.
+  KeyTexts(const history::History& h, const std::vector<std::string_view>& texts);
 
   // `text` with each rendered key replaced by its typed values.
   std::string rewrite(const std::string& text) const;
@@ -30,9 +37,12 @@ class KeyTexts {
   size_t size() const { return typed_.size(); }
 
  private:
+  void add_all(const history::History& h);
   void add(const history::History& h, uint32_t binding, const std::string& key,
            const std::string& as);
   std::map<std::string, std::string> typed_;  // render_key(bytes) -> typed text
+  // When set, only these keys (raw bytes) are added.
+  std::optional<std::set<std::string, std::less<>>> wanted_;
 };
 
 }  // namespace cdc::properties::detail

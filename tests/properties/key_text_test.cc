@@ -88,5 +88,29 @@ TEST(KeyTextTest, ExplanationsAndWitnessesShowTypedKeys) {
   EXPECT_EQ(v.witness[1], "\"quoted\" 0x8");
 }
 
+// Built for the texts it will rewrite, KeyTexts renders only the keys those
+// texts name, and rewrites them as the whole-history KeyTexts does.
+TEST(KeyTextTest, KeysWantedByTheTextsRewriteAsAllKeysDo) {
+  history::History h = two_bindings();
+  history::CollectionTxn txn;
+  for (int64_t k : {7, 53, 90}) {
+    history::Document d;
+    d.binding = 0;
+    d.key = int_key(k);
+    txn.docs.push_back(d);
+  }
+  h.collection_txns.push_back(txn);
+  const std::string text = "keys " + render_key(int_key(53)) + " and \"plain\", " +
+                           render_key(int_key(90)) + "ff and 0x1";
+  const KeyTexts all(h);
+  const KeyTexts wanted(h, {text});
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(wanted.size(), 1u);  // 53 only: 90's rendering runs on into "ff"
+  EXPECT_EQ(wanted.rewrite(text), all.rewrite(text));
+  EXPECT_EQ(wanted.rewrite(text),
+            "keys (53) and \"plain\", " + render_key(int_key(90)) + "ff and 0x1");
+  EXPECT_EQ(KeyTexts(h, {"no keys here"}).size(), 0u);
+}
+
 }  // namespace
 }  // namespace cdc::properties::detail
