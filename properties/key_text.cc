@@ -75,6 +75,7 @@ KeyTexts::KeyTexts(const history::History& h, const std::vector<std::string_view
     const std::string text(t);
     // Every position, as rewrite() also looks inside a rendering it keeps.
     for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '"' && text[i] != '0') continue;  // no rendering starts here
       const size_t end = rendering_end(text, i);
       if (end == i) continue;
       if (std::optional<std::string> bytes = rendered_bytes(text, i, end)) {

@@ -2,6 +2,8 @@
 // same fingerprint. Not cryptographic; only stable and order-sensitive.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,7 +17,7 @@ class Fingerprint {
   void add(std::string_view bytes) {
     for (unsigned char c : bytes) {
       hash_ ^= c;
-      hash_ *= 0x100000001b3ULL;
+      hash_ *= kPrime;
     }
     add_u64_raw(bytes.size());  // keeps "ab"+"c" apart from "a"+"bc"
   }
@@ -39,11 +41,26 @@ class Fingerprint {
   std::string hex() const;
 
  private:
+  static constexpr uint64_t kPrime = 0x100000001b3ULL;
+  // kPrimePowers[k] = kPrime^k mod 2^64: FNV-1a of k zero bytes multiplies
+  // the hash by it (xor with 0 changes nothing).
+  static constexpr std::array<uint64_t, 9> kPrimePowers = [] {
+    std::array<uint64_t, 9> p{};
+    p[0] = 1;
+    for (size_t k = 1; k < p.size(); ++k)
+      p[k] = p[k - 1] * kPrime;
+    return p;
+  }();
+  // The 8 bytes of v, least significant first, as FNV-1a: the significant
+  // bytes one by one, then the zero bytes above them in one multiplication
+  // (the same hash as eight steps; most values hashed are small).
   void add_u64_raw(uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
+    const int significant = (64 - std::countl_zero(v) + 7) / 8;
+    for (int i = 0; i < significant; ++i) {
       hash_ ^= (v >> (8 * i)) & 0xff;
-      hash_ *= 0x100000001b3ULL;
+      hash_ *= kPrime;
     }
+    hash_ *= kPrimePowers[static_cast<size_t>(8 - significant)];
   }
   uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
