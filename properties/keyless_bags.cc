@@ -3,6 +3,7 @@
 #include "model/assert.h"
 #include "model/reduction.h"
 #include "model/row_codec.h"
+#include "properties/timeline.h"
 
 namespace cdc::properties::detail {
 
@@ -54,7 +55,7 @@ void apply_rewrites(const history::History& h, uint32_t t, size_t commits, size_
 
 }  // namespace
 
-Bag source_bag(const history::History& h, const history::Binding& b) {
+Bag build_source_bag(const history::History& h, const history::Binding& b) {
   std::map<history::DocKey, Row> rows;
   size_t next_move = 0;
   for (size_t i = 0; i < h.source_commits.size(); ++i) {
@@ -79,7 +80,7 @@ Bag source_bag(const history::History& h, const history::Binding& b) {
   return bag;
 }
 
-Bag collection_bag(const history::History& h, const history::Binding& b) {
+Bag build_collection_bag(const history::History& h, const history::Binding& b) {
   struct Reduced {
     Row fields;
     uint64_t mask = 0;
@@ -104,7 +105,7 @@ Bag collection_bag(const history::History& h, const history::Binding& b) {
   return bag;
 }
 
-Bag destination_bag(const history::History& h, uint32_t materialization) {
+Bag build_destination_bag(const history::History& h, uint32_t materialization) {
   Bag bag;
   const MergeState state = final_merge_state(h, materialization);
   for (const auto& [key, ref] : state.rows) {
@@ -112,6 +113,20 @@ Bag destination_bag(const history::History& h, uint32_t materialization) {
     if (!e.dest_row) e.dest_row = ref;
   }
   return bag;
+}
+
+std::shared_ptr<const Bag> source_bag(const history::History& h, const history::Binding& b) {
+  return shared_in_scope<Bag>(h, "source_bag", b.id, [&] { return build_source_bag(h, b); });
+}
+
+std::shared_ptr<const Bag> collection_bag(const history::History& h, const history::Binding& b) {
+  return shared_in_scope<Bag>(h, "collection_bag", b.id,
+                              [&] { return build_collection_bag(h, b); });
+}
+
+std::shared_ptr<const Bag> destination_bag(const history::History& h, uint32_t materialization) {
+  return shared_in_scope<Bag>(h, "destination_bag", materialization,
+                              [&] { return build_destination_bag(h, materialization); });
 }
 
 std::vector<const history::Binding*> keyless_bindings(const history::History& h) {

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,10 +52,11 @@ struct BagEntry {
 // Keyed by the element's encoding (fields and mask).
 using Bag = std::map<std::string, BagEntry>;
 
-// The three bags of binding `b`, as described above.
-Bag source_bag(const history::History& h, const history::Binding& b);
-Bag collection_bag(const history::History& h, const history::Binding& b);
-Bag destination_bag(const history::History& h, uint32_t materialization);
+// The three bags of binding `b`, as described above. Inside a TimelineScope
+// (timeline.h) each is built once and shared by the checkers that ask.
+std::shared_ptr<const Bag> source_bag(const history::History& h, const history::Binding& b);
+std::shared_ptr<const Bag> collection_bag(const history::History& h, const history::Binding& b);
+std::shared_ptr<const Bag> destination_bag(const history::History& h, uint32_t materialization);
 
 // The keyless bindings, in h.bindings order, and the merge materializations
 // that read them.

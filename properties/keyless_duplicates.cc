@@ -56,11 +56,11 @@ Verdict check_keyless_duplicates(const history::History& h) {
   if (bindings.empty()) return Verdict::unknown(kName, "no keyless binding to judge");
   Count n;
   for (const history::Binding* b : bindings) {
-    count(*b, detail::source_bag(h, *b), detail::collection_bag(h, *b),
+    count(*b, *detail::source_bag(h, *b), *detail::collection_bag(h, *b),
           "the collection of " + detail::describe_binding(*b), &n);
   }
   for (const detail::MaterializationRef& m : detail::keyless_merge_materializations(h)) {
-    count(*m.capture, detail::source_bag(h, *m.capture), detail::destination_bag(h, m.mat->id),
+    count(*m.capture, *detail::source_bag(h, *m.capture), *detail::destination_bag(h, m.mat->id),
           "the merge destination " + m.mat->destination, &n);
   }
   const std::string stale = std::to_string(n.stale) + " stale row value(s) the source no longer " +

@@ -57,15 +57,15 @@ Verdict check_keyless_no_loss(const history::History& h) {
   const std::vector<const history::Binding*> bindings = detail::keyless_bindings(h);
   if (bindings.empty()) return Verdict::unknown(kName, "no keyless binding to judge");
   for (const history::Binding* b : bindings) {
-    if (std::optional<Verdict> v = missing(h, *b, detail::source_bag(h, *b),
-                                           detail::collection_bag(h, *b), "the collection")) {
+    if (std::optional<Verdict> v = missing(h, *b, *detail::source_bag(h, *b),
+                                           *detail::collection_bag(h, *b), "the collection")) {
       return *std::move(v);
     }
   }
   for (const detail::MaterializationRef& m : detail::keyless_merge_materializations(h)) {
     const std::string where = "the merge destination " + m.mat->destination;
-    if (std::optional<Verdict> v = missing(h, *m.capture, detail::source_bag(h, *m.capture),
-                                           detail::destination_bag(h, m.mat->id), where)) {
+    if (std::optional<Verdict> v = missing(h, *m.capture, *detail::source_bag(h, *m.capture),
+                                           *detail::destination_bag(h, m.mat->id), where)) {
       return *std::move(v);
     }
   }

@@ -110,6 +110,7 @@ namespace {
 struct SharedTimelines {
   const history::History* history = nullptr;
   std::map<uint32_t, std::shared_ptr<const SourceTimeline>> by_table;
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<const void>, std::less<>> values;
 };
 thread_local std::optional<SharedTimelines> active_scope;
 
@@ -117,7 +118,7 @@ thread_local std::optional<SharedTimelines> active_scope;
 
 TimelineScope::TimelineScope(const history::History& h) {
   CDC_ASSERT(!active_scope, "timeline scopes do not nest");
-  active_scope.emplace(SharedTimelines{&h, {}});
+  active_scope.emplace(SharedTimelines{&h, {}, {}});
 }
 
 TimelineScope::~TimelineScope() {
@@ -132,6 +133,16 @@ std::shared_ptr<const SourceTimeline> timeline_for(const history::History& h, ui
   std::shared_ptr<const SourceTimeline>& t = active_scope->by_table[table_id];
   if (!t) t = std::make_shared<const SourceTimeline>(h, table_id);
   return t;
+}
+
+std::shared_ptr<const void> scoped_value(const history::History& h, std::string_view kind,
+                                         uint64_t id,
+                                         const std::function<std::shared_ptr<const void>()>& make) {
+  if (!active_scope || active_scope->history != &h) return make();
+  std::shared_ptr<const void>& v = active_scope->values[{std::string(kind), id}];
+  if (!v) v = make();
+  CDC_ASSERT(v != nullptr, "a scoped value is made");
+  return v;
 }
 
 }  // namespace cdc::properties::detail

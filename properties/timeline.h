@@ -9,9 +9,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "properties/history.h"
@@ -65,5 +68,18 @@ class TimelineScope {
 };
 
 std::shared_ptr<const SourceTimeline> timeline_for(const history::History& h, uint32_t table_id);
+
+// Any other value derived from `h` alone, shared the same way: inside a scope
+// over `h`, make() runs once per (kind, id) and later calls get its value;
+// outside, every call makes a fresh one. REQUIRES: one kind, one type T.
+std::shared_ptr<const void> scoped_value(const history::History& h, std::string_view kind,
+                                         uint64_t id,
+                                         const std::function<std::shared_ptr<const void>()>& make);
+template <class T, class Make>
+std::shared_ptr<const T> shared_in_scope(const history::History& h, std::string_view kind,
+                                         uint64_t id, Make make) {
+  return std::static_pointer_cast<const T>(scoped_value(
+      h, kind, id, [&] { return std::shared_ptr<const void>(std::make_shared<const T>(make())); }));
+}
 
 }  // namespace cdc::properties::detail

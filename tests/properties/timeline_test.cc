@@ -53,5 +53,31 @@ TEST(TimelineTest, AScopeSharesOneTimelinePerTableOfItsHistory) {
   EXPECT_NE(detail::timeline_for(h, kTable), detail::timeline_for(h, kTable));
 }
 
+// Other derived values (the keyless bags) are shared the same way: made once
+// per kind and id inside a scope over their history, afresh outside it.
+TEST(TimelineTest, ScopedValuesAreMadeOncePerKindAndIdInsideTheScope) {
+  const History h = HistoryBuilder().commit(100, {ins("k1", 1)}).build();
+  const History other = HistoryBuilder().commit(100, {ins("k2", 1)}).build();
+  int made = 0;
+  auto value = [&](const History& of, std::string_view kind, uint64_t id) {
+    return detail::shared_in_scope<int>(of, kind, id, [&] { return ++made; });
+  };
+  EXPECT_EQ(*value(h, "bag", 0), 1);
+  EXPECT_EQ(*value(h, "bag", 0), 2);
+  {
+    const detail::TimelineScope scope(h);
+    const auto first = value(h, "bag", 0);
+    EXPECT_EQ(value(h, "bag", 0), first);
+    EXPECT_EQ(*first, 3);
+    EXPECT_EQ(*value(h, "bag", 1), 4);
+    EXPECT_EQ(*value(h, "other kind", 0), 5);
+    EXPECT_EQ(*value(other, "bag", 0), 6);
+    EXPECT_EQ(*value(other, "bag", 0), 7);  // another history: not shared
+    EXPECT_EQ(value(h, "bag", 1), value(h, "bag", 1));
+  }
+  EXPECT_EQ(*value(h, "bag", 0), 8);
+  EXPECT_EQ(made, 8);
+}
+
 }  // namespace
 }  // namespace cdc::properties::testing
