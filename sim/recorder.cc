@@ -78,17 +78,17 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
       c.changes.push_back(std::move(ch));
     }
+    // The key's last version in the transaction leaves its state after it.
+    history::SourceKeyChange& ch = c.changes[it->second];
     if (v.inserted) {
-      table[key] = v.row;
-      c.changes[it->second].after_xmin = v.xmin;
+      table.insert_or_assign(key, v.row);
+      ch.after = v.row;
+      ch.after_xmin = v.xmin;
     } else {
       table.erase(key);
-      c.changes[it->second].after_xmin.reset();
+      ch.after.reset();
+      ch.after_xmin.reset();
     }
-  }
-  for (const auto& [tk, index] : seen) {
-    auto& table = shadow_[tk.first];
-    if (auto cur = table.find(tk.second); cur != table.end()) c.changes[index].after = cur->second;
   }
   h_.source_commits.push_back(std::move(c));
   costs_.on_source_commit(h_.source_commits.back());
