@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/key_encoding.h"
+#include "properties/timeline.h"
 
 namespace cdc::properties::detail {
 
@@ -90,7 +91,9 @@ std::string describe_row(const Row* row) {
   return row == nullptr ? "absent" : to_string(*row);
 }
 
-std::vector<DocRef> documents_of(const history::History& h, uint32_t binding) {
+namespace {
+
+std::vector<DocRef> collect_documents_of(const history::History& h, uint32_t binding) {
   std::vector<DocRef> out;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     for (const history::Document& d : txn.docs) {
@@ -100,7 +103,7 @@ std::vector<DocRef> documents_of(const history::History& h, uint32_t binding) {
   return out;
 }
 
-std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding) {
+std::vector<DocRef> collect_surviving_documents_of(const history::History& h, uint32_t binding) {
   std::vector<DocRef> out = documents_of(h, binding);
   if (!h.final_state.recorded) return out;
   const std::vector<uint64_t>& alive = h.final_state.surviving_doc_ids;
@@ -108,6 +111,21 @@ std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t b
     return !std::binary_search(alive.begin(), alive.end(), r.doc->id);
   });
   return out;
+}
+
+}  // namespace
+
+// Both walk every document of the history; inside a TimelineScope the walk
+// is made once per binding and each caller gets a copy of its references.
+std::vector<DocRef> documents_of(const history::History& h, uint32_t binding) {
+  return *shared_in_scope<std::vector<DocRef>>(h, "documents_of", binding,
+                                               [&] { return collect_documents_of(h, binding); });
+}
+
+std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding) {
+  return *shared_in_scope<std::vector<DocRef>>(h, "surviving_documents_of", binding, [&] {
+    return collect_surviving_documents_of(h, binding);
+  });
 }
 
 std::vector<const history::Binding*> keyed_bindings(const history::History& h) {
