@@ -45,7 +45,7 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
 
 // Whether table `t` shows every required row: keyed tables by key, keyless
 // ones as a multiset of rows (fields as text).
-bool CostMeter::holds_all(const Table& t, const std::map<std::string, Row>& required) {
+bool CostMeter::holds_all(const Table& t, const SourceRows& required) {
   if (!t.keyless) {
     return std::all_of(required.begin(), required.end(), [&](const auto& e) {
       return t.merged.count(e.first) > 0 || t.appended.count(e.first) > 0;

@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "properties/history.h"
@@ -29,7 +30,10 @@ namespace cdc::sim {
 
 // One source table's rows: the recorder's identity (DocKey of a keyed row,
 // "ctid:..." of a keyless one) -> the row.
-using SourceRows = std::map<std::string, Row>;
+// A table's committed rows by identity (key or "ctid:…"). Hashed: it is only
+// looked up, copied, and walked by holds_all, whose answer is the same in
+// any order.
+using SourceRows = std::unordered_map<std::string, Row>;
 
 class CostMeter {
  public:
@@ -59,13 +63,13 @@ class CostMeter {
     uint64_t rows = 0;
   };
   struct Open {
-    size_t index = 0;                     // into costs_.downtimes
-    uint32_t table_id = 0;                // source table
-    std::map<std::string, Row> required;  // identity -> row the table must hold
+    size_t index = 0;       // into costs_.downtimes
+    uint32_t table_id = 0;  // source table
+    SourceRows required;    // identity -> row the table must hold
   };
 
   static void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);
-  static bool holds_all(const Table& t, const std::map<std::string, Row>& required);
+  static bool holds_all(const Table& t, const SourceRows& required);
   void close_if_whole(uint32_t m, uint64_t tick);
 
   history::Costs costs_;

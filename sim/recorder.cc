@@ -142,7 +142,7 @@ void Recorder::on_rewrite(TableId t, Database::Rewrite why,
   if (!keyed) {
     // The shadow follows the rows to their new ctids (its keys are ctids).
     auto& table = shadow_[t];
-    std::map<std::string, Row> moved;
+    SourceRows moved;
     for (const auto& [from, to] : moves) {
       auto it = table.find("ctid:" + to_string(from));
       if (it != table.end()) moved["ctid:" + to_string(to)] = std::move(it->second);

@@ -78,8 +78,8 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   const Database* db_;
   uint64_t tick_ = 0;
   history::History h_;
-  std::map<TableId, std::map<std::string, Row>> shadow_;  // committed state per key
-  std::map<uint64_t, size_t> chunk_index_;                // chunk id -> index in h_.chunks
+  std::map<TableId, SourceRows> shadow_;    // committed state per key
+  std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
   std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;
   CostMeter costs_;
