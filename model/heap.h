@@ -75,6 +75,11 @@ class HeapTable {
   // First slot strictly after `ctid` (may equal slot_count()).
   uint32_t first_slot_after(Ctid ctid) const;
 
+  // The key columns' types and collations, in key order (schema().key_types()
+  // and key_collations(), kept).
+  const std::vector<ColumnType>& key_types() const { return key_types_; }
+  const std::vector<Collation>& key_collations() const { return key_collations_; }
+
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
   std::optional<uint32_t> index_find(const std::string& ikey) const;

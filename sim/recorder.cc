@@ -1,5 +1,8 @@
 #include "sim/recorder.h"
 
+#include <span>
+#include <string_view>
+
 #include "model/assert.h"
 #include "model/key_encoding.h"
 
@@ -46,15 +49,19 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
 }
 
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
-  const TableSchema& s = db_->schema(t);
-  if (!s.has_primary_key()) return "ctid:" + to_string(ctid);
-  const std::vector<ColumnType> types = s.key_types();
-  return encode_key(s.key_of(row), types, std::vector<Collation>(types.size(), Collation::kC));
+  const HeapTable& heap = db_->heap(t);
+  if (!heap.schema().has_primary_key()) return "ctid:" + to_string(ctid);
+  // Bytewise order: every key column under "C" (a row has at most 64 columns).
+  static const std::vector<Collation> kBytewise(64, Collation::kC);
+  const std::vector<ColumnType>& types = heap.key_types();
+  CDC_ASSERT(types.size() <= kBytewise.size(), "a key has at most 64 columns");
+  return encode_key(heap.schema().key_of(row), types,
+                    std::span<const Collation>(kBytewise).first(types.size()));
 }
 
 std::string Recorder::order_key(TableId t, const Key& key) const {
-  const TableSchema& s = db_->schema(t);
-  return encode_key(key, s.key_types(), s.key_collations());
+  const HeapTable& heap = db_->heap(t);
+  return encode_key(key, heap.key_types(), heap.key_collations());
 }
 
 void Recorder::on_source_commit(const CommittedTxn& txn) {
@@ -66,20 +73,41 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   c.xid = txn.xid;
   c.commit_lsn = txn.commit_lsn;
   last_commit_lsn_ = txn.commit_lsn;
-  std::map<std::pair<TableId, std::string>, size_t> seen;  // -> index in c.changes
+  // (table, key) -> index in c.changes: a linear search while the
+  // transaction has changed few keys, a map beyond kFewKeys.
+  constexpr size_t kFewKeys = 16;
+  std::map<std::pair<uint32_t, std::string_view>, size_t> many;
+  auto index_of = [&](TableId t, const std::string& key) -> std::pair<size_t, bool> {
+    if (c.changes.size() <= kFewKeys) {
+      for (size_t i = 0; i < c.changes.size(); ++i) {
+        if (c.changes[i].table == t.value() && c.changes[i].key == key) return {i, false};
+      }
+      if (c.changes.size() == kFewKeys) {  // the next key is the 17th: index them all
+        for (size_t i = 0; i < c.changes.size(); ++i)
+          many.emplace(std::pair{c.changes[i].table, std::string_view(c.changes[i].key)}, i);
+      }
+      return {c.changes.size(), true};
+    }
+    auto it = many.find(std::pair{t.value(), std::string_view(key)});
+    return it == many.end() ? std::pair{c.changes.size(), true} : std::pair{it->second, false};
+  };
+  c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   for (const CommittedRowVersion& v : txn.versions) {
     const std::string key = row_key(v.table, v.row, v.ctid);
     auto& table = shadow_[v.table];
-    auto [it, fresh] = seen.try_emplace({v.table, key}, c.changes.size());
+    const auto [index, fresh] = index_of(v.table, key);
     if (fresh) {
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
       if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
       c.changes.push_back(std::move(ch));
+      if (c.changes.size() > kFewKeys) {
+        many.emplace(std::pair{v.table.value(), std::string_view(c.changes.back().key)}, index);
+      }
     }
     // The key's last version in the transaction leaves its state after it.
-    history::SourceKeyChange& ch = c.changes[it->second];
+    history::SourceKeyChange& ch = c.changes[index];
     if (v.inserted) {
       table.insert_or_assign(key, v.row);
       ch.after = v.row;

@@ -1,0 +1,81 @@
+// The recorder's source commits: one change per key a transaction touched,
+// with the state before the transaction and the state its last version left.
+#include "sim/recorder.h"
+
+#include <gtest/gtest.h>
+
+#include "model/database.h"
+
+namespace cdc::sim {
+namespace {
+
+TableSchema items() {
+  TableSchema s;
+  s.name = "items";
+  s.columns = {{"id", ColumnType::kInt64, Collation::kC, false, false},
+               {"v", ColumnType::kInt64, Collation::kC, false, true}};
+  s.primary_key = {0};
+  return s;
+}
+
+Row row(int64_t id, int64_t v) {
+  return {Value::int64(id), Value::int64(v)};
+}
+
+// `keys` keys written in one transaction, each inserted, then updated, and
+// every third deleted: past 16 keys the recorder finds a key's change by a
+// map rather than by a scan, and both must agree.
+void expect_one_change_per_key(int64_t keys) {
+  Database db;
+  const TableId t = db.create_table(items()).value();
+  Recorder rec(&db);
+  db.set_commit_observer([&](const CommittedTxn& c) { rec.on_source_commit(c); });
+  const TxnId setup = db.begin();
+  ASSERT_TRUE(db.insert(setup, t, row(0, 100)).is_ok());
+  ASSERT_TRUE(db.commit(setup).is_ok());
+  const TxnId tx = db.begin();
+  for (int64_t k = 1; k <= keys; ++k)
+    ASSERT_TRUE(db.insert(tx, t, row(k, k)).is_ok());
+  ASSERT_TRUE(db.update(tx, t, {Value::int64(0)}, row(0, 101)).is_ok());
+  for (int64_t k = 1; k <= keys; ++k) {
+    ASSERT_TRUE(db.update(tx, t, {Value::int64(k)}, row(k, 10 * k)).is_ok());
+    if (k % 3 == 0) {
+      ASSERT_TRUE(db.remove(tx, t, {Value::int64(k)}).is_ok());
+    }
+  }
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  const std::vector<history::SourceCommit>& commits = rec.history().source_commits;
+  ASSERT_EQ(commits.size(), 2u);
+  const history::SourceCommit& c = commits[1];
+  ASSERT_EQ(c.changes.size(), static_cast<size_t>(keys + 1)) << keys << " keys";
+  for (size_t i = 0; i < c.changes.size(); ++i) {
+    const history::SourceKeyChange& ch = c.changes[i];
+    const int64_t k = static_cast<int64_t>(i) + 1;  // keys 1..n first, then key 0
+    if (i + 1 == c.changes.size()) {
+      ASSERT_TRUE(ch.before.has_value());
+      EXPECT_EQ(*ch.before, row(0, 100));
+      EXPECT_EQ(ch.after, std::optional<Row>(row(0, 101)));
+      continue;
+    }
+    EXPECT_FALSE(ch.before.has_value()) << "key " << k;
+    if (k % 3 == 0) {
+      EXPECT_FALSE(ch.after.has_value()) << "key " << k;
+      EXPECT_FALSE(ch.after_xmin.has_value()) << "key " << k;
+    } else {
+      EXPECT_EQ(ch.after, std::optional<Row>(row(k, 10 * k))) << "key " << k;
+    }
+  }
+}
+
+TEST(RecorderTest, FewKeysGiveOneChangeEachWithBeforeAndAfter) {
+  expect_one_change_per_key(5);
+}
+
+TEST(RecorderTest, ManyKeysGiveOneChangeEachWithBeforeAndAfter) {
+  expect_one_change_per_key(15);  // 16 keys with key 0: the last scanned size
+  expect_one_change_per_key(16);  // the 17th key builds the map
+  expect_one_change_per_key(100);
+}
+
+}  // namespace
+}  // namespace cdc::sim
