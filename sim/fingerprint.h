@@ -14,11 +14,19 @@ namespace cdc::sim {
 
 class Fingerprint {
  public:
+  // FNV-1a over the bytes; a run of zero bytes is one multiplication per 8.
   void add(std::string_view bytes) {
+    size_t zeros = 0;
     for (unsigned char c : bytes) {
+      if (c == 0) {
+        ++zeros;
+        continue;
+      }
+      skip_zeros(&zeros);
       hash_ ^= c;
       hash_ *= kPrime;
     }
+    skip_zeros(&zeros);
     add_u64_raw(bytes.size());  // keeps "ab"+"c" apart from "a"+"bc"
   }
   void add_u64(uint64_t v) { add_u64_raw(v); }
@@ -61,6 +69,13 @@ class Fingerprint {
       hash_ *= kPrime;
     }
     hash_ *= kPrimePowers[static_cast<size_t>(8 - significant)];
+  }
+  // FNV-1a of *zeros zero bytes; then *zeros is 0.
+  void skip_zeros(size_t* zeros) {
+    for (; *zeros >= 8; *zeros -= 8)
+      hash_ *= kPrimePowers[8];
+    hash_ *= kPrimePowers[*zeros];
+    *zeros = 0;
   }
   uint64_t hash_ = 0xcbf29ce484222325ULL;
 };

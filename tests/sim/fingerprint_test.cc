@@ -49,6 +49,16 @@ TEST(FingerprintTest, ValuesHashAsTheirEightBytesOneByOne) {
     f.add(std::string_view("key\0text", 8));
     EXPECT_EQ(f.value(), reference(prefix, std::string_view("key\0text", 8))) << n << " values";
   }
+  // Text with runs of zero bytes, shorter and longer than 8.
+  for (const std::string_view text :
+       {std::string_view("\0", 1), std::string_view("a\0\0b", 4),
+        std::string_view("\x80\0\0\0\0\0\0\0\0\0\0\x35", 12),
+        std::string_view("\0\0\0\0\0\0\0\0", 8),
+        std::string_view("xy\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 19)}) {
+    Fingerprint f;
+    f.add(text);
+    EXPECT_EQ(f.value(), reference({}, text)) << text.size() << " bytes";
+  }
   Fingerprint zero;
   zero.add_u64(0);
   Fingerprint one;
