@@ -152,9 +152,11 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   Result<Xid> xid = ensure_xid(id, tx);
   if (!xid.is_ok()) return xid.error();
   std::string ikey;
+  Key key;
   uint32_t prev = kNoSlot;
   if (h.schema().has_primary_key()) {
-    ikey = h.index_key(h.schema().key_of(row));
+    key = h.schema().key_of(row);
+    ikey = h.index_key(key);
     if (std::optional<uint32_t> newest = h.index_find(ikey)) {
       const RowState st = writer_state(h, *newest, id);
       if (st == RowState::kLive) return duplicate(h.schema());
@@ -165,7 +167,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   WalRecord rec;
   rec.new_row = encode_row(row);
   const uint32_t slot = h.append_encoded(rec.new_row, xid.value(), prev);
-  if (h.schema().has_primary_key()) h.index_set(ikey, slot);
+  if (h.schema().has_primary_key()) h.index_set(ikey, slot, &key);
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid,
@@ -220,11 +222,12 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   if (st == RowState::kLocked) return lock_error(s);
   const Row old_row = h.row(old_slot);
   std::string new_ikey;
+  Key new_key;
   uint32_t prev = old_slot;
   bool key_changed = false;
   if (s.has_primary_key()) {
     const Key old_key = s.key_of(old_row);
-    const Key new_key = s.key_of(new_row);
+    new_key = s.key_of(new_row);
     new_ikey = h.index_key(new_key);
     key_changed = new_ikey != h.index_key(old_key);
     if (key_changed) {
@@ -239,7 +242,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   }
   h.tuple(old_slot).xmax = xid.value();
   const uint32_t slot = h.append(new_row, xid.value(), prev);
-  if (s.has_primary_key()) h.index_set(new_ikey, slot);
+  if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_key);
   tx.levels.back().writes.push_back({t, old_slot, false});
   tx.levels.back().writes.push_back({t, slot, true, /*updated=*/true});
   tx.wrote(t);

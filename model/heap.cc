@@ -12,7 +12,8 @@ namespace cdc {
 HeapTable::HeapTable(TableSchema schema)
     : schema_(std::move(schema)),
       key_types_(schema_.key_types()),
-      key_collations_(schema_.key_collations()) {
+      key_collations_(schema_.key_collations()),
+      bytewise_collations_(key_types_.size(), Collation::kC) {
   CDC_ASSERT(schema_.validate().is_ok(), "heap built from an invalid schema");
   bytewise_differs_ =
       schema_.has_primary_key() && std::any_of(key_collations_.begin(), key_collations_.end(),
@@ -101,18 +102,20 @@ std::optional<uint32_t> HeapTable::index_find(const std::string& ikey) const {
 }
 
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
-  const std::vector<Collation> c_order(key_types_.size(), Collation::kC);
-  return encode_key(schema_.key_of(row(slot)), key_types_, c_order);
+  return encode_key(schema_.key_of(row(slot)), key_types_, bytewise_collations_);
 }
 
-void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
+void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Key* key) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   if (index_.empty() || index_.rbegin()->first < ikey) {
     index_.emplace_hint(index_.end(), ikey, slot);  // rightmost fast path
   } else {
     index_[ikey] = slot;
   }
-  if (bytewise_differs_) bytewise_index_[bytewise_key_of_slot(slot)] = slot;
+  if (bytewise_differs_) {
+    bytewise_index_[key ? encode_key(*key, key_types_, bytewise_collations_)
+                        : bytewise_key_of_slot(slot)] = slot;
+  }
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
              "the bytewise index has an entry per key");
 }

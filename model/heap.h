@@ -83,7 +83,9 @@ class HeapTable {
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
   std::optional<uint32_t> index_find(const std::string& ikey) const;
-  void index_set(const std::string& ikey, uint32_t slot);
+  // `key`, when given, is the key of row(slot) (it spares decoding the row
+  // for the bytewise index).
+  void index_set(const std::string& ikey, uint32_t slot, const Key* key = nullptr);
   void index_erase(const std::string& ikey);
   const std::map<std::string, uint32_t>& index() const { return index_; }
   // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY
@@ -104,6 +106,7 @@ class HeapTable {
   TableSchema schema_;
   std::vector<ColumnType> key_types_;
   std::vector<Collation> key_collations_;
+  std::vector<Collation> bytewise_collations_;  // every key column under "C"
   std::vector<HeapTuple> tuples_;
   std::string arena_;
   std::map<std::string, uint32_t> index_;
