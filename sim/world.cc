@@ -922,7 +922,12 @@ void World::change_destination_schemas() {
 
 void World::capture_steps() {
   if (materialization_) materialization_step();
-  if (tick_ < stalled_until_) return;
+  if (tick_ < stalled_until_) {
+    // The source invalidates a slot whether or not its capture is running:
+    // note it now, before the capture's restart can replace the lost slot.
+    note_slot_invalidation();
+    return;
+  }
   capture_->set_now(tick_);
   for (uint32_t i = 0; i < o_.capture_steps_per_tick; ++i) {
     if (i == 1) reached(Situation::kSeveralCaptureStepsPerTick);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "campaign/tally.h"
 #include "properties/checkers.h"
 
@@ -22,6 +24,25 @@ TEST(JudgeTest, OnlyChangesConvergenceIsAnAllowedViolationInItsCell) {
   ASSERT_NE(f, nullptr);
   EXPECT_TRUE(f->verdict.violated());
   EXPECT_FALSE(f->unexpected);
+  EXPECT_NE(f->why.find("violable as documented"), std::string::npos) << f->why;
+}
+
+// Seed 115 of this cell: the capture stalls while two checkpoints invalidate
+// its slot, then restarts, finds the slot lost and jumps ahead. The history
+// must say the slot was lost (it once did not, because the invalidation was
+// noted only after capture steps, when the restart had already replaced the
+// slot), so the torn transaction the jump leaves is judged as documented.
+TEST(JudgeTest, ASlotLostWhileTheCaptureStallsIsRecordedAndItsJumpIsDocumented) {
+  const Target t = cell("capture/Normal/merge/slot-loss/int/debezium", 115);
+  const history::History h = sim::run_world(t.options).history;
+  EXPECT_TRUE(std::any_of(h.events.begin(), h.events.end(), [](const history::Event& e) {
+    return e.type == history::Event::Type::kSlotInvalidated;
+  }));
+  const Judgement j = judge(t, h);
+  const Finding* f = j.finding_of("transaction_order");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->verdict.violated());
+  EXPECT_FALSE(f->unexpected) << f->why;
   EXPECT_NE(f->why.find("violable as documented"), std::string::npos) << f->why;
 }
 
