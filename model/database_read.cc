@@ -100,17 +100,16 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   if (after) {
     if (Status st = check_key(s, *after); !st.is_ok()) return failed(st);
   }
-  const std::vector<Collation> own = s.key_collations();
   // A key with a non-"C" collation has a bytewise index beside its own.
   const bool bytewise_differs = order == KeyOrder::kBytewise && h.has_bytewise_index();
-  const std::vector<Collation> sorted_by =
-      order == KeyOrder::kBytewise ? std::vector<Collation>(own.size(), Collation::kC) : own;
+  const std::vector<Collation>& sorted_by =
+      order == KeyOrder::kBytewise ? h.bytewise_collations() : h.key_collations();
   std::vector<ScannedRow> rows;
   // Walk the index in the requested order from the cursor. (The capture's
   // query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
   const std::map<std::string, uint32_t>& index = bytewise_differs ? h.bytewise_index() : h.index();
   std::optional<std::string> cursor;
-  if (after) cursor = encode_key(*after, s.key_types(), sorted_by);
+  if (after) cursor = encode_key(*after, h.key_types(), sorted_by);
   const bool inclusive = mutant_active(Mutant::kChunkPredicateInclusive);
   auto it = !cursor     ? index.begin()
             : inclusive ? index.lower_bound(*cursor)

@@ -115,21 +115,6 @@ Status LogicalStream::check_slot() const {
   return Status::ok();
 }
 
-namespace {
-// An upper bound on the transactions one poll emits: the commit records it
-// can read. Counting them first sizes the output once, so a large poll does
-// not regrow it.
-size_t commits_readable(const Wal& wal, size_t first, Lsn flush, size_t max_txns) {
-  size_t commits = 0;
-  for (size_t i = first; i < wal.record_count() && commits < max_txns; ++i) {
-    const WalRecord& r = wal.record(i);
-    if (r.end > flush) break;
-    if (r.kind == WalKind::kCommit) ++commits;
-  }
-  return commits;
-}
-}  // namespace
-
 Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   CDC_ASSERT(read_from_ <= read_pos_ && start_decoding_at_ <= last_commit_lsn_,
              "decoding only moves forward");
@@ -141,9 +126,8 @@ Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   std::vector<DecodedTxn> out;
   const Wal& wal = db_->wal();
   const Lsn flush = wal.flush_lsn();
-  const size_t first = wal.lower_bound(read_pos_);
-  out.reserve(commits_readable(wal, first, flush, max_txns));
-  for (size_t i = first; i < wal.record_count() && out.size() < max_txns; ++i) {
+  for (size_t i = wal.lower_bound(read_pos_); i < wal.record_count() && out.size() < max_txns;
+       ++i) {
     const WalRecord& r = wal.record(i);
     if (r.end > flush) break;
     apply(r, &out);

@@ -79,6 +79,8 @@ class HeapTable {
   // and key_collations(), kept).
   const std::vector<ColumnType>& key_types() const { return key_types_; }
   const std::vector<Collation>& key_collations() const { return key_collations_; }
+  // Every key column under "C": the key's bytewise order.
+  const std::vector<Collation>& bytewise_collations() const { return bytewise_collations_; }
 
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;

@@ -109,7 +109,6 @@ namespace {
 
 struct SharedTimelines {
   const history::History* history = nullptr;
-  std::map<uint32_t, std::shared_ptr<const SourceTimeline>> by_table;
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<const void>, std::less<>> values;
 };
 thread_local std::optional<SharedTimelines> active_scope;
@@ -118,7 +117,7 @@ thread_local std::optional<SharedTimelines> active_scope;
 
 TimelineScope::TimelineScope(const history::History& h) {
   CDC_ASSERT(!active_scope, "timeline scopes do not nest");
-  active_scope.emplace(SharedTimelines{&h, {}, {}});
+  active_scope.emplace(SharedTimelines{&h, {}});
 }
 
 TimelineScope::~TimelineScope() {
@@ -127,12 +126,9 @@ TimelineScope::~TimelineScope() {
 }
 
 std::shared_ptr<const SourceTimeline> timeline_for(const history::History& h, uint32_t table_id) {
-  if (!active_scope || active_scope->history != &h) {
-    return std::make_shared<const SourceTimeline>(h, table_id);
-  }
-  std::shared_ptr<const SourceTimeline>& t = active_scope->by_table[table_id];
-  if (!t) t = std::make_shared<const SourceTimeline>(h, table_id);
-  return t;
+  return std::static_pointer_cast<const SourceTimeline>(
+      scoped_value(h, "source_timeline", table_id,
+                   [&] { return std::make_shared<const SourceTimeline>(h, table_id); }));
 }
 
 std::shared_ptr<const void> scoped_value(const history::History& h, std::string_view kind,

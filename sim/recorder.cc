@@ -1,6 +1,5 @@
 #include "sim/recorder.h"
 
-#include <span>
 #include <string_view>
 
 #include "model/assert.h"
@@ -51,12 +50,7 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
   const HeapTable& heap = db_->heap(t);
   if (!heap.schema().has_primary_key()) return "ctid:" + to_string(ctid);
-  // Bytewise order: every key column under "C" (a row has at most 64 columns).
-  static const std::vector<Collation> kBytewise(64, Collation::kC);
-  const std::vector<ColumnType>& types = heap.key_types();
-  CDC_ASSERT(types.size() <= kBytewise.size(), "a key has at most 64 columns");
-  return encode_key(heap.schema().key_of(row), types,
-                    std::span<const Collation>(kBytewise).first(types.size()));
+  return encode_key(heap.schema().key_of(row), heap.key_types(), heap.bytewise_collations());
 }
 
 std::string Recorder::order_key(TableId t, const Key& key) const {
@@ -74,40 +68,41 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   c.commit_lsn = txn.commit_lsn;
   last_commit_lsn_ = txn.commit_lsn;
   // (table, key) -> index in c.changes: a linear search while the
-  // transaction has changed few keys, a map beyond kFewKeys.
+  // transaction has changed at most kFewKeys keys; past that, a map of views
+  // into c.changes, built once and then kept up to date.
   constexpr size_t kFewKeys = 16;
-  std::map<std::pair<uint32_t, std::string_view>, size_t> many;
-  auto index_of = [&](TableId t, const std::string& key) -> std::pair<size_t, bool> {
+  using TableKey = std::pair<uint32_t, std::string_view>;
+  std::map<TableKey, size_t> many;
+  auto index_of = [&](const TableKey& tk) -> std::optional<size_t> {
     if (c.changes.size() <= kFewKeys) {
       for (size_t i = 0; i < c.changes.size(); ++i) {
-        if (c.changes[i].table == t.value() && c.changes[i].key == key) return {i, false};
+        if (c.changes[i].table == tk.first && c.changes[i].key == tk.second) return i;
       }
-      if (c.changes.size() == kFewKeys) {  // the next key is the 17th: index them all
-        for (size_t i = 0; i < c.changes.size(); ++i)
-          many.emplace(std::pair{c.changes[i].table, std::string_view(c.changes[i].key)}, i);
-      }
-      return {c.changes.size(), true};
+      return std::nullopt;
     }
-    auto it = many.find(std::pair{t.value(), std::string_view(key)});
-    return it == many.end() ? std::pair{c.changes.size(), true} : std::pair{it->second, false};
+    if (many.empty()) {
+      for (size_t i = 0; i < c.changes.size(); ++i)
+        many.emplace(TableKey{c.changes[i].table, c.changes[i].key}, i);
+    }
+    auto it = many.find(tk);
+    return it == many.end() ? std::nullopt : std::optional<size_t>(it->second);
   };
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   for (const CommittedRowVersion& v : txn.versions) {
     const std::string key = row_key(v.table, v.row, v.ctid);
     auto& table = shadow_[v.table];
-    const auto [index, fresh] = index_of(v.table, key);
-    if (fresh) {
+    std::optional<size_t> index = index_of(TableKey{v.table.value(), key});
+    if (!index) {
+      index = c.changes.size();
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
       if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
       c.changes.push_back(std::move(ch));
-      if (c.changes.size() > kFewKeys) {
-        many.emplace(std::pair{v.table.value(), std::string_view(c.changes.back().key)}, index);
-      }
+      if (!many.empty()) many.emplace(TableKey{v.table.value(), c.changes.back().key}, *index);
     }
     // The key's last version in the transaction leaves its state after it.
-    history::SourceKeyChange& ch = c.changes[index];
+    history::SourceKeyChange& ch = c.changes[*index];
     if (v.inserted) {
       table.insert_or_assign(key, v.row);
       ch.after = v.row;
