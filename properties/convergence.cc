@@ -2,13 +2,15 @@
 // §6: merge field by field over present fields, delete on op d) gives the
 // final source state of its table, key for key and field for field.
 
-#include <map>
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 #include "model/reduction.h"
 #include "properties/checkers.h"
 #include "properties/helpers.h"
+#include "properties/key_ids.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -23,24 +25,40 @@ struct Reduced {
   uint64_t mask = 0;  // accumulated present_mask
 };
 
-// Keys are views of the documents' keys in the history, which outlives it.
+// Keys are views of the documents' keys in the history, which outlives it;
+// ids in the order of each key's first document (key_ids.h).
 struct Reduction {
-  std::map<std::string_view, Reduced> rows;
-  std::map<std::string_view, DocRef> last_doc;  // last document of each key, deletes included
+  detail::KeyIds ids;
+  std::vector<Reduced> rows;       // by id; meaningful while present
+  std::vector<uint8_t> present;    // by id: the last document is not a delete
+  std::vector<DocRef> last_doc;    // by id: the last document, deletes included
+  std::vector<uint32_t> in_order;  // ids of the present keys, in key order
 };
 
 Reduction reduce(const std::vector<DocRef>& docs) {
   Reduction out;
   for (const DocRef& ref : docs) {
     const history::Document& d = *ref.doc;
-    out.last_doc[d.key] = ref;
+    const uint32_t id = out.ids.add(0, d.key);
+    if (id == out.rows.size()) {
+      out.rows.emplace_back();
+      out.present.push_back(0);
+      out.last_doc.push_back(ref);
+    }
+    out.last_doc[id] = ref;
     if (d.op == history::DocOp::kDelete) {
-      out.rows.erase(d.key);
+      out.rows[id] = Reduced{};
+      out.present[id] = 0;
       continue;
     }
-    Reduced& r = out.rows[d.key];
-    reduce_fields(&r.fields, &r.mask, d.fields, d.present_mask);
+    out.present[id] = 1;
+    reduce_fields(&out.rows[id].fields, &out.rows[id].mask, d.fields, d.present_mask);
   }
+  for (uint32_t id = 0; id < out.rows.size(); ++id) {
+    if (out.present[id] != 0) out.in_order.push_back(id);
+  }
+  std::sort(out.in_order.begin(), out.in_order.end(),
+            [&](uint32_t a, uint32_t b) { return out.ids.key(a) < out.ids.key(b); });
   return out;
 }
 
@@ -86,15 +104,14 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
   const auto& source = shared->keys();
   const Reduction red = reduce(detail::surviving_documents_of(h, b.id));
   auto src = source.begin();
-  auto got = red.rows.begin();
-  while (src != source.end() || got != red.rows.end()) {
-    const bool take_src = got == red.rows.end() ||
-                          (src != source.end() && std::string_view(src->first) <= got->first);
-    const bool take_got = src == source.end() ||
-                          (got != red.rows.end() && got->first <= std::string_view(src->first));
-    const std::string key(take_src ? std::string_view(src->first) : got->first);
-    const Row* src_row = take_src ? detail::SourceTimeline::final_row(src->second) : nullptr;
-    const Reduced* reduced = take_got ? &got->second : nullptr;
+  auto got = red.in_order.begin();
+  while (src != source.end() || got != red.in_order.end()) {
+    const std::string_view got_key = got == red.in_order.end() ? "" : red.ids.key(*got);
+    const bool take_src = got == red.in_order.end() || (src != source.end() && src->key <= got_key);
+    const bool take_got = src == source.end() || (got != red.in_order.end() && got_key <= src->key);
+    const std::string_view key_view = take_src ? src->key : got_key;
+    const Row* src_row = take_src ? detail::SourceTimeline::final_row(src->versions) : nullptr;
+    const Reduced* reduced = take_got ? &red.rows[*got] : nullptr;
     if (take_src) ++src;
     if (take_got) ++got;
     if (src_row == nullptr && reduced == nullptr) continue;  // deleted in the source, not held
@@ -106,9 +123,9 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
     else
       why = mismatch(*src_row, *reduced);
     if (!why) continue;
-    const auto last = red.last_doc.find(key);
-    return violation(h, b, key, src_row, reduced,
-                     last == red.last_doc.end() ? nullptr : &last->second, *why);
+    const std::string key(key_view);
+    const std::optional<uint32_t> id = red.ids.find(0, key_view);
+    return violation(h, b, key, src_row, reduced, id ? &red.last_doc[*id] : nullptr, *why);
   }
   return std::nullopt;
 }

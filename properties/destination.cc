@@ -1,5 +1,7 @@
 #include "properties/destination.h"
 
+#include <utility>
+
 #include "properties/helpers.h"
 
 namespace cdc::properties::detail {
@@ -55,12 +57,13 @@ MergeState final_merge_state(const history::History& h, uint32_t m) {
   MergeState replayed = replay_merge(destination_txns_of(h, m));
   if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return replayed;
   MergeState s;
-  s.last_touch = replayed.last_touch;
+  s.last_touch = std::move(replayed.last_touch);
   for (const history::DestinationRow& r : h.final_state.destinations[m]) {
     auto it = replayed.rows.find(r.key);
     const bool explained = it != replayed.rows.end() && it->second.row->fields == r.fields &&
                            it->second.row->lsn == r.lsn;
-    s.rows.emplace(r.key, explained ? it->second : RowRef{TxnRef{}, &r});
+    // The recorded rows come in key order, so each goes at the end.
+    s.rows.emplace_hint(s.rows.end(), r.key, explained ? it->second : RowRef{TxnRef{}, &r});
   }
   return s;
 }

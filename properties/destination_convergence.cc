@@ -5,7 +5,9 @@
 // transactions (properties/destination.h).
 
 #include <optional>
-#include <set>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "model/reduction.h"
 #include "properties/checkers.h"
@@ -40,31 +42,37 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
   const std::shared_ptr<const detail::SourceTimeline> shared =
       detail::timeline_for(h, m.capture->table_id);
   const detail::SourceTimeline& timeline = *shared;
-  const std::map<history::DocKey, const Row*> source = timeline.final_rows();
+  const std::vector<std::pair<std::string_view, const Row*>> source = timeline.final_rows();
   const detail::MergeState dest = detail::final_merge_state(h, m.mat->id);
-  std::set<history::DocKey> keys;
-  for (const auto& [key, row] : source)
-    keys.insert(key);
-  for (const auto& [key, row] : dest.rows)
-    keys.insert(key);
-  for (const history::DocKey& key : keys) {
-    const auto src = source.find(key);
-    const auto got = dest.rows.find(key);
-    const Row* src_row = src == source.end() ? nullptr : src->second;
+  // The source's final rows and the destination's rows, walked together in
+  // key order (both are sorted bytewise).
+  auto src = source.begin();
+  auto got = dest.rows.begin();
+  while (src != source.end() || got != dest.rows.end()) {
+    const bool take_src =
+        got == dest.rows.end() || (src != source.end() && src->first <= got->first);
+    const bool take_got =
+        src == source.end() || (got != dest.rows.end() && got->first <= src->first);
+    const std::string_view key_view = take_src ? src->first : std::string_view(got->first);
+    const Row* src_row = take_src ? src->second : nullptr;
+    const detail::RowRef* got_row = take_got ? &got->second : nullptr;
+    if (take_src) ++src;
+    if (take_got) ++got;
     std::optional<std::string> why;
     if (src_row == nullptr)
       why = "the destination holds the key, which the source does not";
-    else if (got == dest.rows.end())
+    else if (got_row == nullptr)
       why = "the destination does not hold the key";
     else
-      why = mismatch(*src_row, *got->second.row);
+      why = mismatch(*src_row, *got_row->row);
     if (!why) continue;
+    const history::DocKey key(key_view);
     std::vector<std::string> witness = {
         "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),
         "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
             "): " + detail::describe_row(src_row),
-        "destination " + (got == dest.rows.end() ? std::string("row: absent")
-                                                 : detail::describe_row_ref(got->second))};
+        "destination " +
+            (got_row == nullptr ? std::string("row: absent") : detail::describe_row_ref(*got_row))};
     const auto last = dest.last_touch.find(key);
     if (last != dest.last_touch.end()) {
       witness.push_back("last to touch the key: " + detail::describe_txn(last->second));

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "model/assert.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties::detail {
 
@@ -34,8 +34,9 @@ void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
 std::optional<VisibleChange> first_visible_change(
     const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
     const std::function<bool(const VisibleChange&)>& pred) {
-  // Looked up only, never iterated: the hash order reaches no output.
-  std::unordered_map<std::string_view, VisibleState> visible;
+  // Each key's visible state, by its id (ids follow the documents).
+  KeyIds ids;
+  std::vector<VisibleState> visible;
   std::vector<const history::Document*> touched;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     last_documents_by_key(txn, b.id, &touched);
@@ -43,11 +44,14 @@ std::optional<VisibleChange> first_visible_change(
       CDC_ASSERT(d->binding == b.id, "only the binding's own documents are replayed");
       const VisibleState now{d->op != history::DocOp::kDelete, d->lsn,
                              timeline.state_index(d->key, d->lsn), DocRef{&txn, d}};
-      const auto [it, fresh] = visible.try_emplace(std::string_view(d->key), now);
-      if (fresh) continue;
-      VisibleChange change{&d->key, it->second, now};
+      const uint32_t id = ids.add(0, d->key);
+      if (id == visible.size()) {
+        visible.push_back(now);
+        continue;
+      }
+      VisibleChange change{&d->key, visible[id], now};
       if (pred(change)) return change;
-      it->second = now;
+      visible[id] = now;
     }
   }
   return std::nullopt;

@@ -37,9 +37,9 @@ std::optional<detail::TxnRef> last_rebuild(const std::vector<detail::TxnRef>& tx
   return out;
 }
 
-std::set<history::DocKey> destination_keys(const history::MaterializationBinding& m,
-                                           const std::vector<detail::TxnRef>& txns) {
-  std::set<history::DocKey> out;
+std::set<history::DocKey, std::less<>> destination_keys(const history::MaterializationBinding& m,
+                                                        const std::vector<detail::TxnRef>& txns) {
+  std::set<history::DocKey, std::less<>> out;
   if (m.strategy == history::UpdateStrategy::kMerge) {
     for (const auto& [key, row] : detail::replay_merge(txns).rows)
       out.insert(key);
@@ -143,12 +143,13 @@ Verdict check_retention_loss(const history::History& h) {
     if (!h.drain.reached)
       return Verdict::unknown(kName, "the run did not drain, so no final state");
     judged = true;
-    const std::set<history::DocKey> have = destination_keys(m, txns);
+    const std::set<history::DocKey, std::less<>> have = destination_keys(m, txns);
     const std::shared_ptr<const detail::SourceTimeline> shared =
         detail::timeline_for(h, capture->table_id);
     const detail::SourceTimeline& timeline = *shared;
-    for (const auto& [key, row] : timeline.final_rows()) {
-      if (have.count(key) != 0) continue;
+    for (const auto& [key_view, row] : timeline.final_rows()) {
+      if (have.count(key_view) != 0) continue;
+      const history::DocKey key(key_view);
       if (const history::Expiry* e = expiry_before(h, capture->id, tick, &key)) {
         return lost(h, m, *capture, *rebuild, key, row, *e);
       }

@@ -1,7 +1,7 @@
 #include "properties/timeline.h"
 
 #include <algorithm>
-
+#include <limits>
 #include <optional>
 
 #include "model/assert.h"
@@ -15,21 +15,55 @@ const Row* row_of(const KeyVersion& v) {
   return v.change->after ? &*v.change->after : nullptr;
 }
 
+// The versions of each key in history order, as (key id, version) pairs, a
+// key's id its first appearance.
+struct Grouping {
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> last;  // by key id: index in `raw` of its last version, or kNone
+  std::vector<std::pair<uint32_t, KeyVersion>> raw;
+};
+
 }  // namespace
 
 SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
+  Grouping g;
   for (const history::SourceCommit& commit : h.source_commits) {
     for (const history::SourceKeyChange& change : commit.changes) {
       if (change.table != table_id) continue;
-      std::vector<KeyVersion>& vs = keys_[change.key];
-      if (!vs.empty() && vs.back().commit == &commit) {
-        vs.back().change = &change;  // a later change of the key in the same commit wins
+      const uint32_t e = ids_.add(0, change.key);
+      if (e == g.last.size()) g.last.push_back(Grouping::kNone);
+      if (g.last[e] != Grouping::kNone && g.raw[g.last[e]].second.commit == &commit) {
+        g.raw[g.last[e]].second.change = &change;  // a later change in the same commit wins
       } else {
-        vs.push_back(KeyVersion{&commit, &change});
+        g.last[e] = static_cast<uint32_t>(g.raw.size());
+        g.raw.emplace_back(e, KeyVersion{&commit, &change});
       }
     }
   }
-  for (const auto& [key, vs] : keys_) {
+  // Entries in key order; each entry's versions laid out together, in
+  // history order.
+  const size_t n = ids_.size();
+  std::vector<uint32_t> order(n);
+  for (uint32_t e = 0; e < n; ++e)
+    order[e] = e;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return ids_.key(a) < ids_.key(b); });
+  std::vector<uint32_t> start(n + 1, 0);
+  for (const auto& [e, v] : g.raw)
+    ++start[e + 1];
+  for (size_t e = 0; e < n; ++e)
+    start[e + 1] += start[e];
+  versions_.resize(g.raw.size());
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  for (const auto& [e, v] : g.raw)
+    versions_[next[e]++] = v;
+  keys_.reserve(n);
+  position_.resize(n);
+  for (const uint32_t e : order) {
+    const std::span<const KeyVersion> vs(versions_.data() + start[e], start[e + 1] - start[e]);
+    CDC_ASSERT(!vs.empty(), "a key in the timeline has a version");
+    position_[e] = static_cast<uint32_t>(keys_.size());
+    keys_.push_back(TimelineKey{ids_.key(e), vs});
     const auto by_lsn = [](const KeyVersion& a, const KeyVersion& b) {
       return a.commit->commit_lsn < b.commit->commit_lsn;
     };
@@ -37,10 +71,15 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   }
 }
 
+const TimelineKey* SourceTimeline::find(std::string_view key) const {
+  const std::optional<uint32_t> id = ids_.find(0, key);
+  return id ? &keys_[position_[*id]] : nullptr;
+}
+
 // The first version committed after v (versions are searched by halves when
 // every key's versions are in commit LSN order, as the history records them;
 // otherwise one by one).
-size_t SourceTimeline::first_after(const std::vector<KeyVersion>& vs, Lsn v) const {
+size_t SourceTimeline::first_after(std::span<const KeyVersion> vs, Lsn v) const {
   if (sorted_) {
     const auto it = std::upper_bound(vs.begin(), vs.end(), v, [](Lsn lsn, const KeyVersion& kv) {
       return lsn < kv.commit->commit_lsn;
@@ -54,52 +93,48 @@ size_t SourceTimeline::first_after(const std::vector<KeyVersion>& vs, Lsn v) con
   return n;
 }
 
-const std::vector<KeyVersion>* SourceTimeline::versions(const history::DocKey& key) const {
-  const auto it = keys_.find(key);
-  return it == keys_.end() ? nullptr : &it->second;
+size_t SourceTimeline::state_index(std::string_view key, Lsn v) const {
+  const TimelineKey* k = find(key);
+  return k == nullptr ? 0 : first_after(k->versions, v);
 }
 
-size_t SourceTimeline::state_index(const history::DocKey& key, Lsn v) const {
-  const std::vector<KeyVersion>* vs = versions(key);
-  return vs == nullptr ? 0 : first_after(*vs, v);
-}
-
-const Row* SourceTimeline::state_at(const history::DocKey& key, Lsn v) const {
-  const std::vector<KeyVersion>* vs = versions(key);
-  if (vs == nullptr || !sorted_) {
+const Row* SourceTimeline::state_at(std::string_view key, Lsn v) const {
+  const TimelineKey* k = find(key);
+  if (k == nullptr) return nullptr;
+  if (!sorted_) {
     const KeyVersion* last = nullptr;
-    for (size_t i = 0; vs != nullptr && i < vs->size(); ++i) {
-      if ((*vs)[i].commit->commit_lsn <= v) last = &(*vs)[i];
+    for (const KeyVersion& kv : k->versions) {
+      if (kv.commit->commit_lsn <= v) last = &kv;
     }
     return last == nullptr ? nullptr : row_of(*last);
   }
-  const size_t n = first_after(*vs, v);
-  return n == 0 ? nullptr : row_of((*vs)[n - 1]);
+  const size_t n = first_after(k->versions, v);
+  return n == 0 ? nullptr : row_of(k->versions[n - 1]);
 }
 
-const Row* SourceTimeline::final_row(const std::vector<KeyVersion>& versions) {
+const Row* SourceTimeline::final_row(std::span<const KeyVersion> versions) {
   CDC_ASSERT(!versions.empty(), "a key in the timeline has a version");
   return row_of(versions.back());
 }
 
-const Row* SourceTimeline::final_state(const history::DocKey& key) const {
-  const std::vector<KeyVersion>* vs = versions(key);
-  return vs == nullptr || vs->empty() ? nullptr : row_of(vs->back());
+const Row* SourceTimeline::final_state(std::string_view key) const {
+  const TimelineKey* k = find(key);
+  return k == nullptr ? nullptr : final_row(k->versions);
 }
 
-std::map<history::DocKey, const Row*> SourceTimeline::final_rows() const {
-  std::map<history::DocKey, const Row*> out;
-  for (const auto& [key, vs] : keys_) {
-    if (const Row* row = row_of(vs.back())) out.emplace(key, row);
+std::vector<std::pair<std::string_view, const Row*>> SourceTimeline::final_rows() const {
+  std::vector<std::pair<std::string_view, const Row*>> out;
+  for (const TimelineKey& k : keys_) {
+    if (const Row* row = final_row(k.versions)) out.emplace_back(k.key, row);
   }
   return out;
 }
 
-const history::SourceCommit* SourceTimeline::changed_between(const history::DocKey& key, Lsn lo,
+const history::SourceCommit* SourceTimeline::changed_between(std::string_view key, Lsn lo,
                                                              Lsn hi) const {
-  const std::vector<KeyVersion>* vs = versions(key);
-  if (vs == nullptr) return nullptr;
-  for (const KeyVersion& kv : *vs) {
+  const TimelineKey* k = find(key);
+  if (k == nullptr) return nullptr;
+  for (const KeyVersion& kv : k->versions) {
     if (lo < kv.commit->commit_lsn && kv.commit->commit_lsn <= hi) return kv.commit;
   }
   return nullptr;

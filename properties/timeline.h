@@ -5,19 +5,26 @@
 // distinct commits (several changes of one key in one commit collapse into
 // the last one, the commit's net effect). Nothing assumes commit LSNs are
 // sorted: "state at version v" counts and picks commits by LSN comparison.
-// Pointers refer into the History the timeline was built from.
+// Pointers and views refer into the History the timeline was built from.
+//
+// Layout: one vector of versions grouped by key, one vector of keys in
+// bytewise key order, each with its span of versions, and the keys' hashed
+// ids (key_ids.h) with each id's position in that order, so a lookup costs a
+// hash and a few probes, not a descent through an ordered map of strings.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "properties/history.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties::detail {
 
@@ -26,33 +33,46 @@ struct KeyVersion {
   const history::SourceKeyChange* change = nullptr;  // the key's last change in `commit`
 };
 
+// A key the source changed, with its versions in commit order.
+struct TimelineKey {
+  std::string_view key;
+  std::span<const KeyVersion> versions;  // never empty
+};
+
 class SourceTimeline {
  public:
   SourceTimeline(const history::History& h, uint32_t table_id);
+  SourceTimeline(const SourceTimeline&) = delete;
+  SourceTimeline& operator=(const SourceTimeline&) = delete;
 
-  // Every key the source ever changed, with its versions.
-  const std::map<history::DocKey, std::vector<KeyVersion>>& keys() const { return keys_; }
+  // Every key the source ever changed, with its versions, in bytewise key
+  // order.
+  const std::vector<TimelineKey>& keys() const { return keys_; }
+  // The key's entry, or nullptr when the source never changed it.
+  const TimelineKey* find(std::string_view key) const;
 
   // Number of commits changing `key` with commit_lsn <= v.
-  size_t state_index(const history::DocKey& key, Lsn v) const;
+  size_t state_index(std::string_view key, Lsn v) const;
   // The key's row at version v (after every commit with commit_lsn <= v), or
   // nullptr when absent.
-  const Row* state_at(const history::DocKey& key, Lsn v) const;
+  const Row* state_at(std::string_view key, Lsn v) const;
   // The key's row after every commit, or nullptr when absent.
-  const Row* final_state(const history::DocKey& key) const;
+  const Row* final_state(std::string_view key) const;
   // The state after the last of a key's versions (nullptr: absent).
   // REQUIRES: !versions.empty().
-  static const Row* final_row(const std::vector<KeyVersion>& versions);
-  // All keys present after every commit, with their rows.
-  std::map<history::DocKey, const Row*> final_rows() const;
+  static const Row* final_row(std::span<const KeyVersion> versions);
+  // All keys present after every commit, with their rows, in key order.
+  std::vector<std::pair<std::string_view, const Row*>> final_rows() const;
   // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
-  const history::SourceCommit* changed_between(const history::DocKey& key, Lsn lo, Lsn hi) const;
+  const history::SourceCommit* changed_between(std::string_view key, Lsn lo, Lsn hi) const;
 
  private:
-  const std::vector<KeyVersion>* versions(const history::DocKey& key) const;
-  size_t first_after(const std::vector<KeyVersion>& vs, Lsn v) const;
-  std::map<history::DocKey, std::vector<KeyVersion>> keys_;
-  bool sorted_ = true;  // every key's versions are in commit LSN order
+  size_t first_after(std::span<const KeyVersion> vs, Lsn v) const;
+  std::vector<KeyVersion> versions_;  // grouped by key
+  std::vector<TimelineKey> keys_;     // spans into versions_, in key order
+  KeyIds ids_;                        // tag 0; ids in first-change order
+  std::vector<uint32_t> position_;    // by id: the key's index in keys_
+  bool sorted_ = true;                // every key's versions are in commit LSN order
 };
 
 // One timeline per table shared by the checkers of one check_all call:

@@ -7,10 +7,10 @@
 #include <set>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "model/assert.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties::detail {
 
@@ -25,31 +25,23 @@ struct KeyHistory {
 };
 
 // Captured keys, numbered in the order the source first changed them. The
-// lookup is hashed; only the numbering, which follows the history, reaches
-// the output.
+// lookup is hashed (key_ids.h); only the numbering, which follows the
+// history, reaches the output.
 class Keys {
  public:
   std::optional<size_t> find(uint32_t binding, const history::DocKey& key) const {
-    const auto it = ids_.find({binding, std::string_view(key)});
-    if (it == ids_.end()) return std::nullopt;
-    return it->second;
+    return ids_.find(binding, key);
   }
   KeyHistory& find_or_add(uint32_t binding, const history::DocKey& key) {
-    const auto [it, fresh] = ids_.try_emplace({binding, std::string_view(key)}, keys_.size());
-    if (fresh) keys_.push_back(KeyHistory{binding, &key, {}, {}});
-    return keys_[it->second];
+    const uint32_t id = ids_.add(binding, key);
+    if (id == keys_.size()) keys_.push_back(KeyHistory{binding, &key, {}, {}});
+    return keys_[id];
   }
   const KeyHistory& at(size_t id) const { return keys_.at(id); }
   size_t size() const { return keys_.size(); }
 
  private:
-  using Id = std::pair<uint32_t, std::string_view>;
-  struct IdHash {
-    size_t operator()(const Id& id) const {
-      return std::hash<std::string_view>()(id.second) * 31 + id.first;
-    }
-  };
-  std::unordered_map<Id, size_t, IdHash> ids_;
+  KeyIds ids_;  // tag: the capture binding
   std::vector<KeyHistory> keys_;
 };
 

@@ -1,0 +1,76 @@
+#include "properties/key_ids.h"
+
+#include <functional>
+
+#include "model/assert.h"
+
+namespace cdc::properties::detail {
+
+namespace {
+
+uint64_t cell_value(uint64_t hash, size_t id) {
+  return (hash & ~uint64_t{0xffffffff}) | (id + 1);
+}
+uint32_t id_in(uint64_t cell) {
+  return static_cast<uint32_t>(cell & 0xffffffff) - 1;
+}
+bool same_hash(uint64_t cell, uint64_t hash) {
+  return (cell >> 32) == (hash >> 32);
+}
+
+}  // namespace
+
+uint64_t KeyIds::hash_of(uint32_t tag, std::string_view key) {
+  return static_cast<uint64_t>(std::hash<std::string_view>()(key)) * 31 + tag;
+}
+
+size_t KeyIds::cell_of(uint32_t tag, std::string_view key, uint64_t hash) const {
+  const size_t mask = table_.size() - 1;
+  size_t i = hash & mask;
+  for (size_t probes = 0; probes < table_.size(); ++probes, i = (i + 1) & mask) {
+    const uint64_t cell = table_[i];
+    if (cell == 0) return i;
+    if (same_hash(cell, hash) && tags_[id_in(cell)] == tag && keys_[id_in(cell)] == key) return i;
+  }
+  CDC_ASSERT(false, "a table kept at most half full has an empty cell");
+  return 0;
+}
+
+uint32_t KeyIds::add(uint32_t tag, std::string_view key) {
+  const uint64_t hash = hash_of(tag, key);
+  size_t i = cell_of(tag, key, hash);
+  if (table_[i] != 0) return id_in(table_[i]);
+  CDC_ASSERT(keys_.size() < UINT32_MAX - 1, "key ids fit in 32 bits");
+  keys_.push_back(key);
+  tags_.push_back(tag);
+  if (2 * keys_.size() > table_.size()) {
+    grow();
+    i = cell_of(tag, key, hash);
+    CDC_ASSERT(table_[i] == 0, "a grown table holds the old keys only");
+  }
+  table_[i] = cell_value(hash, keys_.size() - 1);
+  return static_cast<uint32_t>(keys_.size() - 1);
+}
+
+std::optional<uint32_t> KeyIds::find(uint32_t tag, std::string_view key) const {
+  const uint64_t cell = table_[cell_of(tag, key, hash_of(tag, key))];
+  if (cell == 0) return std::nullopt;
+  return id_in(cell);
+}
+
+// Doubles the table and puts every id but the newest back in its cell (the
+// caller places the newest).
+void KeyIds::grow() {
+  table_.assign(table_.size() * 2, 0);
+  const size_t mask = table_.size() - 1;
+  for (size_t id = 0; id + 1 < keys_.size(); ++id) {
+    const uint64_t hash = hash_of(tags_[id], keys_[id]);
+    size_t i = hash & mask;
+    for (size_t probes = 0; table_[i] != 0; ++probes, i = (i + 1) & mask) {
+      CDC_ASSERT(probes < table_.size(), "a grown table has an empty cell");
+    }
+    table_[i] = cell_value(hash, id);
+  }
+}
+
+}  // namespace cdc::properties::detail

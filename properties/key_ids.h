@@ -1,0 +1,48 @@
+// Dense ids for the keys of a history: (tag, key) pairs numbered in the order
+// they are first added, found by hash.
+//
+// The checkers judge millions of keys; an ordered map of strings costs a
+// descent of string comparisons per lookup and a node per key. KeyIds keeps
+// views of the keys (which live in the History), their tags (a table or a
+// binding id) and an open-addressing table of ids, so a lookup costs one hash
+// and a few probes. Ids follow the order of addition, which follows the
+// history, so iterating by id is deterministic; hashes never reach output.
+//
+// Invariants: table_.size() is a power of two, at least twice size() (and at
+// least 2); cell value 0 is empty, else it holds id i as i + 1 in its low 32
+// bits and the high 32 bits of the id's hash above them (compared before the
+// key's bytes); every id has exactly one cell, reached from its hash by
+// linear probing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace cdc::properties::detail {
+
+class KeyIds {
+ public:
+  // The id of (tag, key), added when new. REQUIRES: `key`'s bytes outlive
+  // this object.
+  uint32_t add(uint32_t tag, std::string_view key);
+  std::optional<uint32_t> find(uint32_t tag, std::string_view key) const;
+
+  size_t size() const { return keys_.size(); }
+  std::string_view key(uint32_t id) const { return keys_.at(id); }
+  uint32_t tag(uint32_t id) const { return tags_.at(id); }
+
+ private:
+  static uint64_t hash_of(uint32_t tag, std::string_view key);
+  // The cell holding (tag, key), whose hash is `hash`, or the empty cell
+  // where it would go.
+  size_t cell_of(uint32_t tag, std::string_view key, uint64_t hash) const;
+  void grow();
+  std::vector<std::string_view> keys_;  // by id
+  std::vector<uint32_t> tags_;          // by id
+  std::vector<uint64_t> table_ = std::vector<uint64_t>(2, 0);
+};
+
+}  // namespace cdc::properties::detail
