@@ -107,7 +107,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   std::vector<ScannedRow> rows;
   // Walk the index in the requested order from the cursor. (The capture's
   // query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
-  const std::map<std::string, uint32_t>& index = bytewise_differs ? h.bytewise_index() : h.index();
+  const KeyIndex& index = bytewise_differs ? h.bytewise_index() : h.index();
   std::optional<std::string> cursor;
   if (after) cursor = encode_key(*after, h.key_types(), sorted_by);
   const bool inclusive = mutant_active(Mutant::kChunkPredicateInclusive);
@@ -115,7 +115,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
             : inclusive ? index.lower_bound(*cursor)
                         : index.upper_bound(*cursor);
   for (; it != index.end() && rows.size() < limit; ++it) {
-    std::optional<uint32_t> slot = reader_version(h, it->second);
+    std::optional<uint32_t> slot = reader_version(h, it.slot());
     if (slot && passes(opts, h.tuple(*slot).xmin, xmax)) rows.push_back(scanned(h, *slot));
   }
   CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
@@ -204,9 +204,13 @@ Result<std::optional<Key>> Database::last_key(TableId t) const {
                  "relation \"" + s.name + "\" has no primary key to order by"};
   }
   // The index in reverse, to the first entry with a version this reader sees.
-  for (auto it = h.index().rbegin(); it != h.index().rend(); ++it) {
-    const std::optional<uint32_t> slot = reader_version(h, it->second);
+  if (h.index().empty()) return std::optional<Key>();
+  KeyIndex::Iterator it = h.index().last();
+  for (size_t seen = 0; seen < h.index().size(); ++seen) {
+    const std::optional<uint32_t> slot = reader_version(h, it.slot());
     if (slot) return std::optional<Key>(s.key_of(scanned(h, *slot).row));
+    if (it == h.index().begin()) break;
+    --it;
   }
   return std::optional<Key>();
 }

@@ -89,16 +89,14 @@ std::string HeapTable::index_key(const Key& key) const {
   return encode_key(key, key_types_, key_collations_);
 }
 
-std::optional<uint32_t> HeapTable::index_find(const std::string& ikey) const {
+std::optional<uint32_t> HeapTable::index_find(std::string_view ikey) const {
   if (index_.empty()) return std::nullopt;
   // Rightmost fast path: a key at or above the greatest needs no descent.
-  const auto& [last_key, last_slot] = *index_.rbegin();
-  const int vs_last = last_key.compare(ikey);
+  const KeyIndex::Iterator last = index_.last();
+  const int vs_last = last.key().compare(ikey);
   if (vs_last < 0) return std::nullopt;
-  if (vs_last == 0) return last_slot;
-  auto it = index_.find(ikey);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  if (vs_last == 0) return last.slot();
+  return index_.find(ikey);
 }
 
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
@@ -107,24 +105,21 @@ std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
 
 void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Key* key) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
-  if (index_.empty() || index_.rbegin()->first < ikey) {
-    index_.emplace_hint(index_.end(), ikey, slot);  // rightmost fast path
-  } else {
-    index_[ikey] = slot;
-  }
+  index_.set(ikey, slot);
   if (bytewise_differs_) {
-    bytewise_index_[key ? encode_key(*key, key_types_, bytewise_collations_)
-                        : bytewise_key_of_slot(slot)] = slot;
+    bytewise_index_.set(
+        key ? encode_key(*key, key_types_, bytewise_collations_) : bytewise_key_of_slot(slot),
+        slot);
   }
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
              "the bytewise index has an entry per key");
 }
 
 void HeapTable::index_erase(const std::string& ikey) {
-  const auto it = index_.find(ikey);
-  if (it == index_.end()) return;
-  if (bytewise_differs_) bytewise_index_.erase(bytewise_key_of_slot(it->second));
-  index_.erase(it);
+  const std::optional<uint32_t> slot = index_.find(ikey);
+  if (!slot) return;
+  if (bytewise_differs_) bytewise_index_.erase(bytewise_key_of_slot(*slot));
+  index_.erase(ikey);
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
              "the bytewise index has an entry per key");
 }
@@ -153,20 +148,16 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   bytewise_index_.clear();
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
-    const bool inserted = index_.emplace(index_key(schema_.key_of(row(s))), s).second;
-    CDC_ASSERT(inserted, "rewrite kept two versions of one key");
-    if (bytewise_differs_) bytewise_index_.emplace(bytewise_key_of_slot(s), s);
+    const std::string ikey = index_key(schema_.key_of(row(s)));
+    CDC_ASSERT(!index_.find(ikey), "rewrite kept two versions of one key");
+    index_.set(ikey, s);
+    if (bytewise_differs_) bytewise_index_.set(bytewise_key_of_slot(s), s);
   }
 }
 
 size_t HeapTable::memory_bytes() const {
-  // A std::map node holds the pair plus three pointers and a colour word.
-  constexpr size_t kMapNodeOverhead = 32 + 16;  // links + malloc header
   size_t bytes = tuples_.capacity() * sizeof(HeapTuple) + arena_.capacity();
-  for (const auto& [k, v] : index_) {
-    bytes += kMapNodeOverhead + sizeof(std::pair<const std::string, uint32_t>);
-    if (k.size() > 15) bytes += k.capacity() + 1;  // beyond the small-string buffer
-  }
+  bytes += index_.memory_bytes() + bytewise_index_.memory_bytes();
   CDC_ASSERT(bytes >= arena_.size() + tuples_.size() * sizeof(HeapTuple),
              "the estimate covers tuples and arena");
   return bytes;

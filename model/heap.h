@@ -20,12 +20,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/key_index.h"
 #include "model/schema.h"
 #include "model/types.h"
 
@@ -84,17 +84,17 @@ class HeapTable {
 
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
-  std::optional<uint32_t> index_find(const std::string& ikey) const;
+  std::optional<uint32_t> index_find(std::string_view ikey) const;
   // `key`, when given, is the key of row(slot) (it spares decoding the row
   // for the bytewise index).
   void index_set(const std::string& ikey, uint32_t slot, const Key* key = nullptr);
   void index_erase(const std::string& ikey);
-  const std::map<std::string, uint32_t>& index() const { return index_; }
+  const KeyIndex& index() const { return index_; }
   // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY
   // ... COLLATE "C" over a key with other collations; kept only for such keys
   // (has_bytewise_index()), in step with index() on every change.
   bool has_bytewise_index() const { return bytewise_differs_; }
-  const std::map<std::string, uint32_t>& bytewise_index() const { return bytewise_index_; }
+  const KeyIndex& bytewise_index() const { return bytewise_index_; }
 
   // Replaces the contents with copies of the tuples at `keep` (in that order),
   // packed from slot 0, prev links cleared; frozen if `freeze`. Rebuilds the
@@ -111,11 +111,11 @@ class HeapTable {
   std::vector<Collation> bytewise_collations_;  // every key column under "C"
   std::vector<HeapTuple> tuples_;
   std::string arena_;
-  std::map<std::string, uint32_t> index_;
+  KeyIndex index_;
   // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per
   // entry of index_, with the same slot, under the key's C encoding.
   bool bytewise_differs_ = false;
-  std::map<std::string, uint32_t> bytewise_index_;
+  KeyIndex bytewise_index_;
   std::string bytewise_key_of_slot(uint32_t slot) const;
 };
 

@@ -1,0 +1,385 @@
+#include "model/key_index.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "model/assert.h"
+
+namespace cdc {
+
+namespace {
+
+// The key's first eight bytes, big-endian, zero-padded.
+uint64_t prefix_of(std::string_view key) {
+  uint64_t p = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    p = (p << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0u);
+  }
+  return p;
+}
+
+// Bytewise three-way comparison, by prefix first.
+int compare(uint64_t pa, std::string_view a, uint64_t pb, std::string_view b) {
+  if (pa != pb) return pa < pb ? -1 : 1;
+  if (a.size() <= 8 && b.size() <= 8) {
+    // Equal padded prefixes: the shorter key is a prefix of the longer.
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+  }
+  const int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+// The first of `n` sorted keys (prefixes `ps`, keys `ks`) that is >= key
+// (strict: > key).
+template <class Prefixes, class Keys>
+uint32_t search(const Prefixes& ps, const Keys& ks, uint32_t n, uint64_t p, std::string_view key,
+                bool strict) {
+  uint32_t lo = 0;
+  uint32_t hi = n;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    const int c = compare(ps[mid], ks[mid], p, key);
+    if (c < 0 || (strict && c == 0)) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+KeyIndex::Iterator& KeyIndex::Iterator::operator++() {
+  if (pos_ + 1 < leaf_->n || leaf_->next == nullptr) {
+    ++pos_;
+  } else {
+    leaf_ = leaf_->next;
+    pos_ = 0;
+  }
+  return *this;
+}
+
+KeyIndex::Iterator& KeyIndex::Iterator::operator--() {
+  if (pos_ > 0) {
+    --pos_;
+    return *this;
+  }
+  CDC_ASSERT(leaf_->prev != nullptr, "no entry before the first");
+  leaf_ = leaf_->prev;
+  pos_ = leaf_->n - 1;
+  return *this;
+}
+
+KeyIndex::KeyIndex() : root_(new Leaf()) {
+  first_leaf_ = last_leaf_ = static_cast<Leaf*>(root_);
+}
+
+KeyIndex::~KeyIndex() {
+  destroy(root_);
+}
+
+void KeyIndex::destroy(Node* node) {
+  if (node->leaf) {
+    delete static_cast<Leaf*>(node);
+    return;
+  }
+  Inner* in = static_cast<Inner*>(node);
+  for (uint32_t c = 0; c < in->n; ++c)
+    destroy(in->child[c]);
+  delete in;
+}
+
+void KeyIndex::clear() {
+  destroy(root_);
+  root_ = new Leaf();
+  first_leaf_ = last_leaf_ = static_cast<Leaf*>(root_);
+  size_ = 0;
+}
+
+KeyIndex::Leaf* KeyIndex::descend(std::string_view key, uint64_t prefix, Path* path) const {
+  Node* node = root_;
+  if (path != nullptr) path->depth = 0;
+  while (!node->leaf) {
+    Inner* in = static_cast<Inner*>(node);
+    const uint32_t c = search(in->prefix, in->sep, in->n - 1, prefix, key, /*strict=*/true);
+    if (path != nullptr) {
+      CDC_ASSERT(path->depth < kMaxDepth, "the tree is shallower than kMaxDepth");
+      path->steps[path->depth++] = Step{in, c};
+    }
+    node = in->child[c];
+  }
+  return static_cast<Leaf*>(node);
+}
+
+std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
+  const uint64_t p = prefix_of(key);
+  const Leaf* leaf = descend(key, p, nullptr);
+  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
+  if (pos < leaf->n && compare(leaf->prefix[pos], leaf->key[pos], p, key) == 0) {
+    return leaf->slot[pos];
+  }
+  return std::nullopt;
+}
+
+KeyIndex::Iterator KeyIndex::lower_bound(std::string_view key) const {
+  const uint64_t p = prefix_of(key);
+  const Leaf* leaf = descend(key, p, nullptr);
+  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
+  if (pos == leaf->n && leaf->next != nullptr) return Iterator(leaf->next, 0);
+  return Iterator(leaf, pos);
+}
+
+KeyIndex::Iterator KeyIndex::upper_bound(std::string_view key) const {
+  const uint64_t p = prefix_of(key);
+  const Leaf* leaf = descend(key, p, nullptr);
+  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/true);
+  if (pos == leaf->n && leaf->next != nullptr) return Iterator(leaf->next, 0);
+  return Iterator(leaf, pos);
+}
+
+namespace {
+
+// Opens position `pos` of the first `n` entries of parallel arrays.
+template <class... Arrays>
+void open_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
+  (std::move_backward(arrays.begin() + pos, arrays.begin() + n, arrays.begin() + n + 1), ...);
+}
+
+// Closes position `pos` of the first `n` entries of parallel arrays.
+template <class... Arrays>
+void close_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
+  (std::move(arrays.begin() + pos + 1, arrays.begin() + n, arrays.begin() + pos), ...);
+}
+
+}  // namespace
+
+void KeyIndex::set(std::string_view key, uint32_t slot) {
+  const uint64_t p = prefix_of(key);
+  Path path;
+  Leaf* leaf = descend(key, p, &path);
+  uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
+  if (pos < leaf->n && compare(leaf->prefix[pos], leaf->key[pos], p, key) == 0) {
+    leaf->slot[pos] = slot;
+    return;
+  }
+  ++size_;
+  const bool rightmost = leaf->next == nullptr && pos == leaf->n;
+  Leaf* target = leaf;
+  Leaf* right = nullptr;
+  if (leaf->n == kLeafCapacity) {
+    right = new Leaf();
+    if (rightmost) {
+      target = right;
+      pos = 0;
+    } else {
+      const uint32_t half = kLeafCapacity / 2;
+      right->n = leaf->n - half;
+      std::move(leaf->prefix.begin() + half, leaf->prefix.end(), right->prefix.begin());
+      std::move(leaf->key.begin() + half, leaf->key.end(), right->key.begin());
+      std::move(leaf->slot.begin() + half, leaf->slot.end(), right->slot.begin());
+      leaf->n = half;
+      if (pos > half) {
+        target = right;
+        pos -= half;
+      }
+    }
+    right->prev = leaf;
+    right->next = leaf->next;
+    (right->next != nullptr ? right->next->prev : last_leaf_) = right;
+    leaf->next = right;
+  }
+  open_at(pos, target->n, target->prefix, target->key, target->slot);
+  target->prefix[pos] = p;
+  target->key[pos] = std::string(key);
+  target->slot[pos] = slot;
+  ++target->n;
+  if (right != nullptr) insert_into_parent(&path, rightmost, right->key[0], right);
+}
+
+// After the node at the bottom of `path` split off `right` (its keys >= sep):
+// adds `right` beside it in the parent, splitting parents as needed.
+void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, Node* right) {
+  for (size_t level = 0; level <= kMaxDepth; ++level) {
+    if (path->depth == 0) {  // the root split: a new root above it
+      Inner* r = new Inner();
+      r->n = 2;
+      r->child[0] = root_;
+      r->child[1] = right;
+      r->prefix[0] = prefix_of(sep);
+      r->sep[0] = std::move(sep);
+      root_ = r;
+      return;
+    }
+    const Step st = path->steps[--path->depth];
+    Inner* in = st.node;
+    if (in->n < kInnerCapacity) {
+      open_at(st.child, in->n - 1, in->prefix, in->sep);
+      open_at(st.child + 1, in->n, in->child);
+      in->prefix[st.child] = prefix_of(sep);
+      in->sep[st.child] = std::move(sep);
+      in->child[st.child + 1] = right;
+      ++in->n;
+      return;
+    }
+    Inner* split = new Inner();
+    if (rightmost) {  // the new node starts with `right` alone; `sep` goes up
+      CDC_ASSERT(st.child + 1 == in->n, "a rightmost split comes from the last child");
+      split->n = 1;
+      split->child[0] = right;
+      right = split;
+      continue;
+    }
+    // All n + 1 children and n separators in order, then halves.
+    std::vector<Node*> children(in->child.begin(), in->child.begin() + in->n);
+    std::vector<std::string> seps(std::make_move_iterator(in->sep.begin()),
+                                  std::make_move_iterator(in->sep.begin() + in->n - 1));
+    children.insert(children.begin() + st.child + 1, right);
+    seps.insert(seps.begin() + st.child, std::move(sep));
+    const uint32_t keep = static_cast<uint32_t>(children.size() / 2);
+    in->n = keep;
+    split->n = static_cast<uint32_t>(children.size()) - keep;
+    for (uint32_t c = 0; c < children.size(); ++c) {
+      Inner* to = c < keep ? in : split;
+      const uint32_t at = c < keep ? c : c - keep;
+      to->child[at] = children[c];
+      if (c + 1 < children.size() && c + 1 != keep) {
+        to->sep[at] = std::move(seps[c]);
+        to->prefix[at] = prefix_of(to->sep[at]);
+      }
+    }
+    sep = std::move(seps[keep - 1]);
+    right = split;
+  }
+  CDC_ASSERT(false, "a split rises at most to the root");
+}
+
+bool KeyIndex::erase(std::string_view key) {
+  const uint64_t p = prefix_of(key);
+  Path path;
+  Leaf* leaf = descend(key, p, &path);
+  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
+  if (pos == leaf->n || compare(leaf->prefix[pos], leaf->key[pos], p, key) != 0) return false;
+  close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
+  --leaf->n;
+  leaf->key[leaf->n].clear();
+  --size_;
+  if (leaf->n == 0 && leaf != root_) remove_empty_leaf(leaf, &path);
+  return true;
+}
+
+// Unlinks an emptied leaf and removes it from its parent, and any inner node
+// that is left without children from its own; then collapses a root with one
+// child. REQUIRES: `path` leads to `leaf`, which is not the root.
+void KeyIndex::remove_empty_leaf(Leaf* leaf, Path* path) {
+  (leaf->prev != nullptr ? leaf->prev->next : first_leaf_) = leaf->next;
+  (leaf->next != nullptr ? leaf->next->prev : last_leaf_) = leaf->prev;
+  Node* gone = leaf;
+  while (path->depth > 0) {
+    const Step st = path->steps[--path->depth];
+    Inner* in = st.node;
+    CDC_ASSERT(in->child[st.child] == gone, "the path leads to the removed node");
+    destroy(gone);
+    if (in->n > 1) {
+      const uint32_t sep = st.child > 0 ? st.child - 1 : 0;
+      close_at(sep, in->n - 1, in->prefix, in->sep);
+      in->sep[in->n - 2].clear();
+    }
+    close_at(st.child, in->n, in->child);
+    --in->n;
+    if (in->n > 0) break;
+    gone = in;
+  }
+  CDC_ASSERT(root_->n > 0, "the root keeps a child while another leaf exists");
+  while (!root_->leaf && root_->n == 1) {
+    Inner* r = static_cast<Inner*>(root_);
+    root_ = r->child[0];
+    r->n = 0;
+    destroy(r);
+  }
+}
+
+size_t KeyIndex::memory_bytes() const {
+  constexpr size_t kSmallString = 15;  // libstdc++'s in-object buffer
+  size_t bytes = 0;
+  std::vector<const Node*> stack = {root_};
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (node->leaf) {
+      const Leaf* l = static_cast<const Leaf*>(node);
+      bytes += sizeof(Leaf);
+      for (uint32_t i = 0; i < l->n; ++i) {
+        if (l->key[i].size() > kSmallString) bytes += l->key[i].capacity() + 1;
+      }
+      continue;
+    }
+    const Inner* in = static_cast<const Inner*>(node);
+    bytes += sizeof(Inner);
+    for (uint32_t c = 0; c < in->n; ++c) {
+      stack.push_back(in->child[c]);
+      if (c + 1 < in->n && in->sep[c].size() > kSmallString) bytes += in->sep[c].capacity() + 1;
+    }
+  }
+  return bytes;
+}
+
+namespace {
+
+struct Bounds {
+  std::optional<std::string_view> lo;  // inclusive
+  std::optional<std::string_view> hi;  // exclusive
+};
+
+}  // namespace
+
+size_t KeyIndex::check_invariants() const {
+  size_t leaves = 0;
+  size_t entries = 0;
+  std::optional<std::string_view> previous;
+  const Leaf* expected_prev = nullptr;
+  for (const Leaf* l = first_leaf_; l != nullptr; l = l->next) {
+    CDC_ASSERT(l->prev == expected_prev, "the leaf chain links both ways");
+    CDC_ASSERT(l->n > 0 || (l == root_ && l->next == nullptr), "only a lone root leaf is empty");
+    for (uint32_t i = 0; i < l->n; ++i) {
+      CDC_ASSERT(l->prefix[i] == prefix_of(l->key[i]), "a prefix matches its key");
+      CDC_ASSERT(!previous || *previous < std::string_view(l->key[i]), "keys ascend");
+      previous = l->key[i];
+    }
+    entries += l->n;
+    expected_prev = l;
+    ++leaves;
+  }
+  CDC_ASSERT(expected_prev == last_leaf_, "the chain ends at the last leaf");
+  CDC_ASSERT(entries == size_, "size counts the entries");
+  // Every key lies within its ancestors' separators.
+  std::vector<std::pair<const Node*, Bounds>> stack = {{root_, Bounds{}}};
+  size_t reached = 0;
+  while (!stack.empty()) {
+    const auto [node, b] = stack.back();
+    stack.pop_back();
+    if (node->leaf) {
+      const Leaf* l = static_cast<const Leaf*>(node);
+      for (uint32_t i = 0; i < l->n; ++i) {
+        CDC_ASSERT(!b.lo || *b.lo <= std::string_view(l->key[i]), "a key is >= its lower bound");
+        CDC_ASSERT(!b.hi || std::string_view(l->key[i]) < *b.hi, "a key is < its upper bound");
+      }
+      ++reached;
+      continue;
+    }
+    const Inner* in = static_cast<const Inner*>(node);
+    CDC_ASSERT(in->n > 0 && (in != root_ || in->n > 1), "inner nodes have children");
+    for (uint32_t c = 0; c < in->n; ++c) {
+      Bounds child = b;
+      if (c > 0) child.lo = in->sep[c - 1];
+      if (c + 1 < in->n) child.hi = in->sep[c];
+      if (c + 1 < in->n) CDC_ASSERT(in->prefix[c] == prefix_of(in->sep[c]), "separator prefix");
+      stack.emplace_back(in->child[c], child);
+    }
+  }
+  CDC_ASSERT(reached == leaves, "the tree reaches every leaf of the chain");
+  return leaves;
+}
+
+}  // namespace cdc

@@ -1,0 +1,130 @@
+// An ordered map from encoded keys (byte strings, compared bytewise) to heap
+// slots: the table's primary-key index, as a B+ tree.
+//
+// Why not std::map: a table of millions of keys made every write descend a
+// red-black tree of millions of nodes, a cache miss and a string comparison
+// per level, and each entry paid a node's links and allocation. Here leaves
+// hold up to kLeafCapacity entries side by side and inner nodes up to
+// kInnerCapacity children, and each key carries its first eight bytes as an
+// integer (big-endian), so most comparisons are one integer comparison.
+//
+// Like PostgreSQL's B-tree, a leaf or inner node that splits while taking a
+// key above every other (a serial key's next value) keeps all its entries
+// and starts a new node with the new one, so an ascending load fills nodes.
+//
+// Erasing never merges: an emptied leaf leaves the tree (unless it is the
+// only one) and an inner node left without children follows it; a root with
+// one child gives way to that child.
+//
+// Invariants (checked by check_invariants(), which tests call):
+//   - every leaf but a lone root leaf holds at least one entry;
+//   - keys ascend strictly along the leaf chain (next/prev), which visits
+//     every leaf once, from first_leaf_ to last_leaf_;
+//   - in an inner node with n children and n - 1 separators, every key under
+//     child i is >= separator i - 1 and < separator i;
+//   - every entry's prefix is prefix_of(its key); size_ counts the entries.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cdc {
+
+class KeyIndex {
+ public:
+  static constexpr uint32_t kLeafCapacity = 64;
+  static constexpr uint32_t kInnerCapacity = 64;
+
+ private:
+  struct Node {
+    bool leaf = true;
+    uint32_t n = 0;  // entries (leaf) or children (inner)
+  };
+  struct Leaf : Node {
+    std::array<uint64_t, kLeafCapacity> prefix{};
+    std::array<std::string, kLeafCapacity> key;
+    std::array<uint32_t, kLeafCapacity> slot{};
+    Leaf* prev = nullptr;
+    Leaf* next = nullptr;
+  };
+  struct Inner : Node {
+    Inner() { leaf = false; }
+    std::array<uint64_t, kInnerCapacity - 1> prefix{};
+    std::array<std::string, kInnerCapacity - 1> sep;
+    std::array<Node*, kInnerCapacity> child{};
+  };
+
+ public:
+  // Walks the entries in key order. Stays valid until the index changes.
+  class Iterator {
+   public:
+    std::string_view key() const { return leaf_->key[pos_]; }
+    uint32_t slot() const { return leaf_->slot[pos_]; }
+    Iterator& operator++();
+    // REQUIRES: not the first entry.
+    Iterator& operator--();
+    bool operator==(const Iterator& o) const { return leaf_ == o.leaf_ && pos_ == o.pos_; }
+
+   private:
+    friend class KeyIndex;
+    Iterator(const Leaf* leaf, uint32_t pos) : leaf_(leaf), pos_(pos) {}
+    const Leaf* leaf_;
+    uint32_t pos_;
+  };
+
+  KeyIndex();
+  ~KeyIndex();
+  KeyIndex(const KeyIndex&) = delete;
+  KeyIndex& operator=(const KeyIndex&) = delete;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::optional<uint32_t> find(std::string_view key) const;
+  // Inserts the key, or gives an existing key the new slot.
+  void set(std::string_view key, uint32_t slot);
+  // Returns whether the key was there.
+  bool erase(std::string_view key);
+  void clear();
+
+  Iterator begin() const { return Iterator(first_leaf_, 0); }
+  Iterator end() const { return Iterator(last_leaf_, last_leaf_->n); }
+  // The first entry >= key (lower_bound) or > key (upper_bound).
+  Iterator lower_bound(std::string_view key) const;
+  Iterator upper_bound(std::string_view key) const;
+  // The greatest entry. REQUIRES: !empty().
+  Iterator last() const { return Iterator(last_leaf_, last_leaf_->n - 1); }
+
+  // Bytes held by nodes and by keys too long for a string's own buffer.
+  size_t memory_bytes() const;
+
+  // Asserts the invariants above; returns the number of leaves.
+  size_t check_invariants() const;
+
+ private:
+  static constexpr size_t kMaxDepth = 48;
+  struct Step {
+    Inner* node;
+    uint32_t child;
+  };
+  struct Path {
+    std::array<Step, kMaxDepth> steps;
+    size_t depth = 0;
+  };
+
+  // Descends to the leaf whose range holds `key`, recording the way down.
+  Leaf* descend(std::string_view key, uint64_t prefix, Path* path) const;
+  void insert_into_parent(Path* path, bool rightmost, std::string sep, Node* right);
+  void remove_empty_leaf(Leaf* leaf, Path* path);
+  static void destroy(Node* node);
+
+  Node* root_;
+  Leaf* first_leaf_;
+  Leaf* last_leaf_;
+  size_t size_ = 0;
+};
+
+}  // namespace cdc

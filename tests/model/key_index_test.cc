@@ -1,0 +1,190 @@
+// The B+ tree key index against std::map, its reference: random sequences of
+// single and batched inserts, overwrites and erases (RapidCheck stateful
+// testing), then every lookup, bound and walk, forward and backward, must
+// agree with the map, and the tree's invariants must hold after each command.
+// Keys mix lengths around the eight-byte prefix and bytes 0x00 and 0xff, so
+// comparisons that the prefix cannot settle are exercised; batches of
+// hundreds of keys split leaves and inner nodes, ascending batches take the
+// rightmost split.
+#include "model/key_index.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cdc {
+namespace {
+
+using Ref = std::map<std::string, uint32_t>;
+
+struct Sut {
+  KeyIndex index;
+};
+
+// A key from a small alphabet with 0x00 and 0xff, 0 to 12 bytes long.
+rc::Gen<std::string> gen_key() {
+  return rc::gen::mapcat(rc::gen::inRange<size_t>(0, 13), [](size_t n) {
+    return rc::gen::container<std::string>(
+        n, rc::gen::element<char>('\x00', 'a', 'b', '\x7f', '\x80', '\xff'));
+  });
+}
+
+// The key of number i in a batch: eight bytes, big-endian, after a tag.
+std::string numbered(char tag, uint32_t i) {
+  std::string k(1, tag);
+  for (int b = 7; b >= 0; --b)
+    k.push_back(static_cast<char>((uint64_t{i} >> (8 * b)) & 0xff));
+  return k;
+}
+
+void check_agrees(const Ref& ref, const KeyIndex& index) {
+  index.check_invariants();
+  RC_ASSERT(index.size() == ref.size());
+  auto it = index.begin();
+  for (const auto& [k, v] : ref) {
+    RC_ASSERT(!(it == index.end()));
+    RC_ASSERT(it.key() == k);
+    RC_ASSERT(it.slot() == v);
+    ++it;
+  }
+  RC_ASSERT(it == index.end());
+  if (ref.empty()) return;
+  auto back = index.last();
+  for (auto r = ref.rbegin(); r != ref.rend(); ++r) {
+    RC_ASSERT(back.key() == r->first);
+    if (std::next(r) != ref.rend()) --back;
+  }
+  RC_ASSERT(back == index.begin());
+}
+
+struct Set : rc::state::Command<Ref, Sut> {
+  std::string key = *gen_key();
+  uint32_t slot = *rc::gen::arbitrary<uint32_t>();
+  void apply(Ref& ref) const override { ref[key] = slot; }
+  void run(const Ref& ref, Sut& sut) const override {
+    sut.index.set(key, slot);
+    Ref next = ref;
+    apply(next);
+    check_agrees(next, sut.index);
+  }
+  void show(std::ostream& os) const override { os << "Set(" << key.size() << " bytes)"; }
+};
+
+// `count` numbered keys from `first`, by `stride` (1: ascending, the
+// rightmost path; others scatter).
+struct SetMany : rc::state::Command<Ref, Sut> {
+  char tag = *rc::gen::element<char>('m', 'n');
+  uint32_t first = *rc::gen::inRange<uint32_t>(0, 1000);
+  uint32_t count = *rc::gen::inRange<uint32_t>(1, 3000);
+  uint32_t stride = *rc::gen::element<uint32_t>(1, 1, 7, 9973);
+  void apply(Ref& ref) const override {
+    for (uint32_t i = 0; i < count; ++i)
+      ref[numbered(tag, (first + i * stride) % 5000)] = i;
+  }
+  void run(const Ref& ref, Sut& sut) const override {
+    for (uint32_t i = 0; i < count; ++i)
+      sut.index.set(numbered(tag, (first + i * stride) % 5000), i);
+    Ref next = ref;
+    apply(next);
+    check_agrees(next, sut.index);
+  }
+  void show(std::ostream& os) const override {
+    os << "SetMany(" << tag << ", " << first << ", " << count << ", " << stride << ")";
+  }
+};
+
+// Erases one present key, or a run of the present keys in order (which
+// empties leaves and inner nodes).
+struct Erase : rc::state::Command<Ref, Sut> {
+  // Often from the first key: emptying a first child removes the separator
+  // after it.
+  size_t at = *rc::gen::oneOf(rc::gen::just<size_t>(0), rc::gen::arbitrary<size_t>());
+  size_t count = *rc::gen::element<size_t>(1, 1, 50, 400);
+  void checkPreconditions(const Ref& ref) const override { RC_PRE(!ref.empty()); }
+  std::vector<std::string> victims(const Ref& ref) const {
+    std::vector<std::string> out;
+    auto it = std::next(ref.begin(), static_cast<long>(at % ref.size()));
+    for (; it != ref.end() && out.size() < count; ++it)
+      out.push_back(it->first);
+    return out;
+  }
+  void apply(Ref& ref) const override {
+    for (const std::string& k : victims(ref))
+      ref.erase(k);
+  }
+  void run(const Ref& ref, Sut& sut) const override {
+    for (const std::string& k : victims(ref))
+      RC_ASSERT(sut.index.erase(k));
+    Ref next = ref;
+    apply(next);
+    check_agrees(next, sut.index);
+  }
+  void show(std::ostream& os) const override { os << "Erase(" << at << ", " << count << ")"; }
+};
+
+// Lookups and bounds of a random key (present or not).
+struct Probe : rc::state::Command<Ref, Sut> {
+  std::string key =
+      *rc::gen::oneOf(gen_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000),
+                                              [](uint32_t i) { return numbered('m', i); }));
+  void apply(Ref&) const override {}
+  void run(const Ref& ref, Sut& sut) const override {
+    const auto want = ref.find(key);
+    const std::optional<uint32_t> got = sut.index.find(key);
+    RC_ASSERT(got.has_value() == (want != ref.end()));
+    if (got) RC_ASSERT(*got == want->second);
+    RC_ASSERT(sut.index.erase(key) == (want != ref.end()));
+    if (got) sut.index.set(key, *got);  // put back
+    const auto lo = ref.lower_bound(key);
+    const auto ilo = sut.index.lower_bound(key);
+    RC_ASSERT((ilo == sut.index.end()) == (lo == ref.end()));
+    if (lo != ref.end()) RC_ASSERT(ilo.key() == lo->first);
+    const auto hi = ref.upper_bound(key);
+    const auto ihi = sut.index.upper_bound(key);
+    RC_ASSERT((ihi == sut.index.end()) == (hi == ref.end()));
+    if (hi != ref.end()) RC_ASSERT(ihi.key() == hi->first);
+    check_agrees(ref, sut.index);
+  }
+  void show(std::ostream& os) const override { os << "Probe(" << key.size() << " bytes)"; }
+};
+
+struct Clear : rc::state::Command<Ref, Sut> {
+  void apply(Ref& ref) const override { ref.clear(); }
+  void run(const Ref&, Sut& sut) const override {
+    sut.index.clear();
+    check_agrees(Ref{}, sut.index);
+  }
+  void show(std::ostream& os) const override { os << "Clear"; }
+};
+
+RC_GTEST_PROP(KeyIndexStateful, AgreesWithAnOrderedMap, ()) {
+  const Ref ref;
+  Sut sut;
+  rc::state::check(
+      ref, sut, rc::state::gen::execOneOfWithArgs<Set, Set, SetMany, Erase, Probe, Probe, Clear>());
+}
+
+// An ascending load fills its leaves (the rightmost split keeps every entry
+// on the left); erasing all but one key leaves one leaf and a lone entry.
+TEST(KeyIndexTest, AnAscendingLoadFillsItsLeavesAndErasingShrinksTheTree) {
+  KeyIndex index;
+  constexpr uint32_t kKeys = 100'000;
+  for (uint32_t i = 0; i < kKeys; ++i)
+    index.set(numbered('s', i), i);
+  const size_t leaves = index.check_invariants();
+  EXPECT_EQ(leaves, (kKeys + KeyIndex::kLeafCapacity - 1) / KeyIndex::kLeafCapacity);
+  for (uint32_t i = 1; i < kKeys; ++i)
+    ASSERT_TRUE(index.erase(numbered('s', i)));
+  EXPECT_EQ(index.check_invariants(), 1u);
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(index.find(numbered('s', 0)), 0u);
+  EXPECT_FALSE(index.erase(numbered('s', 1)));
+  EXPECT_EQ(index.last().key(), numbered('s', 0));
+}
+
+}  // namespace
+}  // namespace cdc
