@@ -15,7 +15,9 @@
 //     set per row (getrusage; table 0 runs first, smallest size first, so
 //     each of its peaks is this size's) and the growth exponent of the
 //     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
-//     linear cost, 2.0 for quadratic.
+//     linear cost, 2.0 for quadratic. history_bytes_per_row estimates the
+//     history's own share (history_bytes.h), and h_source, h_chunks,
+//     h_collections, h_destinations and h_final its parts.
 //
 //   BM_CheckerSeconds/rows:N/table:T: the seconds of each checker on the
 //     history of BM_Backfill/rows:N/table:T.
@@ -32,6 +34,7 @@
 #include <string>
 
 #include "bench/heap_in_use.h"
+#include "bench/history_bytes.h"
 #include "properties/checkers.h"
 #include "sim/configurations.h"
 #include "sim/source_workload.h"
@@ -76,6 +79,7 @@ void BM_Backfill(benchmark::State& state) {
   double check_seconds = 0;
   double heap_bytes = 0;
   size_t dest_rows = 0;
+  bench::HistoryBytes history;
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
     const auto start = std::chrono::steady_clock::now();
@@ -83,6 +87,7 @@ void BM_Backfill(benchmark::State& state) {
     const RunResult r =
         run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table)));
     heap_bytes = static_cast<double>(bench::heap_in_use_bytes()) - static_cast<double>(heap_before);
+    history = bench::history_bytes(r.history);
     const auto checks = std::chrono::steady_clock::now();
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
@@ -99,6 +104,16 @@ void BM_Backfill(benchmark::State& state) {
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
   state.counters["heap_bytes_per_row"] = heap_bytes / static_cast<double>(n);
   state.counters["peak_rss_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
+  // The history's share of the heap, by part (bench/history_bytes.h).
+  const auto per_row = [&](size_t bytes) {
+    return static_cast<double>(bytes) / static_cast<double>(n);
+  };
+  state.counters["history_bytes_per_row"] = per_row(history.total());
+  state.counters["h_source"] = per_row(history.source);
+  state.counters["h_chunks"] = per_row(history.chunks);
+  state.counters["h_collections"] = per_row(history.collections);
+  state.counters["h_destinations"] = per_row(history.destinations);
+  state.counters["h_final"] = per_row(history.final_state);
   auto prev = seconds_by_table_rows.lower_bound({table, n});
   if (prev != seconds_by_table_rows.begin() && std::prev(prev)->first.first == table) {
     --prev;

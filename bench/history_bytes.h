@@ -1,0 +1,83 @@
+// Where a history's memory goes: an estimate of the bytes each part of a
+// history holds (the records themselves, their vectors' spare capacity, and
+// the heap blocks of strings too long for their in-object buffer and of
+// rows). Long text values shared between rows are counted once per holder,
+// so texts are over-counted; the demo tables' texts are short and inline.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "properties/history.h"
+
+namespace cdc::bench {
+
+struct HistoryBytes {
+  size_t source = 0;        // source commits and their key changes (before and after rows)
+  size_t chunks = 0;        // backfill chunks and the keys they read
+  size_t collections = 0;   // collection transactions and their documents
+  size_t destinations = 0;  // destination transactions and their rows
+  size_t final_state = 0;   // the destinations' recorded final rows
+  size_t total() const { return source + chunks + collections + destinations + final_state; }
+};
+
+namespace detail {
+
+constexpr size_t kSmallString = 15;  // libstdc++'s in-object buffer
+
+inline size_t heap_of(const std::string& s) {
+  return s.size() > kSmallString ? s.capacity() + 1 : 0;
+}
+inline size_t heap_of(const Row& r) {
+  return r.capacity() * sizeof(Value);
+}
+inline size_t heap_of(const history::DestinationRow& r) {
+  return heap_of(r.key) + heap_of(r.fields);
+}
+
+}  // namespace detail
+
+inline HistoryBytes history_bytes(const history::History& h) {
+  using namespace detail;
+  HistoryBytes b;
+  b.source = h.source_commits.capacity() * sizeof(history::SourceCommit);
+  for (const history::SourceCommit& c : h.source_commits) {
+    b.source += c.changes.capacity() * sizeof(history::SourceKeyChange);
+    for (const history::SourceKeyChange& k : c.changes) {
+      b.source +=
+          heap_of(k.key) + (k.before ? heap_of(*k.before) : 0) + (k.after ? heap_of(*k.after) : 0);
+    }
+  }
+  b.chunks = h.chunks.capacity() * sizeof(history::Chunk);
+  for (const history::Chunk& c : h.chunks) {
+    b.chunks += c.rows.capacity() * sizeof(history::ChunkRow);
+    for (const history::ChunkRow& r : c.rows)
+      b.chunks += heap_of(r.key) + heap_of(r.order_key);
+  }
+  b.collections = h.collection_txns.capacity() * sizeof(history::CollectionTxn);
+  for (const history::CollectionTxn& t : h.collection_txns) {
+    b.collections += t.docs.capacity() * sizeof(history::Document);
+    for (const history::Document& d : t.docs) {
+      b.collections += heap_of(d.state_key) + heap_of(d.key) + heap_of(d.fields);
+    }
+  }
+  b.destinations = h.destination_txns.capacity() * sizeof(history::DestinationTxn);
+  for (const history::DestinationTxn& t : h.destination_txns) {
+    b.destinations += t.upserts.capacity() * sizeof(history::DestinationRow) +
+                      t.deletes.capacity() * sizeof(history::DocKey);
+    for (const history::DestinationRow& r : t.upserts)
+      b.destinations += heap_of(r);
+    for (const history::DocKey& k : t.deletes)
+      b.destinations += heap_of(k);
+  }
+  for (const std::vector<history::DestinationRow>& rows : h.final_state.destinations) {
+    b.final_state += rows.capacity() * sizeof(history::DestinationRow);
+    for (const history::DestinationRow& r : rows)
+      b.final_state += heap_of(r);
+  }
+  b.final_state += h.final_state.surviving_doc_ids.capacity() * sizeof(uint64_t);
+  return b;
+}
+
+}  // namespace cdc::bench
