@@ -2,11 +2,12 @@
 // the same binding share (key, lsn, change_index, op). A capture that replays
 // changes after a crash without its checkpoint would break this.
 
-#include <map>
-#include <tuple>
+#include <cstdint>
+#include <unordered_map>
 
 #include "properties/checkers.h"
 #include "properties/helpers.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties {
 
@@ -15,7 +16,21 @@ namespace {
 using detail::DocRef;
 constexpr char kName[] = "exactly_once";
 
-using ChangeId = std::tuple<uint32_t, history::DocKey, Lsn, uint32_t, char>;
+// A change document's identity, its (binding, key) as a key id.
+struct ChangeId {
+  uint32_t key_id = 0;
+  uint32_t change_index = 0;
+  uint64_t lsn = 0;
+  char op = 0;
+  bool operator==(const ChangeId&) const = default;
+};
+struct ChangeIdHash {
+  size_t operator()(const ChangeId& c) const {
+    uint64_t x = c.lsn * 0x9e3779b97f4a7c15ULL;
+    x ^= (uint64_t{c.key_id} << 32 | c.change_index) + 0x632be59bd9b4e019ULL + (x << 6) + (x >> 2);
+    return static_cast<size_t>(x ^ static_cast<uint64_t>(static_cast<unsigned char>(c.op)));
+  }
+};
 
 Verdict duplicate(const DocRef& first, const DocRef& again) {
   const history::Document& d = *again.doc;
@@ -34,13 +49,16 @@ Verdict duplicate(const DocRef& first, const DocRef& again) {
 }  // namespace
 
 Verdict check_exactly_once(const history::History& h) {
-  std::map<ChangeId, DocRef> seen;
+  // Only looked up: the first duplicate in document order is reported.
+  detail::KeyIds keys;  // tag: the binding
+  std::unordered_map<ChangeId, DocRef, ChangeIdHash> seen;
   size_t judged = 0;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     for (const history::Document& d : txn.docs) {
       if (d.snapshot) continue;
       ++judged;
-      const ChangeId id{d.binding, d.key, d.lsn, d.change_index, static_cast<char>(d.op)};
+      const ChangeId id{keys.add(d.binding, d.key), d.change_index, d.lsn.value(),
+                        static_cast<char>(d.op)};
       const auto [it, fresh] = seen.try_emplace(id, DocRef{&txn, &d});
       if (!fresh) return duplicate(it->second, DocRef{&txn, &d});
     }

@@ -4,12 +4,13 @@
 // or the instance wrote nothing for k and k is absent at the end (a key that
 // came and went while unobserved leaves nothing to lose).
 
-#include <map>
 #include <optional>
-#include <set>
+#include <string_view>
+#include <vector>
 
 #include "properties/checkers.h"
 #include "properties/helpers.h"
+#include "properties/key_ids.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -24,11 +25,24 @@ struct KeyDocs {
   bool in_instance = false;      // some document carries the instance's state key
 };
 
-std::map<history::DocKey, KeyDocs> index_docs(const history::History& h, const history::Binding& b,
-                                              const history::BackfillInstance& inst) {
-  std::map<history::DocKey, KeyDocs> out;
+// Each key's documents, summed up; found by key id (only looked up).
+struct DocIndex {
+  detail::KeyIds ids;
+  std::vector<KeyDocs> by_id;
+
+  const KeyDocs* find(std::string_view key) const {
+    const std::optional<uint32_t> id = ids.find(0, key);
+    return id ? &by_id[*id] : nullptr;
+  }
+};
+
+DocIndex index_docs(const history::History& h, const history::Binding& b,
+                    const history::BackfillInstance& inst) {
+  DocIndex out;
   for (const DocRef& ref : detail::surviving_documents_of(h, b.id)) {
-    KeyDocs& k = out[ref.doc->key];
+    const uint32_t id = out.ids.add(0, ref.doc->key);
+    if (id == out.by_id.size()) out.by_id.emplace_back();
+    KeyDocs& k = out.by_id[id];
     if (!k.newest || k.newest->doc->lsn < ref.doc->lsn) k.newest = ref;
     if (ref.doc->state_key == inst.state_key) k.in_instance = true;
   }
@@ -68,13 +82,12 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
                                      const history::BackfillInstance& inst) {
   const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
   const detail::SourceTimeline& timeline = *shared;
-  const std::map<history::DocKey, KeyDocs> docs = index_docs(h, b, inst);
+  const DocIndex docs = index_docs(h, b, inst);
   for (const history::SourceCommit& c : h.source_commits) {
     if (c.commit_lsn <= inst.stream_start_lsn) continue;
     for (const history::SourceKeyChange& ch : c.changes) {
       if (ch.table != b.table_id) continue;
-      const auto it = docs.find(ch.key);
-      const KeyDocs* kd = it == docs.end() ? nullptr : &it->second;
+      const KeyDocs* kd = docs.find(ch.key);
       if (kd != nullptr && kd->newest && kd->newest->doc->lsn >= c.commit_lsn) continue;
       const Row* final_row = timeline.final_state(ch.key);
       if ((kd == nullptr || !kd->in_instance) && final_row == nullptr) continue;

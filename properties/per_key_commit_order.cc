@@ -2,11 +2,11 @@
 // (non-snapshot) documents, in collection order, follow source commit order:
 // lsn never decreases, and within one lsn change_index strictly increases.
 
-#include <map>
-#include <utility>
+#include <vector>
 
 #include "properties/checkers.h"
 #include "properties/helpers.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties {
 
@@ -39,17 +39,21 @@ Verdict out_of_order(const DocRef& prev, const DocRef& next) {
 }  // namespace
 
 Verdict check_per_key_commit_order(const history::History& h) {
-  std::map<std::pair<uint32_t, history::DocKey>, DocRef> last;
+  detail::KeyIds keys;       // tag: the binding
+  std::vector<DocRef> last;  // by key id: the key's last change document
   size_t judged = 0;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     for (const history::Document& d : txn.docs) {
       if (d.snapshot) continue;
       ++judged;
       const DocRef ref{&txn, &d};
-      const auto [it, fresh] = last.try_emplace({d.binding, d.key}, ref);
-      if (fresh) continue;
-      if (!in_order(*it->second.doc, d)) return out_of_order(it->second, ref);
-      it->second = ref;
+      const uint32_t id = keys.add(d.binding, d.key);
+      if (id == last.size()) {
+        last.push_back(ref);
+        continue;
+      }
+      if (!in_order(*last[id].doc, d)) return out_of_order(last[id], ref);
+      last[id] = ref;
     }
   }
   return Verdict::hold(kName,
