@@ -1,23 +1,23 @@
 // How a backfill's cost grows with the table.
 //
-//   BM_Backfill/rows:N/table:T: one world over one demo table (T = 0: the
-//     integer-keyed accounts; 1: tags, a text key under the locale collation;
-//     2: events, no primary key) loaded with about N
-//     rows (initial_rows = N over a key space of 2N, so some loader steps
-//     update or delete), a Normal capture binding into a merge
-//     materialization, concurrent writes every tick while the backfill
-//     runs (Without Primary Key for the keyless table), then the liveness
-//     phase drains; every checker runs on the
-//     history. Per size it reports the seconds of one run (and, of them,
-//     check_seconds: the checkers'), the destination's rows, the heap in use
-//     per row when the run ends (heap_in_use.h: the source, history,
-//     collections and destinations it holds, before the checkers run), the peak resident
-//     set per row (getrusage; table 0 runs first, smallest size first, so
-//     each of its peaks is this size's) and the growth exponent of the
-//     seconds against the previous size: log(t2/t1) / log(n2/n1), 1.0 for
-//     linear cost, 2.0 for quadratic. history_bytes_per_row estimates the
-//     history's own share (history_bytes.h), and h_source, h_chunks,
-//     h_collections, h_destinations and h_final its parts.
+//   BM_Backfill/rows:N/table:T/bulk:B: one world over one demo table (T = 0:
+//     the integer-keyed accounts; 1: tags, a text key under the locale
+//     collation; 2: events, no primary key) loaded with about N rows
+//     (initial_rows = N over a key space of 2N: with B = 0 by 3N workload
+//     steps, so some update or delete; with B = 1 in bulk, N inserts of
+//     distinct keys), a Normal capture binding into a merge materialization,
+//     concurrent writes every tick while the backfill runs (Without Primary
+//     Key for the keyless table), then the liveness phase drains; every
+//     checker runs on the history. Per size it reports the seconds of one
+//     run (and, of them, check_seconds: the checkers'), the destination's
+//     rows, the heap in use per row when the run ends (heap_in_use.h: the
+//     world is gone by then, so it is the history the run returns), the peak
+//     resident set per row (the process's VmHWM, reset before each run) and
+//     the growth exponent of the seconds against the previous size of the
+//     same table and load: log(t2/t1) / log(n2/n1), 1.0 for linear cost, 2.0
+//     for quadratic. history_bytes_per_row estimates the history's own share
+//     (history_bytes.h), and h_source, h_chunks, h_collections,
+//     h_destinations and h_final its parts.
 //
 //   BM_CheckerSeconds/rows:N/table:T: the seconds of each checker on the
 //     history of BM_Backfill/rows:N/table:T.
@@ -30,8 +30,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "bench/heap_in_use.h"
 #include "bench/history_bytes.h"
@@ -42,15 +44,29 @@
 namespace cdc::sim {
 namespace {
 
+// The peak resident set since the last reset_peak_rss(): Linux's VmHWM,
+// which writing 5 to /proc/self/clear_refs resets, so each benchmark reads
+// its own peak whatever ran before it in the process (the allocator first
+// hands back what it keeps free).
+void reset_peak_rss() {
+  bench::release_free_memory();
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
 double peak_rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  for (int lines = 0; lines < 200 && std::getline(status, line); ++lines) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) * 1024.0;  // in kB
+  }
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) * 1024.0;  // Linux reports KiB
+  return static_cast<double>(u.ru_maxrss) * 1024.0;  // the process's peak, in KiB
 }
 
 // `table`: the demo table backfilled (0: accounts, integer key; 1: tags, a
-// text key under the locale collation; 2: events, no primary key).
-WorldOptions backfill_world(uint32_t rows, size_t table = 0) {
+// text key under the locale collation; 2: events, no primary key); `bulk`:
+// the initial rows are loaded in bulk (WorldOptions::InitialLoad).
+WorldOptions backfill_world(uint32_t rows, size_t table = 0, bool bulk = false) {
   WorldOptions o;
   o.seed = 1;
   o.tables = {demo_schemas().at(table)};
@@ -61,6 +77,7 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0) {
       o.tables.front().has_primary_key() ? BackfillMode::kNormal : BackfillMode::kWithoutPrimaryKey;
   o.bindings = {b};
   o.initial_rows = rows;
+  if (bulk) o.initial_load = WorldOptions::InitialLoad::kBulk;
   o.workload.key_space = 2 * static_cast<int64_t>(rows);
   o.workload.truncate = Ratio{0, 1};
   o.write_per_tick = {1, 1};
@@ -72,9 +89,10 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0) {
 }
 
 void BM_Backfill(benchmark::State& state) {
-  static std::map<std::pair<int64_t, int64_t>, double> seconds_by_table_rows;
+  static std::map<std::tuple<int64_t, int64_t, int64_t>, double> seconds_by_kind_rows;
   const int64_t n = state.range(0);
   const int64_t table = state.range(1);
+  const int64_t bulk = state.range(2);
   double seconds = 0;
   double check_seconds = 0;
   double heap_bytes = 0;
@@ -82,10 +100,11 @@ void BM_Backfill(benchmark::State& state) {
   bench::HistoryBytes history;
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
+    reset_peak_rss();
     const auto start = std::chrono::steady_clock::now();
     const size_t heap_before = bench::heap_in_use_bytes();
     const RunResult r =
-        run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table)));
+        run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table), bulk != 0));
     heap_bytes = static_cast<double>(bench::heap_in_use_bytes()) - static_cast<double>(heap_before);
     history = bench::history_bytes(r.history);
     const auto checks = std::chrono::steady_clock::now();
@@ -114,14 +133,15 @@ void BM_Backfill(benchmark::State& state) {
   state.counters["h_collections"] = per_row(history.collections);
   state.counters["h_destinations"] = per_row(history.destinations);
   state.counters["h_final"] = per_row(history.final_state);
-  auto prev = seconds_by_table_rows.lower_bound({table, n});
-  if (prev != seconds_by_table_rows.begin() && std::prev(prev)->first.first == table) {
+  auto prev = seconds_by_kind_rows.lower_bound({table, bulk, n});
+  if (prev != seconds_by_kind_rows.begin() && std::get<0>(std::prev(prev)->first) == table &&
+      std::get<1>(std::prev(prev)->first) == bulk) {
     --prev;
     state.counters["growth_exponent"] =
         std::log(seconds / prev->second) /
-        std::log(static_cast<double>(n) / static_cast<double>(prev->first.second));
+        std::log(static_cast<double>(n) / static_cast<double>(std::get<2>(prev->first)));
   }
-  seconds_by_table_rows[{table, n}] = seconds;
+  seconds_by_kind_rows[{table, bulk, n}] = seconds;
 }
 
 // Where the checkers' time goes: one 100k-row run as BM_Backfill, then the
@@ -150,13 +170,17 @@ void BM_CheckerSeconds(benchmark::State& state) {
 
 // The integer-keyed table at every size; the locale-keyed and keyless ones
 // at the two small sizes (their chunks walk another index, or ctid ranges).
+// Each also with the initial rows loaded in bulk.
 void sizes(benchmark::internal::Benchmark* b) {
-  b->ArgNames({"rows", "table"});
-  b->Args({10'000, 0})->Args({100'000, 0});
+  b->ArgNames({"rows", "table", "bulk"});
   const char* large = std::getenv("CDCSIM_BENCH_LARGE");
-  if (large && std::string(large) == "1") b->Args({1'000'000, 0})->Args({10'000'000, 0});
-  for (int64_t table : {1, 2})
-    b->Args({10'000, table})->Args({100'000, table});
+  for (int64_t bulk : {0, 1}) {
+    b->Args({10'000, 0, bulk})->Args({100'000, 0, bulk});
+    if (large && std::string(large) == "1")
+      b->Args({1'000'000, 0, bulk})->Args({10'000'000, 0, bulk});
+    for (int64_t table : {1, 2})
+      b->Args({10'000, table, bulk})->Args({100'000, table, bulk});
+  }
 }
 BENCHMARK(BM_Backfill)->Apply(sizes)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_CheckerSeconds)

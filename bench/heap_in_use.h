@@ -51,4 +51,16 @@ inline size_t heap_in_use_bytes() {
   return m.uordblks + m.hblkhd;
 }
 
+// Gives the memory the allocator keeps free back to the kernel, so that a
+// resident-set figure taken next starts from what the program holds.
+inline void release_free_memory() {
+#ifdef CDCSIM_MIMALLOC
+  if (std::string_view(allocator_name()) == "mimalloc") {
+    mi_collect(/*force=*/true);
+    return;
+  }
+#endif
+  malloc_trim(0);
+}
+
 }  // namespace cdc::bench

@@ -65,6 +65,7 @@ const std::map<std::string, std::vector<std::string>>& key_lists() {
         "start_xid",
         "tables",
         "initial_rows",
+        "initial_load",
         "bindings",
         "materialization",
         "retention_ticks",
@@ -671,8 +672,8 @@ std::vector<sim::ScriptedOp> read_operations(Reader& r, const YAML::Node& ops,
 
 // A scenario with an explicit schedule cannot also configure the generator.
 void reject_generator_keys(Reader& r, const YAML::Node& root) {
-  for (const char* generator : {"initial_rows", "workload", "faults", "fault_per_tick",
-                                "write_per_tick", "swarm", "generation"}) {
+  for (const char* generator : {"initial_rows", "initial_load", "workload", "faults",
+                                "fault_per_tick", "write_per_tick", "swarm", "generation"}) {
     if (root[generator]) {
       r.fail(root[generator], "\"" + std::string(generator) +
                                   "\" configures the generator; a scenario with an explicit "
@@ -714,6 +715,10 @@ Scenario read_scenario(Reader& r, const YAML::Node& root, uint64_t seed) {
         Xid(static_cast<uint32_t>(r.integer(root["start_xid"], 3, 4294967295LL, "start_xid")));
   o.tables = read_tables(r, root["tables"]);
   if (root["initial_rows"]) read_initial_rows(r, root["initial_rows"], &o);
+  if (root["initial_load"]) {
+    o.initial_load = r.choice<sim::WorldOptions::InitialLoad>(root["initial_load"],
+                                                              initial_load_names(), "initial_load");
+  }
   o.bindings = read_bindings(r, root["bindings"], o.tables);
   if (root["materialization"]) read_materialization(r, root["materialization"], &o);
   if (root["retention_ticks"])

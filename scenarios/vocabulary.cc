@@ -40,4 +40,11 @@ const Names<ReplicaIdentity>& replica_identity_names() {
   return kNames;
 }
 
+const Names<sim::WorldOptions::InitialLoad>& initial_load_names() {
+  static const Names<sim::WorldOptions::InitialLoad> kNames = {
+      {"workload", sim::WorldOptions::InitialLoad::kWorkload},
+      {"bulk", sim::WorldOptions::InitialLoad::kBulk}};
+  return kNames;
+}
+
 }  // namespace cdc::scenarios

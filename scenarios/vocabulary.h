@@ -20,9 +20,10 @@ using sim::name_of;
 using sim::Names;
 using sim::strategy_names;  // "merge", "delta"
 
-const Names<sim::ScriptedOp::Kind>& operation_names();   // "capture_backfill", ...
-const Names<ColumnType>& column_type_names();            // "int64", "text"
-const Names<Collation>& collation_names();               // "C", "locale"
-const Names<ReplicaIdentity>& replica_identity_names();  // "default", "full"
+const Names<sim::ScriptedOp::Kind>& operation_names();              // "capture_backfill", ...
+const Names<ColumnType>& column_type_names();                       // "int64", "text"
+const Names<Collation>& collation_names();                          // "C", "locale"
+const Names<ReplicaIdentity>& replica_identity_names();             // "default", "full"
+const Names<sim::WorldOptions::InitialLoad>& initial_load_names();  // "workload", "bulk"
 
 }  // namespace cdc::scenarios

@@ -165,6 +165,10 @@ void emit_schedule(YAML::Emitter& e, const sim::Schedule& s, const sim::WorldOpt
 
 void emit_generator(YAML::Emitter& e, const sim::WorldOptions& o) {
   e << YAML::Key << "initial_rows" << YAML::Value << o.initial_rows;
+  if (o.initial_load != sim::WorldOptions::InitialLoad::kWorkload) {
+    e << YAML::Key << "initial_load" << YAML::Value
+      << name_of(initial_load_names(), o.initial_load);
+  }
   e << YAML::Key << "workload" << YAML::Value << YAML::Flow << YAML::BeginMap;
   e << YAML::Key << "sessions" << YAML::Value << o.workload.sessions;
   e << YAML::Key << "key_space" << YAML::Value << o.workload.key_space;

@@ -105,6 +105,33 @@ void SourceWorkload::finish() {
   }
 }
 
+void SourceWorkload::load(uint64_t rows, uint32_t rows_per_txn) {
+  CDC_ASSERT(rows_per_txn > 0, "a bulk load commits some rows per transaction");
+  for (const Session& s : sessions_)
+    CDC_ASSERT(!s.txn, "a bulk load starts with no transaction open");
+  const uint64_t failed_before = stats_.failed_statements;
+  Statement commit;
+  commit.kind = Statement::Kind::kCommit;
+  for (uint32_t t = 0; t < tables_.size(); ++t) {
+    const TableSchema& s = db_->schema(tables_[t]);
+    const HeapTable& heap = db_->heap(tables_[t]);
+    uint64_t loaded = 0;
+    for (uint64_t draws = 0; loaded < rows && draws < 4 * rows + 64; ++draws) {
+      Statement st;
+      st.kind = Statement::Kind::kInsert;
+      st.table = t;
+      st.row = random_row(s);
+      // The index holds the newest version of every key, uncommitted too.
+      if (s.has_primary_key() && heap.index_find(heap.index_key(s.key_of(st.row)))) continue;
+      run(st);
+      if (++loaded % rows_per_txn == 0) run(commit);
+    }
+    if (loaded % rows_per_txn != 0) run(commit);
+  }
+  CDC_ASSERT(stats_.failed_statements == failed_before,
+             "a bulk load inserts only keys not present");
+}
+
 void SourceWorkload::commit_open() {
   for (Session& s : sessions_) {
     if (s.txn) end(s, /*commit=*/true);

@@ -70,6 +70,13 @@ class SourceWorkload {
   void step();
   // Ends every open transaction (commit, or abort as the dice say).
   void finish();
+  // Bulk load: into each table in turn, `rows` inserts of random rows, of
+  // distinct keys in a keyed table (a drawn key already present is drawn
+  // again; after 4 x rows + 64 draws the table keeps the rows it has: the
+  // key space may hold fewer), committed `rows_per_txn` at a time by session
+  // 0. The observer sees each statement, as in step(). REQUIRES: no session
+  // has an open transaction; rows_per_txn > 0.
+  void load(uint64_t rows, uint32_t rows_per_txn);
   // Runs one statement of an explicit schedule (or a decided one).
   void execute(const Statement& st);
   // Whether `session` has an open transaction.
@@ -116,6 +123,9 @@ class SourceWorkload {
   std::function<std::vector<Key>(TableId)> key_hints_;
   std::function<std::vector<Ctid>(TableId)> ctid_hints_;
 };
+
+// The transaction size of a bulk initial load (SourceWorkload::load).
+inline constexpr uint32_t kBulkLoadRowsPerTxn = 1000;
 
 // The tables the demo and the property tests use: an int-keyed table with a
 // TOASTable column, a composite text key under the locale collation with

@@ -194,6 +194,10 @@ void World::load_initial_rows() {
   if (o_.record_schedule) {
     loader.set_statement_observer([this](const Statement& st) { recorded_.initial.push_back(st); });
   }
+  if (o_.initial_load == WorldOptions::InitialLoad::kBulk) {
+    loader.load(o_.initial_rows, kBulkLoadRowsPerTxn);
+    return;
+  }
   for (uint32_t i = 0; i < o_.initial_rows * tables_.size() * 3; ++i)
     loader.step();
   loader.finish();

@@ -120,6 +120,13 @@ struct WorldOptions {
   bool keep_existing_on_backfill = false;
   uint32_t materialization_txns_per_commit = 4;  // collection txns per destination txn
   uint32_t initial_rows = 12;                    // per table, before the capture starts
+  // How the initial rows are written: by 3 x initial_rows random workload
+  // steps per table (inserts, updates, deletes, aborts, savepoints: a table
+  // with a past), or in bulk, initial_rows inserts of distinct keys per table
+  // in transactions of kBulkLoadRowsPerTxn (a table freshly loaded, as COPY
+  // leaves it; far cheaper for millions of rows).
+  enum class InitialLoad : uint8_t { kWorkload, kBulk };
+  InitialLoad initial_load = InitialLoad::kWorkload;
   Xid start_xid = Xid(1000);
   std::optional<uint64_t> max_slot_wal_keep_size_bytes;
   CaptureOptions capture;

@@ -43,6 +43,22 @@ TEST(LoaderTest, WrongTypesAndOutOfRangeValues) {
       std::string::npos);
 }
 
+// initial_load names how the rows are written; a wrong name is refused where
+// it is written, and a scenario with an explicit schedule cannot have it.
+TEST(LoaderTest, InitialLoadIsWorkloadOrBulk) {
+  const LoadResult bulk = load_scenario_text("initial_load: bulk\n", "bulk.yaml");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(bulk));
+  EXPECT_EQ(std::get<Scenario>(bulk).options.initial_load, sim::WorldOptions::InitialLoad::kBulk);
+  const LoadResult plain = load_scenario_text("name: x\n", "plain.yaml");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(plain));
+  EXPECT_EQ(std::get<Scenario>(plain).options.initial_load,
+            sim::WorldOptions::InitialLoad::kWorkload);
+  const LoadError wrong = error_of("name: x\ninitial_load: copy\n");
+  EXPECT_EQ(wrong.line, 2);
+  EXPECT_EQ(wrong.column, 15);
+  EXPECT_NE(wrong.message.find("unknown value \"copy\""), std::string::npos);
+}
+
 // A table of 10 million rows loads; a value past the rows a run can hold in
 // memory is refused where it is written, also as a product over the tables.
 TEST(LoaderTest, TenMillionRowsLoadAndMoreThanMemoryHoldsIsRefused) {

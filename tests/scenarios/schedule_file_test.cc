@@ -128,6 +128,10 @@ TEST(ScheduleFileTest, BadSchedulesAreRejectedWithAPosition) {
                      "\"y\"]}\n")
                 .message.find("must be an integer"),
             std::string::npos);
+  const LoadError bulk =
+      error_of("initial_load: bulk\nschedule:\n  steps:\n    - {at: 1, do: commit}\n");
+  EXPECT_NE(bulk.message.find("\"initial_load\" configures the generator"), std::string::npos);
+  EXPECT_EQ(bulk.line, 1);
   EXPECT_NE(error_of("schedule:\n  steps:\n    - {at: 1, do: commit, table: accounts}\n")
                 .message.find("does not apply to commit"),
             std::string::npos);
