@@ -57,6 +57,19 @@ TEST(ScheduleFileTest, EveryCatalogueFileSurvivesWritingAndLoading) {
   }
 }
 
+// A generated scenario with a bulk initial load keeps it through the writer.
+TEST(ScheduleFileTest, ABulkInitialLoadIsWrittenAndReadBack) {
+  const Scenario sc =
+      loaded(load_scenario_text("initial_rows: 40\ninitial_load: bulk\n", "bulk.yaml"));
+  const std::string text = scenario_yaml(sc);
+  EXPECT_NE(text.find("initial_load: bulk"), std::string::npos) << text;
+  const Scenario back = loaded(load_scenario_text(text, "bulk.yaml (written)"));
+  EXPECT_EQ(back.options.initial_load, sim::WorldOptions::InitialLoad::kBulk);
+  EXPECT_EQ(sim::run_world(back.options).fingerprint, sim::run_world(sc.options).fingerprint);
+  const Scenario plain = loaded(load_scenario_text("initial_rows: 40\n", "plain.yaml"));
+  EXPECT_EQ(scenario_yaml(plain).find("initial_load"), std::string::npos);
+}
+
 // load -> run -> shrink -> save -> load -> run: the same verdict and fingerprint.
 TEST(ScheduleFileTest, AShrunkFailureRoundTripsThroughYaml) {
   const Scenario sc = loaded(load_scenario_file(
