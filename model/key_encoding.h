@@ -13,6 +13,8 @@
 //           each value matches its type.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +28,18 @@ namespace cdc {
 
 std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
                        std::span<const Collation> collations);
+
+// The first eight bytes of an encoding as a big-endian integer (zero-padded):
+// of two encodings, the one with the smaller prefix sorts first; equal
+// prefixes leave the order to the bytes. An int64 key is settled by its
+// prefix alone.
+inline uint64_t key_prefix(std::string_view bytes) {
+  uint64_t p = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    p = (p << 8) | (i < bytes.size() ? static_cast<uint8_t>(bytes[i]) : 0u);
+  }
+  return p;
+}
 
 // The capture's key encoding (Precise filtering, document keys): encode_key
 // with every collation kC. REQUIRES: as encode_key, without collations.

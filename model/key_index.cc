@@ -5,23 +5,18 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "model/key_encoding.h"
 
 namespace cdc {
 
 namespace {
 
-// The key's first eight bytes, big-endian, zero-padded.
 uint64_t prefix_of(std::string_view key) {
-  uint64_t p = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    p = (p << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0u);
-  }
-  return p;
+  return key_prefix(key);
 }
 
-// Bytewise three-way comparison, by prefix first.
-int compare(uint64_t pa, std::string_view a, uint64_t pb, std::string_view b) {
-  if (pa != pb) return pa < pb ? -1 : 1;
+// Bytewise three-way comparison of two keys whose prefixes are equal.
+int compare_tails(std::string_view a, std::string_view b) {
   if (a.size() <= 8 && b.size() <= 8) {
     // Equal padded prefixes: the shorter key is a prefix of the longer.
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
@@ -30,8 +25,14 @@ int compare(uint64_t pa, std::string_view a, uint64_t pb, std::string_view b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+// Whether stored key k (prefix pk) equals `key` (prefix p); k's bytes are
+// read only when the prefixes tie.
+bool equal(uint64_t pk, const std::string& k, uint64_t p, std::string_view key) {
+  return pk == p && compare_tails(k, key) == 0;
+}
+
 // The first of `n` sorted keys (prefixes `ps`, keys `ks`) that is >= key
-// (strict: > key).
+// (strict: > key). A stored key is touched only when its prefix ties.
 template <class Prefixes, class Keys>
 uint32_t search(const Prefixes& ps, const Keys& ks, uint32_t n, uint64_t p, std::string_view key,
                 bool strict) {
@@ -39,7 +40,7 @@ uint32_t search(const Prefixes& ps, const Keys& ks, uint32_t n, uint64_t p, std:
   uint32_t hi = n;
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
-    const int c = compare(ps[mid], ks[mid], p, key);
+    const int c = ps[mid] != p ? (ps[mid] < p ? -1 : 1) : compare_tails(ks[mid], key);
     if (c < 0 || (strict && c == 0)) {
       lo = mid + 1;
     } else {
@@ -117,7 +118,7 @@ std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
   const uint64_t p = prefix_of(key);
   const Leaf* leaf = descend(key, p, nullptr);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
-  if (pos < leaf->n && compare(leaf->prefix[pos], leaf->key[pos], p, key) == 0) {
+  if (pos < leaf->n && equal(leaf->prefix[pos], leaf->key[pos], p, key)) {
     return leaf->slot[pos];
   }
   return std::nullopt;
@@ -160,7 +161,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
   Path path;
   Leaf* leaf = descend(key, p, &path);
   uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
-  if (pos < leaf->n && compare(leaf->prefix[pos], leaf->key[pos], p, key) == 0) {
+  if (pos < leaf->n && equal(leaf->prefix[pos], leaf->key[pos], p, key)) {
     leaf->slot[pos] = slot;
     return;
   }
@@ -260,7 +261,7 @@ bool KeyIndex::erase(std::string_view key) {
   Path path;
   Leaf* leaf = descend(key, p, &path);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
-  if (pos == leaf->n || compare(leaf->prefix[pos], leaf->key[pos], p, key) != 0) return false;
+  if (pos == leaf->n || !equal(leaf->prefix[pos], leaf->key[pos], p, key)) return false;
   close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
   --leaf->n;
   leaf->key[leaf->n].clear();

@@ -57,8 +57,7 @@ Reduction reduce(const std::vector<DocRef>& docs) {
   for (uint32_t id = 0; id < out.rows.size(); ++id) {
     if (out.present[id] != 0) out.in_order.push_back(id);
   }
-  std::sort(out.in_order.begin(), out.in_order.end(),
-            [&](uint32_t a, uint32_t b) { return out.ids.key(a) < out.ids.key(b); });
+  detail::sort_by_key(out.ids, &out.in_order);
   return out;
 }
 

@@ -1,8 +1,11 @@
 #include "properties/key_ids.h"
 
+#include <algorithm>
 #include <functional>
+#include <utility>
 
 #include "model/assert.h"
+#include "model/key_encoding.h"
 
 namespace cdc::properties::detail {
 
@@ -56,6 +59,20 @@ std::optional<uint32_t> KeyIds::find(uint32_t tag, std::string_view key) const {
   const uint64_t cell = table_[cell_of(tag, key, hash_of(tag, key))];
   if (cell == 0) return std::nullopt;
   return id_in(cell);
+}
+
+void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids) {
+  std::vector<std::pair<uint64_t, uint32_t>> by_prefix;
+  by_prefix.reserve(ids->size());
+  for (const uint32_t id : *ids)
+    by_prefix.emplace_back(key_prefix(keys.key(id)), id);
+  std::sort(by_prefix.begin(), by_prefix.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    const int c = keys.key(a.second).compare(keys.key(b.second));
+    return c != 0 ? c < 0 : a.second < b.second;
+  });
+  for (size_t i = 0; i < by_prefix.size(); ++i)
+    (*ids)[i] = by_prefix[i].second;
 }
 
 // Doubles the table and puts every id but the newest back in its cell (the

@@ -45,4 +45,8 @@ class KeyIds {
   std::vector<uint64_t> table_ = std::vector<uint64_t>(2, 0);
 };
 
+// The ids in `ids` ordered by their keys, bytewise (equal keys under
+// different tags: by id), compared by their first eight bytes first.
+void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids);
+
 }  // namespace cdc::properties::detail

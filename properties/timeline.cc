@@ -46,8 +46,7 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   std::vector<uint32_t> order(n);
   for (uint32_t e = 0; e < n; ++e)
     order[e] = e;
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return ids_.key(a) < ids_.key(b); });
+  sort_by_key(ids_, &order);
   std::vector<uint32_t> start(n + 1, 0);
   for (const auto& [e, v] : g.raw)
     ++start[e + 1];

@@ -1,9 +1,11 @@
 #include "sim/recorder.h"
 
+#include <optional>
 #include <string_view>
 
 #include "model/assert.h"
 #include "model/key_encoding.h"
+#include "properties/key_ids.h"
 
 namespace cdc::sim {
 
@@ -68,30 +70,30 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   c.commit_lsn = txn.commit_lsn;
   last_commit_lsn_ = txn.commit_lsn;
   // (table, key) -> index in c.changes: a linear search while the
-  // transaction has changed at most kFewKeys keys; past that, a map of views
-  // into c.changes, built once and then kept up to date.
+  // transaction has changed at most kFewKeys keys; past that, hashed key ids
+  // of views into c.changes, which number the changes in their order (a
+  // bulk load commits a thousand keys at a time).
   constexpr size_t kFewKeys = 16;
-  using TableKey = std::pair<uint32_t, std::string_view>;
-  std::map<TableKey, size_t> many;
-  auto index_of = [&](const TableKey& tk) -> std::optional<size_t> {
+  properties::detail::KeyIds many;  // tag: the table
+  auto index_of = [&](uint32_t table, std::string_view key) -> std::optional<size_t> {
     if (c.changes.size() <= kFewKeys) {
       for (size_t i = 0; i < c.changes.size(); ++i) {
-        if (c.changes[i].table == tk.first && c.changes[i].key == tk.second) return i;
+        if (c.changes[i].table == table && c.changes[i].key == key) return i;
       }
       return std::nullopt;
     }
-    if (many.empty()) {
-      for (size_t i = 0; i < c.changes.size(); ++i)
-        many.emplace(TableKey{c.changes[i].table, c.changes[i].key}, i);
+    if (many.size() == 0) {
+      for (const history::SourceKeyChange& ch : c.changes)
+        many.add(ch.table, ch.key);
+      CDC_ASSERT(many.size() == c.changes.size(), "a commit's changes name distinct keys");
     }
-    auto it = many.find(tk);
-    return it == many.end() ? std::nullopt : std::optional<size_t>(it->second);
+    return many.find(table, key);
   };
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   for (const CommittedRowVersion& v : txn.versions) {
     const std::string key = row_key(v.table, v.row, v.ctid);
     auto& table = shadow_[v.table];
-    std::optional<size_t> index = index_of(TableKey{v.table.value(), key});
+    std::optional<size_t> index = index_of(v.table.value(), key);
     if (!index) {
       index = c.changes.size();
       history::SourceKeyChange ch;
@@ -99,7 +101,10 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       ch.key = key;
       if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
       c.changes.push_back(std::move(ch));
-      if (!many.empty()) many.emplace(TableKey{v.table.value(), c.changes.back().key}, *index);
+      if (many.size() != 0) {
+        const uint32_t id = many.add(v.table.value(), c.changes.back().key);
+        CDC_ASSERT(id == *index, "key ids follow the changes' order");
+      }
     }
     // The key's last version in the transaction leaves its state after it.
     history::SourceKeyChange& ch = c.changes[*index];
