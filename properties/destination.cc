@@ -1,5 +1,7 @@
 #include "properties/destination.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "properties/helpers.h"
@@ -27,19 +29,49 @@ std::vector<TxnRef> destination_txns_of(const history::History& h, uint32_t m) {
   return out;
 }
 
+const RowRef* MergeState::row(std::string_view key) const {
+  const auto it = std::lower_bound(rows.begin(), rows.end(), key,
+                                   [](const auto& r, std::string_view k) { return r.first < k; });
+  return it != rows.end() && it->first == key ? &it->second : nullptr;
+}
+
+const TxnRef* MergeState::last_touch(std::string_view key) const {
+  const std::optional<uint32_t> id = touched.find(0, key);
+  return id ? &last[*id] : nullptr;
+}
+
 MergeState replay_merge(const std::vector<TxnRef>& txns) {
   MergeState s;
+  std::vector<RowRef> row;       // by key id
+  std::vector<uint8_t> present;  // by key id
+  const auto touch = [&](std::string_view key, const TxnRef& t) {
+    const uint32_t id = s.touched.add(0, key);
+    if (id == s.last.size()) {
+      s.last.push_back(t);
+      row.emplace_back();
+      present.push_back(0);
+    }
+    s.last[id] = t;
+    return id;
+  };
   for (const TxnRef& t : txns) {
-    if (t.txn->truncated_first) s.rows.clear();
+    if (t.txn->truncated_first) std::fill(present.begin(), present.end(), 0);
     for (const history::DestinationRow& r : t.txn->upserts) {
-      s.rows.insert_or_assign(r.key, RowRef{t, &r});
-      s.last_touch.insert_or_assign(r.key, t);
+      const uint32_t id = touch(r.key, t);
+      row[id] = RowRef{t, &r};
+      present[id] = 1;
     }
-    for (const history::DocKey& k : t.txn->deletes) {
-      s.rows.erase(k);
-      s.last_touch.insert_or_assign(k, t);
-    }
+    for (const history::DocKey& k : t.txn->deletes)
+      present[touch(k, t)] = 0;
   }
+  std::vector<uint32_t> ids;
+  for (uint32_t id = 0; id < present.size(); ++id) {
+    if (present[id] != 0) ids.push_back(id);
+  }
+  sort_by_key(s.touched, &ids);
+  s.rows.reserve(ids.size());
+  for (const uint32_t id : ids)
+    s.rows.emplace_back(s.touched.key(id), row[id]);
   return s;
 }
 
@@ -56,15 +88,32 @@ std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns) {
 MergeState final_merge_state(const history::History& h, uint32_t m) {
   MergeState replayed = replay_merge(destination_txns_of(h, m));
   if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return replayed;
-  MergeState s;
-  s.last_touch = std::move(replayed.last_touch);
-  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
-    auto it = replayed.rows.find(r.key);
-    const bool explained = it != replayed.rows.end() && it->second.row->fields == r.fields &&
-                           it->second.row->lsn == r.lsn;
-    // The recorded rows come in key order, so each goes at the end.
-    s.rows.emplace_hint(s.rows.end(), r.key, explained ? it->second : RowRef{TxnRef{}, &r});
+  // The replay's row of each key, by key id, to tell explained rows.
+  std::vector<const RowRef*> replayed_row(replayed.last.size(), nullptr);
+  for (const auto& [key, ref] : replayed.rows) {
+    replayed_row[*replayed.touched.find(0, key)] = &ref;
   }
+  // The recorded rows in key order, the first of a key where one repeats.
+  const std::vector<history::DestinationRow>& recorded = h.final_state.destinations[m];
+  std::vector<const history::DestinationRow*> sorted;
+  sorted.reserve(recorded.size());
+  for (const history::DestinationRow& r : recorded)
+    sorted.push_back(&r);
+  const auto by_key = [](const auto* a, const auto* b) { return a->key < b->key; };
+  if (!std::is_sorted(sorted.begin(), sorted.end(), by_key)) {
+    std::stable_sort(sorted.begin(), sorted.end(), by_key);
+  }
+  MergeState s;
+  s.rows.reserve(sorted.size());
+  for (const history::DestinationRow* r : sorted) {
+    if (!s.rows.empty() && s.rows.back().first == r->key) continue;
+    const std::optional<uint32_t> id = replayed.touched.find(0, r->key);
+    const RowRef* it = id ? replayed_row[*id] : nullptr;
+    const bool explained = it != nullptr && it->row->fields == r->fields && it->row->lsn == r->lsn;
+    s.rows.emplace_back(r->key, explained ? *it : RowRef{TxnRef{}, r});
+  }
+  s.touched = std::move(replayed.touched);
+  s.last = std::move(replayed.last);
   return s;
 }
 

@@ -14,11 +14,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "properties/history.h"
+#include "properties/key_ids.h"
 
 namespace cdc::properties::detail {
 
@@ -49,10 +51,18 @@ std::vector<MaterializationRef> materializations_of(const history::History& h,
 // The destination transactions of materialization binding `m`, in order.
 std::vector<TxnRef> destination_txns_of(const history::History& h, uint32_t m);
 
-// The final state of a merge destination.
+// The final state of a merge destination: its rows in bytewise key order, one
+// per key (views of keys in the History), and the last transaction that
+// upserted or deleted each key.
 struct MergeState {
-  std::map<history::DocKey, RowRef> rows;
-  std::map<history::DocKey, TxnRef> last_touch;  // last txn that upserted or deleted the key
+  std::vector<std::pair<std::string_view, RowRef>> rows;
+  // The row of `key`, or nullptr when the destination does not hold it.
+  const RowRef* row(std::string_view key) const;
+  // The last txn that upserted or deleted `key`, or nullptr when none did.
+  const TxnRef* last_touch(std::string_view key) const;
+
+  KeyIds touched;            // every key a transaction upserted or deleted
+  std::vector<TxnRef> last;  // by id of `touched`
 };
 MergeState replay_merge(const std::vector<TxnRef>& txns);
 

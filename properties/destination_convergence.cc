@@ -73,9 +73,8 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
             "): " + detail::describe_row(src_row),
         "destination " +
             (got_row == nullptr ? std::string("row: absent") : detail::describe_row_ref(*got_row))};
-    const auto last = dest.last_touch.find(key);
-    if (last != dest.last_touch.end()) {
-      witness.push_back("last to touch the key: " + detail::describe_txn(last->second));
+    if (const detail::TxnRef* last = dest.last_touch(key)) {
+      witness.push_back("last to touch the key: " + detail::describe_txn(*last));
     } else {
       witness.push_back("no destination txn of materialization " + std::to_string(m.mat->id) +
                         " touched the key");

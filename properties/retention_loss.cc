@@ -42,7 +42,7 @@ std::set<history::DocKey, std::less<>> destination_keys(const history::Materiali
   std::set<history::DocKey, std::less<>> out;
   if (m.strategy == history::UpdateStrategy::kMerge) {
     for (const auto& [key, row] : detail::replay_merge(txns).rows)
-      out.insert(key);
+      out.emplace(key);
   } else {
     for (const detail::RowRef& r : detail::replay_delta(txns))
       out.insert(r.row->key);

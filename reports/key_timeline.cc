@@ -166,8 +166,7 @@ void add_final_rows(const history::History& h, KeyTimeline& t) {
     };
     if (m.strategy == history::UpdateStrategy::kMerge) {
       const detail::MergeState s = detail::final_merge_state(h, m.id);
-      const auto it = s.rows.find(t.key);
-      if (it != s.rows.end()) add(*it->second.row);
+      if (const detail::RowRef* r = s.row(t.key)) add(*r->row);
     } else {
       for (const detail::RowRef& r : detail::final_delta_rows(h, m.id)) {
         if (r.row->key == t.key) add(*r.row);
