@@ -264,7 +264,7 @@ bool KeyIndex::erase(std::string_view key) {
   if (pos == leaf->n || !equal(leaf->prefix[pos], leaf->key[pos], p, key)) return false;
   close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
   --leaf->n;
-  leaf->key[leaf->n].clear();
+  std::string().swap(leaf->key[leaf->n]);  // a moved-in long key's buffer too
   --size_;
   if (leaf->n == 0 && leaf != root_) remove_empty_leaf(leaf, &path);
   return true;
@@ -285,7 +285,7 @@ void KeyIndex::remove_empty_leaf(Leaf* leaf, Path* path) {
     if (in->n > 1) {
       const uint32_t sep = st.child > 0 ? st.child - 1 : 0;
       close_at(sep, in->n - 1, in->prefix, in->sep);
-      in->sep[in->n - 2].clear();
+      std::string().swap(in->sep[in->n - 2]);
     }
     close_at(st.child, in->n, in->child);
     --in->n;

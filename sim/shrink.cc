@@ -217,6 +217,7 @@ WorldOptions explicit_options(const WorldOptions& o, const Schedule& s) {
   e.write_per_tick = defaults.write_per_tick;
   e.workload = defaults.workload;
   e.initial_rows = defaults.initial_rows;
+  e.initial_load = defaults.initial_load;
   e.record_schedule = false;
   e.schedule = s;
   return e;

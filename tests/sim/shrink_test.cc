@@ -26,6 +26,22 @@ WorldOptions only_changes_seed_1() {
   return o;
 }
 
+// A recorded schedule replaces the generator: its settings, the initial
+// load among them, go back to their defaults, and the run is the same.
+TEST(Shrink, ExplicitOptionsResetTheGeneratorSettings) {
+  WorldOptions o;
+  o.seed = 4;
+  o.initial_rows = 30;
+  o.initial_load = WorldOptions::InitialLoad::kBulk;
+  o.record_schedule = true;
+  const RunResult recorded = run_world(o);
+  ASSERT_FALSE(recorded.schedule.initial.empty());
+  const WorldOptions e = explicit_options(o, recorded.schedule);
+  EXPECT_EQ(e.initial_load, WorldOptions::InitialLoad::kWorkload);
+  EXPECT_EQ(e.initial_rows, WorldOptions{}.initial_rows);
+  EXPECT_EQ(run_world(e).fingerprint, recorded.fingerprint);
+}
+
 TEST(Shrink, KeepsTheViolationAndRemovesMostSteps) {
   const WorldOptions o = only_changes_seed_1();
   ASSERT_TRUE(violates("convergence")(run_world(o)));
