@@ -90,13 +90,7 @@ std::string HeapTable::index_key(const Key& key) const {
 }
 
 std::optional<uint32_t> HeapTable::index_find(std::string_view ikey) const {
-  if (index_.empty()) return std::nullopt;
-  // Rightmost fast path: a key at or above the greatest needs no descent.
-  const KeyIndex::Iterator last = index_.last();
-  const int vs_last = last.key().compare(ikey);
-  if (vs_last < 0) return std::nullopt;
-  if (vs_last == 0) return last.slot();
-  return index_.find(ikey);
+  return index_.find(ikey);  // the index takes the rightmost fast path itself
 }
 
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {

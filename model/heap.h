@@ -13,10 +13,10 @@
 // (key_encoding.h) to the slot of the key's newest version. Older versions of
 // the same key are reachable through HeapTuple::prev while they may still be
 // visible to someone. A key with a non-"C" collation also has a bytewise
-// index, so chunks in either order walk an index from their cursor. Like
-// PostgreSQL's B-tree fast path for the rightmost leaf, a key above every
-// indexed key (a serial key's next value) is found absent and inserted at the
-// end without a descent.
+// index, so chunks in either order walk an index from their cursor. Both are
+// KeyIndex B+ trees (key_index.h), which take PostgreSQL's fast path for the
+// rightmost leaf: a key above every indexed key (a serial key's next value)
+// is found absent and inserted at the end without a descent.
 #pragma once
 
 #include <cstdint>

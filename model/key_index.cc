@@ -11,10 +11,6 @@ namespace cdc {
 
 namespace {
 
-uint64_t prefix_of(std::string_view key) {
-  return key_prefix(key);
-}
-
 // Bytewise three-way comparison of two keys whose prefixes are equal.
 int compare_tails(std::string_view a, std::string_view b) {
   if (a.size() <= 8 && b.size() <= 8) {
@@ -114,8 +110,21 @@ KeyIndex::Leaf* KeyIndex::descend(std::string_view key, uint64_t prefix, Path* p
   return static_cast<Leaf*>(node);
 }
 
+// Three-way comparison of `key` (prefix p) with the greatest entry; 1 when
+// the index is empty.
+int KeyIndex::compare_to_last(uint64_t p, std::string_view key) const {
+  const Leaf* l = last_leaf_;
+  if (l->n == 0) return 1;
+  const uint32_t i = l->n - 1;
+  return l->prefix[i] != p ? (p < l->prefix[i] ? -1 : 1) : -compare_tails(l->key[i], key);
+}
+
 std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
-  const uint64_t p = prefix_of(key);
+  const uint64_t p = key_prefix(key);
+  // Rightmost fast path: a key at or above the greatest needs no descent.
+  const int vs_last = compare_to_last(p, key);
+  if (vs_last > 0) return std::nullopt;
+  if (vs_last == 0) return last_leaf_->slot[last_leaf_->n - 1];
   const Leaf* leaf = descend(key, p, nullptr);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
   if (pos < leaf->n && equal(leaf->prefix[pos], leaf->key[pos], p, key)) {
@@ -124,18 +133,10 @@ std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
   return std::nullopt;
 }
 
-KeyIndex::Iterator KeyIndex::lower_bound(std::string_view key) const {
-  const uint64_t p = prefix_of(key);
+KeyIndex::Iterator KeyIndex::bound(std::string_view key, bool strict) const {
+  const uint64_t p = key_prefix(key);
   const Leaf* leaf = descend(key, p, nullptr);
-  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
-  if (pos == leaf->n && leaf->next != nullptr) return Iterator(leaf->next, 0);
-  return Iterator(leaf, pos);
-}
-
-KeyIndex::Iterator KeyIndex::upper_bound(std::string_view key) const {
-  const uint64_t p = prefix_of(key);
-  const Leaf* leaf = descend(key, p, nullptr);
-  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/true);
+  const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, strict);
   if (pos == leaf->n && leaf->next != nullptr) return Iterator(leaf->next, 0);
   return Iterator(leaf, pos);
 }
@@ -157,7 +158,18 @@ void close_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
 }  // namespace
 
 void KeyIndex::set(std::string_view key, uint32_t slot) {
-  const uint64_t p = prefix_of(key);
+  const uint64_t p = key_prefix(key);
+  // Rightmost fast path: a key above every other goes at the end of the
+  // last leaf without a descent while that leaf has room.
+  if (last_leaf_->n < kLeafCapacity && compare_to_last(p, key) > 0) {
+    Leaf* last = last_leaf_;
+    last->prefix[last->n] = p;
+    last->key[last->n] = std::string(key);
+    last->slot[last->n] = slot;
+    ++last->n;
+    ++size_;
+    return;
+  }
   Path path;
   Leaf* leaf = descend(key, p, &path);
   uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
@@ -208,7 +220,7 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
       r->n = 2;
       r->child[0] = root_;
       r->child[1] = right;
-      r->prefix[0] = prefix_of(sep);
+      r->prefix[0] = key_prefix(sep);
       r->sep[0] = std::move(sep);
       root_ = r;
       return;
@@ -218,7 +230,7 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
     if (in->n < kInnerCapacity) {
       open_at(st.child, in->n - 1, in->prefix, in->sep);
       open_at(st.child + 1, in->n, in->child);
-      in->prefix[st.child] = prefix_of(sep);
+      in->prefix[st.child] = key_prefix(sep);
       in->sep[st.child] = std::move(sep);
       in->child[st.child + 1] = right;
       ++in->n;
@@ -247,7 +259,7 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
       to->child[at] = children[c];
       if (c + 1 < children.size() && c + 1 != keep) {
         to->sep[at] = std::move(seps[c]);
-        to->prefix[at] = prefix_of(to->sep[at]);
+        to->prefix[at] = key_prefix(to->sep[at]);
       }
     }
     sep = std::move(seps[keep - 1]);
@@ -257,7 +269,7 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
 }
 
 bool KeyIndex::erase(std::string_view key) {
-  const uint64_t p = prefix_of(key);
+  const uint64_t p = key_prefix(key);
   Path path;
   Leaf* leaf = descend(key, p, &path);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
@@ -344,7 +356,7 @@ size_t KeyIndex::check_invariants() const {
     CDC_ASSERT(l->prev == expected_prev, "the leaf chain links both ways");
     CDC_ASSERT(l->n > 0 || (l == root_ && l->next == nullptr), "only a lone root leaf is empty");
     for (uint32_t i = 0; i < l->n; ++i) {
-      CDC_ASSERT(l->prefix[i] == prefix_of(l->key[i]), "a prefix matches its key");
+      CDC_ASSERT(l->prefix[i] == key_prefix(l->key[i]), "a prefix matches its key");
       CDC_ASSERT(!previous || *previous < std::string_view(l->key[i]), "keys ascend");
       previous = l->key[i];
     }
@@ -375,7 +387,7 @@ size_t KeyIndex::check_invariants() const {
       Bounds child = b;
       if (c > 0) child.lo = in->sep[c - 1];
       if (c + 1 < in->n) child.hi = in->sep[c];
-      if (c + 1 < in->n) CDC_ASSERT(in->prefix[c] == prefix_of(in->sep[c]), "separator prefix");
+      if (c + 1 < in->n) CDC_ASSERT(in->prefix[c] == key_prefix(in->sep[c]), "separator prefix");
       stack.emplace_back(in->child[c], child);
     }
   }

@@ -8,9 +8,11 @@
 // kInnerCapacity children, and each key carries its first eight bytes as an
 // integer (big-endian), so most comparisons are one integer comparison.
 //
-// Like PostgreSQL's B-tree, a leaf or inner node that splits while taking a
-// key above every other (a serial key's next value) keeps all its entries
-// and starts a new node with the new one, so an ascending load fills nodes.
+// Like PostgreSQL's B-tree, a key above every other (a serial key's next
+// value) is found absent, and inserted while the last leaf has room, without
+// a descent; a leaf or inner node that splits while taking such a key keeps
+// all its entries and starts a new node with the new one, so an ascending
+// load fills nodes.
 //
 // Erasing never merges: an emptied leaf leaves the tree (unless it is the
 // only one) and an inner node left without children follows it; a root with
@@ -93,8 +95,8 @@ class KeyIndex {
   Iterator begin() const { return Iterator(first_leaf_, 0); }
   Iterator end() const { return Iterator(last_leaf_, last_leaf_->n); }
   // The first entry >= key (lower_bound) or > key (upper_bound).
-  Iterator lower_bound(std::string_view key) const;
-  Iterator upper_bound(std::string_view key) const;
+  Iterator lower_bound(std::string_view key) const { return bound(key, /*strict=*/false); }
+  Iterator upper_bound(std::string_view key) const { return bound(key, /*strict=*/true); }
   // The greatest entry. REQUIRES: !empty().
   Iterator last() const { return Iterator(last_leaf_, last_leaf_->n - 1); }
 
@@ -115,6 +117,8 @@ class KeyIndex {
     size_t depth = 0;
   };
 
+  Iterator bound(std::string_view key, bool strict) const;
+  int compare_to_last(uint64_t prefix, std::string_view key) const;
   // Descends to the leaf whose range holds `key`, recording the way down.
   Leaf* descend(std::string_view key, uint64_t prefix, Path* path) const;
   void insert_into_parent(Path* path, bool rightmost, std::string sep, Node* right);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 #include "model/assert.h"
@@ -44,8 +45,7 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   // history order.
   const size_t n = ids_.size();
   std::vector<uint32_t> order(n);
-  for (uint32_t e = 0; e < n; ++e)
-    order[e] = e;
+  std::iota(order.begin(), order.end(), 0u);
   sort_by_key(ids_, &order);
   std::vector<uint32_t> start(n + 1, 0);
   for (const auto& [e, v] : g.raw)
