@@ -101,7 +101,14 @@ Capture::Capture(Source* source, CollectionStore* store, CaptureOptions options,
 
 std::string Capture::state_key(uint32_t binding) const {
   const CaptureBinding& b = bindings_[binding];
-  return b.table + ".v" + std::to_string(b.backfill_counter);
+  if (state_keys_.size() <= binding) state_keys_.resize(bindings_.size());
+  StateKey& k = state_keys_[binding];
+  if (k.key.empty() || k.counter != b.backfill_counter || k.table != b.table) {
+    k.table = b.table;
+    k.counter = b.backfill_counter;
+    k.key = b.table + ".v" + std::to_string(b.backfill_counter);
+  }
+  return k.key;
 }
 
 void Capture::restart() {
@@ -331,7 +338,8 @@ Status Capture::start() {
     tables_[b] = t.value();
     if (!store_->exists(bindings_[b].collection)) store_->create(bindings_[b].collection);
   }
-  const std::optional<CaptureCheckpoint> saved = store_->checkpoint();
+  // Nothing below commits to the store before open_slot has read it.
+  const std::optional<CaptureCheckpoint>& saved = store_->checkpoint();
   const Lsn memory_cursor = state_.cursor;  // what the lost in-memory state had streamed to
   state_ = CaptureCheckpoint{};
   bool all_new = !bindings_.empty();

@@ -347,6 +347,14 @@ class Capture {
   CollectionStore* store_;
   CaptureOptions options_;
   std::vector<CaptureBinding> bindings_;
+  // state_key()'s strings per binding, with the table and counter they were
+  // built from: a binding's key is rebuilt only after either changes.
+  struct StateKey {
+    std::string table;
+    uint32_t counter = 0;
+    std::string key;
+  };
+  mutable std::vector<StateKey> state_keys_;
   std::function<uint64_t(uint64_t)> choose_;
   CaptureObserver* observer_;
 

@@ -1,8 +1,10 @@
 #include "model/collation.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "model/assert.h"
@@ -232,31 +234,55 @@ int compare_locale(std::string_view a, std::string_view b) {
 // 0x00 0x00. The terminator sorts below every escaped byte, so the result is
 // prefix-free and ordered as compare_bytes.
 void append_escaped_bytes(std::string_view s, std::string* out) {
-  for (char ch : s) {
-    out->push_back(ch);
-    if (ch == '\0') out->push_back('\xFF');
+  if (s.find('\0') == std::string_view::npos) {
+    out->append(s);
+  } else {
+    for (char ch : s) {
+      out->push_back(ch);
+      if (ch == '\0') out->push_back('\xFF');
+    }
   }
   out->append(2, '\0');
 }
 
-// Appends the `level` weight of each character of s (3 bytes big-endian for
-// primary weights, 1 byte otherwise) and then a 0x00 terminator. The first
-// byte of every weight is nonzero, so a shorter weight sequence that is a
-// prefix of a longer one sorts first, whatever follows the terminator.
-void append_level(std::string_view s, Level level, std::string* out) {
-  CDC_ASSERT(out != nullptr, "append_level needs an output string");
-  const size_t before = out->size();
-  size_t pos = 0;
-  while (pos < s.size()) {
-    const uint32_t w = weight_at(next_element(s, &pos), level);
-    if (level == Level::kPrimary) {
-      out->push_back(static_cast<char>((w >> 16) & 0xFF));
-      out->push_back(static_cast<char>((w >> 8) & 0xFF));
-    }
-    out->push_back(static_cast<char>(w & 0xFF));
+// Appends the three levels of s: each level is the weight of each character
+// of s (3 bytes big-endian for primary weights, 1 byte otherwise) and then a
+// 0x00 terminator. The first byte of every weight is nonzero, so a shorter
+// weight sequence that is a prefix of a longer one sorts first, whatever
+// follows the terminator. One decoding pass: the primary weights go straight
+// to `out`, the one-byte weights wait in `low` until the primary level ends.
+void append_levels(std::string_view s, std::string* out) {
+  CDC_ASSERT(out != nullptr, "append_levels needs an output string");
+  constexpr size_t kOnStack = 64;  // characters whose one-byte weights fit on the stack
+  std::array<char, 2 * kOnStack> on_stack;
+  std::string on_heap;
+  char* low = on_stack.data();
+  const size_t cap = std::max(s.size(), kOnStack);  // a character is at least one byte
+  if (s.size() > kOnStack) {
+    on_heap.resize(2 * cap);
+    low = on_heap.data();
   }
+  const size_t start = out->size();
+  out->resize(start + 3 * s.size());
+  char* primary = out->data() + start;
+  size_t n = 0;
+  size_t pos = 0;
+  while (pos < s.size()) {  // bounded: each element consumes at least one byte
+    CDC_ASSERT(n < s.size(), "at most one element per byte");
+    const Element e = next_element(s, &pos);
+    primary[3 * n] = static_cast<char>((e.primary >> 16) & 0xFF);
+    primary[3 * n + 1] = static_cast<char>((e.primary >> 8) & 0xFF);
+    primary[3 * n + 2] = static_cast<char>(e.primary & 0xFF);
+    low[n] = static_cast<char>(e.secondary);
+    low[cap + n] = static_cast<char>(e.tertiary);
+    ++n;
+  }
+  out->resize(start + 3 * n);
   out->push_back('\0');
-  CDC_ASSERT(out->size() > before && out->back() == '\0', "a level ends with its terminator");
+  out->append(low, n);
+  out->push_back('\0');
+  out->append(low + cap, n);
+  out->push_back('\0');
 }
 
 }  // namespace
@@ -278,11 +304,7 @@ int collate_compare(Collation c, std::string_view a, std::string_view b) {
 
 void append_sort_key(Collation c, std::string_view s, std::string* out) {
   CDC_ASSERT(out != nullptr, "append_sort_key needs an output string");
-  if (c == Collation::kLocale) {
-    for (Level level : {Level::kPrimary, Level::kSecondary, Level::kTertiary}) {
-      append_level(s, level, out);
-    }
-  }
+  if (c == Collation::kLocale) append_levels(s, out);
   append_escaped_bytes(s, out);
 }
 

@@ -229,7 +229,9 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
     const Key old_key = s.key_of(old_row);
     new_key = s.key_of(new_row);
     new_ikey = h.index_key(new_key);
-    key_changed = new_ikey != h.index_key(old_key);
+    // Equal index keys are equal key values: collations are deterministic
+    // (collation.h), so the old key needs no encoding.
+    key_changed = new_key != old_key;
     if (key_changed) {
       prev = kNoSlot;
       if (std::optional<uint32_t> other = h.index_find(new_ikey)) {

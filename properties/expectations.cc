@@ -574,16 +574,28 @@ bool jumped_ahead(const history::History& h) {
       return std::tie(tick, rank, index) < std::tie(o.tick, o.rank, o.index);
     }
   };
+  // Three runs, each in the order the history lists them (tick order in a
+  // recorded history), merged: the same order as sorting all of them.
   std::vector<Step> steps;
+  auto end_run = [&](size_t start) {
+    if (!std::is_sorted(steps.begin() + static_cast<ptrdiff_t>(start), steps.end())) {
+      std::sort(steps.begin() + static_cast<ptrdiff_t>(start), steps.end());
+    }
+    std::inplace_merge(steps.begin(), steps.begin() + static_cast<ptrdiff_t>(start), steps.end());
+  };
   for (size_t i = 0; i < h.backfill_ops.size(); ++i)
     steps.push_back({h.backfill_ops[i].tick, kOp, i});
+  end_run(0);
+  const size_t starts = steps.size();
   for (size_t i = 0; i < h.events.size(); ++i) {
     if (h.events[i].kind == history::Event::Kind::kCaptureStart)
       steps.push_back({h.events[i].tick, kStart, i});
   }
+  end_run(starts);
+  const size_t commits = steps.size();
   for (size_t i = 0; i < h.collection_txns.size(); ++i)
     steps.push_back({h.collection_txns[i].tick, kCommit, i});
-  std::sort(steps.begin(), steps.end());
+  end_run(commits);
   std::set<uint32_t> bumped;  // capture bindings bumped since the last checkpoint
   bool checkpointed = false;
   for (const Step& s : steps) {

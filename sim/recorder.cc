@@ -99,7 +99,8 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
-      if (auto cur = table.find(key); cur != table.end()) ch.before = cur->second;
+      // The shadow's row is replaced or erased just below: move it out.
+      if (auto cur = table.find(key); cur != table.end()) ch.before = std::move(cur->second);
       c.changes.push_back(std::move(ch));
       if (many.size() != 0) {
         const uint32_t id = many.add(v.table.value(), c.changes.back().key);
