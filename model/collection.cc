@@ -49,6 +49,11 @@ const std::vector<CollectionDoc>& CollectionStore::docs(const std::string& name)
   return it->second.docs;
 }
 
+const std::vector<CollectionDoc>* CollectionStore::find_docs(const std::string& name) const {
+  auto it = collections_.find(name);
+  return it == collections_.end() ? nullptr : &it->second.docs;
+}
+
 uint64_t CollectionStore::generation(const std::string& name) const {
   auto it = collections_.find(name);
   CDC_ASSERT(it != collections_.end(), "unknown collection");

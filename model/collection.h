@@ -67,6 +67,8 @@ class CollectionStore {
   // Documents of the current generation still retained, in commit order.
   // REQUIRES: exists(name).
   const std::vector<CollectionDoc>& docs(const std::string& name) const;
+  // The same with one lookup, or nullptr when `name` does not exist.
+  const std::vector<CollectionDoc>* find_docs(const std::string& name) const;
   std::map<std::string, ReducedDoc> reduce(const std::string& name) const;
   uint64_t generation(const std::string& name) const;
 

@@ -223,6 +223,9 @@ class Database {
     uint32_t slot;
     bool inserted;         // true: this txn set the tuple's xmin; false: its xmax
     bool updated = false;  // a new version written by an UPDATE (the previous ref is the old)
+    // The old version of an UPDATE that kept the key: the index names its
+    // successor, so the commit has no index entry to remove for it.
+    bool key_kept = false;
   };
   struct Level {
     Xid xid;                  // kInvalidXid until the level first writes

@@ -245,7 +245,8 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   h.tuple(old_slot).xmax = xid.value();
   const uint32_t slot = h.append(new_row, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_key);
-  tx.levels.back().writes.push_back({t, old_slot, false});
+  tx.levels.back().writes.push_back(
+      {t, old_slot, false, /*updated=*/false, /*key_kept=*/s.has_primary_key() && !key_changed});
   tx.levels.back().writes.push_back({t, slot, true, /*updated=*/true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
@@ -411,7 +412,7 @@ void Database::finish_commit_writes(Txn& tx) {
   for (const Level& level : tx.levels) {
     for (const WriteRef& w : level.writes) {
       HeapTable& h = *tables_[w.table.value()];
-      if (w.inserted || !h.schema().has_primary_key()) continue;
+      if (w.inserted || w.key_kept || !h.schema().has_primary_key()) continue;
       const std::string ikey = h.index_key(h.schema().key_of(h.row(w.slot)));
       if (h.index_find(ikey) == w.slot) h.index_erase(ikey);
     }

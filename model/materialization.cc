@@ -161,9 +161,9 @@ std::optional<uint32_t> Materialization::next_binding() const {
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t b = (round_robin_ + i) % n;
     if (truncate_pending_[b] || recreate_pending_[b]) return b;
-    if (!store_->exists(bindings_[b].collection)) continue;
-    const std::vector<CollectionDoc>& docs = store_->docs(bindings_[b].collection);
-    if (!docs.empty() && docs.back().txn_seq > positions_[b].read_through_seq) return b;
+    const std::vector<CollectionDoc>* docs = store_->find_docs(bindings_[b].collection);
+    if (docs == nullptr) continue;
+    if (!docs->empty() && docs->back().txn_seq > positions_[b].read_through_seq) return b;
   }
   return std::nullopt;
 }
