@@ -100,6 +100,10 @@ Capture::Capture(Source* source, CollectionStore* store, CaptureOptions options,
 }
 
 std::string Capture::state_key(uint32_t binding) const {
+  return cached_state_key(binding);
+}
+
+const std::string& Capture::cached_state_key(uint32_t binding) const {
   const CaptureBinding& b = bindings_[binding];
   if (state_keys_.size() <= binding) state_keys_.resize(bindings_.size());
   StateKey& k = state_keys_[binding];
@@ -192,7 +196,7 @@ Status Capture::step() {
 bool Capture::backfills_done() const {
   if (phase_ == Phase::kStopped) return false;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    auto it = state_.states.find(state_key(b));
+    auto it = state_.states.find(cached_state_key(b));
     if (it == state_.states.end() || !it->second.backfilled) return false;
   }
   return true;
@@ -200,7 +204,7 @@ bool Capture::backfills_done() const {
 
 bool Capture::backfilling(uint32_t binding) const {
   if (phase_ == Phase::kStopped || binding >= bindings_.size()) return false;
-  auto it = state_.states.find(state_key(binding));
+  auto it = state_.states.find(cached_state_key(binding));
   return it != state_.states.end() && !it->second.backfilled;
 }
 

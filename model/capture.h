@@ -355,6 +355,9 @@ class Capture {
     std::string key;
   };
   mutable std::vector<StateKey> state_keys_;
+  // state_key(binding) without a copy; valid until the next call for a
+  // binding added since.
+  const std::string& cached_state_key(uint32_t binding) const;
   std::function<uint64_t(uint64_t)> choose_;
   CaptureObserver* observer_;
 

@@ -1060,12 +1060,12 @@ void World::note_backfill_request() {
 // Situations of the tick just run that no single component sees: the xid
 // wrap and retention against backfills in progress.
 void World::note_tick(uint64_t expired_docs) {
-  bool capture_backfilling = false;
-  for (uint32_t b = 0; b < capture_->bindings().size(); ++b)
-    capture_backfilling = capture_backfilling || capture_->backfilling(b);
   const uint32_t epoch = epoch_of(db_.next_full_xid());
   if (epoch != xid_epoch_) {
     reached(Situation::kXidWrap);
+    bool capture_backfilling = false;
+    for (uint32_t b = 0; b < capture_->bindings().size(); ++b)
+      capture_backfilling = capture_backfilling || capture_->backfilling(b);
     if (capture_backfilling) reached(Situation::kXidWrapDuringBackfill);
     xid_epoch_ = epoch;
   }
