@@ -263,7 +263,9 @@ class Database {
   // Before the heap record of an insert or update: the TOAST chunks of the
   // row's out-of-line values that it logs (not those in `omitted_mask`).
   void append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask);
-  Status write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row);
+  // REQUIRES: old_ikey, when given, is the index key of old_slot's row.
+  Status write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row,
+                           const std::string* old_ikey = nullptr);
   void undo(const WriteRef& w);
   void finish_commit_writes(Txn& tx);
   void forget(TxnId id, const Txn& tx);

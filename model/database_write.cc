@@ -186,9 +186,10 @@ Status Database::update(TxnId id, TableId t, const Key& key, Row new_row) {
   if (Status s = writable(t, id); !s.is_ok()) return s;
   const HeapTable& h = *tables_[t.value()];
   if (Status s = check_key(h.schema(), key); !s.is_ok()) return s;
-  std::optional<uint32_t> newest = h.index_find(h.index_key(key));
+  const std::string ikey = h.index_key(key);
+  std::optional<uint32_t> newest = h.index_find(ikey);
   if (!newest) return not_found(h.schema());
-  return write_new_version(id, t, *newest, std::move(new_row));
+  return write_new_version(id, t, *newest, std::move(new_row), &ikey);
 }
 
 Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
@@ -206,7 +207,8 @@ Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
 }
 
 // Writes new_row as the successor of the version at old_slot (an UPDATE).
-Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row) {
+Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row,
+                                   const std::string* old_ikey) {
   Result<Txn*> r = txn(id);
   if (!r.is_ok()) return r.error();
   HeapTable& h = *tables_[t.value()];
@@ -228,10 +230,11 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   if (s.has_primary_key()) {
     const Key old_key = s.key_of(old_row);
     new_key = s.key_of(new_row);
-    new_ikey = h.index_key(new_key);
     // Equal index keys are equal key values: collations are deterministic
-    // (collation.h), so the old key needs no encoding.
+    // (collation.h), so the old key needs no encoding, and a kept key keeps
+    // the index key the caller found the row by.
     key_changed = new_key != old_key;
+    new_ikey = !key_changed && old_ikey != nullptr ? *old_ikey : h.index_key(new_key);
     if (key_changed) {
       prev = kNoSlot;
       if (std::optional<uint32_t> other = h.index_find(new_ikey)) {
