@@ -194,6 +194,13 @@ class Database {
   Result<SlotInfo> create_slot(const std::string& name);
   Status drop_slot(const std::string& name);
   Result<SlotInfo> slot(const std::string& name) const;
+  // The slot's generation and whether it is lost, without copying its info
+  // (what a decoding stream checks at every poll); nullopt: no such slot.
+  struct SlotIdentity {
+    uint64_t generation = 0;
+    bool lost = false;
+  };
+  std::optional<SlotIdentity> slot_identity(const std::string& name) const;
   std::vector<SlotInfo> slots() const;  // sorted by name
   // The consumer confirms everything committed before `lsn` (clamped to the
   // flush position; never moves backwards). restart_lsn follows.

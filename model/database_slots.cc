@@ -62,6 +62,14 @@ Result<SlotInfo> Database::slot(const std::string& name) const {
   return info;
 }
 
+std::optional<Database::SlotIdentity> Database::slot_identity(const std::string& name) const {
+  auto it = slots_.find(name);
+  if (it == slots_.end()) return std::nullopt;
+  // Lost is stored when it happens; slot() only adds kUnreserved on reading.
+  return SlotIdentity{it->second.info.generation,
+                      it->second.info.wal_status == SlotWalStatus::kLost};
+}
+
 std::vector<SlotInfo> Database::slots() const {
   std::vector<SlotInfo> out;
   for (const auto& [name, s] : slots_)

@@ -101,11 +101,11 @@ LogicalStream::LogicalStream(const Database* db, std::string slot, uint64_t gene
 
 Status LogicalStream::check_slot() const {
   CDC_ASSERT(read_from_ <= read_pos_, "decoding only moves forward");
-  Result<SlotInfo> info = db_->slot(slot_);
-  if (!info.is_ok() || info.value().generation != generation_) {
+  const std::optional<Database::SlotIdentity> info = db_->slot_identity(slot_);
+  if (!info || info->generation != generation_) {
     return Error{ErrorCode::kUnknownSlot, "replication slot \"" + slot_ + "\" does not exist"};
   }
-  if (info.value().wal_status == SlotWalStatus::kLost) {
+  if (info->lost) {
     return Error{ErrorCode::kSlotLost,
                  "can no longer get changes from replication slot \"" + slot_ + "\""};
   }
