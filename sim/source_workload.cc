@@ -60,6 +60,7 @@ Value SourceWorkload::random_value(const ColumnDef& c, bool key) {
 
 Row SourceWorkload::random_row(const TableSchema& s) {
   Row row;
+  row.reserve(s.columns.size());
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     bool key = false;
     for (uint32_t k : s.primary_key)

@@ -1098,12 +1098,17 @@ void World::safety_tick() {
 void World::record_final_state() {
   history::FinalState& f = recorder_.history().final_state;
   f.recorded = true;
+  // Each collection's ids ascend (commit order): merge the runs.
+  std::vector<uint64_t>& ids = f.surviving_doc_ids;
   for (const CaptureBinding& b : o_.bindings) {
-    if (!store_.exists(b.collection)) continue;
-    for (const CollectionDoc& d : store_.docs(b.collection))
-      f.surviving_doc_ids.push_back(d.id);
+    const std::vector<CollectionDoc>* docs = store_.find_docs(b.collection);
+    if (docs == nullptr) continue;
+    const auto start = static_cast<std::ptrdiff_t>(ids.size());
+    for (const CollectionDoc& d : *docs)
+      ids.push_back(d.id);
+    if (!std::is_sorted(ids.begin() + start, ids.end())) std::sort(ids.begin() + start, ids.end());
+    std::inplace_merge(ids.begin(), ids.begin() + start, ids.end());
   }
-  std::sort(f.surviving_doc_ids.begin(), f.surviving_doc_ids.end());
   if (!materialization_) return;
   // The run is over: the destination's rows move into the history. A table
   // several bindings write is released once; its last reader moves the
