@@ -126,6 +126,8 @@ Result<std::vector<DecodedTxn>> LogicalStream::poll(size_t max_txns) {
   std::vector<DecodedTxn> out;
   const Wal& wal = db_->wal();
   const Lsn flush = wal.flush_lsn();
+  // Nothing flushed past what was read (most polls): no record can end by it.
+  if (read_pos_ >= flush) return out;
   for (size_t i = wal.lower_bound(read_pos_); i < wal.record_count() && out.size() < max_txns;
        ++i) {
     const WalRecord& r = wal.record(i);

@@ -13,7 +13,8 @@ void add_doc(Fingerprint& fp, const history::Document& d) {
   fp.add_u64(d.binding);
   fp.add(d.state_key);
   fp.add(d.key);
-  fp.add(std::string(1, static_cast<char>(d.op)));
+  const char op = static_cast<char>(d.op);
+  fp.add(std::string_view(&op, 1));
   fp.add_row(d.fields);
   fp.add_u64(d.present_mask);
   fp.add_u64(d.lsn.value());
@@ -24,7 +25,8 @@ void add_doc(Fingerprint& fp, const history::Document& d) {
 }
 void add_row(Fingerprint& fp, const history::DestinationRow& r) {
   fp.add(r.key);
-  fp.add(std::string(1, static_cast<char>(r.op)));
+  const char op = static_cast<char>(r.op);
+  fp.add(std::string_view(&op, 1));
   fp.add_row(r.fields);
   fp.add_u64(r.present_mask);
   fp.add_u64(r.lsn.value());
@@ -69,7 +71,7 @@ void add_capture(Fingerprint& fp, const history::History& h) {
   for (const auto& c : h.chunks) {
     fp.add_u64(c.tick);
     fp.add(c.state_key);
-    fp.add(c.after.value_or("-"));
+    fp.add(c.after ? std::string_view(*c.after) : std::string_view("-"));
     fp.add_u64(c.snapshot_lsn.value());
     fp.add_u64(c.failed);
     fp.add_u64(c.final_chunk);
