@@ -467,6 +467,55 @@ TEST(CollationTest, ExhaustiveShortStringsMatchReference) {
   }
 }
 
+TEST(CollationTest, LongStringsSortKeysMatchReference) {
+  // Past 64 characters the locale key's one-byte weights wait on the heap,
+  // not the stack: long keys still order as the reference does, pairs that
+  // differ only at the secondary or tertiary level included.
+  const std::string a70(70, 'a');
+  std::string accents;
+  for (int i = 0; i < 40; ++i)
+    accents += "é";  // 80 bytes, 40 characters
+  const std::vector<std::string> strings = {a70,
+                                            a70 + "a",
+                                            a70 + "A",
+                                            a70 + "á",
+                                            a70 + "b",
+                                            accents,
+                                            accents + "e",
+                                            accents + "É",
+                                            std::string(200, 'e'),
+                                            std::string(199, 'e') + "E",
+                                            std::string(199, 'e') + "é"};
+  for (const std::string& x : strings) {
+    for (const std::string& y : strings) {
+      bool ok = true;
+      const int expected = reference_compare(Collation::kLocale, x, y, &ok);
+      ASSERT_TRUE(ok);
+      EXPECT_EQ(compare_bytes(sort_key(Collation::kLocale, x), sort_key(Collation::kLocale, y)),
+                expected)
+          << x.size() << "-byte vs " << y.size() << "-byte string";
+    }
+  }
+  // Byte for byte: a long key is its characters' one-character keys taken
+  // apart, level by level (a one-character key is [primary 3][0][secondary]
+  // [0][tertiary][0][bytes][0 0]).
+  const std::vector<std::string> symbols = {"a", "A", "á", "É", "z", "1", " "};
+  std::string s;
+  std::string primary, secondary, tertiary;
+  for (int i = 0; i < 90; ++i) {
+    const std::string& c = symbols[static_cast<size_t>(i * 5 + i / 7) % symbols.size()];
+    const std::string one = sort_key(Collation::kLocale, c);
+    ASSERT_EQ(one.size(), 3u + 1 + 1 + 1 + 1 + 1 + c.size() + 2);
+    s += c;
+    primary += one.substr(0, 3);
+    secondary += one.substr(4, 1);
+    tertiary += one.substr(6, 1);
+  }
+  const std::string zero(1, '\0');
+  EXPECT_EQ(sort_key(Collation::kLocale, s),
+            primary + zero + secondary + zero + tertiary + zero + s + zero + zero);
+}
+
 // ---------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------
