@@ -277,6 +277,9 @@ class Capture {
   std::optional<Ctid> keyless_cursor(uint32_t binding) const;  // Without Primary Key
 
  private:
+  // state_key(binding) without a copy; valid until the next call for a
+  // binding added since.
+  const std::string& cached_state_key(uint32_t binding) const;
   Status start();
   Status open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new, Lsn memory_cursor);
   Status fence();
@@ -355,9 +358,6 @@ class Capture {
     std::string key;
   };
   mutable std::vector<StateKey> state_keys_;
-  // state_key(binding) without a copy; valid until the next call for a
-  // binding added since.
-  const std::string& cached_state_key(uint32_t binding) const;
   std::function<uint64_t(uint64_t)> choose_;
   CaptureObserver* observer_;
 

@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "model/sorted_runs.h"
+
 namespace cdc::properties {
 
 namespace {
@@ -577,25 +579,19 @@ bool jumped_ahead(const history::History& h) {
   // Three runs, each in the order the history lists them (tick order in a
   // recorded history), merged: the same order as sorting all of them.
   std::vector<Step> steps;
-  auto end_run = [&](size_t start) {
-    if (!std::is_sorted(steps.begin() + static_cast<ptrdiff_t>(start), steps.end())) {
-      std::sort(steps.begin() + static_cast<ptrdiff_t>(start), steps.end());
-    }
-    std::inplace_merge(steps.begin(), steps.begin() + static_cast<ptrdiff_t>(start), steps.end());
-  };
   for (size_t i = 0; i < h.backfill_ops.size(); ++i)
     steps.push_back({h.backfill_ops[i].tick, kOp, i});
-  end_run(0);
+  merge_appended_run(&steps, 0);
   const size_t starts = steps.size();
   for (size_t i = 0; i < h.events.size(); ++i) {
     if (h.events[i].kind == history::Event::Kind::kCaptureStart)
       steps.push_back({h.events[i].tick, kStart, i});
   }
-  end_run(starts);
+  merge_appended_run(&steps, starts);
   const size_t commits = steps.size();
   for (size_t i = 0; i < h.collection_txns.size(); ++i)
     steps.push_back({h.collection_txns[i].tick, kCommit, i});
-  end_run(commits);
+  merge_appended_run(&steps, commits);
   std::set<uint32_t> bumped;  // capture bindings bumped since the last checkpoint
   bool checkpointed = false;
   for (const Step& s : steps) {

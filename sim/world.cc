@@ -4,6 +4,7 @@
 
 #include "model/model_source.h"
 #include "model/mutants.h"
+#include "model/sorted_runs.h"
 #include "sim/pipeline_graph.h"
 #include "sim/recorder.h"
 
@@ -1103,11 +1104,10 @@ void World::record_final_state() {
   for (const CaptureBinding& b : o_.bindings) {
     const std::vector<CollectionDoc>* docs = store_.find_docs(b.collection);
     if (docs == nullptr) continue;
-    const auto start = static_cast<std::ptrdiff_t>(ids.size());
+    const size_t start = ids.size();
     for (const CollectionDoc& d : *docs)
       ids.push_back(d.id);
-    if (!std::is_sorted(ids.begin() + start, ids.end())) std::sort(ids.begin() + start, ids.end());
-    std::inplace_merge(ids.begin(), ids.begin() + start, ids.end());
+    merge_appended_run(&ids, start);
   }
   if (!materialization_) return;
   // The run is over: the destination's rows move into the history. A table
