@@ -155,6 +155,18 @@ void close_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
   (std::move(arrays.begin() + pos + 1, arrays.begin() + n, arrays.begin() + pos), ...);
 }
 
+// Puts the entry (p, key, slot) at `pos` of a leaf with room, after the
+// entries before it; pos == leaf->n appends.
+template <class LeafT>
+void put_entry(LeafT* leaf, uint32_t pos, uint64_t p, std::string_view key, uint32_t slot) {
+  CDC_ASSERT(pos <= leaf->n && leaf->n < leaf->slot.size(), "a leaf with room takes the entry");
+  open_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
+  leaf->prefix[pos] = p;
+  leaf->key[pos] = std::string(key);
+  leaf->slot[pos] = slot;
+  ++leaf->n;
+}
+
 }  // namespace
 
 void KeyIndex::set(std::string_view key, uint32_t slot) {
@@ -162,11 +174,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
   // Rightmost fast path: a key above every other goes at the end of the
   // last leaf without a descent while that leaf has room.
   if (last_leaf_->n < kLeafCapacity && compare_to_last(p, key) > 0) {
-    Leaf* last = last_leaf_;
-    last->prefix[last->n] = p;
-    last->key[last->n] = std::string(key);
-    last->slot[last->n] = slot;
-    ++last->n;
+    put_entry(last_leaf_, last_leaf_->n, p, key, slot);
     ++size_;
     return;
   }
@@ -203,11 +211,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     (right->next != nullptr ? right->next->prev : last_leaf_) = right;
     leaf->next = right;
   }
-  open_at(pos, target->n, target->prefix, target->key, target->slot);
-  target->prefix[pos] = p;
-  target->key[pos] = std::string(key);
-  target->slot[pos] = slot;
-  ++target->n;
+  put_entry(target, pos, p, key, slot);
   if (right != nullptr) insert_into_parent(&path, rightmost, right->key[0], right);
 }
 
