@@ -109,6 +109,10 @@ class Database {
   bool is_running(TxnId txn) const;
   Status insert(TxnId txn, TableId t, Row row);
   Status update(TxnId txn, TableId t, const Key& key, Row new_row);
+  // Updates the version of `key` a reader sees (as lookup finds it) to `row`,
+  // or inserts `row` when there is none: a lookup followed by update or
+  // insert, with one index search. REQUIRES: key is row's primary key.
+  Status upsert(TxnId txn, TableId t, const Key& key, Row row);
   Status remove(TxnId txn, TableId t, const Key& key);
   Status update_at(TxnId txn, TableId t, Ctid ctid, Row new_row);  // keyless tables
   Status remove_at(TxnId txn, TableId t, Ctid ctid);               // keyless tables

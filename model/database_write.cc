@@ -192,6 +192,21 @@ Status Database::update(TxnId id, TableId t, const Key& key, Row new_row) {
   return write_new_version(id, t, *newest, std::move(new_row), &ikey);
 }
 
+Status Database::upsert(TxnId id, TableId t, const Key& key, Row row) {
+  // The checks in lookup's order, so a failing upsert fails as before.
+  if (Status s = check_table(t); !s.is_ok()) return s;
+  const HeapTable& h = *tables_[t.value()];
+  if (Status s = check_key(h.schema(), key); !s.is_ok()) return s;
+  if (Status s = writable(t, id); !s.is_ok()) return s;
+  CDC_ASSERT(h.schema().key_of(row) == key, "an upsert's row carries its key");
+  const std::string ikey = h.index_key(key);
+  const std::optional<uint32_t> newest = h.index_find(ikey);
+  if (newest && reader_version(h, *newest)) {
+    return write_new_version(id, t, *newest, std::move(row), &ikey);
+  }
+  return insert(id, t, std::move(row));
+}
+
 Status Database::update_at(TxnId id, TableId t, Ctid ctid, Row new_row) {
   if (Status s = writable(t, id); !s.is_ok()) return s;
   const HeapTable& h = *tables_[t.value()];

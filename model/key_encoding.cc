@@ -45,21 +45,45 @@ int compare_column(const Value& a, const Value& b, ColumnType type, Collation co
 
 }  // namespace
 
-std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
-                       std::span<const Collation> collations) {
-  check_tuple(values, types, collations);
+namespace {
+
+// encode_key of the values value(0), ..., value(n - 1).
+template <typename ValueAt>
+std::string encode_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
+                          std::span<const Collation> collations) {
+  CDC_ASSERT(n == types.size(), "key arity differs from the number of key types");
+  CDC_ASSERT(types.size() == collations.size(), "one collation per key column is required");
   std::string out;
-  for (size_t i = 0; i < values.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
+    const Value& v = value(i);
+    CDC_ASSERT(!v.is_null(), "key values must not be NULL");
+    CDC_ASSERT(v.matches(types[i]), "key value does not match its column type");
     // Each column's encoding is prefix-free (fixed width for ints, a
     // terminated sort key for text), so concatenation keeps tuple order.
     if (types[i] == ColumnType::kInt64) {
-      append_int64(values[i].as_int64(), &out);
+      append_int64(v.as_int64(), &out);
     } else {
-      append_sort_key(collations[i], values[i].as_text(), &out);
+      append_sort_key(collations[i], v.as_text(), &out);
     }
   }
-  CDC_ASSERT(out.size() >= 2 * values.size(), "every key column encodes to at least two bytes");
+  CDC_ASSERT(out.size() >= 2 * n, "every key column encodes to at least two bytes");
   return out;
+}
+
+}  // namespace
+
+std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
+                       std::span<const Collation> collations) {
+  return encode_values(
+      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, collations);
+}
+
+std::string encode_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+                           std::span<const ColumnType> types,
+                           std::span<const Collation> collations) {
+  return encode_values(
+      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); }, types,
+      collations);
 }
 
 namespace {

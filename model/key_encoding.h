@@ -29,6 +29,12 @@ namespace cdc {
 std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
                        std::span<const Collation> collations);
 
+// encode_key of the key of a row (the values of `columns`, in key order),
+// without building the key. REQUIRES: as encode_key, for those values.
+std::string encode_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+                           std::span<const ColumnType> types,
+                           std::span<const Collation> collations);
+
 // The first eight bytes of an encoding as a big-endian integer (zero-padded):
 // of two encodings, the one with the smaller prefix sorts first; equal
 // prefixes leave the order to the bytes. An int64 key is settled by its

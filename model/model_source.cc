@@ -40,10 +40,7 @@ Result<std::optional<ScannedRow>> ModelSource::lookup(TableId t, const Key& key)
 
 Status ModelSource::upsert_row(TableId t, const Key& key, const Row& row) {
   const TxnId tx = db_->begin();
-  Result<std::optional<ScannedRow>> cur = db_->lookup(t, key);
-  Status s = !cur.is_ok()              ? cur.status()
-             : cur.value().has_value() ? db_->update(tx, t, key, row)
-                                       : db_->insert(tx, t, row);
+  Status s = db_->upsert(tx, t, key, row);
   if (!s.is_ok()) {
     CDC_ASSERT(db_->abort(tx).is_ok(), "aborting the upsert's transaction");
     return s;

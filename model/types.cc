@@ -1,5 +1,7 @@
 #include "model/types.h"
 
+#include <array>
+#include <charconv>
 #include <cstdio>
 
 namespace cdc {
@@ -12,7 +14,15 @@ std::string to_string(Lsn lsn) {
 }
 
 std::string to_string(Ctid ctid) {
-  return "(" + std::to_string(ctid.block) + "," + std::to_string(ctid.offset) + ")";
+  std::array<char, 10> digits{};  // a uint32_t has at most 10
+  std::string out;
+  out.reserve(18);  // "(block,offset)": at most 10 + 5 digits and three characters
+  out += '(';
+  out.append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.block).ptr);
+  out += ',';
+  out.append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.offset).ptr);
+  out += ')';
+  return out;
 }
 
 }  // namespace cdc

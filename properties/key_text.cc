@@ -5,9 +5,15 @@
 
 namespace cdc::properties::detail {
 
+bool KeyTexts::maybe_wanted(std::string_view key) const {
+  if (key.size() >= kLengthBits) return long_wanted_;
+  if (!wanted_lengths_.test(key.size())) return false;
+  return key.empty() || wanted_last_bytes_.test(static_cast<unsigned char>(key.back()));
+}
+
 void KeyTexts::add(const history::History& h, uint32_t binding, const std::string& key,
                    const std::string& as) {
-  if (wanted_ && wanted_->count(key) == 0) return;
+  if (wanted_ && (!maybe_wanted(key) || wanted_->count(key) == 0)) return;
   const std::string rendered = render_key(key);
   if (typed_.count(rendered) != 0) return;
   const std::string typed = render_key(h, binding, as);
@@ -40,10 +46,19 @@ void KeyTexts::add_all(const history::History& h) {
 
 namespace {
 
+// The first position from `i` on where a rendering may start (a '0' or a
+// '"'), or s.size().
+size_t next_start(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] != '0' && s[i] != '"')
+    ++i;
+  return i;
+}
+
 // Where the rendering that starts at `i` ends (one past it), or i when none
 // starts there: 0x and hex digits, or a double-quoted run without quotes.
-size_t rendering_end(const std::string& s, size_t i) {
-  if (s.compare(i, 2, "0x") == 0) {
+// Only a '0' or a '"' starts one.
+size_t rendering_end(std::string_view s, size_t i) {
+  if (s[i] == '0' && i + 1 < s.size() && s[i + 1] == 'x') {
     const size_t j = s.find_first_not_of("0123456789abcdef", i + 2);
     const size_t end = j == std::string::npos ? s.size() : j;
     return end > i + 2 ? end : i;
@@ -56,8 +71,8 @@ size_t rendering_end(const std::string& s, size_t i) {
 }
 
 // The key bytes whose render_key() is text[i, end), if it is one.
-std::optional<std::string> rendered_bytes(const std::string& text, size_t i, size_t end) {
-  if (text[i] == '"') return text.substr(i + 1, end - i - 2);
+std::optional<std::string> rendered_bytes(std::string_view text, size_t i, size_t end) {
+  if (text[i] == '"') return std::string(text.substr(i + 1, end - i - 2));
   if ((end - i) % 2 != 0) return std::nullopt;  // "0x" and whole bytes
   std::string bytes;
   for (size_t j = i + 2; j < end; j += 2) {
@@ -71,11 +86,9 @@ std::optional<std::string> rendered_bytes(const std::string& text, size_t i, siz
 
 KeyTexts::KeyTexts(const history::History& h, const std::vector<std::string_view>& texts) {
   wanted_.emplace();
-  for (std::string_view t : texts) {
-    const std::string text(t);
+  for (std::string_view text : texts) {
     // Every position, as rewrite() also looks inside a rendering it keeps.
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] != '"' && text[i] != '0') continue;  // no rendering starts here
+    for (size_t i = next_start(text, 0); i < text.size(); i = next_start(text, i + 1)) {
       const size_t end = rendering_end(text, i);
       if (end == i) continue;
       if (std::optional<std::string> bytes = rendered_bytes(text, i, end)) {
@@ -83,22 +96,32 @@ KeyTexts::KeyTexts(const history::History& h, const std::vector<std::string_view
       }
     }
   }
+  for (const std::string& key : *wanted_) {
+    if (key.size() >= kLengthBits) {
+      long_wanted_ = true;  // every long key passes the filter
+      continue;
+    }
+    wanted_lengths_.set(key.size());
+    if (!key.empty()) wanted_last_bytes_.set(static_cast<unsigned char>(key.back()));
+  }
   if (!wanted_->empty()) add_all(h);
 }
 
 std::string KeyTexts::rewrite(const std::string& text) const {
   if (typed_.empty()) return text;
+  const std::string_view in = text;
   std::string out;
+  out.reserve(in.size());
   size_t i = 0;
-  while (i < text.size()) {
-    const size_t end = rendering_end(text, i);
-    if (end == i) {
-      out += text[i++];
-      continue;
-    }
-    const auto it = typed_.find(text.substr(i, end - i));
+  while (i < in.size()) {
+    const size_t start = next_start(in, i);
+    out.append(in, i, start - i);  // no rendering starts in between
+    i = start;
+    if (i == in.size()) break;
+    const size_t end = rendering_end(in, i);
+    const auto it = end == i ? typed_.end() : typed_.find(in.substr(i, end - i));
     if (it == typed_.end()) {
-      out += text[i++];  // not a key: go on inside it
+      out += in[i++];  // not a key: go on inside it
       continue;
     }
     out += it->second;

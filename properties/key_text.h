@@ -9,6 +9,7 @@
 // are already text and stay as they are.
 #pragma once
 
+#include <bitset>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,9 +41,17 @@ class KeyTexts {
   void add_all(const history::History& h);
   void add(const history::History& h, uint32_t binding, const std::string& key,
            const std::string& as);
-  std::map<std::string, std::string> typed_;  // render_key(bytes) -> typed text
+  // A filter before the set: false when `key` is surely not wanted (its
+  // length or its last byte is no wanted key's).
+  bool maybe_wanted(std::string_view key) const;
+
+  static constexpr size_t kLengthBits = 256;
+  std::map<std::string, std::string, std::less<>> typed_;  // render_key(bytes) -> typed text
   // When set, only these keys (raw bytes) are added.
   std::optional<std::set<std::string, std::less<>>> wanted_;
+  std::bitset<kLengthBits> wanted_lengths_;  // sizes of the wanted keys shorter than 256
+  std::bitset<256> wanted_last_bytes_;       // last bytes of those keys
+  bool long_wanted_ = false;                 // a wanted key is 256 bytes or longer
 };
 
 }  // namespace cdc::properties::detail

@@ -52,7 +52,8 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
   const HeapTable& heap = db_->heap(t);
   if (!heap.schema().has_primary_key()) return "ctid:" + to_string(ctid);
-  return encode_key(heap.schema().key_of(row), heap.key_types(), heap.bytewise_collations());
+  return encode_row_key(row, heap.schema().primary_key, heap.key_types(),
+                        heap.bytewise_collations());
 }
 
 std::string Recorder::order_key(TableId t, const Key& key) const {

@@ -161,7 +161,8 @@ inline WriteOp gen_write(const RefDb& m) {
   op.kind = *rc::gen::weightedElement<WriteKind>({{5, WriteKind::kInsert},
                                                   {5, WriteKind::kUpdate},
                                                   {3, WriteKind::kDelete},
-                                                  {1, WriteKind::kTruncate}});
+                                                  {1, WriteKind::kTruncate},
+                                                  {2, WriteKind::kUpsert}});
   op.table = *rc::gen::inRange(0, kRefTables);
   // Mostly keys the transaction sees, so that updates and deletes often succeed.
   const std::vector<int64_t> seen = m.keys_in_view(op.session, op.table);
@@ -186,6 +187,8 @@ inline Status perform(DbSut& sut, const WriteOp& op) {
       return sut.db.remove(tx, t, ikey(op.key));
     case WriteKind::kTruncate:
       return sut.db.truncate(tx, {t});
+    case WriteKind::kUpsert:
+      return sut.db.upsert(tx, t, ikey(op.key), item(op.key, op.v, note_text(op.note)));
   }
   return Status::ok();
 }
@@ -198,9 +201,12 @@ inline void check_outcome(const Outcome& want, const Status& got) {
 // The tuple an INSERT or UPDATE just wrote (the newest version of its key)
 // carries the writing (sub)transaction's xid as xmin.
 inline void check_new_tuple_xmin(const RefDb& after, const DbSut& sut, const WriteOp& op) {
-  if (op.kind != WriteKind::kInsert && op.kind != WriteKind::kUpdate) return;
+  if (op.kind != WriteKind::kInsert && op.kind != WriteKind::kUpdate &&
+      op.kind != WriteKind::kUpsert) {
+    return;
+  }
   const HeapTable& h = sut.db.heap(sut.tables[op.table]);
-  const int64_t key = op.kind == WriteKind::kInsert ? op.key : op.new_key;
+  const int64_t key = op.kind == WriteKind::kUpdate ? op.new_key : op.key;
   const std::optional<uint32_t> slot = h.index_find(h.index_key(ikey(key)));
   RC_ASSERT(slot.has_value());
   const uint32_t writer = after.sessions[op.session]->levels.back().xid;
@@ -224,7 +230,7 @@ struct WriteCmd : DbCommand {
     check_sut(after, sut);
   }
   void show(std::ostream& os) const override {
-    static const char* kNames[] = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
+    static const char* kNames[] = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "UPSERT"};
     os << "s" << op.session << ": " << kNames[static_cast<int>(op.kind)] << " items" << op.table;
     if (op.kind == WriteKind::kTruncate) return;
     os << " key " << op.key;

@@ -149,6 +149,22 @@ RC_GTEST_PROP(KeyEncodingProps, AllCEncodingFollowsCOrderOfTypedTuples, ()) {
   RC_ASSERT(compare_encodings(encode(a, schema), encode(b, schema)) == c_order_reference(a, b));
 }
 
+// A row's key encoded in place is its key_of encoded: the key columns are
+// read from the row, in key order, wherever they stand among the others.
+RC_GTEST_PROP(KeyEncodingProps, RowKeyEncodingIsTheKeysEncoding, ()) {
+  const Schema schema = draw_schema(/*all_c=*/false);
+  const std::vector<Value> key = draw_tuple(schema, nullptr);
+  // The row: the key's columns scattered in reverse among filler columns.
+  std::vector<Value> row;
+  std::vector<uint32_t> columns(key.size());
+  for (size_t i = key.size(); i-- > 0;) {
+    row.push_back(Value::text("filler"));
+    columns[i] = static_cast<uint32_t>(row.size());
+    row.push_back(key[i]);
+  }
+  RC_ASSERT(encode_row_key(row, columns, schema.types, schema.collations) == encode(key, schema));
+}
+
 // ---------------------------------------------------------------------------
 // Unit tests
 // ---------------------------------------------------------------------------
@@ -214,6 +230,8 @@ TEST(KeyEncodingDeathTest, RejectsNullsAndMismatchedShapes) {
   EXPECT_DEATH(encode(null_key, schema), "NULL");
   EXPECT_DEATH(encode(text_key, schema), "type");
   EXPECT_DEATH(encode(two_ints, schema), "arity");
+  const std::vector<uint32_t> first_column = {0};
+  EXPECT_DEATH(encode_row_key(null_key, first_column, schema.types, schema.collations), "NULL");
   EXPECT_DEATH(compare_keys(two_ints, two_ints, schema.types, schema.collations), "arity");
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/assert.h"
 #include "model/status.h"
 
 namespace cdc::testing {
@@ -62,7 +63,9 @@ struct RefTxn {
 // (top-level xid, number of changes) of a committed transaction.
 using RefCommitted = std::pair<uint32_t, uint32_t>;
 
-enum class WriteKind : uint8_t { kInsert, kUpdate, kDelete, kTruncate };
+// kUpsert: Database::upsert, an UPDATE of the key when a reader outside any
+// transaction sees it (it is committed), else an INSERT.
+enum class WriteKind : uint8_t { kInsert, kUpdate, kDelete, kTruncate, kUpsert };
 
 struct WriteOp {
   int session = 0;
@@ -180,8 +183,17 @@ inline Outcome predict_update_or_delete(const RefDb& m, const WriteOp& op) {
   return {std::nullopt, true};
 }
 
+// The INSERT or UPDATE an upsert performs; any other statement as it is.
+inline WriteOp resolve_upsert(const RefDb& m, WriteOp op) {
+  if (op.kind != WriteKind::kUpsert) return op;
+  op.kind = m.committed[op.table].count(op.key) != 0 ? WriteKind::kUpdate : WriteKind::kInsert;
+  op.new_key = op.key;
+  return op;
+}
+
 // REQUIRES: op.session has a running transaction.
-inline Outcome predict(const RefDb& m, const WriteOp& op) {
+inline Outcome predict(const RefDb& m, const WriteOp& statement) {
+  const WriteOp op = resolve_upsert(m, statement);
   const int s = op.session;
   if (op.kind == WriteKind::kTruncate) {
     // The xid comes before the ACCESS EXCLUSIVE lock it waits for.
@@ -197,7 +209,8 @@ inline Outcome predict(const RefDb& m, const WriteOp& op) {
 }
 
 // Applies the predicted effect of `op`.
-inline void apply_write(RefDb& m, const WriteOp& op) {
+inline void apply_write(RefDb& m, const WriteOp& statement) {
+  const WriteOp op = resolve_upsert(m, statement);
   const Outcome o = predict(m, op);
   if (o.takes_xid) m.ensure_xids(op.session);
   if (o.error) return;
@@ -218,6 +231,9 @@ inline void apply_write(RefDb& m, const WriteOp& op) {
     case WriteKind::kTruncate:
       for (int64_t k : m.keys_in_view(op.session, op.table))
         writes.push_back({op.table, k, std::nullopt});
+      break;
+    case WriteKind::kUpsert:
+      CDC_ASSERT(false, "an upsert is resolved into an insert or an update");
       break;
   }
   RefLevel& level = m.sessions[op.session]->levels.back();

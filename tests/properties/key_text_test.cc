@@ -112,5 +112,28 @@ TEST(KeyTextTest, KeysWantedByTheTextsRewriteAsAllKeysDo) {
   EXPECT_EQ(KeyTexts(h, {"no keys here"}).size(), 0u);
 }
 
+// Keys of 256 bytes or more pass the wanted-key filter by another path than
+// short ones (its length and last-byte sets stop at 255): a long key the
+// texts name is still found and rewritten, beside a short one.
+TEST(KeyTextTest, LongWantedKeysAreRewrittenToo) {
+  history::History h = two_bindings();
+  history::CollectionTxn txn;
+  const std::string long_text(300, 'a');
+  for (const std::string& key :
+       {text_int_key(long_text, 1), text_int_key(long_text, 2), text_int_key("b", 3)}) {
+    history::Document d;
+    d.binding = 1;
+    d.key = key;
+    txn.docs.push_back(d);
+  }
+  h.collection_txns.push_back(txn);
+  const std::string text =
+      "lost " + render_key(text_int_key(long_text, 2)) + " and " + render_key(text_int_key("b", 3));
+  const KeyTexts wanted(h, {text});
+  EXPECT_EQ(wanted.size(), 2u);
+  EXPECT_EQ(wanted.rewrite(text), "lost ('" + long_text + "', 2) and ('b', 3)");
+  EXPECT_EQ(wanted.rewrite(text), KeyTexts(h).rewrite(text));
+}
+
 }  // namespace
 }  // namespace cdc::properties::detail
