@@ -1,9 +1,13 @@
 #include "properties/key_ids.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cdc::properties::testing {
@@ -56,6 +60,43 @@ TEST(KeyIdsTest, SortByKeyIsBytewiseOrder) {
   ASSERT_NE(b0, order.end());
   ASSERT_NE(b0 + 1, order.end());
   EXPECT_EQ(*(b0 + 1), 8u);  // "b" under tag 7, added later
+}
+
+// Against a map: any mix of short keys (NUL bytes and shared prefixes
+// included), long ones and tags gets the ids of first addition, and finds
+// exactly what was added.
+RC_GTEST_PROP(KeyIdsProps, AgreesWithAMapOfFirstAdditions, ()) {
+  // Short keys, keys past eight bytes behind one shared eight-byte prefix
+  // (which sort_by_key compares first), long keys.
+  const auto draw_key = [] {
+    const int shape = *rc::gen::inRange(0, 5);
+    const size_t length = shape < 3   ? *rc::gen::inRange<size_t>(0, 9)
+                          : shape < 4 ? *rc::gen::inRange<size_t>(9, 12)
+                                      : *rc::gen::inRange<size_t>(250, 260);
+    std::string key(length, 'a');
+    for (size_t i = shape == 3 ? 8 : 0; i < key.size(); ++i)
+      key[i] = *rc::gen::element('\0', 'a', 'b');
+    return key;
+  };
+  const auto draw_tag = [] { return *rc::gen::element<uint32_t>(0, 1, 254, 255, 300, 511); };
+  std::deque<std::string> keys;  // the views the ids keep stay valid
+  std::map<std::pair<uint32_t, std::string>, uint32_t> want;
+  detail::KeyIds ids;
+  const size_t steps = *rc::gen::inRange<size_t>(0, 300);
+  for (size_t i = 0; i < steps; ++i) {
+    const uint32_t tag = draw_tag();
+    keys.push_back(draw_key());
+    const auto [it, added] = want.emplace(std::pair(tag, keys.back()), ids.size());
+    RC_ASSERT(ids.add(tag, keys.back()) == it->second);
+  }
+  RC_ASSERT(ids.size() == want.size());
+  for (size_t i = 0; i < 100; ++i) {
+    const uint32_t tag = draw_tag();
+    const std::string key = draw_key();
+    const auto it = want.find(std::pair(tag, key));
+    RC_ASSERT(ids.find(tag, key) ==
+              (it == want.end() ? std::nullopt : std::optional<uint32_t>(it->second)));
+  }
 }
 
 TEST(KeyIdsTest, AnEmptySetFindsNothing) {
