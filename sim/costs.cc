@@ -75,7 +75,8 @@ void CostMeter::close_if_whole(uint32_t m, uint64_t tick) {
 
 void CostMeter::on_destination_txn(uint64_t tick, const history::DestinationTxn& t,
                                    const history::MaterializationBinding& m,
-                                   const history::Binding& b, const SourceRows& source) {
+                                   const history::Binding& b,
+                                   const std::function<SourceRows()>& source_now) {
   CDC_ASSERT(t.binding == m.id && m.capture_binding == b.id, "the transaction's own bindings");
   Table& table = tables_[m.id];
   table.keyless = b.keyless;
@@ -87,10 +88,10 @@ void CostMeter::on_destination_txn(uint64_t tick, const history::DestinationTxn&
     if (open != open_.end()) {
       // Dropped again while down: it must now catch up with the source of now.
       costs_.downtimes[open->second.index].rows_dropped += table.rows;
-      open->second.required = source;
+      open->second.required = source_now();
     } else if (table.rows > 0) {
       costs_.downtimes.push_back({m.id, tick, tick, false, table.rows});
-      open_[m.id] = Open{costs_.downtimes.size() - 1, b.table_id, source};
+      open_[m.id] = Open{costs_.downtimes.size() - 1, b.table_id, source_now()};
     }
   }
   apply(&table, t, m.strategy);

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,11 +29,9 @@
 
 namespace cdc::sim {
 
-// One source table's rows: the recorder's identity (DocKey of a keyed row,
-// "ctid:..." of a keyless one) -> the row.
-// A table's committed rows by identity (key or "ctid:…"). Hashed: it is only
-// looked up, copied, and walked by holds_all, whose answer is the same in
-// any order.
+// A source table's committed rows by the recorder's identity (the DocKey of
+// a keyed row, "ctid:..." of a keyless one). Hashed: it is only looked up,
+// copied, and walked by holds_all, whose answer is the same in any order.
 using SourceRows = std::unordered_map<std::string, Row>;
 
 class CostMeter {
@@ -40,11 +39,12 @@ class CostMeter {
   void on_chunk(const history::Chunk& c);
   void on_collection_txn(const history::CollectionTxn& t);
   // `t` is committed at `tick`; `m` is its materialization binding, `b` the
-  // capture binding it reads, `source` the rows of b's table now. REQUIRES:
-  // the destination transactions of each binding come in commit order.
+  // capture binding it reads, `source_now` the rows of b's table now (asked
+  // for only when `t` empties the table first). REQUIRES: the destination
+  // transactions of each binding come in commit order.
   void on_destination_txn(uint64_t tick, const history::DestinationTxn& t,
                           const history::MaterializationBinding& m, const history::Binding& b,
-                          const SourceRows& source);
+                          const std::function<SourceRows()>& source_now);
   // A source commit (after the recorder applied it): open downtimes follow
   // its changes to the rows they require, and may end.
   void on_source_commit(const history::SourceCommit& c);

@@ -93,15 +93,13 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   for (const CommittedRowVersion& v : txn.versions) {
     const std::string key = row_key(v.table, v.row, v.ctid);
-    auto& table = shadow_[v.table];
     std::optional<size_t> index = index_of(v.table.value(), key);
     if (!index) {
       index = c.changes.size();
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
-      // The shadow's row is replaced or erased just below: move it out.
-      if (auto cur = table.find(key); cur != table.end()) ch.before = std::move(cur->second);
+      if (const Row* before = committed_.find(h_, ch.table, key)) ch.before = *before;
       c.changes.push_back(std::move(ch));
       if (many.size() != 0) {
         const uint32_t id = many.add(v.table.value(), c.changes.back().key);
@@ -111,16 +109,15 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
     // The key's last version in the transaction leaves its state after it.
     history::SourceKeyChange& ch = c.changes[*index];
     if (v.inserted) {
-      table.insert_or_assign(key, v.row);
       ch.after = v.row;
       ch.after_xmin = v.xmin;
     } else {
-      table.erase(key);
       ch.after.reset();
       ch.after_xmin.reset();
     }
   }
   h_.source_commits.push_back(std::move(c));
+  committed_.apply_last_commit(h_);
   costs_.on_source_commit(h_.source_commits.back());
   note_updates_moving_rows(txn);
 }
@@ -170,14 +167,11 @@ void Recorder::on_rewrite(TableId t, Database::Rewrite why,
   // ctid (Without Primary Key) running now.
   if (keyed && scan_cursors(t).empty()) return;
   if (!keyed) {
-    // The shadow follows the rows to their new ctids (its keys are ctids).
-    auto& table = shadow_[t];
-    SourceRows moved;
-    for (const auto& [from, to] : moves) {
-      auto it = table.find("ctid:" + to_string(from));
-      if (it != table.end()) moved["ctid:" + to_string(to)] = std::move(it->second);
-    }
-    table = std::move(moved);
+    // The committed rows follow to their new ctids (their keys are ctids).
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const auto& [from, to] : moves)
+      keys.emplace_back("ctid:" + to_string(from), "ctid:" + to_string(to));
+    committed_.rekey(t.value(), keys);
   }
   const auto cause = why == Database::Rewrite::kVacuumFull
                          ? history::RowMove::Cause::kVacuumFull
@@ -363,7 +357,7 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.deletes = c.deletes;
   const history::MaterializationBinding& m = h_.materializations.at(c.binding);
   const history::Binding& b = h_.bindings.at(m.capture_binding);
-  costs_.on_destination_txn(tick_, t, m, b, shadow_[TableId(b.table_id)]);
+  costs_.on_destination_txn(tick_, t, m, b, [&] { return committed_.rows_of(h_, b.table_id); });
   h_.destination_txns.push_back(std::move(t));
 }
 

@@ -13,6 +13,7 @@
 #include "model/materialization.h"
 #include "properties/history.h"
 #include "sim/costs.h"
+#include "sim/source_state.h"
 
 namespace cdc::sim {
 
@@ -65,7 +66,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void finish_costs(uint64_t end_tick);
   // The run has ended (no source commit or destination transaction follows):
   // frees the committed source state kept for before images.
-  void release_source_state() { shadow_.clear(); }
+  void release_source_state() { committed_.clear(); }
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
@@ -78,7 +79,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   const Database* db_;
   uint64_t tick_ = 0;
   history::History h_;
-  std::map<TableId, SourceRows> shadow_;    // committed state per key
+  SourceState committed_;                   // the committed source rows, in h_
   std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
   std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;

@@ -139,8 +139,8 @@ TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
   b.table_id = 7;
   CostMeter meter;
   const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
-  meter.on_destination_txn(1, txn(0, false, {"a", "b"}), m, b, two);
-  meter.on_destination_txn(5, txn(0, true, {"a"}), m, b, two);  // dropped, "a" back
+  meter.on_destination_txn(1, txn(0, false, {"a", "b"}), m, b, [&] { return two; });
+  meter.on_destination_txn(5, txn(0, true, {"a"}), m, b, [&] { return two; });  // dropped, "a" back
   history::SourceCommit del;
   del.tick = 9;
   history::SourceKeyChange gone;
@@ -167,10 +167,11 @@ TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {
   CostMeter meter;
   const Row x = {Value::int64(1)}, y = {Value::int64(2)};
   const SourceRows rows = {{"ctid:(0,1)", x}, {"ctid:(0,2)", y}};
-  meter.on_destination_txn(1, txn(0, false, {"k1", "k2"}, {x, y}), m, b, rows);
-  meter.on_destination_txn(3, txn(0, true, {"k3"}, {x}), m, b, rows);
-  meter.on_destination_txn(4, txn(0, false, {"k4"}, {x}), m, b, rows);  // x twice, y missing
-  meter.on_destination_txn(6, txn(0, false, {"k5"}, {y}), m, b, rows);
+  meter.on_destination_txn(1, txn(0, false, {"k1", "k2"}, {x, y}), m, b, [&] { return rows; });
+  meter.on_destination_txn(3, txn(0, true, {"k3"}, {x}), m, b, [&] { return rows; });
+  meter.on_destination_txn(4, txn(0, false, {"k4"}, {x}), m, b,
+                           [&] { return rows; });  // x twice, y missing
+  meter.on_destination_txn(6, txn(0, false, {"k5"}, {y}), m, b, [&] { return rows; });
   history::History h;
   h.final_state.recorded = true;
   const history::Costs c = meter.finish(h, 20);

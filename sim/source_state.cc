@@ -1,0 +1,74 @@
+#include "sim/source_state.h"
+
+#include "model/assert.h"
+
+namespace cdc::sim {
+
+const Row& SourceState::row_of(const history::History& h, const Ref& r) const {
+  CDC_ASSERT(r.present && r.commit < h.source_commits.size() &&
+                 r.change < h.source_commits[r.commit].changes.size(),
+             "a present ref names a recorded change");
+  const history::SourceKeyChange& ch = h.source_commits[r.commit].changes[r.change];
+  CDC_ASSERT(ch.after.has_value(), "a present ref names a change that left a row");
+  return *ch.after;
+}
+
+const Row* SourceState::find(const history::History& h, uint32_t table,
+                             std::string_view key) const {
+  const std::optional<uint32_t> id = ids_.find(table, key);
+  if (!id || !refs_.at(*id).present) return nullptr;
+  return &row_of(h, refs_[*id]);
+}
+
+uint32_t SourceState::id_of(uint32_t table, std::string_view key) {
+  const uint32_t id = ids_.add(table, key);
+  if (id == refs_.size()) refs_.emplace_back();
+  CDC_ASSERT(refs_.size() == ids_.size(), "one ref per key id");
+  return id;
+}
+
+void SourceState::apply_last_commit(const history::History& h) {
+  CDC_ASSERT(!h.source_commits.empty(), "a commit was just recorded");
+  const uint32_t commit = static_cast<uint32_t>(h.source_commits.size() - 1);
+  const std::vector<history::SourceKeyChange>& changes = h.source_commits.back().changes;
+  for (uint32_t j = 0; j < changes.size(); ++j) {
+    // A new key's view is the change's own key: it lives as long as h.
+    const uint32_t id = id_of(changes[j].table, changes[j].key);
+    refs_[id] = changes[j].after ? Ref{commit, j, true} : Ref{};
+  }
+}
+
+void SourceState::rekey(uint32_t table,
+                        const std::vector<std::pair<std::string, std::string>>& moves) {
+  std::vector<std::pair<const std::string*, Ref>> moved;
+  for (const auto& [from, to] : moves) {
+    const std::optional<uint32_t> id = ids_.find(table, from);
+    if (id && refs_[*id].present) moved.emplace_back(&to, refs_[*id]);
+  }
+  for (uint32_t id = 0; id < refs_.size(); ++id) {
+    if (ids_.tag(id) == table) refs_[id] = Ref{};
+  }
+  for (const auto& [to, ref] : moved) {
+    std::optional<uint32_t> id = ids_.find(table, *to);
+    if (!id) id = id_of(table, extra_keys_.emplace_back(*to));
+    refs_[*id] = ref;
+  }
+}
+
+SourceRows SourceState::rows_of(const history::History& h, uint32_t table) const {
+  SourceRows out;
+  for (uint32_t id = 0; id < refs_.size(); ++id) {
+    if (ids_.tag(id) == table && refs_[id].present) {
+      out.emplace(std::string(ids_.key(id)), row_of(h, refs_[id]));
+    }
+  }
+  return out;
+}
+
+void SourceState::clear() {
+  ids_ = properties::detail::KeyIds();
+  refs_.clear();
+  extra_keys_.clear();
+}
+
+}  // namespace cdc::sim

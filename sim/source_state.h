@@ -1,0 +1,60 @@
+// The committed state of every source key, as references into the history
+// being recorded: where each key's latest after-image lies among
+// h.source_commits, or nothing once its latest change deleted it. The
+// recorder reads a change's before image here instead of keeping a second
+// copy of every committed row (that copy was a hash map of strings to rows,
+// as large as the source table).
+//
+// Contract: `h` is the history the recorder appends to, passed to every
+// call; entries refer into h.source_commits, which only grows (a commit's
+// changes never move: moving a commit moves its vector, not the changes).
+//
+// Invariants: every key view in ids_ points at bytes that live as long as
+// the history (a change's key in h.source_commits) or this object (a string
+// of extra_keys_); refs_.size() == ids_.size(); a present ref names a change
+// whose `after` is set.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "properties/history.h"
+#include "properties/key_ids.h"
+#include "sim/costs.h"
+
+namespace cdc::sim {
+
+class SourceState {
+ public:
+  // The row committed under (table, key), if any: a reference into h.
+  const Row* find(const history::History& h, uint32_t table, std::string_view key) const;
+  // Applies h.source_commits.back(), the commit just recorded.
+  // REQUIRES: h.source_commits is not empty.
+  void apply_last_commit(const history::History& h);
+  // A rewrite gave the rows of `table` new keys: each (from, to) moves
+  // from's row to `to`; a row of the table no move names is dropped.
+  void rekey(uint32_t table, const std::vector<std::pair<std::string, std::string>>& moves);
+  // Every committed row of `table` by key, copied.
+  SourceRows rows_of(const history::History& h, uint32_t table) const;
+  // Forgets everything (the run has ended).
+  void clear();
+
+ private:
+  struct Ref {
+    uint32_t commit = 0;  // index in h.source_commits
+    uint32_t change = 0;  // index in its changes
+    bool present = false;
+  };
+  uint32_t id_of(uint32_t table, std::string_view key);  // adds the key if new
+  const Row& row_of(const history::History& h, const Ref& r) const;
+
+  properties::detail::KeyIds ids_;      // tag: the table
+  std::vector<Ref> refs_;               // by id
+  std::deque<std::string> extra_keys_;  // keys a rewrite made (stable addresses)
+};
+
+}  // namespace cdc::sim
