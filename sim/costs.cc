@@ -20,26 +20,32 @@ void CostMeter::on_collection_txn(const history::CollectionTxn& t) {
 // Applies a committed destination transaction to what the table holds.
 void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s) {
   if (txn.truncated_first) {
+    t->keys.clear();
     t->merged.clear();
     t->appended.clear();
     t->rows = 0;
   }
   if (s == history::UpdateStrategy::kMerge) {
     for (const history::DocKey& k : txn.deletes)
-      t->rows -= t->merged.erase(k);
+      t->rows -= t->keyless ? t->merged.erase(k) : t->keys.erase(k);
     for (const history::DestinationRow& r : txn.upserts) {
-      // Keyed tables are judged by key alone: only keyless rows keep fields.
-      const bool fresh = t->merged.insert_or_assign(r.key, t->keyless ? r.fields : Row{}).second;
+      const bool fresh = t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second
+                                    : t->keys.insert(r.key).second;
       t->rows += fresh ? 1 : 0;
     }
-    CDC_ASSERT(t->rows == t->merged.size(), "a merge table holds one row per key");
+    CDC_ASSERT(t->rows == (t->keyless ? t->merged.size() : t->keys.size()),
+               "a merge table holds one row per key");
     return;
   }
   CDC_ASSERT(txn.deletes.empty(), "a delta transaction deletes nothing");
   for (const history::DestinationRow& r : txn.upserts) {
     ++t->rows;
     if (r.op == history::DocOp::kDelete) continue;  // a delete row does not show the row
-    ++t->appended[t->keyless ? to_string(r.fields) : r.key];
+    if (t->keyless) {
+      ++t->appended[to_string(r.fields)];
+    } else {
+      t->keys.insert(r.key);
+    }
   }
 }
 
@@ -47,9 +53,8 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
 // ones as a multiset of rows (fields as text).
 bool CostMeter::holds_all(const Table& t, const SourceRows& required) {
   if (!t.keyless) {
-    return std::all_of(required.begin(), required.end(), [&](const auto& e) {
-      return t.merged.count(e.first) > 0 || t.appended.count(e.first) > 0;
-    });
+    return std::all_of(required.begin(), required.end(),
+                       [&](const auto& e) { return t.keys.count(e.first) > 0; });
   }
   std::map<std::string, uint64_t> shown = t.appended;
   for (const auto& [key, fields] : t.merged)

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "properties/history.h"
@@ -58,8 +59,12 @@ class CostMeter {
   // What one destination table holds, as far as downtime needs it.
   struct Table {
     bool keyless = false;
-    std::map<std::string, Row> merged;         // key -> fields (merge)
-    std::map<std::string, uint64_t> appended;  // delta: key (keyed) or fields (keyless) -> rows
+    // A keyed table is judged by key alone: the keys it shows (a merge
+    // table's keys, a delta table's keys with a row that is not a delete),
+    // hashed, as nothing walks them in order.
+    std::unordered_set<std::string> keys;
+    std::map<std::string, Row> merged;         // keyless merge: key -> fields
+    std::map<std::string, uint64_t> appended;  // keyless delta: fields -> rows
     uint64_t rows = 0;
   };
   struct Open {

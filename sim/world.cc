@@ -87,6 +87,7 @@ class World {
   // Capture bindings -> collections -> materialization bindings, as they are now.
   PipelineGraph pipeline_graph();
   bool drained() const;
+  void release_source();
   void record_final_state();
 
   WorldOptions o_;
@@ -1096,6 +1097,15 @@ void World::safety_tick() {
   note_tick(dropped);
 }
 
+// Nothing reads the source once the run has drained: its tables, indexes
+// and WAL, the capture and the workload go before the final state and the
+// fingerprint are built, which is when the run's memory would peak.
+void World::release_source() {
+  workload_.reset();
+  capture_.reset();
+  db_ = Database();
+}
+
 void World::record_final_state() {
   history::FinalState& f = recorder_.history().final_state;
   f.recorded = true;
@@ -1169,6 +1179,7 @@ RunResult World::run() {
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
   recorder_.release_source_state();
+  release_source();
   record_final_state();
   recorder_.finish_costs(tick_);
   RunResult r;
