@@ -41,10 +41,12 @@ Verdict check_no_regression(const history::History& h) {
   if (detail::keyed_bindings(h).empty()) {
     return Verdict::unknown(kName, "no keyed binding to judge");
   }
-  const std::optional<detail::BindingChange> c = detail::first_visible_change_in_keyed_bindings(
-      h,
-      [](const detail::VisibleChange& ch) { return ch.after.state_index < ch.before.state_index; });
-  if (c) return regression(*c->binding, c->change);
+  // The first change whose visible source version went backwards.
+  const std::shared_ptr<const std::vector<detail::BindingChange>> regressions =
+      detail::visible_regressions(h);
+  if (!regressions->empty()) {
+    return regression(*regressions->front().binding, regressions->front().change);
+  }
   return Verdict::hold(kName, "no key's visible source version ever went backwards");
 }
 

@@ -2,6 +2,7 @@
 // present at an older source version (a regression from absent to present).
 // Re-insertion at the source is fine: it moves the version forward.
 
+#include <algorithm>
 #include <optional>
 
 #include "properties/checkers.h"
@@ -38,12 +39,14 @@ Verdict check_no_resurrection(const history::History& h) {
   if (detail::keyed_bindings(h).empty()) {
     return Verdict::unknown(kName, "no keyed binding to judge");
   }
-  const std::optional<detail::BindingChange> c =
-      detail::first_visible_change_in_keyed_bindings(h, [](const detail::VisibleChange& ch) {
-        return ch.after.state_index < ch.before.state_index && !ch.before.present &&
-               ch.after.present;
-      });
-  if (c) return resurrection(*c->binding, c->change);
+  // The first change that went back to an older version (visible_regressions)
+  // and brought a deleted key back.
+  const std::shared_ptr<const std::vector<detail::BindingChange>> regressions =
+      detail::visible_regressions(h);
+  const auto c = std::find_if(regressions->begin(), regressions->end(), [](const auto& r) {
+    return !r.change.before.present && r.change.after.present;
+  });
+  if (c != regressions->end()) return resurrection(*c->binding, c->change);
   return Verdict::hold(kName, "no deleted key came back at an older source version");
 }
 

@@ -69,4 +69,19 @@ std::optional<BindingChange> first_visible_change_in_keyed_bindings(
   return std::nullopt;
 }
 
+std::shared_ptr<const std::vector<BindingChange>> visible_regressions(const history::History& h) {
+  return shared_in_scope<std::vector<BindingChange>>(h, "visible_regressions", 0, [&] {
+    std::vector<BindingChange> out;
+    for (const history::Binding* b : keyed_bindings(h)) {
+      const std::shared_ptr<const SourceTimeline> timeline = timeline_for(h, b->table_id);
+      // A predicate that collects and never accepts: the whole replay.
+      first_visible_change(h, *b, *timeline, [&](const VisibleChange& c) {
+        if (c.after.state_index < c.before.state_index) out.push_back(BindingChange{b, c});
+        return false;
+      });
+    }
+    return out;
+  });
+}
+
 }  // namespace cdc::properties::detail
