@@ -28,10 +28,11 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
            " fields and the source row " + std::to_string(source.size());
   }
   for (size_t c = 0; c < source.size(); ++c) {
-    const std::string col = "field " + std::to_string(c);
-    if (!field_present(r.present_mask, c)) return col + " is absent from the stored row";
+    // The column's name is built only for a mismatch: this runs on every row.
+    const auto col = [c] { return "field " + std::to_string(c); };
+    if (!field_present(r.present_mask, c)) return col() + " is absent from the stored row";
     if (r.fields[c] != source[c]) {
-      return col + " is " + to_string(r.fields[c]) + " while the source has " +
+      return col() + " is " + to_string(r.fields[c]) + " while the source has " +
              to_string(source[c]);
     }
   }
