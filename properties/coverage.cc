@@ -18,7 +18,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 #include "model/assert.h"
 #include "properties/checkers.h"
@@ -102,16 +102,19 @@ std::optional<Verdict> check_gap(const history::History& h, const history::Backf
   if (b == nullptr) return std::nullopt;
   const Lsn from = chunks.front()->snapshot_lsn;
   const Lsn to = chunks.back()->snapshot_lsn;
-  std::unordered_set<std::string_view> read;  // views into h; only looked up
-  for (const history::Chunk* c : chunks) {
-    for (const history::ChunkRow& row : c->rows)
-      read.insert(row.key);
-  }
   const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b->table_id);
   const detail::SourceTimeline& timeline = *shared;
+  // The timeline's keys a committed chunk read, by index in keys() (a key
+  // the source never changed is not one the check walks).
+  std::vector<uint8_t> read(timeline.keys().size(), 0);
+  for (const history::Chunk* c : chunks) {
+    for (const history::ChunkRow& row : c->rows) {
+      if (const detail::TimelineKey* k = timeline.find(row.key)) read[timeline.index_of(*k)] = 1;
+    }
+  }
   for (const detail::TimelineKey& k : timeline.keys()) {
-    if (read.count(k.key) != 0 || timeline.state_at(k.key, from) == nullptr) continue;
-    if (timeline.changed_between(k.key, from, to) != nullptr) continue;
+    if (read[timeline.index_of(k)] != 0 || timeline.state_at(k, from) == nullptr) continue;
+    if (detail::SourceTimeline::changed_between(k, from, to) != nullptr) continue;
     const history::DocKey key(k.key);
     return broken(inst,
                   "every key present at lsn " + to_string(from) + " (first chunk's snapshot) and " +

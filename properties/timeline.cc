@@ -99,16 +99,25 @@ size_t SourceTimeline::state_index(std::string_view key, Lsn v) const {
 
 const Row* SourceTimeline::state_at(std::string_view key, Lsn v) const {
   const TimelineKey* k = find(key);
-  if (k == nullptr) return nullptr;
+  return k == nullptr ? nullptr : state_at(*k, v);
+}
+
+const Row* SourceTimeline::state_at(const TimelineKey& k, Lsn v) const {
+  CDC_ASSERT(index_of(k) < keys_.size(), "an entry of this timeline");
   if (!sorted_) {
     const KeyVersion* last = nullptr;
-    for (const KeyVersion& kv : k->versions) {
+    for (const KeyVersion& kv : k.versions) {
       if (kv.commit->commit_lsn <= v) last = &kv;
     }
     return last == nullptr ? nullptr : row_of(*last);
   }
-  const size_t n = first_after(k->versions, v);
-  return n == 0 ? nullptr : row_of(k->versions[n - 1]);
+  const size_t n = first_after(k.versions, v);
+  return n == 0 ? nullptr : row_of(k.versions[n - 1]);
+}
+
+size_t SourceTimeline::index_of(const TimelineKey& k) const {
+  CDC_ASSERT(&k >= keys_.data() && &k < keys_.data() + keys_.size(), "an entry of keys()");
+  return static_cast<size_t>(&k - keys_.data());
 }
 
 const Row* SourceTimeline::final_row(std::span<const KeyVersion> versions) {
@@ -132,8 +141,11 @@ std::vector<std::pair<std::string_view, const Row*>> SourceTimeline::final_rows(
 const history::SourceCommit* SourceTimeline::changed_between(std::string_view key, Lsn lo,
                                                              Lsn hi) const {
   const TimelineKey* k = find(key);
-  if (k == nullptr) return nullptr;
-  for (const KeyVersion& kv : k->versions) {
+  return k == nullptr ? nullptr : changed_between(*k, lo, hi);
+}
+
+const history::SourceCommit* SourceTimeline::changed_between(const TimelineKey& k, Lsn lo, Lsn hi) {
+  for (const KeyVersion& kv : k.versions) {
     if (lo < kv.commit->commit_lsn && kv.commit->commit_lsn <= hi) return kv.commit;
   }
   return nullptr;
