@@ -17,23 +17,50 @@ void CostMeter::on_collection_txn(const history::CollectionTxn& t) {
     ++(d.snapshot ? costs_.snapshot_docs : costs_.change_docs);
 }
 
+// Marks keyed table t as showing `key`; whether it did not before.
+// REQUIRES: key's bytes stay in place while the meter lives.
+bool CostMeter::show(Table* t, std::string_view key) {
+  const uint32_t id = t->key_ids.add(0, key);
+  if (id == t->shown.size()) t->shown.push_back(0);
+  if (t->shown[id] != 0) return false;
+  t->shown[id] = 1;
+  ++t->shown_count;
+  return true;
+}
+
+// Marks keyed table t as not showing `key`; whether it did before.
+uint64_t CostMeter::hide(Table* t, std::string_view key) {
+  const std::optional<uint32_t> id = t->key_ids.find(0, key);
+  if (!id || t->shown[*id] == 0) return 0;
+  t->shown[*id] = 0;
+  --t->shown_count;
+  return 1;
+}
+
+bool CostMeter::shows(const Table& t, std::string_view key) {
+  const std::optional<uint32_t> id = t.key_ids.find(0, key);
+  return id && t.shown[*id] != 0;
+}
+
 // Applies a committed destination transaction to what the table holds.
 void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s) {
   if (txn.truncated_first) {
-    t->keys.clear();
+    t->key_ids = properties::detail::KeyIds();
+    t->shown.clear();
+    t->shown_count = 0;
     t->merged.clear();
     t->appended.clear();
     t->rows = 0;
   }
   if (s == history::UpdateStrategy::kMerge) {
     for (const history::DocKey& k : txn.deletes)
-      t->rows -= t->keyless ? t->merged.erase(k) : t->keys.erase(k);
+      t->rows -= t->keyless ? t->merged.erase(k) : hide(t, k);
     for (const history::DestinationRow& r : txn.upserts) {
-      const bool fresh = t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second
-                                    : t->keys.insert(r.key).second;
+      const bool fresh =
+          t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second : show(t, r.key);
       t->rows += fresh ? 1 : 0;
     }
-    CDC_ASSERT(t->rows == (t->keyless ? t->merged.size() : t->keys.size()),
+    CDC_ASSERT(t->rows == (t->keyless ? t->merged.size() : t->shown_count),
                "a merge table holds one row per key");
     return;
   }
@@ -44,7 +71,7 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
     if (t->keyless) {
       ++t->appended[to_string(r.fields)];
     } else {
-      t->keys.insert(r.key);
+      show(t, r.key);
     }
   }
 }
@@ -54,7 +81,7 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
 bool CostMeter::holds_all(const Table& t, const SourceRows& required) {
   if (!t.keyless) {
     return std::all_of(required.begin(), required.end(),
-                       [&](const auto& e) { return t.keys.count(e.first) > 0; });
+                       [&](const auto& e) { return shows(t, e.first); });
   }
   std::map<std::string, uint64_t> shown = t.appended;
   for (const auto& [key, fields] : t.merged)

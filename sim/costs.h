@@ -22,11 +22,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "properties/history.h"
+#include "properties/key_ids.h"
 
 namespace cdc::sim {
 
@@ -42,7 +43,9 @@ class CostMeter {
   // `t` is committed at `tick`; `m` is its materialization binding, `b` the
   // capture binding it reads, `source_now` the rows of b's table now (asked
   // for only when `t` empties the table first). REQUIRES: the destination
-  // transactions of each binding come in commit order.
+  // transactions of each binding come in commit order; the rows of
+  // t.upserts stay where they are while the meter lives (the recorder moves
+  // `t` into the history, whose vector keeps them in place).
   void on_destination_txn(uint64_t tick, const history::DestinationTxn& t,
                           const history::MaterializationBinding& m, const history::Binding& b,
                           const std::function<SourceRows()>& source_now);
@@ -61,8 +64,10 @@ class CostMeter {
     bool keyless = false;
     // A keyed table is judged by key alone: the keys it shows (a merge
     // table's keys, a delta table's keys with a row that is not a delete),
-    // hashed, as nothing walks them in order.
-    std::unordered_set<std::string> keys;
+    // as hashed ids of views of the upserted rows' keys, and a flag per id.
+    properties::detail::KeyIds key_ids;
+    std::vector<uint8_t> shown;  // by id of key_ids
+    uint64_t shown_count = 0;
     std::map<std::string, Row> merged;         // keyless merge: key -> fields
     std::map<std::string, uint64_t> appended;  // keyless delta: fields -> rows
     uint64_t rows = 0;
@@ -73,6 +78,9 @@ class CostMeter {
     SourceRows required;    // identity -> row the table must hold
   };
 
+  static bool show(Table* t, std::string_view key);
+  static uint64_t hide(Table* t, std::string_view key);
+  static bool shows(const Table& t, std::string_view key);
   static void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);
   static bool holds_all(const Table& t, const SourceRows& required);
   void close_if_whole(uint32_t m, uint64_t tick);

@@ -139,8 +139,11 @@ TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
   b.table_id = 7;
   CostMeter meter;
   const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
-  meter.on_destination_txn(1, txn(0, false, {"a", "b"}), m, b, [&] { return two; });
-  meter.on_destination_txn(5, txn(0, true, {"a"}), m, b, [&] { return two; });  // dropped, "a" back
+  // The meter keeps views of the rows' keys: the transactions stay alive.
+  const history::DestinationTxn first = txn(0, false, {"a", "b"});
+  const history::DestinationTxn dropped = txn(0, true, {"a"});  // dropped, "a" back
+  meter.on_destination_txn(1, first, m, b, [&] { return two; });
+  meter.on_destination_txn(5, dropped, m, b, [&] { return two; });
   history::SourceCommit del;
   del.tick = 9;
   history::SourceKeyChange gone;
@@ -158,6 +161,34 @@ TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
   EXPECT_EQ(c.downtimes[0].end_tick, 9u);
   EXPECT_EQ(c.downtimes[0].rows_dropped, 2u);
   EXPECT_EQ(c.dest_rows_written, 3u);
+}
+
+// A keyed merge table is judged by the keys it shows: a key its destination
+// deleted is missing again until a later transaction stores it back.
+TEST(CostMeter, AKeyTheDestinationDeletedIsMissingUntilStoredAgain) {
+  history::MaterializationBinding m;
+  history::Binding b;
+  b.table_id = 7;
+  CostMeter meter;
+  const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
+  const history::DestinationTxn both = txn(0, false, {"a", "b"});
+  const history::DestinationTxn dropped = txn(0, true, {"a"});
+  history::DestinationTxn b_not_a = txn(0, false, {"b"});
+  b_not_a.deletes = {"a"};
+  const history::DestinationTxn a_again = txn(0, false, {"a"});
+  meter.on_destination_txn(1, both, m, b, [&] { return two; });
+  meter.on_destination_txn(2, dropped, m, b, [&] { return two; });  // down: "b" missing
+  meter.on_destination_txn(3, b_not_a, m, b, [&] { return two; });  // "a" missing now
+  meter.on_destination_txn(4, a_again, m, b, [&] { return two; });  // whole again
+  history::History h;
+  h.final_state.recorded = true;
+  const history::Costs c = meter.finish(h, 20);
+  ASSERT_EQ(c.downtimes.size(), 1u);
+  EXPECT_TRUE(c.downtimes[0].ended);
+  EXPECT_EQ(c.downtimes[0].start_tick, 2u);
+  EXPECT_EQ(c.downtimes[0].end_tick, 4u);
+  EXPECT_EQ(c.downtimes[0].rows_dropped, 2u);
+  EXPECT_EQ(c.dest_rows_deleted, 1u);
 }
 
 TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {
