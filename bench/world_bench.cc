@@ -8,6 +8,8 @@
 //     second, one seed each.
 //
 // Run: build/default/bench/world_bench
+//      CDCSIM_BENCH_RUNS=N build/default/bench/world_bench   (BM_SmallWorlds:
+//      exactly seeds 1..N, for instruction counts, instead of 2 s of runs)
 #include <benchmark/benchmark.h>
 
 #include <charconv>
