@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -20,29 +21,72 @@ namespace {
 struct KeyHistory {
   uint32_t binding = 0;
   const history::DocKey* key = nullptr;
-  std::vector<Lsn> lsns;      // commit LSNs, ascending
-  std::vector<size_t> nodes;  // the node of each
+  std::span<const Lsn> lsns;      // commit LSNs, ascending
+  std::span<const size_t> nodes;  // the node of each
 };
 
 // Captured keys, numbered in the order the source first changed them. The
 // lookup is hashed (key_ids.h); only the numbering, which follows the
-// history, reaches the output.
+// history, reaches the output. Every key's changes lie in two flat arrays,
+// grouped by key (offsets_), filled once every change is known.
 class Keys {
  public:
   std::optional<size_t> find(uint32_t binding, const history::DocKey& key) const {
     return ids_.find(binding, key);
   }
-  KeyHistory& find_or_add(uint32_t binding, const history::DocKey& key) {
+  // Records that `node` (at `lsn`) changed `key` as captured by `binding`.
+  // REQUIRES: not finished; nodes come in ascending order.
+  void add_change(uint32_t binding, const history::DocKey& key, Lsn lsn, size_t node) {
+    CDC_ASSERT(offsets_.empty(), "changes are added before the keys are finished");
     const uint32_t id = ids_.add(binding, key);
-    if (id == keys_.size()) keys_.push_back(KeyHistory{binding, &key, {}, {}});
-    return keys_[id];
+    if (id == bindings_.size()) {
+      bindings_.push_back(binding);
+      key_of_.push_back(&key);
+    }
+    changes_.push_back({id, lsn, node});
   }
-  const KeyHistory& at(size_t id) const { return keys_.at(id); }
-  size_t size() const { return keys_.size(); }
+  // Groups the changes by key, keeping their order within a key.
+  void finish() {
+    offsets_.assign(bindings_.size() + 1, 0);
+    for (const Change& c : changes_)
+      ++offsets_[c.id + 1];
+    for (size_t id = 0; id < bindings_.size(); ++id)
+      offsets_[id + 1] += offsets_[id];
+    std::vector<size_t> next(offsets_.begin(), offsets_.end() - 1);
+    lsns_.resize(changes_.size());
+    nodes_.resize(changes_.size());
+    for (const Change& c : changes_) {
+      const size_t at = next[c.id]++;
+      CDC_ASSERT(at == offsets_[c.id] || nodes_[at - 1] < c.node, "one change per key and node");
+      lsns_[at] = c.lsn;
+      nodes_[at] = c.node;
+    }
+    changes_ = {};
+  }
+  // REQUIRES: finished.
+  KeyHistory at(size_t id) const {
+    CDC_ASSERT(id < bindings_.size() && offsets_.size() == bindings_.size() + 1,
+               "a key of the finished set");
+    const size_t from = offsets_[id];
+    const size_t n = offsets_[id + 1] - from;
+    return KeyHistory{bindings_[id], key_of_[id], std::span<const Lsn>(lsns_).subspan(from, n),
+                      std::span<const size_t>(nodes_).subspan(from, n)};
+  }
+  size_t size() const { return bindings_.size(); }
 
  private:
-  KeyIds ids_;  // tag: the capture binding
-  std::vector<KeyHistory> keys_;
+  struct Change {
+    uint32_t id = 0;
+    Lsn lsn;
+    size_t node = 0;
+  };
+  KeyIds ids_;                                  // tag: the capture binding
+  std::vector<uint32_t> bindings_;              // by id
+  std::vector<const history::DocKey*> key_of_;  // by id
+  std::vector<Change> changes_;                 // until finished, in node order
+  std::vector<size_t> offsets_;                 // by id, then the end
+  std::vector<Lsn> lsns_;                       // grouped by key
+  std::vector<size_t> nodes_;                   // grouped by key
 };
 
 // Keyed capture bindings per source table id.
@@ -99,14 +143,11 @@ void add_nodes(const history::History& h, TransactionGraph* g, Keys* keys) {
     const size_t node = g->nodes.size();
     g->nodes.push_back(c);
     for (const history::SourceKeyChange* ch : changes) {
-      for (uint32_t b : captured.at(ch->table)) {
-        KeyHistory& k = keys->find_or_add(b, ch->key);
-        CDC_ASSERT(k.nodes.empty() || k.nodes.back() < node, "one change per key and node");
-        k.lsns.push_back(c->commit_lsn);
-        k.nodes.push_back(node);
-      }
+      for (uint32_t b : captured.at(ch->table))
+        keys->add_change(b, ch->key, c->commit_lsn, node);
     }
   }
+  keys->finish();
 }
 
 // A reader's view: per key in view, its sighting and where its version falls
@@ -119,7 +160,7 @@ class View {
 
   void set(size_t id, const Sighting& s) {
     erase(id);
-    const KeyHistory& k = keys_.at(id);
+    const KeyHistory k = keys_.at(id);
     const auto next = std::upper_bound(k.lsns.begin(), k.lsns.end(), s.version);
     const size_t next_pos = static_cast<size_t>(next - k.lsns.begin());
     view_[id] = Entry{s, next_pos, true};
@@ -213,7 +254,7 @@ class View {
   bool counts(const Item& item, int offset) const {
     const auto& [lsn, id] = item;
     const Entry& e = view_[id];
-    const KeyHistory& k = keys_.at(id);
+    const KeyHistory k = keys_.at(id);
     const size_t pos = e.next_pos + static_cast<size_t>(offset);  // wraps below 0: too big
     return e.present && pos < k.lsns.size() && k.lsns[pos] == lsn;
   }
