@@ -34,17 +34,20 @@ void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
 std::optional<VisibleChange> first_visible_change(
     const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
     const std::function<bool(const VisibleChange&)>& pred) {
-  // Each key's visible state, by its id (ids follow the documents).
+  // Each key's visible state and timeline entry (found once per key), by its
+  // id (ids follow the documents).
   KeyIds ids;
   std::vector<VisibleState> visible;
+  std::vector<const TimelineKey*> entry;
   std::vector<const history::Document*> touched;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     last_documents_by_key(txn, b.id, &touched);
     for (const history::Document* d : touched) {
       CDC_ASSERT(d->binding == b.id, "only the binding's own documents are replayed");
-      const VisibleState now{d->op != history::DocOp::kDelete, d->lsn,
-                             timeline.state_index(d->key, d->lsn), DocRef{&txn, d}};
       const uint32_t id = ids.add(0, d->key);
+      if (id == entry.size()) entry.push_back(timeline.find(d->key));
+      const size_t state = entry[id] == nullptr ? 0 : timeline.state_index(*entry[id], d->lsn);
+      const VisibleState now{d->op != history::DocOp::kDelete, d->lsn, state, DocRef{&txn, d}};
       if (id == visible.size()) {
         visible.push_back(now);
         continue;

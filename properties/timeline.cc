@@ -94,7 +94,12 @@ size_t SourceTimeline::first_after(std::span<const KeyVersion> vs, Lsn v) const 
 
 size_t SourceTimeline::state_index(std::string_view key, Lsn v) const {
   const TimelineKey* k = find(key);
-  return k == nullptr ? 0 : first_after(k->versions, v);
+  return k == nullptr ? 0 : state_index(*k, v);
+}
+
+size_t SourceTimeline::state_index(const TimelineKey& k, Lsn v) const {
+  CDC_ASSERT(index_of(k) < keys_.size(), "an entry of this timeline");
+  return first_after(k.versions, v);
 }
 
 const Row* SourceTimeline::state_at(std::string_view key, Lsn v) const {

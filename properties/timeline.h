@@ -65,7 +65,9 @@ class SourceTimeline {
   std::vector<std::pair<std::string_view, const Row*>> final_rows() const;
   // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
   const history::SourceCommit* changed_between(std::string_view key, Lsn lo, Lsn hi) const;
-  // state_at and changed_between of an entry of keys(), without finding it.
+  // state_index, state_at and changed_between of an entry of keys(), without
+  // finding it.
+  size_t state_index(const TimelineKey& k, Lsn v) const;
   const Row* state_at(const TimelineKey& k, Lsn v) const;
   static const history::SourceCommit* changed_between(const TimelineKey& k, Lsn lo, Lsn hi);
   // The index in keys() of an entry of it.
