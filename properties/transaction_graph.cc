@@ -1,6 +1,7 @@
 #include "properties/transaction_graph.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -296,6 +297,11 @@ class Builder {
 
  private:
   bool set(View* view, uint32_t binding, const history::DocKey& key, Sighting s);
+  void sight(View* view, uint32_t id, uint32_t binding, Sighting s);
+  // The key id of every document of the history, in history order
+  // (kNoKey: no captured transaction changed its key), found once for all
+  // the readers.
+  const std::vector<uint32_t>& doc_ids();
   // After one step of reader `reader`: records the step's observed edge, if any.
   void note(View* view, size_t reader, const history::CollectionTxn* collection_step,
             const TxnRef& destination_step);
@@ -307,16 +313,36 @@ class Builder {
   const Keys& keys_;
   std::set<std::pair<size_t, size_t>> recorded_;
   std::optional<std::vector<std::vector<DocRef>>> docs_by_key_;  // built on first use
+  std::optional<std::vector<uint32_t>> doc_ids_;                 // built on first use
 };
+
+constexpr uint32_t kNoKey = UINT32_MAX;
 
 bool Builder::set(View* view, uint32_t binding, const history::DocKey& key, Sighting s) {
   const std::optional<size_t> id = keys_.find(binding, key);
   if (!id) return false;  // no captured transaction changed the key: nothing to judge
-  s.binding = binding;
-  s.key = keys_.at(*id).key;
-  view->set(*id, s);
-  ++g_->sightings;
+  sight(view, static_cast<uint32_t>(*id), binding, s);
   return true;
+}
+
+void Builder::sight(View* view, uint32_t id, uint32_t binding, Sighting s) {
+  s.binding = binding;
+  s.key = keys_.at(id).key;
+  view->set(id, s);
+  ++g_->sightings;
+}
+
+const std::vector<uint32_t>& Builder::doc_ids() {
+  if (!doc_ids_) {
+    doc_ids_.emplace();
+    for (const history::CollectionTxn& txn : h_.collection_txns) {
+      for (const history::Document& d : txn.docs) {
+        const std::optional<size_t> id = keys_.find(d.binding, d.key);
+        doc_ids_->push_back(id ? static_cast<uint32_t>(*id) : kNoKey);
+      }
+    }
+  }
+  return *doc_ids_;
 }
 
 void Builder::note(View* view, size_t reader, const history::CollectionTxn* collection_step,
@@ -352,6 +378,8 @@ void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindin
   size_t next_reset = 0;
   const size_t reader = g_->readers.size();
   g_->readers.push_back(r);
+  const std::vector<uint32_t>& ids = doc_ids();
+  size_t doc_no = 0;  // every document's number in history order
   for (const history::CollectionTxn& txn : h_.collection_txns) {
     for (; next_reset < resets.size() && resets[next_reset]->tick <= txn.tick; ++next_reset) {
       for (uint32_t b : reset_bindings(*resets[next_reset])) {
@@ -359,24 +387,28 @@ void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindin
       }
     }
     for (const history::Document& d : txn.docs) {
-      if (bindings.count(d.binding) == 0) continue;
+      const uint32_t id = ids.at(doc_no++);
+      // Nothing to judge of a key no captured transaction changed.
+      if (bindings.count(d.binding) == 0 || id == kNoKey) continue;
       Sighting s;
       s.version = d.lsn;
       s.doc = DocRef{&txn, &d};
-      set(&view, d.binding, d.key, s);
+      sight(&view, id, d.binding, s);
     }
     note(&view, reader, &txn, TxnRef{});
   }
+  CDC_ASSERT(doc_no == ids.size(), "every document was read");
 }
 
 const std::vector<DocRef>& Builder::docs_of_key(size_t id) {
   if (!docs_by_key_) {
     docs_by_key_.emplace(keys_.size());
+    const std::vector<uint32_t>& ids = doc_ids();
+    size_t doc_no = 0;
     for (const history::CollectionTxn& txn : h_.collection_txns) {
       for (const history::Document& d : txn.docs) {
-        if (const std::optional<size_t> k = keys_.find(d.binding, d.key)) {
-          (*docs_by_key_)[*k].push_back(DocRef{&txn, &d});
-        }
+        const uint32_t k = ids.at(doc_no++);
+        if (k != kNoKey) (*docs_by_key_)[k].push_back(DocRef{&txn, &d});
       }
     }
   }
