@@ -60,18 +60,6 @@ std::optional<VisibleChange> first_visible_change(
   return std::nullopt;
 }
 
-std::optional<BindingChange> first_visible_change_in_keyed_bindings(
-    const history::History& h, const std::function<bool(const VisibleChange&)>& pred) {
-  for (const history::Binding* b : keyed_bindings(h)) {
-    const std::shared_ptr<const SourceTimeline> shared = timeline_for(h, b->table_id);
-    const SourceTimeline& timeline = *shared;
-    if (std::optional<VisibleChange> c = first_visible_change(h, *b, timeline, pred)) {
-      return BindingChange{b, std::move(*c)};
-    }
-  }
-  return std::nullopt;
-}
-
 std::shared_ptr<const std::vector<BindingChange>> visible_regressions(const history::History& h) {
   return shared_in_scope<std::vector<BindingChange>>(h, "visible_regressions", 0, [&] {
     std::vector<BindingChange> out;

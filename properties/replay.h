@@ -46,15 +46,11 @@ struct BindingChange {
   VisibleChange change;
 };
 
-// first_visible_change over every keyed binding, in binding order.
-std::optional<BindingChange> first_visible_change_in_keyed_bindings(
-    const history::History& h, const std::function<bool(const VisibleChange&)>& pred);
-
-// Every change first_visible_change_in_keyed_bindings offers whose visible
-// source version goes backwards (after.state_index < before.state_index), in
-// the order it offers them. Shared in a TimelineScope (timeline.h): the
-// regression and resurrection checkers, whose predicates both demand it,
-// replay the collections once between them.
+// Every change first_visible_change offers, over every keyed binding in
+// binding order, whose visible source version goes backwards
+// (after.state_index < before.state_index), in the order it offers them. Shared in a TimelineScope
+// (timeline.h): the regression and resurrection checkers, whose predicates both demand it, replay
+// the collections once between them.
 std::shared_ptr<const std::vector<BindingChange>> visible_regressions(const history::History& h);
 
 }  // namespace cdc::properties::detail
