@@ -1098,9 +1098,11 @@ void World::safety_tick() {
 }
 
 // Nothing reads the source once the run has drained: its tables, indexes
-// and WAL, the capture and the workload go before the final state and the
-// fingerprint are built, which is when the run's memory would peak.
+// and WAL, the recorder's committed state, the capture and the workload go
+// before the final state and the fingerprint are built, which is when the
+// run's memory would peak.
 void World::release_source() {
+  recorder_.release_source_state();
   workload_.reset();
   capture_.reset();
   db_ = Database();
@@ -1178,7 +1180,6 @@ RunResult World::run() {
   d.tick = tick_;
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
-  recorder_.release_source_state();
   release_source();
   record_final_state();
   recorder_.finish_costs(tick_);
