@@ -9,16 +9,24 @@
 namespace cdc {
 namespace {
 
-// Checks the REQUIRES clause shared by encode_key and compare_keys for one
-// tuple: one type and one collation per value, no NULL, types matching.
+// Checks the REQUIRES clause shared by the encodings and compare_keys for
+// one tuple of n values, value(0), ..., value(n - 1): one type and one
+// collation per value, no NULL, types matching.
+template <typename ValueAt>
+void check_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
+                  std::span<const Collation> collations) {
+  CDC_ASSERT(n == types.size(), "key arity differs from the number of key types");
+  CDC_ASSERT(types.size() == collations.size(), "one collation per key column is required");
+  for (size_t i = 0; i < n; ++i) {
+    CDC_ASSERT(!value(i).is_null(), "key values must not be NULL");
+    CDC_ASSERT(value(i).matches(types[i]), "key value does not match its column type");
+  }
+}
+
 void check_tuple(std::span<const Value> values, std::span<const ColumnType> types,
                  std::span<const Collation> collations) {
-  CDC_ASSERT(values.size() == types.size(), "key arity differs from the number of key types");
-  CDC_ASSERT(types.size() == collations.size(), "one collation per key column is required");
-  for (size_t i = 0; i < values.size(); ++i) {
-    CDC_ASSERT(!values[i].is_null(), "key values must not be NULL");
-    CDC_ASSERT(values[i].matches(types[i]), "key value does not match its column type");
-  }
+  check_values(
+      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, collations);
 }
 
 // Appends v as 8 big-endian bytes with the sign bit flipped, so that unsigned
@@ -47,23 +55,20 @@ int compare_column(const Value& a, const Value& b, ColumnType type, Collation co
 
 namespace {
 
-// encode_key of the values value(0), ..., value(n - 1).
+// encode_key of the values value(0), ..., value(n - 1); `sign_magnitude` as
+// append_int64's.
 template <typename ValueAt>
 std::string encode_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
-                          std::span<const Collation> collations) {
-  CDC_ASSERT(n == types.size(), "key arity differs from the number of key types");
-  CDC_ASSERT(types.size() == collations.size(), "one collation per key column is required");
+                          std::span<const Collation> collations, bool sign_magnitude = false) {
+  check_values(n, value, types, collations);
   std::string out;
   for (size_t i = 0; i < n; ++i) {
-    const Value& v = value(i);
-    CDC_ASSERT(!v.is_null(), "key values must not be NULL");
-    CDC_ASSERT(v.matches(types[i]), "key value does not match its column type");
     // Each column's encoding is prefix-free (fixed width for ints, a
     // terminated sort key for text), so concatenation keeps tuple order.
     if (types[i] == ColumnType::kInt64) {
-      append_int64(v.as_int64(), &out);
+      append_int64(value(i).as_int64(), &out, sign_magnitude);
     } else {
-      append_sort_key(collations[i], v.as_text(), &out);
+      append_sort_key(collations[i], value(i).as_text(), &out);
     }
   }
   CDC_ASSERT(out.size() >= 2 * n, "every key column encodes to at least two bytes");
@@ -135,18 +140,9 @@ std::optional<std::vector<Value>> decode_capture_key(std::string_view bytes,
 
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types) {
   const std::vector<Collation> c_order(types.size(), Collation::kC);
-  check_tuple(values, types, c_order);
-  const bool sign_magnitude = mutant_active(Mutant::kKeyEncodingSignMagnitude);
-  std::string out;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (types[i] == ColumnType::kInt64) {
-      append_int64(values[i].as_int64(), &out, sign_magnitude);
-    } else {
-      append_sort_key(Collation::kC, values[i].as_text(), &out);
-    }
-  }
-  CDC_ASSERT(out.size() >= 2 * values.size(), "every key column encodes to at least two bytes");
-  return out;
+  return encode_values(
+      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, c_order,
+      mutant_active(Mutant::kKeyEncodingSignMagnitude));
 }
 
 int compare_keys(std::span<const Value> a, std::span<const Value> b,
