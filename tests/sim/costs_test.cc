@@ -133,17 +133,33 @@ history::DestinationTxn txn(uint32_t m, bool truncate, std::vector<std::string> 
   return t;
 }
 
-TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
+// The meter's totals of a run that ended at tick 20, its final state recorded.
+history::Costs finish(CostMeter* meter) {
+  history::History h;
+  h.final_state.recorded = true;
+  return meter->finish(h, 20);
+}
+
+// A keyed merge destination over source table 7, which holds "a" and "b".
+// The meter keeps views of the rows' keys: the transactions committed here
+// must stay alive as long as it does.
+struct KeyedDestination {
+  KeyedDestination() { b.table_id = 7; }
+  void commit(uint64_t tick, const history::DestinationTxn& t) {
+    meter.on_destination_txn(tick, t, m, b, [&] { return source; });
+  }
   history::MaterializationBinding m;
   history::Binding b;
-  b.table_id = 7;
   CostMeter meter;
-  const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
-  // The meter keeps views of the rows' keys: the transactions stay alive.
+  const SourceRows source = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
+};
+
+TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
+  KeyedDestination d;
   const history::DestinationTxn first = txn(0, false, {"a", "b"});
   const history::DestinationTxn dropped = txn(0, true, {"a"});  // dropped, "a" back
-  meter.on_destination_txn(1, first, m, b, [&] { return two; });
-  meter.on_destination_txn(5, dropped, m, b, [&] { return two; });
+  d.commit(1, first);
+  d.commit(5, dropped);
   history::SourceCommit del;
   del.tick = 9;
   history::SourceKeyChange gone;
@@ -151,10 +167,8 @@ TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
   gone.key = "b";
   gone.before = Row{Value::int64(2)};
   del.changes.push_back(gone);
-  meter.on_source_commit(del);  // "b" is gone: the table is whole again
-  history::History h;
-  h.final_state.recorded = true;
-  const history::Costs c = meter.finish(h, 20);
+  d.meter.on_source_commit(del);  // "b" is gone: the table is whole again
+  const history::Costs c = finish(&d.meter);
   ASSERT_EQ(c.downtimes.size(), 1u);
   EXPECT_TRUE(c.downtimes[0].ended);
   EXPECT_EQ(c.downtimes[0].start_tick, 5u);
@@ -166,23 +180,17 @@ TEST(CostMeter, ASourceDeleteEndsADowntimeTheRebuildCannotEnd) {
 // A keyed merge table is judged by the keys it shows: a key its destination
 // deleted is missing again until a later transaction stores it back.
 TEST(CostMeter, AKeyTheDestinationDeletedIsMissingUntilStoredAgain) {
-  history::MaterializationBinding m;
-  history::Binding b;
-  b.table_id = 7;
-  CostMeter meter;
-  const SourceRows two = {{"a", {Value::int64(1)}}, {"b", {Value::int64(2)}}};
+  KeyedDestination d;
   const history::DestinationTxn both = txn(0, false, {"a", "b"});
   const history::DestinationTxn dropped = txn(0, true, {"a"});
   history::DestinationTxn b_not_a = txn(0, false, {"b"});
   b_not_a.deletes = {"a"};
   const history::DestinationTxn a_again = txn(0, false, {"a"});
-  meter.on_destination_txn(1, both, m, b, [&] { return two; });
-  meter.on_destination_txn(2, dropped, m, b, [&] { return two; });  // down: "b" missing
-  meter.on_destination_txn(3, b_not_a, m, b, [&] { return two; });  // "a" missing now
-  meter.on_destination_txn(4, a_again, m, b, [&] { return two; });  // whole again
-  history::History h;
-  h.final_state.recorded = true;
-  const history::Costs c = meter.finish(h, 20);
+  d.commit(1, both);
+  d.commit(2, dropped);  // down: "b" missing
+  d.commit(3, b_not_a);  // "a" missing now
+  d.commit(4, a_again);  // whole again
+  const history::Costs c = finish(&d.meter);
   ASSERT_EQ(c.downtimes.size(), 1u);
   EXPECT_TRUE(c.downtimes[0].ended);
   EXPECT_EQ(c.downtimes[0].start_tick, 2u);
@@ -203,9 +211,7 @@ TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {
   meter.on_destination_txn(4, txn(0, false, {"k4"}, {x}), m, b,
                            [&] { return rows; });  // x twice, y missing
   meter.on_destination_txn(6, txn(0, false, {"k5"}, {y}), m, b, [&] { return rows; });
-  history::History h;
-  h.final_state.recorded = true;
-  const history::Costs c = meter.finish(h, 20);
+  const history::Costs c = finish(&meter);
   ASSERT_EQ(c.downtimes.size(), 1u);
   EXPECT_EQ(c.downtimes[0].ticks(), 3u);
   EXPECT_TRUE(c.downtimes[0].ended);
