@@ -9,24 +9,24 @@
 namespace cdc {
 namespace {
 
-// Checks the REQUIRES clause shared by the encodings and compare_keys for
-// one tuple of n values, value(0), ..., value(n - 1): one type and one
-// collation per value, no NULL, types matching.
-template <typename ValueAt>
-void check_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
-                  std::span<const Collation> collations) {
+// The REQUIRES clause shared by the encodings and compare_keys, in two
+// parts: one type and one collation per value (n values), and each value not
+// NULL and of its column's type.
+void check_arity(size_t n, std::span<const ColumnType> types,
+                 std::span<const Collation> collations) {
   CDC_ASSERT(n == types.size(), "key arity differs from the number of key types");
   CDC_ASSERT(types.size() == collations.size(), "one collation per key column is required");
-  for (size_t i = 0; i < n; ++i) {
-    CDC_ASSERT(!value(i).is_null(), "key values must not be NULL");
-    CDC_ASSERT(value(i).matches(types[i]), "key value does not match its column type");
-  }
+}
+void check_value(const Value& v, ColumnType type) {
+  CDC_ASSERT(!v.is_null(), "key values must not be NULL");
+  CDC_ASSERT(v.matches(type), "key value does not match its column type");
 }
 
 void check_tuple(std::span<const Value> values, std::span<const ColumnType> types,
                  std::span<const Collation> collations) {
-  check_values(
-      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, collations);
+  check_arity(values.size(), types, collations);
+  for (size_t i = 0; i < values.size(); ++i)
+    check_value(values[i], types[i]);
 }
 
 // Appends v as 8 big-endian bytes with the sign bit flipped, so that unsigned
@@ -60,15 +60,17 @@ namespace {
 template <typename ValueAt>
 std::string encode_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
                           std::span<const Collation> collations, bool sign_magnitude = false) {
-  check_values(n, value, types, collations);
+  check_arity(n, types, collations);
   std::string out;
   for (size_t i = 0; i < n; ++i) {
+    const Value& v = value(i);
+    check_value(v, types[i]);
     // Each column's encoding is prefix-free (fixed width for ints, a
     // terminated sort key for text), so concatenation keeps tuple order.
     if (types[i] == ColumnType::kInt64) {
-      append_int64(value(i).as_int64(), &out, sign_magnitude);
+      append_int64(v.as_int64(), &out, sign_magnitude);
     } else {
-      append_sort_key(collations[i], value(i).as_text(), &out);
+      append_sort_key(collations[i], v.as_text(), &out);
     }
   }
   CDC_ASSERT(out.size() >= 2 * n, "every key column encodes to at least two bytes");
