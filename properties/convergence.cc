@@ -7,10 +7,11 @@
 #include <optional>
 #include <string_view>
 
+#include "model/assert.h"
 #include "model/reduction.h"
 #include "properties/checkers.h"
 #include "properties/helpers.h"
-#include "properties/key_ids.h"
+#include "properties/history_keys.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -25,26 +26,23 @@ struct Reduced {
   uint64_t mask = 0;  // accumulated present_mask
 };
 
-// Keys are views of the documents' keys in the history, which outlives it;
-// ids in the order of each key's first document (key_ids.h).
+// By id in the binding's table's key space (history_keys.h).
 struct Reduction {
-  detail::KeyIds ids;
-  std::vector<Reduced> rows;       // by id; meaningful while present
-  std::vector<uint8_t> present;    // by id: the last document is not a delete
-  std::vector<DocRef> last_doc;    // by id: the last document, deletes included
-  std::vector<uint32_t> in_order;  // ids of the present keys, in key order
+  std::vector<Reduced> rows;     // meaningful while present
+  std::vector<uint8_t> present;  // the last document is not a delete
+  std::vector<DocRef> last_doc;  // the last document, deletes included (txn null: none)
 };
 
-Reduction reduce(const std::vector<DocRef>& docs) {
+Reduction reduce(const detail::HistoryKeys& keys, const detail::TableKeys& table,
+                 const std::vector<DocRef>& docs) {
   Reduction out;
+  out.rows.resize(table.size());
+  out.present.assign(table.size(), 0);
+  out.last_doc.resize(table.size());
   for (const DocRef& ref : docs) {
     const history::Document& d = *ref.doc;
-    const uint32_t id = out.ids.add(0, d.key);
-    if (id == out.rows.size()) {
-      out.rows.emplace_back();
-      out.present.push_back(0);
-      out.last_doc.push_back(ref);
-    }
+    const uint32_t id = keys.doc(*ref.txn, d);
+    CDC_ASSERT(id < table.size(), "a document of the binding has an id in its table");
     out.last_doc[id] = ref;
     if (d.op == history::DocOp::kDelete) {
       out.rows[id] = Reduced{};
@@ -54,10 +52,6 @@ Reduction reduce(const std::vector<DocRef>& docs) {
     out.present[id] = 1;
     reduce_fields(&out.rows[id].fields, &out.rows[id].mask, d.fields, d.present_mask);
   }
-  for (uint32_t id = 0; id < out.rows.size(); ++id) {
-    if (out.present[id] != 0) out.in_order.push_back(id);
-  }
-  detail::sort_by_key(out.ids, &out.in_order);
   return out;
 }
 
@@ -97,36 +91,36 @@ Verdict violation(const history::History& h, const history::Binding& b, const st
                             std::move(witness), Verdict::Subject{b.id, key});
 }
 
-// Walks the source's final rows and the reduction together, in key order.
+// Why key `id`'s reduction differs from its final source row, or nullopt
+// when it matches (or neither holds the key).
+std::optional<std::string> differs(const detail::TableKeys& table, const Reduction& red,
+                                   uint32_t id) {
+  const Row* src_row = table.final_row(id);
+  const Reduced* reduced = red.present[id] != 0 ? &red.rows[id] : nullptr;
+  if (src_row == nullptr && reduced == nullptr) return std::nullopt;  // deleted, not held
+  if (src_row == nullptr) return "the reduction holds the key, which the source does not";
+  if (reduced == nullptr) return "the reduction does not hold the key";
+  return mismatch(*src_row, *reduced);
+}
+
+// Compares the source's final rows and the reduction key by key, in id order
+// (the order the reduction and the timeline lay them out), and reports the
+// differing key first in key order.
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b) {
-  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
-  const auto& source = shared->keys();
-  const Reduction red = reduce(detail::surviving_documents_of(h, b.id));
-  auto src = source.begin();
-  auto got = red.in_order.begin();
-  while (src != source.end() || got != red.in_order.end()) {
-    const std::string_view got_key = got == red.in_order.end() ? "" : red.ids.key(*got);
-    const bool take_src = got == red.in_order.end() || (src != source.end() && src->key <= got_key);
-    const bool take_got = src == source.end() || (got != red.in_order.end() && got_key <= src->key);
-    const std::string_view key_view = take_src ? src->key : got_key;
-    const Row* src_row = take_src ? detail::SourceTimeline::final_row(src->versions) : nullptr;
-    const Reduced* reduced = take_got ? &red.rows[*got] : nullptr;
-    if (take_src) ++src;
-    if (take_got) ++got;
-    if (src_row == nullptr && reduced == nullptr) continue;  // deleted in the source, not held
-    std::optional<std::string> why;
-    if (src_row == nullptr)
-      why = "the reduction holds the key, which the source does not";
-    else if (reduced == nullptr)
-      why = "the reduction does not hold the key";
-    else
-      why = mismatch(*src_row, *reduced);
-    if (!why) continue;
-    const std::string key(key_view);
-    const std::optional<uint32_t> id = red.ids.find(0, key_view);
-    return violation(h, b, key, src_row, reduced, id ? &red.last_doc[*id] : nullptr, *why);
+  const std::shared_ptr<const detail::HistoryKeys> keys = detail::history_keys(h);
+  const detail::TableKeys& table = keys->of_binding(b.id);
+  const Reduction red = reduce(*keys, table, detail::surviving_documents_of(h, b.id));
+  std::optional<uint32_t> first;
+  for (uint32_t id = 0; id < table.size(); ++id) {
+    if (first && table.key(id) >= table.key(*first)) continue;
+    if (differs(table, red, id)) first = id;
   }
-  return std::nullopt;
+  if (!first) return std::nullopt;
+  const uint32_t id = *first;
+  const DocRef* last = red.last_doc[id].txn != nullptr ? &red.last_doc[id] : nullptr;
+  const Reduced* reduced = red.present[id] != 0 ? &red.rows[id] : nullptr;
+  return violation(h, b, std::string(table.key(id)), table.final_row(id), reduced, last,
+                   *differs(table, red, id));
 }
 
 }  // namespace

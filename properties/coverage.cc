@@ -23,6 +23,7 @@
 #include "model/assert.h"
 #include "properties/checkers.h"
 #include "properties/helpers.h"
+#include "properties/history_keys.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -102,18 +103,24 @@ std::optional<Verdict> check_gap(const history::History& h, const history::Backf
   if (b == nullptr) return std::nullopt;
   const Lsn from = chunks.front()->snapshot_lsn;
   const Lsn to = chunks.back()->snapshot_lsn;
-  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b->table_id);
-  const detail::SourceTimeline& timeline = *shared;
-  // The timeline's keys a committed chunk read, by index in keys() (a key
-  // the source never changed is not one the check walks).
-  std::vector<uint8_t> read(timeline.keys().size(), 0);
+  const std::shared_ptr<const detail::HistoryKeys> keys = detail::history_keys(h);
+  const detail::TableKeys& table = keys->of_binding(b->id);
+  const detail::SourceTimeline& timeline = table.timeline();
+  // The keys a committed chunk read, by id (a key the source never changed
+  // is not one the check walks).
+  std::vector<uint8_t> read(table.size(), 0);
   for (const history::Chunk* c : chunks) {
     for (const history::ChunkRow& row : c->rows) {
-      if (const detail::TimelineKey* k = timeline.find(row.key)) read[timeline.index_of(*k)] = 1;
+      // A chunk of another binding (an outside history's) has its ids
+      // elsewhere: its keys are looked up here.
+      const std::optional<uint32_t> id =
+          c->binding == b->id ? keys->chunk_row(*c, row) : table.find(row.key);
+      if (id) read[*id] = 1;
     }
   }
-  for (const detail::TimelineKey& k : timeline.keys()) {
-    if (read[timeline.index_of(k)] != 0 || timeline.state_at(k, from) == nullptr) continue;
+  for (size_t i = 0; i < timeline.keys().size(); ++i) {
+    const detail::TimelineKey& k = timeline.keys()[i];
+    if (read[timeline.id_at(i)] != 0 || timeline.state_at(k, from) == nullptr) continue;
     if (detail::SourceTimeline::changed_between(k, from, to) != nullptr) continue;
     const history::DocKey key(k.key);
     return broken(inst,

@@ -36,8 +36,8 @@ const RowRef* MergeState::row(std::string_view key) const {
 }
 
 const TxnRef* MergeState::last_touch(std::string_view key) const {
-  const std::optional<uint32_t> id = touched.find(0, key);
-  return id ? &last[*id] : nullptr;
+  const std::optional<uint32_t> id = table != nullptr ? table->find(key) : touched.find(0, key);
+  return id && *id < last.size() && last[*id].txn != nullptr ? &last[*id] : nullptr;
 }
 
 MergeState replay_merge(const std::vector<TxnRef>& txns) {
@@ -75,6 +75,70 @@ MergeState replay_merge(const std::vector<TxnRef>& txns) {
   return s;
 }
 
+namespace {
+
+// The replay of materialization m's transactions by the ids of the
+// history's keys. REQUIRES: out->row and out->last are sized to the table.
+void replay_by_id(const history::History& h, uint32_t m, MergeById* out) {
+  std::vector<uint32_t> stored;  // ids stored since the last truncation
+  for (const TxnRef& t : destination_txns_of(h, m)) {
+    if (t.txn->truncated_first) {
+      for (const uint32_t id : stored)
+        out->row[id] = RowRef{};
+      stored.clear();
+    }
+    for (const history::DestinationRow& row : t.txn->upserts) {
+      const uint32_t id = out->keys->upsert(*t.txn, row);
+      out->row[id] = RowRef{t, &row};
+      out->last[id] = t;
+      stored.push_back(id);
+    }
+    for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
+      const uint32_t id = out->keys->deleted(*t.txn, i);
+      out->row[id] = RowRef{};
+      out->last[id] = t;
+    }
+  }
+}
+
+}  // namespace
+
+MergeById final_merge_by_id(const history::History& h, uint32_t m) {
+  MergeById s;
+  s.keys = history_keys(h);
+  s.table = &s.keys->of_materialization(m);
+  s.row.resize(s.table->size());
+  s.last.resize(s.table->size());
+  replay_by_id(h, m, &s);
+  if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return s;
+  // The recorded rows replace the replay's: a row the replay explains (same
+  // fields and version) keeps its transaction; the first of a key wins.
+  std::vector<RowRef> recorded(s.table->size());
+  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
+    const uint32_t id = s.keys->final_row(m, r);
+    if (recorded[id].row != nullptr) continue;
+    const RowRef& it = s.row[id];
+    const bool explained = it.row != nullptr && it.row->fields == r.fields && it.row->lsn == r.lsn;
+    recorded[id] = explained ? it : RowRef{TxnRef{}, &r};
+  }
+  s.row = std::move(recorded);
+  return s;
+}
+
+MergeState final_merge_state(const history::History& h, uint32_t m) {
+  MergeById by_id = final_merge_by_id(h, m);
+  MergeState s;
+  for (const uint32_t id : by_id.table->in_key_order()) {
+    const RowRef& r = by_id.row[id];
+    if (r.row == nullptr) continue;
+    s.rows.emplace_back(r.row->key, r);
+  }
+  s.table = by_id.table;
+  s.table_owner = std::move(by_id.keys);
+  s.last = std::move(by_id.last);
+  return s;
+}
+
 std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns) {
   std::vector<RowRef> rows;
   for (const TxnRef& t : txns) {
@@ -83,38 +147,6 @@ std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns) {
       rows.push_back(RowRef{t, &r});
   }
   return rows;
-}
-
-MergeState final_merge_state(const history::History& h, uint32_t m) {
-  MergeState replayed = replay_merge(destination_txns_of(h, m));
-  if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return replayed;
-  // The replay's row of each key, by key id, to tell explained rows.
-  std::vector<const RowRef*> replayed_row(replayed.last.size(), nullptr);
-  for (const auto& [key, ref] : replayed.rows) {
-    replayed_row[*replayed.touched.find(0, key)] = &ref;
-  }
-  // The recorded rows in key order, the first of a key where one repeats.
-  const std::vector<history::DestinationRow>& recorded = h.final_state.destinations[m];
-  std::vector<const history::DestinationRow*> sorted;
-  sorted.reserve(recorded.size());
-  for (const history::DestinationRow& r : recorded)
-    sorted.push_back(&r);
-  const auto by_key = [](const auto* a, const auto* b) { return a->key < b->key; };
-  if (!std::is_sorted(sorted.begin(), sorted.end(), by_key)) {
-    std::stable_sort(sorted.begin(), sorted.end(), by_key);
-  }
-  MergeState s;
-  s.rows.reserve(sorted.size());
-  for (const history::DestinationRow* r : sorted) {
-    if (!s.rows.empty() && s.rows.back().first == r->key) continue;
-    const std::optional<uint32_t> id = replayed.touched.find(0, r->key);
-    const RowRef* it = id ? replayed_row[*id] : nullptr;
-    const bool explained = it != nullptr && it->row->fields == r->fields && it->row->lsn == r->lsn;
-    s.rows.emplace_back(r->key, explained ? *it : RowRef{TxnRef{}, r});
-  }
-  s.touched = std::move(replayed.touched);
-  s.last = std::move(replayed.last);
-  return s;
 }
 
 std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m) {

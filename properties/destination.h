@@ -14,12 +14,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "properties/history.h"
+#include "properties/history_keys.h"
 #include "properties/key_ids.h"
 
 namespace cdc::properties::detail {
@@ -61,10 +63,27 @@ struct MergeState {
   // The last txn that upserted or deleted `key`, or nullptr when none did.
   const TxnRef* last_touch(std::string_view key) const;
 
-  KeyIds touched;            // every key a transaction upserted or deleted
-  std::vector<TxnRef> last;  // by id of `touched`
+  // Keys by id: those of the table's key space (history_keys.h) when built
+  // from a History, else every key a transaction touched, in first-touch
+  // order.
+  const TableKeys* table = nullptr;
+  std::shared_ptr<const HistoryKeys> table_owner;  // keeps `table` alive
+  KeyIds touched;                                  // when table is null
+  std::vector<TxnRef> last;  // by id; txn null: no transaction touched the key
 };
+// From transactions alone (no History to take key ids from).
 MergeState replay_merge(const std::vector<TxnRef>& txns);
+
+// The same by the ids of the table's key space (history_keys.h), for
+// checkers that walk keys in id order: row[id] is the key's row (txn and
+// row null: the destination does not hold it), last[id] the last txn that
+// touched it (txn null: none did).
+struct MergeById {
+  std::shared_ptr<const HistoryKeys> keys;
+  const TableKeys* table = nullptr;
+  std::vector<RowRef> row;
+  std::vector<TxnRef> last;
+};
 
 // The final rows of a delta destination, in append order.
 std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns);
@@ -74,6 +93,7 @@ std::vector<RowRef> replay_delta(const std::vector<TxnRef>& txns);
 // transaction made), else the replay. A row that the replay does not explain
 // carries a TxnRef without a transaction.
 MergeState final_merge_state(const history::History& h, uint32_t m);
+MergeById final_merge_by_id(const history::History& h, uint32_t m);
 std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m);
 
 // Witness lines.

@@ -39,58 +39,58 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
   return std::nullopt;
 }
 
-std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
-  const std::shared_ptr<const detail::SourceTimeline> shared =
-      detail::timeline_for(h, m.capture->table_id);
-  const detail::SourceTimeline& timeline = *shared;
-  const std::vector<std::pair<std::string_view, const Row*>> source = timeline.final_rows();
-  const detail::MergeState dest = detail::final_merge_state(h, m.mat->id);
-  // The source's final rows and the destination's rows, walked together in
-  // key order (both are sorted bytewise).
-  auto src = source.begin();
-  auto got = dest.rows.begin();
-  while (src != source.end() || got != dest.rows.end()) {
-    const bool take_src =
-        got == dest.rows.end() || (src != source.end() && src->first <= got->first);
-    const bool take_got =
-        src == source.end() || (got != dest.rows.end() && got->first <= src->first);
-    const std::string_view key_view = take_src ? src->first : std::string_view(got->first);
-    const Row* src_row = take_src ? src->second : nullptr;
-    const detail::RowRef* got_row = take_got ? &got->second : nullptr;
-    if (take_src) ++src;
-    if (take_got) ++got;
-    std::optional<std::string> why;
-    if (src_row == nullptr)
-      why = "the destination holds the key, which the source does not";
-    else if (got_row == nullptr)
-      why = "the destination does not hold the key";
-    else
-      why = mismatch(*src_row, *got_row->row);
-    if (!why) continue;
-    const history::DocKey key(key_view);
-    std::vector<std::string> witness = {
-        "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),
-        "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
-            "): " + detail::describe_row(src_row),
-        "destination " +
-            (got_row == nullptr ? std::string("row: absent") : detail::describe_row_ref(*got_row))};
-    if (const detail::TxnRef* last = dest.last_touch(key)) {
-      witness.push_back("last to touch the key: " + detail::describe_txn(*last));
-    } else {
-      witness.push_back("no destination txn of materialization " + std::to_string(m.mat->id) +
-                        " touched the key");
-    }
-    return Verdict::violation(kName,
-                              "Let k = " + detail::render_key(key) + " be a key of " +
-                                  detail::describe_binding(*m.capture) +
-                                  ", materialized by merge into " + m.mat->destination +
-                                  ", after the run drained to lsn " +
-                                  to_string(h.drain.source_flush_lsn) +
-                                  ". Then the destination must hold k's final source row (" +
-                                  detail::describe_row(src_row) + "), but " + *why + ".",
-                              std::move(witness), Verdict::Subject{m.capture->id, key});
+// Why key `id`'s stored row differs from its final source row, or nullopt
+// when it matches (or neither holds the key).
+std::optional<std::string> differs(const detail::MergeById& dest, uint32_t id) {
+  const Row* src_row = dest.table->final_row(id);
+  const detail::RowRef& got = dest.row[id];
+  if (src_row == nullptr && got.row == nullptr) return std::nullopt;
+  if (src_row == nullptr) return "the destination holds the key, which the source does not";
+  if (got.row == nullptr) return "the destination does not hold the key";
+  return mismatch(*src_row, *got.row);
+}
+
+Verdict violation(const history::History& h, const detail::MaterializationRef& m,
+                  const detail::MergeById& dest, uint32_t id) {
+  const history::DocKey key(dest.table->key(id));
+  const Row* src_row = dest.table->final_row(id);
+  const detail::RowRef* got_row = dest.row[id].row != nullptr ? &dest.row[id] : nullptr;
+  std::vector<std::string> witness = {
+      "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),
+      "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
+          "): " + detail::describe_row(src_row),
+      "destination " +
+          (got_row == nullptr ? std::string("row: absent") : detail::describe_row_ref(*got_row))};
+  if (const detail::TxnRef& last = dest.last[id]; last.txn != nullptr) {
+    witness.push_back("last to touch the key: " + detail::describe_txn(last));
+  } else {
+    witness.push_back("no destination txn of materialization " + std::to_string(m.mat->id) +
+                      " touched the key");
   }
-  return std::nullopt;
+  return Verdict::violation(
+      kName,
+      "Let k = " + detail::render_key(key) + " be a key of " +
+          detail::describe_binding(*m.capture) + ", materialized by merge into " +
+          m.mat->destination + ", after the run drained to lsn " +
+          to_string(h.drain.source_flush_lsn) +
+          ". Then the destination must hold k's final source row (" +
+          detail::describe_row(src_row) + "), but " + *differs(dest, id) + ".",
+      std::move(witness), Verdict::Subject{m.capture->id, key});
+}
+
+// Compares the source's final rows and the destination's rows key by key, in
+// id order (the order the replay and the timeline lay them out), and reports
+// the differing key first in key order.
+std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
+  const detail::MergeById dest = detail::final_merge_by_id(h, m.mat->id);
+  const detail::TableKeys& table = *dest.table;
+  std::optional<uint32_t> first;
+  for (uint32_t id = 0; id < table.size(); ++id) {
+    if (first && table.key(id) >= table.key(*first)) continue;
+    if (differs(dest, id)) first = id;
+  }
+  if (!first) return std::nullopt;
+  return violation(h, m, dest, *first);
 }
 
 }  // namespace

@@ -8,12 +8,14 @@
 // a version). A truncation (truncated_first) starts the table afresh: a
 // rebuilt table is a new table for its readers.
 
-#include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "properties/checkers.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
+#include "properties/history_keys.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -28,21 +30,31 @@ std::string seen(const detail::SourceTimeline& timeline, const history::Destinat
 }
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
-  const std::shared_ptr<const detail::SourceTimeline> shared =
-      detail::timeline_for(h, m.capture->table_id);
-  const detail::SourceTimeline& timeline = *shared;
-  std::map<history::DocKey, detail::RowRef> rows;
+  const std::shared_ptr<const detail::HistoryKeys> keys = detail::history_keys(h);
+  const detail::TableKeys& table = keys->of_materialization(m.mat->id);
+  const detail::SourceTimeline& timeline = table.timeline();
+  const auto state_index = [&](uint32_t id, Lsn lsn) -> size_t {
+    const detail::TimelineKey* entry = table.entry(id);
+    return entry == nullptr ? 0 : timeline.state_index(*entry, lsn);
+  };
+  // The row each key holds (txn null: none), by id; a truncation clears the
+  // keys stored since the one before.
+  std::vector<detail::RowRef> rows(table.size());
+  std::vector<uint32_t> stored;
   for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
-    if (t.txn->truncated_first) rows.clear();
+    if (t.txn->truncated_first) {
+      for (const uint32_t id : stored)
+        rows[id] = detail::RowRef{};
+      stored.clear();
+    }
     for (const history::DestinationRow& r : t.txn->upserts) {
       const detail::RowRef now{t, &r};
-      const auto it = rows.find(r.key);
-      if (it != rows.end()) {
-        const detail::RowRef before = it->second;
-        it->second = now;
-        if (timeline.state_index(r.key, r.lsn) >= timeline.state_index(r.key, before.row->lsn)) {
-          continue;
-        }
+      const uint32_t id = keys->upsert(*t.txn, r);
+      const detail::RowRef before = rows[id];
+      rows[id] = now;
+      stored.push_back(id);
+      if (before.row != nullptr) {
+        if (state_index(id, r.lsn) >= state_index(id, before.row->lsn)) continue;
         const std::string key = detail::render_key(r.key);
         return Verdict::violation(
             kName,
@@ -56,10 +68,9 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
              "seen after: " + detail::describe_row_ref(now)},
             Verdict::Subject{m.capture->id, r.key});
       }
-      rows.emplace(r.key, now);
     }
-    for (const history::DocKey& k : t.txn->deletes)
-      rows.erase(k);
+    for (size_t i = 0; i < t.txn->deletes.size(); ++i)
+      rows[keys->deleted(*t.txn, i)] = detail::RowRef{};
   }
   return std::nullopt;
 }

@@ -11,12 +11,14 @@
 // truncation (truncated_first) starts the table afresh: a rebuilt table is
 // a new table for its readers.
 
-#include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "properties/checkers.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
+#include "properties/history_keys.h"
 
 namespace cdc::properties {
 
@@ -31,11 +33,21 @@ struct KeyState {
 };
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
-  std::map<history::DocKey, KeyState> keys;
+  const std::shared_ptr<const detail::HistoryKeys> ids = detail::history_keys(h);
+  // Each key's state by id; a truncation resets the keys touched since the
+  // one before.
+  std::vector<KeyState> keys(ids->of_materialization(m.mat->id).size());
+  std::vector<uint32_t> touched;
   for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
-    if (t.txn->truncated_first) keys.clear();
+    if (t.txn->truncated_first) {
+      for (const uint32_t id : touched)
+        keys[id] = KeyState{};
+      touched.clear();
+    }
     for (const history::DestinationRow& r : t.txn->upserts) {
-      KeyState& k = keys[r.key];
+      const uint32_t id = ids->upsert(*t.txn, r);
+      touched.push_back(id);
+      KeyState& k = keys[id];
       const detail::RowRef now{t, &r};
       if (!k.present && k.held && r.lsn <= k.held->row->lsn) {
         const std::string key = detail::render_key(r.key);
@@ -56,8 +68,10 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
       }
       k.present = now;
     }
-    for (const history::DocKey& key : t.txn->deletes) {
-      KeyState& k = keys[key];
+    for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
+      const uint32_t id = ids->deleted(*t.txn, i);
+      touched.push_back(id);
+      KeyState& k = keys[id];
       if (!k.present) continue;  // deleting an absent key changes nothing a reader sees
       k.held = k.present;
       k.present.reset();

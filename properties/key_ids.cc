@@ -61,6 +61,43 @@ std::optional<uint32_t> KeyIds::find(uint32_t tag, std::string_view key) const {
   return id_in(cell);
 }
 
+void KeyIds::prefetch_group(uint32_t tag, const std::string_view* keys, size_t n,
+                            uint64_t* hash) const {
+  CDC_ASSERT(n <= kGroup, "a group fits its buffers");
+  const size_t mask = table_.size() - 1;
+  for (size_t i = 0; i < n; ++i) {
+    hash[i] = hash_of(tag, keys[i]);
+    __builtin_prefetch(&table_[hash[i] & mask]);
+  }
+  // The first probe's id, whose key is the likely match.
+  uint32_t candidate[kGroup];
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t cell = table_[hash[i] & mask];
+    candidate[i] = cell != 0 && same_hash(cell, hash[i]) ? id_in(cell) : kMissing;
+    if (candidate[i] != kMissing) {
+      __builtin_prefetch(&keys_[candidate[i]]);
+      __builtin_prefetch(&tags_[candidate[i]]);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (candidate[i] != kMissing) __builtin_prefetch(keys_[candidate[i]].data());
+  }
+}
+
+void KeyIds::find_many(uint32_t tag, std::span<const std::string_view> keys,
+                       std::span<uint32_t> out) const {
+  CDC_ASSERT(out.size() == keys.size(), "one result per key");
+  uint64_t hash[kGroup];
+  for (size_t base = 0; base < keys.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, keys.size() - base);
+    prefetch_group(tag, &keys[base], n, hash);
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t cell = table_[cell_of(tag, keys[base + i], hash[i])];
+      out[base + i] = cell == 0 ? kMissing : id_in(cell);
+    }
+  }
+}
+
 void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids) {
   std::vector<std::pair<uint64_t, uint32_t>> by_prefix;
   by_prefix.reserve(ids->size());

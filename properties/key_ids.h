@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,13 @@ class KeyIds {
   // this object.
   uint32_t add(uint32_t tag, std::string_view key);
   std::optional<uint32_t> find(uint32_t tag, std::string_view key) const;
+  // find() of each of `keys`, into out[i] (kMissing when absent). Looks
+  // keys up in groups, fetching each group's cells, then ids, then key
+  // bytes ahead of use, so their cache misses overlap instead of following
+  // one another. REQUIRES: out has keys.size() elements.
+  static constexpr uint32_t kMissing = UINT32_MAX;
+  void find_many(uint32_t tag, std::span<const std::string_view> keys,
+                 std::span<uint32_t> out) const;
 
   size_t size() const { return keys_.size(); }
   std::string_view key(uint32_t id) const { return keys_.at(id); }
@@ -40,6 +48,12 @@ class KeyIds {
   // where it would go.
   size_t cell_of(uint32_t tag, std::string_view key, uint64_t hash) const;
   void grow();
+  // Group size of find_many.
+  static constexpr size_t kGroup = 16;
+  // Hashes keys[0..n) into hash[] and fetches the cache lines their lookups
+  // will read: first probe cells, then the ids' keys and tags, then the key
+  // bytes. REQUIRES: n <= kGroup.
+  void prefetch_group(uint32_t tag, const std::string_view* keys, size_t n, uint64_t* hash) const;
   std::vector<std::string_view> keys_;  // by id
   std::vector<uint32_t> tags_;          // by id
   std::vector<uint64_t> table_ = std::vector<uint64_t>(2, 0);

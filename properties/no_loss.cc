@@ -10,7 +10,7 @@
 
 #include "properties/checkers.h"
 #include "properties/helpers.h"
-#include "properties/key_ids.h"
+#include "properties/history_keys.h"
 #include "properties/timeline.h"
 
 namespace cdc::properties {
@@ -25,24 +25,13 @@ struct KeyDocs {
   bool in_instance = false;      // some document carries the instance's state key
 };
 
-// Each key's documents, summed up; found by key id (only looked up).
-struct DocIndex {
-  detail::KeyIds ids;
-  std::vector<KeyDocs> by_id;
-
-  const KeyDocs* find(std::string_view key) const {
-    const std::optional<uint32_t> id = ids.find(0, key);
-    return id ? &by_id[*id] : nullptr;
-  }
-};
-
-DocIndex index_docs(const history::History& h, const history::Binding& b,
-                    const history::BackfillInstance& inst) {
-  DocIndex out;
+// Each key's documents, summed up, by its id in the binding's table's key
+// space (history_keys.h); a key without documents has neither.
+std::vector<KeyDocs> index_docs(const history::History& h, const detail::HistoryKeys& keys,
+                                const history::Binding& b, const history::BackfillInstance& inst) {
+  std::vector<KeyDocs> out(keys.of_binding(b.id).size());
   for (const DocRef& ref : detail::surviving_documents_of(h, b.id)) {
-    const uint32_t id = out.ids.add(0, ref.doc->key);
-    if (id == out.by_id.size()) out.by_id.emplace_back();
-    KeyDocs& k = out.by_id[id];
+    KeyDocs& k = out[keys.doc(*ref.txn, *ref.doc)];
     if (!k.newest || k.newest->doc->lsn < ref.doc->lsn) k.newest = ref;
     if (ref.doc->state_key == inst.state_key) k.in_instance = true;
   }
@@ -80,18 +69,19 @@ Verdict lost(const history::History& h, const history::Binding& b,
 
 std::optional<Verdict> judge_binding(const history::History& h, const history::Binding& b,
                                      const history::BackfillInstance& inst) {
-  const std::shared_ptr<const detail::SourceTimeline> shared = detail::timeline_for(h, b.table_id);
-  const detail::SourceTimeline& timeline = *shared;
-  const DocIndex docs = index_docs(h, b, inst);
+  const std::shared_ptr<const detail::HistoryKeys> keys = detail::history_keys(h);
+  const detail::TableKeys& table = keys->of_binding(b.id);
+  const std::vector<KeyDocs> docs = index_docs(h, *keys, b, inst);
   for (const history::SourceCommit& c : h.source_commits) {
     if (c.commit_lsn <= inst.stream_start_lsn) continue;
     for (const history::SourceKeyChange& ch : c.changes) {
       if (ch.table != b.table_id) continue;
-      const KeyDocs* kd = docs.find(ch.key);
-      if (kd != nullptr && kd->newest && kd->newest->doc->lsn >= c.commit_lsn) continue;
-      const Row* final_row = timeline.final_state(ch.key);
-      if ((kd == nullptr || !kd->in_instance) && final_row == nullptr) continue;
-      return lost(h, b, inst, c, ch, kd, final_row);
+      const uint32_t id = keys->change(c, ch);
+      const KeyDocs& kd = docs.at(id);
+      if (kd.newest && kd.newest->doc->lsn >= c.commit_lsn) continue;
+      const Row* final_row = detail::SourceTimeline::final_row(table.entry(id)->versions);
+      if (!kd.in_instance && final_row == nullptr) continue;
+      return lost(h, b, inst, c, ch, &kd, final_row);
     }
   }
   return std::nullopt;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "model/assert.h"
-#include "properties/key_ids.h"
+#include "properties/history_keys.h"
 
 namespace cdc::properties::detail {
 
@@ -19,8 +19,10 @@ void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
   for (const history::Document& d : txn.docs) {
     if (d.binding == binding) out->push_back(&d);
   }
-  std::stable_sort(out->begin(), out->end(),
-                   [](const auto* a, const auto* b) { return a->key < b->key; });
+  const auto by_key = [](const auto* a, const auto* b) { return a->key < b->key; };
+  // A chunk's documents come in key order already.
+  if (!std::is_sorted(out->begin(), out->end(), by_key))
+    std::stable_sort(out->begin(), out->end(), by_key);
   size_t kept = 0;
   for (size_t i = 0; i < out->size(); ++i) {
     const bool last_of_key = i + 1 == out->size() || (*out)[i + 1]->key != (*out)[i]->key;
@@ -32,24 +34,27 @@ void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
 }  // namespace
 
 std::optional<VisibleChange> first_visible_change(
-    const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
+    const history::History& h, const history::Binding& b,
     const std::function<bool(const VisibleChange&)>& pred) {
-  // Each key's visible state and timeline entry (found once per key), by its
-  // id (ids follow the documents).
-  KeyIds ids;
-  std::vector<VisibleState> visible;
-  std::vector<const TimelineKey*> entry;
+  // Each key's visible state, by its id in the table's key space.
+  const std::shared_ptr<const HistoryKeys> keys = history_keys(h);
+  const TableKeys& table = keys->of_binding(b.id);
+  const SourceTimeline& timeline = table.timeline();
+  std::vector<VisibleState> visible(table.size());
+  std::vector<uint8_t> seen(table.size(), 0);
   std::vector<const history::Document*> touched;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     last_documents_by_key(txn, b.id, &touched);
     for (const history::Document* d : touched) {
       CDC_ASSERT(d->binding == b.id, "only the binding's own documents are replayed");
-      const uint32_t id = ids.add(0, d->key);
-      if (id == entry.size()) entry.push_back(timeline.find(d->key));
-      const size_t state = entry[id] == nullptr ? 0 : timeline.state_index(*entry[id], d->lsn);
+      const uint32_t id = keys->doc(txn, *d);
+      CDC_ASSERT(id < table.size(), "a document of the binding has an id in its table");
+      const TimelineKey* entry = table.entry(id);
+      const size_t state = entry == nullptr ? 0 : timeline.state_index(*entry, d->lsn);
       const VisibleState now{d->op != history::DocOp::kDelete, d->lsn, state, DocRef{&txn, d}};
-      if (id == visible.size()) {
-        visible.push_back(now);
+      if (seen[id] == 0) {
+        seen[id] = 1;
+        visible[id] = now;
         continue;
       }
       VisibleChange change{&d->key, visible[id], now};
@@ -64,9 +69,8 @@ std::shared_ptr<const std::vector<BindingChange>> visible_regressions(const hist
   return shared_in_scope<std::vector<BindingChange>>(h, "visible_regressions", 0, [&] {
     std::vector<BindingChange> out;
     for (const history::Binding* b : keyed_bindings(h)) {
-      const std::shared_ptr<const SourceTimeline> timeline = timeline_for(h, b->table_id);
       // A predicate that collects and never accepts: the whole replay.
-      first_visible_change(h, *b, *timeline, [&](const VisibleChange& c) {
+      first_visible_change(h, *b, [&](const VisibleChange& c) {
         if (c.after.state_index < c.before.state_index) out.push_back(BindingChange{b, c});
         return false;
       });

@@ -38,7 +38,7 @@ struct VisibleChange {
 // offers the change to `pred`, in transaction order then key order, and
 // returns the first change `pred` accepts (nullopt if none).
 std::optional<VisibleChange> first_visible_change(
-    const history::History& h, const history::Binding& b, const SourceTimeline& timeline,
+    const history::History& h, const history::Binding& b,
     const std::function<bool(const VisibleChange&)>& pred);
 
 struct BindingChange {

@@ -32,6 +32,7 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
     for (const history::SourceKeyChange& change : commit.changes) {
       if (change.table != table_id) continue;
       const uint32_t e = ids_.add(0, change.key);
+      change_ids_.push_back(e);
       if (e == g.last.size()) g.last.push_back(Grouping::kNone);
       if (g.last[e] != Grouping::kNone && g.raw[g.last[e]].second.commit == &commit) {
         g.raw[g.last[e]].second.change = &change;  // a later change in the same commit wins
@@ -47,7 +48,8 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   sort_by_key(ids_, &order);
-  std::vector<uint32_t> start(n + 1, 0);
+  std::vector<uint32_t>& start = start_;
+  start.assign(n + 1, 0);
   for (const auto& [e, v] : g.raw)
     ++start[e + 1];
   for (size_t e = 0; e < n; ++e)
@@ -58,6 +60,7 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
     versions_[next[e]++] = v;
   keys_.reserve(n);
   position_.resize(n);
+  id_at_ = order;
   for (const uint32_t e : order) {
     const std::span<const KeyVersion> vs(versions_.data() + start[e], start[e + 1] - start[e]);
     CDC_ASSERT(!vs.empty(), "a key in the timeline has a version");

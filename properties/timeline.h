@@ -73,12 +73,38 @@ class SourceTimeline {
   // The index in keys() of an entry of it.
   size_t index_of(const TimelineKey& k) const;
 
+  // Keys as dense ids, numbered in the order the source first changed them
+  // (history order): what history_keys.h numbers every key of a table by.
+  size_t id_count() const { return position_.size(); }
+  std::optional<uint32_t> id_of(std::string_view key) const { return ids_.find(0, key); }
+  // id_of of each of `keys` into out[i] (KeyIds::kMissing when absent), with
+  // their cache misses overlapped (KeyIds::find_many).
+  void ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const {
+    ids_.find_many(0, keys, out);
+  }
+  // REQUIRES: id < id_count().
+  const TimelineKey& entry(uint32_t id) const { return keys_[position_.at(id)]; }
+  // entry(id).versions, read without the entry (in id order, the versions
+  // lie one after another). REQUIRES: id < id_count().
+  std::span<const KeyVersion> versions_of(uint32_t id) const {
+    return std::span<const KeyVersion>(versions_).subspan(start_.at(id),
+                                                          start_.at(id + 1) - start_.at(id));
+  }
+  // The id of keys()[index]. REQUIRES: index < keys().size().
+  uint32_t id_at(size_t index) const { return id_at_.at(index); }
+  // The id of each change of the table, in history order (commits, then
+  // changes within a commit).
+  const std::vector<uint32_t>& change_ids() const { return change_ids_; }
+
  private:
   size_t first_after(std::span<const KeyVersion> vs, Lsn v) const;
-  std::vector<KeyVersion> versions_;  // grouped by key
+  std::vector<KeyVersion> versions_;  // grouped by key, the keys in id order
+  std::vector<uint32_t> start_;       // by id, then the end: where its versions start
   std::vector<TimelineKey> keys_;     // spans into versions_, in key order
   KeyIds ids_;                        // tag 0; ids in first-change order
   std::vector<uint32_t> position_;    // by id: the key's index in keys_
+  std::vector<uint32_t> id_at_;       // by index in keys_: the key's id
+  std::vector<uint32_t> change_ids_;  // by change of the table, in history order
   bool sorted_ = true;                // every key's versions are in commit LSN order
 };
 

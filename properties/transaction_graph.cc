@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -12,7 +13,7 @@
 #include <utility>
 
 #include "model/assert.h"
-#include "properties/key_ids.h"
+#include "properties/history_keys.h"
 
 namespace cdc::properties::detail {
 
@@ -26,25 +27,38 @@ struct KeyHistory {
   std::span<const size_t> nodes;  // the node of each
 };
 
-// Captured keys, numbered in the order the source first changed them. The
-// lookup is hashed (key_ids.h); only the numbering, which follows the
-// history, reaches the output. Every key's changes lie in two flat arrays,
-// grouped by key (offsets_), filled once every change is known.
+// Captured keys, numbered in the order the source first changed them. A
+// key is found by its id in its table's key space (history_keys.h), shared
+// with the other checkers; only the numbering, which follows the history,
+// reaches the output. Every key's changes lie in two flat arrays, grouped by
+// key (offsets_), filled once every change is known.
 class Keys {
  public:
-  std::optional<size_t> find(uint32_t binding, const history::DocKey& key) const {
-    return ids_.find(binding, key);
+  explicit Keys(const HistoryKeys& space) : space_(space) {}
+
+  // The key whose id in `binding`'s table is `table_id`, when captured.
+  std::optional<size_t> find(uint32_t binding, uint32_t table_id) const {
+    const auto it = local_.find(binding);
+    if (it == local_.end() || table_id >= it->second.size()) return std::nullopt;
+    const uint32_t id = it->second[table_id];
+    if (id == kNone) return std::nullopt;
+    return id;
   }
-  // Records that `node` (at `lsn`) changed `key` as captured by `binding`.
-  // REQUIRES: not finished; nodes come in ascending order.
-  void add_change(uint32_t binding, const history::DocKey& key, Lsn lsn, size_t node) {
+  // Records that `node` (at `lsn`) changed `key`, whose id in its table is
+  // `table_id`, as captured by `binding`. REQUIRES: not finished; nodes come
+  // in ascending order.
+  void add_change(uint32_t binding, uint32_t table_id, const history::DocKey& key, Lsn lsn,
+                  size_t node) {
     CDC_ASSERT(offsets_.empty(), "changes are added before the keys are finished");
-    const uint32_t id = ids_.add(binding, key);
-    if (id == bindings_.size()) {
+    std::vector<uint32_t>& local = local_[binding];
+    if (local.empty()) local.assign(space_.of_binding(binding).size(), kNone);
+    CDC_ASSERT(table_id < local.size(), "an id of the binding's table");
+    if (local[table_id] == kNone) {
+      local[table_id] = static_cast<uint32_t>(bindings_.size());
       bindings_.push_back(binding);
       key_of_.push_back(&key);
     }
-    changes_.push_back({id, lsn, node});
+    changes_.push_back({local[table_id], lsn, node});
   }
   // Groups the changes by key, keeping their order within a key.
   void finish() {
@@ -81,13 +95,15 @@ class Keys {
     Lsn lsn;
     size_t node = 0;
   };
-  KeyIds ids_;                                  // tag: the capture binding
-  std::vector<uint32_t> bindings_;              // by id
-  std::vector<const history::DocKey*> key_of_;  // by id
-  std::vector<Change> changes_;                 // until finished, in node order
-  std::vector<size_t> offsets_;                 // by id, then the end
-  std::vector<Lsn> lsns_;                       // grouped by key
-  std::vector<size_t> nodes_;                   // grouped by key
+  static constexpr uint32_t kNone = HistoryKeys::kNone;
+  const HistoryKeys& space_;
+  std::map<uint32_t, std::vector<uint32_t>> local_;  // by binding, then table key id
+  std::vector<uint32_t> bindings_;                   // by id
+  std::vector<const history::DocKey*> key_of_;       // by id
+  std::vector<Change> changes_;                      // until finished, in node order
+  std::vector<size_t> offsets_;                      // by id, then the end
+  std::vector<Lsn> lsns_;                            // grouped by key
+  std::vector<size_t> nodes_;                        // grouped by key
 };
 
 // Keyed capture bindings per source table id.
@@ -136,7 +152,8 @@ std::vector<const history::SourceKeyChange*> real_changes(
 }
 
 // Nodes and the source history of every captured key.
-void add_nodes(const history::History& h, TransactionGraph* g, Keys* keys) {
+void add_nodes(const history::History& h, const HistoryKeys& space, TransactionGraph* g,
+               Keys* keys) {
   const std::map<uint32_t, std::vector<uint32_t>> captured = keyed_bindings_by_table(h);
   for (const history::SourceCommit* c : commit_order(h)) {
     const std::vector<const history::SourceKeyChange*> changes = real_changes(*c, captured);
@@ -144,8 +161,10 @@ void add_nodes(const history::History& h, TransactionGraph* g, Keys* keys) {
     const size_t node = g->nodes.size();
     g->nodes.push_back(c);
     for (const history::SourceKeyChange* ch : changes) {
+      const uint32_t id = space.change(*c, *ch);
+      CDC_ASSERT(id != HistoryKeys::kNone, "a captured table has a key space");
       for (uint32_t b : captured.at(ch->table))
-        keys->add_change(b, ch->key, c->commit_lsn, node);
+        keys->add_change(b, id, ch->key, c->commit_lsn, node);
     }
   }
   keys->finish();
@@ -289,14 +308,17 @@ class View {
 // Collects observations, one per (seen, missed) pair.
 class Builder {
  public:
-  Builder(const history::History& h, TransactionGraph* g, const Keys& keys)
-      : h_(h), g_(g), keys_(keys) {}
+  Builder(const history::History& h, const HistoryKeys& space, TransactionGraph* g,
+          const Keys& keys)
+      : h_(h), space_(space), g_(g), keys_(keys) {}
 
   void read_collections(const Reader& r, const std::set<uint32_t>& bindings);
   void read_destination(const Reader& r, const history::MaterializationBinding& m);
 
  private:
-  bool set(View* view, uint32_t binding, const history::DocKey& key, Sighting s);
+  // Sets the view of the key whose id in `binding`'s table is `table_id`,
+  // when captured.
+  bool set(View* view, uint32_t binding, uint32_t table_id, Sighting s);
   void sight(View* view, uint32_t id, uint32_t binding, Sighting s);
   // The key id of every document of the history, in history order
   // (kNoKey: no captured transaction changed its key), found once for all
@@ -309,6 +331,7 @@ class Builder {
   const std::vector<DocRef>& docs_of_key(size_t id);
 
   const history::History& h_;
+  const HistoryKeys& space_;
   TransactionGraph* g_;
   const Keys& keys_;
   std::set<std::pair<size_t, size_t>> recorded_;
@@ -318,8 +341,8 @@ class Builder {
 
 constexpr uint32_t kNoKey = UINT32_MAX;
 
-bool Builder::set(View* view, uint32_t binding, const history::DocKey& key, Sighting s) {
-  const std::optional<size_t> id = keys_.find(binding, key);
+bool Builder::set(View* view, uint32_t binding, uint32_t table_id, Sighting s) {
+  const std::optional<size_t> id = keys_.find(binding, table_id);
   if (!id) return false;  // no captured transaction changed the key: nothing to judge
   sight(view, static_cast<uint32_t>(*id), binding, s);
   return true;
@@ -337,7 +360,7 @@ const std::vector<uint32_t>& Builder::doc_ids() {
     doc_ids_.emplace();
     for (const history::CollectionTxn& txn : h_.collection_txns) {
       for (const history::Document& d : txn.docs) {
-        const std::optional<size_t> id = keys_.find(d.binding, d.key);
+        const std::optional<size_t> id = keys_.find(d.binding, space_.doc(txn, d));
         doc_ids_->push_back(id ? static_cast<uint32_t>(*id) : kNoKey);
       }
     }
@@ -427,11 +450,12 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
       s.version = row.lsn;
       s.dest = t;
       s.row = &row;
-      set(&view, b, row.key, s);
+      set(&view, b, space_.upsert(*t.txn, row), s);
     }
     if (m.strategy == history::UpdateStrategy::kMerge) {
-      for (const history::DocKey& key : t.txn->deletes) {
-        const std::optional<size_t> id = keys_.find(b, key);
+      for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
+        const uint32_t table_id = space_.deleted(*t.txn, i);
+        const std::optional<size_t> id = keys_.find(b, table_id);
         if (!id) continue;
         const std::vector<DocRef>& docs = docs_of_key(*id);
         const auto after =
@@ -445,7 +469,7 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
         s.version = std::prev(after)->doc->lsn;
         s.dest = t;
         s.doc = *std::prev(after);
-        set(&view, b, key, s);
+        set(&view, b, table_id, s);
       }
     }
     note(&view, reader, nullptr, t);
@@ -456,9 +480,10 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
 
 TransactionGraph build_transaction_graph(const history::History& h) {
   TransactionGraph g;
-  Keys keys;
-  add_nodes(h, &g, &keys);
-  Builder builder(h, &g, keys);
+  const std::shared_ptr<const HistoryKeys> space = history_keys(h);
+  Keys keys(*space);
+  add_nodes(h, *space, &g, &keys);
+  Builder builder(h, *space, &g, keys);
   std::set<uint32_t> all;
   for (const history::Binding* b : keyed_bindings(h)) {
     builder.read_collections(Reader{Reader::Kind::kCollection, b->id}, {b->id});

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,20 @@ RC_GTEST_PROP(KeyIdsProps, AgreesWithAMapOfFirstAdditions, ()) {
     const auto it = want.find(std::pair(tag, key));
     RC_ASSERT(ids.find(tag, key) ==
               (it == want.end() ? std::nullopt : std::optional<uint32_t>(it->second)));
+  }
+  // find_many, over groups of every size, agrees with the map too.
+  const uint32_t tag = draw_tag();
+  std::vector<std::string> probes;
+  for (size_t i = *rc::gen::inRange<size_t>(0, 40); i > 0; --i)
+    probes.push_back(*rc::gen::element(0, 1) == 0 || keys.empty()
+                         ? draw_key()
+                         : keys[*rc::gen::inRange<size_t>(0, keys.size())]);
+  const std::vector<std::string_view> views(probes.begin(), probes.end());
+  std::vector<uint32_t> found(views.size(), 0);
+  ids.find_many(tag, views, found);
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const auto it = want.find(std::pair(tag, probes[i]));
+    RC_ASSERT(found[i] == (it == want.end() ? detail::KeyIds::kMissing : it->second));
   }
 }
 
