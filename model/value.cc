@@ -51,8 +51,9 @@ bool Value::operator==(const Value& o) const {
     case Tag::kInt64:
       return as_int64() == o.as_int64();
     case Tag::kInlineText:
-    case Tag::kSharedText:
       return as_text() == o.as_text();
+    case Tag::kSharedText:  // one block shared by both: equal without reading it
+      return block() == o.block() || as_text() == o.as_text();
   }
   return false;
 }

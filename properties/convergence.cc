@@ -21,9 +21,37 @@ namespace {
 using detail::DocRef;
 constexpr char kName[] = "convergence";
 
+// A key's reduction: one document that decides it alone (it has every
+// field, and nothing it leaves out survives from before it), or the fields
+// merged from several. Most keys have one whole document, whose fields are
+// then compared where they lie, with no merged copy.
 struct Reduced {
-  Row fields;
-  uint64_t mask = 0;  // accumulated present_mask
+  const history::Document* whole = nullptr;
+  Row fields;         // when !whole
+  uint64_t mask = 0;  // when !whole: accumulated present_mask
+
+  const Row& row() const { return whole != nullptr ? whole->fields : fields; }
+  uint64_t present() const { return whole != nullptr ? whole->present_mask : mask; }
+  // Merges document `d` over this reduction (DESIGN §6).
+  void add(const history::Document& d) {
+    const Row& now = row();
+    const bool covers = now.size() <= d.fields.size() && (present() & ~d.present_mask) == 0;
+    bool full = true;
+    for (size_t c = 0; c < d.fields.size() && full; ++c)
+      full = field_present(d.present_mask, c);
+    if (full && covers) {  // d's fields and mask are the whole result
+      whole = &d;
+      if (!fields.empty()) Row().swap(fields);
+      mask = 0;
+      return;
+    }
+    if (whole != nullptr) {
+      fields = whole->fields;
+      mask = whole->present_mask;
+      whole = nullptr;
+    }
+    reduce_fields(&fields, &mask, d.fields, d.present_mask);
+  }
 };
 
 // By id in the binding's table's key space (history_keys.h).
@@ -50,23 +78,24 @@ Reduction reduce(const detail::HistoryKeys& keys, const detail::TableKeys& table
       continue;
     }
     out.present[id] = 1;
-    reduce_fields(&out.rows[id].fields, &out.rows[id].mask, d.fields, d.present_mask);
+    out.rows[id].add(d);
   }
   return out;
 }
 
 // Why `r` differs from the source row, or nullopt when it matches.
 std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
-  if (r.fields.size() != source.size()) {
-    return "the reduced row has " + std::to_string(r.fields.size()) +
-           " fields and the source row " + std::to_string(source.size());
+  const Row& fields = r.row();
+  if (fields.size() != source.size()) {
+    return "the reduced row has " + std::to_string(fields.size()) + " fields and the source row " +
+           std::to_string(source.size());
   }
   for (size_t c = 0; c < source.size(); ++c) {
-    if (!field_present(r.mask, c)) {
+    if (!field_present(r.present(), c)) {
       return "field " + std::to_string(c) + " is absent from every reduced document";
     }
-    if (r.fields[c] != source[c]) {
-      return "field " + std::to_string(c) + " reduces to " + to_string(r.fields[c]) +
+    if (fields[c] != source[c]) {
+      return "field " + std::to_string(c) + " reduces to " + to_string(fields[c]) +
              " while the source has " + to_string(source[c]);
     }
   }
@@ -80,7 +109,7 @@ Verdict violation(const history::History& h, const history::Binding& b, const st
       "key " + detail::render_key(key) + " of " + detail::describe_binding(b),
       "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
           "): " + detail::describe_row(src_row),
-      "reduced row: " + (got == nullptr ? std::string("absent") : to_string(got->fields))};
+      "reduced row: " + (got == nullptr ? std::string("absent") : to_string(got->row()))};
   if (last != nullptr) witness.push_back("last " + detail::describe_doc(*last->txn, *last->doc));
   return Verdict::violation(kName,
                             "Let k = " + detail::render_key(key) + " be a key of " +
