@@ -135,8 +135,10 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   CDC_ASSERT(!debezium() || flushed_offsets_, "a started Debezium capture has flushed offsets");
   txn.checkpoint = debezium() ? *flushed_offsets_ : state_;
   const Lsn committed_cursor = txn.checkpoint->cursor;
-  std::vector<std::pair<uint32_t, CollectionDoc>> docs = std::move(pending_);
-  pending_.clear();
+  // The pending documents are reported from where they lie and then
+  // cleared, so the buffer keeps its capacity for the next iteration.
+  std::vector<std::pair<uint32_t, CollectionDoc>>& docs = pending_;
+  txn.docs.reserve(docs.size());
   for (const auto& [b, doc] : docs) {
     CDC_ASSERT(b < bindings_.size(), "a pending document belongs to a binding");
     txn.docs.emplace_back(bindings_[b].collection, doc);
@@ -156,6 +158,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();
   observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
+  pending_.clear();
   if (debezium()) flushed_offsets_ = state_;  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.
   if (Status s = source_->acknowledge(options_.slot, committed_cursor); !s.is_ok()) {

@@ -43,13 +43,13 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
   return seq;
 }
 
-const std::vector<CollectionDoc>& CollectionStore::docs(const std::string& name) const {
+const CollectionDocs& CollectionStore::docs(const std::string& name) const {
   auto it = collections_.find(name);
   CDC_ASSERT(it != collections_.end(), "unknown collection");
   return it->second.docs;
 }
 
-const std::vector<CollectionDoc>* CollectionStore::find_docs(const std::string& name) const {
+const CollectionDocs* CollectionStore::find_docs(const std::string& name) const {
   auto it = collections_.find(name);
   return it == collections_.end() ? nullptr : &it->second.docs;
 }
@@ -108,7 +108,7 @@ void CollectionStore::reset(const std::string& name) {
 uint64_t CollectionStore::corrupt(const std::string& name) {
   auto it = collections_.find(name);
   CDC_ASSERT(it != collections_.end(), "unknown collection");
-  std::vector<CollectionDoc>& docs = it->second.docs;
+  CollectionDocs& docs = it->second.docs;
   const size_t before = docs.size();
   size_t i = 0;
   std::erase_if(docs, [&](const CollectionDoc&) { return i++ % 2 == 0; });

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct CollectionDoc {
   uint64_t id = 0;  // unique within the store, from 1
 };
 
+// A collection's documents in commit order. A deque: a collection grows to
+// millions of documents, and a deque grows without moving them.
+using CollectionDocs = std::deque<CollectionDoc>;
+
 struct ReducedDoc {
   Row fields;
   uint64_t present_mask = 0;
@@ -66,9 +71,9 @@ class CollectionStore {
 
   // Documents of the current generation still retained, in commit order.
   // REQUIRES: exists(name).
-  const std::vector<CollectionDoc>& docs(const std::string& name) const;
+  const CollectionDocs& docs(const std::string& name) const;
   // The same with one lookup, or nullptr when `name` does not exist.
-  const std::vector<CollectionDoc>* find_docs(const std::string& name) const;
+  const CollectionDocs* find_docs(const std::string& name) const;
   std::map<std::string, ReducedDoc> reduce(const std::string& name) const;
   uint64_t generation(const std::string& name) const;
 
@@ -86,7 +91,7 @@ class CollectionStore {
  private:
   struct Collection {
     uint64_t generation = 1;
-    std::vector<CollectionDoc> docs;
+    CollectionDocs docs;
   };
   std::map<std::string, Collection> collections_;
   std::optional<CaptureCheckpoint> checkpoint_;

@@ -34,13 +34,12 @@ uint32_t HeapTable::append_encoded(std::string_view row_bytes, Xid xmin, uint32_
   CDC_ASSERT(xid_is_normal(xmin), "a new tuple's xmin is its writer's (normal) xid");
   CDC_ASSERT(prev == kNoSlot || prev < tuples_.size(), "a version follows an existing one");
   HeapTuple t;
-  t.data_off = arena_.size();
-  arena_.append(row_bytes);
-  t.data_len = static_cast<uint32_t>(arena_.size() - t.data_off);
+  t.data_off = arena_.append(row_bytes);
+  t.data_len = static_cast<uint32_t>(row_bytes.size());
   t.xmin = xmin;
   t.prev = prev;
   tuples_.push_back(t);
-  CDC_ASSERT(tuples_.back().xmin == xmin && arena_.size() == t.data_off + t.data_len,
+  CDC_ASSERT(tuples_.back().xmin == xmin && tuples_.back().data_len == row_bytes.size(),
              "the new tuple holds its writer's xid and its row bytes");
   return static_cast<uint32_t>(tuples_.size() - 1);
 }
@@ -57,7 +56,7 @@ const HeapTuple& HeapTable::tuple(uint32_t slot) const {
 
 std::string_view HeapTable::row_bytes(uint32_t slot) const {
   const HeapTuple& t = tuple(slot);
-  return std::string_view(arena_).substr(t.data_off, t.data_len);
+  return arena_.view(t.data_off, t.data_len);
 }
 
 Row HeapTable::row(uint32_t slot) const {
@@ -120,16 +119,14 @@ void HeapTable::index_erase(const std::string& ikey) {
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   std::vector<HeapTuple> tuples;
-  std::string arena;
+  RowArena arena;
   tuples.reserve(keep.size());
   for (size_t i = 0; i < keep.size(); ++i) {
     const uint32_t slot = keep[i];
     CDC_ASSERT(i == 0 || keep[i - 1] < slot, "rewrite keeps tuples in physical order, once");
     HeapTuple t = tuple(slot);
     CDC_ASSERT(!t.has(kRemoved), "rewrite keeps a removed tuple");
-    std::string_view bytes = row_bytes(slot);
-    t.data_off = arena.size();
-    arena.append(bytes);
+    t.data_off = arena.append(row_bytes(slot));
     t.prev = kNoSlot;
     if (freeze) t.flags |= kFrozen;
     if (freeze && mutant_active(Mutant::kVacuumFullOverwritesXmin)) t.xmin = kFrozenXid;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "model/key_index.h"
+#include "model/row_arena.h"
 #include "model/schema.h"
 #include "model/types.h"
 
@@ -42,7 +43,7 @@ enum TupleFlag : uint8_t {
 };
 
 struct HeapTuple {
-  uint64_t data_off = 0;  // row bytes in the arena
+  uint64_t data_off = 0;  // row bytes in the arena (RowArena offset)
   uint32_t data_len = 0;
   Xid xmin;
   Xid xmax;                 // kInvalidXid while nobody deleted or updated it
@@ -110,7 +111,7 @@ class HeapTable {
   std::vector<Collation> key_collations_;
   std::vector<Collation> bytewise_collations_;  // every key column under "C"
   std::vector<HeapTuple> tuples_;
-  std::string arena_;
+  RowArena arena_;
   KeyIndex index_;
   // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per
   // entry of index_, with the same slot, under the key's C encoding.

@@ -161,7 +161,7 @@ std::optional<uint32_t> Materialization::next_binding() const {
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t b = (round_robin_ + i) % n;
     if (truncate_pending_[b] || recreate_pending_[b]) return b;
-    const std::vector<CollectionDoc>* docs = store_->find_docs(bindings_[b].collection);
+    const CollectionDocs* docs = store_->find_docs(bindings_[b].collection);
     if (docs == nullptr) continue;
     if (!docs->empty() && docs->back().txn_seq > positions_[b].read_through_seq) return b;
   }
@@ -194,7 +194,7 @@ Status Materialization::build() {
     uint32_t txns = 0;
     uint64_t last_seq = 0;
     // Documents are in commit order: skip what was read by binary search.
-    const std::vector<CollectionDoc>& all = store_->docs(spec.collection);
+    const CollectionDocs& all = store_->docs(spec.collection);
     const uint64_t from = positions_[b].read_through_seq;
     auto it =
         std::upper_bound(all.begin(), all.end(), from,

@@ -1114,7 +1114,7 @@ void World::record_final_state() {
   // Each collection's ids ascend (commit order): merge the runs.
   std::vector<uint64_t>& ids = f.surviving_doc_ids;
   for (const CaptureBinding& b : o_.bindings) {
-    const std::vector<CollectionDoc>* docs = store_.find_docs(b.collection);
+    const CollectionDocs* docs = store_.find_docs(b.collection);
     if (docs == nullptr) continue;
     const size_t start = ids.size();
     for (const CollectionDoc& d : *docs)
