@@ -143,6 +143,10 @@ void HistoryKeys::add_changes() {
 
 void HistoryKeys::add_documents() {
   first_doc_.reserve(h_.collection_txns.size() + 1);
+  size_t total = 0;
+  for (const history::CollectionTxn& txn : h_.collection_txns)
+    total += txn.docs.size();
+  docs_.reserve(total);  // no copying as it grows
   IdBatch batch(&docs_);
   size_t n = 0;
   for (const history::CollectionTxn& txn : h_.collection_txns) {
@@ -169,6 +173,14 @@ void HistoryKeys::add_destinations() {
     const auto it = by_materialization_.find(m);
     return it == by_materialization_.end() ? nullptr : it->second;
   };
+  size_t total_upserts = 0;
+  size_t total_deletes = 0;
+  for (const history::DestinationTxn& txn : h_.destination_txns) {
+    total_upserts += txn.upserts.size();
+    total_deletes += txn.deletes.size();
+  }
+  upserts_.reserve(total_upserts);
+  deletes_.reserve(total_deletes);
   IdBatch upserts(&upserts_);
   IdBatch deletes(&deletes_);
   size_t n_upserts = 0;
@@ -190,7 +202,8 @@ void HistoryKeys::add_destinations() {
   first_delete_.push_back(n_deletes);
   for (size_t m = 0; m < h_.final_state.destinations.size(); ++m) {
     TableKeys* space = space_of(static_cast<uint32_t>(m));
-    IdBatch batch(&finals_.emplace_back());
+    finals_.emplace_back().reserve(h_.final_state.destinations[m].size());
+    IdBatch batch(&finals_.back());
     for (const history::DestinationRow& r : h_.final_state.destinations[m])
       batch.add(space, r.key);
     batch.flush();

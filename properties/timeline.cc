@@ -27,7 +27,16 @@ struct Grouping {
 }  // namespace
 
 SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
+  // Reserved up front: at millions of changes, growing by doubling would
+  // copy each array and fault its pages in again.
+  size_t changes = 0;
+  for (const history::SourceCommit& commit : h.source_commits) {
+    for (const history::SourceKeyChange& change : commit.changes)
+      changes += change.table == table_id ? 1 : 0;
+  }
   Grouping g;
+  g.raw.reserve(changes);
+  change_ids_.reserve(changes);
   for (const history::SourceCommit& commit : h.source_commits) {
     for (const history::SourceKeyChange& change : commit.changes) {
       if (change.table != table_id) continue;

@@ -337,6 +337,17 @@ class Builder {
   std::set<std::pair<size_t, size_t>> recorded_;
   std::optional<std::vector<std::vector<DocRef>>> docs_by_key_;  // built on first use
   std::optional<std::vector<uint32_t>> doc_ids_;                 // built on first use
+  // One view for every reader in turn (a view holds an entry per key: the
+  // readers share its memory instead of each allocating and zeroing its own).
+  std::optional<View> view_;
+  View& empty_view() {
+    if (view_) {
+      view_->clear();
+    } else {
+      view_.emplace(keys_);
+    }
+    return *view_;
+  }
 };
 
 constexpr uint32_t kNoKey = UINT32_MAX;
@@ -393,7 +404,7 @@ std::vector<uint32_t> Builder::reset_bindings(const history::BackfillOp& op) con
 }
 
 void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindings) {
-  View view(keys_);
+  View& view = empty_view();
   std::vector<const history::BackfillOp*> resets;
   for (const history::BackfillOp& op : h_.backfill_ops) {
     if (op.type == history::BackfillOp::Type::kDataFlow) resets.push_back(&op);
@@ -439,7 +450,7 @@ const std::vector<DocRef>& Builder::docs_of_key(size_t id) {
 }
 
 void Builder::read_destination(const Reader& r, const history::MaterializationBinding& m) {
-  View view(keys_);
+  View& view = empty_view();
   const size_t reader = g_->readers.size();
   g_->readers.push_back(r);
   const uint32_t b = m.capture_binding;

@@ -1142,6 +1142,7 @@ void World::record_final_state() {
                         last_reader ? std::move(r.fields) : r.fields, r.present_mask, r.lsn,
                         r.snapshot, r.collection_seq});
       };
+      rows.reserve(t->second.merged.size() + t->second.appended.size());
       for (auto& [key, r] : t->second.merged)
         add(r);
       for (DestRow& r : t->second.appended)
