@@ -100,6 +100,9 @@ void TableKeys::finish() {
 
 HistoryKeys::HistoryKeys(const history::History& h) : h_(h) {
   for (const history::Binding& b : h.bindings) {
+    // A keyless binding's keys name row versions, not rows: no checker
+    // looks them up by id, and numbering them would cost memory for nothing.
+    if (b.keyless) continue;
     auto it = tables_.find(b.table_id);
     if (it == tables_.end()) {
       it = tables_.emplace(b.table_id, TableKeys(timeline_for(h, b.table_id))).first;

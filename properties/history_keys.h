@@ -2,7 +2,7 @@
 // of one check_all call (timeline.h, TimelineScope), so that no checker hashes
 // a key the history names again.
 //
-// Key spaces. Each source table some binding reads has one space. Ids below
+// Key spaces. Each source table some keyed binding reads has one space. Ids below
 // the table's SourceTimeline::id_count() are the timeline's own ids: the keys
 // the source changed, numbered in the order it first changed them. The ids
 // above them are keys that only documents, chunk rows or destination rows
@@ -18,11 +18,11 @@
 // final destination rows and chunk rows; the accessors take references into
 // the History and compute the place from their addresses.
 //
-// Invariants: every item whose binding exists has the id of its key in that
-// binding's table's space, every other document, change or chunk row has
-// kNone. A materialization whose capture binding does not exist has a space
-// of its own, with an empty timeline. Views and references point into the History,
-// which outlives this object.
+// Invariants: every item whose binding exists and has a key has the id of
+// its key in that binding's table's space; every other document, change or
+// chunk row has kNone. A materialization whose capture binding does not
+// exist or is keyless has a space of its own, with an empty timeline. Views and references point
+// into the History, which outlives this object.
 #pragma once
 
 #include <cstddef>
@@ -85,13 +85,15 @@ class HistoryKeys {
   HistoryKeys(const HistoryKeys&) = delete;
   HistoryKeys& operator=(const HistoryKeys&) = delete;
 
-  // The key space of source table `table_id`, or nullptr when no binding
-  // reads it.
+  // The key space of source table `table_id`, or nullptr when no keyed
+  // binding reads it.
   const TableKeys* table(uint32_t table_id) const;
-  // The space of capture binding `binding`'s table. REQUIRES: it exists.
+  // The space of capture binding `binding`'s table. REQUIRES: it exists and
+  // has a key.
   const TableKeys& of_binding(uint32_t binding) const;
   // The space of the table materialization `m` reads (when its capture
-  // binding does not exist: a space of its own, with no source keys).
+  // binding does not exist or is keyless: a space of its own, with no
+  // source keys).
   // REQUIRES: m is a materialization of the history.
   const TableKeys& of_materialization(uint32_t m) const;
 

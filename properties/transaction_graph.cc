@@ -491,6 +491,7 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
 
 TransactionGraph build_transaction_graph(const history::History& h) {
   TransactionGraph g;
+  if (keyed_bindings(h).empty()) return g;  // nothing captured to order
   const std::shared_ptr<const HistoryKeys> space = history_keys(h);
   Keys keys(*space);
   add_nodes(h, *space, &g, &keys);
