@@ -41,6 +41,28 @@ void TableKeys::add(std::span<const std::string_view> keys, std::span<uint32_t> 
   }
 }
 
+void TableKeys::finish() {
+  std::vector<uint32_t> order(extra_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  sort_by_key(extra_, &order);
+  unchanged_sorted_.clear();
+  for (const uint32_t e : order)
+    unchanged_sorted_.push_back(static_cast<uint32_t>(e + changed_));
+  // The timeline's keys (in key order already) merged with those.
+  all_sorted_.clear();
+  all_sorted_.reserve(size());
+  const size_t n = timeline_->keys().size();
+  size_t i = 0;
+  for (const uint32_t u : unchanged_sorted_) {
+    for (; i < n && timeline_->keys()[i].key < key(u); ++i)
+      all_sorted_.push_back(timeline_->id_at(i));
+    all_sorted_.push_back(u);
+  }
+  for (; i < n; ++i)
+    all_sorted_.push_back(timeline_->id_at(i));
+  CDC_ASSERT(all_sorted_.size() == size(), "every key is in the key order once");
+}
+
 namespace {
 
 // Appends the ids of keys in their spaces to `out`, looking them up in
@@ -75,28 +97,6 @@ class IdBatch {
 };
 
 }  // namespace
-
-void TableKeys::finish() {
-  std::vector<uint32_t> order(extra_.size());
-  std::iota(order.begin(), order.end(), 0u);
-  sort_by_key(extra_, &order);
-  unchanged_sorted_.clear();
-  for (const uint32_t e : order)
-    unchanged_sorted_.push_back(static_cast<uint32_t>(e + changed_));
-  // The timeline's keys (in key order already) merged with those.
-  all_sorted_.clear();
-  all_sorted_.reserve(size());
-  const size_t n = timeline_->keys().size();
-  size_t i = 0;
-  for (const uint32_t u : unchanged_sorted_) {
-    for (; i < n && timeline_->keys()[i].key < key(u); ++i)
-      all_sorted_.push_back(timeline_->id_at(i));
-    all_sorted_.push_back(u);
-  }
-  for (; i < n; ++i)
-    all_sorted_.push_back(timeline_->id_at(i));
-  CDC_ASSERT(all_sorted_.size() == size(), "every key is in the key order once");
-}
 
 HistoryKeys::HistoryKeys(const history::History& h) : h_(h) {
   for (const history::Binding& b : h.bindings) {
