@@ -139,11 +139,8 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
   const std::shared_ptr<const detail::HistoryKeys> keys = detail::history_keys(h);
   const detail::TableKeys& table = keys->of_binding(b.id);
   const Reduction red = reduce(*keys, table, detail::surviving_documents_of(h, b.id));
-  std::optional<uint32_t> first;
-  for (uint32_t id = 0; id < table.size(); ++id) {
-    if (first && table.key(id) >= table.key(*first)) continue;
-    if (differs(table, red, id)) first = id;
-  }
+  const std::optional<uint32_t> first =
+      table.first_in_key_order([&](uint32_t id) { return differs(table, red, id).has_value(); });
   if (!first) return std::nullopt;
   const uint32_t id = *first;
   const DocRef* last = red.last_doc[id].txn != nullptr ? &red.last_doc[id] : nullptr;

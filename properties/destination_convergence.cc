@@ -84,11 +84,8 @@ Verdict violation(const history::History& h, const detail::MaterializationRef& m
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
   const detail::MergeById dest = detail::final_merge_by_id(h, m.mat->id);
   const detail::TableKeys& table = *dest.table;
-  std::optional<uint32_t> first;
-  for (uint32_t id = 0; id < table.size(); ++id) {
-    if (first && table.key(id) >= table.key(*first)) continue;
-    if (differs(dest, id)) first = id;
-  }
+  const std::optional<uint32_t> first =
+      table.first_in_key_order([&](uint32_t id) { return differs(dest, id).has_value(); });
   if (!first) return std::nullopt;
   return violation(h, m, dest, *first);
 }

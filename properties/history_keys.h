@@ -61,6 +61,18 @@ class TableKeys {
   const std::vector<uint32_t>& unchanged_in_key_order() const { return unchanged_sorted_; }
   // Every id, in bytewise key order.
   const std::vector<uint32_t>& in_key_order() const { return all_sorted_; }
+  // The id whose key comes first in key order among those `pred` accepts,
+  // or nullopt. Walks ids in id order (the order per-id arrays lie in) and
+  // asks `pred` only of keys below the best found so far.
+  template <class Pred>
+  std::optional<uint32_t> first_in_key_order(Pred pred) const {
+    std::optional<uint32_t> first;
+    for (uint32_t id = 0; id < size(); ++id) {
+      if (first && key(id) >= key(*first)) continue;
+      if (pred(id)) first = id;
+    }
+    return first;
+  }
 
   // The id of each of `keys` into out[i], each added when new, in order.
   // REQUIRES: building (HistoryKeys only); the keys lie in the History;

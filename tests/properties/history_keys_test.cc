@@ -70,6 +70,10 @@ TEST(HistoryKeysTest, EveryItemHasTheIdOfItsKey) {
   EXPECT_EQ(t.final_row(2), nullptr);
   EXPECT_EQ(t.in_key_order(), (std::vector<uint32_t>{4, 3, 5, 1, 0, 2}));
   EXPECT_EQ(t.unchanged_in_key_order(), (std::vector<uint32_t>{4, 3, 5, 2}));
+  // The accepted key first in key order, whatever the ids' order.
+  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id == 0 || id == 2; }), 0u);  // k2 < zz
+  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id <= 1 || id == 5; }), 5u);  // cc
+  EXPECT_EQ(t.first_in_key_order([](uint32_t) { return false; }), std::nullopt);
 }
 
 // Items of a binding the history does not have get no id; a
