@@ -78,27 +78,23 @@ MergeState replay_merge(const std::vector<TxnRef>& txns) {
 namespace {
 
 // The replay of materialization m's transactions by the ids of the
-// history's keys. REQUIRES: out->row and out->last are sized to the table.
+// history's keys. REQUIRES: out->last is sized to the table.
 void replay_by_id(const history::History& h, uint32_t m, MergeById* out) {
-  std::vector<uint32_t> stored;  // ids stored since the last truncation
+  ReplayById<RowRef> row(out->table->size());
   for (const TxnRef& t : destination_txns_of(h, m)) {
-    if (t.txn->truncated_first) {
-      for (const uint32_t id : stored)
-        out->row[id] = RowRef{};
-      stored.clear();
-    }
-    for (const history::DestinationRow& row : t.txn->upserts) {
-      const uint32_t id = out->keys->upsert(*t.txn, row);
-      out->row[id] = RowRef{t, &row};
+    if (t.txn->truncated_first) row.clear();
+    for (const history::DestinationRow& r : t.txn->upserts) {
+      const uint32_t id = out->keys->upsert(*t.txn, r);
+      row.set(id) = RowRef{t, &r};
       out->last[id] = t;
-      stored.push_back(id);
     }
     for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
       const uint32_t id = out->keys->deleted(*t.txn, i);
-      out->row[id] = RowRef{};
+      row.set(id) = RowRef{};
       out->last[id] = t;
     }
   }
+  out->row = std::move(row).take();
 }
 
 }  // namespace
@@ -107,7 +103,6 @@ MergeById final_merge_by_id(const history::History& h, uint32_t m) {
   MergeById s;
   s.keys = history_keys(h);
   s.table = &s.keys->of_materialization(m);
-  s.row.resize(s.table->size());
   s.last.resize(s.table->size());
   replay_by_id(h, m, &s);
   if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return s;

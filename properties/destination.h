@@ -38,6 +38,31 @@ struct RowRef {
   const history::DestinationRow* row = nullptr;
 };
 
+// Values by key id for replaying a destination's transactions: a
+// truncation (clear()) resets the ids written since the last one, not the
+// whole table, so a replay with many truncations stays linear in its rows.
+template <class T>
+class ReplayById {
+ public:
+  explicit ReplayById(size_t ids) : values_(ids) {}
+  const T& operator[](uint32_t id) const { return values_.at(id); }
+  // The value of `id`, to write; the next clear() resets it.
+  T& set(uint32_t id) {
+    written_.push_back(id);
+    return values_.at(id);
+  }
+  void clear() {
+    for (const uint32_t id : written_)
+      values_[id] = T{};
+    written_.clear();
+  }
+  std::vector<T> take() && { return std::move(values_); }
+
+ private:
+  std::vector<T> values_;
+  std::vector<uint32_t> written_;  // since the last clear(), with repeats
+};
+
 // A materialization binding together with the capture binding it reads.
 struct MaterializationRef {
   const history::MaterializationBinding* mat = nullptr;

@@ -37,22 +37,15 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
     const detail::TimelineKey* entry = table.entry(id);
     return entry == nullptr ? 0 : timeline.state_index(*entry, lsn);
   };
-  // The row each key holds (txn null: none), by id; a truncation clears the
-  // keys stored since the one before.
-  std::vector<detail::RowRef> rows(table.size());
-  std::vector<uint32_t> stored;
+  // The row each key holds (txn null: none), by id.
+  detail::ReplayById<detail::RowRef> rows(table.size());
   for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
-    if (t.txn->truncated_first) {
-      for (const uint32_t id : stored)
-        rows[id] = detail::RowRef{};
-      stored.clear();
-    }
+    if (t.txn->truncated_first) rows.clear();
     for (const history::DestinationRow& r : t.txn->upserts) {
       const detail::RowRef now{t, &r};
       const uint32_t id = keys->upsert(*t.txn, r);
       const detail::RowRef before = rows[id];
-      rows[id] = now;
-      stored.push_back(id);
+      rows.set(id) = now;
       if (before.row != nullptr) {
         if (state_index(id, r.lsn) >= state_index(id, before.row->lsn)) continue;
         const std::string key = detail::render_key(r.key);
@@ -70,7 +63,7 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
       }
     }
     for (size_t i = 0; i < t.txn->deletes.size(); ++i)
-      rows[keys->deleted(*t.txn, i)] = detail::RowRef{};
+      rows.set(keys->deleted(*t.txn, i)) = detail::RowRef{};
   }
   return std::nullopt;
 }

@@ -34,20 +34,12 @@ struct KeyState {
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
   const std::shared_ptr<const detail::HistoryKeys> ids = detail::history_keys(h);
-  // Each key's state by id; a truncation resets the keys touched since the
-  // one before.
-  std::vector<KeyState> keys(ids->of_materialization(m.mat->id).size());
-  std::vector<uint32_t> touched;
+  // Each key's state, by id.
+  detail::ReplayById<KeyState> keys(ids->of_materialization(m.mat->id).size());
   for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
-    if (t.txn->truncated_first) {
-      for (const uint32_t id : touched)
-        keys[id] = KeyState{};
-      touched.clear();
-    }
+    if (t.txn->truncated_first) keys.clear();
     for (const history::DestinationRow& r : t.txn->upserts) {
-      const uint32_t id = ids->upsert(*t.txn, r);
-      touched.push_back(id);
-      KeyState& k = keys[id];
+      KeyState& k = keys.set(ids->upsert(*t.txn, r));
       const detail::RowRef now{t, &r};
       if (!k.present && k.held && r.lsn <= k.held->row->lsn) {
         const std::string key = detail::render_key(r.key);
@@ -69,9 +61,7 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
       k.present = now;
     }
     for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
-      const uint32_t id = ids->deleted(*t.txn, i);
-      touched.push_back(id);
-      KeyState& k = keys[id];
+      KeyState& k = keys.set(ids->deleted(*t.txn, i));
       if (!k.present) continue;  // deleting an absent key changes nothing a reader sees
       k.held = k.present;
       k.present.reset();
