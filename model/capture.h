@@ -424,6 +424,8 @@ TableSchema watermarks_schema(const std::string& name);
 namespace detail {
 // The capture's encoding of `key`, a key of `s` (encode_capture_key).
 std::string capture_key(const TableSchema& s, const Key& key);
+// capture_key(s, s.key_of(row)), without building the key.
+std::string capture_row_key(const TableSchema& s, const Row& row);
 // A backfilled row as a snapshot document: a create of every column, at the
 // chunk's snapshot point.
 CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace);

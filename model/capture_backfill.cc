@@ -67,6 +67,10 @@ std::string capture_key(const TableSchema& s, const Key& key) {
   return encode_capture_key(key, s.key_types());
 }
 
+std::string capture_row_key(const TableSchema& s, const Row& row) {
+  return encode_capture_row_key(row, s.primary_key, s.columns);
+}
+
 void note_query_failure(size_t rows) {
   reached(rows == 0 ? Situation::kQueryFailsOnFirstRow : Situation::kQueryFailsMidChunk);
 }

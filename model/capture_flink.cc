@@ -162,7 +162,7 @@ Status Capture::split_scan() {
     return fail(status.error());
   }
   for (const ScannedRow& r : trace.rows) {
-    std::string key = detail::capture_key(s, s.key_of(r.row));
+    std::string key = detail::capture_row_key(s, r.row);
     split_->buffer[key] = detail::snapshot_doc(key, r.row, trace);
   }
   phase_ = Phase::kSplitHigh;
@@ -247,14 +247,13 @@ void Capture::split_apply(const DecodedChange& c) {
   if (c.old_kind == OldTuple::kKey || c.old_kind == OldTuple::kRow) {
     const Key old = c.old_kind == OldTuple::kKey ? c.old : s.key_of(c.old);
     const std::string key = detail::capture_key(s, old);
-    const bool same =
-        c.kind != ChangeKind::kDelete && key == detail::capture_key(s, s.key_of(c.new_row));
+    const bool same = c.kind != ChangeKind::kDelete && key == detail::capture_row_key(s, c.new_row);
     if (!same && in_range(key) && split_->buffer.erase(key) > 0) {
       reached(Situation::kFlinkBackfillApplied);
     }
   }
   if (c.kind == ChangeKind::kDelete) return;
-  std::string key = detail::capture_key(s, s.key_of(c.new_row));
+  std::string key = detail::capture_row_key(s, c.new_row);
   if (!in_range(key)) return;
   uint64_t present = 0;
   Row row = detail::new_row_image(c, s.columns.size(), &present);

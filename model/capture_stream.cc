@@ -285,16 +285,16 @@ void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const Decoded
   Image old = old_image(s, c);
   if (c.kind == ChangeKind::kDelete) {
     CDC_ASSERT(old.present_mask != 0, "a keyed DELETE carries its old key or row");
-    std::string key = detail::capture_key(s, s.key_of(old.fields));
+    std::string key = detail::capture_row_key(s, old.fields);
     if (flink() && !stream_emits(b, key, txn, c.lsn)) return;
     set_image(&doc, 'd', std::move(key), std::move(old));
     emit_doc(b, std::move(doc), st);
     return;
   }
   Image next = new_image(c, s.columns.size());
-  std::string new_key = detail::capture_key(s, s.key_of(c.new_row));
+  std::string new_key = detail::capture_row_key(s, c.new_row);
   if (c.kind == ChangeKind::kUpdate && old.present_mask != 0) {
-    std::string old_key = detail::capture_key(s, s.key_of(old.fields));
+    std::string old_key = detail::capture_row_key(s, old.fields);
     if (old_key != new_key) {  // a key change: delete the old key, create the new one
       reached(c.old_kind == OldTuple::kRow ? Situation::kKeyChangeReplicaIdentityFull
                                            : Situation::kKeyChange);

@@ -36,9 +36,10 @@ void check_tuple(std::span<const Value> values, std::span<const ColumnType> type
 void append_int64(int64_t v, std::string* out, bool sign_magnitude = false) {
   const uint64_t biased = sign_magnitude && v < 0 ? uint64_t{0} - static_cast<uint64_t>(v)
                                                   : static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>((biased >> shift) & 0xFF));
-  }
+  char bytes[8];
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = static_cast<char>((biased >> (56 - 8 * i)) & 0xFF);
+  out->append(bytes, sizeof bytes);
 }
 
 // Three-way comparison of two non-NULL values of the same column.
@@ -55,42 +56,51 @@ int compare_column(const Value& a, const Value& b, ColumnType type, Collation co
 
 namespace {
 
-// encode_key of the values value(0), ..., value(n - 1); `sign_magnitude` as
-// append_int64's.
-template <typename ValueAt>
-std::string encode_values(size_t n, const ValueAt& value, std::span<const ColumnType> types,
-                          std::span<const Collation> collations, bool sign_magnitude = false) {
-  check_arity(n, types, collations);
+// encode_key of the values value(0), ..., value(n - 1), of types type(i)
+// under collations collation(i); `sign_magnitude` as append_int64's.
+template <typename ValueAt, typename TypeAt, typename CollationAt>
+std::string encode_values(size_t n, const ValueAt& value, const TypeAt& type,
+                          const CollationAt& collation, bool sign_magnitude = false) {
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     const Value& v = value(i);
-    check_value(v, types[i]);
+    const ColumnType t = type(i);
+    check_value(v, t);
     // Each column's encoding is prefix-free (fixed width for ints, a
     // terminated sort key for text), so concatenation keeps tuple order.
-    if (types[i] == ColumnType::kInt64) {
+    if (t == ColumnType::kInt64) {
       append_int64(v.as_int64(), &out, sign_magnitude);
     } else {
-      append_sort_key(collations[i], v.as_text(), &out);
+      append_sort_key(collation(i), v.as_text(), &out);
     }
   }
   CDC_ASSERT(out.size() >= 2 * n, "every key column encodes to at least two bytes");
   return out;
 }
 
+// The i-th element of a span, as encode_values reads types and collations.
+template <typename T>
+auto at_of(std::span<const T> items) {
+  return [items](size_t i) { return items[i]; };
+}
+
 }  // namespace
 
 std::string encode_key(std::span<const Value> values, std::span<const ColumnType> types,
                        std::span<const Collation> collations) {
+  check_arity(values.size(), types, collations);
   return encode_values(
-      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, collations);
+      values.size(), [&](size_t i) -> const Value& { return values[i]; }, at_of(types),
+      at_of(collations));
 }
 
 std::string encode_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
                            std::span<const ColumnType> types,
                            std::span<const Collation> collations) {
+  check_arity(columns.size(), types, collations);
   return encode_values(
-      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); }, types,
-      collations);
+      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); }, at_of(types),
+      at_of(collations));
 }
 
 namespace {
@@ -141,9 +151,17 @@ std::optional<std::vector<Value>> decode_capture_key(std::string_view bytes,
 }
 
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types) {
-  const std::vector<Collation> c_order(types.size(), Collation::kC);
+  CDC_ASSERT(values.size() == types.size(), "key arity differs from the number of key types");
   return encode_values(
-      values.size(), [&](size_t i) -> const Value& { return values[i]; }, types, c_order,
+      values.size(), [&](size_t i) -> const Value& { return values[i]; }, at_of(types),
+      [](size_t) { return Collation::kC; }, mutant_active(Mutant::kKeyEncodingSignMagnitude));
+}
+
+std::string encode_capture_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+                                   std::span<const ColumnDef> defs) {
+  return encode_values(
+      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); },
+      [&](size_t i) { return defs[columns[i]].type; }, [](size_t) { return Collation::kC; },
       mutant_active(Mutant::kKeyEncodingSignMagnitude));
 }
 

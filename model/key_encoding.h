@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "model/collation.h"
+#include "model/schema.h"
 #include "model/value.h"
 
 namespace cdc {
@@ -50,6 +51,12 @@ inline uint64_t key_prefix(std::string_view bytes) {
 // The capture's key encoding (Precise filtering, document keys): encode_key
 // with every collation kC. REQUIRES: as encode_key, without collations.
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types);
+
+// encode_capture_key of the key of a row (the values of `columns`, in key
+// order, of the types `defs` gives them), without building the key or its
+// types. REQUIRES: as encode_capture_key, for those values.
+std::string encode_capture_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+                                   std::span<const ColumnDef> defs);
 
 // The inverse of encode_capture_key: the typed values `bytes` encodes under
 // `types`, or nullopt when it is not such an encoding (wrong length, a

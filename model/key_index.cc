@@ -23,8 +23,8 @@ int compare_tails(std::string_view a, std::string_view b) {
 
 // Whether stored key k (prefix pk) equals `key` (prefix p); k's bytes are
 // read only when the prefixes tie.
-bool equal(uint64_t pk, const std::string& k, uint64_t p, std::string_view key) {
-  return pk == p && compare_tails(k, key) == 0;
+bool equal(uint64_t pk, const KeyBytes& k, uint64_t p, std::string_view key) {
+  return pk == p && compare_tails(k.view(), key) == 0;
 }
 
 // The first of `n` sorted keys (prefixes `ps`, keys `ks`) that is >= key
@@ -36,7 +36,7 @@ uint32_t search(const Prefixes& ps, const Keys& ks, uint32_t n, uint64_t p, std:
   uint32_t hi = n;
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
-    const int c = ps[mid] != p ? (ps[mid] < p ? -1 : 1) : compare_tails(ks[mid], key);
+    const int c = ps[mid] != p ? (ps[mid] < p ? -1 : 1) : compare_tails(ks[mid].view(), key);
     if (c < 0 || (strict && c == 0)) {
       lo = mid + 1;
     } else {
@@ -79,12 +79,17 @@ KeyIndex::~KeyIndex() {
 
 void KeyIndex::destroy(Node* node) {
   if (node->leaf) {
-    delete static_cast<Leaf*>(node);
+    Leaf* l = static_cast<Leaf*>(node);
+    for (uint32_t i = 0; i < l->n; ++i)
+      l->key[i].release();
+    delete l;
     return;
   }
   Inner* in = static_cast<Inner*>(node);
-  for (uint32_t c = 0; c < in->n; ++c)
+  for (uint32_t c = 0; c < in->n; ++c) {
     destroy(in->child[c]);
+    if (c + 1 < in->n) in->sep[c].release();
+  }
   delete in;
 }
 
@@ -116,7 +121,7 @@ int KeyIndex::compare_to_last(uint64_t p, std::string_view key) const {
   const Leaf* l = last_leaf_;
   if (l->n == 0) return 1;
   const uint32_t i = l->n - 1;
-  return l->prefix[i] != p ? (p < l->prefix[i] ? -1 : 1) : -compare_tails(l->key[i], key);
+  return l->prefix[i] != p ? (p < l->prefix[i] ? -1 : 1) : -compare_tails(l->key[i].view(), key);
 }
 
 std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
@@ -143,13 +148,16 @@ KeyIndex::Iterator KeyIndex::bound(std::string_view key, bool strict) const {
 
 namespace {
 
-// Opens position `pos` of the first `n` entries of parallel arrays.
+// Opens position `pos` of the first `n` entries of parallel arrays. Entries
+// are plain records (a key is a KeyBytes): position `pos` keeps a dead copy
+// of what moved up, which the caller overwrites without releasing.
 template <class... Arrays>
 void open_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
   (std::move_backward(arrays.begin() + pos, arrays.begin() + n, arrays.begin() + n + 1), ...);
 }
 
-// Closes position `pos` of the first `n` entries of parallel arrays.
+// Closes position `pos` of the first `n` entries of parallel arrays; the
+// caller has released a key at `pos`, and position n - 1 is dead after.
 template <class... Arrays>
 void close_at(uint32_t pos, uint32_t n, Arrays&... arrays) {
   (std::move(arrays.begin() + pos + 1, arrays.begin() + n, arrays.begin() + pos), ...);
@@ -162,7 +170,7 @@ void put_entry(LeafT* leaf, uint32_t pos, uint64_t p, std::string_view key, uint
   CDC_ASSERT(pos <= leaf->n && leaf->n < leaf->slot.size(), "a leaf with room takes the entry");
   open_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
   leaf->prefix[pos] = p;
-  leaf->key[pos] = std::string(key);
+  leaf->key[pos] = KeyBytes::make(key);
   leaf->slot[pos] = slot;
   ++leaf->n;
 }
@@ -212,20 +220,22 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     leaf->next = right;
   }
   put_entry(target, pos, p, key, slot);
-  if (right != nullptr) insert_into_parent(&path, rightmost, right->key[0], right);
+  if (right != nullptr) {
+    insert_into_parent(&path, rightmost, KeyBytes::make(right->key[0].view()), right);
+  }
 }
 
 // After the node at the bottom of `path` split off `right` (its keys >= sep):
 // adds `right` beside it in the parent, splitting parents as needed.
-void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, Node* right) {
+void KeyIndex::insert_into_parent(Path* path, bool rightmost, KeyBytes sep, Node* right) {
   for (size_t level = 0; level <= kMaxDepth; ++level) {
     if (path->depth == 0) {  // the root split: a new root above it
       Inner* r = new Inner();
       r->n = 2;
       r->child[0] = root_;
       r->child[1] = right;
-      r->prefix[0] = key_prefix(sep);
-      r->sep[0] = std::move(sep);
+      r->prefix[0] = key_prefix(sep.view());
+      r->sep[0] = sep;
       root_ = r;
       return;
     }
@@ -234,8 +244,8 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
     if (in->n < kInnerCapacity) {
       open_at(st.child, in->n - 1, in->prefix, in->sep);
       open_at(st.child + 1, in->n, in->child);
-      in->prefix[st.child] = key_prefix(sep);
-      in->sep[st.child] = std::move(sep);
+      in->prefix[st.child] = key_prefix(sep.view());
+      in->sep[st.child] = sep;
       in->child[st.child + 1] = right;
       ++in->n;
       return;
@@ -250,10 +260,9 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
     }
     // All n + 1 children and n separators in order, then halves.
     std::vector<Node*> children(in->child.begin(), in->child.begin() + in->n);
-    std::vector<std::string> seps(std::make_move_iterator(in->sep.begin()),
-                                  std::make_move_iterator(in->sep.begin() + in->n - 1));
+    std::vector<KeyBytes> seps(in->sep.begin(), in->sep.begin() + in->n - 1);
     children.insert(children.begin() + st.child + 1, right);
-    seps.insert(seps.begin() + st.child, std::move(sep));
+    seps.insert(seps.begin() + st.child, sep);
     const uint32_t keep = static_cast<uint32_t>(children.size() / 2);
     in->n = keep;
     split->n = static_cast<uint32_t>(children.size()) - keep;
@@ -262,11 +271,11 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, std::string sep, N
       const uint32_t at = c < keep ? c : c - keep;
       to->child[at] = children[c];
       if (c + 1 < children.size() && c + 1 != keep) {
-        to->sep[at] = std::move(seps[c]);
-        to->prefix[at] = key_prefix(to->sep[at]);
+        to->sep[at] = seps[c];
+        to->prefix[at] = key_prefix(to->sep[at].view());
       }
     }
-    sep = std::move(seps[keep - 1]);
+    sep = seps[keep - 1];  // each of the n separators has one place again
     right = split;
   }
   CDC_ASSERT(false, "a split rises at most to the root");
@@ -278,9 +287,9 @@ bool KeyIndex::erase(std::string_view key) {
   Leaf* leaf = descend(key, p, &path);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
   if (pos == leaf->n || !equal(leaf->prefix[pos], leaf->key[pos], p, key)) return false;
+  leaf->key[pos].release();
   close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
   --leaf->n;
-  std::string().swap(leaf->key[leaf->n]);  // a moved-in long key's buffer too
   --size_;
   if (leaf->n == 0 && leaf != root_) remove_empty_leaf(leaf, &path);
   return true;
@@ -300,8 +309,8 @@ void KeyIndex::remove_empty_leaf(Leaf* leaf, Path* path) {
     destroy(gone);
     if (in->n > 1) {
       const uint32_t sep = st.child > 0 ? st.child - 1 : 0;
+      in->sep[sep].release();
       close_at(sep, in->n - 1, in->prefix, in->sep);
-      std::string().swap(in->sep[in->n - 2]);
     }
     close_at(st.child, in->n, in->child);
     --in->n;
@@ -318,7 +327,6 @@ void KeyIndex::remove_empty_leaf(Leaf* leaf, Path* path) {
 }
 
 size_t KeyIndex::memory_bytes() const {
-  constexpr size_t kSmallString = 15;  // libstdc++'s in-object buffer
   size_t bytes = 0;
   std::vector<const Node*> stack = {root_};
   while (!stack.empty()) {
@@ -328,7 +336,7 @@ size_t KeyIndex::memory_bytes() const {
       const Leaf* l = static_cast<const Leaf*>(node);
       bytes += sizeof(Leaf);
       for (uint32_t i = 0; i < l->n; ++i) {
-        if (l->key[i].size() > kSmallString) bytes += l->key[i].capacity() + 1;
+        if (l->key[i].on_heap()) bytes += l->key[i].view().size();
       }
       continue;
     }
@@ -336,7 +344,7 @@ size_t KeyIndex::memory_bytes() const {
     bytes += sizeof(Inner);
     for (uint32_t c = 0; c < in->n; ++c) {
       stack.push_back(in->child[c]);
-      if (c + 1 < in->n && in->sep[c].size() > kSmallString) bytes += in->sep[c].capacity() + 1;
+      if (c + 1 < in->n && in->sep[c].on_heap()) bytes += in->sep[c].view().size();
     }
   }
   return bytes;
@@ -360,9 +368,9 @@ size_t KeyIndex::check_invariants() const {
     CDC_ASSERT(l->prev == expected_prev, "the leaf chain links both ways");
     CDC_ASSERT(l->n > 0 || (l == root_ && l->next == nullptr), "only a lone root leaf is empty");
     for (uint32_t i = 0; i < l->n; ++i) {
-      CDC_ASSERT(l->prefix[i] == key_prefix(l->key[i]), "a prefix matches its key");
-      CDC_ASSERT(!previous || *previous < std::string_view(l->key[i]), "keys ascend");
-      previous = l->key[i];
+      CDC_ASSERT(l->prefix[i] == key_prefix(l->key[i].view()), "a prefix matches its key");
+      CDC_ASSERT(!previous || *previous < l->key[i].view(), "keys ascend");
+      previous = l->key[i].view();
     }
     entries += l->n;
     expected_prev = l;
@@ -379,8 +387,8 @@ size_t KeyIndex::check_invariants() const {
     if (node->leaf) {
       const Leaf* l = static_cast<const Leaf*>(node);
       for (uint32_t i = 0; i < l->n; ++i) {
-        CDC_ASSERT(!b.lo || *b.lo <= std::string_view(l->key[i]), "a key is >= its lower bound");
-        CDC_ASSERT(!b.hi || std::string_view(l->key[i]) < *b.hi, "a key is < its upper bound");
+        CDC_ASSERT(!b.lo || *b.lo <= l->key[i].view(), "a key is >= its lower bound");
+        CDC_ASSERT(!b.hi || l->key[i].view() < *b.hi, "a key is < its upper bound");
       }
       ++reached;
       continue;
@@ -389,9 +397,11 @@ size_t KeyIndex::check_invariants() const {
     CDC_ASSERT(in->n > 0 && (in != root_ || in->n > 1), "inner nodes have children");
     for (uint32_t c = 0; c < in->n; ++c) {
       Bounds child = b;
-      if (c > 0) child.lo = in->sep[c - 1];
-      if (c + 1 < in->n) child.hi = in->sep[c];
-      if (c + 1 < in->n) CDC_ASSERT(in->prefix[c] == key_prefix(in->sep[c]), "separator prefix");
+      if (c > 0) child.lo = in->sep[c - 1].view();
+      if (c + 1 < in->n) child.hi = in->sep[c].view();
+      if (c + 1 < in->n) {
+        CDC_ASSERT(in->prefix[c] == key_prefix(in->sep[c].view()), "separator prefix");
+      }
       stack.emplace_back(in->child[c], child);
     }
   }

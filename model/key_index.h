@@ -34,6 +34,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/key_bytes.h"
+
 namespace cdc {
 
 class KeyIndex {
@@ -48,7 +50,7 @@ class KeyIndex {
   };
   struct Leaf : Node {
     std::array<uint64_t, kLeafCapacity> prefix{};
-    std::array<std::string, kLeafCapacity> key;
+    std::array<KeyBytes, kLeafCapacity> key;  // owned: [0, n)
     std::array<uint32_t, kLeafCapacity> slot{};
     Leaf* prev = nullptr;
     Leaf* next = nullptr;
@@ -56,7 +58,7 @@ class KeyIndex {
   struct Inner : Node {
     Inner() { leaf = false; }
     std::array<uint64_t, kInnerCapacity - 1> prefix{};
-    std::array<std::string, kInnerCapacity - 1> sep;
+    std::array<KeyBytes, kInnerCapacity - 1> sep;  // owned: [0, n - 1)
     std::array<Node*, kInnerCapacity> child{};
   };
 
@@ -64,7 +66,7 @@ class KeyIndex {
   // Walks the entries in key order. Stays valid until the index changes.
   class Iterator {
    public:
-    std::string_view key() const { return leaf_->key[pos_]; }
+    std::string_view key() const { return leaf_->key[pos_].view(); }
     uint32_t slot() const { return leaf_->slot[pos_]; }
     Iterator& operator++();
     // REQUIRES: not the first entry.
@@ -121,7 +123,8 @@ class KeyIndex {
   int compare_to_last(uint64_t prefix, std::string_view key) const;
   // Descends to the leaf whose range holds `key`, recording the way down.
   Leaf* descend(std::string_view key, uint64_t prefix, Path* path) const;
-  void insert_into_parent(Path* path, bool rightmost, std::string sep, Node* right);
+  // Takes ownership of `sep`.
+  void insert_into_parent(Path* path, bool rightmost, KeyBytes sep, Node* right);
   void remove_empty_leaf(Leaf* leaf, Path* path);
   static void destroy(Node* node);
 
