@@ -165,6 +165,24 @@ RC_GTEST_PROP(KeyEncodingProps, RowKeyEncodingIsTheKeysEncoding, ()) {
   RC_ASSERT(encode_row_key(row, columns, schema.types, schema.collations) == encode(key, schema));
 }
 
+// Likewise for the capture's encoding, with the types read from the columns'
+// definitions (the filler columns are text, the key columns their own type).
+RC_GTEST_PROP(KeyEncodingProps, CaptureRowKeyEncodingIsTheKeysCaptureEncoding, ()) {
+  const Schema schema = draw_schema(/*all_c=*/false);
+  const std::vector<Value> key = draw_tuple(schema, nullptr);
+  std::vector<Value> row;
+  std::vector<ColumnDef> defs;
+  std::vector<uint32_t> columns(key.size());
+  for (size_t i = key.size(); i-- > 0;) {
+    row.push_back(Value::text("filler"));
+    defs.push_back({"filler", ColumnType::kText, Collation::kLocale, false, false});
+    columns[i] = static_cast<uint32_t>(row.size());
+    row.push_back(key[i]);
+    defs.push_back({"k", schema.types[i], schema.collations[i], false, false});
+  }
+  RC_ASSERT(encode_capture_row_key(row, columns, defs) == encode_capture_key(key, schema.types));
+}
+
 // ---------------------------------------------------------------------------
 // Unit tests
 // ---------------------------------------------------------------------------
