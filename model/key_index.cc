@@ -94,6 +94,7 @@ void KeyIndex::destroy(Node* node) {
 }
 
 void KeyIndex::clear() {
+  ++version_;
   destroy(root_);
   root_ = new Leaf();
   first_leaf_ = last_leaf_ = static_cast<Leaf*>(root_);
@@ -124,17 +125,44 @@ int KeyIndex::compare_to_last(uint64_t p, std::string_view key) const {
   return l->prefix[i] != p ? (p < l->prefix[i] ? -1 : 1) : -compare_tails(l->key[i].view(), key);
 }
 
+const KeyIndex::Finger* KeyIndex::finger_for(std::string_view key) const {
+  if (finger_.version != version_ || finger_.key != key) return nullptr;
+  CDC_ASSERT(finger_.pos <= finger_.leaf->n && finger_.leaf->n <= kLeafCapacity,
+             "a valid finger points into its leaf");
+  CDC_ASSERT(finger_.found == (finger_.pos < finger_.leaf->n &&
+                               finger_.leaf->key[finger_.pos].view() == key),
+             "a valid finger holds its key exactly when it was found");
+  return &finger_;
+}
+
+void KeyIndex::point_finger(std::string_view key, const Leaf* leaf, uint32_t pos,
+                            bool found) const {
+  finger_.version = version_;
+  finger_.key.assign(key);
+  finger_.leaf = const_cast<Leaf*>(leaf);  // set() writes through it
+  finger_.pos = pos;
+  finger_.found = found;
+}
+
 std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
+  if (const Finger* f = finger_for(key)) {
+    if (!f->found) return std::nullopt;
+    return f->leaf->slot[f->pos];
+  }
   const uint64_t p = key_prefix(key);
   // Rightmost fast path: a key at or above the greatest needs no descent.
   const int vs_last = compare_to_last(p, key);
-  if (vs_last > 0) return std::nullopt;
-  if (vs_last == 0) return last_leaf_->slot[last_leaf_->n - 1];
+  if (vs_last >= 0) {
+    const uint32_t pos = vs_last > 0 ? last_leaf_->n : last_leaf_->n - 1;
+    point_finger(key, last_leaf_, pos, vs_last == 0);
+    if (vs_last > 0) return std::nullopt;
+    return last_leaf_->slot[pos];
+  }
   const Leaf* leaf = descend(key, p, nullptr);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
-  if (pos < leaf->n && equal(leaf->prefix[pos], leaf->key[pos], p, key)) {
-    return leaf->slot[pos];
-  }
+  const bool found = pos < leaf->n && equal(leaf->prefix[pos], leaf->key[pos], p, key);
+  point_finger(key, leaf, pos, found);
+  if (found) return leaf->slot[pos];
   return std::nullopt;
 }
 
@@ -179,11 +207,30 @@ void put_entry(LeafT* leaf, uint32_t pos, uint64_t p, std::string_view key, uint
 
 void KeyIndex::set(std::string_view key, uint32_t slot) {
   const uint64_t p = key_prefix(key);
+  // Finger path: the last lookup found the key, or its place in a leaf with
+  // room (the place a descent would find: nothing has moved since).
+  if (const Finger* f = finger_for(key)) {
+    if (f->found) {
+      f->leaf->slot[f->pos] = slot;
+      return;
+    }
+    if (f->leaf->n < kLeafCapacity) {
+      Leaf* leaf = f->leaf;
+      const uint32_t pos = f->pos;
+      put_entry(leaf, pos, p, key, slot);
+      ++size_;
+      ++version_;
+      point_finger(key, leaf, pos, /*found=*/true);
+      return;
+    }
+  }
   // Rightmost fast path: a key above every other goes at the end of the
   // last leaf without a descent while that leaf has room.
   if (last_leaf_->n < kLeafCapacity && compare_to_last(p, key) > 0) {
     put_entry(last_leaf_, last_leaf_->n, p, key, slot);
     ++size_;
+    ++version_;
+    point_finger(key, last_leaf_, last_leaf_->n - 1, /*found=*/true);
     return;
   }
   Path path;
@@ -194,6 +241,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     return;
   }
   ++size_;
+  ++version_;
   const bool rightmost = leaf->next == nullptr && pos == leaf->n;
   Leaf* target = leaf;
   Leaf* right = nullptr;
@@ -220,6 +268,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     leaf->next = right;
   }
   put_entry(target, pos, p, key, slot);
+  point_finger(key, target, pos, /*found=*/true);
   if (right != nullptr) {
     insert_into_parent(&path, rightmost, KeyBytes::make(right->key[0].view()), right);
   }
@@ -282,11 +331,26 @@ void KeyIndex::insert_into_parent(Path* path, bool rightmost, KeyBytes sep, Node
 }
 
 bool KeyIndex::erase(std::string_view key) {
+  // Finger path: the last lookup found the key in a leaf that keeps another
+  // entry (or is the root), so no node leaves the tree.
+  if (const Finger* f = finger_for(key)) {
+    if (!f->found) return false;
+    Leaf* leaf = f->leaf;
+    if (leaf->n > 1 || leaf == root_) {
+      ++version_;
+      leaf->key[f->pos].release();
+      close_at(f->pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
+      --leaf->n;
+      --size_;
+      return true;
+    }
+  }
   const uint64_t p = key_prefix(key);
   Path path;
   Leaf* leaf = descend(key, p, &path);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
   if (pos == leaf->n || !equal(leaf->prefix[pos], leaf->key[pos], p, key)) return false;
+  ++version_;
   leaf->key[pos].release();
   close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
   --leaf->n;

@@ -18,6 +18,14 @@
 // only one) and an inner node left without children follows it; a root with
 // one child gives way to that child.
 //
+// A write usually follows a lookup of the same key: a workload reads a row
+// before it writes it, an INSERT checks the key is free, enters it, and
+// asserts that it did. The index keeps the place its last lookup found (its
+// "finger": the leaf and position of the key, or where it would go) while no
+// entry has moved since, so those operations descend once. The finger is
+// mutable state behind const find(): a KeyIndex is not for concurrent
+// readers (each world owns its database).
+//
 // Invariants (checked by check_invariants(), which tests call):
 //   - every leaf but a lone root leaf holds at least one entry;
 //   - keys ascend strictly along the leaf chain (next/prev), which visits
@@ -128,10 +136,26 @@ class KeyIndex {
   void remove_empty_leaf(Leaf* leaf, Path* path);
   static void destroy(Node* node);
 
+  // The place of the last key found or missed. Valid while version
+  // equals version_, which every insertion and erasure advances (a write
+  // that only gives a present key a new slot moves nothing).
+  struct Finger {
+    uint64_t version = 0;
+    std::string key;
+    Leaf* leaf = nullptr;
+    uint32_t pos = 0;  // the key's position, or where it would be inserted
+    bool found = false;
+  };
+  // The finger for `key`, or nullptr when it is elsewhere or stale.
+  const Finger* finger_for(std::string_view key) const;
+  void point_finger(std::string_view key, const Leaf* leaf, uint32_t pos, bool found) const;
+
   Node* root_;
   Leaf* first_leaf_;
   Leaf* last_leaf_;
   size_t size_ = 0;
+  uint64_t version_ = 1;  // a default Finger (version 0) is stale
+  mutable Finger finger_;
 };
 
 }  // namespace cdc

@@ -64,11 +64,15 @@ void check_agrees(const Ref& ref, const KeyIndex& index) {
   RC_ASSERT(back == index.begin());
 }
 
+// Sets one key, often right after looking it up (as a write follows its
+// lookup), so that set() takes the place the lookup left.
 struct Set : rc::state::Command<Ref, Sut> {
   std::string key = *gen_key();
   uint32_t slot = *rc::gen::arbitrary<uint32_t>();
+  bool look_first = *rc::gen::arbitrary<bool>();
   void apply(Ref& ref) const override { ref[key] = slot; }
   void run(const Ref& ref, Sut& sut) const override {
+    if (look_first) RC_ASSERT(sut.index.find(key).has_value() == ref.contains(key));
     sut.index.set(key, slot);
     Ref next = ref;
     apply(next);
@@ -84,19 +88,24 @@ struct SetMany : rc::state::Command<Ref, Sut> {
   uint32_t first = *rc::gen::inRange<uint32_t>(0, 1000);
   uint32_t count = *rc::gen::inRange<uint32_t>(1, 3000);
   uint32_t stride = *rc::gen::element<uint32_t>(1, 1, 7, 9973);
+  bool look_first = *rc::gen::arbitrary<bool>();  // each key looked up before it is set
   void apply(Ref& ref) const override {
     for (uint32_t i = 0; i < count; ++i)
       ref[numbered(tag, (first + i * stride) % 5000)] = i;
   }
   void run(const Ref& ref, Sut& sut) const override {
-    for (uint32_t i = 0; i < count; ++i)
-      sut.index.set(numbered(tag, (first + i * stride) % 5000), i);
+    for (uint32_t i = 0; i < count; ++i) {
+      const std::string key = numbered(tag, (first + i * stride) % 5000);
+      if (look_first) (void)sut.index.find(key);
+      sut.index.set(key, i);
+    }
     Ref next = ref;
     apply(next);
     check_agrees(next, sut.index);
   }
   void show(std::ostream& os) const override {
-    os << "SetMany(" << tag << ", " << first << ", " << count << ", " << stride << ")";
+    os << "SetMany(" << tag << ", " << first << ", " << count << ", " << stride << ", "
+       << look_first << ")";
   }
 };
 
