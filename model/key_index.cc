@@ -129,8 +129,8 @@ const KeyIndex::Finger* KeyIndex::finger_for(std::string_view key) const {
   if (finger_.version != version_ || finger_.key != key) return nullptr;
   CDC_ASSERT(finger_.pos <= finger_.leaf->n && finger_.leaf->n <= kLeafCapacity,
              "a valid finger points into its leaf");
-  CDC_ASSERT(finger_.found == (finger_.pos < finger_.leaf->n &&
-                               finger_.leaf->key[finger_.pos].view() == key),
+  CDC_ASSERT(finger_.found ==
+                 (finger_.pos < finger_.leaf->n && finger_.leaf->key[finger_.pos].view() == key),
              "a valid finger holds its key exactly when it was found");
   return &finger_;
 }

@@ -1,5 +1,7 @@
 #include "model/value.h"
 
+#include <new>
+
 #include "model/assert.h"
 
 namespace cdc {
@@ -12,7 +14,10 @@ Value Value::text(std::string_view v) {
     out.bytes_[kInlineBytes] = static_cast<char>(v.size());
     return out;
   }
-  TextBlock* b = new TextBlock{{1}, std::string(v)};
+  CDC_ASSERT(v.size() <= UINT32_MAX, "a text value is shorter than 4 GiB");
+  void* mem = ::operator new(sizeof(TextBlock) + v.size());
+  TextBlock* b = new (mem) TextBlock{{1}, static_cast<uint32_t>(v.size())};
+  std::memcpy(b->data(), v.data(), v.size());
   std::memcpy(out.bytes_, &b, sizeof b);
   out.tag_ = Tag::kSharedText;
   return out;
@@ -21,7 +26,11 @@ Value Value::text(std::string_view v) {
 void Value::release() noexcept {
   if (tag_ != Tag::kSharedText) return;
   TextBlock* b = block();
-  if (b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete b;
+  if (b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    const size_t bytes = sizeof(TextBlock) + b->size;
+    b->~TextBlock();
+    ::operator delete(static_cast<void*>(b), bytes);
+  }
   tag_ = Tag::kNull;
 }
 
@@ -70,7 +79,8 @@ std::string_view Value::as_text() const {
   if (tag_ == Tag::kInlineText) {
     return std::string_view(bytes_, static_cast<size_t>(bytes_[kInlineBytes]));
   }
-  return block()->bytes;
+  const TextBlock* b = block();
+  return std::string_view(b->data(), b->size);
 }
 
 bool Value::matches(ColumnType type) const {

@@ -6,10 +6,11 @@
 //
 // Representation. A Value is 16 bytes: a tag and the integer, a short text
 // (up to 14 bytes) in place, or a pointer to an immutable, reference-counted
-// block holding a longer text. Copying a long text value shares the block, so a row copied into the
-// WAL, the history, collections and destinations holds its text once. The count is atomic because
-// runs on several threads may copy the same options. Nothing observable depends on the sharing:
-// equality and every rendering compare and print the bytes.
+// block holding a longer text (one allocation: a count, a length, the bytes). Copying a long text
+// value shares the block, so a row copied into the WAL, the history, collections and destinations
+// holds its text once. The count is atomic because runs on several threads may copy the same
+// options. Nothing observable depends on the sharing: equality and every rendering compare and
+// print the bytes.
 #pragma once
 
 #include <atomic>
@@ -63,9 +64,12 @@ class Value {
   // the length, so equal texts always have the same representation.
   enum class Tag : uint8_t { kNull, kInt64, kInlineText, kSharedText };
   static constexpr size_t kInlineBytes = 14;
+  // A block is one allocation: this header, then the text's bytes.
   struct TextBlock {
     std::atomic<uint32_t> refs;
-    std::string bytes;
+    uint32_t size;
+    const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+    char* data() { return reinterpret_cast<char*>(this + 1); }
   };
   TextBlock* block() const {
     TextBlock* b = nullptr;
