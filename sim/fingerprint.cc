@@ -6,7 +6,7 @@ namespace cdc::sim {
 
 std::string Fingerprint::hex() const {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value()));
   return buf;
 }
 
