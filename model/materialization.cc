@@ -1,6 +1,7 @@
 #include "model/materialization.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "model/mutants.h"
 #include "model/reduction.h"
@@ -47,8 +48,15 @@ void Destination::commit(const DestinationCommit& c) {
     for (const std::string& k : c.deletes) {
       if (!mutant_active(Mutant::kMergeDeleteIgnored)) t.merged.erase(k);
     }
-    for (const DestRow& r : c.upserts)
-      t.merged[r.key] = r;
+    // Rows come in key order: those past the table's greatest key (a
+    // backfill filling the table) go in at its end without a search.
+    for (const DestRow& r : c.upserts) {
+      if (t.merged.empty() || t.merged.rbegin()->first < r.key) {
+        t.merged.emplace_hint(t.merged.end(), r.key, r);
+      } else {
+        t.merged[r.key] = r;
+      }
+    }
   } else {
     CDC_ASSERT(c.deletes.empty(), "a delta commit deletes nothing");
     t.appended.insert(t.appended.end(), c.upserts.begin(), c.upserts.end());
@@ -229,6 +237,22 @@ Status Materialization::build() {
   return Status::ok();
 }
 
+namespace {
+// Applies one document to the row its key has so far (none: absent).
+void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
+  if (d.op == 'd') {
+    row->reset();
+    return;
+  }
+  if (!*row) *row = DestRow{d.key, 'c', Row(d.fields.size(), Value::null()), 0, d.lsn, false, 0};
+  reduce_fields(&(*row)->fields, &(*row)->present_mask, d.fields, d.present_mask,
+                mutant_active(Mutant::kReductionFirstWins));
+  (*row)->lsn = d.lsn;
+  (*row)->snapshot = d.snapshot;
+  (*row)->collection_seq = d.txn_seq;
+}
+}  // namespace
+
 void Materialization::build_merge(uint32_t b, const std::vector<const CollectionDoc*>& docs,
                                   DestinationCommit* out) const {
   CDC_ASSERT(out->binding == b && out->upserts.empty() && out->deletes.empty(),
@@ -237,37 +261,35 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
   const DestinationTable* table =
       out->truncate_first || out->recreate ? nullptr : dest_->table(spec.destination);
   const MaterializationPosition& pos = positions_[b];
-  std::map<std::string, std::optional<DestRow>> staged;
-  for (const CollectionDoc* d : docs) {
-    auto it = staged.find(d->key);
-    if (it == staged.end()) {
-      std::optional<DestRow> current;
-      // The max-key optimisation: keys above the highest ever stored are not loaded.
-      const bool skip = mutant_active(Mutant::kMergeLoadSkipped) ||
-                        (pos.load_optimisation && (!pos.max_key || d->key > *pos.max_key));
-      if (skip && table != nullptr) reached(Situation::kDestinationLoadSkippedAboveMaxKey);
-      if (!skip && table != nullptr) {
-        auto row = table->merged.find(d->key);
-        if (row != table->merged.end()) {
-          current = row->second;
-          ++out->loaded;
-        }
-      }
-      it = staged.emplace(d->key, std::move(current)).first;
-    }
-    std::optional<DestRow>& row = it->second;
-    if (d->op == 'd') {
-      row.reset();
-      continue;
-    }
-    if (!row) row = DestRow{d->key, 'c', Row(d->fields.size(), Value::null()), 0, d->lsn, false, 0};
-    reduce_fields(&row->fields, &row->present_mask, d->fields, d->present_mask,
-                  mutant_active(Mutant::kReductionFirstWins));
-    row->lsn = d->lsn;
-    row->snapshot = d->snapshot;
-    row->collection_seq = d->txn_seq;
+  // The documents in key order, each key's in the order they came: one
+  // sort of their numbers instead of a map node per key.
+  std::vector<uint32_t> order(docs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  const auto before = [&](uint32_t x, uint32_t y) {
+    const int c = docs[x]->key.compare(docs[y]->key);
+    return c != 0 ? c < 0 : x < y;
+  };
+  // A backfill's documents mostly come in key order already.
+  if (!std::is_sorted(order.begin(), order.end(), before)) {
+    std::sort(order.begin(), order.end(), before);
   }
-  for (auto& [key, row] : staged) {
+  size_t keys = 0;
+  for (size_t i = 0; i < order.size(); ++keys) {
+    const std::string& key = docs[order[i]]->key;
+    std::optional<DestRow> row;
+    // The max-key optimisation: keys above the highest ever stored are not loaded.
+    const bool skip = mutant_active(Mutant::kMergeLoadSkipped) ||
+                      (pos.load_optimisation && (!pos.max_key || key > *pos.max_key));
+    if (skip && table != nullptr) reached(Situation::kDestinationLoadSkippedAboveMaxKey);
+    if (!skip && table != nullptr) {
+      auto stored = table->merged.find(key);
+      if (stored != table->merged.end()) {
+        row = stored->second;
+        ++out->loaded;
+      }
+    }
+    for (; i < order.size() && docs[order[i]]->key == key; ++i)
+      stage(*docs[order[i]], &row);
     if (row) {
       if (!out->position.max_key || key > *out->position.max_key) out->position.max_key = key;
       out->upserts.push_back(std::move(*row));
@@ -275,7 +297,7 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
       out->deletes.push_back(key);
     }
   }
-  CDC_ASSERT(out->upserts.size() + out->deletes.size() == staged.size(),
+  CDC_ASSERT(out->upserts.size() + out->deletes.size() == keys,
              "one stored row or one delete per key");
 }
 

@@ -350,6 +350,7 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.state_key = c.state_key;
   t.read_through_seq = c.position.read_through_seq;
   t.truncated_first = c.truncate_first || c.recreate;
+  t.upserts.reserve(c.upserts.size());
   for (const DestRow& r : c.upserts) {
     t.upserts.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
                          r.snapshot, r.collection_seq});
