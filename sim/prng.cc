@@ -37,6 +37,8 @@ uint64_t Prng::next_u64() {
 
 uint64_t Prng::below(uint64_t bound) {
   CDC_ASSERT(bound > 0, "below(0)");
+  // A power of two divides 2^64: nothing is rejected, and r % bound is a mask.
+  if ((bound & (bound - 1)) == 0) return next_u64() & (bound - 1);
   // Rejection sampling: discard the top partial copy of [0, bound).
   const uint64_t threshold = (0 - bound) % bound;  // == 2^64 mod bound
   for (int attempt = 0; attempt < 1000; ++attempt) {

@@ -97,6 +97,23 @@ RC_GTEST_PROP(PrngProps, BelowStaysBelowBound, (uint64_t seed)) {
   }
 }
 
+// below() is rejection sampling over next_u64(), whatever shortcut it takes
+// (a power of two rejects nothing and reduces by a mask): the same draws.
+RC_GTEST_PROP(PrngProps, BelowIsRejectionSampling, (uint64_t seed)) {
+  const uint64_t bound = *rc::gen::oneOf(
+      rc::gen::inRange<uint64_t>(1, 70), rc::gen::positive<uint64_t>(),
+      rc::gen::map(rc::gen::inRange(0, 64), [](int k) { return uint64_t{1} << k; }));
+  Prng p(seed);
+  Prng raw(seed);
+  const uint64_t threshold = (0 - bound) % bound;
+  for (int i = 0; i < 64; ++i) {
+    uint64_t r = raw.next_u64();
+    while (r < threshold)
+      r = raw.next_u64();
+    RC_ASSERT(p.below(bound) == r % bound);
+  }
+}
+
 TEST(PrngTest, BelowOneIsAlwaysZero) {
   Prng p(1);
   for (int i = 0; i < 100; ++i)
