@@ -83,9 +83,11 @@ Row decode_row(std::string_view bytes) {
     if (tag == 0) {
       row.push_back(Value::null());
     } else if (tag == 1) {
+      CDC_ASSERT(bytes.size() - i >= 8, "truncated row encoding");
       uint64_t u = 0;
-      for (int b = 0; b < 8; ++b)
-        u |= uint64_t{byte()} << (8 * b);
+      for (int b = 0; b < 8; ++b)  // little-endian, whatever the host: one load on x86
+        u |= uint64_t{static_cast<uint8_t>(bytes[i + static_cast<size_t>(b)])} << (8 * b);
+      i += 8;
       row.push_back(Value::int64(static_cast<int64_t>(u)));
     } else {
       CDC_ASSERT(tag == 2, "bad tag in row encoding");
