@@ -129,7 +129,7 @@ void Capture::restart() {
 void Capture::stop_gracefully() {
   if (debezium() && phase_ != Phase::kStopped && flushed_offsets_) {
     CollectionStore::Txn txn;
-    txn.checkpoint = *flushed_offsets_;
+    txn.checkpoint = &*flushed_offsets_;
     const uint64_t seq = store_->commit(std::move(txn), now_tick_);
     observer_->on_commit(seq, {}, {}, {}, flushed_offsets_->cursor);
     (void)source_->acknowledge(options_.slot, flushed_offsets_->cursor);  // a lost slot: next start

@@ -133,7 +133,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   // Debezium commits the offsets flushed before this transaction (they lag
   // what it delivers); Estuary commits the state the documents reflect.
   CDC_ASSERT(!debezium() || flushed_offsets_, "a started Debezium capture has flushed offsets");
-  txn.checkpoint = debezium() ? *flushed_offsets_ : state_;
+  txn.checkpoint = debezium() ? &*flushed_offsets_ : &state_;
   const Lsn committed_cursor = txn.checkpoint->cursor;
   // The pending documents are reported from where they lie and then
   // cleared, so the buffer keeps its capacity for the next iteration.

@@ -30,12 +30,18 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
   if (txn.checkpoint && mutant_active(Mutant::kCheckpointLagsDocuments)) {
     // The checkpoint becomes durable only with the next transaction.
     if (lagging_checkpoint_) checkpoint_ = std::move(lagging_checkpoint_);
-    lagging_checkpoint_ = std::move(txn.checkpoint);
+    lagging_checkpoint_ = *txn.checkpoint;
     return seq;
   }
   const std::optional<Lsn> cursor =
       txn.checkpoint ? std::optional<Lsn>(txn.checkpoint->cursor) : std::nullopt;
-  if (txn.checkpoint) checkpoint_ = std::move(txn.checkpoint);
+  if (txn.checkpoint != nullptr) {
+    if (checkpoint_) {
+      *checkpoint_ = *txn.checkpoint;
+    } else {
+      checkpoint_ = *txn.checkpoint;
+    }
+  }
   // All or nothing: the documents, under one sequence number, and the checkpoint.
   CDC_ASSERT(next_doc_id_ == first_id + txn.docs.size() && seq_ == seq &&
                  (!cursor || checkpoint_->cursor == *cursor),

@@ -54,7 +54,10 @@ class CollectionStore {
  public:
   struct Txn {
     std::vector<std::pair<std::string, CollectionDoc>> docs;  // (collection, document)
-    std::optional<CaptureCheckpoint> checkpoint;
+    // The capture's checkpoint, read during commit() (none: documents only).
+    // The store copies it into the checkpoint it keeps, reusing that one's
+    // map nodes and vectors rather than taking a fresh copy per commit.
+    const CaptureCheckpoint* checkpoint = nullptr;
   };
 
   // Creates an empty collection. Returns false if it already exists.

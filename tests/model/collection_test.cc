@@ -39,12 +39,27 @@ TEST(CollectionTest, DocumentsAndCheckpointCommitTogether) {
   CollectionStore::Txn t;
   t.docs.emplace_back("a", doc("k", 'c', {Value::int64(1)}, 1));
   t.docs.emplace_back("b", doc("k", 'c', {Value::int64(2)}, 1));
-  t.checkpoint = CaptureCheckpoint{Lsn(42), {}};
+  CaptureCheckpoint first{Lsn(42), {}};
+  first.states["items.v1"].backfilled = true;
+  t.checkpoint = &first;
   EXPECT_EQ(s.commit(std::move(t), 5), 1u);
   EXPECT_EQ(s.checkpoint()->cursor, Lsn(42));
   EXPECT_EQ(s.docs("a").size(), 1u);
   EXPECT_EQ(s.docs("b")[0].txn_seq, 1u);
   EXPECT_EQ(s.docs("b")[0].tick, 5u);
+  // The next checkpoint replaces the kept one whole (it is copied into the
+  // same storage): no state of the first survives, and the capture's copy
+  // is the store's no more than before.
+  CaptureCheckpoint second{Lsn(50), {}};
+  second.states["items.v2"].backfilled_count = 3;
+  CollectionStore::Txn u;
+  u.checkpoint = &second;
+  EXPECT_EQ(s.commit(std::move(u), 6), 2u);
+  second.cursor = Lsn(99);
+  ASSERT_TRUE(s.checkpoint().has_value());
+  EXPECT_EQ(s.checkpoint()->cursor, Lsn(50));
+  ASSERT_EQ(s.checkpoint()->states.size(), 1u);
+  EXPECT_EQ(s.checkpoint()->states.at("items.v2").backfilled_count, 3u);
 }
 
 TEST(CollectionTest, RetentionDropsOldDocumentsAndResetStartsAGeneration) {
