@@ -29,7 +29,7 @@ uint64_t KeyIds::hash_of(uint32_t tag, std::string_view key) {
 
 size_t KeyIds::cell_of(uint32_t tag, std::string_view key, uint64_t hash) const {
   const size_t mask = table_.size() - 1;
-  size_t i = hash & mask;
+  size_t i = home(hash);
   for (size_t probes = 0; probes < table_.size(); ++probes, i = (i + 1) & mask) {
     const uint64_t cell = table_[i];
     if (cell == 0) return i;
@@ -64,15 +64,14 @@ std::optional<uint32_t> KeyIds::find(uint32_t tag, std::string_view key) const {
 void KeyIds::prefetch_group(uint32_t tag, const std::string_view* keys, size_t n,
                             uint64_t* hash) const {
   CDC_ASSERT(n <= kGroup, "a group fits its buffers");
-  const size_t mask = table_.size() - 1;
   for (size_t i = 0; i < n; ++i) {
     hash[i] = hash_of(tag, keys[i]);
-    __builtin_prefetch(&table_[hash[i] & mask]);
+    __builtin_prefetch(&table_[home(hash[i])]);
   }
   // The first probe's id, whose key is the likely match.
   uint32_t candidate[kGroup];
   for (size_t i = 0; i < n; ++i) {
-    const uint64_t cell = table_[hash[i] & mask];
+    const uint64_t cell = table_[home(hash[i])];
     candidate[i] = cell != 0 && same_hash(cell, hash[i]) ? id_in(cell) : kMissing;
     if (candidate[i] != kMissing) {
       __builtin_prefetch(&keys_[candidate[i]]);
@@ -112,19 +111,26 @@ void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids) {
     (*ids)[i] = by_prefix[i].second;
 }
 
-// Doubles the table and puts every id but the newest back in its cell (the
-// caller places the newest).
+// Doubles the table and puts every cell in the new one, from its home under
+// the new size (the caller places the newest id). A cell keeps the hash bits
+// its home is made of, so no key is hashed or read.
 void KeyIds::grow() {
-  table_.assign(table_.size() * 2, 0);
+  CDC_ASSERT(shift_ > 32, "a table of at most 2^32 cells");
+  std::vector<uint64_t> old(table_.size() * 2, 0);
+  old.swap(table_);
+  --shift_;
   const size_t mask = table_.size() - 1;
-  for (size_t id = 0; id + 1 < keys_.size(); ++id) {
-    const uint64_t hash = hash_of(tags_[id], keys_[id]);
-    size_t i = hash & mask;
+  size_t moved = 0;
+  for (const uint64_t cell : old) {
+    if (cell == 0) continue;
+    size_t i = home(cell & ~uint64_t{0xffffffff});
     for (size_t probes = 0; table_[i] != 0; ++probes, i = (i + 1) & mask) {
       CDC_ASSERT(probes < table_.size(), "a grown table has an empty cell");
     }
-    table_[i] = cell_value(hash, id);
+    table_[i] = cell;
+    ++moved;
   }
+  CDC_ASSERT(moved + 1 == keys_.size(), "every id but the newest has moved");
 }
 
 }  // namespace cdc::properties::detail

@@ -11,8 +11,10 @@
 // Invariants: table_.size() is a power of two, at least twice size() (and at
 // least 2); cell value 0 is empty, else it holds id i as i + 1 in its low 32
 // bits and the high 32 bits of the id's hash above them (compared before the
-// key's bytes); every id has exactly one cell, reached from its hash by
-// linear probing.
+// key's bytes); every id has exactly one cell, reached by linear probing from
+// its home: the top log2(table_.size()) bits of its hash. The home is read
+// from those stored bits, so doubling the table moves cells without hashing
+// or reading a key again.
 #pragma once
 
 #include <cstddef>
@@ -48,6 +50,7 @@ class KeyIds {
   // where it would go.
   size_t cell_of(uint32_t tag, std::string_view key, uint64_t hash) const;
   void grow();
+  size_t home(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
   // Group size of find_many.
   static constexpr size_t kGroup = 16;
   // Hashes keys[0..n) into hash[] and fetches the cache lines their lookups
@@ -57,6 +60,7 @@ class KeyIds {
   std::vector<std::string_view> keys_;  // by id
   std::vector<uint32_t> tags_;          // by id
   std::vector<uint64_t> table_ = std::vector<uint64_t>(2, 0);
+  unsigned shift_ = 63;  // 64 - log2(table_.size()), at least 32
 };
 
 // The ids in `ids` ordered by their keys, bytewise (equal keys under
