@@ -70,10 +70,11 @@ QueryResult failed(Status s) {
 // (`order`: one collation per key column), all after the cursor; the seeded
 // bug chunk-predicate-inclusive re-reads the cursor row first. The capture
 // pages on that: its next chunk starts after this one's last key.
-void assert_chunk_order(const TableSchema& s, const std::vector<ScannedRow>& rows,
+void assert_chunk_order(const HeapTable& h, const std::vector<ScannedRow>& rows,
                         const std::optional<Key>& after, const std::vector<Collation>& order) {
   if (rows.empty()) return;
-  const std::vector<ColumnType> types = s.key_types();
+  const TableSchema& s = h.schema();
+  const std::vector<ColumnType>& types = h.key_types();
   if (after) {
     const int c = compare_keys(*after, s.key_of(rows.front().row), types, order);
     CDC_ASSERT(c < 0 || (c == 0 && mutant_active(Mutant::kChunkPredicateInclusive)),
@@ -105,6 +106,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   const std::vector<Collation>& sorted_by =
       order == KeyOrder::kBytewise ? h.bytewise_collations() : h.key_collations();
   std::vector<ScannedRow> rows;
+  rows.reserve(std::min<size_t>(limit, h.index().size()));
   // Walk the index in the requested order from the cursor. (The capture's
   // query text: WHERE (k) > (cursor); >= re-reads the cursor row.)
   const KeyIndex& index = bytewise_differs ? h.bytewise_index() : h.index();
@@ -119,7 +121,7 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
     if (slot && passes(opts, h.tuple(*slot).xmin, xmax)) rows.push_back(scanned(h, *slot));
   }
   CDC_ASSERT(rows.size() <= limit, "a chunk holds at most LIMIT rows");
-  assert_chunk_order(s, rows, after, sorted_by);
+  assert_chunk_order(h, rows, after, sorted_by);
   return finish_query(std::move(rows), opts);
 }
 

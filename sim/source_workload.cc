@@ -1,6 +1,7 @@
 #include "sim/source_workload.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace cdc::sim {
 
@@ -53,9 +54,14 @@ Value SourceWorkload::random_value(const ColumnDef& c, bool key) {
       s += kAlphabet[prng_.below(kLetters)];
     return Value::text(s);
   }
-  std::string s = "v" + std::to_string(++counter_);
-  if (c.toastable && prng_.chance(options_.toasted_value)) s += std::string(200, 'x');
-  return Value::text(s);
+  char head[24] = {'v'};
+  const auto [end, ec] = std::to_chars(head + 1, head + sizeof head, ++counter_);
+  CDC_ASSERT(ec == std::errc(), "a counter fits its buffer");
+  const std::string_view text(head, static_cast<size_t>(end - head));
+  if (c.toastable && prng_.chance(options_.toasted_value)) {
+    return Value::text(std::string(text) + std::string(200, 'x'));
+  }
+  return Value::text(text);
 }
 
 Row SourceWorkload::random_row(const TableSchema& s) {
