@@ -311,7 +311,8 @@ Status Database::release_savepoint(TxnId id) {
   const size_t parent_writes = parent.writes.size();
   if (child.xid != kInvalidXid) parent.merged.push_back(child.xid);
   parent.merged.insert(parent.merged.end(), child.merged.begin(), child.merged.end());
-  parent.writes.insert(parent.writes.end(), child.writes.begin(), child.writes.end());
+  parent.writes.insert(parent.writes.end(), std::make_move_iterator(child.writes.begin()),
+                       std::make_move_iterator(child.writes.end()));
   parent.truncated.insert(parent.truncated.end(), child.truncated.begin(), child.truncated.end());
   for (TableId t : child.tables_written) {
     if (std::find(parent.tables_written.begin(), parent.tables_written.end(), t) ==
@@ -381,10 +382,13 @@ Result<Lsn> Database::commit(TxnId id) {
   committed_log_.emplace_back(commit_start, *tx.first_lsn);
   if (commit_observer_) {
     CommittedTxn seen{xid_of(*tx.top), wal_.insert_lsn(), {}};
-    for (const Level& level : tx.levels) {
-      for (const WriteRef& w : level.writes) {
+    for (Level& level : tx.levels) {
+      for (WriteRef& w : level.writes) {
         const HeapTable& h = *tables_[w.table.value()];
-        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted, h.row(w.slot), w.updated,
+        CDC_ASSERT(w.row.empty() || w.row.size() == h.schema().columns.size(),
+                   "a kept row is a whole version");
+        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted,
+                                 w.row.empty() ? h.row(w.slot) : std::move(w.row), w.updated,
                                  h.tuple(w.slot).xmin});
       }
     }

@@ -237,6 +237,10 @@ class Database {
     // The old version of an UPDATE that kept the key: the index names its
     // successor, so the commit has no index entry to remove for it.
     bool key_kept = false;
+    // The version's row when the writer had it decoded (an INSERT's or an
+    // UPDATE's rows), handed to the commit observer instead of decoding the
+    // tuple again; empty: read it from the heap.
+    Row row = {};
   };
   struct Level {
     Xid xid;                  // kInvalidXid until the level first writes

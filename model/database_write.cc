@@ -179,6 +179,8 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   rec.table = t;
   append_toast(tx, rec.xid, t, row, 0);
   append_record(tx, std::move(rec));
+  CDC_ASSERT(tx.levels.back().writes.back().slot == slot, "the insert's write is the last");
+  tx.levels.back().writes.back().row = std::move(row);
   return Status::ok();
 }
 
@@ -237,7 +239,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   Result<Xid> xid = ensure_xid(id, tx);  // before the lock and unique checks
   if (!xid.is_ok()) return xid.error();
   if (st == RowState::kLocked) return lock_error(s);
-  const Row old_row = h.row(old_slot);
+  Row old_row = h.row(old_slot);
   std::string new_ikey;
   Key new_key;
   uint32_t prev = old_slot;
@@ -272,6 +274,12 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
   append_toast(tx, rec.xid, t, new_row, rec.omitted_mask);
   append_record(tx, std::move(rec));
+  std::vector<WriteRef>& writes = tx.levels.back().writes;
+  CDC_ASSERT(writes.size() >= 2 && writes.back().slot == slot &&
+                 writes[writes.size() - 2].slot == old_slot,
+             "the update's two writes are the last");
+  writes[writes.size() - 2].row = std::move(old_row);
+  writes.back().row = std::move(new_row);
   return Status::ok();
 }
 
