@@ -23,8 +23,12 @@ bool same_hash(uint64_t cell, uint64_t hash) {
 
 }  // namespace
 
+// The tag is spread over the high bits too: a key's home is the top bits of
+// its hash, and one key under several tags (a binding's and a table's, two
+// bindings of one table) must not share a home and its stored bits.
 uint64_t KeyIds::hash_of(uint32_t tag, std::string_view key) {
-  return static_cast<uint64_t>(std::hash<std::string_view>()(key)) * 31 + tag;
+  return static_cast<uint64_t>(std::hash<std::string_view>()(key)) ^
+         (uint64_t{tag} * 0x9e3779b97f4a7c15ULL);
 }
 
 size_t KeyIds::cell_of(uint32_t tag, std::string_view key, uint64_t hash) const {
@@ -43,7 +47,7 @@ uint32_t KeyIds::add(uint32_t tag, std::string_view key) {
   const uint64_t hash = hash_of(tag, key);
   size_t i = cell_of(tag, key, hash);
   if (table_[i] != 0) return id_in(table_[i]);
-  CDC_ASSERT(keys_.size() < UINT32_MAX - 1, "key ids fit in 32 bits");
+  CDC_ASSERT(keys_.size() < (size_t{1} << 31), "key ids fit a table of at most 2^32 cells");
   keys_.push_back(key);
   tags_.push_back(tag);
   if (2 * keys_.size() > table_.size()) {
