@@ -205,6 +205,23 @@ void put_entry(LeafT* leaf, uint32_t pos, uint64_t p, std::string_view key, uint
 
 }  // namespace
 
+void KeyIndex::insert_at(Leaf* leaf, uint32_t pos, uint64_t prefix, std::string_view key,
+                         uint32_t slot) {
+  put_entry(leaf, pos, prefix, key, slot);
+  ++size_;
+  ++version_;
+  point_finger(key, leaf, pos, /*found=*/true);
+}
+
+void KeyIndex::remove_at(Leaf* leaf, uint32_t pos) {
+  CDC_ASSERT(pos < leaf->n, "removing an entry of the leaf");
+  ++version_;
+  leaf->key[pos].release();
+  close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
+  --leaf->n;
+  --size_;
+}
+
 void KeyIndex::set(std::string_view key, uint32_t slot) {
   const uint64_t p = key_prefix(key);
   // Finger path: the last lookup found the key, or its place in a leaf with
@@ -215,22 +232,14 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
       return;
     }
     if (f->leaf->n < kLeafCapacity) {
-      Leaf* leaf = f->leaf;
-      const uint32_t pos = f->pos;
-      put_entry(leaf, pos, p, key, slot);
-      ++size_;
-      ++version_;
-      point_finger(key, leaf, pos, /*found=*/true);
+      insert_at(f->leaf, f->pos, p, key, slot);
       return;
     }
   }
   // Rightmost fast path: a key above every other goes at the end of the
   // last leaf without a descent while that leaf has room.
   if (last_leaf_->n < kLeafCapacity && compare_to_last(p, key) > 0) {
-    put_entry(last_leaf_, last_leaf_->n, p, key, slot);
-    ++size_;
-    ++version_;
-    point_finger(key, last_leaf_, last_leaf_->n - 1, /*found=*/true);
+    insert_at(last_leaf_, last_leaf_->n, p, key, slot);
     return;
   }
   Path path;
@@ -240,8 +249,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     leaf->slot[pos] = slot;
     return;
   }
-  ++size_;
-  ++version_;
+  ++version_;  // entries move in the split below
   const bool rightmost = leaf->next == nullptr && pos == leaf->n;
   Leaf* target = leaf;
   Leaf* right = nullptr;
@@ -267,8 +275,7 @@ void KeyIndex::set(std::string_view key, uint32_t slot) {
     (right->next != nullptr ? right->next->prev : last_leaf_) = right;
     leaf->next = right;
   }
-  put_entry(target, pos, p, key, slot);
-  point_finger(key, target, pos, /*found=*/true);
+  insert_at(target, pos, p, key, slot);
   if (right != nullptr) {
     insert_into_parent(&path, rightmost, KeyBytes::make(right->key[0].view()), right);
   }
@@ -335,13 +342,8 @@ bool KeyIndex::erase(std::string_view key) {
   // entry (or is the root), so no node leaves the tree.
   if (const Finger* f = finger_for(key)) {
     if (!f->found) return false;
-    Leaf* leaf = f->leaf;
-    if (leaf->n > 1 || leaf == root_) {
-      ++version_;
-      leaf->key[f->pos].release();
-      close_at(f->pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
-      --leaf->n;
-      --size_;
+    if (f->leaf->n > 1 || f->leaf == root_) {
+      remove_at(f->leaf, f->pos);
       return true;
     }
   }
@@ -350,11 +352,7 @@ bool KeyIndex::erase(std::string_view key) {
   Leaf* leaf = descend(key, p, &path);
   const uint32_t pos = search(leaf->prefix, leaf->key, leaf->n, p, key, /*strict=*/false);
   if (pos == leaf->n || !equal(leaf->prefix[pos], leaf->key[pos], p, key)) return false;
-  ++version_;
-  leaf->key[pos].release();
-  close_at(pos, leaf->n, leaf->prefix, leaf->key, leaf->slot);
-  --leaf->n;
-  --size_;
+  remove_at(leaf, pos);
   if (leaf->n == 0 && leaf != root_) remove_empty_leaf(leaf, &path);
   return true;
 }

@@ -131,6 +131,10 @@ class KeyIndex {
   int compare_to_last(uint64_t prefix, std::string_view key) const;
   // Descends to the leaf whose range holds `key`, recording the way down.
   Leaf* descend(std::string_view key, uint64_t prefix, Path* path) const;
+  // Enters (key, slot) at `pos` of a leaf with room, and points the finger
+  // at it; removes the entry at `pos` of a leaf. Both count the change.
+  void insert_at(Leaf* leaf, uint32_t pos, uint64_t prefix, std::string_view key, uint32_t slot);
+  void remove_at(Leaf* leaf, uint32_t pos);
   // Takes ownership of `sep`.
   void insert_into_parent(Path* path, bool rightmost, KeyBytes sep, Node* right);
   void remove_empty_leaf(Leaf* leaf, Path* path);
