@@ -29,8 +29,14 @@ constexpr size_t kSmallString = 15;  // libstdc++'s in-object buffer
 inline size_t heap_of(const std::string& s) {
   return s.size() > kSmallString ? s.capacity() + 1 : 0;
 }
-inline size_t heap_of(const Row& r) {
-  return r.capacity() * sizeof(Value);
+// A shared row's block, split evenly between its holders (rounded to the
+// nearest byte), so a block the history holds in several places counts once
+// over all of them (the world is gone when this runs: every holder left is in
+// the history).
+inline size_t heap_of(const SharedRow& r) {
+  if (r.empty()) return 0;
+  const size_t holders = r.use_count();
+  return (8 + r.size() * sizeof(Value) + holders / 2) / holders;
 }
 inline size_t heap_of(const history::DestinationRow& r) {
   return heap_of(r.key) + heap_of(r.fields);

@@ -20,7 +20,7 @@ std::string hex(const std::string& bytes) {
   return out;
 }
 
-std::string row_or_absent(const std::optional<Row>& r) {
+std::string row_or_absent(const std::optional<SharedRow>& r) {
   return r ? to_string(*r) : "absent";
 }
 

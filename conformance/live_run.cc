@@ -36,7 +36,7 @@ json value_json(const Value& v) {
   return std::string(v.as_text());
 }
 
-json fields_json(const TableSchema& s, const Row& row, uint64_t present) {
+json fields_json(const TableSchema& s, std::span<const Value> row, uint64_t present) {
   json out = json::object();
   for (uint32_t c = 0; c < s.columns.size() && c < row.size(); ++c) {
     if ((present >> c) & 1u) out[s.columns[c].name] = value_json(row[c]);

@@ -128,6 +128,16 @@ Status Capture::streaming() {
   return any ? commit_docs({}) : Status::ok();
 }
 
+void Capture::share_fields() {
+  std::vector<SharedRow> own;
+  own.reserve(pending_.size());
+  for (const auto& [b, doc] : pending_)
+    own.push_back(doc.fields);
+  observer_->share_fields(pending_);
+  for (size_t i = 0; i < pending_.size(); ++i)
+    CDC_ASSERT(pending_[i].second.fields == own[i], "a shared row equals the document's own");
+}
+
 Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   CollectionStore::Txn txn;
   // Debezium commits the offsets flushed before this transaction (they lag
@@ -139,6 +149,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   // cleared, so the buffer keeps its capacity for the next iteration.
   std::vector<std::pair<uint32_t, CollectionDoc>>& docs = pending_;
   txn.docs.reserve(docs.size());
+  share_fields();
   for (const auto& [b, doc] : docs) {
     CDC_ASSERT(b < bindings_.size(), "a pending document belongs to a binding");
     txn.docs.emplace_back(bindings_[b].collection, doc);
@@ -180,8 +191,9 @@ CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t widt
              "a row change of a binding's table");
   doc.key = synthetic_key("wal", doc.lsn.value(), index, doc.state_key);
   doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
-  doc.fields = c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
-  if (doc.fields.empty()) doc.fields.assign(width, Value::null());
+  const Row& row =
+      c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
+  doc.fields = row.empty() ? Row(width, Value::null()) : row;
   doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
                          ? 0
                          : all_columns(width) & ~c.omitted_mask;

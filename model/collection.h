@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/capture_state.h"
+#include "model/shared_row.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -25,7 +26,7 @@ namespace cdc {
 
 struct CollectionDoc {
   std::string key;            // bytewise key encoding, or a synthetic key
-  Row fields;                 // one value per column; absent fields hold NULL
+  SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present
   char op = 'c';              // 'c' create, 'u' update, 'd' delete
   Lsn lsn;                    // commit LSN, or the chunk's snapshot point

@@ -88,7 +88,11 @@ uint64_t Destination::corrupt(const std::string& name) {
       row = it->second.merged.erase(row);
       continue;
     }
-    if (row->second.fields.size() > 1) row->second.fields[1] = Value::null();
+    if (row->second.fields.size() > 1) {
+      Row garbled = row->second.fields.to_row();
+      garbled[1] = Value::null();
+      row->second.fields = std::move(garbled);
+    }
     ++row;
   }
   std::vector<DestRow>& rows = it->second.appended;
@@ -244,7 +248,8 @@ void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
     row->reset();
     return;
   }
-  if (!*row) *row = DestRow{d.key, 'c', Row(d.fields.size(), Value::null()), 0, d.lsn, false, 0};
+  // A new row starts empty: the reduction widens it to the document's width.
+  if (!*row) *row = DestRow{d.key, 'c', SharedRow(), 0, d.lsn, false, 0};
   reduce_fields(&(*row)->fields, &(*row)->present_mask, d.fields, d.present_mask,
                 mutant_active(Mutant::kReductionFirstWins));
   (*row)->lsn = d.lsn;

@@ -49,7 +49,7 @@ struct MaterializationBindingSpec {
 struct DestRow {
   std::string key;
   char op = 'c';
-  Row fields;
+  SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;
   bool snapshot = false;

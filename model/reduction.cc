@@ -4,8 +4,8 @@
 
 namespace cdc {
 
-void reduce_fields(Row* fields, uint64_t* mask, const Row& doc_fields, uint64_t doc_mask,
-                   bool first_wins) {
+void reduce_fields(Row* fields, uint64_t* mask, std::span<const Value> doc_fields,
+                   uint64_t doc_mask, bool first_wins) {
   CDC_ASSERT(fields != nullptr && mask != nullptr, "a row to reduce into");
   if (fields->size() < doc_fields.size()) fields->resize(doc_fields.size(), Value::null());
   for (size_t c = 0; c < doc_fields.size(); ++c) {
@@ -15,6 +15,31 @@ void reduce_fields(Row* fields, uint64_t* mask, const Row& doc_fields, uint64_t 
   }
   *mask |= doc_mask;
   CDC_ASSERT(fields->size() >= doc_fields.size(), "the reduced row is as wide as the document");
+}
+
+namespace {
+// Whether `mask` names every one of the first `width` columns present.
+bool all_present(uint64_t mask, size_t width) {
+  if (width >= 64) return mask == ~uint64_t{0};
+  const uint64_t low = (uint64_t{1} << width) - 1;
+  return (mask & low) == low;
+}
+}  // namespace
+
+void reduce_fields(SharedRow* fields, uint64_t* mask, const SharedRow& doc_fields,
+                   uint64_t doc_mask, bool first_wins) {
+  CDC_ASSERT(fields != nullptr && mask != nullptr, "a row to reduce into");
+  // First wins keeps what is present already: a column past 64 always is.
+  const bool keeps_some = first_wins && (*mask != 0 || fields->size() > 64);
+  if (doc_fields.size() >= fields->size() && all_present(doc_mask, doc_fields.size()) &&
+      !keeps_some) {
+    *fields = doc_fields;
+    *mask |= doc_mask;
+    return;
+  }
+  Row row = fields->to_row();
+  reduce_fields(&row, mask, doc_fields.values(), doc_mask, first_wins);
+  *fields = std::move(row);
 }
 
 }  // namespace cdc

@@ -10,7 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
+#include "model/shared_row.h"
 #include "model/value.h"
 
 namespace cdc {
@@ -22,7 +24,11 @@ inline bool field_present(uint64_t mask, size_t column) {
 // Merges (doc_fields, doc_mask) over (*fields, *mask); `fields` grows to the
 // document's width. `first_wins` keeps fields already present instead (only
 // the seeded bug reduction-first-wins sets it).
-void reduce_fields(Row* fields, uint64_t* mask, const Row& doc_fields, uint64_t doc_mask,
-                   bool first_wins = false);
+void reduce_fields(Row* fields, uint64_t* mask, std::span<const Value> doc_fields,
+                   uint64_t doc_mask, bool first_wins = false);
+// The same for a shared row. When the document holds every column the row
+// has, the result is the document's row, shared rather than copied.
+void reduce_fields(SharedRow* fields, uint64_t* mask, const SharedRow& doc_fields,
+                   uint64_t doc_mask, bool first_wins = false);
 
 }  // namespace cdc

@@ -4,7 +4,7 @@
 
 namespace cdc {
 
-void encode_row(const Row& row, std::string* out) {
+void encode_row(std::span<const Value> row, std::string* out) {
   CDC_ASSERT(out != nullptr, "encode_row needs an output string");
   const size_t before = out->size();
   for (const Value& v : row) {
@@ -32,7 +32,7 @@ void encode_row(const Row& row, std::string* out) {
   CDC_ASSERT(out->size() >= before + row.size(), "every value takes at least its tag");
 }
 
-std::string encode_row(const Row& row) {
+std::string encode_row(std::span<const Value> row) {
   std::string out;
   out.reserve(row.size() * 9);
   encode_row(row, &out);

@@ -5,6 +5,7 @@
 // is self-delimiting; decode_row() reads exactly what encode_row() wrote.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,8 +13,8 @@
 
 namespace cdc {
 
-void encode_row(const Row& row, std::string* out);
-std::string encode_row(const Row& row);
+void encode_row(std::span<const Value> row, std::string* out);
+std::string encode_row(std::span<const Value> row);
 // REQUIRES: bytes is exactly one encode_row() output.
 Row decode_row(std::string_view bytes);
 

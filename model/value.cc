@@ -97,7 +97,7 @@ std::string to_string(const Value& v) {
   return "'" + std::string(s.substr(0, kShown)) + "…'(" + std::to_string(s.size()) + " bytes)";
 }
 
-std::string to_string(const Row& row) {
+std::string to_string(std::span<const Value> row) {
   std::string out = "(";
   for (size_t i = 0; i < row.size(); ++i) {
     if (i) out += ",";

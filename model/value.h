@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,6 @@ using Key = std::vector<Value>;
 
 // SQL-literal-like rendering: NULL, 42, 'text' (long text is abbreviated).
 std::string to_string(const Value& v);
-std::string to_string(const Row& row);
+std::string to_string(std::span<const Value> row);
 
 }  // namespace cdc

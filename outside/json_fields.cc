@@ -108,10 +108,11 @@ const json& array_of(const json& r, const char* key, const std::string& path, si
   return v;
 }
 
-RowFields row_of(const TableSchema& s, const json& obj, const std::string& path, const Row* base) {
+RowFields row_of(const TableSchema& s, const json& obj, const std::string& path,
+                 const SharedRow* base) {
   if (!obj.is_object()) bad("", path + " must be an object of column values");
   RowFields out;
-  out.row = base ? *base : Row(s.columns.size());
+  out.row = base ? base->to_row() : Row(s.columns.size());
   for (const auto& [name, v] : obj.items()) {
     uint32_t c = 0;
     while (c < s.columns.size() && s.columns[c].name != name)

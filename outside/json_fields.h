@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/schema.h"
+#include "model/shared_row.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -43,7 +44,8 @@ struct RowFields {
   Row row;
   uint64_t present_mask = 0;
 };
-RowFields row_of(const TableSchema& s, const json& obj, const std::string& path, const Row* base);
+RowFields row_of(const TableSchema& s, const json& obj, const std::string& path,
+                 const SharedRow* base);
 // The key values of `row` are all given and not NULL.
 void require_key(const TableSchema& s, const RowFields& f, const std::string& path);
 

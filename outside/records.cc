@@ -182,7 +182,7 @@ void Records::change(const json& c, const std::string& path) {
     // value does; without "key" the row is found by the key in "after".
     if (!key_row) require_key(s, f, path + ".after");
     const Row& named = key_row ? *key_row : f.row;
-    const Row* old = source_.current(t, source_.key_of(t, named));
+    const SharedRow* old = source_.current(t, source_.key_of(t, named));
     if (!old) {
       bad("", path + ": update of key " + to_string(s.key_of(named)) + " that table " + s.name +
                   " does not hold (give earlier rows in a \"rows\" record)");

@@ -12,8 +12,9 @@ constexpr size_t kMaxArray = 10'000'000;
 
 // The row a decoded tuple describes: its columns over `base` (or NULLs);
 // an unchanged TOAST value keeps base's value.
-Row row_of_tuple(const TableSchema& s, const std::vector<DecodedColumn>& tuple, const Row* base) {
-  Row row = base ? *base : Row(s.columns.size());
+Row row_of_tuple(const TableSchema& s, const std::vector<DecodedColumn>& tuple,
+                 const SharedRow* base) {
+  Row row = base ? base->to_row() : Row(s.columns.size());
   for (const DecodedColumn& c : tuple) {
     if (!c.unchanged_toast) row[c.column] = c.value;
   }
@@ -82,7 +83,7 @@ void Records::decoded_change(const DecodedLine& l, const std::string& path) {
     return source_.insert(t, row_of_tuple(s, l.new_tuple, nullptr), path);
   }
   const Row key_row = old_key ? *old_key : row_of_tuple(s, l.new_tuple, nullptr);
-  const Row* before = source_.current(t, source_.key_of(t, key_row));
+  const SharedRow* before = source_.current(t, source_.key_of(t, key_row));
   source_.update(t, old_key, row_of_tuple(s, l.new_tuple, before), path);
 }
 

@@ -24,19 +24,19 @@ history::DocKey SourceLog::key_of(uint32_t table, const Row& row) const {
   return encode_capture_key(s.key_of(row), s.key_types());
 }
 
-const Row* SourceLog::current(uint32_t table, const history::DocKey& key) const {
+const SharedRow* SourceLog::current(uint32_t table, const history::DocKey& key) const {
   const auto it = rows_.find({table, key});
   return it == rows_.end() ? nullptr : &it->second;
 }
 
-void SourceLog::touch(uint32_t table, const history::DocKey& key, std::optional<Row> after) {
+void SourceLog::touch(uint32_t table, const history::DocKey& key, std::optional<SharedRow> after) {
   CDC_ASSERT(open_, "a change outside a commit");
   const auto [it, fresh] = open_->index.try_emplace({table, key}, open_->changes.size());
   if (fresh) {
     history::SourceKeyChange& c = open_->changes.emplace_back();
     c.table = table;
     c.key = key;
-    if (const Row* now = current(table, key)) c.before = *now;
+    if (const SharedRow* now = current(table, key)) c.before = *now;
   }
   history::SourceKeyChange& c = open_->changes[it->second];
   c.after_xmin = after ? std::optional<Xid>(open_->xid) : std::nullopt;

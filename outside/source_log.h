@@ -45,7 +45,7 @@ class SourceLog {
   void commit(Lsn lsn, uint64_t tick);
 
   // The row `key` of `table` holds now, or nullptr.
-  const Row* current(uint32_t table, const history::DocKey& key) const;
+  const SharedRow* current(uint32_t table, const history::DocKey& key) const;
   // The commit at `lsn`: its xid, and the position of (table, key) among its
   // changes when it changed that key.
   struct CommitRef {
@@ -64,11 +64,11 @@ class SourceLog {
     std::vector<history::SourceKeyChange> changes;
     std::map<TableKey, size_t> index;  // position in `changes`
   };
-  void touch(uint32_t table, const history::DocKey& key, std::optional<Row> after);
+  void touch(uint32_t table, const history::DocKey& key, std::optional<SharedRow> after);
 
   const std::vector<TableSchema>* tables_;
   history::History* h_;
-  std::map<TableKey, Row> rows_;
+  std::map<TableKey, SharedRow> rows_;
   std::optional<Open> open_;
   std::optional<Lsn> last_lsn_;
   std::map<Lsn, size_t> commit_by_lsn_;  // index into h_->source_commits

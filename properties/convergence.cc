@@ -30,11 +30,14 @@ struct Reduced {
   Row fields;         // when !whole
   uint64_t mask = 0;  // when !whole: accumulated present_mask
 
-  const Row& row() const { return whole != nullptr ? whole->fields : fields; }
+  std::span<const Value> row() const {
+    if (whole != nullptr) return whole->fields;
+    return fields;
+  }
   uint64_t present() const { return whole != nullptr ? whole->present_mask : mask; }
   // Merges document `d` over this reduction (DESIGN §6).
   void add(const history::Document& d) {
-    const Row& now = row();
+    const std::span<const Value> now = row();
     const bool covers = now.size() <= d.fields.size() && (present() & ~d.present_mask) == 0;
     bool full = true;
     for (size_t c = 0; c < d.fields.size() && full; ++c)
@@ -46,7 +49,7 @@ struct Reduced {
       return;
     }
     if (whole != nullptr) {
-      fields = whole->fields;
+      fields = whole->fields.to_row();
       mask = whole->present_mask;
       whole = nullptr;
     }
@@ -84,8 +87,8 @@ Reduction reduce(const detail::HistoryKeys& keys, const detail::TableKeys& table
 }
 
 // Why `r` differs from the source row, or nullopt when it matches.
-std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
-  const Row& fields = r.row();
+std::optional<std::string> mismatch(std::span<const Value> source, const Reduced& r) {
+  const std::span<const Value> fields = r.row();
   if (fields.size() != source.size()) {
     return "the reduced row has " + std::to_string(fields.size()) + " fields and the source row " +
            std::to_string(source.size());
@@ -103,7 +106,7 @@ std::optional<std::string> mismatch(const Row& source, const Reduced& r) {
 }
 
 Verdict violation(const history::History& h, const history::Binding& b, const std::string& key,
-                  const Row* src_row, const Reduced* got, const DocRef* last,
+                  const SharedRow* src_row, const Reduced* got, const DocRef* last,
                   const std::string& why) {
   std::vector<std::string> witness = {
       "key " + detail::render_key(key) + " of " + detail::describe_binding(b),
@@ -124,7 +127,7 @@ Verdict violation(const history::History& h, const history::Binding& b, const st
 // when it matches (or neither holds the key).
 std::optional<std::string> differs(const detail::TableKeys& table, const Reduction& red,
                                    uint32_t id) {
-  const Row* src_row = table.final_row(id);
+  const SharedRow* src_row = table.final_row(id);
   const Reduced* reduced = red.present[id] != 0 ? &red.rows[id] : nullptr;
   if (src_row == nullptr && reduced == nullptr) return std::nullopt;  // deleted, not held
   if (src_row == nullptr) return "the reduction holds the key, which the source does not";

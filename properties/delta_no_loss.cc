@@ -43,12 +43,12 @@ std::map<history::DocKey, KeyRows> index_rows(const std::vector<detail::RowRef>&
 
 uint64_t count_duplicates(const std::vector<detail::RowRef>& rows) {
   uint64_t n = 0;
-  std::map<std::tuple<history::DocKey, uint64_t, char>, std::vector<const Row*>> seen;
+  std::map<std::tuple<history::DocKey, uint64_t, char>, std::vector<const SharedRow*>> seen;
   for (const detail::RowRef& r : rows) {
-    std::vector<const Row*>& same =
+    std::vector<const SharedRow*>& same =
         seen[{r.row->key, r.row->lsn.value(), static_cast<char>(r.row->op)}];
     bool dup = false;
-    for (const Row* other : same) {
+    for (const SharedRow* other : same) {
       if (*other == r.row->fields) dup = true;
     }
     if (dup)
@@ -61,7 +61,7 @@ uint64_t count_duplicates(const std::vector<detail::RowRef>& rows) {
 
 Verdict lost(const history::History& h, const detail::MaterializationRef& m,
              const history::BackfillInstance& inst, const history::SourceCommit& c,
-             const history::SourceKeyChange& ch, const KeyRows* rows, const Row* final_row) {
+             const history::SourceKeyChange& ch, const KeyRows* rows, const SharedRow* final_row) {
   const std::string key = detail::render_key(ch.key);
   std::vector<std::string> witness = {
       detail::describe_materialization(*m.mat), detail::describe_instance(inst),
@@ -105,7 +105,7 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
       const auto it = index.find(ch.key);
       const KeyRows* kr = it == index.end() ? nullptr : &it->second;
       if (kr != nullptr && kr->newest && kr->newest->row->lsn >= c.commit_lsn) continue;
-      const Row* final_row = timeline.final_state(ch.key);
+      const SharedRow* final_row = timeline.final_state(ch.key);
       if ((kr == nullptr || !kr->since_start) && final_row == nullptr) continue;
       return lost(h, m, inst, c, ch, kr, final_row);
     }

@@ -22,7 +22,8 @@ namespace {
 constexpr char kName[] = "destination_convergence";
 
 // Why the destination row differs from the source row, or nullopt when equal.
-std::optional<std::string> mismatch(const Row& source, const history::DestinationRow& r) {
+std::optional<std::string> mismatch(std::span<const Value> source,
+                                    const history::DestinationRow& r) {
   if (r.fields.size() != source.size()) {
     return "the destination row has " + std::to_string(r.fields.size()) +
            " fields and the source row " + std::to_string(source.size());
@@ -42,7 +43,7 @@ std::optional<std::string> mismatch(const Row& source, const history::Destinatio
 // Why key `id`'s stored row differs from its final source row, or nullopt
 // when it matches (or neither holds the key).
 std::optional<std::string> differs(const detail::MergeById& dest, uint32_t id) {
-  const Row* src_row = dest.table->final_row(id);
+  const SharedRow* src_row = dest.table->final_row(id);
   const detail::RowRef& got = dest.row[id];
   if (src_row == nullptr && got.row == nullptr) return std::nullopt;
   if (src_row == nullptr) return "the destination holds the key, which the source does not";
@@ -53,7 +54,7 @@ std::optional<std::string> differs(const detail::MergeById& dest, uint32_t id) {
 Verdict violation(const history::History& h, const detail::MaterializationRef& m,
                   const detail::MergeById& dest, uint32_t id) {
   const history::DocKey key(dest.table->key(id));
-  const Row* src_row = dest.table->final_row(id);
+  const SharedRow* src_row = dest.table->final_row(id);
   const detail::RowRef* got_row = dest.row[id].row != nullptr ? &dest.row[id] : nullptr;
   std::vector<std::string> witness = {
       "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),

@@ -87,7 +87,7 @@ std::string describe_instance(const history::BackfillInstance& i) {
          ", streaming from lsn " + to_string(i.stream_start_lsn) + ")";
 }
 
-std::string describe_row(const Row* row) {
+std::string describe_row(const SharedRow* row) {
   return row == nullptr ? "absent" : to_string(*row);
 }
 

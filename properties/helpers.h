@@ -32,7 +32,7 @@ std::string describe_commit(const history::SourceCommit& c);
 std::string describe_chunk(const history::Chunk& c);
 std::string describe_instance(const history::BackfillInstance& i);
 // The after-image of a change, or "absent".
-std::string describe_row(const Row* row);
+std::string describe_row(const SharedRow* row);
 
 // A document together with the collection transaction that holds it.
 struct DocRef {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/capture_state.h"
+#include "model/shared_row.h"
 #include "model/types.h"
 #include "model/value.h"
 
@@ -65,8 +66,8 @@ struct BackfillInstance {
 struct SourceKeyChange {
   uint32_t table = 0;  // TableId value
   DocKey key;
-  std::optional<Row> before;
-  std::optional<Row> after;
+  std::optional<SharedRow> before;
+  std::optional<SharedRow> after;
   // The xmin of the `after` version: the xid of the (sub)transaction that
   // wrote it, which a subtransaction makes differ from SourceCommit::xid.
   // Derived from the run, so not part of the fingerprint.
@@ -87,7 +88,7 @@ struct Document {
   std::string state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
   DocOp op = DocOp::kCreate;
-  Row fields;                 // one value per column; absent fields hold NULL
+  SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)
   Lsn lsn;                    // see "Versions" above
   Xid txid;                   // source top-level xid (change documents)
@@ -219,7 +220,7 @@ struct MaterializationBinding {
 struct DestinationRow {
   DocKey key;
   DocOp op = DocOp::kCreate;  // delta rows keep the document's op; merge rows are kCreate
-  Row fields;
+  SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;  // version of the document the row came from (see "Versions")
   bool snapshot = false;

@@ -28,7 +28,7 @@ const TimelineKey* TableKeys::entry(uint32_t id) const {
   return changed(id) ? &timeline_->entry(id) : nullptr;
 }
 
-const Row* TableKeys::final_row(uint32_t id) const {
+const SharedRow* TableKeys::final_row(uint32_t id) const {
   CDC_ASSERT(id < size(), "an id of this table");
   return changed(id) ? SourceTimeline::final_row(timeline_->versions_of(id)) : nullptr;
 }

@@ -56,7 +56,7 @@ class TableKeys {
   const TimelineKey* entry(uint32_t id) const;
   // The key's row after every source commit, or nullptr when absent (or
   // never changed).
-  const Row* final_row(uint32_t id) const;
+  const SharedRow* final_row(uint32_t id) const;
   // The ids of the keys the source never changed, in bytewise key order.
   const std::vector<uint32_t>& unchanged_in_key_order() const { return unchanged_sorted_; }
   // Every id, in bytewise key order.

@@ -17,7 +17,7 @@ uint64_t normal_mask(size_t width, uint64_t mask) {
   return width >= 64 ? mask : mask & ((uint64_t{1} << width) - 1);
 }
 
-std::string element_key(const Row& fields, uint64_t mask) {
+std::string element_key(std::span<const Value> fields, uint64_t mask) {
   std::string key = encode_row(fields);
   const uint64_t m = normal_mask(fields.size(), mask);
   for (int i = 0; i < 8; ++i)
@@ -25,10 +25,10 @@ std::string element_key(const Row& fields, uint64_t mask) {
   return key;
 }
 
-BagEntry& add(Bag& bag, const Row& fields, uint64_t mask) {
+BagEntry& add(Bag& bag, std::span<const Value> fields, uint64_t mask) {
   BagEntry& e = bag[element_key(fields, mask)];
   if (e.count == 0) {
-    e.fields = fields;
+    e.fields.assign(fields.begin(), fields.end());
     e.present_mask = normal_mask(fields.size(), mask);
   }
   ++e.count;
@@ -40,14 +40,14 @@ BagEntry& add(Bag& bag, const Row& fields, uint64_t mask) {
 // a row from a ctid to a lower or equal one, in physical order, so moving
 // one at a time never lands on a row still to move.
 void apply_rewrites(const history::History& h, uint32_t t, size_t commits, size_t* next,
-                    std::map<history::DocKey, Row>* rows) {
+                    std::map<history::DocKey, SharedRow>* rows) {
   for (; *next < h.row_moves.size(); ++*next) {
     const history::RowMove& m = h.row_moves[*next];
     if (m.after_commits > commits) return;
     if (m.table != t || m.cause == history::RowMove::Cause::kUpdate) continue;
     auto it = rows->find(m.from_key);
     if (it == rows->end()) continue;
-    Row row = std::move(it->second);
+    SharedRow row = std::move(it->second);
     rows->erase(it);
     (*rows)[m.to_key] = std::move(row);
   }
@@ -56,7 +56,7 @@ void apply_rewrites(const history::History& h, uint32_t t, size_t commits, size_
 }  // namespace
 
 Bag build_source_bag(const history::History& h, const history::Binding& b) {
-  std::map<history::DocKey, Row> rows;
+  std::map<history::DocKey, SharedRow> rows;
   size_t next_move = 0;
   for (size_t i = 0; i < h.source_commits.size(); ++i) {
     apply_rewrites(h, b.table_id, i, &next_move, &rows);

@@ -40,7 +40,7 @@ std::vector<KeyDocs> index_docs(const history::History& h, const detail::History
 
 Verdict lost(const history::History& h, const history::Binding& b,
              const history::BackfillInstance& inst, const history::SourceCommit& c,
-             const history::SourceKeyChange& ch, const KeyDocs* docs, const Row* final_row) {
+             const history::SourceKeyChange& ch, const KeyDocs* docs, const SharedRow* final_row) {
   const std::string key = detail::render_key(ch.key);
   std::vector<std::string> witness = {
       detail::describe_instance(inst),
@@ -79,7 +79,7 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
       const uint32_t id = keys->change(c, ch);
       const KeyDocs& kd = docs.at(id);
       if (kd.newest && kd.newest->doc->lsn >= c.commit_lsn) continue;
-      const Row* final_row = detail::SourceTimeline::final_row(table.entry(id)->versions);
+      const SharedRow* final_row = detail::SourceTimeline::final_row(table.entry(id)->versions);
       if (!kd.in_instance && final_row == nullptr) continue;
       return lost(h, b, inst, c, ch, &kd, final_row);
     }

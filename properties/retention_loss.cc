@@ -97,7 +97,7 @@ const char* op_words(history::BackfillOp::Type t) {
 
 Verdict lost(const history::History& h, const history::MaterializationBinding& m,
              const history::Binding& capture, const detail::TxnRef& rebuild,
-             const history::DocKey& key, const Row* source_row, const history::Expiry& e) {
+             const history::DocKey& key, const SharedRow* source_row, const history::Expiry& e) {
   const history::BackfillOp* op = rebuild_op(h, m.id, rebuild.txn->tick);
   const std::string what = op != nullptr ? op_words(op->type) : "rebuild";
   const uint64_t at = op != nullptr ? op->tick : rebuild.txn->tick;

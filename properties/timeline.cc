@@ -11,7 +11,7 @@ namespace cdc::properties::detail {
 
 namespace {
 
-const Row* row_of(const KeyVersion& v) {
+const SharedRow* row_of(const KeyVersion& v) {
   CDC_ASSERT(v.commit != nullptr && v.change != nullptr, "a version names its commit and change");
   return v.change->after ? &*v.change->after : nullptr;
 }
@@ -114,12 +114,12 @@ size_t SourceTimeline::state_index(const TimelineKey& k, Lsn v) const {
   return first_after(k.versions, v);
 }
 
-const Row* SourceTimeline::state_at(std::string_view key, Lsn v) const {
+const SharedRow* SourceTimeline::state_at(std::string_view key, Lsn v) const {
   const TimelineKey* k = find(key);
   return k == nullptr ? nullptr : state_at(*k, v);
 }
 
-const Row* SourceTimeline::state_at(const TimelineKey& k, Lsn v) const {
+const SharedRow* SourceTimeline::state_at(const TimelineKey& k, Lsn v) const {
   CDC_ASSERT(index_of(k) < keys_.size(), "an entry of this timeline");
   if (!sorted_) {
     const KeyVersion* last = nullptr;
@@ -137,20 +137,20 @@ size_t SourceTimeline::index_of(const TimelineKey& k) const {
   return static_cast<size_t>(&k - keys_.data());
 }
 
-const Row* SourceTimeline::final_row(std::span<const KeyVersion> versions) {
+const SharedRow* SourceTimeline::final_row(std::span<const KeyVersion> versions) {
   CDC_ASSERT(!versions.empty(), "a key in the timeline has a version");
   return row_of(versions.back());
 }
 
-const Row* SourceTimeline::final_state(std::string_view key) const {
+const SharedRow* SourceTimeline::final_state(std::string_view key) const {
   const TimelineKey* k = find(key);
   return k == nullptr ? nullptr : final_row(k->versions);
 }
 
-std::vector<std::pair<std::string_view, const Row*>> SourceTimeline::final_rows() const {
-  std::vector<std::pair<std::string_view, const Row*>> out;
+std::vector<std::pair<std::string_view, const SharedRow*>> SourceTimeline::final_rows() const {
+  std::vector<std::pair<std::string_view, const SharedRow*>> out;
   for (const TimelineKey& k : keys_) {
-    if (const Row* row = final_row(k.versions)) out.emplace_back(k.key, row);
+    if (const SharedRow* row = final_row(k.versions)) out.emplace_back(k.key, row);
   }
   return out;
 }

@@ -55,20 +55,20 @@ class SourceTimeline {
   size_t state_index(std::string_view key, Lsn v) const;
   // The key's row at version v (after every commit with commit_lsn <= v), or
   // nullptr when absent.
-  const Row* state_at(std::string_view key, Lsn v) const;
+  const SharedRow* state_at(std::string_view key, Lsn v) const;
   // The key's row after every commit, or nullptr when absent.
-  const Row* final_state(std::string_view key) const;
+  const SharedRow* final_state(std::string_view key) const;
   // The state after the last of a key's versions (nullptr: absent).
   // REQUIRES: !versions.empty().
-  static const Row* final_row(std::span<const KeyVersion> versions);
+  static const SharedRow* final_row(std::span<const KeyVersion> versions);
   // All keys present after every commit, with their rows, in key order.
-  std::vector<std::pair<std::string_view, const Row*>> final_rows() const;
+  std::vector<std::pair<std::string_view, const SharedRow*>> final_rows() const;
   // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
   const history::SourceCommit* changed_between(std::string_view key, Lsn lo, Lsn hi) const;
   // state_index, state_at and changed_between of an entry of keys(), without
   // finding it.
   size_t state_index(const TimelineKey& k, Lsn v) const;
-  const Row* state_at(const TimelineKey& k, Lsn v) const;
+  const SharedRow* state_at(const TimelineKey& k, Lsn v) const;
   static const history::SourceCommit* changed_between(const TimelineKey& k, Lsn lo, Lsn hi);
   // The index in keys() of an entry of it.
   size_t index_of(const TimelineKey& k) const;

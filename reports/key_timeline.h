@@ -52,8 +52,8 @@ struct TimelineCommit {
   uint64_t tick = 0;
   Lsn commit_lsn;
   Xid xid;
-  std::optional<Row> before;  // nullopt: absent
-  std::optional<Row> after;   // nullopt: absent
+  std::optional<SharedRow> before;  // nullopt: absent
+  std::optional<SharedRow> after;   // nullopt: absent
 };
 
 // The row at the key moved to another ctid, or a row moved to the key (a
@@ -102,7 +102,7 @@ struct TimelineDocument {
   Xid txid;
   bool snapshot = false;
   uint32_t change_index = 0;
-  Row fields;
+  SharedRow fields;
   uint64_t present_mask = 0;
   bool survived = true;  // still in the collection when the run ended
 };

@@ -26,7 +26,7 @@ namespace {
 using nlohmann::json;
 namespace detail = properties::detail;
 
-json row_json(const std::optional<Row>& r) {
+json row_json(const std::optional<SharedRow>& r) {
   return r ? json(to_string(*r)) : json(nullptr);
 }
 

@@ -98,7 +98,7 @@ std::string clip(std::string s) {
   return s + "\u2026";
 }
 
-std::string row_text(const std::optional<Row>& r) {
+std::string row_text(const std::optional<SharedRow>& r) {
   return r ? to_string(*r) : std::string("absent");
 }
 

@@ -16,6 +16,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -34,7 +35,7 @@ class Fingerprint {
   }
   void add_u64(uint64_t v) { step(v); }
   // A row, value by value (type tag, then the value), without rendering it.
-  void add_row(const Row& row) {
+  void add_row(std::span<const Value> row) {
     step(row.size());
     for (const Value& v : row) {
       if (v.is_null()) {

@@ -5,7 +5,7 @@
 namespace cdc::sim {
 
 namespace {
-void add_optional_row(Fingerprint& fp, const std::optional<Row>& r) {
+void add_optional_row(Fingerprint& fp, const std::optional<SharedRow>& r) {
   fp.add_u64(r.has_value());
   if (r) fp.add_row(*r);
 }

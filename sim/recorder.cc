@@ -99,7 +99,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
-      if (const Row* before = committed_.find(h_, ch.table, key)) ch.before = *before;
+      if (const SharedRow* before = committed_.find(h_, ch.table, key)) ch.before = *before;
       c.changes.push_back(std::move(ch));
       if (many.size() != 0) {
         const uint32_t id = many.add(v.table.value(), c.changes.back().key);
@@ -304,6 +304,25 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
     h_.chunks[chunk_index_.at(id)].committed_in = seq;
   costs_.on_collection_txn(t);
   h_.collection_txns.push_back(std::move(t));
+}
+
+void Recorder::share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) {
+  std::vector<std::string_view> keys;
+  std::vector<const SharedRow*> rows;
+  // Runs of documents of one binding are looked up together.
+  for (size_t start = 0, end = 0; start < docs.size(); start = end) {
+    const uint32_t binding = docs[start].first;
+    CDC_ASSERT(binding < h_.bindings.size(), "a document of a recorded binding");
+    keys.clear();
+    for (end = start; end < docs.size() && docs[end].first == binding; ++end)
+      keys.push_back(docs[end].second.key);
+    rows.assign(keys.size(), nullptr);
+    committed_.find_many(h_, h_.bindings[binding].table_id, keys, rows);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      SharedRow& fields = docs[start + i].second.fields;
+      if (rows[i] != nullptr && *rows[i] == fields) fields = *rows[i];
+    }
+  }
 }
 
 void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {

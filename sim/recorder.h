@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,11 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                  const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
                  Lsn cursor) override;
+  // Gives a document the source's committed row when the two are equal (a
+  // snapshot read, or a change the capture reads before the key changes
+  // again): one row for the source commit, the collection, the
+  // destinations and the history.
+  void share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) override;
   void on_error(const Error& error) override;
   void on_ignored(IgnoredRecord what, const std::string& words) override;
 

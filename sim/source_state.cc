@@ -4,7 +4,7 @@
 
 namespace cdc::sim {
 
-const Row& SourceState::row_of(const history::History& h, const Ref& r) const {
+const SharedRow& SourceState::row_of(const history::History& h, const Ref& r) const {
   CDC_ASSERT(r.present && r.commit < h.source_commits.size() &&
                  r.change < h.source_commits[r.commit].changes.size(),
              "a present ref names a recorded change");
@@ -13,11 +13,23 @@ const Row& SourceState::row_of(const history::History& h, const Ref& r) const {
   return *ch.after;
 }
 
-const Row* SourceState::find(const history::History& h, uint32_t table,
-                             std::string_view key) const {
+const SharedRow* SourceState::find(const history::History& h, uint32_t table,
+                                   std::string_view key) const {
   const std::optional<uint32_t> id = ids_.find(table, key);
   if (!id || !refs_.at(*id).present) return nullptr;
   return &row_of(h, refs_[*id]);
+}
+
+void SourceState::find_many(const history::History& h, uint32_t table,
+                            std::span<const std::string_view> keys,
+                            std::span<const SharedRow*> out) const {
+  CDC_ASSERT(out.size() == keys.size(), "one row slot per key");
+  std::vector<uint32_t> ids(keys.size());
+  ids_.find_many(table, keys, ids);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const bool found = ids[i] != properties::detail::KeyIds::kMissing && refs_.at(ids[i]).present;
+    out[i] = found ? &row_of(h, refs_[ids[i]]) : nullptr;
+  }
 }
 
 uint32_t SourceState::id_of(uint32_t table, std::string_view key) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,7 +32,12 @@ namespace cdc::sim {
 class SourceState {
  public:
   // The row committed under (table, key), if any: a reference into h.
-  const Row* find(const history::History& h, uint32_t table, std::string_view key) const;
+  const SharedRow* find(const history::History& h, uint32_t table, std::string_view key) const;
+  // find() of each of `keys` under `table`, into out[i] (nullptr: none),
+  // with the lookups' cache misses overlapped (KeyIds::find_many).
+  // REQUIRES: out has keys.size() elements.
+  void find_many(const history::History& h, uint32_t table, std::span<const std::string_view> keys,
+                 std::span<const SharedRow*> out) const;
   // Applies h.source_commits.back(), the commit just recorded.
   // REQUIRES: h.source_commits is not empty.
   void apply_last_commit(const history::History& h);
@@ -50,7 +56,7 @@ class SourceState {
     bool present = false;
   };
   uint32_t id_of(uint32_t table, std::string_view key);  // adds the key if new
-  const Row& row_of(const history::History& h, const Ref& r) const;
+  const SharedRow& row_of(const history::History& h, const Ref& r) const;
 
   properties::detail::KeyIds ids_;      // tag: the table
   std::vector<Ref> refs_;               // by id

@@ -48,7 +48,7 @@ TEST(RowCodecTest, LayoutIsTagThenLittleEndianIntegerOrLengthAndBytes) {
 }
 
 TEST(RowCodecDeathTest, AnEncodingCutShortIsAsserted) {
-  const std::string bytes = encode_row({Value::int64(7)});
+  const std::string bytes = encode_row(Row{Value::int64(7)});
   EXPECT_DEATH(decode_row(std::string_view(bytes).substr(0, bytes.size() - 1)), "truncated");
 }
 

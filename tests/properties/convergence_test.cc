@@ -22,7 +22,7 @@ TEST(ConvergenceTest, AnOmittedFieldKeepsItsEarlierValue) {
   // An update that leaves field 1 out (an unchanged TOAST value) merges over
   // the snapshot row, which still supplies field 1.
   Document toast = doc_u("k1", 0, 300);
-  toast.fields[1] = Value::null();
+  toast.fields = Row{toast.fields[0], Value::null()};
   toast.present_mask = 0b01;
   const History h = HistoryBuilder()
                         .binding()
@@ -48,7 +48,7 @@ TEST(ConvergenceTest, ViolatedByAMissingDelete) {
 
 TEST(ConvergenceTest, ViolatedByAFieldNoDocumentEverSupplied) {
   Document partial = doc_c("k1", 0, 100);
-  partial.fields[1] = Value::null();
+  partial.fields = Row{partial.fields[0], Value::null()};
   partial.present_mask = 0b01;
   const History h =
       HistoryBuilder().binding().commit(100, {ins("k1", 1)}).txn({partial}).drained(100).build();
@@ -98,9 +98,10 @@ RC_GTEST_PROP(ConvergenceProps, AgreesWithReducingEveryDocument, ()) {
   for (int i = *rc::gen::inRange(1, 7); i > 0; --i) {
     Document d = doc_u("k1", 0, 200);
     d.op = *rc::gen::element(DocOp::kCreate, DocOp::kUpdate, DocOp::kDelete);
-    d.fields.clear();
+    Row fields;
     for (size_t c = *rc::gen::inRange<size_t>(1, 4); c > 0; --c)
-      d.fields.push_back(Value::int64(*rc::gen::inRange(0, 3)));
+      fields.push_back(Value::int64(*rc::gen::inRange(0, 3)));
+    d.fields = std::move(fields);
     d.present_mask = *rc::gen::inRange<uint64_t>(0, uint64_t{1} << d.fields.size());
     if (d.op == DocOp::kDelete) {
       want.clear();
@@ -129,8 +130,9 @@ RC_GTEST_PROP(ConvergenceProps, AgreesWithReducingEveryDocument, ()) {
   }
   if (present && complete) {
     History changed = h;
-    Value& last = changed.source_commits[0].changes[0].after->back();
-    last = Value::int64(last.as_int64() + 10);
+    Row after = changed.source_commits[0].changes[0].after->to_row();
+    after.back() = Value::int64(after.back().as_int64() + 10);
+    changed.source_commits[0].changes[0].after = std::move(after);
     RC_ASSERT(Violated(check_convergence(changed)));
   }
 }

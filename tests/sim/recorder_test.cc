@@ -77,5 +77,53 @@ TEST(RecorderTest, ManyKeysGiveOneChangeEachWithBeforeAndAfter) {
   expect_one_change_per_key(100);
 }
 
+// The rows a run holds are shared: a change's before image is the previous
+// change's after image, and a document equal to its key's committed row gets
+// that row, so every layer holds one copy of it.
+TEST(RecorderTest, RowsAreSharedWithTheCommittedSourceRow) {
+  Database db;
+  const TableId t = db.create_table(items()).value();
+  Recorder rec(&db);
+  db.set_commit_observer([&](const CommittedTxn& c) { rec.on_source_commit(c); });
+  rec.set_bindings({CaptureBinding{"items", "items_collection"}});
+  for (int64_t k = 1; k <= 3; ++k) {
+    const TxnId tx = db.begin();
+    ASSERT_TRUE(db.insert(tx, t, row(k, k)).is_ok());
+    ASSERT_TRUE(db.commit(tx).is_ok());
+  }
+  const TxnId del = db.begin();
+  ASSERT_TRUE(db.update(del, t, {Value::int64(1)}, row(1, 10)).is_ok());
+  ASSERT_TRUE(db.remove(del, t, {Value::int64(3)}).is_ok());
+  ASSERT_TRUE(db.commit(del).is_ok());
+  const std::vector<history::SourceCommit>& commits = rec.history().source_commits;
+  ASSERT_EQ(commits.size(), 4u);
+  const history::SourceKeyChange& update = commits[3].changes[0];
+  ASSERT_TRUE(update.before && commits[0].changes[0].after);
+  EXPECT_TRUE(update.before->shares_block_with(*commits[0].changes[0].after));
+
+  auto doc = [](const std::string& key, const Row& fields) {
+    CollectionDoc d;
+    d.key = key;
+    d.fields = fields;
+    return std::pair<uint32_t, CollectionDoc>(0, d);
+  };
+  const std::string key1 = update.key, key2 = commits[1].changes[0].key;
+  const std::string key3 = commits[2].changes[0].key;
+  std::vector<std::pair<uint32_t, CollectionDoc>> docs = {
+      doc(key1, row(1, 10)),  // the committed row: shared
+      doc(key2, row(2, 99)),  // another row: kept
+      doc(key3, row(3, 3)),   // a deleted key: kept
+      doc(key1, row(1, 1)),   // an earlier row of the key: kept
+  };
+  const SharedRow kept2 = docs[1].second.fields, kept3 = docs[2].second.fields;
+  const SharedRow kept4 = docs[3].second.fields;
+  rec.share_fields(docs);
+  EXPECT_TRUE(docs[0].second.fields.shares_block_with(*update.after));
+  EXPECT_TRUE(docs[1].second.fields.shares_block_with(kept2));
+  EXPECT_TRUE(docs[2].second.fields.shares_block_with(kept3));
+  EXPECT_TRUE(docs[3].second.fields.shares_block_with(kept4));
+  EXPECT_EQ(docs[0].second.fields, row(1, 10));
+}
+
 }  // namespace
 }  // namespace cdc::sim

@@ -16,7 +16,7 @@
 namespace cdc::sim {
 namespace {
 
-using Reference = std::map<std::pair<uint32_t, std::string>, Row>;
+using Reference = std::map<std::pair<uint32_t, std::string>, SharedRow>;
 
 // Every key either table may hold, rewritten ones included.
 std::vector<std::string> all_keys() {
@@ -30,7 +30,7 @@ void check_agrees(const SourceState& state, const history::History& h, const Ref
   for (uint32_t table : {0u, 1u}) {
     SourceRows expected;
     for (const std::string& key : all_keys()) {
-      const Row* got = state.find(h, table, key);
+      const SharedRow* got = state.find(h, table, key);
       const auto it = want.find({table, key});
       RC_ASSERT((got != nullptr) == (it != want.end()));
       if (got == nullptr) continue;

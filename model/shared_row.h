@@ -1,0 +1,100 @@
+// SharedRow: an immutable row held by reference.
+//
+// A document's row passes from the capture to its collection, to every
+// destination that stores it, and to the history that records each of those
+// steps. A SharedRow lets all of them hold one copy: the values lie in one
+// reference-counted block (a count, a width, then the values), and copying a
+// SharedRow shares the block. A row that must change is copied out with
+// to_row(), changed, and wrapped again.
+//
+// Contract: a SharedRow reads like a const Row (size, operator[], begin/end,
+// equality by values with another SharedRow or a Row), and is a contiguous
+// range: a function that reads a row's values takes a std::span<const Value>
+// and so takes a Row and a SharedRow alike. Nothing observable
+// depends on the sharing: equality compares values, never addresses. The
+// default SharedRow is the row of no columns.
+//
+// Invariants: a block's values never change after it is built; its count is
+// the number of SharedRows that point at it, and the last one to go destroys
+// the values and frees the block. The count is atomic for the same reason as
+// a long text's (model/value.h): runs on several threads may copy the same
+// options.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "model/assert.h"
+#include "model/value.h"
+
+namespace cdc {
+
+class SharedRow {
+ public:
+  SharedRow() noexcept = default;
+  // Implicit: every place that built a Row for a document keeps doing so.
+  SharedRow(const Row& row);  // NOLINT(google-explicit-constructor)
+  SharedRow(Row&& row);       // NOLINT(google-explicit-constructor)
+  SharedRow(std::initializer_list<Value> values);
+  SharedRow(const SharedRow& o) noexcept : block_(o.block_) { retain(); }
+  SharedRow(SharedRow&& o) noexcept : block_(std::exchange(o.block_, nullptr)) {}
+  SharedRow& operator=(const SharedRow& o) noexcept {
+    SharedRow copy(o);
+    swap(copy);
+    return *this;
+  }
+  SharedRow& operator=(SharedRow&& o) noexcept {
+    SharedRow moved(std::move(o));
+    swap(moved);
+    return *this;
+  }
+  ~SharedRow() { release(); }
+
+  size_t size() const { return block_ == nullptr ? 0 : block_->size; }
+  bool empty() const { return size() == 0; }
+  const Value* begin() const { return block_ == nullptr ? nullptr : block_->values(); }
+  const Value* end() const { return begin() + size(); }
+  // REQUIRES: i < size().
+  const Value& operator[](size_t i) const {
+    CDC_ASSERT(i < size(), "a SharedRow column within its width");
+    return block_->values()[i];
+  }
+  std::span<const Value> values() const { return {begin(), size()}; }
+  Row to_row() const { return Row(begin(), end()); }
+  // How many SharedRows hold this one's block (0 for the row of no columns):
+  // what lets a measurement count a shared block once over its holders.
+  uint32_t use_count() const {
+    return block_ == nullptr ? 0 : block_->refs.load(std::memory_order_relaxed);
+  }
+  // Whether both hold the same block (so equal without comparing values).
+  bool shares_block_with(const SharedRow& o) const { return block_ == o.block_; }
+
+  bool operator==(const SharedRow& o) const;
+  bool operator==(const Row& row) const;
+
+  void swap(SharedRow& o) noexcept { std::swap(block_, o.block_); }
+
+ private:
+  struct Block {
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    Value* values() { return reinterpret_cast<Value*>(this + 1); }
+  };
+  static_assert(sizeof(Block) == 8 && alignof(Value) <= 8, "values follow the header aligned");
+
+  // A block of `n` values, each default (NULL), with one reference.
+  static Block* allocate(size_t n);
+  void retain() const noexcept {
+    if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void release() noexcept;
+
+  Block* block_ = nullptr;
+};
+
+}  // namespace cdc
