@@ -5,6 +5,19 @@
 namespace cdc::sim {
 
 namespace {
+// How far ahead a walk over rows fetches their blocks (SharedRow::prefetch).
+constexpr size_t kPrefetchAhead = 8;
+
+// Calls add(fp, item) for each item of `items`, fetching the row of the
+// item kPrefetchAhead further on first.
+template <typename T, typename RowOf, typename Add>
+void add_each(Fingerprint& fp, const std::vector<T>& items, RowOf row_of, Add add) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i + kPrefetchAhead < items.size()) row_of(items[i + kPrefetchAhead]).prefetch();
+    add(fp, items[i]);
+  }
+}
+
 void add_optional_row(Fingerprint& fp, const std::optional<SharedRow>& r) {
   fp.add_u64(r.has_value());
   if (r) fp.add_row(*r);
@@ -34,6 +47,10 @@ void add_row(Fingerprint& fp, const history::DestinationRow& r) {
   fp.add_u64(r.collection_seq);
 }
 
+const SharedRow& fields_of(const history::DestinationRow& r) {
+  return r.fields;
+}
+
 void add_header(Fingerprint& fp, const history::History& h) {
   fp.add_u64(h.seed);
   for (const auto& b : h.bindings) {
@@ -53,12 +70,16 @@ void add_source(Fingerprint& fp, const history::History& h) {
     fp.add_u64(c.tick);
     fp.add_u64(c.xid.value());
     fp.add_u64(c.commit_lsn.value());
-    for (const auto& k : c.changes) {
-      fp.add_u64(k.table);
-      fp.add(k.key);
-      add_optional_row(fp, k.before);
-      add_optional_row(fp, k.after);
-    }
+    const auto after_of = [](const history::SourceKeyChange& k) -> const SharedRow& {
+      static const SharedRow kNone;
+      return k.after ? *k.after : kNone;
+    };
+    add_each(fp, c.changes, after_of, [](Fingerprint& f, const history::SourceKeyChange& k) {
+      f.add_u64(k.table);
+      f.add(k.key);
+      add_optional_row(f, k.before);
+      add_optional_row(f, k.after);
+    });
   }
   for (const auto& d : h.decoded) {
     fp.add_u64(d.tick);
@@ -86,8 +107,9 @@ void add_capture(Fingerprint& fp, const history::History& h) {
     fp.add_u64(t.seq);
     fp.add_u64(t.tick);
     fp.add_u64(t.checkpoint_cursor.value());
-    for (const auto& d : t.docs)
-      add_doc(fp, d);
+    add_each(
+        fp, t.docs, [](const history::Document& d) -> const SharedRow& { return d.fields; },
+        add_doc);
     for (const auto& k : t.completed_backfills)
       fp.add(k);
   }
@@ -100,8 +122,7 @@ void add_destinations(Fingerprint& fp, const history::History& h) {
     fp.add(t.state_key);
     fp.add_u64(t.read_through_seq);
     fp.add_u64(t.truncated_first);
-    for (const auto& r : t.upserts)
-      add_row(fp, r);
+    add_each(fp, t.upserts, fields_of, add_row);
     for (const auto& k : t.deletes)
       fp.add(k);
   }
@@ -132,8 +153,7 @@ void add_operations_and_end(Fingerprint& fp, const history::History& h) {
     fp.add_u64(id);
   for (const auto& rows : h.final_state.destinations) {
     fp.add_u64(rows.size());
-    for (const auto& r : rows)
-      add_row(fp, r);
+    add_each(fp, rows, fields_of, add_row);
   }
   fp.add_u64(h.drain.reached);
   fp.add_u64(h.drain.tick);
