@@ -381,6 +381,7 @@ class Capture {
   std::vector<std::pair<uint32_t, CollectionDoc>> pending_;
   std::vector<uint64_t> pending_chunks_;
   std::vector<std::string> pending_completed_;
+  std::vector<SharedRow> own_rows_;  // share_fields()'s check, kept for its capacity
   std::optional<uint32_t> fail_next_query_after_;
   uint64_t next_chunk_id_ = 1;
   uint64_t watermark_counter_ = 0;

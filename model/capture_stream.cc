@@ -129,13 +129,14 @@ Status Capture::streaming() {
 }
 
 void Capture::share_fields() {
-  std::vector<SharedRow> own;
-  own.reserve(pending_.size());
+  if (pending_.empty()) return;
+  own_rows_.clear();
   for (const auto& [b, doc] : pending_)
-    own.push_back(doc.fields);
+    own_rows_.push_back(doc.fields);
   observer_->share_fields(pending_);
   for (size_t i = 0; i < pending_.size(); ++i)
-    CDC_ASSERT(pending_[i].second.fields == own[i], "a shared row equals the document's own");
+    CDC_ASSERT(pending_[i].second.fields == own_rows_[i], "a shared row equals the document's own");
+  own_rows_.clear();  // the documents' rows are theirs alone again
 }
 
 Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {

@@ -307,8 +307,8 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
 }
 
 void Recorder::share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) {
-  std::vector<std::string_view> keys;
-  std::vector<const SharedRow*> rows;
+  std::vector<std::string_view>& keys = share_keys_;
+  std::vector<const SharedRow*>& rows = share_rows_;
   // Runs of documents of one binding are looked up together.
   for (size_t start = 0, end = 0; start < docs.size(); start = end) {
     const uint32_t binding = docs[start].first;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -90,6 +91,9 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   Lsn last_commit_lsn_;
   std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;
   CostMeter costs_;
+  // share_fields()'s lookups, kept for their capacity.
+  std::vector<std::string_view> share_keys_;
+  std::vector<const SharedRow*> share_rows_;
 };
 
 }  // namespace cdc::sim

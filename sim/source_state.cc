@@ -24,7 +24,13 @@ void SourceState::find_many(const history::History& h, uint32_t table,
                             std::span<const std::string_view> keys,
                             std::span<const SharedRow*> out) const {
   CDC_ASSERT(out.size() == keys.size(), "one row slot per key");
-  std::vector<uint32_t> ids(keys.size());
+  if (keys.size() < kFewKeys) {  // too few for overlapped lookups to pay
+    for (size_t i = 0; i < keys.size(); ++i)
+      out[i] = find(h, table, keys[i]);
+    return;
+  }
+  std::vector<uint32_t>& ids = ids_scratch_;
+  ids.resize(keys.size());
   ids_.find_many(table, keys, ids);
   for (size_t i = 0; i < keys.size(); ++i) {
     const bool found = ids[i] != properties::detail::KeyIds::kMissing && refs_.at(ids[i]).present;

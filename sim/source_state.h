@@ -58,9 +58,11 @@ class SourceState {
   uint32_t id_of(uint32_t table, std::string_view key);  // adds the key if new
   const SharedRow& row_of(const history::History& h, const Ref& r) const;
 
-  properties::detail::KeyIds ids_;      // tag: the table
-  std::vector<Ref> refs_;               // by id
-  std::deque<std::string> extra_keys_;  // keys a rewrite made (stable addresses)
+  properties::detail::KeyIds ids_;             // tag: the table
+  std::vector<Ref> refs_;                      // by id
+  std::deque<std::string> extra_keys_;         // keys a rewrite made (stable addresses)
+  static constexpr size_t kFewKeys = 8;        // find_many() looks these up one by one
+  mutable std::vector<uint32_t> ids_scratch_;  // find_many()'s ids, kept for their capacity
 };
 
 }  // namespace cdc::sim

@@ -109,20 +109,25 @@ TEST(RecorderTest, RowsAreSharedWithTheCommittedSourceRow) {
   };
   const std::string key1 = update.key, key2 = commits[1].changes[0].key;
   const std::string key3 = commits[2].changes[0].key;
-  std::vector<std::pair<uint32_t, CollectionDoc>> docs = {
-      doc(key1, row(1, 10)),  // the committed row: shared
-      doc(key2, row(2, 99)),  // another row: kept
-      doc(key3, row(3, 3)),   // a deleted key: kept
-      doc(key1, row(1, 1)),   // an earlier row of the key: kept
-  };
-  const SharedRow kept2 = docs[1].second.fields, kept3 = docs[2].second.fields;
-  const SharedRow kept4 = docs[3].second.fields;
-  rec.share_fields(docs);
-  EXPECT_TRUE(docs[0].second.fields.shares_block_with(*update.after));
-  EXPECT_TRUE(docs[1].second.fields.shares_block_with(kept2));
-  EXPECT_TRUE(docs[2].second.fields.shares_block_with(kept3));
-  EXPECT_TRUE(docs[3].second.fields.shares_block_with(kept4));
-  EXPECT_EQ(docs[0].second.fields, row(1, 10));
+  // Four documents are looked up one by one, twelve in overlapped groups.
+  for (size_t copies : {1u, 3u}) {
+    std::vector<std::pair<uint32_t, CollectionDoc>> docs;
+    for (size_t c = 0; c < copies; ++c) {
+      docs.push_back(doc(key1, row(1, 10)));  // the committed row: shared
+      docs.push_back(doc(key2, row(2, 99)));  // another row: kept
+      docs.push_back(doc(key3, row(3, 3)));   // a deleted key: kept
+      docs.push_back(doc(key1, row(1, 1)));   // an earlier row of the key: kept
+    }
+    std::vector<SharedRow> own;
+    for (const auto& d : docs)
+      own.push_back(d.second.fields);
+    rec.share_fields(docs);
+    for (size_t i = 0; i < docs.size(); ++i) {
+      const SharedRow& want = i % 4 == 0 ? *update.after : own[i];
+      EXPECT_TRUE(docs[i].second.fields.shares_block_with(want)) << copies << " copies, doc " << i;
+      EXPECT_EQ(docs[i].second.fields, own[i]);
+    }
+  }
 }
 
 }  // namespace
