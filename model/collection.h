@@ -28,12 +28,12 @@ struct CollectionDoc {
   std::string key;            // bytewise key encoding, or a synthetic key
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present
-  char op = 'c';              // 'c' create, 'u' update, 'd' delete
   Lsn lsn;                    // commit LSN, or the chunk's snapshot point
   Xid txid;
-  bool snapshot = false;
   uint32_t change_index = 0;  // position of the change in its source transaction
-  std::string state_key;      // binding state (backfill instance) that wrote it
+  char op = 'c';              // 'c' create, 'u' update, 'd' delete (beside the index: one word)
+  bool snapshot = false;
+  std::string state_key;  // binding state (backfill instance) that wrote it
   // Set by the store on commit:
   uint64_t txn_seq = 0;
   uint64_t tick = 0;

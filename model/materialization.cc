@@ -233,8 +233,13 @@ Status Materialization::build() {
     build_merge(b, docs, &c);
   } else {
     for (const CollectionDoc* d : docs) {
-      c.upserts.push_back(
-          {d->key, d->op, d->fields, d->present_mask, d->lsn, d->snapshot, d->txn_seq});
+      c.upserts.push_back({.key = d->key,
+                           .fields = d->fields,
+                           .present_mask = d->present_mask,
+                           .lsn = d->lsn,
+                           .collection_seq = d->txn_seq,
+                           .op = d->op,
+                           .snapshot = d->snapshot});
     }
   }
   built_ = std::move(c);
@@ -249,7 +254,11 @@ void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
     return;
   }
   // A new row starts empty: the reduction widens it to the document's width.
-  if (!*row) *row = DestRow{d.key, 'c', SharedRow(), 0, d.lsn, false, 0};
+  if (!*row) {
+    *row = DestRow();
+    (*row)->key = d.key;
+    (*row)->lsn = d.lsn;
+  }
   reduce_fields(&(*row)->fields, &(*row)->present_mask, d.fields, d.present_mask,
                 mutant_active(Mutant::kReductionFirstWins));
   (*row)->lsn = d.lsn;

@@ -46,14 +46,15 @@ struct MaterializationBindingSpec {
   bool force_truncate_on_backfill = false;
 };
 
+// Members are ordered so that the small ones share a word.
 struct DestRow {
   std::string key;
-  char op = 'c';
   SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;
-  bool snapshot = false;
   uint64_t collection_seq = 0;
+  char op = 'c';
+  bool snapshot = false;
 };
 
 struct MaterializationPosition {

@@ -83,17 +83,19 @@ struct SourceCommit {
 
 enum class DocOp : char { kCreate = 'c', kUpdate = 'u', kDelete = 'd' };
 
+// Members are ordered so that the small ones share a word: a history holds
+// millions of documents.
 struct Document {
   uint32_t binding = 0;
+  uint32_t change_index = 0;  // position of the change in its source transaction
+  DocOp op = DocOp::kCreate;
+  bool snapshot = false;  // read by a backfill chunk
   std::string state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
-  DocOp op = DocOp::kCreate;
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)
   Lsn lsn;                    // see "Versions" above
   Xid txid;                   // source top-level xid (change documents)
-  bool snapshot = false;      // read by a backfill chunk
-  uint32_t change_index = 0;  // position of the change in its source transaction
   uint64_t id = 0;            // unique per run, assigned when the collection commits it
 };
 
@@ -217,14 +219,15 @@ struct MaterializationBinding {
 };
 
 // One row of a destination as a committed destination transaction left it.
+// Members are ordered so that the small ones share a word.
 struct DestinationRow {
   DocKey key;
-  DocOp op = DocOp::kCreate;  // delta rows keep the document's op; merge rows are kCreate
   SharedRow fields;
   uint64_t present_mask = 0;
-  Lsn lsn;  // version of the document the row came from (see "Versions")
-  bool snapshot = false;
+  Lsn lsn;                      // version of the document the row came from (see "Versions")
   uint64_t collection_seq = 0;  // collection txn the document was committed in
+  DocOp op = DocOp::kCreate;    // delta rows keep the document's op; merge rows are kCreate
+  bool snapshot = false;
 };
 
 // One committed destination transaction of one materialization binding.

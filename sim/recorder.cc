@@ -371,8 +371,13 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.truncated_first = c.truncate_first || c.recreate;
   t.upserts.reserve(c.upserts.size());
   for (const DestRow& r : c.upserts) {
-    t.upserts.push_back({r.key, static_cast<history::DocOp>(r.op), r.fields, r.present_mask, r.lsn,
-                         r.snapshot, r.collection_seq});
+    t.upserts.push_back({.key = r.key,
+                         .fields = r.fields,
+                         .present_mask = r.present_mask,
+                         .lsn = r.lsn,
+                         .collection_seq = r.collection_seq,
+                         .op = static_cast<history::DocOp>(r.op),
+                         .snapshot = r.snapshot});
   }
   t.deletes = c.deletes;
   const history::MaterializationBinding& m = h_.materializations.at(c.binding);
