@@ -101,7 +101,7 @@ void print_trace(const history::History& h) {
   for (const auto& t : h.collection_txns) {
     for (const auto& d : t.docs) {
       lines.push_back({t.tick, fmt::format("collect txn {} {} key {} op {} lsn {}{} {}", t.seq,
-                                           d.state_key, typed(h, d.binding, d.key),
+                                           d.state_key.str(), typed(h, d.binding, d.key),
                                            static_cast<char>(d.op), to_string(d.lsn),
                                            d.snapshot ? " snapshot" : "", to_string(d.fields))});
     }

@@ -103,7 +103,7 @@ std::string Capture::state_key(uint32_t binding) const {
   return cached_state_key(binding);
 }
 
-const std::string& Capture::cached_state_key(uint32_t binding) const {
+InternedText Capture::interned_state_key(uint32_t binding) const {
   const CaptureBinding& b = bindings_[binding];
   if (state_keys_.size() <= binding) state_keys_.resize(bindings_.size());
   StateKey& k = state_keys_[binding];

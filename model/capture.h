@@ -159,7 +159,7 @@ struct CaptureOptions {
 struct ChunkTrace {
   uint64_t id = 0;
   uint32_t binding = 0;
-  std::string state_key;
+  InternedText state_key;
   std::optional<Key> after;
   std::optional<Ctid> after_ctid;
   std::optional<Ctid> range_end;        // ctid-range chunks: the last ctid the query could return
@@ -286,7 +286,11 @@ class Capture {
  private:
   // state_key(binding) without a copy; valid until the next call for a
   // binding added since.
-  const std::string& cached_state_key(uint32_t binding) const;
+  const std::string& cached_state_key(uint32_t binding) const {
+    return interned_state_key(binding);
+  }
+  // The same as the text documents carry.
+  InternedText interned_state_key(uint32_t binding) const;
   Status start();
   Status open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new, Lsn memory_cursor);
   Status fence();
@@ -364,7 +368,7 @@ class Capture {
   struct StateKey {
     std::string table;
     uint32_t counter = 0;
-    std::string key;
+    InternedText key;
   };
   mutable std::vector<StateKey> state_keys_;
   std::function<uint64_t(uint64_t)> choose_;

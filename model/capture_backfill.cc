@@ -139,7 +139,7 @@ Status Capture::chunk() {
   ChunkTrace trace;
   trace.id = next_chunk_id_++;
   trace.binding = *b;
-  trace.state_key = state_key(*b);
+  trace.state_key = interned_state_key(*b);
   if (Status s = read_flush_lsn(&trace.snapshot_lsn); !s.is_ok()) return s;
   trace.min_backfill_xid = options_.min_backfill_xid;
   trace.max_backfill_xid = options_.max_backfill_xid;

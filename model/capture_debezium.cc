@@ -55,7 +55,7 @@ Status Capture::window_query() {
   ChunkTrace& trace = window_->trace;
   trace.id = next_chunk_id_++;
   trace.binding = b;
-  trace.state_key = state_key(b);
+  trace.state_key = interned_state_key(b);
   if (Status s = read_flush_lsn(&trace.snapshot_lsn); !s.is_ok()) return s;
   const Status s = window_query_keys(b, st, trace);
   observer_->on_chunk(trace);

@@ -126,7 +126,7 @@ Status Capture::split_scan() {
   trace = ChunkTrace{};
   trace.id = next_chunk_id_++;
   trace.binding = b;
-  trace.state_key = state_key(b);
+  trace.state_key = interned_state_key(b);
   trace.after = st.scanned;  // for the history: where the last split's rows ended
   trace.limit = options_.chunk_size;
   if (Status f = read_flush_lsn(&trace.snapshot_lsn); !f.is_ok()) return f;

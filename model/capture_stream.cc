@@ -278,7 +278,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   doc.lsn = txn.commit_lsn;
   doc.txid = txn.xid;
   doc.change_index = index * 2;
-  doc.state_key = state_key(*b);
+  doc.state_key = interned_state_key(*b);
   if (st.mode == CaptureMode::kWithoutPrimaryKey || !s.has_primary_key()) {
     emit_doc(*b, keyless_doc(std::move(doc), c, s.columns.size(), index), st);
   } else {

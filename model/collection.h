@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/capture_state.h"
+#include "model/interned_text.h"
 #include "model/shared_row.h"
 #include "model/types.h"
 #include "model/value.h"
@@ -33,7 +34,7 @@ struct CollectionDoc {
   uint32_t change_index = 0;  // position of the change in its source transaction
   char op = 'c';              // 'c' create, 'u' update, 'd' delete (beside the index: one word)
   bool snapshot = false;
-  std::string state_key;  // binding state (backfill instance) that wrote it
+  InternedText state_key;  // binding state (backfill instance) that wrote it
   // Set by the store on commit:
   uint64_t txn_seq = 0;
   uint64_t tick = 0;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/capture_state.h"
+#include "model/interned_text.h"
 #include "model/shared_row.h"
 #include "model/types.h"
 #include "model/value.h"
@@ -89,8 +90,8 @@ struct Document {
   uint32_t binding = 0;
   uint32_t change_index = 0;  // position of the change in its source transaction
   DocOp op = DocOp::kCreate;
-  bool snapshot = false;  // read by a backfill chunk
-  std::string state_key;  // backfill instance the binding was in when it wrote this
+  bool snapshot = false;   // read by a backfill chunk
+  InternedText state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)

@@ -24,7 +24,7 @@ void add_optional_row(Fingerprint& fp, const std::optional<SharedRow>& r) {
 }
 void add_doc(Fingerprint& fp, const history::Document& d) {
   fp.add_u64(d.binding);
-  fp.add(d.state_key);
+  fp.add(d.state_key.str());
   fp.add(d.key);
   const char op = static_cast<char>(d.op);
   fp.add(std::string_view(&op, 1));
