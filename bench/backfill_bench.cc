@@ -113,7 +113,7 @@ void BM_Backfill(benchmark::State& state) {
     const auto end = std::chrono::steady_clock::now();
     seconds = std::chrono::duration<double>(end - start).count();
     check_seconds = std::chrono::duration<double>(end - checks).count();
-    // A measurement, not part of the run: outside the timed span.
+    // A measurement, not part of the run: outside the seconds reported.
     history = bench::history_bytes(r.history);
     dest_rows = r.history.final_state.destinations.empty()
                     ? 0

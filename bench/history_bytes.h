@@ -65,7 +65,7 @@ inline HistoryBytes history_bytes(const history::History& h) {
   for (const history::CollectionTxn& t : h.collection_txns) {
     b.collections += t.docs.capacity() * sizeof(history::Document);
     for (const history::Document& d : t.docs) {
-      b.collections += heap_of(d.state_key) + heap_of(d.key) + heap_of(d.fields);
+      b.collections += heap_of(d.key) + heap_of(d.fields);
     }
   }
   b.destinations = h.destination_txns.capacity() * sizeof(history::DestinationTxn);

@@ -194,7 +194,11 @@ CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t widt
   doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
   const Row& row =
       c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
-  doc.fields = row.empty() ? Row(width, Value::null()) : row;
+  if (row.empty()) {
+    doc.fields = Row(width, Value::null());
+  } else {
+    doc.fields = row;
+  }
   doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
                          ? 0
                          : all_columns(width) & ~c.omitted_mask;

@@ -21,8 +21,8 @@ using Pool = std::unordered_set<std::string, TextHash, TextEqual>;
 }  // namespace
 
 const std::string& InternedText::empty_text() {
-  static const std::string kEmpty;
-  return kEmpty;
+  static const std::string* empty = new std::string;  // never destroyed, like the pool
+  return *empty;
 }
 
 InternedText::InternedText(std::string_view s) : s_(&empty_text()) {

@@ -29,8 +29,9 @@ bool all_present(uint64_t mask, size_t width) {
 void reduce_fields(SharedRow* fields, uint64_t* mask, const SharedRow& doc_fields,
                    uint64_t doc_mask, bool first_wins) {
   CDC_ASSERT(fields != nullptr && mask != nullptr, "a row to reduce into");
-  // First wins keeps what is present already: a column past 64 always is.
-  const bool keeps_some = first_wins && (*mask != 0 || fields->size() > 64);
+  // First wins keeps what is present already: a column past 64 always is,
+  // so a document wider than 64 columns keeps some under first wins.
+  const bool keeps_some = first_wins && (*mask != 0 || doc_fields.size() > 64);
   if (doc_fields.size() >= fields->size() && all_present(doc_mask, doc_fields.size()) &&
       !keeps_some) {
     *fields = doc_fields;

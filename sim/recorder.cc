@@ -316,6 +316,9 @@ void Recorder::share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) 
     keys.clear();
     for (end = start; end < docs.size() && docs[end].first == binding; ++end)
       keys.push_back(docs[end].second.key);
+    // A keyless binding's documents carry keys of their own, which name no
+    // source row.
+    if (h_.bindings[binding].keyless) continue;
     rows.assign(keys.size(), nullptr);
     committed_.find_many(h_, h_.bindings[binding].table_id, keys, rows);
     for (size_t i = 0; i < rows.size(); ++i) {

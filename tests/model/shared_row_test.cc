@@ -72,6 +72,20 @@ RC_GTEST_PROP(SharedRowProps, ReducingIntoASharedRowIsReducingIntoARow, ()) {
   }
 }
 
+// Under first wins a column past the 64 a mask can name counts as present,
+// so a document that wide keeps the reduced row's NULL there.
+TEST(SharedRowTest, FirstWinsKeepsColumnsPastTheMaskOfAWideDocument) {
+  Row wide(65, Value::int64(7));
+  Row plain;
+  uint64_t plain_mask = 0;
+  reduce_fields(&plain, &plain_mask, wide, ~uint64_t{0}, /*first_wins=*/true);
+  SharedRow shared;
+  uint64_t shared_mask = 0;
+  reduce_fields(&shared, &shared_mask, SharedRow(wide), ~uint64_t{0}, /*first_wins=*/true);
+  EXPECT_TRUE(plain[64].is_null());
+  EXPECT_EQ(shared, plain);
+}
+
 TEST(SharedRowTest, AWholeDocumentIsSharedNotCopied) {
   SharedRow reduced;
   uint64_t mask = 0;
