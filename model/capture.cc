@@ -99,10 +99,6 @@ Capture::Capture(Source* source, CollectionStore* store, CaptureOptions options,
   CDC_ASSERT(phase_ == Phase::kStopped && !stream_, "a new capture starts stopped");
 }
 
-std::string Capture::state_key(uint32_t binding) const {
-  return cached_state_key(binding);
-}
-
 InternedText Capture::interned_state_key(uint32_t binding) const {
   const CaptureBinding& b = bindings_[binding];
   if (state_keys_.size() <= binding) state_keys_.resize(bindings_.size());
@@ -196,7 +192,7 @@ Status Capture::step() {
 bool Capture::backfills_done() const {
   if (phase_ == Phase::kStopped) return false;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    auto it = state_.states.find(cached_state_key(b));
+    auto it = state_.states.find(state_key(b));
     if (it == state_.states.end() || !it->second.backfilled) return false;
   }
   return true;
@@ -204,7 +200,7 @@ bool Capture::backfills_done() const {
 
 bool Capture::backfilling(uint32_t binding) const {
   if (phase_ == Phase::kStopped || binding >= bindings_.size()) return false;
-  auto it = state_.states.find(cached_state_key(binding));
+  auto it = state_.states.find(state_key(binding));
   return it != state_.states.end() && !it->second.backfilled;
 }
 
@@ -350,7 +346,7 @@ Status Capture::start() {
   std::vector<uint32_t> fresh;
   std::vector<uint32_t> resumed;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    const std::string key = state_key(b);
+    const std::string& key = state_key(b);
     if (saved && saved->states.count(key)) {
       state_.states[key] = read_back(saved->states.at(key));
       resumed.push_back(b);

@@ -275,7 +275,9 @@ class Capture {
   // True when every active binding's backfill is done (in the working state).
   bool backfills_done() const;
   Lsn cursor() const { return state_.cursor; }
-  std::string state_key(uint32_t binding) const;
+  // The binding's state key ("items.v2"): interned, so the reference stays
+  // valid for the life of the process.
+  const std::string& state_key(uint32_t binding) const { return interned_state_key(binding); }
   // Whether `binding` is backfilling now (started, its backfill not done),
   // and its keyed backfill cursor (the last key read), if it has one: what
   // generators aim changes at. Nothing while the capture is stopped.
@@ -284,12 +286,7 @@ class Capture {
   std::optional<Ctid> keyless_cursor(uint32_t binding) const;  // Without Primary Key
 
  private:
-  // state_key(binding) without a copy; valid until the next call for a
-  // binding added since.
-  const std::string& cached_state_key(uint32_t binding) const {
-    return interned_state_key(binding);
-  }
-  // The same as the text documents carry.
+  // state_key() as the text documents and chunk traces carry.
   InternedText interned_state_key(uint32_t binding) const;
   Status start();
   Status open_slot(const std::optional<CaptureCheckpoint>& saved, bool all_new, Lsn memory_cursor);

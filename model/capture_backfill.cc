@@ -2,6 +2,7 @@
 #include "model/capture.h"
 #include "model/key_encoding.h"
 #include "model/mutants.h"
+#include "model/reduction.h"
 #include "model/situations.h"
 #include "model/xid.h"
 
@@ -88,7 +89,7 @@ CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& tr
   doc.key = std::move(key);
   doc.op = 'c';
   doc.fields = row;
-  doc.present_mask = row.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << row.size()) - 1;
+  doc.present_mask = all_columns(row.size());
   doc.lsn = trace.snapshot_lsn;
   doc.snapshot = true;
   doc.state_key = trace.state_key;

@@ -2,14 +2,12 @@
 #include "model/capture.h"
 #include "model/key_encoding.h"
 #include "model/mutants.h"
+#include "model/reduction.h"
 #include "model/situations.h"
 
 namespace cdc {
 
 namespace {
-uint64_t all_columns(size_t n) {
-  return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
-}
 uint64_t key_columns_mask(const TableSchema& s) {
   uint64_t m = 0;
   for (uint32_t k : s.primary_key)

@@ -17,23 +17,14 @@ void reduce_fields(Row* fields, uint64_t* mask, std::span<const Value> doc_field
   CDC_ASSERT(fields->size() >= doc_fields.size(), "the reduced row is as wide as the document");
 }
 
-namespace {
-// Whether `mask` names every one of the first `width` columns present.
-bool all_present(uint64_t mask, size_t width) {
-  if (width >= 64) return mask == ~uint64_t{0};
-  const uint64_t low = (uint64_t{1} << width) - 1;
-  return (mask & low) == low;
-}
-}  // namespace
-
 void reduce_fields(SharedRow* fields, uint64_t* mask, const SharedRow& doc_fields,
                    uint64_t doc_mask, bool first_wins) {
   CDC_ASSERT(fields != nullptr && mask != nullptr, "a row to reduce into");
   // First wins keeps what is present already: a column past 64 always is,
   // so a document wider than 64 columns keeps some under first wins.
   const bool keeps_some = first_wins && (*mask != 0 || doc_fields.size() > 64);
-  if (doc_fields.size() >= fields->size() && all_present(doc_mask, doc_fields.size()) &&
-      !keeps_some) {
+  const uint64_t whole = all_columns(doc_fields.size());
+  if (doc_fields.size() >= fields->size() && (doc_mask & whole) == whole && !keeps_some) {
     *fields = doc_fields;
     *mask |= doc_mask;
     return;

@@ -21,6 +21,11 @@ inline bool field_present(uint64_t mask, size_t column) {
   return column >= 64 || ((mask >> column) & 1u) != 0;
 }
 
+// The mask naming the first `n` columns present.
+inline uint64_t all_columns(size_t n) {
+  return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+}
+
 // Merges (doc_fields, doc_mask) over (*fields, *mask); `fields` grows to the
 // document's width. `first_wins` keeps fields already present instead (only
 // the seeded bug reduction-first-wins sets it).
