@@ -36,7 +36,7 @@ inline size_t heap_of(const std::string& s) {
 inline size_t heap_of(const SharedRow& r) {
   if (r.empty()) return 0;
   const size_t holders = r.use_count();
-  return (8 + r.size() * sizeof(Value) + holders / 2) / holders;
+  return (SharedRow::bytes_for(r.size()) + holders / 2) / holders;
 }
 inline size_t heap_of(const history::DestinationRow& r) {
   return heap_of(r.key) + heap_of(r.fields);

@@ -71,6 +71,8 @@ class SharedRow {
   uint32_t use_count() const {
     return block_ == nullptr ? 0 : block_->refs.load(std::memory_order_relaxed);
   }
+  // The bytes of a block of `n` values: its header, then the values.
+  static constexpr size_t bytes_for(size_t n) { return 8 + n * sizeof(Value); }
   // Asks the processor to fetch the block ahead of a read: rows shared
   // between layers lie where their first holder made them, not next to
   // every later holder, so a walk over many rows overlaps their misses.
@@ -89,10 +91,11 @@ class SharedRow {
     uint32_t size;
     Value* values() { return reinterpret_cast<Value*>(this + 1); }
   };
-  static_assert(sizeof(Block) == 8 && alignof(Value) <= 8, "values follow the header aligned");
 
-  // A block of `n` values, each default (NULL), with one reference.
+  // A block for `n` values, with one reference; its values are not yet
+  // constructed (each constructor builds them in place).
   static Block* allocate(size_t n);
+  SharedRow(const Value* first, const Value* last);  // copies [first, last)
   void retain() const noexcept {
     if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
   }
