@@ -313,12 +313,15 @@ void Recorder::share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) 
   for (size_t start = 0, end = 0; start < docs.size(); start = end) {
     const uint32_t binding = docs[start].first;
     CDC_ASSERT(binding < h_.bindings.size(), "a document of a recorded binding");
-    keys.clear();
-    for (end = start; end < docs.size() && docs[end].first == binding; ++end)
-      keys.push_back(docs[end].second.key);
+    end = start;
+    while (end < docs.size() && docs[end].first == binding)
+      ++end;
     // A keyless binding's documents carry keys of their own, which name no
     // source row.
     if (h_.bindings[binding].keyless) continue;
+    keys.clear();
+    for (size_t i = start; i < end; ++i)
+      keys.push_back(docs[i].second.key);
     rows.assign(keys.size(), nullptr);
     committed_.find_many(h_, h_.bindings[binding].table_id, keys, rows);
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -365,6 +368,16 @@ void Recorder::set_materializations(const std::vector<MaterializationBindingSpec
   }
 }
 
+history::DestinationRow history_row(const DestRow& r, SharedRow fields) {
+  return {.key = r.key,
+          .fields = std::move(fields),
+          .present_mask = r.present_mask,
+          .lsn = r.lsn,
+          .collection_seq = r.collection_seq,
+          .op = static_cast<history::DocOp>(r.op),
+          .snapshot = r.snapshot};
+}
+
 void Recorder::on_destination_commit(const DestinationCommit& c) {
   history::DestinationTxn t;
   t.tick = tick_;
@@ -373,15 +386,8 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.read_through_seq = c.position.read_through_seq;
   t.truncated_first = c.truncate_first || c.recreate;
   t.upserts.reserve(c.upserts.size());
-  for (const DestRow& r : c.upserts) {
-    t.upserts.push_back({.key = r.key,
-                         .fields = r.fields,
-                         .present_mask = r.present_mask,
-                         .lsn = r.lsn,
-                         .collection_seq = r.collection_seq,
-                         .op = static_cast<history::DocOp>(r.op),
-                         .snapshot = r.snapshot});
-  }
+  for (const DestRow& r : c.upserts)
+    t.upserts.push_back(history_row(r, r.fields));
   t.deletes = c.deletes;
   const history::MaterializationBinding& m = h_.materializations.at(c.binding);
   const history::Binding& b = h_.bindings.at(m.capture_binding);

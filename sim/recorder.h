@@ -19,6 +19,10 @@
 
 namespace cdc::sim {
 
+// A destination row as the history records it, holding `fields` (the row's
+// own, copied or moved by the caller).
+history::DestinationRow history_row(const DestRow& r, SharedRow fields);
+
 class Recorder : public CaptureObserver, public MaterializationObserver {
  public:
   explicit Recorder(const Database* db) : db_(db) {}

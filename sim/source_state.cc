@@ -16,8 +16,12 @@ const SharedRow& SourceState::row_of(const history::History& h, const Ref& r) co
 const SharedRow* SourceState::find(const history::History& h, uint32_t table,
                                    std::string_view key) const {
   const std::optional<uint32_t> id = ids_.find(table, key);
-  if (!id || !refs_.at(*id).present) return nullptr;
-  return &row_of(h, refs_[*id]);
+  return row_if_present(h, id.value_or(properties::detail::KeyIds::kMissing));
+}
+
+const SharedRow* SourceState::row_if_present(const history::History& h, uint32_t id) const {
+  if (id == properties::detail::KeyIds::kMissing || !refs_.at(id).present) return nullptr;
+  return &row_of(h, refs_[id]);
 }
 
 void SourceState::find_many(const history::History& h, uint32_t table,
@@ -32,10 +36,8 @@ void SourceState::find_many(const history::History& h, uint32_t table,
   std::vector<uint32_t>& ids = ids_scratch_;
   ids.resize(keys.size());
   ids_.find_many(table, keys, ids);
-  for (size_t i = 0; i < keys.size(); ++i) {
-    const bool found = ids[i] != properties::detail::KeyIds::kMissing && refs_.at(ids[i]).present;
-    out[i] = found ? &row_of(h, refs_[ids[i]]) : nullptr;
-  }
+  for (size_t i = 0; i < keys.size(); ++i)
+    out[i] = row_if_present(h, ids[i]);
 }
 
 uint32_t SourceState::id_of(uint32_t table, std::string_view key) {

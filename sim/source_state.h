@@ -57,6 +57,8 @@ class SourceState {
   };
   uint32_t id_of(uint32_t table, std::string_view key);  // adds the key if new
   const SharedRow& row_of(const history::History& h, const Ref& r) const;
+  // The row of key id `id` (KeyIds::kMissing: none), or nullptr when absent.
+  const SharedRow* row_if_present(const history::History& h, uint32_t id) const;
 
   properties::detail::KeyIds ids_;             // tag: the table
   std::vector<Ref> refs_;                      // by id

@@ -1138,13 +1138,7 @@ void World::record_final_state() {
     const auto t = released.find(m.destination);
     if (t != released.end()) {
       auto add = [&](DestRow& r) {
-        rows.push_back({.key = r.key,
-                        .fields = last_reader ? std::move(r.fields) : r.fields,
-                        .present_mask = r.present_mask,
-                        .lsn = r.lsn,
-                        .collection_seq = r.collection_seq,
-                        .op = static_cast<history::DocOp>(r.op),
-                        .snapshot = r.snapshot});
+        rows.push_back(history_row(r, last_reader ? std::move(r.fields) : r.fields));
       };
       rows.reserve(t->second.merged.size() + t->second.appended.size());
       for (auto& [key, r] : t->second.merged)
