@@ -82,6 +82,36 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   }
 }
 
+// Keys in no order pay one wasted comparison per group: a wrong guess stops
+// guessing until the group's lookups tell where the last key lies.
+void SourceTimeline::ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const {
+  CDC_ASSERT(out.size() == keys.size(), "one id per key");
+  constexpr size_t kGroup = 16;
+  constexpr size_t kNowhere = SIZE_MAX;
+  std::string_view missed[kGroup];
+  size_t missed_at[kGroup];
+  uint32_t missed_id[kGroup];
+  size_t next = kNowhere;  // the index in keys_ the next key is guessed at
+  for (size_t base = 0; base < keys.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, keys.size() - base);
+    size_t misses = 0;
+    for (size_t i = base; i < base + n; ++i) {
+      if (next < keys_.size() && keys_[next].key == keys[i]) {
+        out[i] = id_at_[next++];
+        continue;
+      }
+      next = kNowhere;
+      missed[misses] = keys[i];
+      missed_at[misses++] = i;
+    }
+    ids_.find_many(0, std::span(missed, misses), std::span(missed_id, misses));
+    for (size_t m = 0; m < misses; ++m)
+      out[missed_at[m]] = missed_id[m];
+    const uint32_t last = out[base + n - 1];
+    next = last == KeyIds::kMissing ? kNowhere : position_[last] + 1;
+  }
+}
+
 const TimelineKey* SourceTimeline::find(std::string_view key) const {
   const std::optional<uint32_t> id = ids_.find(0, key);
   return id ? &keys_[position_[*id]] : nullptr;

@@ -77,11 +77,12 @@ class SourceTimeline {
   // (history order): what history_keys.h numbers every key of a table by.
   size_t id_count() const { return position_.size(); }
   std::optional<uint32_t> id_of(std::string_view key) const { return ids_.find(0, key); }
-  // id_of of each of `keys` into out[i] (KeyIds::kMissing when absent), with
-  // their cache misses overlapped (KeyIds::find_many).
-  void ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const {
-    ids_.find_many(0, keys, out);
-  }
+  // id_of of each of `keys` into out[i] (KeyIds::kMissing when absent). A
+  // key is first compared with the key after the previous one in key order
+  // (documents, chunk rows and destination rows of a backfill come in key
+  // order); the others are looked up with their cache misses overlapped
+  // (KeyIds::find_many). REQUIRES: out has keys.size() elements.
+  void ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const;
   // REQUIRES: id < id_count().
   const TimelineKey& entry(uint32_t id) const { return keys_[position_.at(id)]; }
   // entry(id).versions, read without the entry (in id order, the versions

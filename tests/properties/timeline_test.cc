@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "tests/properties/history_builder.h"
 
@@ -63,6 +67,37 @@ TEST(TimelineTest, ManyKeysAreFoundAndListedInKeyOrder) {
   EXPECT_EQ(t.find("k1000"), nullptr);
   EXPECT_EQ(t.find(""), nullptr);
   EXPECT_EQ(t.final_rows().size(), expected.size());
+}
+
+// ids_of guesses that a key follows the previous one in key order; whatever
+// the order of the keys asked for (key order with gaps, keys the table never
+// had, repeats, descending), each gets the id id_of gives it.
+TEST(TimelineTest, IdsOfAgreesWithIdOfInAnyOrder) {
+  HistoryBuilder b;
+  std::vector<std::string> keys;
+  for (int c = 0; c < 200; ++c) {
+    keys.push_back("k" + std::to_string(1000 + (c * 7919) % 200));  // changed out of key order
+    b.commit(100 + c, {ins(keys.back(), c)});
+  }
+  b.commit(400, {change("k1050", std::nullopt, 9, 8)});  // a key of table 8
+  const History h = b.build();
+  const detail::SourceTimeline t(h, kTable);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> probes(keys.begin(), keys.end());
+  probes.insert(probes.begin() + 20, "k1019x");              // absent, inside the run
+  probes.insert(probes.begin() + 40, {keys[38], keys[38]});  // a repeat
+  probes.insert(probes.begin() + 60, keys[150]);             // a jump ahead
+  probes.insert(probes.end(), keys.rbegin(), keys.rend());   // descending
+  probes.push_back("");
+  const std::vector<std::string_view> views(probes.begin(), probes.end());
+  std::vector<uint32_t> ids(views.size(), 0);
+  t.ids_of(views, ids);
+  for (size_t i = 0; i < views.size(); ++i) {
+    const std::optional<uint32_t> want = t.id_of(views[i]);
+    ASSERT_EQ(ids[i], want.value_or(detail::KeyIds::kMissing)) << i << " " << views[i];
+  }
+  EXPECT_EQ(ids[0], t.id_of(keys[0]));
+  EXPECT_NE(ids[0], detail::KeyIds::kMissing);
 }
 
 // Within a scope the checkers of one check_all share a table's timeline;
