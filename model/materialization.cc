@@ -1,6 +1,7 @@
 #include "model/materialization.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 
 #include "model/mutants.h"
@@ -34,6 +35,42 @@ std::optional<MaterializationPosition> Destination::position(const std::string& 
   return it->second;
 }
 
+namespace {
+
+// rows.lower_bound(key), found next to `prev` (the previous answer, or
+// end()) without a search when `key` lies just after it or past every key:
+// keys asked for in ascending order mostly do.
+template <class Map>
+auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string& key) {
+  if (prev != rows.end() && prev->first < key) {
+    const auto next = std::next(prev);
+    if (next == rows.end() || !(next->first < key)) return next;
+  } else if (prev == rows.end() && (rows.empty() || rows.rbegin()->first < key)) {
+    return rows.end();
+  }
+  return rows.lower_bound(key);
+}
+
+}  // namespace
+
+// Rows come in key order: each row's place is looked for next to the
+// previous row's (a backfill fills runs of keys with no stored row between
+// them, often past the table's greatest key), and searched for only when it
+// is not there.
+void Destination::store_upserts(const std::vector<DestRow>& upserts,
+                                std::map<std::string, DestRow>* rows) {
+  auto prev = rows->end();
+  for (const DestRow& r : upserts) {
+    const auto at = lower_bound_from(*rows, prev, r.key);
+    if (at != rows->end() && at->first == r.key) {
+      at->second = r;
+      prev = at;
+    } else {
+      prev = rows->emplace_hint(at, r.key, r);
+    }
+  }
+}
+
 void Destination::commit(const DestinationCommit& c) {
   // A binding's read position never moves back (a backfill starts a new state key).
   CDC_ASSERT(!positions_.count(c.state_key) ||
@@ -48,15 +85,7 @@ void Destination::commit(const DestinationCommit& c) {
     for (const std::string& k : c.deletes) {
       if (!mutant_active(Mutant::kMergeDeleteIgnored)) t.merged.erase(k);
     }
-    // Rows come in key order: those past the table's greatest key (a
-    // backfill filling the table) go in at its end without a search.
-    for (const DestRow& r : c.upserts) {
-      if (t.merged.empty() || t.merged.rbegin()->first < r.key) {
-        t.merged.emplace_hint(t.merged.end(), r.key, r);
-      } else {
-        t.merged[r.key] = r;
-      }
-    }
+    store_upserts(c.upserts, &t.merged);
   } else {
     CDC_ASSERT(c.deletes.empty(), "a delta commit deletes nothing");
     t.appended.insert(t.appended.end(), c.upserts.begin(), c.upserts.end());
@@ -288,6 +317,7 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
     std::sort(order.begin(), order.end(), before);
   }
   size_t keys = 0;
+  auto cursor = table != nullptr ? table->merged.end() : decltype(table->merged.end()){};
   for (size_t i = 0; i < order.size(); ++keys) {
     const std::string& key = docs[order[i]]->key;
     std::optional<DestRow> row;
@@ -296,9 +326,9 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
                       (pos.load_optimisation && (!pos.max_key || key > *pos.max_key));
     if (skip && table != nullptr) reached(Situation::kDestinationLoadSkippedAboveMaxKey);
     if (!skip && table != nullptr) {
-      auto stored = table->merged.find(key);
-      if (stored != table->merged.end()) {
-        row = stored->second;
+      cursor = lower_bound_from(table->merged, cursor, key);
+      if (cursor != table->merged.end() && cursor->first == key) {
+        row = cursor->second;
         ++out->loaded;
       }
     }

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace cdc {
 namespace {
 
@@ -29,7 +34,8 @@ class MaterializationTest : public ::testing::Test {
   void SetUp() override { store.create("c"); }
   void add_txn(std::vector<CollectionDoc> docs) {
     CollectionStore::Txn t;
-    for (CollectionDoc& d : docs) t.docs.emplace_back("c", std::move(d));
+    for (CollectionDoc& d : docs)
+      t.docs.emplace_back("c", std::move(d));
     store.commit(std::move(t), 0);
   }
   void make(UpdateStrategy s, bool keep_existing = false) {
@@ -41,7 +47,8 @@ class MaterializationTest : public ::testing::Test {
     m.emplace(&store, &dest, std::vector<MaterializationBindingSpec>{spec}, &rec);
   }
   void drain() {
-    for (int i = 0; i < 100 && !m->drained(); ++i) (void)m->step();
+    for (int i = 0; i < 100 && !m->drained(); ++i)
+      (void)m->step();
     ASSERT_TRUE(m->drained());
   }
   const DestinationTable& table() const { return *dest.table("t"); }
@@ -62,6 +69,64 @@ TEST_F(MaterializationTest, MergeReducesAndStores) {
   EXPECT_EQ(table().merged.at("a").fields, (Row{Value::int64(3), Value::int64(10)}));
 }
 
+// A merge commit stores each row under its key, whatever the order of its
+// rows: runs in key order (searched from the previous row), keys past the
+// greatest, keys between stored ones, repeats, descending keys.
+TEST(DestinationTest, MergeRowsLandUnderTheirKeysInAnyOrder) {
+  const auto commit_of = [](const std::vector<std::pair<std::string, int64_t>>& rows) {
+    DestinationCommit c;
+    c.state_key = "s";
+    c.table = "t";
+    for (const auto& [key, v] : rows) {
+      DestRow r;
+      r.key = key;
+      r.fields = Row{Value::int64(v)};
+      c.upserts.push_back(std::move(r));
+    }
+    return c;
+  };
+  const std::vector<std::vector<std::pair<std::string, int64_t>>> commits = {
+      {{"b", 1}, {"d", 2}, {"f", 3}},
+      {{"a", 4}, {"c", 5}, {"d", 6}, {"e", 7}, {"g", 8}, {"h", 9}},         // between, equal, past
+      {{"h", 10}, {"h", 11}, {"c", 12}, {"b", 13}, {"i", 14}, {"a0", 15}},  // repeats, descending
+      {{"z", 16}, {"y", 17}},
+      {{"a", 18}, {"c", 19}, {"e", 20}},  // stored keys lie between the rows
+  };
+  Destination dest;
+  std::map<std::string, int64_t> want;
+  for (const auto& rows : commits) {
+    dest.commit(commit_of(rows));
+    for (const auto& [key, v] : rows)
+      want[key] = v;
+    const DestinationTable* t = dest.table("t");
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(t->merged.size(), want.size());
+    for (const auto& [key, row] : t->merged) {
+      ASSERT_EQ(row.key, key);
+      ASSERT_TRUE(want.count(key)) << key;
+      EXPECT_EQ(row.fields, Row{Value::int64(want.at(key))}) << key;
+    }
+  }
+}
+
+// A merge loads the stored row of each key it updates, found from the
+// previous key's: stored keys lie between and around the updated ones.
+TEST_F(MaterializationTest, MergeLoadsTheStoredRowOfEveryUpdatedKey) {
+  add_txn({doc("a", 'c', 1, 10), doc("b", 'c', 2, 20), doc("c", 'c', 3, 30), doc("d", 'c', 4, 40),
+           doc("e", 'c', 5, 50)});
+  make(UpdateStrategy::kMerge);
+  drain();
+  add_txn({doc("e", 'u', 9, std::nullopt), doc("a", 'u', 6, std::nullopt),
+           doc("c", 'u', 7, std::nullopt), doc("0", 'c', 8, 80)});
+  drain();
+  ASSERT_EQ(table().merged.size(), 6u);
+  EXPECT_EQ(table().merged.at("a").fields, (Row{Value::int64(6), Value::int64(10)}));
+  EXPECT_EQ(table().merged.at("b").fields, (Row{Value::int64(2), Value::int64(20)}));
+  EXPECT_EQ(table().merged.at("c").fields, (Row{Value::int64(7), Value::int64(30)}));
+  EXPECT_EQ(table().merged.at("e").fields, (Row{Value::int64(9), Value::int64(50)}));
+  EXPECT_EQ(table().merged.at("0").fields, (Row{Value::int64(8), Value::int64(80)}));
+}
+
 TEST_F(MaterializationTest, DeltaAppendsEveryDocument) {
   add_txn({doc("a", 'c', 1, 10), doc("a", 'u', 2, 20), doc("a", 'd', 2, std::nullopt)});
   make(UpdateStrategy::kDelta);
@@ -79,7 +144,8 @@ TEST_F(MaterializationTest, PositionsMakeCommitsExactlyOnceAcrossCrashesAndFailu
   ASSERT_TRUE(m->step().is_ok());  // built, not committed
   m->restart();                    // a crash loses it
   m->arm_commit_failure();
-  for (int i = 0; i < 3; ++i) (void)m->step();  // build, failing commit, build again
+  for (int i = 0; i < 3; ++i)
+    (void)m->step();  // build, failing commit, build again
   EXPECT_EQ(rec.errors.size(), 1u);
   drain();
   EXPECT_EQ(table().appended.size(), 2u);  // each document applied once
