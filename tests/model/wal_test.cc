@@ -1,0 +1,114 @@
+// The WAL's records against a plain vector of the same records: long runs
+// of appends, truncations at any LSN (on a record's end, just before it,
+// past the end), restarts, and the searches by LSN.
+#include "model/wal.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cdc {
+namespace {
+
+WalRecord record_of(size_t payload_bytes, uint32_t tag) {
+  WalRecord r;
+  r.kind = WalKind::kInsert;
+  r.xid = Xid(tag);
+  r.new_row = std::string(payload_bytes, 'x');
+  return r;
+}
+
+// What the WAL must hold: every record appended and not truncated, in order.
+struct Model {
+  std::vector<WalRecord> held;
+  uint64_t dropped = 0;
+};
+
+void expect_same(const Wal& wal, const Model& m) {
+  RC_ASSERT(wal.record_count() == m.held.size());
+  RC_ASSERT(wal.dropped_count() == m.dropped);
+  for (size_t i = 0; i < m.held.size(); ++i) {
+    RC_ASSERT(wal.record(i).start == m.held[i].start);
+    RC_ASSERT(wal.record(i).end == m.held[i].end);
+    RC_ASSERT(wal.record(i).xid == m.held[i].xid);
+  }
+  RC_ASSERT(wal.oldest_lsn() == (m.held.empty() ? wal.insert_lsn() : m.held.front().start));
+}
+
+RC_GTEST_PROP(WalProps, HoldsWhatAPlainVectorHolds, ()) {
+  Wal wal(Lsn(0x1000));
+  Model m;
+  uint32_t tag = 0;
+  const size_t ops = *rc::gen::inRange<size_t>(1, 60);
+  for (size_t op = 0; op < ops; ++op) {
+    const int kind = *rc::gen::inRange(0, 10);
+    if (kind < 6) {  // a run of appends
+      const size_t n = *rc::gen::inRange<size_t>(1, 700);
+      for (size_t i = 0; i < n; ++i) {
+        WalRecord r = record_of(*rc::gen::inRange<size_t>(0, 40), ++tag);
+        const Lsn start = wal.insert_lsn();
+        const Lsn end = wal.append(r);
+        r.start = start;
+        r.end = end;
+        m.held.push_back(r);
+      }
+    } else if (kind < 9) {  // truncate before an LSN: a record's end, or between
+      if (m.held.empty()) continue;
+      const size_t at = *rc::gen::inRange<size_t>(0, m.held.size() + 1);
+      const Lsn lsn = at == m.held.size()
+                          ? wal.insert_lsn()
+                          : Lsn(m.held[at].end.value() - *rc::gen::inRange<uint64_t>(0, 2));
+      wal.truncate_before(lsn);
+      const auto keep = std::find_if(m.held.begin(), m.held.end(),
+                                     [&](const WalRecord& r) { return lsn < r.end; });
+      m.dropped += static_cast<uint64_t>(keep - m.held.begin());
+      m.held.erase(m.held.begin(), keep);
+    } else {
+      const Lsn next(wal.insert_lsn().value() + 4096);
+      wal.restart_at(next);
+      m.dropped += m.held.size();
+      m.held.clear();
+      RC_ASSERT(wal.insert_lsn() == next);
+    }
+    expect_same(wal, m);
+  }
+  // lower_bound: the first held record starting at or after an LSN.
+  for (size_t probe = 0; probe < 20 && !m.held.empty(); ++probe) {
+    const size_t at = *rc::gen::inRange<size_t>(0, m.held.size());
+    const Lsn lsn(m.held[at].start.value() + *rc::gen::inRange<uint64_t>(0, 2));
+    const auto want = std::find_if(m.held.begin(), m.held.end(),
+                                   [&](const WalRecord& r) { return !(r.start < lsn); });
+    RC_ASSERT(wal.lower_bound(lsn) == static_cast<size_t>(want - m.held.begin()));
+  }
+}
+
+// Truncating a prefix, then everything, then filling the WAL again, keeps
+// every record in the order it was appended.
+TEST(WalTest, TruncationKeepsTheRestInOrder) {
+  Wal wal(Lsn(0x1000));
+  std::vector<Lsn> ends;
+  for (uint32_t i = 0; i < 1000; ++i)
+    ends.push_back(wal.append(record_of(8, i)));
+  wal.truncate_before(ends[255]);  // records 0..255 go
+  ASSERT_EQ(wal.record_count(), 744u);
+  EXPECT_EQ(wal.dropped_count(), 256u);
+  EXPECT_EQ(wal.record(0).xid, Xid(256));
+  EXPECT_EQ(wal.record(743).xid, Xid(999));
+  wal.truncate_before(ends[999]);  // everything
+  EXPECT_EQ(wal.record_count(), 0u);
+  EXPECT_EQ(wal.oldest_lsn(), wal.insert_lsn());
+  for (uint32_t i = 1000; i < 1600; ++i)
+    wal.append(record_of(8, i));
+  ASSERT_EQ(wal.record_count(), 600u);
+  EXPECT_EQ(wal.record(0).xid, Xid(1000));
+  EXPECT_EQ(wal.record(599).xid, Xid(1599));
+  EXPECT_EQ(wal.lower_bound(wal.record(300).start), 300u);
+}
+
+}  // namespace
+}  // namespace cdc
