@@ -37,8 +37,8 @@ std::optional<MaterializationPosition> Destination::position(const std::string& 
 
 namespace {
 
-// rows.lower_bound(key), found next to `prev` (the previous answer, or
-// end()) without a search when `key` lies just after it or past every key:
+// rows.lower_bound(key), found without a search when `key` lies just after
+// `prev` (the previous answer), or past every key while `prev` is end():
 // keys asked for in ascending order mostly do.
 template <class Map>
 auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string& key) {

@@ -77,10 +77,11 @@ class SourceTimeline {
   // (history order): what history_keys.h numbers every key of a table by.
   size_t id_count() const { return position_.size(); }
   std::optional<uint32_t> id_of(std::string_view key) const { return ids_.find(0, key); }
-  // id_of of each of `keys` into out[i] (KeyIds::kMissing when absent). A
-  // key is first compared with the key after the previous one in key order
-  // (documents, chunk rows and destination rows of a backfill come in key
-  // order); the others are looked up with their cache misses overlapped
+  // id_of of each of `keys` into out[i] (KeyIds::kMissing when absent).
+  // While guesses hold, a key is compared with the key after the previous
+  // one in key order (documents, chunk rows and destination rows of a
+  // backfill come in key order); after a wrong guess the rest of its group
+  // of 16 is looked up with their cache misses overlapped
   // (KeyIds::find_many). REQUIRES: out has keys.size() elements.
   void ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const;
   // REQUIRES: id < id_count().

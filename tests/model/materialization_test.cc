@@ -110,21 +110,29 @@ TEST(DestinationTest, MergeRowsLandUnderTheirKeysInAnyOrder) {
 }
 
 // A merge loads the stored row of each key it updates, found from the
-// previous key's: stored keys lie between and around the updated ones.
+// previous key's: runs of stored keys (found next to the previous one),
+// stored keys between the updated ones, and new keys between stored ones.
 TEST_F(MaterializationTest, MergeLoadsTheStoredRowOfEveryUpdatedKey) {
   add_txn({doc("a", 'c', 1, 10), doc("b", 'c', 2, 20), doc("c", 'c', 3, 30), doc("d", 'c', 4, 40),
-           doc("e", 'c', 5, 50)});
+           doc("e", 'c', 5, 50), doc("f", 'c', 6, 60), doc("g", 'c', 7, 70)});
   make(UpdateStrategy::kMerge);
   drain();
-  add_txn({doc("e", 'u', 9, std::nullopt), doc("a", 'u', 6, std::nullopt),
-           doc("c", 'u', 7, std::nullopt), doc("0", 'c', 8, 80)});
+  add_txn({doc("e", 'u', 15, std::nullopt), doc("a", 'u', 11, std::nullopt),
+           doc("b", 'u', 12, std::nullopt), doc("c", 'u', 13, std::nullopt), doc("a5", 'c', 8, 80),
+           doc("g", 'u', 17, std::nullopt), doc("0", 'c', 9, 90)});
   drain();
-  ASSERT_EQ(table().merged.size(), 6u);
-  EXPECT_EQ(table().merged.at("a").fields, (Row{Value::int64(6), Value::int64(10)}));
-  EXPECT_EQ(table().merged.at("b").fields, (Row{Value::int64(2), Value::int64(20)}));
-  EXPECT_EQ(table().merged.at("c").fields, (Row{Value::int64(7), Value::int64(30)}));
-  EXPECT_EQ(table().merged.at("e").fields, (Row{Value::int64(9), Value::int64(50)}));
-  EXPECT_EQ(table().merged.at("0").fields, (Row{Value::int64(8), Value::int64(80)}));
+  const std::map<std::string, Row> want = {{"0", Row{Value::int64(9), Value::int64(90)}},
+                                           {"a", Row{Value::int64(11), Value::int64(10)}},
+                                           {"a5", Row{Value::int64(8), Value::int64(80)}},
+                                           {"b", Row{Value::int64(12), Value::int64(20)}},
+                                           {"c", Row{Value::int64(13), Value::int64(30)}},
+                                           {"d", Row{Value::int64(4), Value::int64(40)}},
+                                           {"e", Row{Value::int64(15), Value::int64(50)}},
+                                           {"f", Row{Value::int64(6), Value::int64(60)}},
+                                           {"g", Row{Value::int64(17), Value::int64(70)}}};
+  ASSERT_EQ(table().merged.size(), want.size());
+  for (const auto& [key, fields] : want)
+    EXPECT_EQ(table().merged.at(key).fields, fields) << key;
 }
 
 TEST_F(MaterializationTest, DeltaAppendsEveryDocument) {

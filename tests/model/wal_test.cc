@@ -47,12 +47,19 @@ RC_GTEST_PROP(WalProps, HoldsWhatAPlainVectorHolds, ()) {
   const size_t ops = *rc::gen::inRange<size_t>(1, 60);
   for (size_t op = 0; op < ops; ++op) {
     const int kind = *rc::gen::inRange(0, 10);
-    if (kind < 6) {  // a run of appends
-      const size_t n = *rc::gen::inRange<size_t>(1, 700);
+    if (kind < 6) {  // a run of appends, now and then a long one
+      const size_t n = *rc::gen::inRange<size_t>(1, kind == 0 ? 700 : 40);
       for (size_t i = 0; i < n; ++i) {
-        WalRecord r = record_of(*rc::gen::inRange<size_t>(0, 40), ++tag);
+        const size_t payload = *rc::gen::inRange<size_t>(0, 40);
+        WalRecord r = record_of(payload, ++tag);
         const Lsn start = wal.insert_lsn();
         const Lsn end = wal.append(r);
+        // A record starts where the previous one ended and takes a 24-byte
+        // header plus its payload, rounded up to 8 bytes (wal.h).
+        RC_ASSERT(end.value() - start.value() == ((24 + payload + 7) & ~size_t{7}));
+        // (RC_ASSERT does not short-circuit ||: the test is computed first.)
+        const bool contiguous = m.held.empty() || m.held.back().end == start;
+        RC_ASSERT(contiguous);
         r.start = start;
         r.end = end;
         m.held.push_back(r);
@@ -77,10 +84,15 @@ RC_GTEST_PROP(WalProps, HoldsWhatAPlainVectorHolds, ()) {
     }
     expect_same(wal, m);
   }
-  // lower_bound: the first held record starting at or after an LSN.
+  // lower_bound: the first held record starting at or after an LSN, below
+  // the oldest record, on or just after a record's start, and past the end.
   for (size_t probe = 0; probe < 20 && !m.held.empty(); ++probe) {
     const size_t at = *rc::gen::inRange<size_t>(0, m.held.size());
-    const Lsn lsn(m.held[at].start.value() + *rc::gen::inRange<uint64_t>(0, 2));
+    const int where = *rc::gen::inRange(0, 4);
+    const Lsn lsn = where == 0 ? Lsn(m.held.front().start.value() - 1)
+                    : where == 1
+                        ? Lsn(wal.insert_lsn().value() + 1)
+                        : Lsn(m.held[at].start.value() + *rc::gen::inRange<uint64_t>(0, 2));
     const auto want = std::find_if(m.held.begin(), m.held.end(),
                                    [&](const WalRecord& r) { return !(r.start < lsn); });
     RC_ASSERT(wal.lower_bound(lsn) == static_cast<size_t>(want - m.held.begin()));

@@ -79,12 +79,12 @@ TEST(TimelineTest, IdsOfAgreesWithIdOfInAnyOrder) {
     keys.push_back("k" + std::to_string(1000 + (c * 7919) % 200));  // changed out of key order
     b.commit(100 + c, {ins(keys.back(), c)});
   }
-  b.commit(400, {change("k1050", std::nullopt, 9, 8)});  // a key of table 8
+  b.commit(400, {change("k1019x", std::nullopt, 9, 8)});  // a key of table 8 only
   const History h = b.build();
   const detail::SourceTimeline t(h, kTable);
   std::sort(keys.begin(), keys.end());
   std::vector<std::string> probes(keys.begin(), keys.end());
-  probes.insert(probes.begin() + 20, "k1019x");              // absent, inside the run
+  probes.insert(probes.begin() + 20, "k1019x");              // only table 8 has it; inside the run
   probes.insert(probes.begin() + 40, {keys[38], keys[38]});  // a repeat
   probes.insert(probes.begin() + 60, keys[150]);             // a jump ahead
   probes.insert(probes.end(), keys.rbegin(), keys.rend());   // descending
