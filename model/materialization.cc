@@ -51,14 +51,12 @@ auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string&
   return rows.lower_bound(key);
 }
 
-}  // namespace
-
-// Rows come in key order: each row's place is looked for next to the
+// Stores each of `upserts` in `rows`, replacing a row of its key. Rows
+// come in key order: each row's place is looked for next to the
 // previous row's (a backfill fills runs of keys with no stored row between
 // them, often past the table's greatest key), and searched for only when it
 // is not there.
-void Destination::store_upserts(const std::vector<DestRow>& upserts,
-                                std::map<std::string, DestRow>* rows) {
+void store_upserts(const std::vector<DestRow>& upserts, std::map<std::string, DestRow>* rows) {
   auto prev = rows->end();
   for (const DestRow& r : upserts) {
     const auto at = lower_bound_from(*rows, prev, r.key);
@@ -70,6 +68,8 @@ void Destination::store_upserts(const std::vector<DestRow>& upserts,
     }
   }
 }
+
+}  // namespace
 
 void Destination::commit(const DestinationCommit& c) {
   // A binding's read position never moves back (a backfill starts a new state key).

@@ -100,10 +100,6 @@ class Destination {
   uint64_t corrupt(const std::string& name);
 
  private:
-  // Stores each of `upserts` in `rows` (replacing a row of its key).
-  static void store_upserts(const std::vector<DestRow>& upserts,
-                            std::map<std::string, DestRow>* rows);
-
   std::map<std::string, DestinationTable> tables_;
   std::map<std::string, MaterializationPosition> positions_;
 };
