@@ -12,7 +12,8 @@
 //     run (and, of them, check_seconds: the checkers'), the destination's
 //     rows, the heap in use per row when the run ends (heap_in_use.h: the
 //     world is gone by then, so it is the history the run returns), the peak
-//     resident set per row (the process's VmHWM, reset before each run) and
+//     resident set per row (the process's VmHWM, reset before each run; and
+//     run_peak_rss_bytes_per_row, the same read before the checkers start) and
 //     the growth exponent of the seconds against the previous size of the
 //     same table and load: log(t2/t1) / log(n2/n1), 1.0 for linear cost, 2.0
 //     for quadratic. history_bytes_per_row estimates the history's own share
@@ -97,6 +98,7 @@ void BM_Backfill(benchmark::State& state) {
   double seconds = 0;
   double check_seconds = 0;
   double heap_bytes = 0;
+  double run_peak_bytes = 0;
   size_t dest_rows = 0;
   bench::HistoryBytes history;
   for (auto _ : state) {
@@ -107,6 +109,7 @@ void BM_Backfill(benchmark::State& state) {
     const RunResult r =
         run_world(backfill_world(static_cast<uint32_t>(n), static_cast<size_t>(table), bulk != 0));
     heap_bytes = static_cast<double>(bench::heap_in_use_bytes()) - static_cast<double>(heap_before);
+    run_peak_bytes = peak_rss_bytes();
     const auto checks = std::chrono::steady_clock::now();
     const std::vector<properties::Verdict> verdicts = properties::check_all(r.history);
     benchmark::DoNotOptimize(verdicts.data());
@@ -125,6 +128,7 @@ void BM_Backfill(benchmark::State& state) {
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
   state.counters["heap_bytes_per_row"] = heap_bytes / static_cast<double>(n);
   state.counters["peak_rss_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
+  state.counters["run_peak_rss_bytes_per_row"] = run_peak_bytes / static_cast<double>(n);
   // The history's share of the heap, by part (bench/history_bytes.h).
   const auto per_row = [&](size_t bytes) {
     return static_cast<double>(bytes) / static_cast<double>(n);

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,8 @@ class HeapTable {
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
   std::optional<uint32_t> index_find(std::string_view ikey) const;
+  // Fetches what index_find() of each key reads (KeyIndex::prefetch).
+  void index_prefetch(std::span<const std::string_view> ikeys) const { index_.prefetch(ikeys); }
   // `key`, when given, is the key of row(slot) (it spares decoding the row
   // for the bytewise index).
   void index_set(const std::string& ikey, uint32_t slot, const Key* key = nullptr);

@@ -180,6 +180,42 @@ std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
   return std::nullopt;
 }
 
+void KeyIndex::prefetch(std::span<const std::string_view> keys) const {
+  // Every leaf lies at one depth: the inner levels are counted once, down the
+  // first children, so no node is read just to learn what its child is.
+  size_t inner_levels = 0;
+  for (const Node* n = root_; !n->leaf; n = static_cast<const Inner*>(n)->child[0]) {
+    CDC_ASSERT(inner_levels < kMaxDepth, "the tree is shallower than kMaxDepth");
+    ++inner_levels;
+  }
+  constexpr size_t kGroup = 16;
+  const Node* node[kGroup];
+  uint64_t prefix[kGroup];
+  for (size_t base = 0; base < keys.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, keys.size() - base);
+    for (size_t i = 0; i < n; ++i) {
+      node[i] = root_;
+      prefix[i] = key_prefix(keys[base + i]);
+    }
+    for (size_t level = 0; level < inner_levels; ++level) {
+      const bool to_leaves = level + 1 == inner_levels;
+      for (size_t i = 0; i < n; ++i) {
+        const Inner* in = static_cast<const Inner*>(node[i]);
+        CDC_ASSERT(!in->leaf, "every leaf lies at one depth");
+        const uint32_t c =
+            search(in->prefix, in->sep, in->n - 1, prefix[i], keys[base + i], /*strict=*/true);
+        node[i] = in->child[c];
+        __builtin_prefetch(node[i]);
+        if (to_leaves) {
+          prefetch_prefixes(static_cast<const Leaf*>(node[i])->prefix, kLeafCapacity);
+        } else {
+          prefetch_prefixes(static_cast<const Inner*>(node[i])->prefix, kInnerCapacity - 1);
+        }
+      }
+    }
+  }
+}
+
 KeyIndex::Iterator KeyIndex::bound(std::string_view key, bool strict) const {
   const uint64_t p = key_prefix(key);
   const Leaf* leaf = descend(key, p, nullptr);

@@ -39,6 +39,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -96,6 +97,12 @@ class KeyIndex {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::optional<uint32_t> find(std::string_view key) const;
+  // Fetches into the cache the nodes that finding each of `keys` reads. The
+  // descents go level by level together, so their cache misses overlap
+  // instead of following one another: a bulk load checking a thousand
+  // random keys against millions takes one miss per level per group.
+  // Changes nothing, the finger included.
+  void prefetch(std::span<const std::string_view> keys) const;
   // Inserts the key, or gives an existing key the new slot.
   void set(std::string_view key, uint32_t slot);
   // Returns whether the key was there.

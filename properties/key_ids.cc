@@ -44,7 +44,10 @@ size_t KeyIds::cell_of(uint32_t tag, std::string_view key, uint64_t hash) const 
 }
 
 uint32_t KeyIds::add(uint32_t tag, std::string_view key) {
-  const uint64_t hash = hash_of(tag, key);
+  return add_hashed(tag, key, hash_of(tag, key));
+}
+
+uint32_t KeyIds::add_hashed(uint32_t tag, std::string_view key, uint64_t hash) {
   size_t i = cell_of(tag, key, hash);
   if (table_[i] != 0) return id_in(table_[i]);
   CDC_ASSERT(keys_.size() < (size_t{1} << 31), "key ids fit a table of at most 2^32 cells");
@@ -98,6 +101,20 @@ void KeyIds::find_many(uint32_t tag, std::span<const std::string_view> keys,
       const uint64_t cell = table_[cell_of(tag, keys[base + i], hash[i])];
       out[base + i] = cell == 0 ? kMissing : id_in(cell);
     }
+  }
+}
+
+// A group's prefetches are wasted, not wrong, when an add in it grows the
+// table: every add probes from the hash alone.
+void KeyIds::add_many(uint32_t tag, std::span<const std::string_view> keys,
+                      std::span<uint32_t> out) {
+  CDC_ASSERT(out.size() == keys.size(), "one result per key");
+  uint64_t hash[kGroup];
+  for (size_t base = 0; base < keys.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, keys.size() - base);
+    prefetch_group(tag, &keys[base], n, hash);
+    for (size_t i = 0; i < n; ++i)
+      out[base + i] = add_hashed(tag, keys[base + i], hash[i]);
   }
 }
 

@@ -39,6 +39,11 @@ class KeyIds {
   static constexpr uint32_t kMissing = UINT32_MAX;
   void find_many(uint32_t tag, std::span<const std::string_view> keys,
                  std::span<uint32_t> out) const;
+  // add() of each of `keys` in order, into out[i]: the same ids as adding
+  // them one by one, with the probes' cache misses overlapped as in
+  // find_many(). REQUIRES: out has keys.size() elements; every key's bytes
+  // outlive this object.
+  void add_many(uint32_t tag, std::span<const std::string_view> keys, std::span<uint32_t> out);
 
   size_t size() const { return keys_.size(); }
   std::string_view key(uint32_t id) const { return keys_.at(id); }
@@ -49,6 +54,8 @@ class KeyIds {
   // The cell holding (tag, key), whose hash is `hash`, or the empty cell
   // where it would go.
   size_t cell_of(uint32_t tag, std::string_view key, uint64_t hash) const;
+  // add() of a key whose hash is `hash`.
+  uint32_t add_hashed(uint32_t tag, std::string_view key, uint64_t hash);
   void grow();
   size_t home(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
   // Group size of find_many.

@@ -28,6 +28,27 @@ bool CostMeter::show(Table* t, std::string_view key) {
   return true;
 }
 
+// show() of every upsert's key, in order; how many were not shown before.
+// The keys' ids are added with their probes overlapped (a backfill writes
+// thousands of keys in random order per transaction).
+uint64_t CostMeter::show_all(Table* t, const std::vector<history::DestinationRow>& upserts) {
+  std::vector<std::string_view> keys;
+  keys.reserve(upserts.size());
+  for (const history::DestinationRow& r : upserts)
+    keys.push_back(r.key);
+  std::vector<uint32_t> ids(keys.size());
+  t->key_ids.add_many(0, keys, ids);
+  t->shown.resize(t->key_ids.size(), 0);
+  uint64_t fresh = 0;
+  for (const uint32_t id : ids) {
+    if (t->shown[id] != 0) continue;
+    t->shown[id] = 1;
+    ++fresh;
+  }
+  t->shown_count += fresh;
+  return fresh;
+}
+
 // Marks keyed table t as not showing `key`; whether it did before.
 uint64_t CostMeter::hide(Table* t, std::string_view key) {
   const std::optional<uint32_t> id = t->key_ids.find(0, key);
@@ -55,10 +76,15 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
   if (s == history::UpdateStrategy::kMerge) {
     for (const history::DocKey& k : txn.deletes)
       t->rows -= t->keyless ? t->merged.erase(k) : hide(t, k);
-    for (const history::DestinationRow& r : txn.upserts) {
-      const bool fresh =
-          t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second : show(t, r.key);
-      t->rows += fresh ? 1 : 0;
+    constexpr size_t kFewKeys = 8;  // shown one by one
+    if (!t->keyless && txn.upserts.size() >= kFewKeys) {
+      t->rows += show_all(t, txn.upserts);
+    } else {
+      for (const history::DestinationRow& r : txn.upserts) {
+        const bool fresh =
+            t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second : show(t, r.key);
+        t->rows += fresh ? 1 : 0;
+      }
     }
     CDC_ASSERT(t->rows == (t->keyless ? t->merged.size() : t->shown_count),
                "a merge table holds one row per key");

@@ -79,6 +79,7 @@ class CostMeter {
   };
 
   static bool show(Table* t, std::string_view key);
+  static uint64_t show_all(Table* t, const std::vector<history::DestinationRow>& upserts);
   static uint64_t hide(Table* t, std::string_view key);
   static bool shows(const Table& t, std::string_view key);
   static void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);

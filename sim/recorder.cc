@@ -61,6 +61,27 @@ std::string Recorder::order_key(TableId t, const Key& key) const {
   return encode_key(key, heap.key_types(), heap.key_collations());
 }
 
+// Every version's key, and the row committed under it before `txn`, with
+// the committed rows looked up in runs of one table, their misses overlapped.
+void Recorder::read_keys_and_befores(const CommittedTxn& txn) {
+  const size_t n = txn.versions.size();
+  keys_scratch_.resize(n);
+  befores_scratch_.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const CommittedRowVersion& v = txn.versions[k];
+    keys_scratch_[k] = row_key(v.table, v.row, v.ctid);
+  }
+  std::vector<std::string_view> views;
+  for (size_t start = 0, end = 0; start < n; start = end) {
+    const TableId table = txn.versions[start].table;
+    views.clear();
+    for (end = start; end < n && txn.versions[end].table == table; ++end)
+      views.push_back(keys_scratch_[end]);
+    committed_.find_many(h_, table.value(), views,
+                         std::span<const SharedRow*>(befores_scratch_).subspan(start, end - start));
+  }
+}
+
 void Recorder::on_source_commit(const CommittedTxn& txn) {
   // A transaction whose writes were all rolled back to savepoints commits
   // with nothing to decode: no consumer will ever see it.
@@ -91,15 +112,22 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
     return many.find(table, key);
   };
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
-  for (const CommittedRowVersion& v : txn.versions) {
-    const std::string key = row_key(v.table, v.row, v.ctid);
+  const bool read_ahead = txn.versions.size() >= kFewKeys;
+  if (read_ahead) read_keys_and_befores(txn);
+  std::string own_key;
+  for (size_t k = 0; k < txn.versions.size(); ++k) {
+    const CommittedRowVersion& v = txn.versions[k];
+    if (!read_ahead) own_key = row_key(v.table, v.row, v.ctid);
+    const std::string& key = read_ahead ? keys_scratch_[k] : own_key;
     std::optional<size_t> index = index_of(v.table.value(), key);
     if (!index) {
       index = c.changes.size();
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = key;
-      if (const SharedRow* before = committed_.find(h_, ch.table, key)) ch.before = *before;
+      const SharedRow* before =
+          read_ahead ? befores_scratch_[k] : committed_.find(h_, ch.table, key);
+      if (before != nullptr) ch.before = *before;
       c.changes.push_back(std::move(ch));
       if (many.size() != 0) {
         const uint32_t id = many.add(v.table.value(), c.changes.back().key);

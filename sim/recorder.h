@@ -81,6 +81,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
+  void read_keys_and_befores(const CommittedTxn& txn);
   std::string order_key(TableId t, const Key& key) const;
   void record_move(TableId t, history::RowMove::Cause cause, Ctid from, Ctid to,
                    std::string from_key, std::string to_key, Lsn lsn);
@@ -90,7 +91,10 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   const Database* db_;
   uint64_t tick_ = 0;
   history::History h_;
-  SourceState committed_;                   // the committed source rows, in h_
+  SourceState committed_;  // the committed source rows, in h_
+  // read_keys_and_befores()'s results, by version, kept for their capacity.
+  std::vector<std::string> keys_scratch_;
+  std::vector<const SharedRow*> befores_scratch_;
   std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
   std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;

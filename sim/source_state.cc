@@ -51,10 +51,28 @@ void SourceState::apply_last_commit(const history::History& h) {
   CDC_ASSERT(!h.source_commits.empty(), "a commit was just recorded");
   const uint32_t commit = static_cast<uint32_t>(h.source_commits.size() - 1);
   const std::vector<history::SourceKeyChange>& changes = h.source_commits.back().changes;
-  for (uint32_t j = 0; j < changes.size(); ++j) {
-    // A new key's view is the change's own key: it lives as long as h.
-    const uint32_t id = id_of(changes[j].table, changes[j].key);
-    refs_[id] = changes[j].after ? Ref{commit, j, true} : Ref{};
+  if (changes.size() < kFewKeys) {
+    for (uint32_t j = 0; j < changes.size(); ++j) {
+      // A new key's view is the change's own key: it lives as long as h.
+      const uint32_t id = id_of(changes[j].table, changes[j].key);
+      refs_[id] = changes[j].after ? Ref{commit, j, true} : Ref{};
+    }
+    return;
+  }
+  // Many keys (a bulk load's thousand): added in runs of one table, with
+  // their probes overlapped; the ids are those of adding them one by one.
+  std::vector<uint32_t>& ids = ids_scratch_;
+  std::vector<std::string_view>& views = views_scratch_;
+  for (uint32_t start = 0, end = 0; start < changes.size(); start = end) {
+    const uint32_t table = changes[start].table;
+    views.clear();
+    for (end = start; end < changes.size() && changes[end].table == table; ++end)
+      views.push_back(changes[end].key);
+    ids.resize(views.size());
+    ids_.add_many(table, views, ids);
+    refs_.resize(ids_.size());
+    for (uint32_t j = start; j < end; ++j)
+      refs_[ids[j - start]] = changes[j].after ? Ref{commit, j, true} : Ref{};
   }
 }
 

@@ -60,11 +60,13 @@ class SourceState {
   // The row of key id `id` (KeyIds::kMissing: none), or nullptr when absent.
   const SharedRow* row_if_present(const history::History& h, uint32_t id) const;
 
-  properties::detail::KeyIds ids_;             // tag: the table
-  std::vector<Ref> refs_;                      // by id
-  std::deque<std::string> extra_keys_;         // keys a rewrite made (stable addresses)
-  static constexpr size_t kFewKeys = 8;        // find_many() looks these up one by one
-  mutable std::vector<uint32_t> ids_scratch_;  // find_many()'s ids, kept for their capacity
+  properties::detail::KeyIds ids_;       // tag: the table
+  std::vector<Ref> refs_;                // by id
+  std::deque<std::string> extra_keys_;   // keys a rewrite made (stable addresses)
+  static constexpr size_t kFewKeys = 8;  // find_many() looks these up one by one
+  // find_many()'s and apply_last_commit()'s ids and keys, kept for their capacity.
+  mutable std::vector<uint32_t> ids_scratch_;
+  std::vector<std::string_view> views_scratch_;
 };
 
 }  // namespace cdc::sim

@@ -106,6 +106,7 @@ class SourceWorkload {
   Status write_keyless(TxnId txn, const Statement& st);
   void end(Session& s, bool commit);
   void run(const Statement& st);  // execute() and tell the observer
+  void load_table(uint32_t t, uint64_t rows, uint32_t rows_per_txn);  // load()'s work for table t
   Row random_row(const TableSchema& s);
   std::optional<Key> aimed_key(TableId t);
   std::optional<ScannedRow> aimed_row(TableId t);

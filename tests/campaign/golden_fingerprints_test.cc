@@ -1,5 +1,6 @@
-// Determinism across changes: the fingerprint of every catalogue scenario at
-// its own seed and of every matrix cell at seed 1 or 2 is pinned in
+// Determinism across changes: the fingerprint of every catalogue scenario
+// and every file of tests/campaign/pinned at its own seed, and of every
+// matrix cell at seed 1 or 2, is pinned in
 // golden_fingerprints.txt. A change that moves a seed on purpose regenerates
 // the file (CDCSIM_UPDATE_GOLDEN=1 campaign_tests
 // --gtest_filter='GoldenFingerprints.*') and says why in its commit.
@@ -19,24 +20,28 @@ namespace {
 const std::string kGolden =
     std::string(CDCSIM_SOURCE_DIR) + "/tests/campaign/golden_fingerprints.txt";
 
-std::vector<std::string> catalogue() {
+// The scenario files of `dir` (relative to the source directory), sorted.
+std::vector<std::string> scenario_files(const std::string& dir) {
   std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(CDCSIM_SOURCE_DIR) +
-                                                           "/scenarios/catalogue")) {
-    if (e.path().extension() == ".yaml") files.push_back(e.path().filename().string());
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(CDCSIM_SOURCE_DIR) + "/" + dir)) {
+    if (e.path().extension() == ".yaml") files.push_back(dir + "/" + e.path().filename().string());
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
-// "TARGET SEED FINGERPRINT" lines, catalogue first, then cells.
+// "TARGET SEED FINGERPRINT" lines: the catalogue, the pinned files (worlds
+// no catalogue file runs, such as bulk loads), then the cells.
 std::string fingerprints() {
   std::string out;
-  for (const std::string& f : catalogue()) {
-    const auto t =
-        file_target(std::string(CDCSIM_SOURCE_DIR) + "/scenarios/catalogue/" + f, std::nullopt);
+  std::vector<std::string> files = scenario_files("scenarios/catalogue");
+  for (const std::string& f : scenario_files("tests/campaign/pinned"))
+    files.push_back(f);
+  for (const std::string& f : files) {
+    const auto t = file_target(std::string(CDCSIM_SOURCE_DIR) + "/" + f, std::nullopt);
     const Target& target = std::get<Target>(t);
-    out += "scenarios/catalogue/" + f + " " + std::to_string(target.seed) + " " +
+    out += f + " " + std::to_string(target.seed) + " " +
            sim::run_world(target.options).fingerprint + "\n";
   }
   // One seed per cell, alternating sides of the xid wrap (odd seeds start

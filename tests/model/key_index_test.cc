@@ -138,13 +138,22 @@ struct Erase : rc::state::Command<Ref, Sut> {
   void show(std::ostream& os) const override { os << "Erase(" << at << ", " << count << ")"; }
 };
 
-// Lookups and bounds of a random key (present or not).
+// Lookups and bounds of a random key (present or not), after a prefetch of
+// it among others (a group of more than sixteen: two groups), which must
+// leave the index as it was.
 struct Probe : rc::state::Command<Ref, Sut> {
   std::string key =
       *rc::gen::oneOf(gen_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000),
                                               [](uint32_t i) { return numbered('m', i); }));
   void apply(Ref&) const override {}
   void run(const Ref& ref, Sut& sut) const override {
+    std::vector<std::string> others;
+    for (uint32_t i = 0; i < 20; ++i)
+      others.push_back(numbered('m', i * 250));
+    std::vector<std::string_view> group(others.begin(), others.end());
+    group.insert(group.begin() + 7, key);
+    sut.index.prefetch(group);
+    check_agrees(ref, sut.index);
     const auto want = ref.find(key);
     const std::optional<uint32_t> got = sut.index.find(key);
     RC_ASSERT(got.has_value() == (want != ref.end()));

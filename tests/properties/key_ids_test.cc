@@ -91,6 +91,23 @@ RC_GTEST_PROP(KeyIdsProps, AgreesWithAMapOfFirstAdditions, ()) {
     RC_ASSERT(ids.add(tag, keys.back()) == it->second);
   }
   RC_ASSERT(ids.size() == want.size());
+  // add_many, over groups of every size, growth and repeats within a group
+  // included, gives the ids of adding one by one: old keys keep theirs.
+  std::vector<std::string_view> more;
+  for (size_t i = *rc::gen::inRange<size_t>(0, 80); i > 0; --i) {
+    const bool old_key = *rc::gen::element(0, 1) == 0 && !keys.empty();
+    if (!old_key) keys.push_back(draw_key());
+    more.push_back(old_key ? keys[*rc::gen::inRange<size_t>(0, keys.size())] : keys.back());
+    if (*rc::gen::element(0, 3) == 0) more.push_back(more.back());  // a repeat in the group
+  }
+  const uint32_t many_tag = draw_tag();
+  std::vector<uint32_t> added(more.size(), detail::KeyIds::kMissing);
+  ids.add_many(many_tag, more, added);
+  for (size_t i = 0; i < more.size(); ++i) {
+    const auto [it, fresh] = want.emplace(std::pair(many_tag, std::string(more[i])), want.size());
+    RC_ASSERT(added[i] == it->second);
+  }
+  RC_ASSERT(ids.size() == want.size());
   for (size_t i = 0; i < 100; ++i) {
     const uint32_t tag = draw_tag();
     const std::string key = draw_key();

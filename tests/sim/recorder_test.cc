@@ -77,6 +77,47 @@ TEST(RecorderTest, ManyKeysGiveOneChangeEachWithBeforeAndAfter) {
   expect_one_change_per_key(100);
 }
 
+// A transaction of many versions over two tables reads every before image
+// ahead, in runs of one table: each change gets its own key's committed row.
+TEST(RecorderTest, ManyVersionsOverTwoTablesGetTheirOwnBeforeImages) {
+  Database db;
+  TableSchema other = items();
+  other.name = "others";
+  const TableId t = db.create_table(items()).value();
+  const TableId u = db.create_table(other).value();
+  Recorder rec(&db);
+  db.set_commit_observer([&](const CommittedTxn& c) { rec.on_source_commit(c); });
+  constexpr int64_t kKeys = 30;
+  const TxnId setup = db.begin();
+  for (int64_t k = 1; k <= kKeys; ++k) {
+    ASSERT_TRUE(db.insert(setup, t, row(k, k)).is_ok());
+    ASSERT_TRUE(db.insert(setup, u, row(k, -k)).is_ok());
+  }
+  ASSERT_TRUE(db.commit(setup).is_ok());
+  const TxnId tx = db.begin();
+  for (int64_t k = kKeys; k >= 1; --k) {  // descending, a table's run every three keys
+    const TableId table = k % 3 == 0 ? u : t;
+    ASSERT_TRUE(db.update(tx, table, {Value::int64(k)}, row(k, 100 * k)).is_ok());
+    ASSERT_TRUE(db.insert(tx, table, row(kKeys + k, 0)).is_ok());
+  }
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  const std::vector<history::SourceCommit>& commits = rec.history().source_commits;
+  ASSERT_EQ(commits.size(), 2u);
+  ASSERT_EQ(commits[1].changes.size(), static_cast<size_t>(2 * kKeys));
+  for (size_t i = 0; i < commits[1].changes.size(); ++i) {
+    const history::SourceKeyChange& ch = commits[1].changes[i];
+    const int64_t k = kKeys - static_cast<int64_t>(i / 2);
+    EXPECT_EQ(ch.table, (k % 3 == 0 ? u : t).value()) << i;
+    if (i % 2 == 1) {  // a new key
+      EXPECT_FALSE(ch.before.has_value()) << i;
+      continue;
+    }
+    ASSERT_TRUE(ch.before.has_value()) << i;
+    EXPECT_EQ(*ch.before, row(k, k % 3 == 0 ? -k : k)) << i;
+    EXPECT_EQ(ch.after, std::optional<Row>(row(k, 100 * k))) << i;
+  }
+}
+
 // The rows a run holds are shared: a change's before image is the previous
 // change's after image, and a document equal to its key's committed row gets
 // that row, so every layer holds one copy of it.

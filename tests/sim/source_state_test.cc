@@ -41,11 +41,13 @@ void check_agrees(const SourceState& state, const history::History& h, const Ref
   }
 }
 
-// One commit of a few changes (each key once), recorded and applied.
+// One commit of a few changes (each key once), or of many (at least eight
+// drawn, so most take the grouped additions), recorded and applied.
 void commit(SourceState* state, history::History* h, Reference* want) {
   history::SourceCommit c;
   std::map<std::pair<uint32_t, std::string>, bool> seen;
-  const size_t changes = *rc::gen::inRange<size_t>(1, 4);
+  const size_t changes = *rc::gen::inRange(0, 3) == 0 ? *rc::gen::inRange<size_t>(8, 24)
+                                                      : *rc::gen::inRange<size_t>(1, 4);
   for (size_t i = 0; i < changes; ++i) {
     const uint32_t table = *rc::gen::inRange<uint32_t>(0, 2);
     const std::string key = *rc::gen::elementOf(all_keys());
