@@ -523,7 +523,7 @@ void Live::dump_destinations() {
     if (!t) continue;
     const TableSchema& s = table_named(o_.tables, o_.bindings[i].table);
     json rows = json::array();
-    auto add = [&](const DestRow& r) {
+    auto add = [&](const DestValue& r) {
       rows.push_back({{"fields", fields_json(s, r.fields, r.present_mask)},
                       {"lsn", to_string(r.lsn)},
                       {"op", std::string(1, r.op)},

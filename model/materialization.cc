@@ -56,15 +56,16 @@ auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string&
 // previous row's (a backfill fills runs of keys with no stored row between
 // them, often past the table's greatest key), and searched for only when it
 // is not there.
-void store_upserts(const std::vector<DestRow>& upserts, std::map<std::string, DestRow>* rows) {
+void store_upserts(const std::vector<DestRow>& upserts, std::map<std::string, DestValue>* rows) {
   auto prev = rows->end();
   for (const DestRow& r : upserts) {
     const auto at = lower_bound_from(*rows, prev, r.key);
+    const DestValue& value = r;
     if (at != rows->end() && at->first == r.key) {
-      at->second = r;
+      at->second = value;
       prev = at;
     } else {
-      prev = rows->emplace_hint(at, r.key, r);
+      prev = rows->emplace_hint(at, r.key, value);
     }
   }
 }
@@ -262,13 +263,13 @@ Status Materialization::build() {
     build_merge(b, docs, &c);
   } else {
     for (const CollectionDoc* d : docs) {
-      c.upserts.push_back({.key = d->key,
-                           .fields = d->fields,
-                           .present_mask = d->present_mask,
-                           .lsn = d->lsn,
-                           .collection_seq = d->txn_seq,
-                           .op = d->op,
-                           .snapshot = d->snapshot});
+      c.upserts.push_back({{.fields = d->fields,
+                            .present_mask = d->present_mask,
+                            .lsn = d->lsn,
+                            .collection_seq = d->txn_seq,
+                            .op = d->op,
+                            .snapshot = d->snapshot},
+                           d->key});
     }
   }
   built_ = std::move(c);
@@ -328,7 +329,9 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
     if (!skip && table != nullptr) {
       cursor = lower_bound_from(table->merged, cursor, key);
       if (cursor != table->merged.end() && cursor->first == key) {
-        row = cursor->second;
+        row.emplace();
+        static_cast<DestValue&>(*row) = cursor->second;
+        row->key = key;
         ++out->loaded;
       }
     }

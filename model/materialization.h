@@ -46,15 +46,21 @@ struct MaterializationBindingSpec {
   bool force_truncate_on_backfill = false;
 };
 
+// What a destination row holds besides its key. A merge table's map keys
+// these (so the key is held once, by the map); a row on its own, appended to
+// a delta table or staged for a commit, is a DestRow and carries its key.
 // Members are ordered so that the small ones share a word.
-struct DestRow {
-  std::string key;
+struct DestValue {
   SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;
   uint64_t collection_seq = 0;
   char op = 'c';
   bool snapshot = false;
+};
+
+struct DestRow : DestValue {
+  std::string key;
 };
 
 struct MaterializationPosition {
@@ -65,8 +71,8 @@ struct MaterializationPosition {
 
 struct DestinationTable {
   uint32_t schema_version = 1;
-  std::map<std::string, DestRow> merged;  // merge tables
-  std::vector<DestRow> appended;          // delta tables
+  std::map<std::string, DestValue> merged;  // merge tables, by key
+  std::vector<DestRow> appended;            // delta tables
 };
 
 // One destination transaction, as built and as committed.

@@ -396,8 +396,8 @@ void Recorder::set_materializations(const std::vector<MaterializationBindingSpec
   }
 }
 
-history::DestinationRow history_row(const DestRow& r, SharedRow fields) {
-  return {.key = r.key,
+history::DestinationRow history_row(const std::string& key, const DestValue& r, SharedRow fields) {
+  return {.key = key,
           .fields = std::move(fields),
           .present_mask = r.present_mask,
           .lsn = r.lsn,
@@ -415,7 +415,7 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.truncated_first = c.truncate_first || c.recreate;
   t.upserts.reserve(c.upserts.size());
   for (const DestRow& r : c.upserts)
-    t.upserts.push_back(history_row(r, r.fields));
+    t.upserts.push_back(history_row(r.key, r, r.fields));
   t.deletes = c.deletes;
   const history::MaterializationBinding& m = h_.materializations.at(c.binding);
   const history::Binding& b = h_.bindings.at(m.capture_binding);

@@ -21,7 +21,7 @@ namespace cdc::sim {
 
 // A destination row as the history records it, holding `fields` (the row's
 // own, copied or moved by the caller).
-history::DestinationRow history_row(const DestRow& r, SharedRow fields);
+history::DestinationRow history_row(const std::string& key, const DestValue& r, SharedRow fields);
 
 class Recorder : public CaptureObserver, public MaterializationObserver {
  public:

@@ -1137,14 +1137,14 @@ void World::record_final_state() {
     const bool last_reader = --readers_left[m.destination] == 0;
     const auto t = released.find(m.destination);
     if (t != released.end()) {
-      auto add = [&](DestRow& r) {
-        rows.push_back(history_row(r, last_reader ? std::move(r.fields) : r.fields));
+      auto add = [&](const std::string& key, DestValue& r) {
+        rows.push_back(history_row(key, r, last_reader ? std::move(r.fields) : r.fields));
       };
       rows.reserve(t->second.merged.size() + t->second.appended.size());
       for (auto& [key, r] : t->second.merged)
-        add(r);
+        add(key, r);
       for (DestRow& r : t->second.appended)
-        add(r);
+        add(r.key, r);
     }
     f.destinations.push_back(std::move(rows));
   }
