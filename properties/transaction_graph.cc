@@ -170,6 +170,12 @@ void add_nodes(const history::History& h, const HistoryKeys& space, TransactionG
   keys->finish();
 }
 
+bool same(const Sighting& a, const Sighting& b) {
+  return a.binding == b.binding && a.key == b.key && a.version == b.version &&
+         a.doc.txn == b.doc.txn && a.doc.doc == b.doc.doc && a.dest.txn == b.dest.txn &&
+         a.dest.index == b.dest.index && a.row == b.row;
+}
+
 // A reader's view: per key in view, its sighting and where its version falls
 // in the key's history. The transactions it sees last and misses first are
 // kept in two heaps, pruned lazily: a heap entry counts while its key's entry
@@ -183,20 +189,21 @@ class View {
     const KeyHistory k = keys_.at(id);
     const auto next = std::upper_bound(k.lsns.begin(), k.lsns.end(), s.version);
     const size_t next_pos = static_cast<size_t>(next - k.lsns.begin());
-    view_[id] = Entry{s, next_pos, true};
+    view_[id] = packed(s, next_pos);
+    CDC_ASSERT(same(sighting_of(id), s), "a view entry gives back the sighting it was set from");
     ++present_;
     if (next_pos > 0) lasts_.push({k.lsns[next_pos - 1], id});
     if (next_pos < k.lsns.size()) nexts_.push({k.lsns[next_pos], id});
     prune();
   }
   void erase(size_t id) {
-    if (!view_[id].present) return;
-    view_[id].present = false;
+    if (!view_[id].present()) return;
+    view_[id].what = nullptr;
     --present_;
   }
   void erase_binding(uint32_t binding) {
     for (size_t id = 0; id < view_.size(); ++id) {
-      if (view_[id].present && view_[id].sighting.binding == binding) erase(id);
+      if (view_[id].present() && keys_.at(id).binding == binding) erase(id);
     }
   }
   void clear() {
@@ -222,18 +229,54 @@ class View {
     Observation o;
     o.seen = keys_.at(seen_id).nodes[seen.next_pos - 1];
     o.missed = keys_.at(missed_id).nodes[missed.next_pos];
-    o.saw = seen.sighting;
-    o.stale = missed.sighting;
+    o.saw = sighting_of(seen_id);
+    o.stale = sighting_of(missed_id);
     CDC_ASSERT(o.missed <= o.seen, "the missed transaction committed no later than the seen one");
     return o;
   }
 
  private:
+  // A key's sighting, packed: the binding and key follow from the key's id,
+  // the version from the document or row, so an entry holds only what set
+  // the view (a view has an entry per key of the history). Present while
+  // `what` is set.
   struct Entry {
-    Sighting sighting;
-    size_t next_pos = 0;  // first change after the version; the last one seen is before it
-    bool present = false;
+    const history::CollectionTxn* doc_txn = nullptr;  // set: `what` is its document
+    const void* what = nullptr;  // the history::Document, or else the history::DestinationRow
+    const history::DestinationTxn* dest_txn = nullptr;
+    uint32_t dest_index = 0;
+    uint32_t next_pos = 0;  // first change after the version; the last one seen is before it
+    bool present() const { return what != nullptr; }
   };
+  static Entry packed(const Sighting& s, size_t next_pos) {
+    CDC_ASSERT((s.doc.doc != nullptr) != (s.row != nullptr), "a document or a row set the view");
+    CDC_ASSERT(next_pos <= UINT32_MAX && s.dest.index <= UINT32_MAX, "positions fit 32 bits");
+    Entry e;
+    e.doc_txn = s.doc.txn;
+    e.what = s.doc.doc != nullptr ? static_cast<const void*>(s.doc.doc) : s.row;
+    e.dest_txn = s.dest.txn;
+    e.dest_index = static_cast<uint32_t>(s.dest.index);
+    e.next_pos = static_cast<uint32_t>(next_pos);
+    return e;
+  }
+  // The sighting that set key `id`'s view. REQUIRES: the key is in view.
+  Sighting sighting_of(size_t id) const {
+    const Entry& e = view_[id];
+    CDC_ASSERT(e.present(), "a key in view");
+    const KeyHistory k = keys_.at(id);
+    Sighting s;
+    s.binding = k.binding;
+    s.key = k.key;
+    if (e.doc_txn != nullptr) {
+      s.doc = DocRef{e.doc_txn, static_cast<const history::Document*>(e.what)};
+      s.version = s.doc.doc->lsn;
+    } else {
+      s.row = static_cast<const history::DestinationRow*>(e.what);
+      s.version = s.row->lsn;
+    }
+    s.dest = TxnRef{e.dest_txn, e.dest_index};
+    return s;
+  }
   using Item = std::pair<Lsn, size_t>;  // (lsn of a change, key)
   // A binary heap of items on a vector, its top the greatest under `Less`
   // (as std::priority_queue), with access to all items for clear() and pruning.
@@ -276,7 +319,7 @@ class View {
     const Entry& e = view_[id];
     const KeyHistory k = keys_.at(id);
     const size_t pos = e.next_pos + static_cast<size_t>(offset);  // wraps below 0: too big
-    return e.present && pos < k.lsns.size() && k.lsns[pos] == lsn;
+    return e.present() && pos < k.lsns.size() && k.lsns[pos] == lsn;
   }
 
   // Drops items that no longer count once they outnumber those in view, so
@@ -328,15 +371,19 @@ class Builder {
   void note(View* view, size_t reader, const history::CollectionTxn* collection_step,
             const TxnRef& destination_step);
   std::vector<uint32_t> reset_bindings(const history::BackfillOp& op) const;
-  const std::vector<DocRef>& docs_of_key(size_t id);
+  // The documents of key `id`, in history order.
+  std::span<const DocRef> docs_of_key(size_t id);
 
   const history::History& h_;
   const HistoryKeys& space_;
   TransactionGraph* g_;
   const Keys& keys_;
   std::set<std::pair<size_t, size_t>> recorded_;
-  std::optional<std::vector<std::vector<DocRef>>> docs_by_key_;  // built on first use
-  std::optional<std::vector<uint32_t>> doc_ids_;                 // built on first use
+  // Every key's documents, grouped by key (key id's from docs_start_[id] to
+  // docs_start_[id + 1]): built on first use.
+  std::vector<uint32_t> docs_start_;
+  std::vector<DocRef> docs_by_key_;
+  std::optional<std::vector<uint32_t>> doc_ids_;  // built on first use
   // One view for every reader in turn (a view holds an entry per key: the
   // readers share its memory instead of each allocating and zeroing its own).
   std::optional<View> view_;
@@ -434,19 +481,31 @@ void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindin
   CDC_ASSERT(doc_no == ids.size(), "every document was read");
 }
 
-const std::vector<DocRef>& Builder::docs_of_key(size_t id) {
-  if (!docs_by_key_) {
-    docs_by_key_.emplace(keys_.size());
+std::span<const DocRef> Builder::docs_of_key(size_t id) {
+  if (docs_start_.empty()) {
     const std::vector<uint32_t>& ids = doc_ids();
+    CDC_ASSERT(ids.size() <= UINT32_MAX, "document numbers fit 32 bits");
+    docs_start_.assign(keys_.size() + 1, 0);
+    for (const uint32_t k : ids) {
+      if (k != kNoKey) ++docs_start_[k + 1];
+    }
+    for (size_t k = 0; k < keys_.size(); ++k)
+      docs_start_[k + 1] += docs_start_[k];
+    CDC_ASSERT(docs_start_.back() <= ids.size(), "at most one entry per document");
+    docs_by_key_.resize(docs_start_.back());
+    std::vector<uint32_t> next(docs_start_.begin(), docs_start_.end() - 1);
     size_t doc_no = 0;
     for (const history::CollectionTxn& txn : h_.collection_txns) {
       for (const history::Document& d : txn.docs) {
         const uint32_t k = ids.at(doc_no++);
-        if (k != kNoKey) (*docs_by_key_)[k].push_back(DocRef{&txn, &d});
+        if (k != kNoKey) docs_by_key_[next[k]++] = DocRef{&txn, &d};
       }
     }
+    CDC_ASSERT(doc_no == ids.size(), "every document was placed");
   }
-  return docs_by_key_->at(id);
+  CDC_ASSERT(id + 1 < docs_start_.size(), "a key of the graph");
+  return std::span<const DocRef>(docs_by_key_)
+      .subspan(docs_start_[id], docs_start_[id + 1] - docs_start_[id]);
 }
 
 void Builder::read_destination(const Reader& r, const history::MaterializationBinding& m) {
@@ -468,7 +527,7 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
         const uint32_t table_id = space_.deleted(*t.txn, i);
         const std::optional<size_t> id = keys_.find(b, table_id);
         if (!id) continue;
-        const std::vector<DocRef>& docs = docs_of_key(*id);
+        const std::span<const DocRef> docs = docs_of_key(*id);
         const auto after =
             std::upper_bound(docs.begin(), docs.end(), t.txn->read_through_seq,
                              [](uint64_t seq, const DocRef& d) { return seq < d.txn->seq; });
