@@ -22,13 +22,16 @@
 //
 //   BM_CheckerSeconds/rows:N/table:T: the seconds of each checker on the
 //     history of BM_Backfill/rows:N/table:T/bulk:0 (1M rows with
-//     CDCSIM_BENCH_LARGE=1).
+//     CDCSIM_BENCH_LARGE=1), and as <checker>_peak the peak resident set
+//     per row while it ran (the history and what earlier checkers left
+//     shared included: the checker with the highest sets the run's peak).
 //
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -157,21 +160,32 @@ void BM_CheckerSeconds(benchmark::State& state) {
   const RunResult r = run_world(
       backfill_world(static_cast<uint32_t>(state.range(0)), static_cast<size_t>(state.range(1))));
   std::map<std::string, double> seconds;
+  std::map<std::string, double> peak;
+  const double rows = static_cast<double>(state.range(0));
   for (auto _ : state) {
     std::string running;
     auto since = std::chrono::steady_clock::now();
+    const auto done = [&] {
+      const auto now = std::chrono::steady_clock::now();
+      if (!running.empty()) {
+        seconds[running] += std::chrono::duration<double>(now - since).count();
+        peak[running] = std::max(peak[running], peak_rss_bytes() / rows);
+      }
+      since = now;
+    };
     const std::vector<properties::Verdict> verdicts =
         properties::check_all(r.history, [&](std::string_view next) {
-          const auto now = std::chrono::steady_clock::now();
-          if (!running.empty())
-            seconds[running] += std::chrono::duration<double>(now - since).count();
+          done();
           running = std::string(next);
-          since = now;
+          reset_peak_rss();
         });
+    done();
     benchmark::DoNotOptimize(verdicts.data());
   }
   for (const auto& [name, s] : seconds)
     state.counters[name] = s;
+  for (const auto& [name, bytes] : peak)
+    state.counters[name + "_peak"] = bytes;
 }
 
 // The integer-keyed table at every size; the locale-keyed and keyless ones

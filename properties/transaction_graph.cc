@@ -23,8 +23,8 @@ namespace {
 struct KeyHistory {
   uint32_t binding = 0;
   const history::DocKey* key = nullptr;
-  std::span<const Lsn> lsns;      // commit LSNs, ascending
-  std::span<const size_t> nodes;  // the node of each
+  std::span<const Lsn> lsns;        // commit LSNs, ascending
+  std::span<const uint32_t> nodes;  // the node of each
 };
 
 // Captured keys, numbered in the order the source first changed them. A
@@ -50,6 +50,7 @@ class Keys {
   void add_change(uint32_t binding, uint32_t table_id, const history::DocKey& key, Lsn lsn,
                   size_t node) {
     CDC_ASSERT(offsets_.empty(), "changes are added before the keys are finished");
+    CDC_ASSERT(node <= UINT32_MAX, "node numbers fit 32 bits");
     std::vector<uint32_t>& local = local_[binding];
     if (local.empty()) local.assign(space_.of_binding(binding).size(), kNone);
     CDC_ASSERT(table_id < local.size(), "an id of the binding's table");
@@ -58,7 +59,7 @@ class Keys {
       bindings_.push_back(binding);
       key_of_.push_back(&key);
     }
-    changes_.push_back({local[table_id], lsn, node});
+    changes_.push_back({local[table_id], static_cast<uint32_t>(node), lsn});
   }
   // Groups the changes by key, keeping their order within a key.
   void finish() {
@@ -67,7 +68,8 @@ class Keys {
       ++offsets_[c.id + 1];
     for (size_t id = 0; id < bindings_.size(); ++id)
       offsets_[id + 1] += offsets_[id];
-    std::vector<size_t> next(offsets_.begin(), offsets_.end() - 1);
+    CDC_ASSERT(changes_.size() <= UINT32_MAX, "change numbers fit 32 bits");
+    std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
     lsns_.resize(changes_.size());
     nodes_.resize(changes_.size());
     for (const Change& c : changes_) {
@@ -85,15 +87,15 @@ class Keys {
     const size_t from = offsets_[id];
     const size_t n = offsets_[id + 1] - from;
     return KeyHistory{bindings_[id], key_of_[id], std::span<const Lsn>(lsns_).subspan(from, n),
-                      std::span<const size_t>(nodes_).subspan(from, n)};
+                      std::span<const uint32_t>(nodes_).subspan(from, n)};
   }
   size_t size() const { return bindings_.size(); }
 
  private:
-  struct Change {
+  struct Change {  // 16 bytes
     uint32_t id = 0;
+    uint32_t node = 0;
     Lsn lsn;
-    size_t node = 0;
   };
   static constexpr uint32_t kNone = HistoryKeys::kNone;
   const HistoryKeys& space_;
@@ -101,9 +103,9 @@ class Keys {
   std::vector<uint32_t> bindings_;                   // by id
   std::vector<const history::DocKey*> key_of_;       // by id
   std::vector<Change> changes_;                      // until finished, in node order
-  std::vector<size_t> offsets_;                      // by id, then the end
+  std::vector<uint32_t> offsets_;                    // by id, then the end
   std::vector<Lsn> lsns_;                            // grouped by key
-  std::vector<size_t> nodes_;                        // grouped by key
+  std::vector<uint32_t> nodes_;                      // grouped by key
 };
 
 // Keyed capture bindings per source table id.
