@@ -181,6 +181,23 @@ std::optional<uint32_t> KeyIndex::find(std::string_view key) const {
 }
 
 void KeyIndex::prefetch(std::span<const std::string_view> keys) const {
+  reach_leaves(keys, {});
+}
+
+std::vector<const void*> KeyIndex::TEST_prefetched_leaves(
+    std::span<const std::string_view> keys) const {
+  std::vector<const void*> leaves(keys.size(), nullptr);
+  reach_leaves(keys, leaves);
+  return leaves;
+}
+
+const void* KeyIndex::TEST_leaf_of(std::string_view key) const {
+  return descend(key, key_prefix(key), nullptr);
+}
+
+void KeyIndex::reach_leaves(std::span<const std::string_view> keys,
+                            std::span<const void*> leaves) const {
+  CDC_ASSERT(leaves.empty() || leaves.size() == keys.size(), "a leaf slot per key, or none");
   // Every leaf lies at one depth: the inner levels are counted once, down the
   // first children, so no node is read just to learn what its child is.
   size_t inner_levels = 0;
@@ -213,6 +230,8 @@ void KeyIndex::prefetch(std::span<const std::string_view> keys) const {
         }
       }
     }
+    for (size_t i = 0; i < n && !leaves.empty(); ++i)
+      leaves[base + i] = node[i];
   }
 }
 
@@ -467,6 +486,7 @@ namespace {
 struct Bounds {
   std::optional<std::string_view> lo;  // inclusive
   std::optional<std::string_view> hi;  // exclusive
+  size_t depth = 0;                    // of the node these bound
 };
 
 }  // namespace
@@ -493,6 +513,7 @@ size_t KeyIndex::check_invariants() const {
   // Every key lies within its ancestors' separators.
   std::vector<std::pair<const Node*, Bounds>> stack = {{root_, Bounds{}}};
   size_t reached = 0;
+  std::optional<size_t> leaf_depth;
   while (!stack.empty()) {
     const auto [node, b] = stack.back();
     stack.pop_back();
@@ -502,6 +523,8 @@ size_t KeyIndex::check_invariants() const {
         CDC_ASSERT(!b.lo || *b.lo <= l->key[i].view(), "a key is >= its lower bound");
         CDC_ASSERT(!b.hi || l->key[i].view() < *b.hi, "a key is < its upper bound");
       }
+      CDC_ASSERT(!leaf_depth || *leaf_depth == b.depth, "every leaf lies at one depth");
+      leaf_depth = b.depth;
       ++reached;
       continue;
     }
@@ -509,6 +532,7 @@ size_t KeyIndex::check_invariants() const {
     CDC_ASSERT(in->n > 0 && (in != root_ || in->n > 1), "inner nodes have children");
     for (uint32_t c = 0; c < in->n; ++c) {
       Bounds child = b;
+      ++child.depth;
       if (c > 0) child.lo = in->sep[c - 1].view();
       if (c + 1 < in->n) child.hi = in->sep[c].view();
       if (c + 1 < in->n) {

@@ -32,7 +32,10 @@
 //     every leaf once, from first_leaf_ to last_leaf_;
 //   - in an inner node with n children and n - 1 separators, every key under
 //     child i is >= separator i - 1 and < separator i;
-//   - every entry's prefix is prefix_of(its key); size_ counts the entries.
+//   - every entry's prefix is prefix_of(its key); size_ counts the entries;
+//   - every leaf lies at one depth (splits add a level only at the root,
+//     and an inner node emptied of children leaves with its last leaf):
+//     prefetch() counts the levels once, down the first children.
 #pragma once
 
 #include <array>
@@ -42,6 +45,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/key_bytes.h"
 
@@ -103,6 +107,10 @@ class KeyIndex {
   // random keys against millions takes one miss per level per group.
   // Changes nothing, the finger included.
   void prefetch(std::span<const std::string_view> keys) const;
+  // For tests: the leaf prefetch() reaches for each of `keys`, and the leaf
+  // a lookup of `key` descends to (the two must agree).
+  std::vector<const void*> TEST_prefetched_leaves(std::span<const std::string_view> keys) const;
+  const void* TEST_leaf_of(std::string_view key) const;
   // Inserts the key, or gives an existing key the new slot.
   void set(std::string_view key, uint32_t slot);
   // Returns whether the key was there.
@@ -138,6 +146,9 @@ class KeyIndex {
   int compare_to_last(uint64_t prefix, std::string_view key) const;
   // Descends to the leaf whose range holds `key`, recording the way down.
   Leaf* descend(std::string_view key, uint64_t prefix, Path* path) const;
+  // prefetch()'s walk; stores the leaf reached for keys[i] in leaves[i]
+  // unless `leaves` is empty.
+  void reach_leaves(std::span<const std::string_view> keys, std::span<const void*> leaves) const;
   // Enters (key, slot) at `pos` of a leaf with room, and points the finger
   // at it; removes the entry at `pos` of a leaf. Both count the change.
   void insert_at(Leaf* leaf, uint32_t pos, uint64_t prefix, std::string_view key, uint32_t slot);

@@ -58,7 +58,7 @@ class KeyIds {
   uint32_t add_hashed(uint32_t tag, std::string_view key, uint64_t hash);
   void grow();
   size_t home(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
-  // Group size of find_many.
+  // Group size of find_many and add_many.
   static constexpr size_t kGroup = 16;
   // Hashes keys[0..n) into hash[] and fetches the cache lines their lookups
   // will read: first probe cells, then the ids' keys and tags, then the key

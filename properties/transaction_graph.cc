@@ -63,12 +63,12 @@ class Keys {
   }
   // Groups the changes by key, keeping their order within a key.
   void finish() {
+    CDC_ASSERT(changes_.size() <= UINT32_MAX, "change numbers fit 32 bits");
     offsets_.assign(bindings_.size() + 1, 0);
     for (const Change& c : changes_)
       ++offsets_[c.id + 1];
     for (size_t id = 0; id < bindings_.size(); ++id)
       offsets_[id + 1] += offsets_[id];
-    CDC_ASSERT(changes_.size() <= UINT32_MAX, "change numbers fit 32 bits");
     std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
     lsns_.resize(changes_.size());
     nodes_.resize(changes_.size());
@@ -192,7 +192,8 @@ class View {
     const auto next = std::upper_bound(k.lsns.begin(), k.lsns.end(), s.version);
     const size_t next_pos = static_cast<size_t>(next - k.lsns.begin());
     view_[id] = packed(s, next_pos);
-    CDC_ASSERT(same(sighting_of(id), s), "a view entry gives back the sighting it was set from");
+    CDC_ASSERT(same(unpacked(view_[id], k), s),
+               "a view entry gives back the sighting it was set from");
     ++present_;
     if (next_pos > 0) lasts_.push({k.lsns[next_pos - 1], id});
     if (next_pos < k.lsns.size()) nexts_.push({k.lsns[next_pos], id});
@@ -262,10 +263,10 @@ class View {
     return e;
   }
   // The sighting that set key `id`'s view. REQUIRES: the key is in view.
-  Sighting sighting_of(size_t id) const {
-    const Entry& e = view_[id];
+  Sighting sighting_of(size_t id) const { return unpacked(view_[id], keys_.at(id)); }
+  // The sighting entry `e` of key `k` holds. REQUIRES: e.present().
+  static Sighting unpacked(const Entry& e, const KeyHistory& k) {
     CDC_ASSERT(e.present(), "a key in view");
-    const KeyHistory k = keys_.at(id);
     Sighting s;
     s.binding = k.binding;
     s.key = k.key;

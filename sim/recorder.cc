@@ -94,7 +94,8 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   // (table, key) -> index in c.changes: a linear search while the
   // transaction has changed at most kFewKeys keys; past that, hashed key ids
   // of views into c.changes, which number the changes in their order (a
-  // bulk load commits a thousand keys at a time).
+  // bulk load commits a thousand keys at a time). A transaction of kFewKeys
+  // versions or more also reads its keys and before images ahead.
   constexpr size_t kFewKeys = 16;
   properties::detail::KeyIds many;  // tag: the table
   auto index_of = [&](uint32_t table, std::string_view key) -> std::optional<size_t> {
@@ -124,7 +125,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       index = c.changes.size();
       history::SourceKeyChange ch;
       ch.table = v.table.value();
-      ch.key = key;
+      ch.key = read_ahead ? std::move(keys_scratch_[k]) : key;
       const SharedRow* before =
           read_ahead ? befores_scratch_[k] : committed_.find(h_, ch.table, key);
       if (before != nullptr) ch.before = *before;

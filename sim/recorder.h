@@ -19,8 +19,8 @@
 
 namespace cdc::sim {
 
-// A destination row as the history records it, holding `fields` (the row's
-// own, copied or moved by the caller).
+// A destination row as the history records it: key `key`, the rest of `r`,
+// and `fields` (r's own, copied or moved by the caller).
 history::DestinationRow history_row(const std::string& key, const DestValue& r, SharedRow fields);
 
 class Recorder : public CaptureObserver, public MaterializationObserver {
@@ -81,6 +81,9 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
+  // Fills keys_scratch_ with each version's key and befores_scratch_ with
+  // the row committed under it before `txn` (nullptr: none), pointers into
+  // h_ valid until committed_ next changes.
   void read_keys_and_befores(const CommittedTxn& txn);
   std::string order_key(TableId t, const Key& key) const;
   void record_move(TableId t, history::RowMove::Cause cause, Ctid from, Ctid to,

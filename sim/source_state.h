@@ -60,10 +60,12 @@ class SourceState {
   // The row of key id `id` (KeyIds::kMissing: none), or nullptr when absent.
   const SharedRow* row_if_present(const history::History& h, uint32_t id) const;
 
-  properties::detail::KeyIds ids_;       // tag: the table
-  std::vector<Ref> refs_;                // by id
-  std::deque<std::string> extra_keys_;   // keys a rewrite made (stable addresses)
-  static constexpr size_t kFewKeys = 8;  // find_many() looks these up one by one
+  properties::detail::KeyIds ids_;      // tag: the table
+  std::vector<Ref> refs_;               // by id
+  std::deque<std::string> extra_keys_;  // keys a rewrite made (stable addresses)
+  // find_many() looks up fewer keys one by one, and apply_last_commit() adds
+  // the keys of a commit of fewer changes one by one.
+  static constexpr size_t kFewKeys = 8;
   // find_many()'s and apply_last_commit()'s ids and keys, kept for their capacity.
   mutable std::vector<uint32_t> ids_scratch_;
   std::vector<std::string_view> views_scratch_;

@@ -140,7 +140,7 @@ struct Erase : rc::state::Command<Ref, Sut> {
 
 // Lookups and bounds of a random key (present or not), after a prefetch of
 // it among others (a group of more than sixteen: two groups), which must
-// leave the index as it was.
+// reach the leaf each lookup descends to and leave the index as it was.
 struct Probe : rc::state::Command<Ref, Sut> {
   std::string key =
       *rc::gen::oneOf(gen_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000),
@@ -149,9 +149,14 @@ struct Probe : rc::state::Command<Ref, Sut> {
   void run(const Ref& ref, Sut& sut) const override {
     std::vector<std::string> others;
     for (uint32_t i = 0; i < 20; ++i)
-      others.push_back(numbered('m', i * 250));
+      others.push_back(numbered(i % 2 == 0 ? 'm' : 'l', i * 250));
     std::vector<std::string_view> group(others.begin(), others.end());
     group.insert(group.begin() + 7, key);
+    const std::vector<const void*> reached = sut.index.TEST_prefetched_leaves(group);
+    for (size_t i = 0; i < group.size(); ++i) {
+      const bool same_leaf = reached[i] == sut.index.TEST_leaf_of(group[i]);
+      RC_ASSERT(same_leaf);
+    }
     sut.index.prefetch(group);
     check_agrees(ref, sut.index);
     const auto want = ref.find(key);

@@ -5,6 +5,10 @@
 // that a source delete or a keyless rebuild ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "sim/costs.h"
 #include "sim/history_fingerprint.h"
 #include "sim/world.h"
@@ -197,6 +201,43 @@ TEST(CostMeter, AKeyTheDestinationDeletedIsMissingUntilStoredAgain) {
   EXPECT_EQ(c.downtimes[0].end_tick, 4u);
   EXPECT_EQ(c.downtimes[0].rows_dropped, 2u);
   EXPECT_EQ(c.dest_rows_deleted, 1u);
+}
+
+// Upserts counted many to a transaction (with their key ids added in
+// groups) count as when they come a few at a time: a key repeated, or shown
+// already, is no new row, and a truncate drops the rows the table held.
+TEST(CostMeter, ManyUpsertsAtOnceCountAsFewAtATime) {
+  std::vector<std::string> first, second;
+  for (int i = 0; i < 12; ++i)
+    first.push_back("k" + std::to_string(i));
+  first.insert(first.end(), {"k3", "a", "k3"});
+  for (int i = 8; i < 20; ++i)
+    second.push_back("k" + std::to_string(i));
+  second.push_back("b");  // 22 distinct keys in all: k0..k19, a and b
+  std::vector<history::DestinationTxn> big = {txn(0, false, first), txn(0, false, second)};
+  std::vector<history::DestinationTxn> small;
+  for (const std::vector<std::string>* keys : {&first, &second}) {
+    for (size_t at = 0; at < keys->size(); at += 3)
+      small.push_back(
+          txn(0, false, {keys->begin() + at, keys->begin() + std::min(at + 3, keys->size())}));
+  }
+  const history::DestinationTxn dropped = txn(0, true, {"a"});
+  KeyedDestination many, few;  // after the transactions: the meters view their keys
+  for (const history::DestinationTxn& t : big)
+    many.commit(1, t);
+  for (const history::DestinationTxn& t : small)
+    few.commit(1, t);
+  many.commit(5, dropped);
+  few.commit(5, dropped);
+  const history::Costs a = finish(&many.meter);
+  const history::Costs b = finish(&few.meter);
+  EXPECT_EQ(a.dest_rows_dropped, 22u);
+  EXPECT_EQ(b.dest_rows_dropped, 22u);
+  ASSERT_EQ(a.downtimes.size(), 1u);
+  ASSERT_EQ(b.downtimes.size(), 1u);
+  EXPECT_EQ(a.downtimes[0].rows_dropped, 22u);
+  EXPECT_EQ(b.downtimes[0].rows_dropped, 22u);
+  EXPECT_EQ(a.dest_rows_written, b.dest_rows_written);
 }
 
 TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {

@@ -78,7 +78,8 @@ TEST(RecorderTest, ManyKeysGiveOneChangeEachWithBeforeAndAfter) {
 }
 
 // A transaction of many versions over two tables reads every before image
-// ahead, in runs of one table: each change gets its own key's committed row.
+// ahead, in runs of one table long enough for grouped lookups (ten keys with
+// a committed row each): each change gets its own key's committed row.
 TEST(RecorderTest, ManyVersionsOverTwoTablesGetTheirOwnBeforeImages) {
   Database db;
   TableSchema other = items();
@@ -95,8 +96,9 @@ TEST(RecorderTest, ManyVersionsOverTwoTablesGetTheirOwnBeforeImages) {
   }
   ASSERT_TRUE(db.commit(setup).is_ok());
   const TxnId tx = db.begin();
-  for (int64_t k = kKeys; k >= 1; --k) {  // descending, a table's run every three keys
-    const TableId table = k % 3 == 0 ? u : t;
+  const auto table_of = [&](int64_t k) { return (k - 1) / 10 % 2 == 0 ? t : u; };
+  for (int64_t k = kKeys; k >= 1; --k) {  // descending: runs of ten keys of t, u, t
+    const TableId table = table_of(k);
     ASSERT_TRUE(db.update(tx, table, {Value::int64(k)}, row(k, 100 * k)).is_ok());
     ASSERT_TRUE(db.insert(tx, table, row(kKeys + k, 0)).is_ok());
   }
@@ -107,13 +109,13 @@ TEST(RecorderTest, ManyVersionsOverTwoTablesGetTheirOwnBeforeImages) {
   for (size_t i = 0; i < commits[1].changes.size(); ++i) {
     const history::SourceKeyChange& ch = commits[1].changes[i];
     const int64_t k = kKeys - static_cast<int64_t>(i / 2);
-    EXPECT_EQ(ch.table, (k % 3 == 0 ? u : t).value()) << i;
+    EXPECT_EQ(ch.table, table_of(k).value()) << i;
     if (i % 2 == 1) {  // a new key
       EXPECT_FALSE(ch.before.has_value()) << i;
       continue;
     }
     ASSERT_TRUE(ch.before.has_value()) << i;
-    EXPECT_EQ(*ch.before, row(k, k % 3 == 0 ? -k : k)) << i;
+    EXPECT_EQ(*ch.before, row(k, table_of(k) == u ? -k : k)) << i;
     EXPECT_EQ(ch.after, std::optional<Row>(row(k, 100 * k))) << i;
   }
 }
