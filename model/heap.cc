@@ -54,6 +54,16 @@ const HeapTuple& HeapTable::tuple(uint32_t slot) const {
   return tuples_[slot];
 }
 
+void HeapTable::prefetch_tuple(uint32_t slot) const {
+  CDC_ASSERT(slot < tuples_.size(), "slot out of range");
+  __builtin_prefetch(&tuples_[slot]);
+}
+
+void HeapTable::prefetch_row(uint32_t slot) const {
+  const HeapTuple& t = tuple(slot);
+  arena_.prefetch(t.data_off, t.data_len);
+}
+
 std::string_view HeapTable::row_bytes(uint32_t slot) const {
   const HeapTuple& t = tuple(slot);
   return arena_.view(t.data_off, t.data_len);

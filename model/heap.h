@@ -70,6 +70,12 @@ class HeapTable {
   const HeapTuple& tuple(uint32_t slot) const;
   Row row(uint32_t slot) const;
   std::string_view row_bytes(uint32_t slot) const;
+  // Fetch into the cache what tuple(slot), and row(slot), read: a scan that
+  // visits slots out of their order (a keyset chunk walks the key index)
+  // calls them some slots ahead, so its misses overlap. prefetch_row reads
+  // the tuple's header. REQUIRES: slot < slot_count().
+  void prefetch_tuple(uint32_t slot) const;
+  void prefetch_row(uint32_t slot) const;
 
   Ctid ctid_of(uint32_t slot) const;
   // The slot at ctid, if the ctid lies inside the table's slots.
