@@ -389,8 +389,23 @@ Status PgSide::write_past_keep_size() {
   return Error{ErrorCode::kInvalidArgument, "the slot stayed reserved"};
 }
 
+// The checkpointer applies the new max_slot_wal_keep_size when it handles
+// the reload signal, later than the session that set it (which already
+// reports the slot "unreserved"); a CHECKPOINT it runs before then keeps the
+// slot. So while the slot stays unreserved the CHECKPOINT is repeated, at
+// most kCheckpointsMax times, 10 ms apart: the first one the checkpointer
+// runs under the new limit decides, and a slot PostgreSQL never invalidates
+// still shows as a difference.
 Status PgSide::checkpoint() {
-  return maint_->exec("CHECKPOINT");
+  constexpr int kCheckpointsMax = 50;
+  for (int i = 0; i < kCheckpointsMax; ++i) {
+    if (Status s = maint_->exec("CHECKPOINT"); !s.is_ok()) return s;
+    Result<std::string> st = slot_wal_status();
+    if (!st.is_ok()) return st.error();
+    if (st.value() != "unreserved") return Status::ok();
+    sleep_10ms();
+  }
+  return Status::ok();
 }
 
 // START_REPLICATION, as a capture streams (the model's start_replication).

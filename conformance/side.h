@@ -97,6 +97,8 @@ class Side {
   // Sets a small max_slot_wal_keep_size (if the side can change it now) and
   // writes WAL until the slot's wal_status is no longer "reserved".
   virtual Status write_past_keep_size() = 0;
+  // A CHECKPOINT after write_past_keep_size(): the one at which the slot
+  // is lost if the side invalidates it (PostgreSQL: see PgSide).
   virtual Status checkpoint() = 0;
   // Reads the slot; returns the error (ok if the read succeeded).
   virtual Status read_slot() = 0;
