@@ -55,14 +55,10 @@ class RowArena {
   // Fetches the cache lines of the `len` bytes at `off` (up to four).
   // REQUIRES: as view().
   void prefetch(uint64_t off, uint32_t len) const {
-    const size_t segment = off >> 32;
-    const size_t at = off & 0xffffffffu;
-    CDC_ASSERT(segment < segments_.size() && at + len <= segments_[segment].size(),
-               "an offset and length of this arena");
-    const char* p = segments_[segment].data() + at;
-    constexpr uint32_t kLine = 64;
-    for (uint32_t i = 0; i < len && i < 4 * kLine; i += kLine)
-      __builtin_prefetch(p + i);
+    const std::string_view bytes = view(off, len);
+    constexpr size_t kLine = 64;
+    for (size_t i = 0; i < bytes.size() && i < 4 * kLine; i += kLine)
+      __builtin_prefetch(bytes.data() + i);
   }
 
   size_t size() const { return size_; }

@@ -19,6 +19,23 @@ namespace cdc::properties::detail {
 
 namespace {
 
+// A counting sort's bounds: `items` grouped by their key ids (key_of(item);
+// kNoKey: an item of no key), key k's from starts[k] to starts[k + 1].
+// REQUIRES: every id is below `keys` or kNoKey.
+constexpr uint32_t kNoKey = UINT32_MAX;
+template <class Items, class KeyOf>
+std::vector<uint32_t> group_starts(size_t keys, const Items& items, KeyOf key_of) {
+  CDC_ASSERT(items.size() <= UINT32_MAX, "item numbers fit 32 bits");
+  std::vector<uint32_t> starts(keys + 1, 0);
+  for (const auto& item : items) {
+    const uint32_t k = key_of(item);
+    if (k != kNoKey) ++starts[k + 1];
+  }
+  for (size_t k = 0; k < keys; ++k)
+    starts[k + 1] += starts[k];
+  return starts;
+}
+
 // The source history of one captured key: the commits that changed it.
 struct KeyHistory {
   uint32_t binding = 0;
@@ -63,12 +80,7 @@ class Keys {
   }
   // Groups the changes by key, keeping their order within a key.
   void finish() {
-    CDC_ASSERT(changes_.size() <= UINT32_MAX, "change numbers fit 32 bits");
-    offsets_.assign(bindings_.size() + 1, 0);
-    for (const Change& c : changes_)
-      ++offsets_[c.id + 1];
-    for (size_t id = 0; id < bindings_.size(); ++id)
-      offsets_[id + 1] += offsets_[id];
+    offsets_ = group_starts(bindings_.size(), changes_, [](const Change& c) { return c.id; });
     std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
     lsns_.resize(changes_.size());
     nodes_.resize(changes_.size());
@@ -400,8 +412,6 @@ class Builder {
   }
 };
 
-constexpr uint32_t kNoKey = UINT32_MAX;
-
 bool Builder::set(View* view, uint32_t binding, uint32_t table_id, Sighting s) {
   const std::optional<size_t> id = keys_.find(binding, table_id);
   if (!id) return false;  // no captured transaction changed the key: nothing to judge
@@ -487,13 +497,7 @@ void Builder::read_collections(const Reader& r, const std::set<uint32_t>& bindin
 std::span<const DocRef> Builder::docs_of_key(size_t id) {
   if (docs_start_.empty()) {
     const std::vector<uint32_t>& ids = doc_ids();
-    CDC_ASSERT(ids.size() <= UINT32_MAX, "document numbers fit 32 bits");
-    docs_start_.assign(keys_.size() + 1, 0);
-    for (const uint32_t k : ids) {
-      if (k != kNoKey) ++docs_start_[k + 1];
-    }
-    for (size_t k = 0; k < keys_.size(); ++k)
-      docs_start_[k + 1] += docs_start_[k];
+    docs_start_ = group_starts(keys_.size(), ids, [](uint32_t k) { return k; });
     CDC_ASSERT(docs_start_.back() <= ids.size(), "at most one entry per document");
     docs_by_key_.resize(docs_start_.back());
     std::vector<uint32_t> next(docs_start_.begin(), docs_start_.end() - 1);
