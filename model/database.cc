@@ -272,18 +272,21 @@ Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
 
 void Database::append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask) {
   const TableSchema& s = schema(t);
+  std::string chunks;  // the chunks hold the values; most rows have none
+  for (uint32_t c = 0; c < s.columns.size() && c < 64; ++c) {
+    if (!s.is_toasted(row, c) || ((omitted_mask >> c) & 1u)) continue;
+    chunks += row[c].as_text();
+  }
+  if (chunks.empty()) return;
   WalRecord rec;
   rec.kind = WalKind::kToast;
   rec.xid = xid;
   rec.table = t;
-  for (uint32_t c = 0; c < s.columns.size() && c < 64; ++c) {
-    if (!s.is_toasted(row, c) || ((omitted_mask >> c) & 1u)) continue;
-    rec.new_row += row[c].as_text();  // the chunks hold the value
-  }
-  if (!rec.new_row.empty()) append_record(tx, std::move(rec));
+  rec.new_row = std::move(chunks);
+  append_record(tx, std::move(rec));
 }
 
-void Database::append_record(Txn& tx, WalRecord r) {
+void Database::append_record(Txn& tx, WalRecord&& r) {
   if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
   r.top_xid = xid_of(*tx.top);
   wal_.append(std::move(r));

@@ -274,7 +274,7 @@ class Database {
   bool xid_running_in(Xid x, TxnId me) const;
   bool reader_sees(const HeapTuple& t) const;
   std::optional<uint32_t> reader_version(const HeapTable& h, uint32_t newest) const;
-  void append_record(Txn& tx, WalRecord r);
+  void append_record(Txn& tx, WalRecord&& r);
   // Before the heap record of an insert or update: the TOAST chunks of the
   // row's out-of-line values that it logs (not those in `omitted_mask`).
   void append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask);

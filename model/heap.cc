@@ -128,9 +128,8 @@ void HeapTable::index_erase(const std::string& ikey) {
 }
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
-  std::vector<HeapTuple> tuples;
+  SegmentedVector<HeapTuple, 16> tuples;
   RowArena arena;
-  tuples.reserve(keep.size());
   for (size_t i = 0; i < keep.size(); ++i) {
     const uint32_t slot = keep[i];
     CDC_ASSERT(i == 0 || keep[i - 1] < slot, "rewrite keeps tuples in physical order, once");

@@ -29,6 +29,7 @@
 #include "model/key_index.h"
 #include "model/row_arena.h"
 #include "model/schema.h"
+#include "model/segmented_vector.h"
 #include "model/types.h"
 
 namespace cdc {
@@ -119,7 +120,9 @@ class HeapTable {
   std::vector<ColumnType> key_types_;
   std::vector<Collation> key_collations_;
   std::vector<Collation> bytewise_collations_;  // every key column under "C"
-  std::vector<HeapTuple> tuples_;
+  // Segments of 64K tuple headers (2 MiB): a table of millions of rows
+  // never copies its headers as it grows.
+  SegmentedVector<HeapTuple, 16> tuples_;
   RowArena arena_;
   KeyIndex index_;
   // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per

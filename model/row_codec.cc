@@ -1,40 +1,69 @@
 #include "model/row_codec.h"
 
+#include <cstring>
+
 #include "model/assert.h"
 
 namespace cdc {
 
+namespace {
+
+size_t length_bytes(uint64_t len) {
+  size_t n = 1;
+  for (; len >= 0x80; len >>= 7)
+    ++n;
+  return n;
+}
+
+size_t encoded_size(const Value& v) {
+  if (v.is_null()) return 1;
+  if (v.is_int64()) return 1 + 8;
+  const size_t len = v.as_text().size();
+  return 1 + length_bytes(len) + len;
+}
+
+// Writes v's encoding at p (encoded_size(v) bytes) and returns its end.
+char* write_value(const Value& v, char* p) {
+  if (v.is_null()) {
+    *p++ = '\0';
+  } else if (v.is_int64()) {
+    *p++ = '\1';
+    const auto u = static_cast<uint64_t>(v.as_int64());
+    for (int i = 0; i < 8; ++i)  // little-endian, whatever the host
+      *p++ = static_cast<char>((u >> (8 * i)) & 0xff);
+  } else {
+    *p++ = '\2';
+    const std::string_view text = v.as_text();
+    uint64_t len = text.size();
+    do {
+      const auto low = static_cast<uint8_t>(len & 0x7f);
+      len >>= 7;
+      *p++ = static_cast<char>(len ? (low | 0x80) : low);
+    } while (len);
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  }
+  return p;
+}
+
+}  // namespace
+
 void encode_row(std::span<const Value> row, std::string* out) {
   CDC_ASSERT(out != nullptr, "encode_row needs an output string");
+  size_t need = 0;
+  for (const Value& v : row)
+    need += encoded_size(v);
   const size_t before = out->size();
-  for (const Value& v : row) {
-    char buf[1 + 10];  // tag + an int64 or a LEB128 length
-    size_t n = 0;
-    if (v.is_null()) {
-      buf[n++] = '\0';
-    } else if (v.is_int64()) {
-      buf[n++] = '\1';
-      const auto u = static_cast<uint64_t>(v.as_int64());
-      for (int i = 0; i < 8; ++i)
-        buf[n++] = static_cast<char>((u >> (8 * i)) & 0xff);
-    } else {
-      buf[n++] = '\2';
-      uint64_t len = v.as_text().size();
-      do {
-        const auto low = static_cast<uint8_t>(len & 0x7f);
-        len >>= 7;
-        buf[n++] = static_cast<char>(len ? (low | 0x80) : low);
-      } while (len);
-    }
-    out->append(buf, n);
-    if (v.is_text()) out->append(v.as_text());
-  }
-  CDC_ASSERT(out->size() >= before + row.size(), "every value takes at least its tag");
+  out->resize(before + need);  // one growth, then the bytes written in place
+  char* p = out->data() + before;
+  for (const Value& v : row)
+    p = write_value(v, p);
+  CDC_ASSERT(p == out->data() + out->size() && need >= row.size(),
+             "the values fill exactly the bytes sized for them, at least a tag each");
 }
 
 std::string encode_row(std::span<const Value> row) {
   std::string out;
-  out.reserve(row.size() * 9);
   encode_row(row, &out);
   return out;
 }
