@@ -23,8 +23,8 @@ Value Value::text(std::string_view v) {
   return out;
 }
 
-void Value::release() noexcept {
-  if (tag_ != Tag::kSharedText) return;
+void Value::release_block() noexcept {
+  CDC_ASSERT(tag_ == Tag::kSharedText, "only a shared text holds a block");
   TextBlock* b = block();
   if (b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     const size_t bytes = sizeof(TextBlock) + b->size;
@@ -32,24 +32,6 @@ void Value::release() noexcept {
     ::operator delete(static_cast<void*>(b), bytes);
   }
   tag_ = Tag::kNull;
-}
-
-Value& Value::operator=(const Value& o) noexcept {
-  if (this == &o) return *this;
-  o.retain();
-  release();
-  std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-  tag_ = o.tag_;
-  return *this;
-}
-
-Value& Value::operator=(Value&& o) noexcept {
-  if (this == &o) return *this;
-  release();
-  std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-  tag_ = o.tag_;
-  o.tag_ = Tag::kNull;
-  return *this;
 }
 
 bool Value::operator==(const Value& o) const {
@@ -65,27 +47,6 @@ bool Value::operator==(const Value& o) const {
       return block() == o.block() || as_text() == o.as_text();
   }
   return false;
-}
-
-int64_t Value::as_int64() const {
-  CDC_ASSERT(is_int64(), "value is not an int64");
-  int64_t v = 0;
-  std::memcpy(&v, bytes_, sizeof v);
-  return v;
-}
-
-std::string_view Value::as_text() const {
-  CDC_ASSERT(is_text(), "value is not text");
-  if (tag_ == Tag::kInlineText) {
-    return std::string_view(bytes_, static_cast<size_t>(bytes_[kInlineBytes]));
-  }
-  const TextBlock* b = block();
-  return std::string_view(b->data(), b->size);
-}
-
-bool Value::matches(ColumnType type) const {
-  if (is_null()) return true;
-  return type == ColumnType::kInt64 ? is_int64() : is_text();
 }
 
 std::string to_string(const Value& v) {

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/assert.h"
+
 namespace cdc {
 
 enum class ColumnType : uint8_t { kInt64, kText };
@@ -45,17 +47,48 @@ class Value {
     std::memcpy(bytes_, o.bytes_, sizeof bytes_);
     o.tag_ = Tag::kNull;
   }
-  Value& operator=(const Value& o) noexcept;
-  Value& operator=(Value&& o) noexcept;
+  Value& operator=(const Value& o) noexcept {
+    if (this == &o) return *this;
+    o.retain();
+    release();
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    tag_ = o.tag_;
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this == &o) return *this;
+    release();
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    tag_ = o.tag_;
+    o.tag_ = Tag::kNull;
+    return *this;
+  }
   ~Value() { release(); }
 
   bool is_null() const { return tag_ == Tag::kNull; }
   bool is_int64() const { return tag_ == Tag::kInt64; }
   bool is_text() const { return tag_ == Tag::kInlineText || tag_ == Tag::kSharedText; }
-  int64_t as_int64() const;
+  // REQUIRES: is_int64().
+  int64_t as_int64() const {
+    CDC_ASSERT(is_int64(), "value is not an int64");
+    int64_t v = 0;
+    std::memcpy(&v, bytes_, sizeof v);
+    return v;
+  }
   // The bytes of a text value; valid while this Value (or a copy) lives.
-  std::string_view as_text() const;
-  bool matches(ColumnType type) const;  // NULL matches every type
+  // REQUIRES: is_text().
+  std::string_view as_text() const {
+    CDC_ASSERT(is_text(), "value is not text");
+    if (tag_ == Tag::kInlineText) {
+      return std::string_view(bytes_, static_cast<size_t>(bytes_[kInlineBytes]));
+    }
+    const TextBlock* b = block();
+    return std::string_view(b->data(), b->size);
+  }
+  bool matches(ColumnType type) const {  // NULL matches every type
+    if (is_null()) return true;
+    return type == ColumnType::kInt64 ? is_int64() : is_text();
+  }
 
   bool operator==(const Value& o) const;
 
@@ -80,7 +113,15 @@ class Value {
   void retain() const noexcept {
     if (tag_ == Tag::kSharedText) block()->refs.fetch_add(1, std::memory_order_relaxed);
   }
-  void release() noexcept;
+  // Drops this value's hold on its text block. The accessors above and
+  // these two run for every value the pipeline copies or frees, so they are
+  // defined here, where the compiler can inline them; only the last release
+  // of a block leaves the header.
+  void release() noexcept {
+    if (tag_ != Tag::kSharedText) return;
+    release_block();
+  }
+  void release_block() noexcept;
 
   alignas(8) char bytes_[15] = {};
   Tag tag_;
