@@ -120,11 +120,13 @@ class HeapTable {
   std::vector<ColumnType> key_types_;
   std::vector<Collation> key_collations_;
   std::vector<Collation> bytewise_collations_;  // every key column under "C"
-  // Segments of 16K tuple headers (512 KiB): a table of millions of rows
-  // never copies its headers as it grows. (Segments of 2 MiB measured 13
-  // bytes per row more at the 1M-row run's peak: the allocator kept the
-  // freed ones aside instead of reusing their pages for the checkers.)
-  SegmentedVector<HeapTuple, 14> tuples_;
+  // Segments of 1M tuple headers (32 MiB): a table of millions of rows
+  // never copies its headers as it grows, and a table under 1M slots is one
+  // buffer, as a vector is. The size is the allocator's business too: at
+  // 10M rows, segments of 512 KiB raised the checkers' peak by 29 bytes per
+  // row (2 MiB ones did at 1M rows) because their freed pages were kept
+  // aside, while a 32 MiB block goes back to the system when freed.
+  SegmentedVector<HeapTuple, 20> tuples_;
   RowArena arena_;
   KeyIndex index_;
   // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per
