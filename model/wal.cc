@@ -1,5 +1,7 @@
 #include "model/wal.h"
 
+#include <algorithm>
+
 #include "model/assert.h"
 
 namespace cdc {
@@ -60,29 +62,19 @@ Lsn Wal::oldest_lsn() const {
   return record_count() == 0 ? insert_lsn_ : record(0).start;
 }
 
-template <typename Less>
-size_t Wal::partition_point(Less less) const {
-  size_t lo = head_;
-  size_t hi = records_.size();
-  for (size_t limit = 0; lo < hi; ++limit) {
-    CDC_ASSERT(limit < 64, "a binary search halves its range");
-    const size_t mid = lo + (hi - lo) / 2;
-    if (less(records_[mid])) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
 void Wal::truncate_before(Lsn lsn) {
-  CDC_ASSERT(head_ <= records_.size(), "the held records lie inside the store");
+  CDC_ASSERT(head_ <= records_.size(), "the held records lie inside the vector");
   // Records are sorted by end: find the first one to keep.
-  const size_t new_head = partition_point([&](const WalRecord& r) { return r.end <= lsn; });
+  auto first_kept =
+      std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(), lsn,
+                       [](Lsn l, const WalRecord& r) { return l < r.end; });
+  const size_t new_head = static_cast<size_t>(first_kept - records_.begin());
   dropped_ += new_head - head_;
   head_ = new_head;
-  head_ -= records_.drop_segments_before(head_);
+  if (head_ > 0 && head_ * 2 >= records_.size()) {
+    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
   CDC_ASSERT(record_count() == 0 || record(0).end > lsn, "no held record ends at or before lsn");
 }
 
@@ -96,7 +88,9 @@ void Wal::restart_at(Lsn lsn) {
 }
 
 size_t Wal::lower_bound(Lsn lsn) const {
-  return partition_point([&](const WalRecord& r) { return r.start < lsn; }) - head_;
+  auto it = std::lower_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(),
+                             lsn, [](const WalRecord& r, Lsn l) { return r.start < l; });
+  return static_cast<size_t>(it - records_.begin()) - head_;
 }
 
 }  // namespace cdc

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "model/segmented_vector.h"
 #include "model/types.h"
 
 namespace cdc {
@@ -78,14 +77,9 @@ class Wal {
   uint64_t dropped_count() const { return dropped_; }
 
  private:
-  // records_[head_..] are held; the prefix before head_ was truncated, and
-  // its whole segments are freed as truncation passes them, so neither
-  // appending nor truncating moves a held record.
-  SegmentedVector<WalRecord, 12> records_;
-  // The index in records_ of the first held record for which less() is
-  // false. REQUIRES: the held records are partitioned by less (true first).
-  template <typename Less>
-  size_t partition_point(Less less) const;
+  // records_[head_..] are held; the prefix before head_ was truncated and is
+  // compacted away once it is at least half of the vector (amortised O(1)).
+  std::vector<WalRecord> records_;
   size_t head_ = 0;
   Lsn insert_lsn_;
   Lsn flush_lsn_;
