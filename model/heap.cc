@@ -128,7 +128,7 @@ void HeapTable::index_erase(const std::string& ikey) {
 }
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
-  SegmentedVector<HeapTuple, 20> tuples;
+  decltype(tuples_) tuples;  // the same store, segment size included
   RowArena arena;
   for (size_t i = 0; i < keep.size(); ++i) {
     const uint32_t slot = keep[i];

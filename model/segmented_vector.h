@@ -62,11 +62,6 @@ class SegmentedVector {
                "every segment but the last is full");
   }
 
-  void clear() {
-    segments_.clear();
-    size_ = 0;
-  }
-
   // Elements the segments have room for (memory estimates).
   size_t capacity() const {
     size_t n = 0;
