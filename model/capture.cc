@@ -214,6 +214,28 @@ std::optional<Ctid> Capture::keyless_cursor(uint32_t binding) const {
   return state_.states.at(state_key(binding)).scanned_ctid;
 }
 
+namespace {
+
+std::optional<Ctid> ctid_resume(const CaptureCheckpoint& c, const std::string& state_key) {
+  auto it = c.states.find(state_key);
+  if (it == c.states.end() || it->second.backfilled) return std::nullopt;
+  if (it->second.mode != CaptureMode::kWithoutPrimaryKey) return std::nullopt;
+  return it->second.scanned_ctid.value_or(Ctid{0, 0});
+}
+
+}  // namespace
+
+std::optional<Ctid> Capture::ctid_resume_point(uint32_t binding) const {
+  if (phase_ == Phase::kStopped || binding >= bindings_.size()) return std::nullopt;
+  return ctid_resume(state_, state_key(binding));
+}
+
+std::optional<Ctid> Capture::ctid_resume_point(uint32_t binding,
+                                               const CaptureCheckpoint& saved) const {
+  if (binding >= bindings_.size()) return std::nullopt;
+  return ctid_resume(saved, state_key(binding));
+}
+
 std::optional<uint32_t> Capture::binding_of(TableId t) const {
   for (uint32_t b = 0; b < tables_.size(); ++b) {
     if (tables_[b] == t) return b;

@@ -284,6 +284,14 @@ class Capture {
   bool backfilling(uint32_t binding) const;
   std::optional<Key> backfill_cursor(uint32_t binding) const;
   std::optional<Ctid> keyless_cursor(uint32_t binding) const;  // Without Primary Key
+  // Where `binding`'s backfill by ctid (mode Without Primary Key, on any
+  // table) resumes: its working state's point ((0,0) before its first chunk;
+  // nothing while the capture is stopped), and the point a restart takes
+  // from `saved`, a committed checkpoint (nothing when `saved` holds no
+  // unfinished ctid scan of the binding: a restart then starts the backfill
+  // afresh from block 0). Nothing when the binding does not scan by ctid.
+  std::optional<Ctid> ctid_resume_point(uint32_t binding) const;
+  std::optional<Ctid> ctid_resume_point(uint32_t binding, const CaptureCheckpoint& saved) const;
 
  private:
   // state_key() as the text documents and chunk traces carry.

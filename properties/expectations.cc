@@ -654,13 +654,26 @@ bool keyless_toast_omitted(const history::History& h) {
   return false;
 }
 
-// Whether a rewrite moved a row from where a running ctid scan had still to
-// read to where it had read already.
+// Whether the first restart of c's binding at or after `tick` resumed c's
+// backfill instance from c's committed cursor (the rows read since were
+// read again from there), rather than from a later checkpoint or afresh.
+bool resumed_from(const history::History& h, const history::RowMove::ScanCursor& c, uint64_t tick) {
+  for (const history::Resume& r : h.resumes) {
+    if (r.binding != c.binding || r.tick < tick) continue;
+    return r.state_key == c.state_key && r.cursor_ctid.value_or(Ctid{0, 0}) == c.next;
+  }
+  return false;
+}
+
+// Whether a rewrite moved a row from where a ctid scan had still to read to
+// where it had read already: the running scan, or the committed cursor a
+// restart then resumed it from.
 bool rewrite_behind_scan(const history::History& h) {
   for (const history::RowMove& m : h.row_moves) {
     if (m.cause == history::RowMove::Cause::kUpdate) continue;
     for (const history::RowMove::ScanCursor& c : m.cursors) {
-      if (!(m.from < c.next) && m.to < c.next) return true;
+      if (m.from < c.next || !(m.to < c.next)) continue;
+      if (!c.committed || resumed_from(h, c, m.tick)) return true;
     }
   }
   return false;

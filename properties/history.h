@@ -331,10 +331,17 @@ struct Costs {
 struct RowMove {
   enum class Cause : uint8_t { kUpdate, kVacuumFull, kTruncateRewrite };
   // A binding of the table scanning it by ctid when the row moved: where its
-  // scan would resume (every ctid below `next` was read or skipped).
+  // scan would resume (every ctid below `next` was read or skipped). A
+  // binding has up to two: the running scan's (committed false), and the one
+  // a restart resumes from, the last committed checkpoint's (committed true;
+  // behind the running one while a chunk's rows wait to commit, and the only
+  // one while the capture is stopped). Rows between the two were read, but
+  // a restart reads them again. state_key names the backfill instance.
   struct ScanCursor {
     uint32_t binding = 0;
     Ctid next;
+    bool committed = false;
+    std::string state_key;
   };
   uint64_t tick = 0;
   uint32_t table = 0;  // TableId value

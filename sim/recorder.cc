@@ -184,7 +184,8 @@ std::vector<history::RowMove::ScanCursor> Recorder::scan_cursors(TableId t) cons
   std::vector<history::RowMove::ScanCursor> out;
   for (const history::Binding& b : h_.bindings) {
     if (b.table_id != t.value() || !scan_cursor_) continue;
-    if (const std::optional<Ctid> next = scan_cursor_(b.id)) out.push_back({b.id, *next});
+    for (const history::RowMove::ScanCursor& c : scan_cursor_(b.id))
+      out.push_back(c);
   }
   return out;
 }

@@ -36,9 +36,10 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   // Database rewrite observer: rows of a table got new ctids.
   void on_rewrite(TableId t, Database::Rewrite why,
                   const std::vector<std::pair<Ctid, Ctid>>& moves);
-  // Where each binding's ctid scan would resume (nullopt: it is not scanning
-  // by ctid), for the scan cursors of history::RowMove.
-  void set_scan_cursors(std::function<std::optional<Ctid>(uint32_t binding)> f) {
+  // Where each binding's ctid scan would resume, now and after a restart
+  // (none: it is not scanning by ctid), as history::RowMove records them.
+  using ScanCursors = std::vector<history::RowMove::ScanCursor>;
+  void set_scan_cursors(std::function<ScanCursors(uint32_t binding)> f) {
     scan_cursor_ = std::move(f);
   }
   Lsn last_commit_lsn() const { return last_commit_lsn_; }
@@ -100,7 +101,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   std::vector<const SharedRow*> befores_scratch_;
   std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
-  std::function<std::optional<Ctid>(uint32_t binding)> scan_cursor_;
+  std::function<ScanCursors(uint32_t binding)> scan_cursor_;
   CostMeter costs_;
   // share_fields()'s lookups, kept for their capacity.
   std::vector<std::string_view> share_keys_;

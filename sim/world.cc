@@ -49,6 +49,7 @@ class World {
   std::vector<Key> keys_near_cursors(TableId t) const;
   std::optional<Ctid> ctid_scan_cursor(uint32_t b) const;
   std::vector<Ctid> ctid_scan_cursors(TableId t) const;
+  Recorder::ScanCursors ctid_resume_points(uint32_t b) const;
   void note_backfill_request();
   void note_tick(uint64_t expired_docs);
   void note_keyless_move(const Statement& st);
@@ -150,7 +151,7 @@ World::World(const WorldOptions& o)
       [this](TableId t, Database::Rewrite why, const std::vector<std::pair<Ctid, Ctid>>& moves) {
         recorder_.on_rewrite(t, why, moves);
       });
-  recorder_.set_scan_cursors([this](uint32_t b) { return ctid_scan_cursor(b); });
+  recorder_.set_scan_cursors([this](uint32_t b) { return ctid_resume_points(b); });
   for (const TableSchema& s : o_.tables)
     tables_.push_back(db_.create_table(s).value());
   CDC_ASSERT(db_.create_table(watermarks_schema(o_.capture.watermarks_table)).is_ok(),
@@ -366,6 +367,22 @@ std::vector<Ctid> World::ctid_scan_cursors(TableId t) const {
   for (uint32_t b = 0; b < capture_->bindings().size(); ++b) {
     if (capture_->bindings()[b].table != db_.schema(t).name) continue;
     if (const std::optional<Ctid> c = ctid_scan_cursor(b)) out.push_back(*c);
+  }
+  return out;
+}
+
+// Where binding b's ctid scan resumes, running and after a restart, on any
+// table it scans by ctid: what a rewrite's row moves are judged against.
+Recorder::ScanCursors World::ctid_resume_points(uint32_t b) const {
+  Recorder::ScanCursors out;
+  if (!capture_ || b >= capture_->bindings().size()) return out;
+  const std::string& key = capture_->state_key(b);
+  if (const std::optional<Ctid> now = capture_->ctid_resume_point(b)) {
+    out.push_back({b, *now, false, key});
+  }
+  if (!store_.checkpoint()) return out;
+  if (const std::optional<Ctid> saved = capture_->ctid_resume_point(b, *store_.checkpoint())) {
+    out.push_back({b, *saved, true, key});
   }
   return out;
 }

@@ -45,6 +45,11 @@ TEST(KeylessExpectationsTest, OnlyChangesMayLoseRowsAsDocumented) {
             Expect::kViolableDocumented);
 }
 
+bool shows_rewrite_behind_scan(const History& h) {
+  const std::vector<Situation> seen = situations(h);
+  return std::find(seen.begin(), seen.end(), Situation::kRewriteBehindKeylessScan) != seen.end();
+}
+
 // A rewrite that packs a row from where the scan had still to read into
 // blocks it has passed is a situation of its own; a move the other way, or
 // an UPDATE's, is not.
@@ -55,22 +60,52 @@ TEST(KeylessExpectationsTest, ARewriteBehindTheScanIsASituation) {
   m.cause = history::RowMove::Cause::kVacuumFull;
   m.from = Ctid{3, 2};
   m.to = Ctid{0, 5};
-  m.cursors.push_back({kBinding, Ctid{2, 0}});
+  m.cursors.push_back({kBinding, Ctid{2, 0}, false, kState});
   h.row_moves.push_back(m);
-  auto shows = [](const History& x) {
-    const std::vector<Situation> seen = situations(x);
-    return std::find(seen.begin(), seen.end(), Situation::kRewriteBehindKeylessScan) != seen.end();
-  };
-  EXPECT_TRUE(shows(h));
+  EXPECT_TRUE(shows_rewrite_behind_scan(h));
   h.row_moves[0].cause = history::RowMove::Cause::kUpdate;
-  EXPECT_FALSE(shows(h));
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));
   h.row_moves[0].cause = history::RowMove::Cause::kVacuumFull;
   h.row_moves[0].cursors[0].next = Ctid{4, 0};  // both ends already read
-  EXPECT_FALSE(shows(h));
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));
   EXPECT_EQ(expectation(BackfillMode::kWithoutPrimaryKey, "keyless_no_loss",
                         {Situation::kKeylessBinding, Situation::kRewriteBehindKeylessScan})
                 .expect,
             Expect::kKnownLimitation);
+}
+
+// A rewrite between a chunk and the commit of its rows: the running scan has
+// read the row where it was, but its rows are not committed. The committed
+// cursor matters only when the next restart resumes the instance from it;
+// a later checkpoint (the chunk committed) or a fresh start reads the row.
+TEST(KeylessExpectationsTest, ARewriteBehindTheCommittedCursorCountsWhenARestartResumesThere) {
+  History h = clean_keyless().build();
+  history::RowMove m;
+  m.tick = 10;
+  m.table = kTable;
+  m.cause = history::RowMove::Cause::kVacuumFull;
+  m.from = Ctid{2, 1};
+  m.to = Ctid{1, 4};
+  m.cursors.push_back({kBinding, Ctid{3, 0}, false, kState});  // read at (2,1)
+  m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
+  h.row_moves.push_back(m);
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));  // no restart follows
+  history::Resume r;
+  r.tick = 11;
+  r.binding = kBinding;
+  r.state_key = kState;
+  r.mode = history::ResolvedMode::kWithoutPrimaryKey;
+  r.cursor_ctid = Ctid{2, 0};
+  h.resumes.push_back(r);
+  EXPECT_TRUE(shows_rewrite_behind_scan(h));
+  h.resumes[0].cursor_ctid = Ctid{3, 0};  // the chunk committed first
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));
+  h.resumes[0].cursor_ctid = Ctid{2, 0};
+  h.resumes[0].state_key = "items.v2";  // another instance, which read the row anew
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));
+  h.resumes[0].state_key = kState;
+  h.resumes[0].tick = 9;  // before the rewrite
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));
 }
 
 // A keyless change document without an unchanged TOAST value.

@@ -23,7 +23,7 @@ history::RowMove vacuum_full_move() {
   m.from_key = "ctid:(3,2)";
   m.to_key = "ctid:(0,5)";
   m.lsn = Lsn(200);
-  m.cursors.push_back({kBinding, Ctid{2, 0}});
+  m.cursors.push_back({kBinding, Ctid{2, 0}, false, kState});
   return m;
 }
 
@@ -55,6 +55,8 @@ TEST(KeylessMovesTest, AMoveWithNoScanRunningSaysSo) {
   history::RowMove m = vacuum_full_move();
   m.cause = history::RowMove::Cause::kUpdate;
   m.cursors.clear();
+  // Where a restart would resume is not a running scan.
+  m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
   h.row_moves.push_back(m);
   const KeyTimeline t = key_timeline(h, kBinding, "ctid:(3,2)");
   ASSERT_EQ(t.moves.size(), 1u);

@@ -23,9 +23,13 @@ void check_mode(BackfillMode mode, FaultClass faults) {
   for (const properties::Verdict& v : properties::check_all(r.history)) {
     if (!v.violated()) continue;
     const properties::Expectation e = properties::expectation(mode, v.property, seen);
-    RC_LOG() << "cdcsim world --seed " << seed << " --ticks " << o.safety_ticks << " --mode "
-             << to_string(mode) << " --faults " << properties::to_string(faults) << ": "
-             << v.property << ": " << v.explanation << "\n";
+    // No command runs configured_world with a drawn safety length: RapidCheck's
+    // "reproduce" parameter replays the case, and campaign::shrink_target
+    // turns it into a scenario file (docs/findings has one).
+    RC_LOG() << "world seed " << seed << ", " << o.safety_ticks << " safety ticks, mode "
+             << to_string(mode) << ", faults " << properties::to_string(faults) << ": "
+             << v.property << " (" << properties::to_string(e.expect) << "): " << v.explanation
+             << "\n";
     RC_ASSERT(e.expect != properties::Expect::kHolds);
   }
 }
