@@ -39,11 +39,13 @@ uint64_t Prng::below(uint64_t bound) {
   CDC_ASSERT(bound > 0, "below(0)");
   // A power of two divides 2^64: nothing is rejected, and r % bound is a mask.
   if ((bound & (bound - 1)) == 0) return next_u64() & (bound - 1);
-  // Rejection sampling: discard the top partial copy of [0, bound).
-  const uint64_t threshold = (0 - bound) % bound;  // == 2^64 mod bound
+  // Rejection sampling: discard the draws below 2^64 mod bound (the top
+  // partial copy of [0, bound), shifted to the bottom). That threshold is
+  // below `bound`, so a draw of at least `bound` is kept without computing
+  // it: one division a draw instead of two, the same draws kept.
   for (int attempt = 0; attempt < 1000; ++attempt) {
     const uint64_t r = next_u64();
-    if (r >= threshold) return r % bound;
+    if (r >= bound || r >= (0 - bound) % bound) return r % bound;
   }
   CDC_ASSERT(false, "rejection sampling did not terminate");
   return 0;
