@@ -179,11 +179,13 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   trace.after = st.scanned;
   trace.limit = options_.chunk_size;
   QueryResult q = source_->keyset_chunk(t, st.scanned, options_.chunk_size, opts);
-  trace.rows = q.rows;
-  trace.emitted.assign(q.rows.size(), false);
+  // The trace keeps the rows (the observer records them); read them there.
+  trace.rows = std::move(q.rows);
+  const std::vector<ScannedRow>& rows = trace.rows;
+  trace.emitted.assign(rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
-    detail::note_query_failure(q.rows.size());
+    detail::note_query_failure(rows.size());
     return q.status;
   }
   if (options_.chunk_size == 1) reached(Situation::kChunkSizeOne);
@@ -191,16 +193,15 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
   if (st.scanned) previous = detail::capture_key(s, *st.scanned);
   const std::vector<ColumnType> types = s.key_types();
   const std::vector<Collation> order = s.key_collations();  // KeyOrder::kDatabase
-  for (size_t i = 0; i < q.rows.size(); ++i) {
-    const ScannedRow& r = q.rows[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ScannedRow& r = rows[i];
     // The rows strictly increase in the order of the query (keyset_chunk
     // asserts the same where it returns them), so the cursor, the last key,
     // is past every row read.
-    CDC_ASSERT(
-        i == 0 || compare_row_keys(q.rows[i - 1].row, r.row, s.primary_key, types, order) < 0,
-        "a chunk's keys strictly increase in its order");
+    CDC_ASSERT(i == 0 || compare_row_keys(rows[i - 1].row, r.row, s.primary_key, types, order) < 0,
+               "a chunk's keys strictly increase in its order");
     const Key key = s.key_of(r.row);
-    std::string enc = detail::capture_key(s, key);
+    std::string enc = encode_capture_key(key, types);
     if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
       trace.failed = true;
       return Error{ErrorCode::kInvalidArgument,
@@ -216,11 +217,11 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     trace.emitted[i] = true;
     pending_.emplace_back(b, detail::snapshot_doc(std::move(enc), r.row, trace));
   }
-  st.backfilled_count += q.rows.size();
-  if (!q.rows.empty()) st.scanned = s.key_of(q.rows.back().row);
-  trace.final_chunk = q.rows.size() < options_.chunk_size;
+  st.backfilled_count += rows.size();
+  if (!rows.empty()) st.scanned = s.key_of(rows.back().row);
+  trace.final_chunk = rows.size() < options_.chunk_size;
   st.backfilled = trace.final_chunk;
-  detail::note_chunk_end(q.rows.size(), options_.chunk_size);
+  detail::note_chunk_end(rows.size(), options_.chunk_size);
   return Status::ok();
 }
 
@@ -245,27 +246,28 @@ Status Capture::chunk_keyless(uint32_t b, BindingState& st, ChunkTrace& trace) {
   const uint16_t last_offset = mutant_active(Mutant::kKeylessRangeMissesLastBlock) ? 0 : 0xffff;
   trace.range_end = Ctid{last_block, last_offset};
   QueryResult q = source_->ctid_range(t, after, *trace.range_end, opts);
-  trace.rows = q.rows;
-  trace.emitted.assign(q.rows.size(), false);
+  // The trace keeps the rows (the observer records them); read them there.
+  trace.rows = std::move(q.rows);
+  const std::vector<ScannedRow>& rows = trace.rows;
+  trace.emitted.assign(rows.size(), false);
   if (!q.status.is_ok()) {
     trace.failed = true;
-    detail::note_query_failure(q.rows.size());
+    detail::note_query_failure(rows.size());
     return q.status;
   }
   if (options_.keyless_blocks_per_chunk == 1) reached(Situation::kKeylessOneBlockChunks);
-  if (q.rows.empty()) reached(Situation::kChunkEmpty);
-  for (size_t i = 0; i < q.rows.size(); ++i) {
-    const ScannedRow& r = q.rows[i];
+  if (rows.empty()) reached(Situation::kChunkEmpty);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ScannedRow& r = rows[i];
     note_xid_bounds(trace, r);
     if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(
         b, detail::snapshot_doc("ctid:" + trace.state_key + ":" + to_string(r.ctid), r.row, trace));
   }
-  st.backfilled_count += q.rows.size();
-  CDC_ASSERT(
-      q.rows.empty() || (q.rows.front().ctid > after && q.rows.back().ctid.block <= last_block),
-      "a ctid-range chunk reads inside its range");
+  st.backfilled_count += rows.size();
+  CDC_ASSERT(rows.empty() || (rows.front().ctid > after && rows.back().ctid.block <= last_block),
+             "a ctid-range chunk reads inside its range");
   st.scanned_ctid = Ctid{last_block + 1, 0};
   trace.final_chunk = last_block + 1 > st.keyless_max_block;
   st.backfilled = trace.final_chunk;
