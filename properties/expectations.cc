@@ -92,10 +92,12 @@ constexpr char kKeylessToastReason[] =
     "the value omitted; a keyed binding takes it from the key's earlier document, but a keyless "
     "document has a key of its own, so the row reaches the collection without the value.";
 constexpr char kRewriteBehindScanReason[] =
-    "Not in the documentation (a finding: docs/findings/keyless-vacuum-full-loses-rows.yaml). "
-    "VACUUM FULL rewrites the table and packs its rows from block 0 without a change in the WAL: "
-    "a row the ctid scan had not reached can land in blocks it has passed, and then neither the "
-    "scan nor the stream ever emits it.";
+    "Not in the documentation (findings: docs/findings/keyless-vacuum-full-loses-rows.yaml and "
+    "keyless-vacuum-full-before-restart-loses-rows.yaml). VACUUM FULL rewrites the table and "
+    "packs its rows from block 0 without a change in the WAL: a row the ctid scan had not reached "
+    "can land in blocks it has passed, and then neither the scan nor the stream ever emits it. "
+    "The same happens to a row the scan had read in a chunk not yet committed when a restart "
+    "resumes the scan from its last checkpoint.";
 
 constexpr char kDebeziumRedeliveryReason[] =
     "Debezium: \"the connector might emit some duplicate change events\" during fault recovery; "
@@ -654,26 +656,33 @@ bool keyless_toast_omitted(const history::History& h) {
   return false;
 }
 
-// Whether the first restart of c's binding at or after `tick` resumed c's
-// backfill instance from c's committed cursor (the rows read since were
-// read again from there), rather than from a later checkpoint or afresh.
-bool resumed_from(const history::History& h, const history::RowMove::ScanCursor& c, uint64_t tick) {
-  for (const history::Resume& r : h.resumes) {
-    if (r.binding != c.binding || r.tick < tick) continue;
-    return r.state_key == c.state_key && r.cursor_ctid.value_or(Ctid{0, 0}) == c.next;
+// The first restart after move m that resumed c's backfill instance, and
+// where it resumed the scan; none if no restart did (the scan ran on, or
+// the instance was left for another).
+std::optional<Ctid> resumed_at(const history::History& h, const history::RowMove& m,
+                               const history::RowMove::ScanCursor& c) {
+  for (size_t i = m.resumes_before; i < h.resumes.size(); ++i) {
+    const history::Resume& r = h.resumes[i];
+    if (r.binding != c.binding) continue;
+    if (r.state_key != c.state_key) return std::nullopt;
+    return r.cursor_ctid.value_or(Ctid{0, 0});
   }
-  return false;
+  return std::nullopt;
 }
 
 // Whether a rewrite moved a row from where a ctid scan had still to read to
-// where it had read already: the running scan, or the committed cursor a
-// restart then resumed it from.
+// where it had read already, and the scan went on from there:
+// - behind the running scan's cursor, unless a restart rewound the scan to
+//   at most the row's new place before the scan committed past it;
+// - behind the committed cursor, when a restart resumed the scan from it
+//   (the rows the running scan had read since were lost with its memory).
 bool rewrite_behind_scan(const history::History& h) {
   for (const history::RowMove& m : h.row_moves) {
     if (m.cause == history::RowMove::Cause::kUpdate) continue;
     for (const history::RowMove::ScanCursor& c : m.cursors) {
       if (m.from < c.next || !(m.to < c.next)) continue;
-      if (!c.committed || resumed_from(h, c, m.tick)) return true;
+      const std::optional<Ctid> resumed = resumed_at(h, m, c);
+      if (c.committed ? resumed == c.next : !resumed || m.to < *resumed) return true;
     }
   }
   return false;

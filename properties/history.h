@@ -355,6 +355,10 @@ struct RowMove {
   // update's belongs to commit after_commits - 1, a rewrite follows commit
   // after_commits - 1 and precedes commit after_commits.
   size_t after_commits = 0;
+  // How many Resumes were recorded when the move took effect: the ones from
+  // resumes_before on came after it (ticks alone do not order a move and a
+  // restart of the same tick).
+  size_t resumes_before = 0;
   std::vector<ScanCursor> cursors;
 };
 const char* to_string(RowMove::Cause c);

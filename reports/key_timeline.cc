@@ -40,9 +40,11 @@ void add_commits(const history::History& h, const history::Binding& b, KeyTimeli
 void add_moves(const history::History& h, const history::Binding& b, KeyTimeline& t) {
   for (const history::RowMove& m : h.row_moves) {
     if (m.table != b.table_id || (m.from_key != t.key && m.to_key != t.key)) continue;
-    TimelineMove e{m.tick, m.cause, m.from, m.to, m.from_key == t.key, m.lsn, std::nullopt};
+    TimelineMove e{m.tick, m.cause,      m.from,      m.to, m.from_key == t.key,
+                   m.lsn,  std::nullopt, std::nullopt};
     for (const history::RowMove::ScanCursor& c : m.cursors) {
-      if (c.binding == b.id && !c.committed) e.cursor = c.next;
+      if (c.binding != b.id) continue;
+      (c.committed ? e.committed_cursor : e.cursor) = c.next;
     }
     t.moves.push_back(e);
   }

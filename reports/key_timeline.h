@@ -16,8 +16,8 @@
 // - commits: every SourceCommit with a change of (T, k); several changes of
 //   k in one commit are one entry, from the first `before` to the last
 //   `after` (the commit's net effect);
-// - moves: every RowMove of T from or to k (only tables without a primary
-//   key have them), with b's scan cursor at the time;
+// - moves: every RowMove of T from or to k (a table without a primary key,
+//   or one a binding scans by ctid), with b's scan cursors at the time;
 // - backfills: every BackfillInstance of b (the fences of the backfill lane:
 //   where each instance starts streaming, and when it completed);
 // - chunks: every Chunk of b that read k (a row with key k) or whose range
@@ -67,6 +67,9 @@ struct TimelineMove {
   Lsn lsn;
   // The binding's ctid scan then, if it was scanning: where it would resume.
   std::optional<Ctid> cursor;
+  // Where a restart would have resumed it (the last committed checkpoint's
+  // cursor), if the binding was scanning by ctid then.
+  std::optional<Ctid> committed_cursor;
 };
 
 // A backfill instance of the binding.

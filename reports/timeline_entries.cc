@@ -128,6 +128,13 @@ std::string against_cursor(Ctid ctid, const std::optional<Ctid>& cursor) {
          to_string(*cursor);
 }
 
+// "; a restart would resume the scan from (1,0)", when that is not where
+// the running scan would.
+std::string restart_point(const TimelineMove& m) {
+  if (!m.committed_cursor || m.committed_cursor == m.cursor) return "";
+  return "; a restart would resume the scan from " + to_string(*m.committed_cursor);
+}
+
 void add_moves(const KeyTimeline& t, std::vector<TimelineEntry>& out) {
   for (const TimelineMove& m : t.moves) {
     const std::string label =
@@ -136,7 +143,8 @@ void add_moves(const KeyTimeline& t, std::vector<TimelineEntry>& out) {
                    std::string(history::to_string(m.cause)) + " (lsn " + to_string(m.lsn) +
                        ", tick " + std::to_string(m.tick) + ") moved the row from ctid " +
                        to_string(m.from) + " (" + against_cursor(m.from, m.cursor) + ") to " +
-                       to_string(m.to) + " (" + against_cursor(m.to, m.cursor) + ")",
+                       to_string(m.to) + " (" + against_cursor(m.to, m.cursor) + ")" +
+                       restart_point(m),
                    false});
   }
 }

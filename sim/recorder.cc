@@ -176,6 +176,7 @@ void Recorder::record_move(TableId t, history::RowMove::Cause cause, Ctid from, 
   m.to_key = std::move(to_key);
   m.lsn = lsn;
   m.after_commits = h_.source_commits.size();
+  m.resumes_before = h_.resumes.size();
   m.cursors = scan_cursors(t);
   h_.row_moves.push_back(std::move(m));
 }

@@ -74,6 +74,16 @@ TEST(KeylessExpectationsTest, ARewriteBehindTheScanIsASituation) {
             Expect::kKnownLimitation);
 }
 
+history::Resume resume_at(Ctid cursor) {
+  history::Resume r;
+  r.tick = 11;
+  r.binding = kBinding;
+  r.state_key = kState;
+  r.mode = history::ResolvedMode::kWithoutPrimaryKey;
+  r.cursor_ctid = cursor;
+  return r;
+}
+
 // A rewrite between a chunk and the commit of its rows: the running scan has
 // read the row where it was, but its rows are not committed. The committed
 // cursor matters only when the next restart resumes the instance from it;
@@ -90,13 +100,7 @@ TEST(KeylessExpectationsTest, ARewriteBehindTheCommittedCursorCountsWhenARestart
   m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
   h.row_moves.push_back(m);
   EXPECT_FALSE(shows_rewrite_behind_scan(h));  // no restart follows
-  history::Resume r;
-  r.tick = 11;
-  r.binding = kBinding;
-  r.state_key = kState;
-  r.mode = history::ResolvedMode::kWithoutPrimaryKey;
-  r.cursor_ctid = Ctid{2, 0};
-  h.resumes.push_back(r);
+  h.resumes.push_back(resume_at(Ctid{2, 0}));
   EXPECT_TRUE(shows_rewrite_behind_scan(h));
   h.resumes[0].cursor_ctid = Ctid{3, 0};  // the chunk committed first
   EXPECT_FALSE(shows_rewrite_behind_scan(h));
@@ -104,8 +108,30 @@ TEST(KeylessExpectationsTest, ARewriteBehindTheCommittedCursorCountsWhenARestart
   h.resumes[0].state_key = "items.v2";  // another instance, which read the row anew
   EXPECT_FALSE(shows_rewrite_behind_scan(h));
   h.resumes[0].state_key = kState;
-  h.resumes[0].tick = 9;  // before the rewrite
+  h.row_moves[0].resumes_before = 1;  // the restart came before the rewrite
   EXPECT_FALSE(shows_rewrite_behind_scan(h));
+}
+
+// A row packed behind the running scan is lost if the scan runs on, or a
+// restart resumes it past the row's new place; not if a restart rewinds it
+// to the committed cursor, at or before that place, and it reads the row
+// again.
+TEST(KeylessExpectationsTest, ARewriteBehindTheRunningScanCountsUnlessARestartRewindsIt) {
+  History h = clean_keyless().build();
+  history::RowMove m;
+  m.tick = 10;
+  m.table = kTable;
+  m.cause = history::RowMove::Cause::kVacuumFull;
+  m.from = Ctid{3, 1};
+  m.to = Ctid{2, 5};
+  m.cursors.push_back({kBinding, Ctid{3, 0}, false, kState});
+  m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
+  h.row_moves.push_back(m);
+  EXPECT_TRUE(shows_rewrite_behind_scan(h));  // the scan runs on past (2,5)
+  h.resumes.push_back(resume_at(Ctid{2, 0}));
+  EXPECT_FALSE(shows_rewrite_behind_scan(h));  // rewound to block 2: read again
+  h.resumes[0].cursor_ctid = Ctid{4, 0};       // the chunk committed first
+  EXPECT_TRUE(shows_rewrite_behind_scan(h));
 }
 
 // A keyless change document without an unchanged TOAST value.

@@ -40,6 +40,16 @@ TEST(KeylessMovesTest, BothKeysShowTheMoveAgainstTheScanCursor) {
   EXPECT_EQ(move->detail,
             "VACUUM FULL (lsn 0/C8, tick 250) moved the row from ctid (3,2) (ahead of the scan "
             "cursor (2,0)) to (0,5) (behind the scan cursor (2,0))");
+  // A committed cursor behind the running one is where a restart resumes.
+  h.row_moves[0].cursors.push_back({kBinding, Ctid{1, 0}, true, kState});
+  const std::vector<TimelineEntry> both = timeline_entries(key_timeline(h, kBinding, "ctid:(3,2)"));
+  const auto moved = std::find_if(
+      both.begin(), both.end(), [](const TimelineEntry& e) { return e.kind == EntryKind::kMove; });
+  ASSERT_NE(moved, both.end());
+  EXPECT_NE(moved->detail.find("(behind the scan cursor (2,0)); a restart would resume the scan "
+                               "from (1,0)"),
+            std::string::npos)
+      << moved->detail;
   const KeyTimeline to = key_timeline(h, kBinding, "ctid:(0,5)");
   ASSERT_EQ(to.moves.size(), 1u);
   EXPECT_FALSE(to.moves[0].leaves);
