@@ -45,6 +45,22 @@ inline Document kwal(DocOp op, uint64_t lsn, const Row& fields) {
   return kdoc(op, "wal:" + kState + ":" + std::to_string(lsn) + ":0", fields, lsn);
 }
 
+// A VACUUM FULL of kTable at tick 10 that moved a row from `from` to `to`
+// while kBinding's ctid scan (instance kState) would resume at `running`,
+// and a restart at `committed` if given (history::RowMove::ScanCursor).
+inline history::RowMove vacuum_full(Ctid from, Ctid to, Ctid running,
+                                    std::optional<Ctid> committed = std::nullopt) {
+  history::RowMove m;
+  m.tick = 10;
+  m.table = kTable;
+  m.cause = history::RowMove::Cause::kVacuumFull;
+  m.from = from;
+  m.to = to;
+  m.cursors.push_back({kBinding, running, false, kState});
+  if (committed) m.cursors.push_back({kBinding, *committed, true, kState});
+  return m;
+}
+
 // A correct Without Primary Key run: ("a",1) and ("b",2) exist at lsn 100,
 // the scan reads both at 200, ("c",3) is inserted at 300 behind the scan
 // (streamed once), and the run drains at 400.

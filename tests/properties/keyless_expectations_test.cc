@@ -55,13 +55,7 @@ bool shows_rewrite_behind_scan(const History& h) {
 // an UPDATE's, is not.
 TEST(KeylessExpectationsTest, ARewriteBehindTheScanIsASituation) {
   History h = clean_keyless().build();
-  history::RowMove m;
-  m.table = kTable;
-  m.cause = history::RowMove::Cause::kVacuumFull;
-  m.from = Ctid{3, 2};
-  m.to = Ctid{0, 5};
-  m.cursors.push_back({kBinding, Ctid{2, 0}, false, kState});
-  h.row_moves.push_back(m);
+  h.row_moves.push_back(vacuum_full(Ctid{3, 2}, Ctid{0, 5}, Ctid{2, 0}));
   EXPECT_TRUE(shows_rewrite_behind_scan(h));
   h.row_moves[0].cause = history::RowMove::Cause::kUpdate;
   EXPECT_FALSE(shows_rewrite_behind_scan(h));
@@ -90,15 +84,8 @@ history::Resume resume_at(Ctid cursor) {
 // a later checkpoint (the chunk committed) or a fresh start reads the row.
 TEST(KeylessExpectationsTest, ARewriteBehindTheCommittedCursorCountsWhenARestartResumesThere) {
   History h = clean_keyless().build();
-  history::RowMove m;
-  m.tick = 10;
-  m.table = kTable;
-  m.cause = history::RowMove::Cause::kVacuumFull;
-  m.from = Ctid{2, 1};
-  m.to = Ctid{1, 4};
-  m.cursors.push_back({kBinding, Ctid{3, 0}, false, kState});  // read at (2,1)
-  m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
-  h.row_moves.push_back(m);
+  // The running scan read the row at (2,1); a restart resumes at (2,0).
+  h.row_moves.push_back(vacuum_full(Ctid{2, 1}, Ctid{1, 4}, Ctid{3, 0}, Ctid{2, 0}));
   EXPECT_FALSE(shows_rewrite_behind_scan(h));  // no restart follows
   h.resumes.push_back(resume_at(Ctid{2, 0}));
   EXPECT_TRUE(shows_rewrite_behind_scan(h));
@@ -118,15 +105,7 @@ TEST(KeylessExpectationsTest, ARewriteBehindTheCommittedCursorCountsWhenARestart
 // again.
 TEST(KeylessExpectationsTest, ARewriteBehindTheRunningScanCountsUnlessARestartRewindsIt) {
   History h = clean_keyless().build();
-  history::RowMove m;
-  m.tick = 10;
-  m.table = kTable;
-  m.cause = history::RowMove::Cause::kVacuumFull;
-  m.from = Ctid{3, 1};
-  m.to = Ctid{2, 5};
-  m.cursors.push_back({kBinding, Ctid{3, 0}, false, kState});
-  m.cursors.push_back({kBinding, Ctid{2, 0}, true, kState});
-  h.row_moves.push_back(m);
+  h.row_moves.push_back(vacuum_full(Ctid{3, 1}, Ctid{2, 5}, Ctid{3, 0}, Ctid{2, 0}));
   EXPECT_TRUE(shows_rewrite_behind_scan(h));  // the scan runs on past (2,5)
   h.resumes.push_back(resume_at(Ctid{2, 0}));
   EXPECT_FALSE(shows_rewrite_behind_scan(h));  // rewound to block 2: read again

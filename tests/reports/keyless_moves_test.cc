@@ -14,16 +14,11 @@ namespace {
 using namespace cdc::properties::testing;  // NOLINT: the builders' vocabulary
 
 history::RowMove vacuum_full_move() {
-  history::RowMove m;
+  history::RowMove m = vacuum_full(Ctid{3, 2}, Ctid{0, 5}, Ctid{2, 0});
   m.tick = 250;
-  m.table = kTable;
-  m.cause = history::RowMove::Cause::kVacuumFull;
-  m.from = Ctid{3, 2};
-  m.to = Ctid{0, 5};
   m.from_key = "ctid:(3,2)";
   m.to_key = "ctid:(0,5)";
   m.lsn = Lsn(200);
-  m.cursors.push_back({kBinding, Ctid{2, 0}, false, kState});
   return m;
 }
 
