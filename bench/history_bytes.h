@@ -58,8 +58,11 @@ inline HistoryBytes history_bytes(const history::History& h) {
   b.chunks = h.chunks.capacity() * sizeof(history::Chunk);
   for (const history::Chunk& c : h.chunks) {
     b.chunks += c.rows.capacity() * sizeof(history::ChunkRow);
+    b.chunks += c.order_keys.capacity() * sizeof(history::DbOrderKey);
     for (const history::ChunkRow& r : c.rows)
-      b.chunks += heap_of(r.key) + heap_of(r.order_key);
+      b.chunks += heap_of(r.key);
+    for (const history::DbOrderKey& k : c.order_keys)
+      b.chunks += heap_of(k);
   }
   b.collections = h.collection_txns.capacity() * sizeof(history::CollectionTxn);
   for (const history::CollectionTxn& t : h.collection_txns) {

@@ -56,8 +56,8 @@ using CursorKeys = std::map<std::pair<uint32_t, std::string>, std::string>;
 CursorKeys cursor_keys(const history::History& h) {
   CursorKeys out;
   for (const auto& c : h.chunks) {
-    for (const auto& r : c.rows)
-      out.emplace(std::make_pair(c.binding, r.order_key), typed(h, c.binding, r.key));
+    for (size_t i = 0; i < c.rows.size(); ++i)
+      out.emplace(std::make_pair(c.binding, c.order_key(i)), typed(h, c.binding, c.rows[i].key));
   }
   return out;
 }

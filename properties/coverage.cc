@@ -74,21 +74,22 @@ std::optional<Verdict> check_chain(const history::BackfillInstance& inst, const 
               render_cursor(c->after) + ".",
           std::move(w));
     }
-    for (const history::ChunkRow& row : c->rows) {
-      if (cursor && !(*cursor < row.order_key)) {
+    for (size_t i = 0; i < c->rows.size(); ++i) {
+      const history::ChunkRow& row = c->rows[i];
+      const history::DbOrderKey& order_key = c->order_key(i);
+      if (cursor && !(*cursor < order_key)) {
         std::vector<std::string> w = {detail::describe_chunk(*c)};
-        if (prev != nullptr && c->after == cursor && &row == &c->rows.front()) {
+        if (prev != nullptr && c->after == cursor && i == 0) {
           w.insert(w.begin(), detail::describe_chunk(*prev));
         }
         return broken(inst,
                       "order keys must strictly increase across its committed chunks, but " +
-                          detail::render_key(row.order_key) + " (key " +
-                          detail::render_key(row.key) + ", chunk at tick " +
-                          std::to_string(c->tick) + ") follows " + detail::render_key(*cursor) +
-                          ".",
+                          detail::render_key(order_key) + " (key " + detail::render_key(row.key) +
+                          ", chunk at tick " + std::to_string(c->tick) + ") follows " +
+                          detail::render_key(*cursor) + ".",
                       std::move(w), &row.key);
       }
-      cursor = row.order_key;
+      cursor = order_key;
     }
     prev = c;
   }

@@ -73,7 +73,7 @@ std::string describe_chunk(const history::Chunk& c) {
                   (c.after ? render_key(*c.after) : std::string("<start>")) + ", " +
                   std::to_string(c.rows.size()) + " rows";
   if (!c.rows.empty()) {
-    s += " " + render_key(c.rows.front().order_key) + ".." + render_key(c.rows.back().order_key);
+    s += " " + render_key(c.order_key(0)) + ".." + render_key(c.order_key(c.rows.size() - 1));
   }
   s += ", snapshot lsn " + to_string(c.snapshot_lsn);
   if (c.committed_in) s += ", committed in txn seq " + std::to_string(*c.committed_in);

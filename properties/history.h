@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/assert.h"
 #include "model/capture_state.h"
 #include "model/interned_text.h"
 #include "model/shared_row.h"
@@ -91,12 +92,12 @@ struct Document {
   uint32_t change_index = 0;  // position of the change in its source transaction
   DocOp op = DocOp::kCreate;
   bool snapshot = false;   // read by a backfill chunk
+  Xid txid;                // source top-level xid (change documents)
   InternedText state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)
   Lsn lsn;                    // see "Versions" above
-  Xid txid;                   // source top-level xid (change documents)
   uint64_t id = 0;            // unique per run, assigned when the collection commits it
 };
 
@@ -112,7 +113,6 @@ struct CollectionTxn {
 
 struct ChunkRow {
   DocKey key;
-  DbOrderKey order_key;  // position in the order the query used
   Xid xmin;
   bool emitted = true;  // false: filtered out by min_backfill_xid
 };
@@ -124,6 +124,11 @@ struct Chunk {
   std::optional<DbOrderKey> after;  // the cursor the query started after (none: from the start)
   uint32_t limit = 0;
   std::vector<ChunkRow> rows;
+  // The rows' positions in the order the query used, one per row, where that
+  // order is not the rows' keys (a key column under a non-"C" collation; a
+  // ctid-range scan, whose positions are ctids). Empty where each row's
+  // position is its key: most chunks, which then hold each key once.
+  std::vector<DbOrderKey> order_keys;
   Lsn snapshot_lsn;
   bool failed = false;                   // the query failed part way
   std::optional<uint64_t> committed_in;  // seq of the collection txn that holds its rows
@@ -141,6 +146,14 @@ struct Chunk {
   // The query's snapshot xmax, modulo 2^32, set when either bound is: rows
   // whose xmin follows it modulo 2^32 are filtered too (also derived).
   std::optional<Xid> snapshot_xmax = std::nullopt;
+
+  // Row i's position in the order the query used.
+  // REQUIRES: i < rows.size().
+  const DbOrderKey& order_key(size_t i) const {
+    CDC_ASSERT(i < rows.size() && (order_keys.empty() || order_keys.size() == rows.size()),
+               "a chunk's order keys are one per row, or none");
+    return order_keys.empty() ? rows[i].key : order_keys[i];
+  }
 };
 
 // A binding's state as the capture resumed it from the committed checkpoint

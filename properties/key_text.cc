@@ -30,9 +30,9 @@ void KeyTexts::add_all(const history::History& h) {
       add(h, d.binding, d.key, d.key);
   }
   for (const history::Chunk& c : h.chunks) {
-    for (const history::ChunkRow& r : c.rows) {
-      add(h, c.binding, r.key, r.key);
-      add(h, c.binding, r.order_key, r.key);  // an order key shows as its row's key
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      add(h, c.binding, c.rows[i].key, c.rows[i].key);
+      add(h, c.binding, c.order_key(i), c.rows[i].key);  // an order key shows as its row's key
     }
   }
   for (const history::SourceCommit& c : h.source_commits) {

@@ -89,7 +89,7 @@ Cursor cursor_after(const history::Chunk& c) {
   if (c.blocks) {
     out.ctid = Ctid{c.blocks->second + 1, 0};
   } else {
-    out.key = c.rows.empty() ? c.after : std::optional(c.rows.back().order_key);
+    out.key = c.rows.empty() ? c.after : std::optional(c.order_key(c.rows.size() - 1));
   }
   return out;
 }

@@ -67,15 +67,15 @@ void add_backfills(const history::History& h, KeyTimeline& t) {
 // row's order key or the chunk is final (it read to the end of the table).
 bool covers(const history::Chunk& c, const history::DbOrderKey& ok) {
   if (c.after && !(*c.after < ok)) return false;
-  if (!c.rows.empty() && ok <= c.rows.back().order_key) return true;
+  if (!c.rows.empty() && ok <= c.order_key(c.rows.size() - 1)) return true;
   return c.final_chunk;
 }
 
 void add_chunks(const history::History& h, KeyTimeline& t) {
   for (const history::Chunk& c : h.chunks) {
     if (c.binding != t.capture_binding || t.order_key) continue;
-    for (const history::ChunkRow& r : c.rows) {
-      if (r.key == t.key) t.order_key = r.order_key;
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      if (c.rows[i].key == t.key) t.order_key = c.order_key(i);
     }
   }
   for (const history::Chunk& c : h.chunks) {

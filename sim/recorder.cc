@@ -267,17 +267,18 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
     c.range_end = chunk.range_end;
   }
   // A table whose key columns all collate under "C" orders its index
-  // bytewise: the order key is the row key's encoding, encoded once.
-  const bool order_is_bytewise = !db_->heap(t).has_bytewise_index();
+  // bytewise: the order key is the row key's encoding, kept once.
+  const bool order_is_key = keyed && !db_->heap(t).has_bytewise_index();
   c.rows.reserve(chunk.rows.size());
+  if (!order_is_key) c.order_keys.reserve(chunk.rows.size());
   for (size_t i = 0; i < chunk.rows.size(); ++i) {
     const ScannedRow& r = chunk.rows[i];
     history::ChunkRow row;
     row.key = row_key(t, r.row, r.ctid);
     if (!keyed) {
-      row.order_key = to_string(r.ctid);
-    } else {
-      row.order_key = order_is_bytewise ? row.key : order_key(t, db_->schema(t).key_of(r.row));
+      c.order_keys.push_back(to_string(r.ctid));
+    } else if (!order_is_key) {
+      c.order_keys.push_back(order_key(t, db_->schema(t).key_of(r.row)));
     }
     row.xmin = r.xmin;
     row.emitted = chunk.emitted[i];

@@ -82,6 +82,32 @@ TEST(CoverageTest, ViolatedByOverlappingChunks) {
   EXPECT_NE(v.explanation.find("strictly increase"), std::string::npos) << v.explanation;
 }
 
+// A collated key's chunks are ordered by their order keys, not their keys:
+// the check reads Chunk::order_keys where a chunk has them.
+TEST(CoverageTest, OrderKeysOtherThanTheKeysDecideTheOrder) {
+  // The first chunk reads a, b at order keys "1", `b_at`; the second reads c
+  // at "3", after the cursor the first left.
+  auto collated = [](const std::string& b_at) {
+    History h = three_keys()
+                    .chunk(std::nullopt, {"a", "b"}, 100, 1, false)
+                    .txn({})
+                    .chunk(b_at, {"c"}, 200, 2, true)
+                    .txn({}, {kState})
+                    .build();
+    h.chunks[0].order_keys = {"1", b_at};
+    h.chunks[1].order_keys = {"3"};
+    return h;
+  };
+  const History holds = collated("2");
+  EXPECT_EQ(holds.chunks[1].order_key(0), "3");
+  EXPECT_EQ(holds.chunks[1].rows[0].key, "c");
+  EXPECT_TRUE(Holds(check_coverage(holds)));
+  const Verdict v = check_coverage(collated("4"));
+  EXPECT_TRUE(Violated(v));
+  EXPECT_TRUE(AboutKey(v, "c"));
+  EXPECT_NE(v.explanation.find("\"3\" (key \"c\""), std::string::npos) << v.explanation;
+}
+
 TEST(CoverageTest, ViolatedWhenCompleteWithoutAFinalChunk) {
   const History h =
       three_keys().chunk(std::nullopt, {"a", "b"}, 100, 1, false).txn({}, {kState}).build();

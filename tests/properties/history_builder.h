@@ -3,7 +3,7 @@
 // Defaults: binding kBinding reads table kTable and writes under state key
 // kState. A row is (key text, int64 value), so a source change or document
 // names a key and one integer. Keys and order keys are plain strings; a
-// chunk row's order_key is its key.
+// chunk's order keys are its rows' keys (Chunk::order_keys left empty).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -146,7 +146,7 @@ class HistoryBuilder {
     c.after = std::move(after);
     c.limit = 10;
     for (const std::string& k : keys)
-      c.rows.push_back(history::ChunkRow{k, k, Xid(3), true});
+      c.rows.push_back(history::ChunkRow{k, Xid(3), true});
     c.snapshot_lsn = Lsn(snapshot_lsn);
     c.committed_in = committed_in;
     c.final_chunk = final_chunk;
