@@ -29,6 +29,9 @@ constexpr size_t kSmallString = 15;  // libstdc++'s in-object buffer
 inline size_t heap_of(const std::string& s) {
   return s.size() > kSmallString ? s.capacity() + 1 : 0;
 }
+inline size_t heap_of(const CompactKey& k) {
+  return k.size() > KeyBytes::kInline ? k.size() : 0;
+}
 // A shared row's block, split evenly between its holders (rounded to the
 // nearest byte), so a block the history holds in several places counts once
 // over all of them (the world is gone when this runs: every holder left is in

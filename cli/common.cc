@@ -13,7 +13,7 @@ namespace cdc::cli {
 
 namespace {
 
-std::string hex(const std::string& bytes) {
+std::string hex(std::string_view bytes) {
   std::string out = "0x";
   for (unsigned char c : bytes)
     out += fmt::format("{:02x}", c);
@@ -29,7 +29,7 @@ std::string row_or_absent(const std::optional<SharedRow>& r) {
 namespace {
 
 // Keys as typed values (properties/helpers.h), found through their binding.
-std::string typed(const history::History& h, uint32_t binding, const std::string& key) {
+std::string typed(const history::History& h, uint32_t binding, std::string_view key) {
   return properties::detail::render_key(h, binding, key);
 }
 
@@ -40,7 +40,7 @@ uint32_t capture_binding(const history::History& h, uint32_t materialization_bin
   return UINT32_MAX;
 }
 
-std::string table_key(const history::History& h, uint32_t table, const std::string& key) {
+std::string table_key(const history::History& h, uint32_t table, std::string_view key) {
   for (const auto& b : h.bindings) {
     if (b.table_id == table) return typed(h, b.id, key);
   }
@@ -51,7 +51,7 @@ std::string table_key(const history::History& h, uint32_t table, const std::stri
 // binding that ended there gives its typed value.
 // The keys the chunks read, by binding and order key: a chunk's cursor is the
 // order key of a row some chunk of its binding read.
-using CursorKeys = std::map<std::pair<uint32_t, std::string>, std::string>;
+using CursorKeys = std::map<std::pair<uint32_t, history::DbOrderKey>, std::string>;
 
 CursorKeys cursor_keys(const history::History& h) {
   CursorKeys out;
@@ -63,7 +63,7 @@ CursorKeys cursor_keys(const history::History& h) {
 }
 
 std::string cursor_key(const CursorKeys& keys, const history::Chunk& c,
-                       const std::string& order_key) {
+                       const history::DbOrderKey& order_key) {
   auto it = keys.find({c.binding, order_key});
   return it == keys.end() ? hex(order_key) : it->second;
 }

@@ -6,7 +6,8 @@
 // a row's primary key (model/key_encoding.h), or a synthetic key for tables
 // without a primary key. A DbOrderKey is the encoding under the key columns'
 // own collations: comparing two DbOrderKeys bytewise gives the database's
-// ORDER BY order.
+// ORDER BY order. Both are CompactKeys (model/compact_key.h): the bytes of a
+// std::string in 16 bytes, a history holding millions of them.
 //
 // Versions. Every document carries `lsn`: for a change document the commit
 // LSN of the source transaction it came from; for a snapshot (backfill)
@@ -24,6 +25,7 @@
 
 #include "model/assert.h"
 #include "model/capture_state.h"
+#include "model/compact_key.h"
 #include "model/interned_text.h"
 #include "model/shared_row.h"
 #include "model/types.h"
@@ -31,8 +33,8 @@
 
 namespace cdc::history {
 
-using DocKey = std::string;
-using DbOrderKey = std::string;
+using DocKey = CompactKey;
+using DbOrderKey = CompactKey;
 
 // How a binding backfills, after mode resolution (DESIGN §5).
 enum class ResolvedMode : uint8_t { kPrecise, kNormal, kWithoutPrimaryKey, kOnlyChanges };

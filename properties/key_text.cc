@@ -11,8 +11,8 @@ bool KeyTexts::maybe_wanted(std::string_view key) const {
   return key.empty() || wanted_last_bytes_.test(static_cast<unsigned char>(key.back()));
 }
 
-void KeyTexts::add(const history::History& h, uint32_t binding, const std::string& key,
-                   const std::string& as) {
+void KeyTexts::add(const history::History& h, uint32_t binding, std::string_view key,
+                   std::string_view as) {
   if (wanted_ && (!maybe_wanted(key) || wanted_->count(key) == 0)) return;
   const std::string rendered = render_key(key);
   if (typed_.count(rendered) != 0) return;

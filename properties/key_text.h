@@ -39,8 +39,7 @@ class KeyTexts {
 
  private:
   void add_all(const history::History& h);
-  void add(const history::History& h, uint32_t binding, const std::string& key,
-           const std::string& as);
+  void add(const history::History& h, uint32_t binding, std::string_view key, std::string_view as);
   // A filter before the set: false when `key` is surely not wanted (its
   // length or its last byte is no wanted key's).
   bool maybe_wanted(std::string_view key) const;

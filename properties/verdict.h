@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/compact_key.h"
+
 namespace cdc::properties {
 
 struct Verdict {
@@ -29,10 +31,10 @@ struct Verdict {
   // asserts they agree).
   struct Subject {
     Subject() = default;
-    Subject(uint32_t b, std::string k, std::string text = "")
-        : binding(b), key(std::move(k)), key_text(std::move(text)) {}
+    Subject(uint32_t b, std::string_view k, std::string text = "")
+        : binding(b), key(k), key_text(std::move(text)) {}
     uint32_t binding = 0;
-    std::string key;
+    CompactKey key;
     std::string key_text;  // the key as typed values, e.g. ('Zoë', 7); set by check_all
   };
   std::string property;

@@ -34,7 +34,7 @@ namespace cdc::sim {
 // A source table's committed rows by the recorder's identity (the DocKey of
 // a keyed row, "ctid:..." of a keyless one). Hashed: it is only looked up,
 // copied, and walked by holds_all, whose answer is the same in any order.
-using SourceRows = std::unordered_map<std::string, SharedRow>;
+using SourceRows = std::unordered_map<history::DocKey, SharedRow>;
 
 class CostMeter {
  public:
@@ -68,8 +68,8 @@ class CostMeter {
     properties::detail::KeyIds key_ids;
     std::vector<uint8_t> shown;  // by id of key_ids
     uint64_t shown_count = 0;
-    std::map<std::string, SharedRow> merged;   // keyless merge: key -> fields
-    std::map<std::string, uint64_t> appended;  // keyless delta: fields -> rows
+    std::map<history::DocKey, SharedRow> merged;  // keyless merge: key -> fields
+    std::map<std::string, uint64_t> appended;     // keyless delta: fields -> rows
     uint64_t rows = 0;
   };
   struct Open {

@@ -121,7 +121,7 @@ RC_GTEST_PROP(HistoryKeysProps, IdsAgreeWithTheKeysTheyName, ()) {
     for (int i = *rc::gen::inRange(1, 4); i > 0; --i) {
       SourceKeyChange ch = ins(draw_key(), c);
       ch.table = tables[*rc::gen::inRange(0, 2)];
-      changed[ch.table].insert(ch.key);
+      changed[ch.table].insert(ch.key.str());
       changes.push_back(ch);
     }
     b.commit(100 + c, changes);

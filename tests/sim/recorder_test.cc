@@ -150,8 +150,8 @@ TEST(RecorderTest, RowsAreSharedWithTheCommittedSourceRow) {
     d.fields = fields;
     return std::pair<uint32_t, CollectionDoc>(0, d);
   };
-  const std::string key1 = update.key, key2 = commits[1].changes[0].key;
-  const std::string key3 = commits[2].changes[0].key;
+  const std::string key1 = update.key.str(), key2 = commits[1].changes[0].key.str();
+  const std::string key3 = commits[2].changes[0].key.str();
   // Four documents are looked up one by one, twelve in overlapped groups.
   for (size_t copies : {1u, 3u}) {
     std::vector<std::pair<uint32_t, CollectionDoc>> docs;

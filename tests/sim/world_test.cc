@@ -52,7 +52,7 @@ TEST(WorldTest, ABulkInitialLoadInsertsDistinctKeysInBatches) {
     for (const history::SourceKeyChange& k : c.changes) {
       EXPECT_FALSE(k.before.has_value());
       EXPECT_TRUE(k.after.has_value());
-      EXPECT_TRUE(keys[k.table].insert(k.key).second) << "a key loaded twice";
+      EXPECT_TRUE(keys[k.table].insert(k.key.str()).second) << "a key loaded twice";
     }
   }
   EXPECT_EQ(load_commits, 3u * 3u);
@@ -82,7 +82,7 @@ TEST(WorldTest, ABulkLoadStopsAtTheKeySpace) {
   for (const history::SourceCommit& c : r.history.source_commits) {
     if (c.tick != 0) break;
     for (const history::SourceKeyChange& k : c.changes)
-      loaded.insert(k.key);
+      loaded.insert(k.key.str());
   }
   EXPECT_EQ(loaded.size(), 100u);
 }
