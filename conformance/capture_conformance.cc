@@ -70,7 +70,7 @@ struct CaptureSide {
   std::unique_ptr<Capture> capture;
 };
 
-std::string render_doc_key(const TableSchema& s, const std::string& bytes) {
+std::string render_doc_key(const TableSchema& s, std::string_view bytes) {
   std::vector<ColumnType> types;
   for (uint32_t c : s.primary_key)
     types.push_back(s.columns[c].type);

@@ -123,7 +123,7 @@ void LiveObserver::on_commit(uint64_t, const std::vector<std::pair<uint32_t, Col
   ++result_->collection_txns;
   // The format has one net change per key and source commit: of several
   // change documents of a key from one source transaction, the last stands.
-  std::map<std::tuple<uint32_t, std::string, Lsn>, size_t> last;
+  std::map<std::tuple<uint32_t, CompactKey, Lsn>, size_t> last;
   for (size_t i = 0; i < docs.size(); ++i) {
     if (!docs[i].second.snapshot) last[{docs[i].first, docs[i].second.key, docs[i].second.lsn}] = i;
   }

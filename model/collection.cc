@@ -66,7 +66,7 @@ uint64_t CollectionStore::generation(const std::string& name) const {
   return it->second.generation;
 }
 
-void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc& doc) {
+void reduce_into(std::map<CompactKey, ReducedDoc>* reduced, const CollectionDoc& doc) {
   if (doc.op == 'd') {
     reduced->erase(doc.key);
     return;
@@ -76,15 +76,15 @@ void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc
   r.lsn = doc.lsn;
 }
 
-std::map<std::string, ReducedDoc> CollectionStore::reduce(const std::string& name) const {
-  std::map<std::string, ReducedDoc> out;
+std::map<CompactKey, ReducedDoc> CollectionStore::reduce(const std::string& name) const {
+  std::map<CompactKey, ReducedDoc> out;
   for (const CollectionDoc& d : docs(name))
     reduce_into(&out, d);
   return out;
 }
 
 uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks,
-                                 std::map<std::string, std::vector<std::string>>* expired) {
+                                 std::map<std::string, std::vector<CompactKey>>* expired) {
   const uint64_t age_ticks =
       mutant_active(Mutant::kRetentionUnitMixup) ? retention_ticks / 24 : retention_ticks;
   if (now < age_ticks) return 0;

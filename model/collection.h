@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/capture_state.h"
+#include "model/compact_key.h"
 #include "model/interned_text.h"
 #include "model/shared_row.h"
 #include "model/types.h"
@@ -26,7 +27,7 @@
 namespace cdc {
 
 struct CollectionDoc {
-  std::string key;            // bytewise key encoding, or a synthetic key
+  CompactKey key;             // bytewise key encoding, or a synthetic key
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present
   Lsn lsn;                    // commit LSN, or the chunk's snapshot point
@@ -79,14 +80,14 @@ class CollectionStore {
   const CollectionDocs& docs(const std::string& name) const;
   // The same with one lookup, or nullptr when `name` does not exist.
   const CollectionDocs* find_docs(const std::string& name) const;
-  std::map<std::string, ReducedDoc> reduce(const std::string& name) const;
+  std::map<CompactKey, ReducedDoc> reduce(const std::string& name) const;
   uint64_t generation(const std::string& name) const;
 
   // Drops documents committed before tick `now - retention_ticks`.
   // Returns how many were dropped; if `expired` is given, adds the dropped
   // documents' keys to it, per collection.
   uint64_t expire(uint64_t now, uint64_t retention_ticks,
-                  std::map<std::string, std::vector<std::string>>* expired = nullptr);
+                  std::map<std::string, std::vector<CompactKey>>* expired = nullptr);
   // Starts a new, empty generation of `name`. REQUIRES: exists(name).
   void reset(const std::string& name);
   // Fault injection: loses every other document of `name` (data corruption).
@@ -106,6 +107,6 @@ class CollectionStore {
 };
 
 // Merges `doc` into `reduced` (map from key to reduced document).
-void reduce_into(std::map<std::string, ReducedDoc>* reduced, const CollectionDoc& doc);
+void reduce_into(std::map<CompactKey, ReducedDoc>* reduced, const CollectionDoc& doc);
 
 }  // namespace cdc

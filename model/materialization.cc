@@ -41,7 +41,7 @@ namespace {
 // `prev` (the previous answer), or past every key while `prev` is end():
 // keys asked for in ascending order mostly do.
 template <class Map>
-auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string& key) {
+auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const CompactKey& key) {
   if (prev != rows.end() && prev->first < key) {
     const auto next = std::next(prev);
     if (next == rows.end() || !(next->first < key)) return next;
@@ -56,7 +56,7 @@ auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const std::string&
 // previous row's (a backfill fills runs of keys with no stored row between
 // them, often past the table's greatest key), and searched for only when it
 // is not there.
-void store_upserts(const std::vector<DestRow>& upserts, std::map<std::string, DestValue>* rows) {
+void store_upserts(const std::vector<DestRow>& upserts, std::map<CompactKey, DestValue>* rows) {
   auto prev = rows->end();
   for (const DestRow& r : upserts) {
     const auto at = lower_bound_from(*rows, prev, r.key);
@@ -83,7 +83,7 @@ void Destination::commit(const DestinationCommit& c) {
     t.schema_version = c.schema_version;
   }
   if (c.strategy == UpdateStrategy::kMerge) {
-    for (const std::string& k : c.deletes) {
+    for (const CompactKey& k : c.deletes) {
       if (!mutant_active(Mutant::kMergeDeleteIgnored)) t.merged.erase(k);
     }
     store_upserts(c.upserts, &t.merged);
@@ -310,7 +310,7 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
   std::vector<uint32_t> order(docs.size());
   std::iota(order.begin(), order.end(), 0u);
   const auto before = [&](uint32_t x, uint32_t y) {
-    const int c = docs[x]->key.compare(docs[y]->key);
+    const int c = docs[x]->key.view().compare(docs[y]->key.view());
     return c != 0 ? c < 0 : x < y;
   };
   // A backfill's documents mostly come in key order already.
@@ -320,7 +320,7 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
   size_t keys = 0;
   auto cursor = table != nullptr ? table->merged.end() : decltype(table->merged.end()){};
   for (size_t i = 0; i < order.size(); ++keys) {
-    const std::string& key = docs[order[i]]->key;
+    const CompactKey& key = docs[order[i]]->key;
     std::optional<DestRow> row;
     // The max-key optimisation: keys above the highest ever stored are not loaded.
     const bool skip = mutant_active(Mutant::kMergeLoadSkipped) ||

@@ -60,19 +60,19 @@ struct DestValue {
 };
 
 struct DestRow : DestValue {
-  std::string key;
+  CompactKey key;
 };
 
 struct MaterializationPosition {
-  uint64_t read_through_seq = 0;       // every collection txn up to here is applied
-  std::optional<std::string> max_key;  // highest key this binding stored
+  uint64_t read_through_seq = 0;      // every collection txn up to here is applied
+  std::optional<CompactKey> max_key;  // highest key this binding stored
   bool load_optimisation = true;
 };
 
 struct DestinationTable {
   uint32_t schema_version = 1;
-  std::map<std::string, DestValue> merged;  // merge tables, by key
-  std::vector<DestRow> appended;            // delta tables
+  std::map<CompactKey, DestValue> merged;  // merge tables, by key
+  std::vector<DestRow> appended;           // delta tables
 };
 
 // One destination transaction, as built and as committed.
@@ -85,7 +85,7 @@ struct DestinationCommit {
   bool recreate = false;  // drop and recreate (the schema changed)
   uint32_t schema_version = 1;
   std::vector<DestRow> upserts;      // merge: rows stored; delta: rows appended
-  std::vector<std::string> deletes;  // merge only
+  std::vector<CompactKey> deletes;   // merge only
   MaterializationPosition position;  // committed with the rows
   uint32_t loaded = 0;               // merge: stored rows loaded while building
 };

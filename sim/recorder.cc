@@ -400,7 +400,8 @@ void Recorder::set_materializations(const std::vector<MaterializationBindingSpec
   }
 }
 
-history::DestinationRow history_row(const std::string& key, const DestValue& r, SharedRow fields) {
+history::DestinationRow history_row(const history::DocKey& key, const DestValue& r,
+                                    SharedRow fields) {
   return {.key = key,
           .fields = std::move(fields),
           .present_mask = r.present_mask,
@@ -431,7 +432,7 @@ void Recorder::on_materialization_error(const std::string& message) {
   event(history::Event::Kind::kFault, "materialization: " + message);
 }
 
-void Recorder::on_expired(const std::map<std::string, std::vector<std::string>>& keys) {
+void Recorder::on_expired(const std::map<std::string, std::vector<CompactKey>>& keys) {
   for (const auto& [collection, ks] : keys) {
     for (const history::Binding& b : h_.bindings) {
       if (b.collection != collection) continue;

@@ -21,7 +21,8 @@ namespace cdc::sim {
 
 // A destination row as the history records it: key `key`, the rest of `r`,
 // and `fields` (r's own, copied or moved by the caller).
-history::DestinationRow history_row(const std::string& key, const DestValue& r, SharedRow fields);
+history::DestinationRow history_row(const history::DocKey& key, const DestValue& r,
+                                    SharedRow fields);
 
 class Recorder : public CaptureObserver, public MaterializationObserver {
  public:
@@ -71,7 +72,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
 
   void set_materializations(const std::vector<MaterializationBindingSpec>& specs,
                             const std::vector<CaptureBinding>& capture_bindings);
-  void on_expired(const std::map<std::string, std::vector<std::string>>& keys);
+  void on_expired(const std::map<std::string, std::vector<CompactKey>>& keys);
   void on_backfill_op(history::BackfillOp op);
   // Fills history().costs for a run that ended at `end_tick`. REQUIRES: the
   // final state is recorded.

@@ -1103,7 +1103,7 @@ void World::safety_tick() {
   capture_steps();
   uint64_t dropped = 0;
   if (o_.retention_ticks) {
-    std::map<std::string, std::vector<std::string>> expired;
+    std::map<std::string, std::vector<CompactKey>> expired;
     dropped = store_.expire(tick_, *o_.retention_ticks, &expired);
     recorder_.on_expired(expired);
     if (dropped) {
@@ -1154,7 +1154,7 @@ void World::record_final_state() {
     const bool last_reader = --readers_left[m.destination] == 0;
     const auto t = released.find(m.destination);
     if (t != released.end()) {
-      auto add = [&](const std::string& key, DestValue& r) {
+      auto add = [&](const CompactKey& key, DestValue& r) {
         rows.push_back(history_row(key, r, last_reader ? std::move(r.fields) : r.fields));
       };
       rows.reserve(t->second.merged.size() + t->second.appended.size());

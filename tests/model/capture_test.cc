@@ -83,7 +83,7 @@ class CaptureTest : public ::testing::Test {
     }
     FAIL() << "capture did not reach streaming";
   }
-  std::map<std::string, ReducedDoc> reduced(const std::string& table) {
+  std::map<CompactKey, ReducedDoc> reduced(const std::string& table) {
     return store.reduce("c/" + table);
   }
 

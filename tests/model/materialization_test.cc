@@ -93,7 +93,7 @@ TEST(DestinationTest, MergeRowsLandUnderTheirKeysInAnyOrder) {
       {{"a", 18}, {"c", 19}, {"e", 20}},  // stored keys lie between the rows
   };
   Destination dest;
-  std::map<std::string, int64_t> want;
+  std::map<CompactKey, int64_t> want;
   for (const auto& rows : commits) {
     dest.commit(commit_of(rows));
     for (const auto& [key, v] : rows)
