@@ -421,7 +421,7 @@ void Recorder::on_destination_commit(const DestinationCommit& c) {
   t.upserts.reserve(c.upserts.size());
   for (const DestRow& r : c.upserts)
     t.upserts.push_back(history_row(r.key, r, r.fields));
-  t.deletes.assign(c.deletes.begin(), c.deletes.end());
+  t.deletes = c.deletes;
   const history::MaterializationBinding& m = h_.materializations.at(c.binding);
   const history::Binding& b = h_.bindings.at(m.capture_binding);
   costs_.on_destination_txn(tick_, t, m, b, [&] { return committed_.rows_of(h_, b.table_id); });
@@ -439,7 +439,7 @@ void Recorder::on_expired(const std::map<std::string, std::vector<CompactKey>>& 
       history::Expiry e;
       e.tick = tick_;
       e.capture_binding = b.id;
-      e.keys.assign(ks.begin(), ks.end());
+      e.keys = ks;
       e.documents = ks.size();
       h_.expiries.push_back(std::move(e));
     }

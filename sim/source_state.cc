@@ -97,7 +97,7 @@ SourceRows SourceState::rows_of(const history::History& h, uint32_t table) const
   SourceRows out;
   for (uint32_t id = 0; id < refs_.size(); ++id) {
     if (ids_.tag(id) == table && refs_[id].present) {
-      out.emplace(std::string(ids_.key(id)), row_of(h, refs_[id]));
+      out.emplace(ids_.key(id), row_of(h, refs_[id]));
     }
   }
   return out;
