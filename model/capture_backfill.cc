@@ -54,9 +54,9 @@ void note_xid_bounds(const ChunkTrace& trace, const ScannedRow& r) {
     reached(Situation::kMinBackfillXidAcrossWrap);
   }
 }
-bool has_negative_int(const Key& key) {
-  for (const Value& v : key) {
-    if (v.is_int64() && v.as_int64() < 0) return true;
+bool has_negative_int_key(const TableSchema& s, const Row& row) {
+  for (uint32_t c : s.primary_key) {
+    if (row[c].is_int64() && row[c].as_int64() < 0) return true;
   }
   return false;
 }
@@ -200,19 +200,18 @@ Status Capture::chunk_keyed(uint32_t b, BindingState& st, ChunkTrace& trace) {
     // is past every row read.
     CDC_ASSERT(i == 0 || compare_row_keys(rows[i - 1].row, r.row, s.primary_key, types, order) < 0,
                "a chunk's keys strictly increase in its order");
-    const Key key = s.key_of(r.row);
-    std::string enc = encode_capture_key(key, types);
+    std::string enc = detail::capture_row_key(s, r.row);
     if (st.mode == CaptureMode::kPrecise && previous && enc <= *previous) {
       trace.failed = true;
       return Error{ErrorCode::kInvalidArgument,
                    "scan key ordering failure: binding \"" + bindings_[b].table + "\" read key " +
-                       to_string(key) + " after a key that sorts after it bytewise"};
+                       to_string(s.key_of(r.row)) + " after a key that sorts after it bytewise"};
     }
     previous = enc;
     // Where the capture reads xmin: a writer's xid, unless frozen.
     CDC_ASSERT(xid_is_normal(r.xmin) || r.frozen, "an unfrozen row's xmin is a writer's xid");
     note_xid_bounds(trace, r);
-    if (has_negative_int(key)) reached(Situation::kNegativeIntKey);
+    if (has_negative_int_key(s, r.row)) reached(Situation::kNegativeIntKey);
     if (filtered_by_xid(trace, r.xmin)) continue;
     trace.emitted[i] = true;
     pending_.emplace_back(b, detail::snapshot_doc(std::move(enc), r.row, trace));

@@ -9,6 +9,16 @@
 namespace cdc {
 
 namespace {
+
+// The index key of the version a write names: from the row the writer kept,
+// or decoded from the heap when it kept none (a DELETE's).
+// (A template: Database::WriteRef is private, and a deduced type names nothing.)
+template <typename WriteRef>
+std::string index_key_of_write(const HeapTable& h, const WriteRef& w) {
+  if (!w.row.empty()) return h.index_key_of_row(w.row);
+  return h.index_key_of_row(h.row(w.slot));
+}
+
 Error lock_error(const TableSchema& s) {
   return Error{ErrorCode::kLockNotAvailable,
                "could not obtain lock on row in relation \"" + s.name + "\""};
@@ -152,11 +162,9 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   Result<Xid> xid = ensure_xid(id, tx);
   if (!xid.is_ok()) return xid.error();
   std::string ikey;
-  Key key;
   uint32_t prev = kNoSlot;
   if (h.schema().has_primary_key()) {
-    key = h.schema().key_of(row);
-    ikey = h.index_key(key);
+    ikey = h.index_key_of_row(row);
     if (std::optional<uint32_t> newest = h.index_find(ikey)) {
       const RowState st = writer_state(h, *newest, id);
       if (st == RowState::kLive) return duplicate(h.schema());
@@ -167,7 +175,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   WalRecord rec;
   rec.new_row = encode_row(row);
   const uint32_t slot = h.append_encoded(rec.new_row, xid.value(), prev);
-  if (h.schema().has_primary_key()) h.index_set(ikey, slot, &key);
+  if (h.schema().has_primary_key()) h.index_set(ikey, slot, &row);
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid,
@@ -200,7 +208,7 @@ Status Database::upsert(TxnId id, TableId t, const Key& key, Row row) {
   const HeapTable& h = *tables_[t.value()];
   if (Status s = check_key(h.schema(), key); !s.is_ok()) return s;
   if (Status s = writable(t, id); !s.is_ok()) return s;
-  CDC_ASSERT(h.schema().key_of(row) == key, "an upsert's row carries its key");
+  CDC_ASSERT(h.schema().row_has_key(row, key), "an upsert's row carries its key");
   const std::string ikey = h.index_key(key);
   const std::optional<uint32_t> newest = h.index_find(ikey);
   if (newest && reader_version(h, *newest)) {
@@ -241,17 +249,14 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   if (st == RowState::kLocked) return lock_error(s);
   Row old_row = h.row(old_slot);
   std::string new_ikey;
-  Key new_key;
   uint32_t prev = old_slot;
   bool key_changed = false;
   if (s.has_primary_key()) {
-    const Key old_key = s.key_of(old_row);
-    new_key = s.key_of(new_row);
     // Equal index keys are equal key values: collations are deterministic
     // (collation.h), so the old key needs no encoding, and a kept key keeps
     // the index key the caller found the row by.
-    key_changed = new_key != old_key;
-    new_ikey = !key_changed && old_ikey != nullptr ? *old_ikey : h.index_key(new_key);
+    key_changed = !s.same_key(old_row, new_row);
+    new_ikey = !key_changed && old_ikey != nullptr ? *old_ikey : h.index_key_of_row(new_row);
     if (key_changed) {
       prev = kNoSlot;
       if (std::optional<uint32_t> other = h.index_find(new_ikey)) {
@@ -264,7 +269,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   }
   h.tuple(old_slot).xmax = xid.value();
   const uint32_t slot = h.append(new_row, xid.value(), prev);
-  if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_key);
+  if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_row);
   tx.levels.back().writes.push_back(
       {t, old_slot, false, /*updated=*/false, /*key_kept=*/s.has_primary_key() && !key_changed});
   tx.levels.back().writes.push_back({t, slot, true, /*updated=*/true});
@@ -414,7 +419,7 @@ void Database::undo(const WriteRef& w) {
   }
   t.flags |= kXminAborted;
   if (!h.schema().has_primary_key()) return;
-  const std::string ikey = h.index_key(h.schema().key_of(h.row(w.slot)));
+  const std::string ikey = index_key_of_write(h, w);
   std::optional<uint32_t> newest = h.index_find(ikey);
   if (newest != w.slot) return;
   if (t.prev == kNoSlot) {
@@ -439,7 +444,7 @@ void Database::finish_commit_writes(Txn& tx) {
     for (const WriteRef& w : level.writes) {
       HeapTable& h = *tables_[w.table.value()];
       if (w.inserted || w.key_kept || !h.schema().has_primary_key()) continue;
-      const std::string ikey = h.index_key(h.schema().key_of(h.row(w.slot)));
+      const std::string ikey = index_key_of_write(h, w);
       if (h.index_find(ikey) == w.slot) h.index_erase(ikey);
     }
   }

@@ -98,20 +98,26 @@ std::string HeapTable::index_key(const Key& key) const {
   return encode_key(key, key_types_, key_collations_);
 }
 
+std::string HeapTable::index_key_of_row(const Row& row) const {
+  CDC_ASSERT(schema_.has_primary_key(), "index_key_of_row on a table without a primary key");
+  return encode_row_key(row, schema_.primary_key, key_types_, key_collations_);
+}
+
 std::optional<uint32_t> HeapTable::index_find(std::string_view ikey) const {
   return index_.find(ikey);  // the index takes the rightmost fast path itself
 }
 
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
-  return encode_key(schema_.key_of(row(slot)), key_types_, bytewise_collations_);
+  return encode_row_key(row(slot), schema_.primary_key, key_types_, bytewise_collations_);
 }
 
-void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Key* key) {
+void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   index_.set(ikey, slot);
   if (bytewise_differs_) {
     bytewise_index_.set(
-        key ? encode_key(*key, key_types_, bytewise_collations_) : bytewise_key_of_slot(slot),
+        row ? encode_row_key(*row, schema_.primary_key, key_types_, bytewise_collations_)
+            : bytewise_key_of_slot(slot),
         slot);
   }
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
@@ -148,7 +154,7 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   bytewise_index_.clear();
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
-    const std::string ikey = index_key(schema_.key_of(row(s)));
+    const std::string ikey = index_key_of_row(row(s));
     CDC_ASSERT(!index_.find(ikey), "rewrite kept two versions of one key");
     index_.set(ikey, s);
     if (bytewise_differs_) bytewise_index_.set(bytewise_key_of_slot(s), s);

@@ -93,12 +93,14 @@ class HeapTable {
 
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
+  // index_key(schema().key_of(row)), without building the key.
+  std::string index_key_of_row(const Row& row) const;
   std::optional<uint32_t> index_find(std::string_view ikey) const;
   // Fetches what index_find() of each key reads (KeyIndex::prefetch).
   void index_prefetch(std::span<const std::string_view> ikeys) const { index_.prefetch(ikeys); }
-  // `key`, when given, is the key of row(slot) (it spares decoding the row
-  // for the bytewise index).
-  void index_set(const std::string& ikey, uint32_t slot, const Key* key = nullptr);
+  // `row`, when given, is row(slot) (it spares decoding the row for the
+  // bytewise index).
+  void index_set(const std::string& ikey, uint32_t slot, const Row* row = nullptr);
   void index_erase(const std::string& ikey);
   const KeyIndex& index() const { return index_; }
   // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY

@@ -83,6 +83,23 @@ Key TableSchema::key_of(const Row& row) const {
   return k;
 }
 
+bool TableSchema::same_key(const Row& a, const Row& b) const {
+  CDC_ASSERT(has_primary_key(), "same_key on a table without a primary key");
+  for (uint32_t c : primary_key) {
+    if (!(a[c] == b[c])) return false;
+  }
+  return true;
+}
+
+bool TableSchema::row_has_key(const Row& row, const Key& key) const {
+  CDC_ASSERT(has_primary_key(), "row_has_key on a table without a primary key");
+  if (key.size() != primary_key.size()) return false;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (!(row[primary_key[i]] == key[i])) return false;
+  }
+  return true;
+}
+
 bool TableSchema::is_toasted(const Row& row, uint32_t col) const {
   const ColumnDef& c = columns[col];
   return c.toastable && row[col].is_text() && row[col].as_text().size() > toast_threshold_bytes;

@@ -49,6 +49,9 @@ struct TableSchema {
   Status check_row(const Row& row) const;
   // The key values of a row, in key order. REQUIRES: has_primary_key().
   Key key_of(const Row& row) const;
+  // key_of(a) == key_of(b), and key_of(row) == key, without building keys.
+  bool same_key(const Row& a, const Row& b) const;
+  bool row_has_key(const Row& row, const Key& key) const;
   // True if the stored value of column `col` in `row` is kept out of line.
   bool is_toasted(const Row& row, uint32_t col) const;
 };

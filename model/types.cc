@@ -13,15 +13,19 @@ std::string to_string(Lsn lsn) {
   return buf;
 }
 
-std::string to_string(Ctid ctid) {
+void append_ctid(Ctid ctid, std::string* out) {
   std::array<char, 10> digits{};  // a uint32_t has at most 10
+  *out += '(';
+  out->append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.block).ptr);
+  *out += ',';
+  out->append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.offset).ptr);
+  *out += ')';
+}
+
+std::string to_string(Ctid ctid) {
   std::string out;
-  out.reserve(18);  // "(block,offset)": at most 10 + 5 digits and three characters
-  out += '(';
-  out.append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.block).ptr);
-  out += ',';
-  out.append(digits.data(), std::to_chars(digits.begin(), digits.end(), ctid.offset).ptr);
-  out += ')';
+  out.reserve(kCtidTextMax);
+  append_ctid(ctid, &out);
   return out;
 }
 

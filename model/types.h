@@ -45,5 +45,9 @@ struct Ctid {
 
 std::string to_string(Lsn lsn);    // PostgreSQL style "0/16B3748"
 std::string to_string(Ctid ctid);  // "(0,1)"
+// Appends to_string(ctid) to *out.
+void append_ctid(Ctid ctid, std::string* out);
+// The longest to_string(Ctid): "(block,offset)", 10 and 5 digits and three characters.
+inline constexpr size_t kCtidTextMax = 18;
 
 }  // namespace cdc

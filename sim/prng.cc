@@ -1,12 +1,6 @@
 #include "sim/prng.h"
 
 namespace cdc::sim {
-namespace {
-uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-}  // namespace
-
 uint64_t splitmix64(uint64_t* state) {
   uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -23,27 +17,8 @@ Prng::Prng(uint64_t seed) : seed_(seed) {
   CDC_ASSERT((s_[0] | s_[1] | s_[2] | s_[3]) != 0, "xoshiro state is all zero");
 }
 
-uint64_t Prng::next_u64() {
-  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-uint64_t Prng::below(uint64_t bound) {
-  CDC_ASSERT(bound > 0, "below(0)");
-  // A power of two divides 2^64: nothing is rejected, and r % bound is a mask.
-  if ((bound & (bound - 1)) == 0) return next_u64() & (bound - 1);
-  // Rejection sampling: discard the draws below 2^64 mod bound (the top
-  // partial copy of [0, bound), shifted to the bottom). That threshold is
-  // below `bound`, so a draw of at least `bound` is kept without computing
-  // it: one division a draw instead of two, the same draws kept.
-  for (int attempt = 0; attempt < 1000; ++attempt) {
+uint64_t Prng::below_rejected(uint64_t bound) {
+  for (int attempt = 1; attempt < 1000; ++attempt) {
     const uint64_t r = next_u64();
     if (r >= bound || r >= (0 - bound) % bound) return r % bound;
   }
@@ -56,12 +31,6 @@ int64_t Prng::range_inclusive(int64_t lo, int64_t hi) {
   const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
   const uint64_t offset = span == UINT64_MAX ? next_u64() : below(span + 1);
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
-}
-
-bool Prng::chance(Ratio r) {
-  CDC_ASSERT(r.denominator > 0 && r.numerator <= r.denominator, "invalid ratio");
-  if (r.numerator == 0) return false;
-  return below(r.denominator) < r.numerator;
 }
 
 Prng Prng::fork(uint64_t stream_id) const {

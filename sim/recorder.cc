@@ -23,6 +23,17 @@ history::ResolvedMode to_history(CaptureMode m) {
   }
   return history::ResolvedMode::kNormal;
 }
+
+// A keyless row's key in the history: "ctid:(block,offset)", built in one
+// allocation.
+std::string ctid_key(Ctid ctid) {
+  constexpr std::string_view kPrefix = "ctid:";
+  std::string key;
+  key.reserve(kPrefix.size() + kCtidTextMax);
+  key += kPrefix;
+  append_ctid(ctid, &key);
+  return key;
+}
 }  // namespace
 
 void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
@@ -51,7 +62,7 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
 
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
   const HeapTable& heap = db_->heap(t);
-  if (!heap.schema().has_primary_key()) return "ctid:" + to_string(ctid);
+  if (!heap.schema().has_primary_key()) return ctid_key(ctid);
   return encode_row_key(row, heap.schema().primary_key, heap.key_types(),
                         heap.bytewise_collations());
 }
@@ -97,7 +108,8 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   // bulk load commits a thousand keys at a time). A transaction of kFewKeys
   // versions or more also reads its keys and before images ahead.
   constexpr size_t kFewKeys = 16;
-  properties::detail::KeyIds many;  // tag: the table
+  // Built on first need: most commits change fewer than kFewKeys keys.
+  std::optional<properties::detail::KeyIds> many;  // tag: the table
   auto index_of = [&](uint32_t table, std::string_view key) -> std::optional<size_t> {
     if (c.changes.size() <= kFewKeys) {
       for (size_t i = 0; i < c.changes.size(); ++i) {
@@ -105,12 +117,13 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       }
       return std::nullopt;
     }
-    if (many.size() == 0) {
+    if (!many) {
+      many.emplace();
       for (const history::SourceKeyChange& ch : c.changes)
-        many.add(ch.table, ch.key);
-      CDC_ASSERT(many.size() == c.changes.size(), "a commit's changes name distinct keys");
+        many->add(ch.table, ch.key);
+      CDC_ASSERT(many->size() == c.changes.size(), "a commit's changes name distinct keys");
     }
-    return many.find(table, key);
+    return many->find(table, key);
   };
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   const bool read_ahead = txn.versions.size() >= kFewKeys;
@@ -130,8 +143,8 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
           read_ahead ? befores_scratch_[k] : committed_.find(h_, ch.table, key);
       if (before != nullptr) ch.before = *before;
       c.changes.push_back(std::move(ch));
-      if (many.size() != 0) {
-        const uint32_t id = many.add(v.table.value(), c.changes.back().key);
+      if (many) {
+        const uint32_t id = many->add(v.table.value(), c.changes.back().key);
         CDC_ASSERT(id == *index, "key ids follow the changes' order");
       }
     }
@@ -159,8 +172,8 @@ void Recorder::note_updates_moving_rows(const CommittedTxn& txn) {
     CDC_ASSERT(!txn.versions[i - 1].inserted && txn.versions[i - 1].table == v.table,
                "an updated version follows the version it replaced");
     const Ctid from = txn.versions[i - 1].ctid;
-    record_move(v.table, history::RowMove::Cause::kUpdate, from, v.ctid, "ctid:" + to_string(from),
-                "ctid:" + to_string(v.ctid), txn.commit_lsn);
+    record_move(v.table, history::RowMove::Cause::kUpdate, from, v.ctid, ctid_key(from),
+                ctid_key(v.ctid), txn.commit_lsn);
   }
 }
 
@@ -201,7 +214,7 @@ void Recorder::on_rewrite(TableId t, Database::Rewrite why,
     // The committed rows follow to their new ctids (their keys are ctids).
     std::vector<std::pair<std::string, std::string>> keys;
     for (const auto& [from, to] : moves)
-      keys.emplace_back("ctid:" + to_string(from), "ctid:" + to_string(to));
+      keys.emplace_back(ctid_key(from), ctid_key(to));
     committed_.rekey(t.value(), keys);
   }
   const auto cause = why == Database::Rewrite::kVacuumFull
@@ -213,8 +226,7 @@ void Recorder::on_rewrite(TableId t, Database::Rewrite why,
     const std::optional<uint32_t> slot = heap.slot_of(to);
     CDC_ASSERT(slot.has_value(), "a rewritten row is at its new ctid");
     const std::string to_key = row_key(t, heap.row(*slot), to);
-    record_move(t, cause, from, to, keyed ? to_key : "ctid:" + to_string(from), to_key,
-                last_commit_lsn_);
+    record_move(t, cause, from, to, keyed ? to_key : ctid_key(from), to_key, last_commit_lsn_);
   }
 }
 

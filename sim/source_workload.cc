@@ -148,7 +148,7 @@ void SourceWorkload::load_table(uint32_t t, uint64_t rows, uint32_t rows_per_txn
     for (uint64_t i = 0; i < n; ++i) {
       group.push_back(random_row(s));
       // The index holds the newest version of every key, uncommitted too.
-      if (keyed) ikeys.push_back(heap.index_key(s.key_of(group.back())));
+      if (keyed) ikeys.push_back(heap.index_key_of_row(group.back()));
     }
     draws += n;
     if (keyed) {
