@@ -44,6 +44,7 @@
 #include "bench/history_bytes.h"
 #include "properties/checkers.h"
 #include "sim/configurations.h"
+#include "sim/history_fingerprint.h"
 #include "sim/source_workload.h"
 
 namespace cdc::sim {
@@ -187,6 +188,29 @@ void BM_CheckerSeconds(benchmark::State& state) {
   for (const auto& [name, bytes] : peak)
     state.counters[name + "_peak"] = bytes;
 }
+
+// The fingerprint of a bulk run's history (BM_Backfill/rows:N/table:0/bulk:1),
+// alone: a walk over every row the history holds, whose rows lie wherever
+// their first holder made them, so its time is mostly waiting on memory.
+void BM_HistoryFingerprint(benchmark::State& state) {
+  const RunResult r =
+      run_world(backfill_world(static_cast<uint32_t>(state.range(0)), 0, /*bulk=*/true));
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string fp = fingerprint(r.history);
+    benchmark::DoNotOptimize(fp.data());
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  state.counters["ns_per_row"] =
+      seconds * 1e9 / static_cast<double>(state.range(0)) / static_cast<double>(state.iterations());
+}
+void fingerprint_sizes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"rows"})->Arg(100'000);
+  const char* large = std::getenv("CDCSIM_BENCH_LARGE");
+  if (large && std::string(large) == "1") b->Arg(1'000'000);
+}
+BENCHMARK(BM_HistoryFingerprint)->Apply(fingerprint_sizes)->Unit(benchmark::kMillisecond);
 
 // The integer-keyed table at every size; the locale-keyed and keyless ones
 // at the two small sizes (their chunks walk another index, or ctid ranges).
