@@ -79,6 +79,7 @@ class Wal {
  private:
   // records_[head_..] are held; the prefix before head_ was truncated and is
   // compacted away once it is at least half of the vector (amortised O(1)).
+  static constexpr size_t kInitialRecords = 1024;
   std::vector<WalRecord> records_;
   size_t head_ = 0;
   Lsn insert_lsn_;
