@@ -26,6 +26,10 @@
 //     per row while it ran (the history and what earlier checkers left
 //     shared included: the checker with the highest sets the run's peak).
 //
+//   BM_HistoryFingerprint/rows:N: the fingerprint of the history of
+//     BM_Backfill/rows:N/table:0/bulk:1 alone, in nanoseconds per row (1M
+//     rows with CDCSIM_BENCH_LARGE=1).
+//
 // Run: build/default/bench/backfill_bench           (10k and 100k rows)
 //      CDCSIM_BENCH_LARGE=1 build/default/bench/backfill_bench   (also 1M, 10M)
 #include <benchmark/benchmark.h>
