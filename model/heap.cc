@@ -107,18 +107,20 @@ std::optional<uint32_t> HeapTable::index_find(std::string_view ikey) const {
   return index_.find(ikey);  // the index takes the rightmost fast path itself
 }
 
+std::string HeapTable::bytewise_key_of_row(const Row& row) const {
+  CDC_ASSERT(schema_.has_primary_key(), "bytewise_key_of_row on a table without a primary key");
+  return encode_row_key(row, schema_.primary_key, key_types_, bytewise_collations_);
+}
+
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
-  return encode_row_key(row(slot), schema_.primary_key, key_types_, bytewise_collations_);
+  return bytewise_key_of_row(row(slot));
 }
 
 void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   index_.set(ikey, slot);
   if (bytewise_differs_) {
-    bytewise_index_.set(
-        row ? encode_row_key(*row, schema_.primary_key, key_types_, bytewise_collations_)
-            : bytewise_key_of_slot(slot),
-        slot);
+    bytewise_index_.set(row ? bytewise_key_of_row(*row) : bytewise_key_of_slot(slot), slot);
   }
   CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
              "the bytewise index has an entry per key");

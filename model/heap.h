@@ -95,6 +95,9 @@ class HeapTable {
   std::string index_key(const Key& key) const;
   // index_key(schema().key_of(row)), without building the key.
   std::string index_key_of_row(const Row& row) const;
+  // The same under every key column's "C" collation: the key's bytewise
+  // encoding, which the bytewise index and the history's document keys use.
+  std::string bytewise_key_of_row(const Row& row) const;
   std::optional<uint32_t> index_find(std::string_view ikey) const;
   // Fetches what index_find() of each key reads (KeyIndex::prefetch).
   void index_prefetch(std::span<const std::string_view> ikeys) const { index_.prefetch(ikeys); }

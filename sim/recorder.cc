@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "model/assert.h"
-#include "model/key_encoding.h"
 #include "properties/key_ids.h"
 
 namespace cdc::sim {
@@ -63,13 +62,11 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
 std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
   const HeapTable& heap = db_->heap(t);
   if (!heap.schema().has_primary_key()) return ctid_key(ctid);
-  return encode_row_key(row, heap.schema().primary_key, heap.key_types(),
-                        heap.bytewise_collations());
+  return heap.bytewise_key_of_row(row);
 }
 
 std::string Recorder::order_key(TableId t, const Key& key) const {
-  const HeapTable& heap = db_->heap(t);
-  return encode_key(key, heap.key_types(), heap.key_collations());
+  return db_->heap(t).index_key(key);
 }
 
 // Every version's key, and the row committed under it before `txn`, with
@@ -290,7 +287,7 @@ void Recorder::on_chunk(const ChunkTrace& chunk) {
     if (!keyed) {
       c.order_keys.push_back(to_string(r.ctid));
     } else if (!order_is_key) {
-      c.order_keys.push_back(order_key(t, db_->schema(t).key_of(r.row)));
+      c.order_keys.push_back(db_->heap(t).index_key_of_row(r.row));
     }
     row.xmin = r.xmin;
     row.emitted = chunk.emitted[i];
