@@ -92,6 +92,7 @@ class World {
   void record_final_state();
 
   WorldOptions o_;
+  const uint32_t fault_weight_total_;  // o_.faults.total(): the weights never change
   Prng root_, scheduler_, capture_prng_;
   Database db_;
   ModelSource source_{&db_};  // the capture's view of db_
@@ -136,6 +137,7 @@ DatabaseOptions db_options(const WorldOptions& o) {
 
 World::World(const WorldOptions& o)
     : o_(with_defaults(o)),
+      fault_weight_total_(o_.faults.total()),
       root_(o.seed),
       scheduler_(root_.fork(kSchedulerStream)),
       capture_prng_(root_.fork(kCaptureStream)),
@@ -244,8 +246,9 @@ void World::finish_writes() {
 
 std::optional<FaultStep> World::draw_fault() {
   const FaultWeights& w = o_.faults;
-  const uint32_t total = w.total();
+  const uint32_t total = fault_weight_total_;
   if (total == 0 || !scheduler_.chance(o_.fault_per_tick)) return std::nullopt;
+  CDC_ASSERT(total == w.total(), "the weights a fault is drawn by are those the run began with");
   if (slot_lost_ && o_.generation.backfill_after_slot_loss && w.backfill_all > 0 &&
       scheduler_.chance({1, 2})) {
     FaultStep f;
