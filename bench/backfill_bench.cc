@@ -10,7 +10,8 @@
 //     Key for the keyless table), then the liveness phase drains; every
 //     checker runs on the history. Per size it reports the seconds of one
 //     run (and, of them, check_seconds: the checkers'), the destination's
-//     rows, the heap in use per row when the run ends (heap_in_use.h: the
+//     rows and their mean size in the row encoding (row_bytes: what one
+//     copy of a row weighs), the heap in use per row when the run ends (heap_in_use.h: the
 //     world is gone by then, so it is the history the run returns), the peak
 //     resident set per row (the process's VmHWM, reset before each run; and
 //     run_peak_rss_bytes_per_row, the same read before the checkers start) and
@@ -46,6 +47,7 @@
 
 #include "bench/heap_in_use.h"
 #include "bench/history_bytes.h"
+#include "model/row_codec.h"
 #include "properties/checkers.h"
 #include "sim/configurations.h"
 #include "sim/history_fingerprint.h"
@@ -98,6 +100,22 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0, bool bulk = false) 
   return o;
 }
 
+// The mean size of the destination's final rows in the row encoding the
+// source heap stores and the WAL carries (model/row_codec.h): what one copy
+// of a row weighs, against which the bytes per row read.
+double mean_row_bytes(const history::History& h) {
+  if (h.final_state.destinations.empty() || h.final_state.destinations.front().empty()) return 0;
+  const std::vector<history::DestinationRow>& rows = h.final_state.destinations.front();
+  std::string buffer;
+  double total = 0;
+  for (const history::DestinationRow& r : rows) {
+    buffer.clear();
+    encode_row(r.fields.values(), &buffer);
+    total += static_cast<double>(buffer.size());
+  }
+  return total / static_cast<double>(rows.size());
+}
+
 void BM_Backfill(benchmark::State& state) {
   static std::map<std::tuple<int64_t, int64_t, int64_t>, double> seconds_by_kind_rows;
   const int64_t n = state.range(0);
@@ -108,6 +126,7 @@ void BM_Backfill(benchmark::State& state) {
   double heap_bytes = 0;
   double run_peak_bytes = 0;
   size_t dest_rows = 0;
+  double row_bytes = 0;
   bench::HistoryBytes history;
   for (auto _ : state) {
     // The wall clock measures the benchmark only; nothing simulated reads it.
@@ -129,11 +148,13 @@ void BM_Backfill(benchmark::State& state) {
     dest_rows = r.history.final_state.destinations.empty()
                     ? 0
                     : r.history.final_state.destinations.front().size();
+    row_bytes = mean_row_bytes(r.history);
   }
   state.SetLabel(bench::allocator_name());
   state.counters["seconds"] = seconds;
   state.counters["check_seconds"] = check_seconds;
   state.counters["dest_rows"] = static_cast<double>(dest_rows);
+  state.counters["row_bytes"] = row_bytes;
   state.counters["heap_bytes_per_row"] = heap_bytes / static_cast<double>(n);
   state.counters["peak_rss_bytes_per_row"] = peak_rss_bytes() / static_cast<double>(n);
   state.counters["run_peak_rss_bytes_per_row"] = run_peak_bytes / static_cast<double>(n);
