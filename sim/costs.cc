@@ -20,8 +20,8 @@ void CostMeter::on_collection_txn(const history::CollectionTxn& t) {
 // Marks keyed table t as showing `key`; whether it did not before.
 // REQUIRES: key's bytes stay in place while the meter lives.
 bool CostMeter::show(Table* t, std::string_view key) {
-  const uint32_t id = t->key_ids.add(0, key);
-  if (id == t->shown.size()) t->shown.push_back(0);
+  const uint32_t id = ids().add(t->source_table, key);
+  if (id >= t->shown.size()) t->shown.resize(id + 1, 0);
   if (t->shown[id] != 0) return false;
   t->shown[id] = 1;
   ++t->shown_count;
@@ -36,11 +36,11 @@ uint64_t CostMeter::show_all(Table* t, const std::vector<history::DestinationRow
   keys.reserve(upserts.size());
   for (const history::DestinationRow& r : upserts)
     keys.push_back(r.key);
-  std::vector<uint32_t> ids(keys.size());
-  t->key_ids.add_many(0, keys, ids);
-  t->shown.resize(t->key_ids.size(), 0);
+  std::vector<uint32_t> key_ids(keys.size());
+  ids().add_many(t->source_table, keys, key_ids);
+  if (t->shown.size() < ids().size()) t->shown.resize(ids().size(), 0);
   uint64_t fresh = 0;
-  for (const uint32_t id : ids) {
+  for (const uint32_t id : key_ids) {
     if (t->shown[id] != 0) continue;
     t->shown[id] = 1;
     ++fresh;
@@ -51,23 +51,22 @@ uint64_t CostMeter::show_all(Table* t, const std::vector<history::DestinationRow
 
 // Marks keyed table t as not showing `key`; whether it did before.
 uint64_t CostMeter::hide(Table* t, std::string_view key) {
-  const std::optional<uint32_t> id = t->key_ids.find(0, key);
-  if (!id || t->shown[*id] == 0) return 0;
+  const std::optional<uint32_t> id = ids().find(t->source_table, key);
+  if (!id || *id >= t->shown.size() || t->shown[*id] == 0) return 0;
   t->shown[*id] = 0;
   --t->shown_count;
   return 1;
 }
 
-bool CostMeter::shows(const Table& t, std::string_view key) {
-  const std::optional<uint32_t> id = t.key_ids.find(0, key);
-  return id && t.shown[*id] != 0;
+bool CostMeter::shows(const Table& t, std::string_view key) const {
+  const std::optional<uint32_t> id = ids().find(t.source_table, key);
+  return id && *id < t.shown.size() && t.shown[*id] != 0;
 }
 
 // Applies a committed destination transaction to what the table holds.
 void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s) {
   if (txn.truncated_first) {
-    t->key_ids = properties::detail::KeyIds();
-    t->shown.clear();
+    t->shown.clear();  // the ids stay in the dictionary, shown by no flag
     t->shown_count = 0;
     t->merged.clear();
     t->appended.clear();
@@ -104,7 +103,7 @@ void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::Upd
 
 // Whether table `t` shows every required row: keyed tables by key, keyless
 // ones as a multiset of rows (fields as text).
-bool CostMeter::holds_all(const Table& t, const SourceRows& required) {
+bool CostMeter::holds_all(const Table& t, const SourceRows& required) const {
   if (!t.keyless) {
     return std::all_of(required.begin(), required.end(),
                        [&](const auto& e) { return shows(t, e.first); });
@@ -138,6 +137,7 @@ void CostMeter::on_destination_txn(uint64_t tick, const history::DestinationTxn&
   CDC_ASSERT(t.binding == m.id && m.capture_binding == b.id, "the transaction's own bindings");
   Table& table = tables_[m.id];
   table.keyless = b.keyless;
+  table.source_table = b.table_id;
   costs_.dest_rows_written += t.upserts.size();
   costs_.dest_rows_deleted += t.deletes.size();
   if (t.truncated_first) {

@@ -38,6 +38,13 @@ using SourceRows = std::unordered_map<history::DocKey, SharedRow>;
 
 class CostMeter {
  public:
+  // `shared_ids`, if given, is the dictionary of (source table, key) ids the
+  // meter numbers destination keys in: the recorder passes its source
+  // state's (sim/source_state.h), so a key both hold is hashed and viewed
+  // once. Without one the meter keeps its own. REQUIRES: `shared_ids`
+  // outlives the meter's last destination transaction.
+  explicit CostMeter(properties::detail::KeyIds* shared_ids = nullptr) : shared_ids_(shared_ids) {}
+
   void on_chunk(const history::Chunk& c);
   void on_collection_txn(const history::CollectionTxn& t);
   // `t` is committed at `tick`; `m` is its materialization binding, `b` the
@@ -64,9 +71,9 @@ class CostMeter {
     bool keyless = false;
     // A keyed table is judged by key alone: the keys it shows (a merge
     // table's keys, a delta table's keys with a row that is not a delete),
-    // as hashed ids of views of the upserted rows' keys, and a flag per id.
-    properties::detail::KeyIds key_ids;
-    std::vector<uint8_t> shown;  // by id of key_ids
+    // as ids of (source_table, key) in ids(), and a flag per id.
+    uint32_t source_table = 0;
+    std::vector<uint8_t> shown;  // by id of ids(); an id past its end: not shown
     uint64_t shown_count = 0;
     std::map<history::DocKey, SharedRow> merged;  // keyless merge: key -> fields
     std::map<std::string, uint64_t> appended;     // keyless delta: fields -> rows
@@ -78,14 +85,18 @@ class CostMeter {
     SourceRows required;    // identity -> row the table must hold
   };
 
-  static bool show(Table* t, std::string_view key);
-  static uint64_t show_all(Table* t, const std::vector<history::DestinationRow>& upserts);
-  static uint64_t hide(Table* t, std::string_view key);
-  static bool shows(const Table& t, std::string_view key);
-  static void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);
-  static bool holds_all(const Table& t, const SourceRows& required);
+  properties::detail::KeyIds& ids() { return shared_ids_ ? *shared_ids_ : own_ids_; }
+  const properties::detail::KeyIds& ids() const { return shared_ids_ ? *shared_ids_ : own_ids_; }
+  bool show(Table* t, std::string_view key);
+  uint64_t show_all(Table* t, const std::vector<history::DestinationRow>& upserts);
+  uint64_t hide(Table* t, std::string_view key);
+  bool shows(const Table& t, std::string_view key) const;
+  void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);
+  bool holds_all(const Table& t, const SourceRows& required) const;
   void close_if_whole(uint32_t m, uint64_t tick);
 
+  properties::detail::KeyIds* shared_ids_ = nullptr;
+  properties::detail::KeyIds own_ids_;  // used without shared ids
   history::Costs costs_;
   std::map<uint32_t, Table> tables_;  // by materialization binding
   std::map<uint32_t, Open> open_;     // by materialization binding

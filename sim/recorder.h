@@ -27,6 +27,10 @@ history::DestinationRow history_row(const history::DocKey& key, const DestValue&
 class Recorder : public CaptureObserver, public MaterializationObserver {
  public:
   explicit Recorder(const Database* db) : db_(db) {}
+  // The cost meter numbers keys in the source state's dictionary: a copy
+  // would point into the original's.
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
 
   void set_tick(uint64_t tick) { tick_ = tick; }
   void set_bindings(const std::vector<CaptureBinding>& bindings);
@@ -103,7 +107,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
   std::function<ScanCursors(uint32_t binding)> scan_cursor_;
-  CostMeter costs_;
+  CostMeter costs_{committed_.shared_ids()};  // destination keys beside the source's
   // share_fields()'s lookups, kept for their capacity.
   std::vector<std::string_view> share_keys_;
   std::vector<const SharedRow*> share_rows_;

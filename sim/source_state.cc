@@ -20,7 +20,9 @@ const SharedRow* SourceState::find(const history::History& h, uint32_t table,
 }
 
 const SharedRow* SourceState::row_if_present(const history::History& h, uint32_t id) const {
-  if (id == properties::detail::KeyIds::kMissing || !refs_.at(id).present) return nullptr;
+  if (id == properties::detail::KeyIds::kMissing || id >= refs_.size() || !refs_[id].present) {
+    return nullptr;
+  }
   return &row_of(h, refs_[id]);
 }
 
@@ -42,8 +44,8 @@ void SourceState::find_many(const history::History& h, uint32_t table,
 
 uint32_t SourceState::id_of(uint32_t table, std::string_view key) {
   const uint32_t id = ids_.add(table, key);
-  if (id == refs_.size()) refs_.emplace_back();
-  CDC_ASSERT(refs_.size() == ids_.size(), "one ref per key id");
+  if (id >= refs_.size()) refs_.resize(id + 1);
+  CDC_ASSERT(id < refs_.size() && refs_.size() <= ids_.size(), "a ref for the id, none past them");
   return id;
 }
 
@@ -81,7 +83,7 @@ void SourceState::rekey(uint32_t table,
   std::vector<std::pair<const std::string*, Ref>> moved;
   for (const auto& [from, to] : moves) {
     const std::optional<uint32_t> id = ids_.find(table, from);
-    if (id && refs_[*id].present) moved.emplace_back(&to, refs_[*id]);
+    if (id && *id < refs_.size() && refs_[*id].present) moved.emplace_back(&to, refs_[*id]);
   }
   for (uint32_t id = 0; id < refs_.size(); ++id) {
     if (ids_.tag(id) == table) refs_[id] = Ref{};
@@ -89,6 +91,7 @@ void SourceState::rekey(uint32_t table,
   for (const auto& [to, ref] : moved) {
     std::optional<uint32_t> id = ids_.find(table, *to);
     if (!id) id = id_of(table, extra_keys_.emplace_back(*to));
+    if (*id >= refs_.size()) refs_.resize(*id + 1);
     refs_[*id] = ref;
   }
 }

@@ -9,9 +9,15 @@
 // call; entries refer into h.source_commits, which only grows (a commit's
 // changes never move: moving a commit moves its vector, not the changes).
 //
+// The key ids are a dictionary others may add keys to (the cost meter's
+// destination keys, sim/costs.h), so a key the source and a destination
+// share is hashed and viewed once: an id this object never set a ref for
+// names no row.
+//
 // Invariants: every key view in ids_ points at bytes that live as long as
-// the history (a change's key in h.source_commits) or this object (a string
-// of extra_keys_); refs_.size() == ids_.size(); a present ref names a change
+// the history (a change's key in h.source_commits, a destination row's key)
+// or this object (a string of extra_keys_); refs_.size() <= ids_.size(), and
+// an id at or past refs_.size() has no row; a present ref names a change
 // whose `after` is set.
 #pragma once
 
@@ -48,6 +54,10 @@ class SourceState {
   SourceRows rows_of(const history::History& h, uint32_t table) const;
   // Forgets everything (the run has ended).
   void clear();
+  // The dictionary of (table, key) ids, for another holder of the same keys
+  // to number its own in. REQUIRES: what that holder adds lives as long as
+  // the history; it is not used after clear().
+  properties::detail::KeyIds* shared_ids() { return &ids_; }
 
  private:
   struct Ref {
@@ -61,7 +71,7 @@ class SourceState {
   const SharedRow* row_if_present(const history::History& h, uint32_t id) const;
 
   properties::detail::KeyIds ids_;      // tag: the table
-  std::vector<Ref> refs_;               // by id
+  std::vector<Ref> refs_;               // by id, up to the highest id given a ref
   std::deque<std::string> extra_keys_;  // keys a rewrite made (stable addresses)
   // find_many() looks up fewer keys one by one, and apply_last_commit() adds
   // the keys of a commit of fewer changes one by one.

@@ -11,6 +11,7 @@
 
 #include "sim/costs.h"
 #include "sim/history_fingerprint.h"
+#include "sim/source_state.h"
 #include "sim/world.h"
 
 namespace cdc::sim {
@@ -238,6 +239,57 @@ TEST(CostMeter, ManyUpsertsAtOnceCountAsFewAtATime) {
   EXPECT_EQ(a.downtimes[0].rows_dropped, 22u);
   EXPECT_EQ(b.downtimes[0].rows_dropped, 22u);
   EXPECT_EQ(a.dest_rows_written, b.dest_rows_written);
+}
+
+// A meter numbering its keys in the source state's dictionary (as the
+// recorder's does) measures what a meter with its own does, and adds no id
+// for a key the source already holds under the binding's table: the
+// dictionary holds each key once. The source state still finds its rows.
+TEST(CostMeter, SharingTheSourceStatesKeyIdsMeasuresTheSameAndAddsNoKeyTwice) {
+  history::History h;
+  history::SourceCommit load;
+  for (const std::string key : {"a", "b", "c"}) {
+    history::SourceKeyChange ch;
+    ch.table = 7;
+    ch.key = key;
+    ch.after = Row{Value::int64(1)};
+    load.changes.push_back(ch);
+  }
+  h.source_commits.push_back(load);
+  SourceState state;
+  state.apply_last_commit(h);
+  ASSERT_EQ(state.shared_ids()->size(), 3u);
+  KeyedDestination own, shared;
+  shared.meter = CostMeter(state.shared_ids());
+  std::vector<history::DestinationTxn> txns;
+  txns.push_back(txn(0, false, {"a", "b"}));
+  txns.push_back(txn(0, true, {"a", "c"}));  // down: "b" missing
+  std::vector<std::string> many;             // enough keys for the grouped additions
+  for (int i = 0; i < 10; ++i)
+    many.push_back(i % 2 == 0 ? "a" : "c");
+  many.push_back("b");
+  txns.push_back(txn(0, false, many));  // whole again
+  txns.push_back(txn(0, true, {"a"}));
+  for (uint64_t i = 0; i < txns.size(); ++i) {
+    own.commit(2 * i + 1, txns[i]);
+    shared.commit(2 * i + 1, txns[i]);
+  }
+  EXPECT_EQ(state.shared_ids()->size(), 3u);
+  const history::Costs a = finish(&own.meter);
+  const history::Costs b = finish(&shared.meter);
+  ASSERT_EQ(a.downtimes.size(), 2u);
+  ASSERT_EQ(b.downtimes.size(), a.downtimes.size());
+  for (size_t i = 0; i < a.downtimes.size(); ++i) {
+    EXPECT_EQ(b.downtimes[i].start_tick, a.downtimes[i].start_tick);
+    EXPECT_EQ(b.downtimes[i].end_tick, a.downtimes[i].end_tick);
+    EXPECT_EQ(b.downtimes[i].ended, a.downtimes[i].ended);
+    EXPECT_EQ(b.downtimes[i].rows_dropped, a.downtimes[i].rows_dropped);
+  }
+  EXPECT_EQ(a.downtimes[0].rows_dropped, 2u);
+  EXPECT_EQ(a.downtimes[1].rows_dropped, 3u);
+  EXPECT_EQ(b.dest_rows_dropped, a.dest_rows_dropped);
+  ASSERT_NE(state.find(h, 7, "b"), nullptr);
+  EXPECT_EQ(*state.find(h, 7, "b"), Row{Value::int64(1)});
 }
 
 TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {

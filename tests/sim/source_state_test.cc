@@ -1,8 +1,9 @@
 // The recorder's committed source state (sim/source_state.h) against a map
-// of rows kept by hand: commits that write and delete keys of two tables, and
-// rewrites that give one table's rows new keys, leave both saying the same
-// for every key, while the history they refer into grows (and its commits
-// move in memory).
+// of rows kept by hand: commits that write and delete keys of two tables,
+// rewrites that give one table's rows new keys, and keys another holder
+// numbers in the state's dictionary leave both saying the same for every
+// key, while the history they refer into grows (and its commits move in
+// memory).
 #include "sim/source_state.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -86,14 +88,38 @@ void rewrite(SourceState* state, Reference* want) {
   state->rekey(1, moves);
 }
 
+// Another holder of the same keys (the cost meter) numbers some in the
+// state's dictionary, one at a time or in a group: ids that name no row,
+// which neither find() nor rows_of() may take for one, and which a later
+// commit or rewrite of the key must give its row. The keys live as long as
+// the test (a holder's keys outlive the state).
+void add_foreign_keys(SourceState* state) {
+  static const std::vector<std::string> kKeys = all_keys();
+  const uint32_t table = *rc::gen::inRange<uint32_t>(0, 2);
+  const size_t n = *rc::gen::inRange<size_t>(1, 20);
+  std::vector<std::string_view> keys;
+  for (size_t i = 0; i < n; ++i)  // views of kKeys' strings, not of a drawn copy
+    keys.push_back(kKeys[*rc::gen::inRange<size_t>(0, kKeys.size())]);
+  if (*rc::gen::inRange(0, 2) == 0) {
+    for (std::string_view key : keys)
+      state->shared_ids()->add(table, key);
+  } else {
+    std::vector<uint32_t> ids(keys.size());
+    state->shared_ids()->add_many(table, keys, ids);
+  }
+}
+
 RC_GTEST_PROP(SourceStateProps, AgreesWithAMapOfCommittedRows, ()) {
   SourceState state;
   history::History h;
   Reference want;
   const size_t steps = *rc::gen::inRange<size_t>(1, 60);
   for (size_t i = 0; i < steps; ++i) {
-    if (*rc::gen::inRange(0, 6) == 0) {
+    const int step = *rc::gen::inRange(0, 6);
+    if (step == 0) {
       rewrite(&state, &want);
+    } else if (step == 1) {
+      add_foreign_keys(&state);
     } else {
       commit(&state, &h, &want);
     }
