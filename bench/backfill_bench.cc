@@ -105,7 +105,7 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0, bool bulk = false) 
 // of a row weighs, against which the bytes per row read.
 double mean_row_bytes(const history::History& h) {
   if (h.final_state.destinations.empty() || h.final_state.destinations.front().empty()) return 0;
-  const std::vector<history::DestinationRow>& rows = h.final_state.destinations.front();
+  const history::FinalRows rows(h, 0);
   std::string buffer;
   double total = 0;
   for (const history::DestinationRow& r : rows) {

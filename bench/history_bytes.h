@@ -18,7 +18,7 @@ struct HistoryBytes {
   size_t chunks = 0;        // backfill chunks and the keys they read
   size_t collections = 0;   // collection transactions and their documents
   size_t destinations = 0;  // destination transactions and their rows
-  size_t final_state = 0;   // the destinations' recorded final rows
+  size_t final_state = 0;   // the destinations' recorded final rows (references, and copies)
   size_t total() const { return source + chunks + collections + destinations + final_state; }
 };
 
@@ -83,11 +83,11 @@ inline HistoryBytes history_bytes(const history::History& h) {
     for (const history::DocKey& k : t.deletes)
       b.destinations += heap_of(k);
   }
-  for (const std::vector<history::DestinationRow>& rows : h.final_state.destinations) {
-    b.final_state += rows.capacity() * sizeof(history::DestinationRow);
-    for (const history::DestinationRow& r : rows)
-      b.final_state += heap_of(r);
-  }
+  for (const std::vector<history::FinalRowRef>& refs : h.final_state.destinations)
+    b.final_state += refs.capacity() * sizeof(history::FinalRowRef);
+  b.final_state += h.final_state.owned.capacity() * sizeof(history::DestinationRow);
+  for (const history::DestinationRow& r : h.final_state.owned)
+    b.final_state += heap_of(r);
   b.final_state += h.final_state.surviving_doc_ids.capacity() * sizeof(uint64_t);
   return b;
 }

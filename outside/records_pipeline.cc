@@ -225,20 +225,23 @@ void Records::final_destinations() {
   for (const history::CollectionTxn& t : h_.collection_txns)
     for (const history::Document& d : t.docs)
       f.surviving_doc_ids.push_back(d.id);
+  // Rows are kept as copies (history::FinalState::owned), as dumped or replayed.
   for (const history::MaterializationBinding& m : h_.materializations) {
-    std::vector<history::DestinationRow>& rows = f.destinations.emplace_back();
+    CDC_ASSERT(m.id == f.destinations.size(), "materialization bindings are numbered in order");
+    f.destinations.emplace_back();
     if (const auto it = dumps_.find(m.id); it != dumps_.end()) {
-      rows = it->second;
+      for (const history::DestinationRow& r : it->second)
+        f.add_owned(m.id, r);
       continue;
     }
     const std::vector<properties::detail::TxnRef> txns =
         properties::detail::destination_txns_of(h_, m.id);
     if (m.strategy == history::UpdateStrategy::kMerge) {
       for (const auto& [key, ref] : properties::detail::replay_merge(txns).rows)
-        rows.push_back(*ref.row);
+        f.add_owned(m.id, *ref.row);
     } else {
       for (const properties::detail::RowRef& ref : properties::detail::replay_delta(txns))
-        rows.push_back(*ref.row);
+        f.add_owned(m.id, *ref.row);
     }
   }
 }

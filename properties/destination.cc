@@ -109,8 +109,10 @@ MergeById final_merge_by_id(const history::History& h, uint32_t m) {
   // The recorded rows replace the replay's: a row the replay explains (same
   // fields and version) keeps its transaction; the first of a key wins.
   std::vector<RowRef> recorded(s.table->size());
-  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
-    const uint32_t id = s.keys->final_row(m, r);
+  const history::FinalRows final_rows(h, m);
+  for (size_t i = 0; i < final_rows.size(); ++i) {
+    const history::DestinationRow& r = final_rows[i];
+    const uint32_t id = s.keys->final_row(m, i);
     if (recorded[id].row != nullptr) continue;
     const RowRef& it = s.row[id];
     const bool explained = it.row != nullptr && it.row->fields == r.fields && it.row->lsn == r.lsn;
@@ -149,7 +151,7 @@ std::vector<RowRef> final_delta_rows(const history::History& h, uint32_t m) {
     return replay_delta(destination_txns_of(h, m));
   }
   std::vector<RowRef> rows;
-  for (const history::DestinationRow& r : h.final_state.destinations[m]) {
+  for (const history::DestinationRow& r : history::FinalRows(h, m)) {
     rows.push_back(RowRef{TxnRef{}, &r});
   }
   return rows;

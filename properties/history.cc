@@ -1,5 +1,9 @@
 #include "properties/history.h"
 
+#include <utility>
+
+#include "model/assert.h"
+
 namespace cdc::history {
 
 const char* to_string(ResolvedMode m) {
@@ -30,6 +34,24 @@ const char* to_string(RowMove::Cause c) {
       return "the rewrite of a TRUNCATE";
   }
   return "?";
+}
+
+void FinalState::add_owned(size_t m, DestinationRow r) {
+  if (destinations.size() <= m) destinations.resize(m + 1);
+  CDC_ASSERT(owned.size() < FinalRowRef::kOwned, "owned rows fit a 32-bit index");
+  destinations[m].push_back(FinalRowRef{FinalRowRef::kOwned, static_cast<uint32_t>(owned.size())});
+  owned.push_back(std::move(r));
+}
+
+const DestinationRow& final_row(const History& h, FinalRowRef ref) {
+  if (ref.txn == FinalRowRef::kOwned) {
+    CDC_ASSERT(ref.row < h.final_state.owned.size(), "an owned final row of the history");
+    return h.final_state.owned[ref.row];
+  }
+  CDC_ASSERT(
+      ref.txn < h.destination_txns.size() && ref.row < h.destination_txns[ref.txn].upserts.size(),
+      "a final row names an upsert of the history");
+  return h.destination_txns[ref.txn].upserts[ref.row];
 }
 
 }  // namespace cdc::history

@@ -282,10 +282,28 @@ struct BackfillOp {
 // retention and corruption, and destination rows can be damaged, none of
 // which is a transaction: checkers that judge the final state use this
 // snapshot when `recorded`, and replay the transactions otherwise.
+//
+// A destination's final rows are references, not copies (8 bytes a row
+// where a copy took 56 and a share of the row's block): each names the
+// destination transaction row it equals, h.destination_txns[txn].upserts[row],
+// or, when no transaction wrote the row as it stands (a corruption garbled
+// it; a history from outside the simulation dumped it), row `row` of
+// `owned` (txn == kOwned). final_row() and final_rows() below read them.
+struct FinalRowRef {
+  static constexpr uint32_t kOwned = UINT32_MAX;
+  uint32_t txn = kOwned;
+  uint32_t row = 0;
+  bool operator==(const FinalRowRef&) const = default;
+};
+
 struct FinalState {
   bool recorded = false;
-  std::vector<uint64_t> surviving_doc_ids;                // sorted
-  std::vector<std::vector<DestinationRow>> destinations;  // per materialization binding
+  std::vector<uint64_t> surviving_doc_ids;             // sorted
+  std::vector<std::vector<FinalRowRef>> destinations;  // per materialization binding
+  std::vector<DestinationRow> owned;                   // rows no transaction wrote as they are
+
+  // Appends `r` to materialization binding m's final rows as an owned row.
+  void add_owned(size_t m, DestinationRow r);
 };
 
 struct Drain {
@@ -402,6 +420,40 @@ struct History {
                                             // reached: capture and every materialization drained
   uint64_t crashes = 0;
   Costs costs;  // filled when the run ends
+};
+
+// The row `ref` names. REQUIRES: it names a row of h: a destination
+// transaction's upsert, or an owned row of h.final_state.
+const DestinationRow& final_row(const History& h, FinalRowRef ref);
+
+// Materialization binding m's final rows, read as rows, in their recorded
+// order. REQUIRES: m < h.final_state.destinations.size(); h outlives the view.
+class FinalRows {
+ public:
+  class Iterator {
+   public:
+    Iterator(const History* h, const FinalRowRef* at) : h_(h), at_(at) {}
+    const DestinationRow& operator*() const { return final_row(*h_, *at_); }
+    Iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return at_ == o.at_; }
+
+   private:
+    const History* h_;
+    const FinalRowRef* at_;
+  };
+  FinalRows(const History& h, size_t m) : h_(&h), refs_(&h.final_state.destinations.at(m)) {}
+  size_t size() const { return refs_->size(); }
+  bool empty() const { return refs_->empty(); }
+  const DestinationRow& operator[](size_t i) const { return final_row(*h_, refs_->at(i)); }
+  Iterator begin() const { return {h_, refs_->data()}; }
+  Iterator end() const { return {h_, refs_->data() + refs_->size()}; }
+
+ private:
+  const History* h_;
+  const std::vector<FinalRowRef>* refs_;
 };
 
 }  // namespace cdc::history

@@ -207,7 +207,7 @@ void HistoryKeys::add_destinations() {
     TableKeys* space = space_of(static_cast<uint32_t>(m));
     finals_.emplace_back().reserve(h_.final_state.destinations[m].size());
     IdBatch batch(&finals_.back());
-    for (const history::DestinationRow& r : h_.final_state.destinations[m])
+    for (const history::DestinationRow& r : history::FinalRows(h_, m))
       batch.add(space, r.key);
     batch.flush();
   }
@@ -274,9 +274,9 @@ uint32_t HistoryKeys::deleted(const history::DestinationTxn& txn, size_t index) 
   return deletes_[first_delete_[t] + index];
 }
 
-uint32_t HistoryKeys::final_row(uint32_t m, const history::DestinationRow& r) const {
-  CDC_ASSERT(m < finals_.size(), "a recorded final destination");
-  return finals_[m][index_in(h_.final_state.destinations[m], r)];
+uint32_t HistoryKeys::final_row(uint32_t m, size_t index) const {
+  CDC_ASSERT(m < finals_.size() && index < finals_[m].size(), "a recorded final destination row");
+  return finals_[m][index];
 }
 
 uint32_t HistoryKeys::chunk_row(const history::Chunk& c, const history::ChunkRow& r) const {

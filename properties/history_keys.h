@@ -115,8 +115,8 @@ class HistoryKeys {
   uint32_t doc(const history::CollectionTxn& txn, const history::Document& d) const;
   uint32_t upsert(const history::DestinationTxn& txn, const history::DestinationRow& r) const;
   uint32_t deleted(const history::DestinationTxn& txn, size_t index) const;
-  // A row of h.final_state.destinations[m].
-  uint32_t final_row(uint32_t m, const history::DestinationRow& r) const;
+  // Final row `index` of materialization binding m (history::FinalRows).
+  uint32_t final_row(uint32_t m, size_t index) const;
   uint32_t chunk_row(const history::Chunk& c, const history::ChunkRow& r) const;
 
  private:

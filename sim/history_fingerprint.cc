@@ -151,9 +151,13 @@ void add_operations_and_end(Fingerprint& fp, const history::History& h) {
   fp.add_u64(h.final_state.recorded);
   for (uint64_t id : h.final_state.surviving_doc_ids)
     fp.add_u64(id);
-  for (const auto& rows : h.final_state.destinations) {
-    fp.add_u64(rows.size());
-    add_each(fp, rows, fields_of, add_row);
+  for (const std::vector<history::FinalRowRef>& refs : h.final_state.destinations) {
+    fp.add_u64(refs.size());
+    const auto row_of = [&](history::FinalRowRef r) -> const SharedRow& {
+      return history::final_row(h, r).fields;
+    };
+    add_each(fp, refs, row_of,
+             [&](Fingerprint& f, history::FinalRowRef r) { add_row(f, history::final_row(h, r)); });
   }
   fp.add_u64(h.drain.reached);
   fp.add_u64(h.drain.tick);

@@ -5,6 +5,7 @@
 #include "model/model_source.h"
 #include "model/mutants.h"
 #include "model/sorted_runs.h"
+#include "sim/final_rows.h"
 #include "sim/pipeline_graph.h"
 #include "sim/recorder.h"
 
@@ -1152,21 +1153,42 @@ void World::record_final_state() {
     if (std::optional<DestinationTable> t = destination_.release_table(m.destination))
       released.emplace(m.destination, std::move(*t));
   }
+  // Each row is named by the upsert that wrote it; a row no upsert wrote as
+  // it stands (a corruption) is kept as a copy.
+  const history::History& h = recorder_.history();
+  std::map<std::string, FinalRowIndex> indexes;
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
-    std::vector<history::DestinationRow> rows;
+    std::vector<history::FinalRowRef>& refs = f.destinations.emplace_back();
     const bool last_reader = --readers_left[m.destination] == 0;
     const auto t = released.find(m.destination);
-    if (t != released.end()) {
-      auto add = [&](const CompactKey& key, DestValue& r) {
-        rows.push_back(history_row(key, r, last_reader ? std::move(r.fields) : r.fields));
-      };
-      rows.reserve(t->second.merged.size() + t->second.appended.size());
-      for (auto& [key, r] : t->second.merged)
-        add(key, r);
-      for (DestRow& r : t->second.appended)
-        add(r.key, r);
+    if (t == released.end()) continue;
+    const FinalRowIndex& index = indexes.try_emplace(m.destination, h, m.destination).first->second;
+    std::vector<FinalRowIndex::Stored> stored;
+    std::vector<DestValue*> values;
+    stored.reserve(t->second.merged.size() + t->second.appended.size());
+    values.reserve(stored.capacity());
+    for (auto& [key, r] : t->second.merged) {
+      stored.push_back({&key, &r});
+      values.push_back(&r);
     }
-    f.destinations.push_back(std::move(rows));
+    for (DestRow& r : t->second.appended) {
+      stored.push_back({&r.key, &r});
+      values.push_back(&r);
+    }
+    std::vector<std::optional<history::FinalRowRef>> found(stored.size());
+    index.find_all(stored, found);
+    refs.reserve(stored.size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (found[i]) {
+        refs.push_back(*found[i]);
+        continue;
+      }
+      CDC_ASSERT(f.owned.size() < history::FinalRowRef::kOwned, "owned rows fit a 32-bit index");
+      refs.push_back({history::FinalRowRef::kOwned, static_cast<uint32_t>(f.owned.size())});
+      DestValue& r = *values[i];
+      f.owned.push_back(
+          history_row(*stored[i].key, r, last_reader ? std::move(r.fields) : r.fields));
+    }
   }
 }
 

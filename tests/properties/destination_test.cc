@@ -52,9 +52,9 @@ TEST(DestinationTest, TheRecordedFinalStateIsSortedAndToldApartFromTheReplay) {
                   .dtxn(11, {drow("k1", 1, 200, 1), drow("k2", 2, 200, 1)})
                   .build();
   h.final_state.recorded = true;
-  h.final_state.destinations.resize(kMat + 1);
-  h.final_state.destinations[kMat] = {drow("k2", 2, 200, 1), drow("k1", 9, 200, 1),
-                                      drow("k1", 1, 200, 1)};
+  for (const history::DestinationRow& r :
+       {drow("k2", 2, 200, 1), drow("k1", 9, 200, 1), drow("k1", 1, 200, 1)})
+    h.final_state.add_owned(kMat, r);
   const detail::MergeState s = detail::final_merge_state(h, kMat);
   ASSERT_EQ(s.rows.size(), 2u);
   EXPECT_EQ(s.rows[0].first, "k1");

@@ -35,8 +35,7 @@ TEST(HistoryKeysTest, EveryItemHasTheIdOfItsKey) {
           .dtxn(30, {drow("k2", 2, 200, 1), drow("bb", 1, 100, 1)}, {"k1"})
           .build();
   h.final_state.recorded = true;
-  h.final_state.destinations.resize(kMat + 1);
-  h.final_state.destinations[kMat] = {drow("aa", 1, 100, 1)};
+  h.final_state.add_owned(kMat, drow("aa", 1, 100, 1));
   const HistoryKeys keys(h);
   const TableKeys& t = keys.of_binding(kBinding);
   EXPECT_EQ(&keys.of_materialization(kMat), &t);
@@ -53,7 +52,7 @@ TEST(HistoryKeysTest, EveryItemHasTheIdOfItsKey) {
   EXPECT_EQ(keys.upsert(d, d.upserts[0]), 0u);
   EXPECT_EQ(keys.upsert(d, d.upserts[1]), 3u);  // bb
   EXPECT_EQ(keys.deleted(d, 0), 1u);
-  EXPECT_EQ(keys.final_row(kMat, h.final_state.destinations[kMat][0]), 4u);  // aa
+  EXPECT_EQ(keys.final_row(kMat, 0), 4u);  // aa
   const history::Chunk& c = h.chunks[0];
   EXPECT_EQ(keys.chunk_row(c, c.rows[0]), 1u);
   EXPECT_EQ(keys.chunk_row(c, c.rows[1]), 5u);  // cc

@@ -1,0 +1,107 @@
+#include "sim/final_rows.h"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+#include <utility>
+
+#include "model/assert.h"
+
+namespace cdc::sim {
+
+namespace {
+
+// find_all() checks its answers against find() for inputs up to this many
+// rows: every small world's, at a search each.
+constexpr size_t kCheckedRows = 64;
+
+// Whether upsert r is the stored row (key, v): the same block of fields (the
+// caller's match) and every other member equal.
+bool same_row(const history::DestinationRow& r, const CompactKey& key, const DestValue& v) {
+  return r.fields.begin() == v.fields.begin() && r.key == key && r.present_mask == v.present_mask &&
+         r.lsn == v.lsn && r.collection_seq == v.collection_seq &&
+         r.op == static_cast<history::DocOp>(v.op) && r.snapshot == v.snapshot;
+}
+
+}  // namespace
+
+FinalRowIndex::FinalRowIndex(const history::History& h, std::string_view destination) : h_(h) {
+  CDC_ASSERT(h.destination_txns.size() < history::FinalRowRef::kOwned,
+             "destination transactions fit a 32-bit index");
+  for (uint32_t t = 0; t < h.destination_txns.size(); ++t) {
+    const history::DestinationTxn& txn = h.destination_txns[t];
+    if (h.materializations.at(txn.binding).destination != destination) continue;
+    CDC_ASSERT(txn.upserts.size() < UINT32_MAX, "a transaction's rows fit a 32-bit index");
+    for (uint32_t r = 0; r < txn.upserts.size(); ++r) {
+      const Value* block = txn.upserts[r].fields.begin();
+      if (block != nullptr) entries_.push_back(Entry{block, t, r});
+    }
+  }
+  // Blocks are ordered by std::less, which orders any two addresses.
+  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    if (a.block != b.block) return std::less<const Value*>()(a.block, b.block);
+    return std::tie(a.txn, a.row) < std::tie(b.txn, b.row);
+  });
+}
+
+std::optional<history::FinalRowRef> FinalRowIndex::find(const CompactKey& key,
+                                                        const DestValue& value) const {
+  const Value* block = value.fields.begin();
+  if (block == nullptr) return std::nullopt;
+  const std::less<const Value*> before;
+  const auto first =
+      std::lower_bound(entries_.begin(), entries_.end(), block,
+                       [&](const Entry& e, const Value* b) { return before(e.block, b); });
+  const auto end =
+      std::upper_bound(first, entries_.end(), block,
+                       [&](const Value* b, const Entry& e) { return before(b, e.block); });
+  return last_equal(first, end, key, value);
+}
+
+// The last equal upsert: the one the stored row was written by, or one
+// indistinguishable from it.
+std::optional<history::FinalRowRef> FinalRowIndex::last_equal(
+    std::vector<Entry>::const_iterator first, std::vector<Entry>::const_iterator end,
+    const CompactKey& key, const DestValue& value) const {
+  for (auto it = end; it != first;) {
+    --it;
+    const history::DestinationRow& r = h_.destination_txns[it->txn].upserts[it->row];
+    if (same_row(r, key, value)) return history::FinalRowRef{it->txn, it->row};
+  }
+  return std::nullopt;
+}
+
+void FinalRowIndex::find_all(std::span<const Stored> rows,
+                             std::span<std::optional<history::FinalRowRef>> out) const {
+  CDC_ASSERT(out.size() == rows.size(), "one answer per stored row");
+  const std::less<const Value*> before;
+  // Each row's block read once, then sorted with it: comparing through the
+  // rows would fetch a scattered row per comparison.
+  CDC_ASSERT(rows.size() < UINT32_MAX, "stored rows fit a 32-bit index");
+  std::vector<std::pair<const Value*, uint32_t>> order(rows.size());
+  for (uint32_t i = 0; i < order.size(); ++i)
+    order[i] = {rows[i].value->fields.begin(), i};
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? before(a.first, b.first) : a.second < b.second;
+  });
+  // `first`..`end`: the entries of the current row's block; both only advance.
+  auto first = entries_.begin();
+  auto end = entries_.begin();
+  for (const auto& [block, i] : order) {
+    out[i].reset();
+    if (block == nullptr) continue;
+    if (first == end || first->block != block) {
+      first = end;
+      while (first != entries_.end() && before(first->block, block))
+        ++first;
+      end = first;
+      while (end != entries_.end() && end->block == block)
+        ++end;
+    }
+    out[i] = last_equal(first, end, *rows[i].key, *rows[i].value);
+    CDC_ASSERT(rows.size() > kCheckedRows || out[i] == find(*rows[i].key, *rows[i].value),
+               "the walk finds what a search finds");
+  }
+}
+
+}  // namespace cdc::sim
