@@ -288,7 +288,7 @@ struct BackfillOp {
 // destination transaction row it equals, h.destination_txns[txn].upserts[row],
 // or, when no transaction wrote the row as it stands (a corruption garbled
 // it; a history from outside the simulation dumped it), row `row` of
-// `owned` (txn == kOwned). final_row() and final_rows() below read them.
+// `owned` (txn == kOwned). final_row() and FinalRows below read them.
 struct FinalRowRef {
   static constexpr uint32_t kOwned = UINT32_MAX;
   uint32_t txn = kOwned;

@@ -18,7 +18,7 @@ void CostMeter::on_collection_txn(const history::CollectionTxn& t) {
 }
 
 // Marks keyed table t as showing `key`; whether it did not before.
-// REQUIRES: key's bytes stay in place while the meter lives.
+// REQUIRES: key's bytes stay in place while the dictionary (ids()) lives.
 bool CostMeter::show(Table* t, std::string_view key) {
   const uint32_t id = ids().add(t->source_table, key);
   if (id >= t->shown.size()) t->shown.resize(id + 1, 0);
@@ -32,13 +32,17 @@ bool CostMeter::show(Table* t, std::string_view key) {
 // The keys' ids are added with their probes overlapped (a backfill writes
 // thousands of keys in random order per transaction).
 uint64_t CostMeter::show_all(Table* t, const std::vector<history::DestinationRow>& upserts) {
+  CDC_ASSERT(!upserts.empty(), "show_all() of some rows");
   std::vector<std::string_view> keys;
   keys.reserve(upserts.size());
   for (const history::DestinationRow& r : upserts)
     keys.push_back(r.key);
   std::vector<uint32_t> key_ids(keys.size());
   ids().add_many(t->source_table, keys, key_ids);
-  if (t->shown.size() < ids().size()) t->shown.resize(ids().size(), 0);
+  // Flags up to this table's highest id, not the dictionary's: other
+  // tables' keys share it.
+  const uint32_t top = *std::max_element(key_ids.begin(), key_ids.end());
+  if (t->shown.size() <= top) t->shown.resize(top + 1, 0);
   uint64_t fresh = 0;
   for (const uint32_t id : key_ids) {
     if (t->shown[id] != 0) continue;

@@ -91,6 +91,7 @@ void Recorder::read_keys_and_befores(const CommittedTxn& txn) {
 }
 
 void Recorder::on_source_commit(const CommittedTxn& txn) {
+  CDC_ASSERT(!source_released_, "no source commit after the source state is released");
   // A transaction whose writes were all rolled back to savepoints commits
   // with nothing to decode: no consumer will ever see it.
   if (txn.versions.empty()) return;
@@ -421,6 +422,7 @@ history::DestinationRow history_row(const history::DocKey& key, const DestValue&
 }
 
 void Recorder::on_destination_commit(const DestinationCommit& c) {
+  CDC_ASSERT(!source_released_, "no destination commit after the source state is released");
   history::DestinationTxn t;
   t.tick = tick_;
   t.binding = c.binding;

@@ -290,6 +290,23 @@ TEST(CostMeter, SharingTheSourceStatesKeyIdsMeasuresTheSameAndAddsNoKeyTwice) {
   EXPECT_EQ(b.dest_rows_dropped, a.dest_rows_dropped);
   ASSERT_NE(state.find(h, 7, "b"), nullptr);
   EXPECT_EQ(*state.find(h, 7, "b"), Row{Value::int64(1)});
+  // A key only the destination has gets an id and names no source row; a
+  // key the source adds later is the source's alone.
+  const history::DestinationTxn only_here = txn(0, false, {"d"});
+  shared.commit(20, only_here);
+  EXPECT_EQ(state.shared_ids()->size(), 4u);
+  EXPECT_EQ(state.find(h, 7, "d"), nullptr);
+  history::SourceCommit more;
+  history::SourceKeyChange e;
+  e.table = 7;
+  e.key = "e";
+  e.after = Row{Value::int64(5)};
+  more.changes.push_back(e);
+  h.source_commits.push_back(more);
+  state.apply_last_commit(h);
+  EXPECT_EQ(state.shared_ids()->size(), 5u);
+  ASSERT_NE(state.find(h, 7, "e"), nullptr);
+  EXPECT_EQ(state.rows_of(h, 7).size(), 4u);  // a, b, c and e: not d
 }
 
 TEST(CostMeter, KeylessTablesAreWholeWhenEveryRowIsBack) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "sim/world.h"
@@ -76,6 +77,12 @@ TEST(FinalRowIndex, FindsTheUpsertByItsBlockAndEveryOtherMember) {
   DestValue seq_differs = stored(a, 1);
   seq_differs.collection_seq = 4;
   EXPECT_FALSE(t1.find("k1", seq_differs));
+  DestValue mask_differs = stored(a, 1);
+  mask_differs.present_mask = 3;
+  EXPECT_FALSE(t1.find("k1", mask_differs));
+  DestValue snapshot_differs = stored(a, 1);
+  snapshot_differs.snapshot = true;
+  EXPECT_FALSE(t1.find("k1", snapshot_differs));
   EXPECT_FALSE(t1.find("k1", stored(SharedRow(), 1)));  // no fields: never a reference
 }
 
@@ -109,6 +116,45 @@ TEST(FinalRowIndex, FindAllAnswersAsFindDoesRowByRow) {
   }
   EXPECT_TRUE(in_order[0] && in_order[1] && in_order[2]);
   EXPECT_FALSE(in_order[3] || in_order[4] || in_order[5]);
+}
+
+// Past the 64 rows find_all() checks against find() itself: 120 upserts
+// over 40 blocks (each written under one key at three versions) and 200
+// stored rows, found or not, in an order unrelated to the blocks'.
+TEST(FinalRowIndex, FindAllOfManyRowsAnswersAsFindDoes) {
+  std::vector<SharedRow> blocks;
+  for (int i = 0; i < 40; ++i)
+    blocks.emplace_back(Row{Value::int64(i)});
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i)
+    names.push_back("k" + std::to_string(i));
+  history::History h;
+  h.materializations.emplace_back().destination = "t1";
+  for (uint64_t version = 1; version <= 3; ++version) {
+    history::DestinationTxn& t = h.destination_txns.emplace_back();
+    for (int i = 0; i < 40; ++i)
+      t.upserts.push_back(upsert(names[(i * 7) % 40].c_str(), blocks[(i * 7) % 40], version));
+  }
+  const FinalRowIndex index(h, "t1");
+  std::vector<CompactKey> keys;
+  std::vector<DestValue> values;
+  for (int i = 0; i < 200; ++i) {
+    const int b = (i * 13) % 40;
+    keys.emplace_back(names[(i % 5 == 0 ? b + 1 : b) % 40]);  // every fifth under another key
+    values.push_back(stored(blocks[b], 1 + i % 4));           // version 4 was never written
+  }
+  std::vector<FinalRowIndex::Stored> rows;
+  for (size_t i = 0; i < keys.size(); ++i)
+    rows.push_back({&keys[i], &values[i]});
+  std::vector<std::optional<history::FinalRowRef>> out(rows.size());
+  index.find_all(rows, out);
+  size_t found = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(out[i], index.find(*rows[i].key, *rows[i].value)) << "row " << i;
+    found += out[i] ? 1 : 0;
+  }
+  EXPECT_GT(found, 100u);
+  EXPECT_LT(found, rows.size());
 }
 
 // One keyed table in Normal mode into a merge or delta destination, no
