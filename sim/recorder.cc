@@ -91,7 +91,6 @@ void Recorder::read_keys_and_befores(const CommittedTxn& txn) {
 }
 
 void Recorder::on_source_commit(const CommittedTxn& txn) {
-  CDC_ASSERT(!source_released_, "no source commit after the source state is released");
   // A transaction whose writes were all rolled back to savepoints commits
   // with nothing to decode: no consumer will ever see it.
   if (txn.versions.empty()) return;

@@ -51,6 +51,7 @@ uint32_t SourceState::id_of(uint32_t table, std::string_view key) {
 
 void SourceState::apply_last_commit(const history::History& h) {
   CDC_ASSERT(!h.source_commits.empty(), "a commit was just recorded");
+  CDC_ASSERT(!cleared_, "no commit is applied after clear()");
   const uint32_t commit = static_cast<uint32_t>(h.source_commits.size() - 1);
   const std::vector<history::SourceKeyChange>& changes = h.source_commits.back().changes;
   if (changes.size() < kFewKeys) {
@@ -110,6 +111,7 @@ void SourceState::clear() {
   ids_ = properties::detail::KeyIds();
   refs_.clear();
   extra_keys_.clear();
+  cleared_ = true;
 }
 
 }  // namespace cdc::sim

@@ -52,7 +52,8 @@ class SourceState {
   void rekey(uint32_t table, const std::vector<std::pair<std::string, std::string>>& moves);
   // Every committed row of `table` by key, copied.
   SourceRows rows_of(const history::History& h, uint32_t table) const;
-  // Forgets everything (the run has ended).
+  // Forgets everything (the run has ended). REQUIRES: no commit is applied
+  // after it.
   void clear();
   // The dictionary of (table, key) ids, for another holder of the same keys
   // to number its own in. REQUIRES: what that holder adds lives as long as
@@ -73,6 +74,7 @@ class SourceState {
   properties::detail::KeyIds ids_;      // tag: the table
   std::vector<Ref> refs_;               // by id, up to the highest id given a ref
   std::deque<std::string> extra_keys_;  // keys a rewrite made (stable addresses)
+  bool cleared_ = false;                // clear() ended the run: nothing is applied after
   // find_many() looks up fewer keys one by one, and apply_last_commit() adds
   // the keys of a commit of fewer changes one by one.
   static constexpr size_t kFewKeys = 8;
