@@ -421,7 +421,7 @@ history::DestinationRow history_row(const history::DocKey& key, const DestValue&
 }
 
 void Recorder::on_destination_commit(const DestinationCommit& c) {
-  CDC_ASSERT(!source_released_, "no destination commit after the source state is released");
+  CDC_ASSERT(!committed_.cleared(), "no destination commit after the source state is released");
   history::DestinationTxn t;
   t.tick = tick_;
   t.binding = c.binding;

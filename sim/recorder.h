@@ -83,10 +83,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void finish_costs(uint64_t end_tick);
   // The run has ended (no source commit or destination transaction follows):
   // frees the committed source state kept for before images.
-  void release_source_state() {
-    committed_.clear();
-    source_released_ = true;
-  }
+  void release_source_state() { committed_.clear(); }
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
@@ -111,7 +108,6 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   Lsn last_commit_lsn_;
   std::function<ScanCursors(uint32_t binding)> scan_cursor_;
   CostMeter costs_{committed_.shared_ids()};  // destination keys beside the source's
-  bool source_released_ = false;  // release_source_state(): no commit of any kind follows
   // share_fields()'s lookups, kept for their capacity.
   std::vector<std::string_view> share_keys_;
   std::vector<const SharedRow*> share_rows_;

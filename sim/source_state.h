@@ -55,6 +55,7 @@ class SourceState {
   // Forgets everything (the run has ended). REQUIRES: no commit is applied
   // after it.
   void clear();
+  bool cleared() const { return cleared_; }
   // The dictionary of (table, key) ids, for another holder of the same keys
   // to number its own in. REQUIRES: what that holder adds lives as long as
   // the history; it is not used after clear().

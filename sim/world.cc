@@ -1143,51 +1143,38 @@ void World::record_final_state() {
     merge_appended_run(&ids, start);
   }
   if (!materialization_) return;
-  // The run is over: the destination's rows move into the history. A table
-  // several bindings write is released once; its last reader moves the
-  // rows' fields, the earlier ones copy them.
+  // The run is over: the destinations' tables move out of the world (a table
+  // several bindings write, once). Each row is named by the upsert that
+  // wrote it; a row no upsert wrote as it stands (a corruption) is copied.
   std::map<std::string, DestinationTable> released;
-  std::map<std::string, size_t> readers_left;
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
-    if (++readers_left[m.destination] > 1) continue;
     if (std::optional<DestinationTable> t = destination_.release_table(m.destination))
       released.emplace(m.destination, std::move(*t));
   }
-  // Each row is named by the upsert that wrote it; a row no upsert wrote as
-  // it stands (a corruption) is kept as a copy.
   const history::History& h = recorder_.history();
   std::map<std::string, FinalRowIndex> indexes;
   for (const MaterializationBindingSpec& m : materialization_->bindings()) {
+    const size_t binding = f.destinations.size();
     std::vector<history::FinalRowRef>& refs = f.destinations.emplace_back();
-    const bool last_reader = --readers_left[m.destination] == 0;
     const auto t = released.find(m.destination);
     if (t == released.end()) continue;
     const FinalRowIndex& index = indexes.try_emplace(m.destination, h, m.destination).first->second;
     std::vector<FinalRowIndex::Stored> stored;
-    std::vector<DestValue*> values;
     stored.reserve(t->second.merged.size() + t->second.appended.size());
-    values.reserve(stored.capacity());
-    for (auto& [key, r] : t->second.merged) {
+    for (const auto& [key, r] : t->second.merged)
       stored.push_back({&key, &r});
-      values.push_back(&r);
-    }
-    for (DestRow& r : t->second.appended) {
+    for (const DestRow& r : t->second.appended)
       stored.push_back({&r.key, &r});
-      values.push_back(&r);
-    }
     std::vector<std::optional<history::FinalRowRef>> found(stored.size());
     index.find_all(stored, found);
     refs.reserve(stored.size());
     for (size_t i = 0; i < stored.size(); ++i) {
       if (found[i]) {
         refs.push_back(*found[i]);
-        continue;
+      } else {
+        const DestValue& r = *stored[i].value;
+        f.add_owned(binding, history_row(*stored[i].key, r, r.fields));
       }
-      CDC_ASSERT(f.owned.size() < history::FinalRowRef::kOwned, "owned rows fit a 32-bit index");
-      refs.push_back({history::FinalRowRef::kOwned, static_cast<uint32_t>(f.owned.size())});
-      DestValue& r = *values[i];
-      f.owned.push_back(
-          history_row(*stored[i].key, r, last_reader ? std::move(r.fields) : r.fields));
     }
   }
 }
