@@ -11,15 +11,14 @@
 //     checker runs on the history. Per size it reports the seconds of one
 //     run (and, of them, check_seconds: the checkers'), the destination's
 //     rows and their mean size in the row encoding (row_bytes: what one
-//     copy of a row weighs), the heap in use per row when the run ends (heap_in_use.h: the
-//     world is gone by then, so it is the history the run returns), the peak
-//     resident set per row (the process's VmHWM, reset before each run; and
-//     run_peak_rss_bytes_per_row, the same read before the checkers start) and
-//     the growth exponent of the seconds against the previous size of the
-//     same table and load: log(t2/t1) / log(n2/n1), 1.0 for linear cost, 2.0
-//     for quadratic. history_bytes_per_row estimates the history's own share
-//     (history_bytes.h), and h_source, h_chunks, h_collections,
-//     h_destinations and h_final its parts.
+//     copy of a row weighs), the heap in use per row when the run ends
+//     (heap_in_use.h: the world is gone by then, so it is the history the
+//     run returns), the peak resident set per row (the process's VmHWM,
+//     reset before each run; and run_peak_rss_bytes_per_row, the same read
+//     before the checkers start) and the growth exponent of the seconds against the previous size
+//     of the same table and load: log(t2/t1) / log(n2/n1), 1.0 for linear cost, 2.0 for quadratic.
+//     history_bytes_per_row estimates the history's own share (history_bytes.h), and h_source,
+//     h_chunks, h_collections, h_destinations and h_final its parts.
 //
 //   BM_CheckerSeconds/rows:N/table:T: the seconds of each checker on the
 //     history of BM_Backfill/rows:N/table:T/bulk:0 (1M rows with

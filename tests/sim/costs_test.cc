@@ -13,6 +13,7 @@
 #include "sim/history_fingerprint.h"
 #include "sim/source_state.h"
 #include "sim/world.h"
+#include "tests/sim/test_worlds.h"
 
 namespace cdc::sim {
 namespace {
@@ -26,23 +27,12 @@ ScriptedOp op(uint64_t tick, Op kind) {
   return s;
 }
 
-// One keyed table (accounts) in Normal mode, no writes after the initial
-// rows, small chunks and one collection transaction per destination commit.
+// The quiet accounts world (test_worlds.h) with small chunks and one
+// collection transaction per destination commit.
 WorldOptions quiet_world() {
-  WorldOptions o;
-  o.seed = 5;
-  CaptureBinding b;
-  b.table = "accounts";
-  b.collection = "acme/accounts";
-  b.mode = BackfillMode::kNormal;
-  o.bindings = {b};
-  o.faults = FaultWeights{};
-  o.workload.truncate = {0, 1};
-  o.write_per_tick = {0, 1};
+  WorldOptions o = testing::quiet_accounts_world(5);
   o.capture.chunk_size = 2;
   o.materialization_txns_per_commit = 1;
-  o.safety_ticks = 160;
-  o.liveness_ticks_max = 3000;
   return o;
 }
 

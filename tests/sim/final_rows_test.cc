@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/world.h"
+#include "tests/sim/test_worlds.h"
 
 namespace cdc::sim {
 namespace {
@@ -157,23 +158,12 @@ TEST(FinalRowIndex, FindAllOfManyRowsAnswersAsFindDoes) {
   EXPECT_LT(found, rows.size());
 }
 
-// One keyed table in Normal mode into a merge or delta destination, no
-// writes after the initial rows; `corrupt` damages the destination at tick
-// 100, after the backfill, and nothing repairs it.
+// The quiet accounts world (test_worlds.h) into a merge or delta
+// destination; `corrupt` damages the destination at tick 100, after the
+// backfill, and nothing repairs it.
 WorldOptions quiet_world(UpdateStrategy strategy, bool corrupt) {
-  WorldOptions o;
-  o.seed = 11;
-  CaptureBinding b;
-  b.table = "accounts";
-  b.collection = "acme/accounts";
-  b.mode = BackfillMode::kNormal;
-  o.bindings = {b};
+  WorldOptions o = testing::quiet_accounts_world(11);
   o.strategy = strategy;
-  o.faults = FaultWeights{};
-  o.workload.truncate = {0, 1};
-  o.write_per_tick = {0, 1};
-  o.safety_ticks = 160;
-  o.liveness_ticks_max = 3000;
   if (corrupt) {
     ScriptedOp damage;
     damage.tick = 100;
