@@ -377,9 +377,9 @@ Status Capture::start() {
     }
     Result<BindingState> st = resolve(b);
     if (!st.is_ok()) return fail(st.error());
-    state_.states[key] = st.value();
-    fresh.push_back(b);
     reached(mode_situation(st.value().mode));
+    state_.states[key] = std::move(st).value();
+    fresh.push_back(b);
   }
   if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
   if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)

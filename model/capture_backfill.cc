@@ -107,10 +107,12 @@ QueryOptions Capture::take_query_options() {
 
 std::optional<uint32_t> Capture::pick_backfill() {
   CDC_ASSERT(phase_ == Phase::kChunk, "a binding is picked for the next chunk");
+  std::vector<uint32_t> unfinished;  // each binding's state looked up once
   std::vector<uint32_t> candidates;
   int32_t best = 0;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
     if (state_.states.at(state_key(b)).backfilled) continue;
+    unfinished.push_back(b);
     const int32_t p = bindings_[b].priority;
     if (candidates.empty() || p > best) {
       candidates.clear();
@@ -119,10 +121,8 @@ std::optional<uint32_t> Capture::pick_backfill() {
     if (p == best) candidates.push_back(b);
   }
   if (candidates.empty()) return std::nullopt;
-  for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    if (!state_.states.at(state_key(b)).backfilled && bindings_[b].priority < best) {
-      reached(Situation::kPriorityChoseBinding);
-    }
+  for (uint32_t b : unfinished) {
+    if (bindings_[b].priority < best) reached(Situation::kPriorityChoseBinding);
   }
   const uint64_t pick = choose_(candidates.size());
   CDC_ASSERT(pick < candidates.size(), "choose(n) returns a number below n");

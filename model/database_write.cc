@@ -42,16 +42,21 @@ WalRecord update_record(TableId t, const TableSchema& s, const Row& old_row, con
   rec.kind = WalKind::kUpdate;
   rec.xid = xid;
   rec.table = t;
-  Row logged = new_row;
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     const bool unchanged =
         new_row[c] == old_row[c] || mutant_active(Mutant::kToastChangedValueOmitted);
-    if (s.is_toasted(old_row, c) && unchanged) {
-      rec.omitted_mask |= uint64_t{1} << c;  // unchanged toast datum: not logged
-      logged[c] = Value::null();
-    }
+    // An unchanged toast datum is not logged.
+    if (s.is_toasted(old_row, c) && unchanged) rec.omitted_mask |= uint64_t{1} << c;
   }
-  rec.new_row = encode_row(logged);
+  if (rec.omitted_mask == 0) {
+    rec.new_row = encode_row(new_row);  // the heap stores these same bytes
+  } else {
+    Row logged = new_row;
+    for (uint32_t c = 0; c < s.columns.size(); ++c) {
+      if (rec.omitted_mask & (uint64_t{1} << c)) logged[c] = Value::null();
+    }
+    rec.new_row = encode_row(logged);
+  }
   if (s.replica_identity == ReplicaIdentity::kFull) {
     if (!mutant_active(Mutant::kReplicaIdentityFullNoOldRow)) {
       rec.old_kind = OldTuple::kRow;
@@ -268,7 +273,10 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
     }
   }
   h.tuple(old_slot).xmax = xid.value();
-  const uint32_t slot = h.append(new_row, xid.value(), prev);
+  WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
+  // With nothing omitted the record logs the row as the heap stores it.
+  const uint32_t slot = rec.omitted_mask == 0 ? h.append_encoded(rec.new_row, xid.value(), prev)
+                                              : h.append(new_row, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_row);
   tx.levels.back().writes.push_back(
       {t, old_slot, false, /*updated=*/false, /*key_kept=*/s.has_primary_key() && !key_changed});
@@ -276,7 +284,6 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
              "the new version's xmin and the old one's xmax are the writer's xid");
-  WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
   append_toast(tx, rec.xid, t, new_row, rec.omitted_mask);
   append_record(tx, std::move(rec));
   std::vector<WriteRef>& writes = tx.levels.back().writes;

@@ -214,17 +214,21 @@ void SourceWorkload::decide_statement(const Session& s, Statement* st) {
 
 // A key chosen on purpose rather than at random: near a backfill cursor, or
 // an existing row's (the next one after a random key, wrapping around).
-std::optional<Key> SourceWorkload::aimed_key(TableId t) {
+std::optional<SourceWorkload::Aimed> SourceWorkload::aimed_key(TableId t) {
   if (options_.near_cursor.numerator > 0 && key_hints_ && prng_.chance(options_.near_cursor)) {
     const std::vector<Key> near = key_hints_(t);
-    if (!near.empty()) return near[prng_.below(near.size())];
+    if (!near.empty()) return Aimed{near[prng_.below(near.size())], std::nullopt};
   }
   if (options_.existing_key.numerator > 0 && prng_.chance(options_.existing_key)) {
     const TableSchema& s = db_->schema(t);
     const Key from = s.key_of(random_row(s));
     for (const std::optional<Key>& after : {std::optional<Key>(from), std::optional<Key>()}) {
-      const QueryResult q = db_->keyset_chunk(t, after, 1, KeyOrder::kDatabase);
-      if (q.status.is_ok() && !q.rows.empty()) return s.key_of(q.rows[0].row);
+      QueryResult q = db_->keyset_chunk(t, after, 1, KeyOrder::kDatabase);
+      if (!q.status.is_ok() || q.rows.empty()) continue;
+      // The chunk read the newest version of the key a reader sees, as a
+      // lookup of the key does: the caller need not look it up again.
+      Key key = s.key_of(q.rows[0].row);
+      return Aimed{std::move(key), std::move(q.rows[0])};
     }
   }
   return std::nullopt;
@@ -233,12 +237,15 @@ std::optional<Key> SourceWorkload::aimed_key(TableId t) {
 void SourceWorkload::decide_keyed(TableId t, Statement* st) {
   const TableSchema& s = db_->schema(t);
   Row row = random_row(s);
-  if (const std::optional<Key> aimed = aimed_key(t)) {
+  std::optional<Aimed> aimed = aimed_key(t);
+  if (aimed) {
     for (size_t i = 0; i < s.primary_key.size(); ++i)
-      row[s.primary_key[i]] = (*aimed)[i];
+      row[s.primary_key[i]] = aimed->key[i];
   }
   const Key key = s.key_of(row);
-  Result<std::optional<ScannedRow>> current = db_->lookup(t, key);
+  Result<std::optional<ScannedRow>> current =
+      aimed && aimed->row ? Result<std::optional<ScannedRow>>(std::move(aimed->row))
+                          : db_->lookup(t, key);
   CDC_ASSERT(current.is_ok(), "lookup of a well-formed key");
   if (!current.value()) {
     st->kind = Statement::Kind::kInsert;

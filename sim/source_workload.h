@@ -108,7 +108,13 @@ class SourceWorkload {
   void run(const Statement& st);  // execute() and tell the observer
   void load_table(uint32_t t, uint64_t rows, uint32_t rows_per_txn);  // load()'s work for table t
   Row random_row(const TableSchema& s);
-  std::optional<Key> aimed_key(TableId t);
+  // A key aimed at a row a scan is near or at an existing row, and the row
+  // when it was read from the table: what Database::lookup of the key returns.
+  struct Aimed {
+    Key key;
+    std::optional<ScannedRow> row;
+  };
+  std::optional<Aimed> aimed_key(TableId t);
   std::optional<ScannedRow> aimed_row(TableId t);
   std::optional<ScannedRow> random_visible_row(TableId t);
   Value random_value(const ColumnDef& c, bool key);
