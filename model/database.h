@@ -205,6 +205,10 @@ class Database {
     bool lost = false;
   };
   std::optional<SlotIdentity> slot_identity(const std::string& name) const;
+  // Moves whenever a slot is dropped or lost (creating one changes no
+  // existing slot): a reader that found a slot as it was at one epoch finds
+  // it so while the epoch holds.
+  uint64_t slot_epoch() const { return slot_epoch_; }
   std::vector<SlotInfo> slots() const;  // sorted by name
   // The consumer confirms everything committed before `lsn` (clamped to the
   // flush position; never moves backwards). restart_lsn follows.
@@ -325,6 +329,7 @@ class Database {
   std::deque<std::pair<Lsn, Lsn>> committed_log_;
   std::map<std::string, Slot, std::less<>> slots_;
   uint64_t next_slot_generation_ = 1;
+  uint64_t slot_epoch_ = 0;  // slot_epoch()
   std::function<void(const CommittedTxn&)> commit_observer_;
   RewriteObserver rewrite_observer_;
   // Rewrites `h` (of table t) to the slots `keep` and tells the rewrite observer.

@@ -112,6 +112,7 @@ Status Database::major_upgrade() {
   CDC_ASSERT(running_xids_.empty() && truncating_.empty(), "no transaction runs");
   const Lsn old_end = wal_.insert_lsn();
   slots_.clear();
+  ++slot_epoch_;
   committed_log_.clear();
   // The new cluster's WAL starts in a later segment than the old one ended in.
   constexpr uint64_t kSegment = uint64_t{16} << 20;
@@ -140,6 +141,7 @@ void Database::checkpoint() {
     const uint64_t held = wal_.flush_lsn().value() - info.restart_lsn.value();
     if (options_.max_slot_wal_keep_size_bytes && held > *options_.max_slot_wal_keep_size_bytes) {
       info.wal_status = SlotWalStatus::kLost;
+      ++slot_epoch_;
       reached(Situation::kSlotInvalidated);
       continue;
     }

@@ -45,6 +45,7 @@ Result<SlotInfo> Database::create_slot(const std::string& name) {
 
 Status Database::drop_slot(const std::string& name) {
   if (!slots_.erase(name)) return no_slot(name);
+  ++slot_epoch_;
   prune_committed_log();
   return Status::ok();
 }

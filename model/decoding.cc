@@ -101,13 +101,16 @@ LogicalStream::LogicalStream(const Database* db, std::string slot, uint64_t gene
 
 Status LogicalStream::check_slot() const {
   CDC_ASSERT(read_from_ <= read_pos_, "decoding only moves forward");
-  const std::optional<Database::SlotIdentity> info = db_->slot_identity(slot_);
-  if (!info || info->generation != generation_) {
-    return Error{ErrorCode::kUnknownSlot, "replication slot \"" + slot_ + "\" does not exist"};
-  }
-  if (info->lost) {
-    return Error{ErrorCode::kSlotLost,
-                 "can no longer get changes from replication slot \"" + slot_ + "\""};
+  if (slot_seen_at_epoch_ != db_->slot_epoch()) {
+    const std::optional<Database::SlotIdentity> info = db_->slot_identity(slot_);
+    if (!info || info->generation != generation_) {
+      return Error{ErrorCode::kUnknownSlot, "replication slot \"" + slot_ + "\" does not exist"};
+    }
+    if (info->lost) {
+      return Error{ErrorCode::kSlotLost,
+                   "can no longer get changes from replication slot \"" + slot_ + "\""};
+    }
+    slot_seen_at_epoch_ = db_->slot_epoch();
   }
   if (db_->wal().oldest_lsn() > read_pos_) {
     return Error{ErrorCode::kSlotLost, "requested WAL segment has already been removed"};

@@ -99,6 +99,9 @@ class LogicalStream {
   // linear search (no allocation per transaction once warm).
   std::vector<std::pair<Xid, Pending>> reorder_;
   std::optional<Error> failed_;
+  // The database's slot epoch when check_slot last found the slot as this
+  // stream opened it: until the epoch moves, the lookup is not repeated.
+  mutable std::optional<uint64_t> slot_seen_at_epoch_;
 };
 
 }  // namespace cdc

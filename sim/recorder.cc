@@ -69,6 +69,18 @@ std::string Recorder::order_key(TableId t, const Key& key) const {
   return db_->heap(t).index_key(key);
 }
 
+// Whether version k is an UPDATE's new version under the key of the version
+// it replaced (k - 1), whose key the caller has then just computed.
+bool Recorder::same_key_as_previous(const CommittedTxn& txn, size_t k) const {
+  if (k == 0 || !txn.versions[k].updated) return false;
+  const CommittedRowVersion& v = txn.versions[k];
+  const CommittedRowVersion& prev = txn.versions[k - 1];
+  CDC_ASSERT(!prev.inserted && prev.table == v.table,
+             "an updated version follows the version it replaced");
+  const TableSchema& s = db_->schema(v.table);
+  return s.has_primary_key() && s.same_key(prev.row, v.row);
+}
+
 // Every version's key, and the row committed under it before `txn`, with
 // the committed rows looked up in runs of one table, their misses overlapped.
 void Recorder::read_keys_and_befores(const CommittedTxn& txn) {
@@ -128,7 +140,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   std::string own_key;
   for (size_t k = 0; k < txn.versions.size(); ++k) {
     const CommittedRowVersion& v = txn.versions[k];
-    if (!read_ahead) own_key = row_key(v.table, v.row, v.ctid);
+    if (!read_ahead && !same_key_as_previous(txn, k)) own_key = row_key(v.table, v.row, v.ctid);
     const std::string& key = read_ahead ? keys_scratch_[k] : own_key;
     std::optional<size_t> index = index_of(v.table.value(), key);
     if (!index) {

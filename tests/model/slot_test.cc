@@ -108,6 +108,46 @@ TEST(SlotTest, DroppedSlotEndsItsStreams) {
   EXPECT_EQ(st.poll().code(), ErrorCode::kUnknownSlot);
 }
 
+// A stream that has read its slot once notices each later change of it: the
+// slot lost at a checkpoint, dropped, dropped and recreated, or dropped by an
+// upgrade.
+TEST(SlotTest, StreamsThatHaveReadNoticeTheSlotChanging) {
+  DatabaseOptions o;
+  o.max_slot_wal_keep_size_bytes = 4096;
+  o.checkpoint_every_bytes = uint64_t{1} << 40;  // checkpoints only on demand
+  Database db(o);
+  const TableId t = db.create_table(testing::items_schema()).value();
+  ASSERT_TRUE(db.create_slot("s").is_ok());
+  LogicalStream lost = db.start_replication("s", Lsn(0)).value();
+  ASSERT_TRUE(lost.poll().is_ok());
+  for (int i = 0; i < 200; ++i)
+    insert_committed(db, t, item(i, 0));
+  ASSERT_TRUE(lost.poll(1).is_ok());  // still readable before the checkpoint
+  db.checkpoint();
+  const Status read_lost = lost.poll().status();
+  EXPECT_EQ(read_lost.code(), ErrorCode::kSlotLost);
+  EXPECT_NE(read_lost.error().message.find("can no longer get changes"), std::string::npos);
+
+  ASSERT_TRUE(db.drop_slot("s").is_ok());
+  ASSERT_TRUE(db.create_slot("s").is_ok());
+  LogicalStream dropped = db.start_replication("s", Lsn(0)).value();
+  ASSERT_TRUE(dropped.poll().is_ok());
+  ASSERT_TRUE(db.drop_slot("s").is_ok());
+  EXPECT_EQ(dropped.poll().code(), ErrorCode::kUnknownSlot);
+
+  ASSERT_TRUE(db.create_slot("s").is_ok());
+  LogicalStream replaced = db.start_replication("s", Lsn(0)).value();
+  ASSERT_TRUE(replaced.poll().is_ok());
+  ASSERT_TRUE(db.drop_slot("s").is_ok());
+  ASSERT_TRUE(db.create_slot("s").is_ok());  // same name, new slot
+  EXPECT_EQ(replaced.poll().code(), ErrorCode::kUnknownSlot);
+
+  LogicalStream upgraded = db.start_replication("s", Lsn(0)).value();
+  ASSERT_TRUE(upgraded.poll().is_ok());
+  ASSERT_TRUE(db.major_upgrade().is_ok());
+  EXPECT_EQ(upgraded.poll().code(), ErrorCode::kUnknownSlot);
+}
+
 TEST(SlotTest, MajorUpgradeDropsSlotsKeepsXidsAndMovesWalHigher) {
   Database db(DatabaseOptions{full_xid(3, Xid(4000)), Lsn(0x1000000), {}, uint64_t{16} << 20});
   const TableId t = db.create_table(testing::items_schema()).value();
