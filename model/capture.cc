@@ -2,6 +2,7 @@
 #include "model/capture.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "model/mutants.h"
 #include "model/situations.h"
@@ -189,29 +190,45 @@ Status Capture::step() {
   return s;
 }
 
+const BindingState* Capture::find_started(uint32_t b) const {
+  if (b >= started_.size() || started_[b].counter != bindings_[b].backfill_counter) return nullptr;
+  CDC_ASSERT(started_[b].state != nullptr, "a started binding has its state");
+  return started_[b].state;
+}
+
+const BindingState& Capture::started_state(uint32_t b) const {
+  const BindingState* st = find_started(b);
+  CDC_ASSERT(st != nullptr, "a binding's state is read under the key its capture started with");
+  return *st;
+}
+
+BindingState& Capture::started_state(uint32_t b) {
+  return const_cast<BindingState&>(std::as_const(*this).started_state(b));
+}
+
 bool Capture::backfills_done() const {
   if (phase_ == Phase::kStopped) return false;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    auto it = state_.states.find(state_key(b));
-    if (it == state_.states.end() || !it->second.backfilled) return false;
+    const BindingState* st = find_started(b);
+    if (st == nullptr || !st->backfilled) return false;
   }
   return true;
 }
 
 bool Capture::backfilling(uint32_t binding) const {
   if (phase_ == Phase::kStopped || binding >= bindings_.size()) return false;
-  auto it = state_.states.find(state_key(binding));
-  return it != state_.states.end() && !it->second.backfilled;
+  const BindingState* st = find_started(binding);
+  return st != nullptr && !st->backfilled;
 }
 
 std::optional<Key> Capture::backfill_cursor(uint32_t binding) const {
   if (!backfilling(binding)) return std::nullopt;
-  return state_.states.at(state_key(binding)).scanned;
+  return started_state(binding).scanned;
 }
 
 std::optional<Ctid> Capture::keyless_cursor(uint32_t binding) const {
   if (!backfilling(binding)) return std::nullopt;
-  return state_.states.at(state_key(binding)).scanned_ctid;
+  return started_state(binding).scanned_ctid;
 }
 
 namespace {
@@ -363,6 +380,7 @@ Status Capture::start() {
   // Nothing below commits to the store before open_slot has read it.
   const std::optional<CaptureCheckpoint>& saved = store_->checkpoint();
   const Lsn memory_cursor = state_.cursor;  // what the lost in-memory state had streamed to
+  started_.clear();                         // its entries point into the states about to go
   state_ = CaptureCheckpoint{};
   bool all_new = !bindings_.empty();
   std::vector<uint32_t> fresh;
@@ -390,13 +408,14 @@ Status Capture::start() {
     if (!st.is_ok()) return fail(st.error());
     stream_ = std::move(st).value();
   }
+  started_.assign(bindings_.size(), StartedState{});
+  for (uint32_t b = 0; b < bindings_.size(); ++b)
+    started_[b] = {&state_.states.at(state_key(b)), bindings_[b].backfill_counter};
   observer_->on_start(state_.cursor);
-  for (uint32_t b : fresh) {
-    observer_->on_instance(b, state_key(b), state_.states[state_key(b)].mode, state_.cursor);
-  }
-  for (uint32_t b : resumed) {
-    observer_->on_resume(b, state_key(b), state_.states[state_key(b)]);
-  }
+  for (uint32_t b : fresh)
+    observer_->on_instance(b, state_key(b), started_state(b).mode, state_.cursor);
+  for (uint32_t b : resumed)
+    observer_->on_resume(b, state_key(b), started_state(b));
   in_backfill_iteration_ = false;
   flushed_offsets_ = state_;  // Debezium: what was read back is what is flushed
   phase_ = flink() ? Phase::kSplitOpen : Phase::kFence;

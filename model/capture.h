@@ -376,6 +376,22 @@ class Capture {
     InternedText key;
   };
   mutable std::vector<StateKey> state_keys_;
+  // By binding: its entry in state_.states as start() left it, and the
+  // backfill counter its key had then. A binding's state is read through
+  // these instead of by its key: the same entry while the counter holds,
+  // and none (as a lookup of the bumped key finds none) once it has moved.
+  // A binding's table never changes (bindings are only appended), and only
+  // start() adds or removes entries of state_.states.
+  struct StartedState {
+    BindingState* state = nullptr;
+    uint32_t counter = 0;
+  };
+  std::vector<StartedState> started_;
+  // state_.states.find(state_key(b)), or nullptr where it finds none.
+  const BindingState* find_started(uint32_t b) const;
+  // state_.states.at(state_key(b)). REQUIRES: find_started(b) != nullptr.
+  BindingState& started_state(uint32_t b);
+  const BindingState& started_state(uint32_t b) const;
   std::function<uint64_t(uint64_t)> choose_;
   CaptureObserver* observer_;
 

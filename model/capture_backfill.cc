@@ -111,7 +111,7 @@ std::optional<uint32_t> Capture::pick_backfill() {
   std::vector<uint32_t> candidates;
   int32_t best = 0;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    if (state_.states.at(state_key(b)).backfilled) continue;
+    if (started_state(b).backfilled) continue;
     unfinished.push_back(b);
     const int32_t p = bindings_[b].priority;
     if (candidates.empty() || p > best) {
@@ -136,7 +136,7 @@ Status Capture::chunk() {
     phase_ = Phase::kStreaming;
     return Status::ok();
   }
-  BindingState& st = state_.states.at(state_key(*b));
+  BindingState& st = started_state(*b);
   ChunkTrace trace;
   trace.id = next_chunk_id_++;
   trace.binding = *b;

@@ -51,7 +51,7 @@ Status Capture::window_open() {
 Status Capture::window_query() {
   CDC_ASSERT(window_ && phase_ == Phase::kWindowQuery, "a chunk query inside an open window");
   const uint32_t b = window_->binding;
-  BindingState& st = state_.states.at(state_key(b));
+  BindingState& st = started_state(b);
   ChunkTrace& trace = window_->trace;
   trace.id = next_chunk_id_++;
   trace.binding = b;
@@ -183,7 +183,7 @@ void Capture::window_drop_keys(const DecodedTxn& txn) {
 void Capture::window_flush() {
   CDC_ASSERT(window_ && in_backfill_iteration_, "a window flushes inside its iteration");
   const uint32_t b = window_->binding;
-  BindingState& st = state_.states.at(state_key(b));
+  BindingState& st = started_state(b);
   CDC_ASSERT(window_->open || read_only(), "the open signal precedes the close signal");
   for (auto& [key, doc] : window_->buffer)
     pending_.emplace_back(b, std::move(doc));

@@ -34,15 +34,15 @@ Status Capture::split_open() {
   if (!split_) {
     std::optional<uint32_t> pick;
     for (uint32_t b = 0; b < bindings_.size(); ++b) {
-      if (state_.states.at(state_key(b)).backfilled) continue;
+      if (started_state(b).backfilled) continue;
       if (!pick || bindings_[b].priority > bindings_[*pick].priority) pick = b;
     }
     if (!pick) return start_stream_phase();
-    if (Status s = split_range(*pick, state_.states.at(state_key(*pick))); !s.is_ok()) {
+    if (Status s = split_range(*pick, started_state(*pick)); !s.is_ok()) {
       return fail(s.error());
     }
   }
-  const BindingState& st = state_.states.at(state_key(split_->binding));
+  const BindingState& st = started_state(split_->binding);
   if (st.mode != CaptureMode::kPrecise) {  // backfill skipped: no slot, HW = LW
     if (Status s = read_flush_lsn(&split_->low_watermark); !s.is_ok()) return s;
     phase_ = Phase::kSplitScan;
@@ -119,7 +119,7 @@ Status Capture::split_range(uint32_t b, BindingState& st) {
 Status Capture::split_scan() {
   CDC_ASSERT(split_ && phase_ == Phase::kSplitScan, "a split is scanned once opened");
   const uint32_t b = split_->binding;
-  BindingState& st = state_.states.at(state_key(b));
+  BindingState& st = started_state(b);
   const TableId t = *tables_[b];
   const TableSchema& s = source_->schema(t);
   ChunkTrace& trace = split_->trace;
@@ -277,7 +277,7 @@ void Capture::split_apply(const DecodedChange& c) {
 // transaction; then the backfill slot is dropped.
 Status Capture::split_finish() {
   const uint32_t b = split_->binding;
-  BindingState& st = state_.states.at(state_key(b));
+  BindingState& st = started_state(b);
   const TableSchema& s = source_->schema(*tables_[b]);
   for (CollectionDoc& doc : split_->appended)
     pending_.emplace_back(b, std::move(doc));
@@ -314,7 +314,7 @@ Status Capture::start_stream_phase() {
   Lsn from = state_.cursor;
   std::optional<Lsn> low;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    for (const FlinkSplit& sp : state_.states.at(state_key(b)).splits) {
+    for (const FlinkSplit& sp : started_state(b).splits) {
       const bool later = mutant_active(Mutant::kFlinkStreamStartsAtMaxHw);
       if (!low || (later ? sp.high_watermark > *low : sp.high_watermark < *low)) {
         low = sp.high_watermark;
@@ -342,7 +342,7 @@ Status Capture::start_stream_phase() {
 // holds its key, compared as Java compares keys, has an HW before it.
 bool Capture::stream_emits(uint32_t b, const std::string& key, const DecodedTxn& txn, Lsn lsn) {
   CDC_ASSERT(flink() && b < pure_stream_.size(), "the Flink stream phase filters changes");
-  const BindingState& st = state_.states.at(state_key(b));
+  const BindingState& st = started_state(b);
   // With backfill skipped nothing is filtered (at least once).
   if (st.splits.empty() || pure_stream_[b] || st.mode != CaptureMode::kPrecise) return true;
   Lsn max_hw = st.splits.front().high_watermark;
@@ -380,7 +380,7 @@ bool Capture::stream_emits(uint32_t b, const std::string& key, const DecodedTxn&
 // else the first whose range holds the key.
 const FlinkSplit* Capture::split_of(uint32_t b, const std::string& key, bool database_order,
                                     Lsn lsn) const {
-  const BindingState& st = state_.states.at(state_key(b));
+  const BindingState& st = started_state(b);
   const TableSchema& s = source_->schema(*tables_[b]);
   std::optional<Key> decoded;
   if (database_order) decoded = decode_capture_key(key, s.key_types());

@@ -270,7 +270,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
   }
   const std::optional<uint32_t> b = binding_of(c.table);
   if (!b) return;
-  const BindingState& st = state_.states.at(state_key(*b));
+  const BindingState& st = started_state(*b);
   const TableSchema& s = source_->schema(c.table);
   CDC_ASSERT(c.kind == ChangeKind::kDelete || c.new_row.size() == s.columns.size(),
              "a decoded insert or update carries a full-width row");
@@ -293,7 +293,7 @@ void Capture::emit_change(const DecodedTxn& txn, uint32_t index, const DecodedCh
 // of the new key, or, when an update changed the key, both.
 void Capture::emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
                                 CollectionDoc doc) {
-  const BindingState& st = state_.states.at(state_key(b));
+  const BindingState& st = started_state(b);
   const TableSchema& s = source_->schema(c.table);
   CDC_ASSERT(s.has_primary_key() && st.mode != CaptureMode::kWithoutPrimaryKey,
              "a keyed change of a keyed binding");

@@ -348,6 +348,30 @@ TEST_F(CaptureTest, BumpingEveryBindingJumpsAhead) {
     EXPECT_NE(d.fields[0].as_int64(), 2);
 }
 
+// A running capture reads a binding's state under the key it started with:
+// once the binding's counter moves, the binding has no state (it is not
+// backfilling and has no cursor) until the capture starts again, and then
+// a fresh one under the new key.
+TEST_F(CaptureTest, ABumpedBindingHasNoStateUntilTheNextStart) {
+  const TableId t = table(testing::items_schema());
+  for (int i = 0; i < 12; ++i)
+    insert_committed(db, t, item(i, 0));
+  make_capture({binding("items", BackfillMode::kNormal)});
+  for (int i = 0; i < 100 && !capture->backfill_cursor(0); ++i)
+    ASSERT_TRUE(capture->step().is_ok());
+  ASSERT_TRUE(capture->backfilling(0));
+  ASSERT_TRUE(capture->backfill_cursor(0).has_value());
+  ++capture->bindings()[0].backfill_counter;
+  EXPECT_FALSE(capture->backfilling(0));
+  EXPECT_FALSE(capture->backfill_cursor(0).has_value());
+  EXPECT_FALSE(capture->backfills_done());
+  capture->restart();
+  ASSERT_TRUE(capture->step().is_ok());  // starts again
+  EXPECT_EQ(trace.instances.back().key, "items.v1");
+  EXPECT_TRUE(capture->backfilling(0));
+  EXPECT_FALSE(capture->backfill_cursor(0).has_value());  // the new backfill starts over
+}
+
 TEST_F(CaptureTest, CrashReplaysFromTheCheckpointWithoutDuplicates) {
   const TableId t = table(testing::items_schema());
   for (int i = 0; i < 6; ++i)
