@@ -61,22 +61,7 @@ namespace {
 template <typename ValueAt, typename TypeAt, typename CollationAt>
 std::string encode_values(size_t n, const ValueAt& value, const TypeAt& type,
                           const CollationAt& collation, bool sign_magnitude = false) {
-  // Room for the whole key up front: 8 bytes per int64; a "C" text's bytes
-  // and terminator (more only for NUL bytes); a locale text's three levels
-  // (at most 3 + 1 + 1 bytes per byte of text, and three terminators)
-  // before its bytes. A key past the estimate still encodes, regrowing.
-  size_t need = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const Value& v = value(i);
-    if (!v.is_text()) {
-      need += 8;
-    } else {
-      const size_t len = v.as_text().size();
-      need += collation(i) == Collation::kC ? len + 2 : 6 * len + 8;
-    }
-  }
   std::string out;
-  out.reserve(need);
   for (size_t i = 0; i < n; ++i) {
     const Value& v = value(i);
     const ColumnType t = type(i);
