@@ -262,6 +262,10 @@ class Capture {
   // without documents, as Kafka Connect does when a task stops.
   void stop_gracefully();
 
+  // REQUIRES of a caller that changes the bindings: no binding's table is
+  // changed, and after bumping a counter or appending a binding the capture
+  // is stopped (stop_gracefully() or restart()) before it steps again; it
+  // reads each binding's state as start() found it.
   std::vector<CaptureBinding>& bindings() { return bindings_; }
   const std::vector<CaptureBinding>& bindings() const { return bindings_; }
   CaptureOptions& options() { return options_; }
@@ -379,9 +383,10 @@ class Capture {
   // By binding: its entry in state_.states as start() left it, and the
   // backfill counter its key had then. A binding's state is read through
   // these instead of by its key: the same entry while the counter holds,
-  // and none (as a lookup of the bumped key finds none) once it has moved.
-  // A binding's table never changes (bindings are only appended), and only
-  // start() adds or removes entries of state_.states.
+  // none once it has moved, and none for a binding appended since start().
+  // Only start() adds or removes entries of state_.states, so the pointers
+  // hold until it runs again (bindings(): a bump or an added binding stops
+  // the capture before it steps again).
   struct StartedState {
     BindingState* state = nullptr;
     uint32_t counter = 0;

@@ -73,6 +73,30 @@ TEST_F(DecodingTest, UnchangedToastedColumnIsOmitted) {
             std::string::npos);
 }
 
+// The WAL leaves an unchanged toast datum out; the heap keeps the whole new
+// version (the database stores the record's bytes only when they are the
+// whole row).
+TEST_F(DecodingTest, AnOmittedToastDatumIsStillInTheHeap) {
+  const TableId t = table(testing::items_schema());
+  const std::string big(40, 'x');
+  insert_committed(db, t, item(1, 10, big));
+  TxnId tx = db.begin();
+  ASSERT_TRUE(db.update(tx, t, ikey(1), item(1, 11, big)).is_ok());  // unchanged: omitted
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  const std::optional<ScannedRow> kept = db.lookup(t, ikey(1)).value();
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->row, item(1, 11, big));
+  tx = db.begin();
+  ASSERT_TRUE(db.update(tx, t, ikey(1), item(1, 12, "short")).is_ok());  // nothing omitted
+  ASSERT_TRUE(db.commit(tx).is_ok());
+  const std::vector<DecodedTxn> txns = decode();
+  ASSERT_EQ(txns.size(), 3u);
+  EXPECT_TRUE(txns[1].changes.at(0).omitted(2));
+  EXPECT_TRUE(txns[1].changes.at(0).new_row[2].is_null());
+  EXPECT_FALSE(txns[2].changes.at(0).omitted(2));
+  EXPECT_EQ(txns[2].changes.at(0).new_row, db.lookup(t, ikey(1)).value()->row);
+}
+
 TEST_F(DecodingTest, FullIdentityLogsTheWholeOldRow) {
   const TableId t = table(testing::items_schema(ReplicaIdentity::kFull));
   const std::string big(40, 'x');
