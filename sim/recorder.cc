@@ -33,6 +33,17 @@ std::string ctid_key(Ctid ctid) {
   append_ctid(ctid, &key);
   return key;
 }
+
+// The version an UPDATE's new version k replaced: the one just before it.
+// REQUIRES: txn.versions[k].updated.
+const CommittedRowVersion& replaced_version(const CommittedTxn& txn, size_t k) {
+  CDC_ASSERT(k > 0 && k < txn.versions.size() && txn.versions[k].updated,
+             "an updated version of the transaction");
+  const CommittedRowVersion& prev = txn.versions[k - 1];
+  CDC_ASSERT(!prev.inserted && prev.table == txn.versions[k].table,
+             "an updated version follows the version it replaced");
+  return prev;
+}
 }  // namespace
 
 void Recorder::set_bindings(const std::vector<CaptureBinding>& bindings) {
@@ -69,16 +80,12 @@ std::string Recorder::order_key(TableId t, const Key& key) const {
   return db_->heap(t).index_key(key);
 }
 
-// Whether version k is an UPDATE's new version under the key of the version
-// it replaced (k - 1), whose key the caller has then just computed.
+// (The caller has then just computed the key of version k - 1.)
 bool Recorder::same_key_as_previous(const CommittedTxn& txn, size_t k) const {
   if (k == 0 || !txn.versions[k].updated) return false;
   const CommittedRowVersion& v = txn.versions[k];
-  const CommittedRowVersion& prev = txn.versions[k - 1];
-  CDC_ASSERT(!prev.inserted && prev.table == v.table,
-             "an updated version follows the version it replaced");
   const TableSchema& s = db_->schema(v.table);
-  return s.has_primary_key() && s.same_key(prev.row, v.row);
+  return s.has_primary_key() && s.same_key(replaced_version(txn, k).row, v.row);
 }
 
 // Every version's key, and the row committed under it before `txn`, with
@@ -178,9 +185,7 @@ void Recorder::note_updates_moving_rows(const CommittedTxn& txn) {
   for (size_t i = 1; i < txn.versions.size(); ++i) {
     const CommittedRowVersion& v = txn.versions[i];
     if (!v.updated || db_->schema(v.table).has_primary_key()) continue;
-    CDC_ASSERT(!txn.versions[i - 1].inserted && txn.versions[i - 1].table == v.table,
-               "an updated version follows the version it replaced");
-    const Ctid from = txn.versions[i - 1].ctid;
+    const Ctid from = replaced_version(txn, i).ctid;
     record_move(v.table, history::RowMove::Cause::kUpdate, from, v.ctid, ctid_key(from),
                 ctid_key(v.ctid), txn.commit_lsn);
   }

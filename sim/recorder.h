@@ -87,10 +87,12 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
 
  private:
   std::string row_key(TableId t, const Row& row, Ctid ctid) const;
+  // Whether version k is an UPDATE's new version under the key of the
+  // version it replaced (k - 1).
+  bool same_key_as_previous(const CommittedTxn& txn, size_t k) const;
   // Fills keys_scratch_ with each version's key and befores_scratch_ with
   // the row committed under it before `txn` (nullptr: none), pointers into
   // h_ valid until committed_ next changes.
-  bool same_key_as_previous(const CommittedTxn& txn, size_t k) const;
   void read_keys_and_befores(const CommittedTxn& txn);
   std::string order_key(TableId t, const Key& key) const;
   void record_move(TableId t, history::RowMove::Cause cause, Ctid from, Ctid to,

@@ -242,7 +242,7 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
     for (size_t i = 0; i < s.primary_key.size(); ++i)
       row[s.primary_key[i]] = aimed->key[i];
   }
-  const Key key = s.key_of(row);
+  const Key key = aimed ? std::move(aimed->key) : s.key_of(row);  // the row's key either way
   Result<std::optional<ScannedRow>> current =
       aimed && aimed->row ? Result<std::optional<ScannedRow>>(std::move(aimed->row))
                           : db_->lookup(t, key);

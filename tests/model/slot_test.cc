@@ -10,6 +10,14 @@ namespace {
 using testing::insert_committed;
 using testing::item;
 
+// A slot may hold back 4 KiB of WAL; checkpoints happen only when called.
+DatabaseOptions small_slot_limit() {
+  DatabaseOptions o;
+  o.max_slot_wal_keep_size_bytes = 4096;
+  o.checkpoint_every_bytes = uint64_t{1} << 40;
+  return o;
+}
+
 std::vector<int64_t> decoded_ids(Database& db, const std::string& slot, Lsn start) {
   std::vector<int64_t> ids;
   for (const DecodedTxn& t : db.start_replication(slot, start).value().poll().value()) {
@@ -53,10 +61,7 @@ TEST(SlotTest, RestartLsnHoldsBackForATransactionStillOpen) {
 }
 
 TEST(SlotTest, MaxSlotWalKeepSizeInvalidatesAtCheckpoint) {
-  DatabaseOptions o;
-  o.max_slot_wal_keep_size_bytes = 4096;
-  o.checkpoint_every_bytes = uint64_t{1} << 40;  // checkpoints only on demand
-  Database db(o);
+  Database db(small_slot_limit());
   const TableId t = db.create_table(testing::items_schema()).value();
   ASSERT_TRUE(db.create_slot("s").is_ok());
   for (int i = 0; i < 200; ++i)
@@ -112,10 +117,7 @@ TEST(SlotTest, DroppedSlotEndsItsStreams) {
 // slot lost at a checkpoint, dropped, dropped and recreated, or dropped by an
 // upgrade.
 TEST(SlotTest, StreamsThatHaveReadNoticeTheSlotChanging) {
-  DatabaseOptions o;
-  o.max_slot_wal_keep_size_bytes = 4096;
-  o.checkpoint_every_bytes = uint64_t{1} << 40;  // checkpoints only on demand
-  Database db(o);
+  Database db(small_slot_limit());
   const TableId t = db.create_table(testing::items_schema()).value();
   ASSERT_TRUE(db.create_slot("s").is_ok());
   LogicalStream lost = db.start_replication("s", Lsn(0)).value();
