@@ -382,24 +382,30 @@ Status Capture::start() {
   const Lsn memory_cursor = state_.cursor;  // what the lost in-memory state had streamed to
   started_.clear();                         // its entries point into the states about to go
   state_ = CaptureCheckpoint{};
-  bool all_new = !bindings_.empty();
-  std::vector<uint32_t> fresh;
+  // A binding resumes its saved state or starts a resolved one. The states
+  // enter state_ once the slot is open: a start that fails there (while
+  // transactions run, say) builds none. No one reads a stopped capture's
+  // states, and the next start begins from an empty map either way.
   std::vector<uint32_t> resumed;
+  std::vector<std::pair<uint32_t, BindingState>> fresh;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    const std::string& key = state_key(b);
-    if (saved && saved->states.count(key)) {
-      state_.states[key] = read_back(saved->states.at(key));
+    if (saved && saved->states.count(state_key(b))) {
       resumed.push_back(b);
-      all_new = false;
       continue;
     }
     Result<BindingState> st = resolve(b);
     if (!st.is_ok()) return fail(st.error());
     reached(mode_situation(st.value().mode));
-    state_.states[key] = std::move(st).value();
-    fresh.push_back(b);
+    fresh.emplace_back(b, std::move(st).value());
   }
+  const bool all_new = !bindings_.empty() && resumed.empty();
   if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
+  CDC_ASSERT(state_.states.empty(), "opening the slot adds no binding state");
+  // Bindings that share a state key are all resumed or all fresh.
+  for (uint32_t b : resumed)
+    state_.states[state_key(b)] = read_back(saved->states.at(state_key(b)));
+  for (auto& [b, st] : fresh)
+    state_.states[state_key(b)] = std::move(st);
   if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)
     stream_.reset();
   } else {
@@ -412,8 +418,10 @@ Status Capture::start() {
   for (uint32_t b = 0; b < bindings_.size(); ++b)
     started_[b] = {&state_.states.at(state_key(b)), bindings_[b].backfill_counter};
   observer_->on_start(state_.cursor);
-  for (uint32_t b : fresh)
+  for (const auto& started : fresh) {
+    const uint32_t b = started.first;
     observer_->on_instance(b, state_key(b), started_state(b).mode, state_.cursor);
+  }
   for (uint32_t b : resumed)
     observer_->on_resume(b, state_key(b), started_state(b));
   in_backfill_iteration_ = false;

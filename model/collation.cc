@@ -142,25 +142,44 @@ constexpr std::string_view kIcuPunctuationOrder = " _-,;:!?.'\"()[]{}@*/\\&#%`^+
 // The punctuation group's weight of an ASCII code that is not a letter or a
 // digit: printable ones in ICU's order, after the control codes (which ICU
 // ignores; the model sorts them first, by code).
-uint32_t punctuation_rank(char32_t cp) {
+constexpr uint32_t punctuation_rank(char32_t cp) {
   const size_t at = kIcuPunctuationOrder.find(static_cast<char>(cp));
   return at == std::string_view::npos ? cp : 0x80 + static_cast<uint32_t>(at);
 }
 
-Element letter_element(char base, Accent accent, Case letter_case) {
+constexpr Element letter_element(char base, Accent accent, Case letter_case) {
   return {kLetterPrimary + static_cast<uint32_t>(base - 'a'), accent, letter_case};
 }
 
-// The collation element of one code point (a scalar value, or a lone byte
-// mapped to kInvalidByteBase + byte).
-Element element_of(char32_t cp) {
-  CDC_ASSERT(cp <= 0x10FFFF, "a code point is at most U+10FFFF");
+// The collation element of an ASCII code point. REQUIRES: cp < 0x80.
+constexpr Element ascii_element(char32_t cp) {
   if (cp >= 'a' && cp <= 'z') return letter_element(static_cast<char>(cp), kNoAccent, kLower);
   if (cp >= 'A' && cp <= 'Z') {
     return letter_element(static_cast<char>(cp - 'A' + 'a'), kNoAccent, kUpper);
   }
   if (cp >= '0' && cp <= '9') return {kDigitPrimary + (cp - '0'), kNoAccent, kLower};
-  if (cp < 0x80) return {kPunctuationPrimary + punctuation_rank(cp), kNoAccent, kLower};
+  return {kPunctuationPrimary + punctuation_rank(cp), kNoAccent, kLower};
+}
+
+// ascii_element of every ASCII code, built when compiling: most keys are
+// ASCII, and a byte below 0x80 is a whole UTF-8 sequence.
+constexpr std::array<Element, 0x80> kAsciiElements = [] {
+  std::array<Element, 0x80> t{};
+  for (char32_t cp = 0; cp < 0x80; ++cp)
+    t[cp] = ascii_element(cp);
+  return t;
+}();
+// Every weight's first byte is nonzero (see append_level), checked here for
+// the table as next_element checks it for the other code points.
+static_assert(std::all_of(kAsciiElements.begin(), kAsciiElements.end(), [](const Element& e) {
+  return e.primary >= 0x010000 && e.primary <= 0xFFFFFF && e.secondary >= 1 && e.tertiary >= 1;
+}));
+
+// The collation element of one code point (a scalar value, or a lone byte
+// mapped to kInvalidByteBase + byte).
+Element element_of(char32_t cp) {
+  CDC_ASSERT(cp <= 0x10FFFF, "a code point is at most U+10FFFF");
+  if (cp < 0x80) return kAsciiElements[cp];
   if (cp == 0xFF) return letter_element('y', kDiaeresis, kLower);   // ÿ
   if (cp == 0x178) return letter_element('y', kDiaeresis, kUpper);  // Ÿ
   const bool capital = cp >= 0xC0 && cp <= 0xDE;
@@ -174,6 +193,12 @@ Element element_of(char32_t cp) {
 
 // Decodes the next code point of s at *pos (advancing it) into its element.
 Element next_element(std::string_view s, size_t* pos) {
+  CDC_ASSERT(*pos < s.size(), "an element starts inside the string");
+  const unsigned char lead = byte_at(s, *pos);
+  if (lead < 0x80) {  // a whole sequence: next_code_point would decode it to `lead`
+    *pos += 1;
+    return kAsciiElements[lead];
+  }
   const Element e = element_of(next_code_point(s, pos));
   // Every weight's first byte is nonzero (see append_level).
   CDC_ASSERT(e.primary >= 0x010000 && e.primary <= 0xFFFFFF && e.secondary >= 1 && e.tertiary >= 1,
