@@ -144,6 +144,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   c.changes.reserve(txn.versions.size());  // no reallocation: `many` views the keys in place
   const bool read_ahead = txn.versions.size() >= kFewKeys;
   if (read_ahead) read_keys_and_befores(txn);
+  ids_scratch_.clear();  // !read_ahead: each change's key id, from committed_.add_key
   std::string own_key;
   for (size_t k = 0; k < txn.versions.size(); ++k) {
     const CommittedRowVersion& v = txn.versions[k];
@@ -155,10 +156,15 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = read_ahead ? std::move(keys_scratch_[k]) : key;
-      const SharedRow* before =
-          read_ahead ? befores_scratch_[k] : committed_.find(h_, ch.table, key);
-      if (before != nullptr) ch.before = *before;
       c.changes.push_back(std::move(ch));
+      // The key just pushed is the one the history will hold (no reallocation).
+      const SharedRow* before = read_ahead ? befores_scratch_[k] : nullptr;
+      if (!read_ahead) {
+        const auto [id, row] = committed_.add_key(h_, c.changes.back().table, c.changes.back().key);
+        ids_scratch_.push_back(id);
+        before = row;
+      }
+      if (before != nullptr) c.changes.back().before = *before;
       if (many) {
         const uint32_t id = many->add(v.table.value(), c.changes.back().key);
         CDC_ASSERT(id == *index, "key ids follow the changes' order");
@@ -175,7 +181,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
     }
   }
   h_.source_commits.push_back(std::move(c));
-  committed_.apply_last_commit(h_);
+  committed_.apply_last_commit(h_, ids_scratch_);
   costs_.on_source_commit(h_.source_commits.back());
   note_updates_moving_rows(txn);
 }

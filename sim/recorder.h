@@ -107,6 +107,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   // read_keys_and_befores()'s results, by version, kept for their capacity.
   std::vector<std::string> keys_scratch_;
   std::vector<const SharedRow*> befores_scratch_;
+  std::vector<uint32_t> ids_scratch_;       // on_source_commit's key ids (few versions)
   std::map<uint64_t, size_t> chunk_index_;  // chunk id -> index in h_.chunks
   Lsn last_commit_lsn_;
   std::function<ScanCursors(uint32_t binding)> scan_cursor_;

@@ -49,11 +49,28 @@ uint32_t SourceState::id_of(uint32_t table, std::string_view key) {
   return id;
 }
 
-void SourceState::apply_last_commit(const history::History& h) {
+std::pair<uint32_t, const SharedRow*> SourceState::add_key(const history::History& h,
+                                                           uint32_t table, std::string_view key) {
+  CDC_ASSERT(!cleared_, "no key is added after clear()");
+  const uint32_t id = id_of(table, key);
+  return {id, row_if_present(h, id)};
+}
+
+void SourceState::apply_last_commit(const history::History& h, std::span<const uint32_t> added) {
   CDC_ASSERT(!h.source_commits.empty(), "a commit was just recorded");
   CDC_ASSERT(!cleared_, "no commit is applied after clear()");
   const uint32_t commit = static_cast<uint32_t>(h.source_commits.size() - 1);
   const std::vector<history::SourceKeyChange>& changes = h.source_commits.back().changes;
+  if (!added.empty()) {  // add_key() numbered the changes
+    CDC_ASSERT(added.size() == changes.size(), "an id per change");
+    for (uint32_t j = 0; j < changes.size(); ++j) {
+      CDC_ASSERT(added[j] < refs_.size() && ids_.tag(added[j]) == changes[j].table &&
+                     ids_.key(added[j]) == changes[j].key,
+                 "each change's id names its key");
+      refs_[added[j]] = changes[j].after ? Ref{commit, j, true} : Ref{};
+    }
+    return;
+  }
   if (changes.size() < kFewKeys) {
     for (uint32_t j = 0; j < changes.size(); ++j) {
       // A new key's view is the change's own key: it lives as long as h.

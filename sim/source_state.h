@@ -44,9 +44,17 @@ class SourceState {
   // REQUIRES: out has keys.size() elements.
   void find_many(const history::History& h, uint32_t table, std::span<const std::string_view> keys,
                  std::span<const SharedRow*> out) const;
-  // Applies h.source_commits.back(), the commit just recorded.
+  // The id of (table, key), added when new, and the row committed under it
+  // (nullptr: none): find() and the id apply_last_commit() would give the
+  // key, for one hash and probe instead of two. REQUIRES: `key` views the
+  // key of a change of the commit being recorded, whose bytes stay put when
+  // it is appended to h (its changes' vector reserved and moved).
+  std::pair<uint32_t, const SharedRow*> add_key(const history::History& h, uint32_t table,
+                                                std::string_view key);
+  // Applies h.source_commits.back(), the commit just recorded. `added`: empty,
+  // or the id add_key() gave each of its changes, in order.
   // REQUIRES: h.source_commits is not empty.
-  void apply_last_commit(const history::History& h);
+  void apply_last_commit(const history::History& h, std::span<const uint32_t> added = {});
   // A rewrite gave the rows of `table` new keys: each (from, to) moves
   // from's row to `to`; a row of the table no move names is dropped.
   void rekey(uint32_t table, const std::vector<std::pair<std::string, std::string>>& moves);
