@@ -277,49 +277,56 @@ Situation mode_situation(CaptureMode m) {
 }
 }  // namespace
 
-Result<BindingState> Capture::resolve(uint32_t b) const {
+Result<CaptureMode> Capture::resolve(uint32_t b) const {
   CDC_ASSERT(b < bindings_.size() && tables_[b], "resolving a binding whose table is known");
   const CaptureBinding& spec = bindings_[b];
   const TableSchema& s = source_->schema(*tables_[b]);
-  BindingState st;
-  st.key_columns = s.primary_key;
   // Debezium: one incremental snapshot for every scanning mode (no Precise
   // filtering); Debezium and Flink do not snapshot a table without a key.
   const bool unsnapshotted = !estuary() && !s.has_primary_key();
   if (spec.skip_backfill || spec.mode == BackfillMode::kOnlyChanges || unsnapshotted) {
-    st.mode = CaptureMode::kOnlyChanges;
-    st.backfilled = true;
-    return st;
+    return CaptureMode::kOnlyChanges;
   }
+  CaptureMode mode = CaptureMode::kNormal;
   switch (spec.mode) {
     case BackfillMode::kWithoutPrimaryKey:
-      st.mode = CaptureMode::kWithoutPrimaryKey;
+      mode = CaptureMode::kWithoutPrimaryKey;
       break;
     case BackfillMode::kNormal:
-      st.mode = CaptureMode::kNormal;
+      mode = CaptureMode::kNormal;
       break;
     case BackfillMode::kPrecise:
-      st.mode = CaptureMode::kPrecise;
+      mode = CaptureMode::kPrecise;
       break;
     default: {
       if (!s.has_primary_key()) {
-        st.mode = CaptureMode::kWithoutPrimaryKey;
+        mode = CaptureMode::kWithoutPrimaryKey;
         break;
       }
       // Precise needs the database's key order to be reproducible bytewise.
-      st.mode = s.key_orders_bytewise() ? CaptureMode::kPrecise : CaptureMode::kNormal;
+      mode = s.key_orders_bytewise() ? CaptureMode::kPrecise : CaptureMode::kNormal;
     }
   }
-  if (debezium()) st.mode = CaptureMode::kNormal;
+  if (debezium()) mode = CaptureMode::kNormal;
   // Flink: with backfill (Precise) unless backfill is skipped (Normal).
-  if (flink() && st.mode != CaptureMode::kNormal) st.mode = CaptureMode::kPrecise;
-  if (st.mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {
+  if (flink() && mode != CaptureMode::kNormal) mode = CaptureMode::kPrecise;
+  if (mode != CaptureMode::kWithoutPrimaryKey && !s.has_primary_key()) {
     return Error{ErrorCode::kInvalidArgument, "binding \"" + spec.table + "\": backfill mode " +
                                                   to_string(spec.mode) +
                                                   " needs a primary key; use Without Primary Key"};
   }
-  CDC_ASSERT(!st.backfilled && !st.scanned && !st.scanned_ctid,
-             "a resolved backfill starts at the beginning of its table");
+  CDC_ASSERT(mode != CaptureMode::kOnlyChanges, "only the skipped bindings start done");
+  return mode;
+}
+
+BindingState Capture::fresh_state(uint32_t b, CaptureMode mode) const {
+  CDC_ASSERT(b < bindings_.size() && tables_[b], "a fresh state of a binding whose table is known");
+  BindingState st;
+  st.key_columns = source_->schema(*tables_[b]).primary_key;
+  st.mode = mode;
+  st.backfilled = mode == CaptureMode::kOnlyChanges;  // nothing to scan
+  CDC_ASSERT(!st.scanned && !st.scanned_ctid,
+             "a new backfill starts at the beginning of its table");
   return st;
 }
 
@@ -387,16 +394,16 @@ Status Capture::start() {
   // transactions run, say) builds none. No one reads a stopped capture's
   // states, and the next start begins from an empty map either way.
   std::vector<uint32_t> resumed;
-  std::vector<std::pair<uint32_t, BindingState>> fresh;
+  std::vector<std::pair<uint32_t, CaptureMode>> fresh;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
     if (saved && saved->states.count(state_key(b))) {
       resumed.push_back(b);
       continue;
     }
-    Result<BindingState> st = resolve(b);
-    if (!st.is_ok()) return fail(st.error());
-    reached(mode_situation(st.value().mode));
-    fresh.emplace_back(b, std::move(st).value());
+    Result<CaptureMode> mode = resolve(b);
+    if (!mode.is_ok()) return fail(mode.error());
+    reached(mode_situation(mode.value()));
+    fresh.emplace_back(b, mode.value());
   }
   const bool all_new = !bindings_.empty() && resumed.empty();
   if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
@@ -404,8 +411,8 @@ Status Capture::start() {
   // Bindings that share a state key are all resumed or all fresh.
   for (uint32_t b : resumed)
     state_.states[state_key(b)] = read_back(saved->states.at(state_key(b)));
-  for (auto& [b, st] : fresh)
-    state_.states[state_key(b)] = std::move(st);
+  for (const auto& [b, mode] : fresh)
+    state_.states[state_key(b)] = fresh_state(b, mode);
   if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)
     stream_.reset();
   } else {

@@ -310,7 +310,10 @@ class Capture {
   Status commit_pending();
   Status streaming();
   Status fail(Error e);
-  Result<BindingState> resolve(uint32_t b) const;
+  // The mode binding b's backfill starts in, or why it cannot start.
+  Result<CaptureMode> resolve(uint32_t b) const;
+  // A new backfill of binding b in `mode`, from the beginning of its table.
+  BindingState fresh_state(uint32_t b, CaptureMode mode) const;
   void emit_change(const DecodedTxn& txn, uint32_t index, const DecodedChange& c);
   void emit_keyed_change(uint32_t b, const DecodedTxn& txn, const DecodedChange& c,
                          CollectionDoc doc);

@@ -3,6 +3,7 @@
 // {cursor LSN, states} that commits with every collection transaction.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -62,5 +63,25 @@ struct CaptureCheckpoint {
   std::map<std::string, BindingState> states;  // by state key
   bool streaming = false;  // Flink: the stream split exists and resumes at the cursor
 };
+
+// *to = from, keeping what `to` holds where it can: when both have the same
+// state keys (a checkpoint committed again as the capture goes on), each
+// state is assigned in place and keeps its nodes and its vectors' storage.
+// A member added to CaptureCheckpoint is copied here too.
+inline void assign_checkpoint(CaptureCheckpoint* to, const CaptureCheckpoint& from) {
+  to->cursor = from.cursor;
+  to->streaming = from.streaming;
+  const bool same_keys =
+      to->states.size() == from.states.size() &&
+      std::equal(to->states.begin(), to->states.end(), from.states.begin(),
+                 [](const auto& a, const auto& b) { return a.first == b.first; });
+  if (!same_keys) {
+    to->states = from.states;
+    return;
+  }
+  auto state = to->states.begin();
+  for (const auto& [key, st] : from.states)
+    (state++)->second = st;
+}
 
 }  // namespace cdc

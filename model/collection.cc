@@ -37,7 +37,7 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
       txn.checkpoint ? std::optional<Lsn>(txn.checkpoint->cursor) : std::nullopt;
   if (txn.checkpoint != nullptr) {
     if (checkpoint_) {
-      *checkpoint_ = *txn.checkpoint;
+      assign_checkpoint(&*checkpoint_, *txn.checkpoint);
     } else {
       checkpoint_ = *txn.checkpoint;
     }
