@@ -156,34 +156,39 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       history::SourceKeyChange ch;
       ch.table = v.table.value();
       ch.key = read_ahead ? std::move(keys_scratch_[k]) : key;
-      c.changes.push_back(std::move(ch));
-      // The key just pushed is the one the history will hold (no reallocation).
-      const SharedRow* before = read_ahead ? befores_scratch_[k] : nullptr;
-      if (!read_ahead) {
-        const auto [id, row] = committed_.add_key(h_, c.changes.back().table, c.changes.back().key);
-        ids_scratch_.push_back(id);
-        before = row;
-      }
-      if (before != nullptr) c.changes.back().before = *before;
+      c.changes.push_back(std::move(ch));  // where the history will hold it: no reallocation
+      set_before(&c.changes.back(), read_ahead ? befores_scratch_[k] : nullptr, read_ahead);
       if (many) {
         const uint32_t id = many->add(v.table.value(), c.changes.back().key);
         CDC_ASSERT(id == *index, "key ids follow the changes' order");
       }
     }
     // The key's last version in the transaction leaves its state after it.
-    history::SourceKeyChange& ch = c.changes[*index];
-    if (v.inserted) {
-      ch.after = v.row;
-      ch.after_xmin = v.xmin;
-    } else {
-      ch.after.reset();
-      ch.after_xmin.reset();
-    }
+    set_after(&c.changes[*index], v);
   }
   h_.source_commits.push_back(std::move(c));
   committed_.apply_last_commit(h_, ids_scratch_);
   costs_.on_source_commit(h_.source_commits.back());
   note_updates_moving_rows(txn);
+}
+
+void Recorder::set_before(history::SourceKeyChange* ch, const SharedRow* read, bool read_ahead) {
+  if (!read_ahead) {
+    const auto [id, row] = committed_.add_key(h_, ch->table, ch->key);
+    ids_scratch_.push_back(id);
+    read = row;
+  }
+  if (read != nullptr) ch->before = *read;
+}
+
+void Recorder::set_after(history::SourceKeyChange* ch, const CommittedRowVersion& v) {
+  if (v.inserted) {
+    ch->after = v.row;
+    ch->after_xmin = v.xmin;
+  } else {
+    ch->after.reset();
+    ch->after_xmin.reset();
+  }
 }
 
 // An UPDATE of a row without a primary key moves it to another ctid.
