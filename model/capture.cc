@@ -331,6 +331,14 @@ BindingState Capture::fresh_state(uint32_t b, CaptureMode mode) const {
 }
 
 namespace {
+// The state `saved` holds under `state_key`, or nullptr.
+const BindingState* saved_state_of(const std::optional<CaptureCheckpoint>& saved,
+                                   const std::string& state_key) {
+  if (!saved) return nullptr;
+  const auto it = saved->states.find(state_key);
+  return it == saved->states.end() ? nullptr : &it->second;
+}
+
 // A saved binding state as a restart reads it back from the checkpoint: as it
 // was committed, unless one of the seeded resume bugs loses part of it.
 BindingState read_back(BindingState st) {
@@ -393,11 +401,11 @@ Status Capture::start() {
   // enter state_ once the slot is open: a start that fails there (while
   // transactions run, say) builds none. No one reads a stopped capture's
   // states, and the next start begins from an empty map either way.
-  std::vector<uint32_t> resumed;
+  std::vector<std::pair<uint32_t, const BindingState*>> resumed;  // with its saved state
   std::vector<std::pair<uint32_t, CaptureMode>> fresh;
   for (uint32_t b = 0; b < bindings_.size(); ++b) {
-    if (saved && saved->states.count(state_key(b))) {
-      resumed.push_back(b);
+    if (const BindingState* saved_state = saved_state_of(saved, state_key(b))) {
+      resumed.emplace_back(b, saved_state);
       continue;
     }
     Result<CaptureMode> mode = resolve(b);
@@ -409,8 +417,8 @@ Status Capture::start() {
   if (Status s = open_slot(saved, all_new, memory_cursor); !s.is_ok()) return fail(s.error());
   CDC_ASSERT(state_.states.empty(), "opening the slot adds no binding state");
   // Bindings that share a state key are all resumed or all fresh.
-  for (uint32_t b : resumed)
-    state_.states[state_key(b)] = read_back(saved->states.at(state_key(b)));
+  for (const auto& [b, saved_state] : resumed)
+    state_.states[state_key(b)] = read_back(*saved_state);
   for (const auto& [b, mode] : fresh)
     state_.states[state_key(b)] = fresh_state(b, mode);
   if (flink()) {  // the stream starts after the splits (Capture::start_stream_phase)
@@ -429,10 +437,12 @@ Status Capture::start() {
     const uint32_t b = started.first;
     observer_->on_instance(b, state_key(b), started_state(b).mode, state_.cursor);
   }
-  for (uint32_t b : resumed)
+  for (const auto& resumed_binding : resumed) {
+    const uint32_t b = resumed_binding.first;
     observer_->on_resume(b, state_key(b), started_state(b));
+  }
   in_backfill_iteration_ = false;
-  flushed_offsets_ = state_;  // Debezium: what was read back is what is flushed
+  assign_checkpoint(&flushed_offsets_, state_);  // Debezium: what was read back is what is flushed
   phase_ = flink() ? Phase::kSplitOpen : Phase::kFence;
   CDC_ASSERT(flink() || (stream_ && stream_->start_decoding_at() >= state_.cursor),
              "a started capture streams from its cursor");

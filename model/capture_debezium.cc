@@ -70,7 +70,7 @@ Status Capture::window_query() {
   }
   if (mutant_active(Mutant::kDebeziumLastKeyCommittedAtQuery) && window_->last_key) {
     st.scanned = window_->last_key;
-    flushed_offsets_ = state_;
+    assign_checkpoint(&flushed_offsets_, state_);
   }
   phase_ = Phase::kWindowClose;
   return Status::ok();

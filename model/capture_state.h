@@ -68,7 +68,13 @@ struct CaptureCheckpoint {
 // state keys (a checkpoint committed again as the capture goes on), each
 // state is assigned in place and keeps its nodes and its vectors' storage.
 // A member added to CaptureCheckpoint is copied here too.
-inline void assign_checkpoint(CaptureCheckpoint* to, const CaptureCheckpoint& from) {
+inline void assign_checkpoint(std::optional<CaptureCheckpoint>* held,
+                              const CaptureCheckpoint& from) {
+  if (!held->has_value()) {
+    held->emplace(from);
+    return;
+  }
+  CaptureCheckpoint* to = &**held;
   to->cursor = from.cursor;
   to->streaming = from.streaming;
   const bool same_keys =

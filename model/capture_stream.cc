@@ -169,7 +169,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   pending_completed_.clear();
   observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
   pending_.clear();
-  if (debezium()) flushed_offsets_ = state_;  // the offset flush after delivery
+  if (debezium()) assign_checkpoint(&flushed_offsets_, state_);  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.
   if (Status s = source_->acknowledge(options_.slot, committed_cursor); !s.is_ok()) {
     return fail(s.error());

@@ -35,13 +35,7 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
   }
   const std::optional<Lsn> cursor =
       txn.checkpoint ? std::optional<Lsn>(txn.checkpoint->cursor) : std::nullopt;
-  if (txn.checkpoint != nullptr) {
-    if (checkpoint_) {
-      assign_checkpoint(&*checkpoint_, *txn.checkpoint);
-    } else {
-      checkpoint_ = *txn.checkpoint;
-    }
-  }
+  if (txn.checkpoint != nullptr) assign_checkpoint(&checkpoint_, *txn.checkpoint);
   // All or nothing: the documents, under one sequence number, and the checkpoint.
   CDC_ASSERT(next_doc_id_ == first_id + txn.docs.size() && seq_ == seq &&
                  (!cursor || checkpoint_->cursor == *cursor),
