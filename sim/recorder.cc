@@ -157,7 +157,9 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       ch.table = v.table.value();
       ch.key = read_ahead ? std::move(keys_scratch_[k]) : key;
       c.changes.push_back(std::move(ch));  // where the history will hold it: no reallocation
-      set_before(&c.changes.back(), read_ahead ? befores_scratch_[k] : nullptr, read_ahead);
+      history::SourceKeyChange& added = c.changes.back();
+      const SharedRow* before = read_ahead ? befores_scratch_[k] : number_new_key(added);
+      if (before != nullptr) added.before = *before;
       if (many) {
         const uint32_t id = many->add(v.table.value(), c.changes.back().key);
         CDC_ASSERT(id == *index, "key ids follow the changes' order");
@@ -172,13 +174,10 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
   note_updates_moving_rows(txn);
 }
 
-void Recorder::set_before(history::SourceKeyChange* ch, const SharedRow* read, bool read_ahead) {
-  if (!read_ahead) {
-    const auto [id, row] = committed_.add_key(h_, ch->table, ch->key);
-    ids_scratch_.push_back(id);
-    read = row;
-  }
-  if (read != nullptr) ch->before = *read;
+const SharedRow* Recorder::number_new_key(const history::SourceKeyChange& ch) {
+  const auto [id, row] = committed_.add_key(h_, ch.table, ch.key);
+  ids_scratch_.push_back(id);
+  return row;
 }
 
 void Recorder::set_after(history::SourceKeyChange* ch, const CommittedRowVersion& v) {

@@ -94,12 +94,12 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   // the row committed under it before `txn` (nullptr: none), pointers into
   // h_ valid until committed_ next changes.
   void read_keys_and_befores(const CommittedTxn& txn);
-  // Sets the before image of `ch`, a change just appended to the commit
-  // being recorded: `read`, the row read ahead, or (when the versions were
-  // not read ahead) the row committed_ holds under ch's key, numbering the
-  // key there for apply_last_commit. REQUIRES: `ch` sits where the history
-  // will keep it (its commit's changes reserved, so it does not move).
-  void set_before(history::SourceKeyChange* ch, const SharedRow* read, bool read_ahead);
+  // The row committed_ holds under the key of `ch`, a change just appended
+  // to the commit being recorded (nullptr: none), numbering the key there
+  // (into ids_scratch_) for apply_last_commit. REQUIRES: `ch` sits where
+  // the history will keep it (its commit's changes reserved, so it does not
+  // move), and the commit's versions were not read ahead.
+  const SharedRow* number_new_key(const history::SourceKeyChange& ch);
   // Sets the after image of `ch` to version `v`'s: its row, or none for a
   // version that removed the row.
   static void set_after(history::SourceKeyChange* ch, const CommittedRowVersion& v);
