@@ -116,23 +116,41 @@ std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
   return bytewise_key_of_row(row(slot));
 }
 
+const KeyIndex& HeapTable::bytewise_index() const {
+  CDC_ASSERT(bytewise_differs_, "a bytewise index of a key that sorts bytewise already");
+  if (!bytewise_built_) {
+    CDC_ASSERT(bytewise_index_.empty(), "an unbuilt bytewise index is empty");
+    std::vector<std::pair<std::string, uint32_t>> entries;
+    entries.reserve(index_.size());
+    for (auto it = index_.begin(); it != index_.end(); ++it)
+      entries.emplace_back(bytewise_key_of_slot(it.slot()), it.slot());
+    // Ascending, so that each entry takes the index's rightmost fast path.
+    std::sort(entries.begin(), entries.end());
+    for (const auto& [key, slot] : entries)
+      bytewise_index_.set(key, slot);
+    bytewise_built_ = true;
+  }
+  CDC_ASSERT(bytewise_index_.size() == index_.size(), "the bytewise index has an entry per key");
+  return bytewise_index_;
+}
+
 void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   index_.set(ikey, slot);
-  if (bytewise_differs_) {
+  if (bytewise_built_) {
     bytewise_index_.set(row ? bytewise_key_of_row(*row) : bytewise_key_of_slot(slot), slot);
   }
-  CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
-             "the bytewise index has an entry per key");
+  CDC_ASSERT(bytewise_built_ ? bytewise_index_.size() == index_.size() : bytewise_index_.empty(),
+             "the bytewise index has an entry per key once built");
 }
 
 void HeapTable::index_erase(const std::string& ikey) {
   const std::optional<uint32_t> slot = index_.find(ikey);
   if (!slot) return;
-  if (bytewise_differs_) bytewise_index_.erase(bytewise_key_of_slot(*slot));
+  if (bytewise_built_) bytewise_index_.erase(bytewise_key_of_slot(*slot));
   index_.erase(ikey);
-  CDC_ASSERT(!bytewise_differs_ || bytewise_index_.size() == index_.size(),
-             "the bytewise index has an entry per key");
+  CDC_ASSERT(bytewise_built_ ? bytewise_index_.size() == index_.size() : bytewise_index_.empty(),
+             "the bytewise index has an entry per key once built");
 }
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
@@ -154,12 +172,12 @@ void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   CDC_ASSERT(tuples_.size() == keep.size(), "rewrite keeps exactly the tuples asked for");
   index_.clear();
   bytewise_index_.clear();
+  bytewise_built_ = false;  // bytewise_index() builds it again when asked
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
     const std::string ikey = index_key_of_row(row(s));
     CDC_ASSERT(!index_.find(ikey), "rewrite kept two versions of one key");
     index_.set(ikey, s);
-    if (bytewise_differs_) bytewise_index_.set(bytewise_key_of_slot(s), s);
   }
 }
 

@@ -13,7 +13,9 @@
 // (key_encoding.h) to the slot of the key's newest version. Older versions of
 // the same key are reachable through HeapTuple::prev while they may still be
 // visible to someone. A key with a non-"C" collation also has a bytewise
-// index, so chunks in either order walk an index from their cursor. Both are
+// index, so chunks in either order walk an index from their cursor; it is
+// built from the key index when a chunk first asks for it (most runs never
+// page such a table bytewise) and kept in step from then on. Both are
 // KeyIndex B+ trees (key_index.h), which take PostgreSQL's fast path for the
 // rightmost leaf: a key above every indexed key (a serial key's next value)
 // is found absent and inserted at the end without a descent.
@@ -107,10 +109,12 @@ class HeapTable {
   void index_erase(const std::string& ikey);
   const KeyIndex& index() const { return index_; }
   // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY
-  // ... COLLATE "C" over a key with other collations; kept only for such keys
-  // (has_bytewise_index()), in step with index() on every change.
+  // ... COLLATE "C" over a key with other collations; only for such keys
+  // (has_bytewise_index()). Built from index() on the first call (one pass
+  // and a sort), then kept in step with index() on every change.
+  // REQUIRES: has_bytewise_index().
   bool has_bytewise_index() const { return bytewise_differs_; }
-  const KeyIndex& bytewise_index() const { return bytewise_index_; }
+  const KeyIndex& bytewise_index() const;
 
   // Replaces the contents with copies of the tuples at `keep` (in that order),
   // packed from slot 0, prev links cleared; frozen if `freeze`. Rebuilds the
@@ -134,10 +138,13 @@ class HeapTable {
   SegmentedVector<HeapTuple, 20> tuples_;
   RowArena arena_;
   KeyIndex index_;
-  // Invariant: when bytewise_differs_, bytewise_index_ holds one entry per
-  // entry of index_, with the same slot, under the key's C encoding.
+  // Invariant: when bytewise_built_, bytewise_index_ holds one entry per
+  // entry of index_, with the same slot, under the key's C encoding; else it
+  // is empty. Only bytewise_index() builds it (hence mutable: a const query
+  // may be the first to read it; each world owns its database).
   bool bytewise_differs_ = false;
-  KeyIndex bytewise_index_;
+  mutable bool bytewise_built_ = false;
+  mutable KeyIndex bytewise_index_;
   std::string bytewise_key_of_slot(uint32_t slot) const;
 };
 
