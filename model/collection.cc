@@ -14,13 +14,25 @@ bool CollectionStore::create(const std::string& name) {
 }
 
 uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
-  for (const auto& [name, doc] : txn.docs) {
-    CDC_ASSERT(collections_.count(name), "commit to an unknown collection");
+  // Each document's collection, found before anything changes; a run of
+  // documents for one collection (the usual transaction) finds it once.
+  std::vector<Collection*>& targets = targets_scratch_;
+  targets.clear();
+  for (size_t i = 0; i < txn.docs.size(); ++i) {
+    const std::string& name = txn.docs[i].first;
+    if (i > 0 && name == txn.docs[i - 1].first) {
+      targets.push_back(targets.back());
+      continue;
+    }
+    const auto it = collections_.find(name);
+    CDC_ASSERT(it != collections_.end(), "commit to an unknown collection");
+    targets.push_back(&it->second);
   }
   const uint64_t seq = ++seq_;
   const uint64_t first_id = next_doc_id_;
-  for (auto& [name, doc] : txn.docs) {
-    Collection& c = collections_.at(name);
+  for (size_t i = 0; i < txn.docs.size(); ++i) {
+    CollectionDoc& doc = txn.docs[i].second;
+    Collection& c = *targets[i];
     doc.txn_seq = seq;
     doc.tick = tick;
     doc.generation = c.generation;

@@ -104,6 +104,9 @@ class CollectionStore {
   std::optional<CaptureCheckpoint> lagging_checkpoint_;  // mutant checkpoint-lags-documents only
   uint64_t seq_ = 0;
   uint64_t next_doc_id_ = 1;
+  // commit()'s collection of each document, kept between commits for its
+  // buffer; meaningless outside commit().
+  std::vector<Collection*> targets_scratch_;
 };
 
 // Merges `doc` into `reduced` (map from key to reduced document).
