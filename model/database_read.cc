@@ -142,7 +142,8 @@ QueryResult Database::keyset_chunk(TableId t, const std::optional<Key>& after, u
   if (after) {
     if (Status st = check_key(s, *after); !st.is_ok()) return failed(st);
   }
-  // A key with a non-"C" collation has a bytewise index beside its own.
+  // A key with a non-"C" collation has a bytewise index beside its own
+  // (built by the first chunk that asks for it).
   const bool bytewise_differs = order == KeyOrder::kBytewise && h.has_bytewise_index();
   const std::vector<Collation>& sorted_by =
       order == KeyOrder::kBytewise ? h.bytewise_collations() : h.key_collations();
