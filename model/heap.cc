@@ -130,8 +130,13 @@ const KeyIndex& HeapTable::bytewise_index() const {
       bytewise_index_.set(key, slot);
     bytewise_built_ = true;
   }
-  CDC_ASSERT(bytewise_index_.size() == index_.size(), "the bytewise index has an entry per key");
+  check_bytewise_in_step();
   return bytewise_index_;
+}
+
+void HeapTable::check_bytewise_in_step() const {
+  CDC_ASSERT(bytewise_built_ ? bytewise_index_.size() == index_.size() : bytewise_index_.empty(),
+             "the bytewise index has an entry per key once built, and none before");
 }
 
 void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row) {
@@ -140,8 +145,7 @@ void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row
   if (bytewise_built_) {
     bytewise_index_.set(row ? bytewise_key_of_row(*row) : bytewise_key_of_slot(slot), slot);
   }
-  CDC_ASSERT(bytewise_built_ ? bytewise_index_.size() == index_.size() : bytewise_index_.empty(),
-             "the bytewise index has an entry per key once built");
+  check_bytewise_in_step();
 }
 
 void HeapTable::index_erase(const std::string& ikey) {
@@ -149,8 +153,7 @@ void HeapTable::index_erase(const std::string& ikey) {
   if (!slot) return;
   if (bytewise_built_) bytewise_index_.erase(bytewise_key_of_slot(*slot));
   index_.erase(ikey);
-  CDC_ASSERT(bytewise_built_ ? bytewise_index_.size() == index_.size() : bytewise_index_.empty(),
-             "the bytewise index has an entry per key once built");
+  check_bytewise_in_step();
 }
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {

@@ -146,6 +146,9 @@ class HeapTable {
   mutable bool bytewise_built_ = false;
   mutable KeyIndex bytewise_index_;
   std::string bytewise_key_of_slot(uint32_t slot) const;
+  // The read side of the invariant above, checked after every change to
+  // either index and before a chunk reads the bytewise one (sizes only).
+  void check_bytewise_in_step() const;
 };
 
 }  // namespace cdc

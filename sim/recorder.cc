@@ -161,7 +161,7 @@ void Recorder::on_source_commit(const CommittedTxn& txn) {
       const SharedRow* before = read_ahead ? befores_scratch_[k] : number_new_key(added);
       if (before != nullptr) added.before = *before;
       if (many) {
-        const uint32_t id = many->add(v.table.value(), c.changes.back().key);
+        const uint32_t id = many->add(added.table, added.key);
         CDC_ASSERT(id == *index, "key ids follow the changes' order");
       }
     }
