@@ -35,7 +35,6 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
     Collection& c = *targets[i];
     doc.txn_seq = seq;
     doc.tick = tick;
-    doc.generation = c.generation;
     doc.id = next_doc_id_++;
     c.docs.push_back(std::move(doc));
   }

@@ -39,7 +39,6 @@ struct CollectionDoc {
   // Set by the store on commit:
   uint64_t txn_seq = 0;
   uint64_t tick = 0;
-  uint64_t generation = 0;
   uint64_t id = 0;  // unique within the store, from 1
 };
 

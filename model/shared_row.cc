@@ -7,6 +7,8 @@
 
 namespace cdc {
 
+SharedRow::Block SharedRow::none_{{0}, 0};
+
 SharedRow::Block* SharedRow::allocate(size_t n) {
   static_assert(sizeof(Block) == bytes_for(0) && alignof(Value) <= 8,
                 "the values follow the header, aligned");

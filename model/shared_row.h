@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -86,11 +87,15 @@ class SharedRow {
   void swap(SharedRow& o) noexcept { std::swap(block_, o.block_); }
 
  private:
+  friend class OptionalRow;
   struct Block {
     std::atomic<uint32_t> refs;
     uint32_t size;
     Value* values() { return reinterpret_cast<Value*>(this + 1); }
   };
+  // What an OptionalRow holding no row points at: no SharedRow outside an
+  // OptionalRow ever holds it, and nothing reads or counts it.
+  static Block none_;
 
   // A block for `n` values, with one reference; its values are not yet
   // constructed (each constructor builds them in place).
@@ -102,6 +107,75 @@ class SharedRow {
   void release() noexcept;
 
   Block* block_ = nullptr;
+};
+
+// OptionalRow: a SharedRow or none, in one word where std::optional<SharedRow>
+// takes two. A history holds a before and an after image for each source
+// change, tens of millions of them at scale.
+//
+// Contract: reads and assigns like std::optional<SharedRow> (has_value,
+// operator bool, operator*, operator->, value, reset, comparison with
+// another and with std::nullopt, assignment from a SharedRow, a Row or
+// std::nullopt); the row of no columns is a value, distinct from none. A
+// moved-from OptionalRow that held a row holds the row of no columns, as a
+// moved-from std::optional<SharedRow> does.
+//
+// Representation: the SharedRow's block pointer, which is SharedRow::none_
+// when there is no row. Invariant: row_.block_ == &SharedRow::none_ exactly
+// when has_value() is false; the destructor clears it before row_'s own
+// destructor runs, so none_ is never released.
+class OptionalRow {
+ public:
+  OptionalRow() noexcept { row_.block_ = &SharedRow::none_; }
+  OptionalRow(std::nullopt_t) noexcept : OptionalRow() {}  // NOLINT(google-explicit-constructor)
+  OptionalRow(SharedRow row) noexcept : row_(std::move(row)) {}  // NOLINT
+  OptionalRow(const Row& row) : row_(row) {}                     // NOLINT
+  OptionalRow(Row&& row) : row_(std::move(row)) {}               // NOLINT
+  OptionalRow(const std::optional<SharedRow>& o)                 // NOLINT
+      : OptionalRow(o ? OptionalRow(*o) : OptionalRow()) {}
+  OptionalRow(std::optional<Row>&& o)  // NOLINT(google-explicit-constructor)
+      : OptionalRow(o ? OptionalRow(std::move(*o)) : OptionalRow()) {}
+  OptionalRow(const std::optional<Row>& o)  // NOLINT(google-explicit-constructor)
+      : OptionalRow(o ? OptionalRow(*o) : OptionalRow()) {}
+  OptionalRow(const OptionalRow& o) noexcept {
+    row_.block_ = o.row_.block_;
+    if (has_value()) row_.retain();
+  }
+  OptionalRow(OptionalRow&& o) noexcept {
+    row_.block_ = o.row_.block_;
+    if (has_value()) o.row_.block_ = nullptr;
+  }
+  OptionalRow& operator=(OptionalRow o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~OptionalRow() {
+    if (!has_value()) row_.block_ = nullptr;
+  }
+
+  bool has_value() const noexcept { return row_.block_ != &SharedRow::none_; }
+  explicit operator bool() const noexcept { return has_value(); }
+  // REQUIRES: has_value().
+  const SharedRow& operator*() const {
+    CDC_ASSERT(has_value(), "an OptionalRow read holds a row");
+    return row_;
+  }
+  const SharedRow* operator->() const { return &**this; }
+  const SharedRow& value() const { return **this; }
+  void reset() noexcept { OptionalRow().swap(*this); }
+  operator std::optional<SharedRow>() const {  // NOLINT(google-explicit-constructor)
+    return has_value() ? std::optional<SharedRow>(row_) : std::nullopt;
+  }
+
+  bool operator==(const OptionalRow& o) const {
+    return has_value() == o.has_value() && (!has_value() || row_ == o.row_);
+  }
+  bool operator==(std::nullopt_t) const { return !has_value(); }
+
+  void swap(OptionalRow& o) noexcept { std::swap(row_.block_, o.row_.block_); }
+
+ private:
+  SharedRow row_;
 };
 
 }  // namespace cdc

@@ -70,8 +70,8 @@ struct BackfillInstance {
 struct SourceKeyChange {
   uint32_t table = 0;  // TableId value
   DocKey key;
-  std::optional<SharedRow> before;
-  std::optional<SharedRow> after;
+  OptionalRow before;
+  OptionalRow after;
   // The xmin of the `after` version: the xid of the (sub)transaction that
   // wrote it, which a subtransaction makes differ from SourceCommit::xid.
   // Derived from the run, so not part of the fingerprint.

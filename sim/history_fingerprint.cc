@@ -18,7 +18,7 @@ void add_each(Fingerprint& fp, const std::vector<T>& items, RowOf row_of, Add ad
   }
 }
 
-void add_optional_row(Fingerprint& fp, const std::optional<SharedRow>& r) {
+void add_optional_row(Fingerprint& fp, const OptionalRow& r) {
   fp.add_u64(r.has_value());
   if (r) fp.add_row(*r);
 }
