@@ -54,7 +54,9 @@ class SharedRow {
     swap(moved);
     return *this;
   }
-  ~SharedRow() { release(); }
+  ~SharedRow() {
+    if (block_ != nullptr) release();  // moved-from rows and the row of no columns: no call
+  }
 
   size_t size() const { return block_ == nullptr ? 0 : block_->size; }
   bool empty() const { return size() == 0; }
@@ -149,6 +151,18 @@ class OptionalRow {
     swap(o);
     return *this;
   }
+  // Assigning a row or none in place, as the recorder does for every change.
+  OptionalRow& operator=(const SharedRow& row) noexcept {
+    if (!has_value()) row_.block_ = nullptr;  // a plain SharedRow again: assignable
+    row_ = row;
+    return *this;
+  }
+  OptionalRow& operator=(const Row& row) { return *this = SharedRow(row); }
+  OptionalRow& operator=(Row&& row) { return *this = SharedRow(std::move(row)); }
+  OptionalRow& operator=(std::nullopt_t) noexcept {
+    reset();
+    return *this;
+  }
   ~OptionalRow() {
     if (!has_value()) row_.block_ = nullptr;
   }
@@ -162,7 +176,11 @@ class OptionalRow {
   }
   const SharedRow* operator->() const { return &**this; }
   const SharedRow& value() const { return **this; }
-  void reset() noexcept { OptionalRow().swap(*this); }
+  void reset() noexcept {
+    if (!has_value()) return;
+    row_ = SharedRow();  // releases the block
+    row_.block_ = &SharedRow::none_;
+  }
   operator std::optional<SharedRow>() const {  // NOLINT(google-explicit-constructor)
     return has_value() ? std::optional<SharedRow>(row_) : std::nullopt;
   }

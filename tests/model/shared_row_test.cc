@@ -149,7 +149,7 @@ RC_GTEST_PROP(OptionalRowProps, BehavesAsAnOptionalSharedRow, ()) {
   for (size_t step = 0; step < steps; ++step) {
     const size_t i = *rc::gen::inRange<size_t>(0, 3);
     const size_t j = *rc::gen::inRange<size_t>(0, 3);
-    switch (*rc::gen::inRange(0, 6)) {
+    switch (*rc::gen::inRange(0, 7)) {
       case 0:
         ours[i] = rows[j];
         theirs[i] = rows[j];
@@ -171,6 +171,10 @@ RC_GTEST_PROP(OptionalRowProps, BehavesAsAnOptionalSharedRow, ()) {
       case 4:
         ours[i].reset();
         theirs[i].reset();
+        break;
+      case 5:  // a Row: a block of its own, equal by values
+        ours[i] = rows[j].to_row();
+        theirs[i] = rows[j].to_row();
         break;
       default:
         ours[i].swap(ours[j]);
