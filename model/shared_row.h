@@ -129,11 +129,14 @@ class SharedRow {
 class OptionalRow {
  public:
   OptionalRow() noexcept { row_.block_ = &SharedRow::none_; }
+  // Implicit, as std::optional<SharedRow>'s: every place that assigned or
+  // passed a row, a Row or none to a change's image keeps doing so.
   OptionalRow(std::nullopt_t) noexcept : OptionalRow() {}  // NOLINT(google-explicit-constructor)
-  OptionalRow(SharedRow row) noexcept : row_(std::move(row)) {}  // NOLINT
-  OptionalRow(const Row& row) : row_(row) {}                     // NOLINT
-  OptionalRow(Row&& row) : row_(std::move(row)) {}               // NOLINT
-  OptionalRow(const std::optional<SharedRow>& o)                 // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  OptionalRow(SharedRow row) noexcept : row_(std::move(row)) {}
+  OptionalRow(const Row& row) : row_(row) {}        // NOLINT(google-explicit-constructor)
+  OptionalRow(Row&& row) : row_(std::move(row)) {}  // NOLINT(google-explicit-constructor)
+  OptionalRow(const std::optional<SharedRow>& o)    // NOLINT(google-explicit-constructor)
       : OptionalRow(o ? OptionalRow(*o) : OptionalRow()) {}
   OptionalRow(std::optional<Row>&& o)  // NOLINT(google-explicit-constructor)
       : OptionalRow(o ? OptionalRow(std::move(*o)) : OptionalRow()) {}
