@@ -6,6 +6,7 @@
 #include "model/mutants.h"
 #include "model/sorted_runs.h"
 #include "sim/final_rows.h"
+#include "sim/memory_release.h"
 #include "sim/pipeline_graph.h"
 #include "sim/recorder.h"
 
@@ -91,7 +92,12 @@ class World {
   bool drained() const;
   void release_source();
   void record_final_state();
+  bool large() const;
 
+  // Opened at the end of a large run (sim/memory_release.h). The first
+  // member, so the last destroyed: everything the world frees goes back to
+  // the system before the checkers run.
+  std::optional<PromptRelease> prompt_release_;
   WorldOptions o_;
   const uint32_t fault_weight_total_;  // o_.faults.total(): the weights never change
   Prng root_, scheduler_, capture_prng_;
@@ -1118,6 +1124,16 @@ void World::safety_tick() {
   note_tick(dropped);
 }
 
+// Large enough that what the world frees at the end is worth giving back at
+// once: 2^16 row versions or more in the source tables.
+bool World::large() const {
+  constexpr uint64_t kLargeSlots = uint64_t{1} << 16;
+  uint64_t slots = 0;
+  for (uint32_t t = 0; t < db_.table_count(); ++t)
+    slots += db_.slot_count(TableId(t));
+  return slots >= kLargeSlots;
+}
+
 // Nothing reads the source once the run has drained: its tables, indexes
 // and WAL, the recorder's committed state, the capture and the workload go
 // before the final state and the fingerprint are built, which is when the
@@ -1208,6 +1224,7 @@ RunResult World::run() {
   d.tick = tick_;
   d.source_flush_lsn = db_.current_flush_lsn();
   d.capture_cursor = store_.checkpoint() ? store_.checkpoint()->cursor : Lsn();
+  if (large()) prompt_release_.emplace();
   release_source();
   record_final_state();
   recorder_.finish_costs(tick_);
