@@ -14,6 +14,11 @@ const char* to_string(UpdateStrategy s) {
   return s == UpdateStrategy::kMerge ? "merge" : "delta";
 }
 
+uint32_t seq_of(uint64_t collection_seq) {
+  CDC_ASSERT(collection_seq <= UINT32_MAX, "a collection transaction's seq fits 32 bits");
+  return static_cast<uint32_t>(collection_seq);
+}
+
 // ---- Destination ----
 
 const DestinationTable* Destination::table(const std::string& name) const {
@@ -266,7 +271,7 @@ Status Materialization::build() {
       c.upserts.push_back({{.fields = d->fields,
                             .present_mask = d->present_mask,
                             .lsn = d->lsn,
-                            .collection_seq = d->txn_seq,
+                            .collection_seq = seq_of(d->txn_seq),
                             .op = d->op,
                             .snapshot = d->snapshot},
                            d->key});
@@ -293,7 +298,7 @@ void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
                 mutant_active(Mutant::kReductionFirstWins));
   (*row)->lsn = d.lsn;
   (*row)->snapshot = d.snapshot;
-  (*row)->collection_seq = d.txn_seq;
+  (*row)->collection_seq = seq_of(d.txn_seq);
 }
 }  // namespace
 

@@ -49,15 +49,22 @@ struct MaterializationBindingSpec {
 // What a destination row holds besides its key. A merge table's map keys
 // these (so the key is held once, by the map); a row on its own, appended to
 // a delta table or staged for a commit, is a DestRow and carries its key.
-// Members are ordered so that the small ones share a word.
+// Members are ordered so that the small ones share a word: in 32 bytes, a
+// merge table's map node (key and links included) is 80 bytes, an
+// allocator size class of its own, where 40 made it 88 in a class of 96.
 struct DestValue {
   SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;
-  uint64_t collection_seq = 0;
+  uint32_t collection_seq = 0;  // the store's seq (narrowed: seq_of())
   char op = 'c';
   bool snapshot = false;
 };
+static_assert(sizeof(DestValue) == 32, "a destination row's value in four words");
+
+// A collection transaction's seq as a destination row holds it.
+// REQUIRES: seq < 2^32 (a run commits far fewer collection transactions).
+uint32_t seq_of(uint64_t collection_seq);
 
 struct DestRow : DestValue {
   CompactKey key;
