@@ -42,37 +42,12 @@ std::optional<MaterializationPosition> Destination::position(const std::string& 
 
 namespace {
 
-// rows.lower_bound(key), found without a search when `key` lies just after
-// `prev` (the previous answer), or past every key while `prev` is end():
-// keys asked for in ascending order mostly do.
-template <class Map>
-auto lower_bound_from(Map& rows, decltype(rows.begin()) prev, const CompactKey& key) {
-  if (prev != rows.end() && prev->first < key) {
-    const auto next = std::next(prev);
-    if (next == rows.end() || !(next->first < key)) return next;
-  } else if (prev == rows.end() && (rows.empty() || rows.rbegin()->first < key)) {
-    return rows.end();
-  }
-  return rows.lower_bound(key);
-}
-
-// Stores each of `upserts` in `rows`, replacing a row of its key. Rows
-// come in key order: each row's place is looked for next to the
-// previous row's (a backfill fills runs of keys with no stored row between
-// them, often past the table's greatest key), and searched for only when it
-// is not there.
-void store_upserts(const std::vector<DestRow>& upserts, std::map<CompactKey, DestValue>* rows) {
-  auto prev = rows->end();
-  for (const DestRow& r : upserts) {
-    const auto at = lower_bound_from(*rows, prev, r.key);
-    const DestValue& value = r;
-    if (at != rows->end() && at->first == r.key) {
-      at->second = value;
-      prev = at;
-    } else {
-      prev = rows->emplace_hint(at, r.key, value);
-    }
-  }
+// Stores each of `upserts` in `rows`, replacing a row of its key. A
+// backfill's rows come above every stored key, which the table takes
+// without a search (model/merge_rows.h).
+void store_upserts(const std::vector<DestRow>& upserts, MergeRows* rows) {
+  for (const DestRow& r : upserts)
+    rows->insert_or_assign(r.key, r);
 }
 
 }  // namespace
@@ -112,23 +87,27 @@ uint64_t Destination::corrupt(const std::string& name) {
   auto it = tables_.find(name);
   if (it == tables_.end()) return 0;
   uint64_t damaged = 0;
+  // Every other merge row in key order is damaged: of those, every other
+  // is lost and the rest lose their second field.
+  std::vector<CompactKey> lost;
+  std::vector<CompactKey> garbled;
   size_t i = 0;
-  for (auto row = it->second.merged.begin(); row != it->second.merged.end(); ++i) {
-    if (i % 2) {
-      ++row;
-      continue;
-    }
+  for (const auto& [key, value] : it->second.merged) {
+    if (i++ % 2) continue;
     ++damaged;
-    if (i % 4 == 0) {
-      row = it->second.merged.erase(row);
-      continue;
+    if ((i - 1) % 4 == 0) {
+      lost.push_back(key);
+    } else if (value.fields.size() > 1) {
+      garbled.push_back(key);
     }
-    if (row->second.fields.size() > 1) {
-      Row garbled = row->second.fields.to_row();
-      garbled[1] = Value::null();
-      row->second.fields = std::move(garbled);
-    }
-    ++row;
+  }
+  for (const CompactKey& key : lost)
+    it->second.merged.erase(key);
+  for (const CompactKey& key : garbled) {
+    DestValue* value = it->second.merged.find(key);
+    Row row = value->fields.to_row();
+    row[1] = Value::null();
+    value->fields = std::move(row);
   }
   std::vector<DestRow>& rows = it->second.appended;
   const size_t before = rows.size();
@@ -323,7 +302,6 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
     std::sort(order.begin(), order.end(), before);
   }
   size_t keys = 0;
-  auto cursor = table != nullptr ? table->merged.end() : decltype(table->merged.end()){};
   for (size_t i = 0; i < order.size(); ++keys) {
     const CompactKey& key = docs[order[i]]->key;
     std::optional<DestRow> row;
@@ -332,10 +310,9 @@ void Materialization::build_merge(uint32_t b, const std::vector<const Collection
                       (pos.load_optimisation && (!pos.max_key || key > *pos.max_key));
     if (skip && table != nullptr) reached(Situation::kDestinationLoadSkippedAboveMaxKey);
     if (!skip && table != nullptr) {
-      cursor = lower_bound_from(table->merged, cursor, key);
-      if (cursor != table->merged.end() && cursor->first == key) {
+      if (const DestValue* stored = table->merged.find(key)) {
         row.emplace();
-        static_cast<DestValue&>(*row) = cursor->second;
+        static_cast<DestValue&>(*row) = *stored;
         row->key = key;
         ++out->loaded;
       }

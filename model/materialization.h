@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "model/collection.h"
+#include "model/dest_value.h"
+#include "model/merge_rows.h"
 #include "model/status.h"
 
 namespace cdc {
@@ -46,30 +48,6 @@ struct MaterializationBindingSpec {
   bool force_truncate_on_backfill = false;
 };
 
-// What a destination row holds besides its key. A merge table's map keys
-// these (so the key is held once, by the map); a row on its own, appended to
-// a delta table or staged for a commit, is a DestRow and carries its key.
-// Members are ordered so that the small ones share a word: in 32 bytes, a
-// merge table's map node (key and links included) is 80 bytes, an
-// allocator size class of its own, where 40 made it 88 in a class of 96.
-struct DestValue {
-  SharedRow fields;
-  uint64_t present_mask = 0;
-  Lsn lsn;
-  uint32_t collection_seq = 0;  // the store's seq (narrowed: seq_of())
-  char op = 'c';
-  bool snapshot = false;
-};
-static_assert(sizeof(DestValue) == 32, "a destination row's value in four words");
-
-// A collection transaction's seq as a destination row holds it.
-// REQUIRES: seq < 2^32 (a run commits far fewer collection transactions).
-uint32_t seq_of(uint64_t collection_seq);
-
-struct DestRow : DestValue {
-  CompactKey key;
-};
-
 struct MaterializationPosition {
   uint64_t read_through_seq = 0;      // every collection txn up to here is applied
   std::optional<CompactKey> max_key;  // highest key this binding stored
@@ -78,8 +56,8 @@ struct MaterializationPosition {
 
 struct DestinationTable {
   uint32_t schema_version = 1;
-  std::map<CompactKey, DestValue> merged;  // merge tables, by key
-  std::vector<DestRow> appended;           // delta tables
+  MergeRows merged;               // merge tables, by key
+  std::vector<DestRow> appended;  // delta tables
 };
 
 // One destination transaction, as built and as committed.
