@@ -71,14 +71,16 @@ void MergeRows::clear() {
 MergeRows::Leaf* MergeRows::descend(std::string_view key, Path* path) const {
   CDC_ASSERT(root_ != nullptr, "descending a tree with a root");
   Node* node = root_;
-  path->depth = 0;
+  if (path != nullptr) path->depth = 0;
   for (uint32_t level = 0; level < depth_; ++level) {
     Inner* in = static_cast<Inner*>(node);
     CDC_ASSERT(!in->leaf && in->n >= 1, "an inner node with children above the leaves");
     const uint32_t c = upper(in->sep, in->n - 1, key);
-    path->node[path->depth] = in;
-    path->child[path->depth] = c;
-    ++path->depth;
+    if (path != nullptr) {
+      path->node[path->depth] = in;
+      path->child[path->depth] = c;
+      ++path->depth;
+    }
     node = in->child[c];
   }
   CDC_ASSERT(node->leaf, "depth_ inner levels lie above the leaves");
@@ -87,8 +89,7 @@ MergeRows::Leaf* MergeRows::descend(std::string_view key, Path* path) const {
 
 const DestValue* MergeRows::find(std::string_view key) const {
   if (size_ == 0) return nullptr;
-  Path path;
-  const Leaf* leaf = descend(key, &path);
+  const Leaf* leaf = descend(key, nullptr);
   const uint32_t pos = lower(leaf->key, leaf->n, key);
   if (pos < leaf->n && leaf->key[pos] == key) return &leaf->value[pos];
   return nullptr;

@@ -117,13 +117,17 @@ class MergeRows {
   size_t check_invariants() const;
 
  private:
-  // The inner nodes a descent passed and the child it took in each.
+  // The inner nodes a descent passed and the child it took in each: entries
+  // [0, depth) are set (the rest are left unwritten, not zeroed, as a
+  // descent needs only as many as the tree has levels).
   struct Path {
-    std::array<Inner*, 64> node{};
-    std::array<uint32_t, 64> child{};
+    std::array<Inner*, 64> node;
+    std::array<uint32_t, 64> child;
     uint32_t depth = 0;
   };
   void swap(MergeRows& o) noexcept;
+  // The leaf where `key` is or would go; `path`, when given, records the
+  // way down.
   Leaf* descend(std::string_view key, Path* path) const;
   void append(const CompactKey& key, const DestValue& value);
   static uint32_t split_point(uint32_t pos);
