@@ -1,6 +1,7 @@
 // Records: test_decoding lines, collections, destinations and the end.
 #include "outside/records.h"
 
+#include "model/dest_value.h"
 #include "outside/test_decoding.h"
 #include "properties/destination.h"
 
@@ -114,6 +115,8 @@ history::Document Records::document(const json& d, const std::string& path) {
 void Records::collection_txn(const json& r, bool one_document) {
   history::CollectionTxn txn;
   txn.seq = h_.collection_txns.size() + 1;
+  // A destination row holds the seq in 32 bits (model/dest_value.h).
+  if (txn.seq > UINT32_MAX) bad("type", "more than 2^32 - 1 collection transactions");
   txn.tick = tick_;
   if (one_document) {
     only_keys(r, "", "document");
@@ -153,7 +156,7 @@ history::DestinationRow Records::destination_row(uint32_t m, const json& r, cons
   if (mat.strategy == history::UpdateStrategy::kMerge) row.op = history::DocOp::kCreate;
   row.snapshot = bool_of(r, "snapshot", path, false);
   const auto seq = doc_seq_.find({b.id, row.key, row.lsn});
-  row.collection_seq = seq == doc_seq_.end() ? 0 : seq->second;
+  row.collection_seq = seq == doc_seq_.end() ? 0 : seq_of(seq->second);
   return row;
 }
 

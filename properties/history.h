@@ -246,10 +246,11 @@ struct DestinationRow {
   SharedRow fields;
   uint64_t present_mask = 0;
   Lsn lsn;                      // version of the document the row came from (see "Versions")
-  uint64_t collection_seq = 0;  // collection txn the document was committed in
+  uint32_t collection_seq = 0;  // collection txn of the document (32 bits: model/dest_value.h)
   DocOp op = DocOp::kCreate;    // delta rows keep the document's op; merge rows are kCreate
   bool snapshot = false;
 };
+static_assert(sizeof(DestinationRow) == 48, "a destination row in six words");
 
 // One committed destination transaction of one materialization binding.
 // Merge: `upserts` are the rows stored (insert or update), `deletes` the keys

@@ -34,7 +34,7 @@ inline DestinationRow drow(const std::string& key, int64_t v, uint64_t lsn, uint
   r.fields = row(key, v);
   r.present_mask = 0b11;
   r.lsn = Lsn(lsn);
-  r.collection_seq = seq;
+  r.collection_seq = static_cast<uint32_t>(seq);
   return r;
 }
 // A backfilled (snapshot) create row.
@@ -79,7 +79,7 @@ class DestinationBuilder {
     t.state_key = "d7.v" + std::to_string(1 + rebuilds_);
     t.truncated_first = truncated_first;
     for (const DestinationRow& r : upserts)
-      t.read_through_seq = std::max(t.read_through_seq, r.collection_seq);
+      t.read_through_seq = std::max(t.read_through_seq, uint64_t{r.collection_seq});
     t.upserts = std::move(upserts);
     t.deletes = std::move(deletes);
     h_.destination_txns.push_back(std::move(t));

@@ -87,7 +87,7 @@ inline DestinationBuilder clean_keyless_merge() {
     r.present_mask = doc.present_mask;
     r.lsn = doc.lsn;
     r.snapshot = doc.snapshot;
-    r.collection_seq = seq;
+    r.collection_seq = static_cast<uint32_t>(seq);
     return r;
   };
   const History& h = d.build();
