@@ -15,8 +15,10 @@ std::mutex& scopes_mutex() {
   static std::mutex m;
   return m;
 }
-int scopes = 0;           // guarded by scopes_mutex()
+int scopes = 0;  // guarded by scopes_mutex()
+#ifdef CDCSIM_MIMALLOC
 long saved_delay_ms = 0;  // the delay before the first scope opened; guarded likewise
+#endif
 
 void set_prompt(bool prompt) {
 #ifdef CDCSIM_MIMALLOC
