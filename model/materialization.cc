@@ -93,9 +93,10 @@ uint64_t Destination::corrupt(const std::string& name) {
   std::vector<CompactKey> garbled;
   size_t i = 0;
   for (const auto& [key, value] : it->second.merged) {
-    if (i++ % 2) continue;
+    const size_t at = i++;
+    if (at % 2) continue;
     ++damaged;
-    if ((i - 1) % 4 == 0) {
+    if (at % 4 == 0) {
       lost.push_back(key);
     } else if (value.fields.size() > 1) {
       garbled.push_back(key);
