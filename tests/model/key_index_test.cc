@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/model/byte_keys.h"
+
 namespace cdc {
 namespace {
 
@@ -24,25 +26,6 @@ using Ref = std::map<std::string, uint32_t>;
 struct Sut {
   KeyIndex index;
 };
-
-// A key from a small alphabet with 0x00 and 0xff, 0 to 24 bytes long: keys
-// past 15 bytes leave a node's record for the heap (model/key_bytes.h).
-rc::Gen<std::string> gen_key() {
-  return rc::gen::mapcat(rc::gen::inRange<size_t>(0, 25), [](size_t n) {
-    return rc::gen::container<std::string>(
-        n, rc::gen::element<char>('\x00', 'a', 'b', '\x7f', '\x80', '\xff'));
-  });
-}
-
-// The key of number i in a batch: eight bytes, big-endian, after a tag (tag
-// 'l': thirteen times, so the 21-byte keys and the separators split from
-// them are kept on the heap, and their equal prefixes compare whole keys).
-std::string numbered(char tag, uint32_t i) {
-  std::string k(tag == 'l' ? 13 : 1, tag);
-  for (int b = 7; b >= 0; --b)
-    k.push_back(static_cast<char>((uint64_t{i} >> (8 * b)) & 0xff));
-  return k;
-}
 
 void check_agrees(const Ref& ref, const KeyIndex& index) {
   index.check_invariants();
@@ -67,7 +50,7 @@ void check_agrees(const Ref& ref, const KeyIndex& index) {
 // Sets one key, often right after looking it up (as a write follows its
 // lookup), so that set() takes the place the lookup left.
 struct Set : rc::state::Command<Ref, Sut> {
-  std::string key = *gen_key();
+  std::string key = *testing::gen_byte_key();
   uint32_t slot = *rc::gen::arbitrary<uint32_t>();
   bool look_first = *rc::gen::arbitrary<bool>();
   void apply(Ref& ref) const override { ref[key] = slot; }
@@ -91,11 +74,11 @@ struct SetMany : rc::state::Command<Ref, Sut> {
   bool look_first = *rc::gen::arbitrary<bool>();  // each key looked up before it is set
   void apply(Ref& ref) const override {
     for (uint32_t i = 0; i < count; ++i)
-      ref[numbered(tag, (first + i * stride) % 5000)] = i;
+      ref[testing::numbered_key(tag, (first + i * stride) % 5000)] = i;
   }
   void run(const Ref& ref, Sut& sut) const override {
     for (uint32_t i = 0; i < count; ++i) {
-      const std::string key = numbered(tag, (first + i * stride) % 5000);
+      const std::string key = testing::numbered_key(tag, (first + i * stride) % 5000);
       if (look_first) (void)sut.index.find(key);
       sut.index.set(key, i);
     }
@@ -142,14 +125,15 @@ struct Erase : rc::state::Command<Ref, Sut> {
 // it among others (a group of more than sixteen: two groups), which must
 // reach the leaf each lookup descends to and leave the index as it was.
 struct Probe : rc::state::Command<Ref, Sut> {
-  std::string key =
-      *rc::gen::oneOf(gen_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000),
-                                              [](uint32_t i) { return numbered('m', i); }));
+  std::string key = *rc::gen::oneOf(
+      testing::gen_byte_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000), [](uint32_t i) {
+        return testing::numbered_key('m', i);
+      }));
   void apply(Ref&) const override {}
   void run(const Ref& ref, Sut& sut) const override {
     std::vector<std::string> others;
     for (uint32_t i = 0; i < 20; ++i)
-      others.push_back(numbered(i % 2 == 0 ? 'm' : 'l', i * 250));
+      others.push_back(testing::numbered_key(i % 2 == 0 ? 'm' : 'l', i * 250));
     std::vector<std::string_view> group(others.begin(), others.end());
     group.insert(group.begin() + 7, key);
     const std::vector<const void*> reached = sut.index.TEST_prefetched_leaves(group);
@@ -200,16 +184,16 @@ TEST(KeyIndexTest, AnAscendingLoadFillsItsLeavesAndErasingShrinksTheTree) {
   KeyIndex index;
   constexpr uint32_t kKeys = 100'000;
   for (uint32_t i = 0; i < kKeys; ++i)
-    index.set(numbered('s', i), i);
+    index.set(testing::numbered_key('s', i), i);
   const size_t leaves = index.check_invariants();
   EXPECT_EQ(leaves, (kKeys + KeyIndex::kLeafCapacity - 1) / KeyIndex::kLeafCapacity);
   for (uint32_t i = 1; i < kKeys; ++i)
-    ASSERT_TRUE(index.erase(numbered('s', i)));
+    ASSERT_TRUE(index.erase(testing::numbered_key('s', i)));
   EXPECT_EQ(index.check_invariants(), 1u);
   EXPECT_EQ(index.size(), 1u);
-  EXPECT_EQ(index.find(numbered('s', 0)), 0u);
-  EXPECT_FALSE(index.erase(numbered('s', 1)));
-  EXPECT_EQ(index.last().key(), numbered('s', 0));
+  EXPECT_EQ(index.find(testing::numbered_key('s', 0)), 0u);
+  EXPECT_FALSE(index.erase(testing::numbered_key('s', 1)));
+  EXPECT_EQ(index.last().key(), testing::numbered_key('s', 0));
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/model/byte_keys.h"
+
 namespace cdc {
 namespace {
 
@@ -29,21 +31,6 @@ DestValue value_of(uint64_t tag) {
   v.lsn = Lsn(tag);
   v.fields = Row{Value::int64(static_cast<int64_t>(tag))};  // counted: copies must release it
   return v;
-}
-
-rc::Gen<std::string> gen_key() {
-  return rc::gen::mapcat(rc::gen::inRange<size_t>(0, 25), [](size_t n) {
-    return rc::gen::container<std::string>(n, rc::gen::element<char>('\x00', 'a', '\x80', '\xff'));
-  });
-}
-
-// Key number i of a batch: a tag (13 of them for tag 'l', so the key is
-// held on the heap), then i in eight bytes, big-endian.
-std::string numbered(char tag, uint32_t i) {
-  std::string k(tag == 'l' ? 13 : 1, tag);
-  for (int b = 7; b >= 0; --b)
-    k.push_back(static_cast<char>((uint64_t{i} >> (8 * b)) & 0xff));
-  return k;
 }
 
 void check_agrees(const Ref& ref, const MergeRows& rows) {
@@ -61,7 +48,7 @@ void check_agrees(const Ref& ref, const MergeRows& rows) {
 }
 
 struct Set : rc::state::Command<Ref, Sut> {
-  std::string key = *gen_key();
+  std::string key = *testing::gen_byte_key();
   uint64_t tag = *rc::gen::inRange<uint64_t>(1, 1'000'000);
   void apply(Ref& ref) const override { ref[key] = tag; }
   void run(const Ref& ref, Sut& sut) const override {
@@ -86,11 +73,12 @@ struct SetMany : rc::state::Command<Ref, Sut> {
   }
   void apply(Ref& ref) const override {
     for (uint32_t i = 0; i < count; ++i)
-      ref[numbered(tag, number(i))] = uint64_t{number(i)} + 7;
+      ref[testing::numbered_key(tag, number(i))] = uint64_t{number(i)} + 7;
   }
   void run(const Ref& ref, Sut& sut) const override {
     for (uint32_t i = 0; i < count; ++i)
-      sut.rows.insert_or_assign(numbered(tag, number(i)), value_of(uint64_t{number(i)} + 7));
+      sut.rows.insert_or_assign(testing::numbered_key(tag, number(i)),
+                                value_of(uint64_t{number(i)} + 7));
     Ref next = ref;
     apply(next);
     check_agrees(next, sut.rows);
@@ -106,7 +94,7 @@ struct SetMany : rc::state::Command<Ref, Sut> {
 struct Erase : rc::state::Command<Ref, Sut> {
   size_t at = *rc::gen::oneOf(rc::gen::just<size_t>(0), rc::gen::arbitrary<size_t>());
   size_t count = *rc::gen::element<size_t>(1, 1, 50, 400);
-  std::string other = *gen_key();
+  std::string other = *testing::gen_byte_key();
   std::vector<std::string> keys(const Ref& ref) const {
     std::vector<std::string> out;
     if (!ref.empty()) {
@@ -133,9 +121,10 @@ struct Erase : rc::state::Command<Ref, Sut> {
 };
 
 struct Probe : rc::state::Command<Ref, Sut> {
-  std::string key =
-      *rc::gen::oneOf(gen_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000),
-                                              [](uint32_t i) { return numbered('m', i); }));
+  std::string key = *rc::gen::oneOf(
+      testing::gen_byte_key(), rc::gen::map(rc::gen::inRange<uint32_t>(0, 5000), [](uint32_t i) {
+        return testing::numbered_key('m', i);
+      }));
   void run(const Ref& ref, Sut& sut) const override {
     const auto it = ref.find(key);
     const DestValue* found = std::as_const(sut.rows).find(key);
@@ -181,7 +170,7 @@ constexpr size_t kFullLeaves = (kRows + MergeRows::kLeafCapacity - 1) / MergeRow
 TEST(MergeRowsTest, AnAscendingLoadFillsItsLeaves) {
   MergeRows rows;
   for (uint32_t i = 0; i < kRows; ++i)
-    ASSERT_TRUE(rows.insert_or_assign(numbered('s', i), value_of(i)));
+    ASSERT_TRUE(rows.insert_or_assign(testing::numbered_key('s', i), value_of(i)));
   EXPECT_EQ(rows.check_invariants(), kFullLeaves);
 }
 
@@ -191,13 +180,13 @@ TEST(MergeRowsTest, AnAscendingLoadFillsItsLeaves) {
 TEST(MergeRowsTest, LoadsBelowAStoredKeyOrDescendingFillAllButAFewRowsOfALeaf) {
   const size_t most = kRows / (MergeRows::kLeafCapacity - 4) + 2;
   MergeRows below;
-  ASSERT_TRUE(below.insert_or_assign(numbered('s', kRows), value_of(kRows)));
+  ASSERT_TRUE(below.insert_or_assign(testing::numbered_key('s', kRows), value_of(kRows)));
   for (uint32_t i = 0; i < kRows; ++i)
-    ASSERT_TRUE(below.insert_or_assign(numbered('s', i), value_of(i)));
+    ASSERT_TRUE(below.insert_or_assign(testing::numbered_key('s', i), value_of(i)));
   EXPECT_LE(below.check_invariants(), most);
   MergeRows descending;
   for (uint32_t i = kRows; i-- > 0;)
-    ASSERT_TRUE(descending.insert_or_assign(numbered('s', i), value_of(i)));
+    ASSERT_TRUE(descending.insert_or_assign(testing::numbered_key('s', i), value_of(i)));
   EXPECT_LE(descending.check_invariants(), most);
 }
 
@@ -205,17 +194,17 @@ TEST(MergeRowsTest, LoadsBelowAStoredKeyOrDescendingFillAllButAFewRowsOfALeaf) {
 TEST(MergeRowsTest, ErasingShrinksTheTreeToOneLeaf) {
   MergeRows rows;
   for (uint32_t i = 0; i < kRows; ++i)
-    rows.insert_or_assign(numbered('s', (i * 7919) % kRows), value_of(i));
+    rows.insert_or_assign(testing::numbered_key('s', (i * 7919) % kRows), value_of(i));
   for (uint32_t i = 1; i < kRows; ++i)
-    ASSERT_EQ(rows.erase(numbered('s', i)), 1u);
+    ASSERT_EQ(rows.erase(testing::numbered_key('s', i)), 1u);
   EXPECT_EQ(rows.check_invariants(), 1u);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows.at(numbered('s', 0)).lsn, Lsn(0));
-  EXPECT_EQ(rows.erase(numbered('s', 1)), 0u);
-  EXPECT_EQ(rows.erase(numbered('s', 0)), 1u);
+  EXPECT_EQ(rows.at(testing::numbered_key('s', 0)).lsn, Lsn(0));
+  EXPECT_EQ(rows.erase(testing::numbered_key('s', 1)), 0u);
+  EXPECT_EQ(rows.erase(testing::numbered_key('s', 0)), 1u);
   EXPECT_TRUE(rows.empty());
   EXPECT_EQ(rows.begin(), rows.end());
-  EXPECT_TRUE(rows.insert_or_assign(numbered('s', 3), value_of(3)));
+  EXPECT_TRUE(rows.insert_or_assign(testing::numbered_key('s', 3), value_of(3)));
   EXPECT_EQ(rows.check_invariants(), 1u);
 }
 
@@ -225,11 +214,12 @@ TEST(MergeRowsTest, ErasingOrClearingLetsGoOfTheFields) {
   const DestValue held = value_of(1);
   MergeRows rows;
   for (uint32_t i = 0; i < 100; ++i)
-    rows.insert_or_assign(numbered('s', i), held);
+    rows.insert_or_assign(testing::numbered_key('s', i), held);
   EXPECT_EQ(held.fields.use_count(), 101u);
   for (uint32_t i = 0; i < 100; i += 2)
-    rows.erase(numbered('s', i));
-  rows.erase(numbered('s', 99));  // the last row of its leaf: nothing moves into its slot
+    rows.erase(testing::numbered_key('s', i));
+  rows.erase(
+      testing::numbered_key('s', 99));  // the last row of its leaf: nothing moves into its slot
   EXPECT_EQ(held.fields.use_count(), 50u);
   rows.clear();
   EXPECT_EQ(held.fields.use_count(), 1u);
