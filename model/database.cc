@@ -270,7 +270,8 @@ Result<Xid> Database::ensure_xid(TxnId id, Txn& tx) {
   return tx.levels.back().xid;
 }
 
-void Database::append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask) {
+void Database::append_toast(Txn& tx, Xid xid, TableId t, std::span<const Value> row,
+                            uint64_t omitted_mask) {
   const TableSchema& s = schema(t);
   std::string chunks;  // the chunks hold the values; most rows have none
   for (uint32_t c = 0; c < s.columns.size() && c < 64; ++c) {
@@ -387,12 +388,11 @@ Result<Lsn> Database::commit(TxnId id) {
     CommittedTxn seen{xid_of(*tx.top), wal_.insert_lsn(), {}};
     for (Level& level : tx.levels) {
       for (WriteRef& w : level.writes) {
+        // Slots stay put until the commit is over (a TRUNCATE's rewrite comes
+        // after the observer), so a write's slot still holds its version.
         const HeapTable& h = *tables_[w.table.value()];
-        CDC_ASSERT(w.row.empty() || w.row.size() == h.schema().columns.size(),
-                   "a kept row is a whole version");
-        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted,
-                                 w.row.empty() ? h.row(w.slot) : std::move(w.row), w.updated,
-                                 h.tuple(w.slot).xmin});
+        seen.versions.push_back({w.table, h.ctid_of(w.slot), w.inserted, h.shared_row(w.slot),
+                                 w.updated, h.tuple(w.slot).xmin});
       }
     }
     commit_observer_(seen);

@@ -46,6 +46,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,8 +74,8 @@ using TxnId = StrongInt<TxnIdTag, uint64_t>;
 struct CommittedRowVersion {
   TableId table;
   Ctid ctid;
-  bool inserted = false;  // true: `row` is a new version; false: `row` was removed
-  Row row;
+  bool inserted = false;   // true: `row` is a new version; false: `row` was removed
+  SharedRow row;           // the heap's own block: holding it copies no values
   bool updated = false;    // inserted by an UPDATE of the version just before it
   Xid xmin = kInvalidXid;  // the tuple's xmin: the (sub)transaction xid that wrote it
 };
@@ -241,10 +242,6 @@ class Database {
     // The old version of an UPDATE that kept the key: the index names its
     // successor, so the commit has no index entry to remove for it.
     bool key_kept = false;
-    // The version's row when the writer had it decoded (an INSERT's or an
-    // UPDATE's rows), handed to the commit observer instead of decoding the
-    // tuple again; empty: read it from the heap.
-    Row row = {};
   };
   struct Level {
     Xid xid;                  // kInvalidXid until the level first writes
@@ -281,7 +278,7 @@ class Database {
   void append_record(Txn& tx, WalRecord&& r);
   // Before the heap record of an insert or update: the TOAST chunks of the
   // row's out-of-line values that it logs (not those in `omitted_mask`).
-  void append_toast(Txn& tx, Xid xid, TableId t, const Row& row, uint64_t omitted_mask);
+  void append_toast(Txn& tx, Xid xid, TableId t, std::span<const Value> row, uint64_t omitted_mask);
   // REQUIRES: old_ikey, when given, is the index key of old_slot's row.
   Status write_new_version(TxnId id, TableId t, uint32_t old_slot, Row new_row,
                            const std::string* old_ikey = nullptr);

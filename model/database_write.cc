@@ -10,13 +10,11 @@ namespace cdc {
 
 namespace {
 
-// The index key of the version a write names: from the row the writer kept,
-// or decoded from the heap when it kept none (a DELETE's).
+// The index key of the version a write names.
 // (A template: Database::WriteRef is private, and a deduced type names nothing.)
 template <typename WriteRef>
 std::string index_key_of_write(const HeapTable& h, const WriteRef& w) {
-  if (!w.row.empty()) return h.index_key_of_row(w.row);
-  return h.index_key_of_row(h.row(w.slot));
+  return h.index_key_of_row(h.shared_row(w.slot));
 }
 
 Error lock_error(const TableSchema& s) {
@@ -34,8 +32,8 @@ Error duplicate(const TableSchema& s) {
 // The WAL record of an UPDATE: the new row with unchanged TOASTed columns
 // omitted, and the whole old row (REPLICA IDENTITY FULL) or the old key (a
 // key change under DEFAULT).
-WalRecord update_record(TableId t, const TableSchema& s, const Row& old_row, const Row& new_row,
-                        bool key_changed, Xid xid) {
+WalRecord update_record(TableId t, const TableSchema& s, std::span<const Value> old_row,
+                        std::span<const Value> new_row, bool key_changed, Xid xid) {
   CDC_ASSERT(old_row.size() == s.columns.size() && new_row.size() == s.columns.size(),
              "an update logs full-width rows");
   WalRecord rec;
@@ -49,9 +47,9 @@ WalRecord update_record(TableId t, const TableSchema& s, const Row& old_row, con
     if (s.is_toasted(old_row, c) && unchanged) rec.omitted_mask |= uint64_t{1} << c;
   }
   if (rec.omitted_mask == 0) {
-    rec.new_row = encode_row(new_row);  // the heap stores these same bytes
+    rec.new_row = encode_row(new_row);
   } else {
-    Row logged = new_row;
+    Row logged(new_row.begin(), new_row.end());
     for (uint32_t c = 0; c < s.columns.size(); ++c) {
       if (rec.omitted_mask & (uint64_t{1} << c)) logged[c] = Value::null();
     }
@@ -179,8 +177,9 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   }
   WalRecord rec;
   rec.new_row = encode_row(row);
-  const uint32_t slot = h.append_encoded(rec.new_row, xid.value(), prev);
-  if (h.schema().has_primary_key()) h.index_set(ikey, slot, &row);
+  const SharedRow stored(std::move(row));
+  const uint32_t slot = h.append(stored, xid.value(), prev);
+  if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid,
@@ -190,10 +189,9 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   rec.kind = WalKind::kInsert;
   rec.xid = xid.value();
   rec.table = t;
-  append_toast(tx, rec.xid, t, row, 0);
+  append_toast(tx, rec.xid, t, stored, 0);
   append_record(tx, std::move(rec));
   CDC_ASSERT(tx.levels.back().writes.back().slot == slot, "the insert's write is the last");
-  tx.levels.back().writes.back().row = std::move(row);
   return Status::ok();
 }
 
@@ -252,7 +250,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   Result<Xid> xid = ensure_xid(id, tx);  // before the lock and unique checks
   if (!xid.is_ok()) return xid.error();
   if (st == RowState::kLocked) return lock_error(s);
-  Row old_row = h.row(old_slot);
+  const SharedRow old_row = h.shared_row(old_slot);  // a handle: append() may move the tuples
   std::string new_ikey;
   uint32_t prev = old_slot;
   bool key_changed = false;
@@ -274,24 +272,21 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   }
   h.tuple(old_slot).xmax = xid.value();
   WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
-  // With nothing omitted the record logs the row as the heap stores it.
-  const uint32_t slot = rec.omitted_mask == 0 ? h.append_encoded(rec.new_row, xid.value(), prev)
-                                              : h.append(new_row, xid.value(), prev);
-  if (s.has_primary_key()) h.index_set(new_ikey, slot, &new_row);
+  const SharedRow stored(std::move(new_row));
+  const uint32_t slot = h.append(stored, xid.value(), prev);
+  if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back(
       {t, old_slot, false, /*updated=*/false, /*key_kept=*/s.has_primary_key() && !key_changed});
   tx.levels.back().writes.push_back({t, slot, true, /*updated=*/true});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
              "the new version's xmin and the old one's xmax are the writer's xid");
-  append_toast(tx, rec.xid, t, new_row, rec.omitted_mask);
+  append_toast(tx, rec.xid, t, stored, rec.omitted_mask);
   append_record(tx, std::move(rec));
-  std::vector<WriteRef>& writes = tx.levels.back().writes;
+  const std::vector<WriteRef>& writes = tx.levels.back().writes;
   CDC_ASSERT(writes.size() >= 2 && writes.back().slot == slot &&
                  writes[writes.size() - 2].slot == old_slot,
              "the update's two writes are the last");
-  writes[writes.size() - 2].row = std::move(old_row);
-  writes.back().row = std::move(new_row);
   return Status::ok();
 }
 
@@ -311,7 +306,7 @@ Status Database::remove(TxnId id, TableId t, const Key& key) {
   Result<Xid> xid = ensure_xid(id, tx);  // before the lock check
   if (!xid.is_ok()) return xid.error();
   if (st == RowState::kLocked) return lock_error(s);
-  const Row old_row = h.row(*slot);
+  const SharedRow old_row = h.shared_row(*slot);
   h.tuple(*slot).xmax = xid.value();
   tx.levels.back().writes.push_back({t, *slot, false});
   tx.wrote(t);
@@ -362,7 +357,7 @@ Status Database::remove_at(TxnId id, TableId t, Ctid ctid) {
   rec.table = t;
   if (s.replica_identity == ReplicaIdentity::kFull) {
     rec.old_kind = OldTuple::kRow;
-    rec.old_data = std::string(h.row_bytes(*slot));
+    rec.old_data = encode_row(h.shared_row(*slot).values());
   }
   append_record(tx, std::move(rec));
   return Status::ok();

@@ -4,7 +4,6 @@
 
 #include "model/key_encoding.h"
 #include "model/mutants.h"
-#include "model/row_codec.h"
 #include "model/xid.h"
 
 namespace cdc {
@@ -25,22 +24,18 @@ uint32_t HeapTable::page_count() const {
   return (slot_count() + per - 1) / per;
 }
 
-uint32_t HeapTable::append(const Row& row, Xid xmin, uint32_t prev) {
-  return append_encoded(encode_row(row), xmin, prev);
-}
-
-uint32_t HeapTable::append_encoded(std::string_view row_bytes, Xid xmin, uint32_t prev) {
+uint32_t HeapTable::append(SharedRow row, Xid xmin, uint32_t prev) {
   CDC_ASSERT(tuples_.size() < kNoSlot, "heap slot space exhausted");
   CDC_ASSERT(xid_is_normal(xmin), "a new tuple's xmin is its writer's (normal) xid");
   CDC_ASSERT(prev == kNoSlot || prev < tuples_.size(), "a version follows an existing one");
+  CDC_ASSERT(row.size() == schema_.columns.size(), "a tuple holds a value per column");
   HeapTuple t;
-  t.data_off = arena_.append(row_bytes);
-  t.data_len = static_cast<uint32_t>(row_bytes.size());
+  t.row = std::move(row);
   t.xmin = xmin;
   t.prev = prev;
-  tuples_.push_back(t);
-  CDC_ASSERT(tuples_.back().xmin == xmin && tuples_.back().data_len == row_bytes.size(),
-             "the new tuple holds its writer's xid and its row bytes");
+  tuples_.push_back(std::move(t));
+  CDC_ASSERT(tuples_.back().xmin == xmin && tuples_.back().row.size() == schema_.columns.size(),
+             "the new tuple holds its writer's xid and its row");
   return static_cast<uint32_t>(tuples_.size() - 1);
 }
 
@@ -60,17 +55,7 @@ void HeapTable::prefetch_tuple(uint32_t slot) const {
 }
 
 void HeapTable::prefetch_row(uint32_t slot) const {
-  const HeapTuple& t = tuple(slot);
-  arena_.prefetch(t.data_off, t.data_len);
-}
-
-std::string_view HeapTable::row_bytes(uint32_t slot) const {
-  const HeapTuple& t = tuple(slot);
-  return arena_.view(t.data_off, t.data_len);
-}
-
-Row HeapTable::row(uint32_t slot) const {
-  return decode_row(row_bytes(slot));
+  tuple(slot).row.prefetch();
 }
 
 Ctid HeapTable::ctid_of(uint32_t slot) const {
@@ -98,7 +83,7 @@ std::string HeapTable::index_key(const Key& key) const {
   return encode_key(key, key_types_, key_collations_);
 }
 
-std::string HeapTable::index_key_of_row(const Row& row) const {
+std::string HeapTable::index_key_of_row(std::span<const Value> row) const {
   CDC_ASSERT(schema_.has_primary_key(), "index_key_of_row on a table without a primary key");
   return encode_row_key(row, schema_.primary_key, key_types_, key_collations_);
 }
@@ -107,13 +92,13 @@ std::optional<uint32_t> HeapTable::index_find(std::string_view ikey) const {
   return index_.find(ikey);  // the index takes the rightmost fast path itself
 }
 
-std::string HeapTable::bytewise_key_of_row(const Row& row) const {
+std::string HeapTable::bytewise_key_of_row(std::span<const Value> row) const {
   CDC_ASSERT(schema_.has_primary_key(), "bytewise_key_of_row on a table without a primary key");
   return encode_row_key(row, schema_.primary_key, key_types_, bytewise_collations_);
 }
 
 std::string HeapTable::bytewise_key_of_slot(uint32_t slot) const {
-  return bytewise_key_of_row(row(slot));
+  return bytewise_key_of_row(shared_row(slot));
 }
 
 const KeyIndex& HeapTable::bytewise_index() const {
@@ -139,12 +124,10 @@ void HeapTable::check_bytewise_in_step() const {
              "the bytewise index has an entry per key once built, and none before");
 }
 
-void HeapTable::index_set(const std::string& ikey, uint32_t slot, const Row* row) {
+void HeapTable::index_set(const std::string& ikey, uint32_t slot) {
   CDC_ASSERT(slot < tuples_.size(), "index entry to a missing slot");
   index_.set(ikey, slot);
-  if (bytewise_built_) {
-    bytewise_index_.set(row ? bytewise_key_of_row(*row) : bytewise_key_of_slot(slot), slot);
-  }
+  if (bytewise_built_) bytewise_index_.set(bytewise_key_of_slot(slot), slot);
   check_bytewise_in_step();
 }
 
@@ -158,37 +141,37 @@ void HeapTable::index_erase(const std::string& ikey) {
 
 void HeapTable::rewrite(const std::vector<uint32_t>& keep, bool freeze) {
   decltype(tuples_) tuples;  // the same store, segment size included
-  RowArena arena;
   for (size_t i = 0; i < keep.size(); ++i) {
     const uint32_t slot = keep[i];
     CDC_ASSERT(i == 0 || keep[i - 1] < slot, "rewrite keeps tuples in physical order, once");
     HeapTuple t = tuple(slot);
     CDC_ASSERT(!t.has(kRemoved), "rewrite keeps a removed tuple");
-    t.data_off = arena.append(row_bytes(slot));
     t.prev = kNoSlot;
     if (freeze) t.flags |= kFrozen;
     if (freeze && mutant_active(Mutant::kVacuumFullOverwritesXmin)) t.xmin = kFrozenXid;
     tuples.push_back(t);
   }
   tuples_ = std::move(tuples);
-  arena_ = std::move(arena);
   CDC_ASSERT(tuples_.size() == keep.size(), "rewrite keeps exactly the tuples asked for");
   index_.clear();
   bytewise_index_.clear();
   bytewise_built_ = false;  // bytewise_index() builds it again when asked
   if (!schema_.has_primary_key()) return;
   for (uint32_t s = 0; s < tuples_.size(); ++s) {
-    const std::string ikey = index_key_of_row(row(s));
+    const std::string ikey = index_key_of_row(shared_row(s));
     CDC_ASSERT(!index_.find(ikey), "rewrite kept two versions of one key");
     index_.set(ikey, s);
   }
 }
 
 size_t HeapTable::memory_bytes() const {
-  size_t bytes = tuples_.capacity() * sizeof(HeapTuple) + arena_.capacity();
-  bytes += index_.memory_bytes() + bytewise_index_.memory_bytes();
-  CDC_ASSERT(bytes >= arena_.size() + tuples_.size() * sizeof(HeapTuple),
-             "the estimate covers tuples and arena");
+  size_t rows = 0;
+  for (size_t slot = 0; slot < tuples_.size(); ++slot)
+    rows += SharedRow::bytes_for(tuples_[slot].row.size());
+  const size_t bytes = tuples_.capacity() * sizeof(HeapTuple) + rows + index_.memory_bytes() +
+                       bytewise_index_.memory_bytes();
+  CDC_ASSERT(bytes >= tuples_.size() * (sizeof(HeapTuple) + SharedRow::bytes_for(0)),
+             "the estimate covers the tuples and their rows");
   return bytes;
 }
 

@@ -1,5 +1,5 @@
-// Physical storage of one table: heap tuples in slots, their row bytes in an
-// arena, and (for tables with a primary key) an ordered key index.
+// Physical storage of one table: heap tuples in slots, each holding its row,
+// and (for tables with a primary key) an ordered key index.
 //
 // This layer knows nothing about transactions: it stores tuple headers
 // (xmin, xmax, hint flags, frozen) and leaves visibility to the Database.
@@ -19,6 +19,13 @@
 // KeyIndex B+ trees (key_index.h), which take PostgreSQL's fast path for the
 // rightmost leaf: a key above every indexed key (a serial key's next value)
 // is found absent and inserted at the end without a descent.
+//
+// Rows: a tuple holds its row as a SharedRow (shared_row.h), the block that
+// every later holder of the version shares: the write that made it, the
+// commit handed to an observer, the history's image of the change. A row is
+// stored once, not once encoded here and once more decoded for each reader,
+// and reading it decodes nothing. The WAL still carries the encoding
+// (row_codec.h), as PostgreSQL's does.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +36,9 @@
 #include <vector>
 
 #include "model/key_index.h"
-#include "model/row_arena.h"
 #include "model/schema.h"
 #include "model/segmented_vector.h"
+#include "model/shared_row.h"
 #include "model/types.h"
 
 namespace cdc {
@@ -47,8 +54,7 @@ enum TupleFlag : uint8_t {
 };
 
 struct HeapTuple {
-  uint64_t data_off = 0;  // row bytes in the arena (RowArena offset)
-  uint32_t data_len = 0;
+  SharedRow row;  // never changes once appended
   Xid xmin;
   Xid xmax;                 // kInvalidXid while nobody deleted or updated it
   uint32_t prev = kNoSlot;  // previous version of the same key (keyed tables)
@@ -65,14 +71,15 @@ class HeapTable {
   uint32_t slot_count() const { return static_cast<uint32_t>(tuples_.size()); }
   uint32_t page_count() const;
 
-  // Appends a new tuple version. Returns its slot.
-  uint32_t append(const Row& row, Xid xmin, uint32_t prev);
-  // The same, from the row's encoding (row_codec.h) when the caller has it.
-  uint32_t append_encoded(std::string_view row_bytes, Xid xmin, uint32_t prev);
+  // Appends a new tuple version holding `row`. Returns its slot.
+  // REQUIRES: row has a value per column (the Database checks it).
+  uint32_t append(SharedRow row, Xid xmin, uint32_t prev);
   HeapTuple& tuple(uint32_t slot);
   const HeapTuple& tuple(uint32_t slot) const;
-  Row row(uint32_t slot) const;
-  std::string_view row_bytes(uint32_t slot) const;
+  // The tuple's row: shared_row() hands out the stored block, row() a copy
+  // of its values to change.
+  const SharedRow& shared_row(uint32_t slot) const { return tuple(slot).row; }
+  Row row(uint32_t slot) const { return shared_row(slot).to_row(); }
   // Fetch into the cache what tuple(slot), and row(slot), read: a scan that
   // visits slots out of their order (a keyset chunk walks the key index)
   // calls them some slots ahead, so its misses overlap. prefetch_row reads
@@ -96,16 +103,14 @@ class HeapTable {
   // Key index (REQUIRES: schema().has_primary_key()).
   std::string index_key(const Key& key) const;
   // index_key(schema().key_of(row)), without building the key.
-  std::string index_key_of_row(const Row& row) const;
+  std::string index_key_of_row(std::span<const Value> row) const;
   // The same under every key column's "C" collation: the key's bytewise
   // encoding, which the bytewise index and the history's document keys use.
-  std::string bytewise_key_of_row(const Row& row) const;
+  std::string bytewise_key_of_row(std::span<const Value> row) const;
   std::optional<uint32_t> index_find(std::string_view ikey) const;
   // Fetches what index_find() of each key reads (KeyIndex::prefetch).
   void index_prefetch(std::span<const std::string_view> ikeys) const { index_.prefetch(ikeys); }
-  // `row`, when given, is row(slot) (it spares decoding the row for the
-  // bytewise index).
-  void index_set(const std::string& ikey, uint32_t slot, const Row* row = nullptr);
+  void index_set(const std::string& ikey, uint32_t slot);
   void index_erase(const std::string& ikey);
   const KeyIndex& index() const { return index_; }
   // The same entries keyed by the key's bytewise ("C") encoding, for ORDER BY
@@ -121,7 +126,8 @@ class HeapTable {
   // key index from the kept rows. Used by VACUUM FULL and TRUNCATE.
   void rewrite(const std::vector<uint32_t>& keep, bool freeze);
 
-  // Approximate bytes used by tuples, arena and index (for benchmarks).
+  // Approximate bytes used by tuples, their rows and the indexes (for
+  // benchmarks; a row block shared with others counts in full).
   size_t memory_bytes() const;
 
  private:
@@ -129,14 +135,13 @@ class HeapTable {
   std::vector<ColumnType> key_types_;
   std::vector<Collation> key_collations_;
   std::vector<Collation> bytewise_collations_;  // every key column under "C"
-  // Segments of 1M tuple headers (32 MiB): a table of millions of rows
+  // Segments of 1M tuple headers (24 MiB): a table of millions of rows
   // never copies its headers as it grows, and a table under 1M slots is one
   // buffer, as a vector is. The size is the allocator's business too: at
   // 10M rows, segments of 512 KiB raised the checkers' peak by 29 bytes per
   // row (2 MiB ones did at 1M rows) because their freed pages were kept
-  // aside, while a 32 MiB block goes back to the system when freed.
+  // aside, while a block of tens of MiB goes back to the system when freed.
   SegmentedVector<HeapTuple, 20> tuples_;
-  RowArena arena_;
   KeyIndex index_;
   // Invariant: when bytewise_built_, bytewise_index_ holds one entry per
   // entry of index_, with the same slot, under the key's C encoding; else it

@@ -94,13 +94,17 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
       at_of(collations));
 }
 
-std::string encode_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+std::string encode_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                            std::span<const ColumnType> types,
                            std::span<const Collation> collations) {
   check_arity(columns.size(), types, collations);
   return encode_values(
-      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); }, at_of(types),
-      at_of(collations));
+      columns.size(),
+      [&](size_t i) -> const Value& {
+        CDC_ASSERT(columns[i] < row.size(), "a key column of the row");
+        return row[columns[i]];
+      },
+      at_of(types), at_of(collations));
 }
 
 namespace {

@@ -32,7 +32,7 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
 
 // encode_key of the key of a row (the values of `columns`, in key order),
 // without building the key. REQUIRES: as encode_key, for those values.
-std::string encode_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+std::string encode_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                            std::span<const ColumnType> types,
                            std::span<const Collation> collations);
 

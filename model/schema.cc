@@ -47,7 +47,7 @@ Status TableSchema::validate() const {
   return Status::ok();
 }
 
-Status TableSchema::check_row(const Row& row) const {
+Status TableSchema::check_row(std::span<const Value> row) const {
   if (row.size() != columns.size()) {
     return Error{ErrorCode::kInvalidArgument,
                  "table \"" + name + "\" has " + std::to_string(columns.size()) +
@@ -74,7 +74,7 @@ Status TableSchema::check_row(const Row& row) const {
   return Status::ok();
 }
 
-Key TableSchema::key_of(const Row& row) const {
+Key TableSchema::key_of(std::span<const Value> row) const {
   CDC_ASSERT(has_primary_key(), "key_of on a table without a primary key");
   Key k;
   k.reserve(primary_key.size());
@@ -83,7 +83,7 @@ Key TableSchema::key_of(const Row& row) const {
   return k;
 }
 
-bool TableSchema::same_key(const Row& a, const Row& b) const {
+bool TableSchema::same_key(std::span<const Value> a, std::span<const Value> b) const {
   CDC_ASSERT(has_primary_key(), "same_key on a table without a primary key");
   for (uint32_t c : primary_key) {
     if (!(a[c] == b[c])) return false;
@@ -91,7 +91,7 @@ bool TableSchema::same_key(const Row& a, const Row& b) const {
   return true;
 }
 
-bool TableSchema::row_has_key(const Row& row, const Key& key) const {
+bool TableSchema::row_has_key(std::span<const Value> row, const Key& key) const {
   CDC_ASSERT(has_primary_key(), "row_has_key on a table without a primary key");
   if (key.size() != primary_key.size()) return false;
   for (size_t i = 0; i < key.size(); ++i) {
@@ -100,7 +100,7 @@ bool TableSchema::row_has_key(const Row& row, const Key& key) const {
   return true;
 }
 
-bool TableSchema::is_toasted(const Row& row, uint32_t col) const {
+bool TableSchema::is_toasted(std::span<const Value> row, uint32_t col) const {
   const ColumnDef& c = columns[col];
   return c.toastable && row[col].is_text() && row[col].as_text().size() > toast_threshold_bytes;
 }

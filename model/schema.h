@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,14 +47,14 @@ struct TableSchema {
   // Checks names, key indices, at most 64 columns, page capacity.
   Status validate() const;
   // Checks arity, types and NOT NULL of a row against this schema.
-  Status check_row(const Row& row) const;
+  Status check_row(std::span<const Value> row) const;
   // The key values of a row, in key order. REQUIRES: has_primary_key().
-  Key key_of(const Row& row) const;
+  Key key_of(std::span<const Value> row) const;
   // key_of(a) == key_of(b), and key_of(row) == key, without building keys.
-  bool same_key(const Row& a, const Row& b) const;
-  bool row_has_key(const Row& row, const Key& key) const;
+  bool same_key(std::span<const Value> a, std::span<const Value> b) const;
+  bool row_has_key(std::span<const Value> row, const Key& key) const;
   // True if the stored value of column `col` in `row` is kept out of line.
-  bool is_toasted(const Row& row, uint32_t col) const;
+  bool is_toasted(std::span<const Value> row, uint32_t col) const;
 };
 
 }  // namespace cdc

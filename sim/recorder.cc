@@ -70,7 +70,7 @@ void Recorder::event(history::Event::Kind kind, std::string what, history::Event
   h_.events.push_back({tick_, kind, std::move(what), type});
 }
 
-std::string Recorder::row_key(TableId t, const Row& row, Ctid ctid) const {
+std::string Recorder::row_key(TableId t, std::span<const Value> row, Ctid ctid) const {
   const HeapTable& heap = db_->heap(t);
   if (!heap.schema().has_primary_key()) return ctid_key(ctid);
   return heap.bytewise_key_of_row(row);

@@ -86,7 +86,7 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void release_source_state() { committed_.clear(); }
 
  private:
-  std::string row_key(TableId t, const Row& row, Ctid ctid) const;
+  std::string row_key(TableId t, std::span<const Value> row, Ctid ctid) const;
   // Whether version k is an UPDATE's new version under the key of the
   // version it replaced (k - 1).
   bool same_key_as_previous(const CommittedTxn& txn, size_t k) const;

@@ -120,6 +120,42 @@ TEST(RecorderTest, ManyVersionsOverTwoTablesGetTheirOwnBeforeImages) {
   }
 }
 
+// A change's after image is the heap's own row: the source stores a row once
+// and the history holds it without a copy. The versions an UPDATE and a
+// DELETE replaced are the heap's rows too.
+TEST(RecorderTest, AfterImagesAreTheHeapsRows) {
+  Database db;
+  const TableId t = db.create_table(items()).value();
+  Recorder rec(&db);
+  std::vector<CommittedRowVersion> seen;
+  db.set_commit_observer([&](const CommittedTxn& c) {
+    seen.insert(seen.end(), c.versions.begin(), c.versions.end());
+    rec.on_source_commit(c);
+  });
+  const TxnId ins = db.begin();
+  ASSERT_TRUE(db.insert(ins, t, row(1, 1)).is_ok());
+  ASSERT_TRUE(db.insert(ins, t, row(2, 2)).is_ok());
+  ASSERT_TRUE(db.commit(ins).is_ok());
+  const TxnId upd = db.begin();
+  ASSERT_TRUE(db.update(upd, t, {Value::int64(1)}, row(1, 10)).is_ok());
+  ASSERT_TRUE(db.remove(upd, t, {Value::int64(2)}).is_ok());
+  ASSERT_TRUE(db.commit(upd).is_ok());
+  const HeapTable& heap = db.heap(t);
+  ASSERT_EQ(heap.slot_count(), 3u);  // 1, 2 and 1's new version
+  ASSERT_EQ(seen.size(), 5u);        // two inserts; update's old and new; the delete
+  const uint32_t slots[] = {0, 1, 0, 2, 1};
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_TRUE(seen[i].row.shares_block_with(heap.shared_row(slots[i]))) << "version " << i;
+    EXPECT_EQ(seen[i].row, heap.row(slots[i])) << "version " << i;
+  }
+  const std::vector<history::SourceCommit>& commits = rec.history().source_commits;
+  ASSERT_EQ(commits.size(), 2u);
+  ASSERT_TRUE(commits[0].changes[0].after && commits[1].changes[0].after);
+  EXPECT_TRUE(commits[0].changes[0].after->shares_block_with(heap.shared_row(0)));
+  EXPECT_TRUE(commits[1].changes[0].after->shares_block_with(heap.shared_row(2)));
+  EXPECT_EQ(*commits[1].changes[0].after, row(1, 10));
+}
+
 // The rows a run holds are shared: a change's before image is the previous
 // change's after image, and a document equal to its key's committed row gets
 // that row, so every layer holds one copy of it.
