@@ -217,7 +217,7 @@ Result<TableRows> ModelSide::query(uint32_t table, const Query& q) {
   out.reserve(r.rows.size());
   for (ScannedRow& row : r.rows) {
     std::string id = row_id(s, row.row);
-    out.push_back({std::move(id), row.ctid, row.xmin.value(), std::move(row.row)});
+    out.push_back({std::move(id), row.ctid, row.xmin.value(), row.row.to_row()});
   }
   return out;
 }

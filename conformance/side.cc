@@ -41,7 +41,7 @@ std::string render_value(const Value& v) {
   return "'" + quoted + tail;
 }
 
-std::string row_id(const TableSchema& s, const Row& row) {
+std::string row_id(const TableSchema& s, std::span<const Value> row) {
   std::string out = "(";
   if (s.has_primary_key()) {
     for (size_t i = 0; i < s.primary_key.size(); ++i) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -111,6 +112,6 @@ class Side {
 // ('' for '), text over 40 bytes abbreviated with its length and a hash.
 std::string render_value(const Value& v);
 // The id of a row (see file comment).
-std::string row_id(const TableSchema& s, const Row& row);
+std::string row_id(const TableSchema& s, std::span<const Value> row);
 
 }  // namespace cdc::conformance

@@ -180,7 +180,7 @@ class Generator {
       st->kind = sim::Statement::Kind::kDelete;
       return;
     }
-    const Row& old = current.value()->row;
+    const SharedRow& old = current.value()->row;
     if (!prng_.chance(options_.key_change)) {
       for (uint32_t k : s.primary_key)
         row[k] = old[k];
@@ -201,7 +201,7 @@ class Generator {
       return;
     }
     const ScannedRow& victim = rows.rows[prng_.below(rows.rows.size())];
-    st->match = victim.row;
+    st->match = victim.row.to_row();
     st->ctid = victim.ctid;
     if (prng_.chance(options_.delete_row)) {
       st->kind = sim::Statement::Kind::kDelete;

@@ -468,10 +468,10 @@ namespace detail {
 // The capture's encoding of `key`, a key of `s` (encode_capture_key).
 std::string capture_key(const TableSchema& s, const Key& key);
 // capture_key(s, s.key_of(row)), without building the key.
-std::string capture_row_key(const TableSchema& s, const Row& row);
+std::string capture_row_key(const TableSchema& s, std::span<const Value> row);
 // A backfilled row as a snapshot document: a create of every column, at the
 // chunk's snapshot point.
-CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace);
+CollectionDoc snapshot_doc(std::string key, const SharedRow& row, const ChunkTrace& trace);
 // Marks a chunk query that failed after returning `rows` rows.
 void note_query_failure(size_t rows);
 // Marks how a keyed chunk that returned `rows` rows under LIMIT `limit` ended.

@@ -54,7 +54,7 @@ void note_xid_bounds(const ChunkTrace& trace, const ScannedRow& r) {
     reached(Situation::kMinBackfillXidAcrossWrap);
   }
 }
-bool has_negative_int_key(const TableSchema& s, const Row& row) {
+bool has_negative_int_key(const TableSchema& s, std::span<const Value> row) {
   for (uint32_t c : s.primary_key) {
     if (row[c].is_int64() && row[c].as_int64() < 0) return true;
   }
@@ -68,7 +68,7 @@ std::string capture_key(const TableSchema& s, const Key& key) {
   return encode_capture_key(key, s.key_types());
 }
 
-std::string capture_row_key(const TableSchema& s, const Row& row) {
+std::string capture_row_key(const TableSchema& s, std::span<const Value> row) {
   return encode_capture_row_key(row, s.primary_key, s.columns);
 }
 
@@ -83,7 +83,7 @@ void note_chunk_end(size_t rows, uint32_t limit) {
 }
 
 // A backfilled row as a snapshot document: a create of every column.
-CollectionDoc snapshot_doc(std::string key, const Row& row, const ChunkTrace& trace) {
+CollectionDoc snapshot_doc(std::string key, const SharedRow& row, const ChunkTrace& trace) {
   CDC_ASSERT(!key.empty() && !row.empty(), "a snapshot document has a key and a row");
   CollectionDoc doc;
   doc.key = std::move(key);

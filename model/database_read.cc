@@ -42,7 +42,7 @@ ScannedRow Database::scanned(const HeapTable& h, uint32_t slot) const {
   // Where a reader reads xmin: a visible (committed) tuple's writer's xid,
   // kept as it was written even once frozen.
   CDC_ASSERT(reader_sees(t), "a query returns only what readers see");
-  return ScannedRow{h.ctid_of(slot), t.xmin, t.has(kFrozen), h.row(slot)};
+  return ScannedRow{h.ctid_of(slot), t.xmin, t.has(kFrozen), h.shared_row(slot)};
 }
 
 QueryResult Database::finish_query(std::vector<ScannedRow> rows, const QueryOptions& opts) const {

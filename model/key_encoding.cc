@@ -161,10 +161,14 @@ std::string encode_capture_key(std::span<const Value> values, std::span<const Co
       [](size_t) { return Collation::kC; }, mutant_active(Mutant::kKeyEncodingSignMagnitude));
 }
 
-std::string encode_capture_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+std::string encode_capture_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                                    std::span<const ColumnDef> defs) {
   return encode_values(
-      columns.size(), [&](size_t i) -> const Value& { return row.at(columns[i]); },
+      columns.size(),
+      [&](size_t i) -> const Value& {
+        CDC_ASSERT(columns[i] < row.size(), "a key column of the row");
+        return row[columns[i]];
+      },
       [&](size_t i) { return defs[columns[i]].type; }, [](size_t) { return Collation::kC; },
       mutant_active(Mutant::kKeyEncodingSignMagnitude));
 }
@@ -179,8 +183,9 @@ int compare_keys(std::span<const Value> a, std::span<const Value> b,
   return 0;
 }
 
-int compare_row_keys(const Row& a, const Row& b, std::span<const uint32_t> columns,
-                     std::span<const ColumnType> types, std::span<const Collation> collations) {
+int compare_row_keys(std::span<const Value> a, std::span<const Value> b,
+                     std::span<const uint32_t> columns, std::span<const ColumnType> types,
+                     std::span<const Collation> collations) {
   CDC_ASSERT(columns.size() == types.size() && types.size() == collations.size(),
              "one type and one collation per key column");
   for (size_t i = 0; i < columns.size(); ++i) {

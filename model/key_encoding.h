@@ -55,7 +55,7 @@ std::string encode_capture_key(std::span<const Value> values, std::span<const Co
 // encode_capture_key of the key of a row (the values of `columns`, in key
 // order, of the types `defs` gives them), without building the key or its
 // types. REQUIRES: as encode_capture_key, for those values.
-std::string encode_capture_row_key(const std::vector<Value>& row, std::span<const uint32_t> columns,
+std::string encode_capture_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                                    std::span<const ColumnDef> defs);
 
 // The inverse of encode_capture_key: the typed values `bytes` encodes under
@@ -72,7 +72,8 @@ int compare_keys(std::span<const Value> a, std::span<const Value> b,
 // compare_keys of the keys of two rows (the values of `columns`, in key
 // order), without building the keys. REQUIRES: one type and one collation per
 // key column; the rows' key values are not NULL and match their types.
-int compare_row_keys(const Row& a, const Row& b, std::span<const uint32_t> columns,
-                     std::span<const ColumnType> types, std::span<const Collation> collations);
+int compare_row_keys(std::span<const Value> a, std::span<const Value> b,
+                     std::span<const uint32_t> columns, std::span<const ColumnType> types,
+                     std::span<const Collation> collations);
 
 }  // namespace cdc

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/shared_row.h"
 #include "model/status.h"
 #include "model/types.h"
 #include "model/value.h"
@@ -18,7 +19,7 @@ struct ScannedRow {
   Ctid ctid;
   Xid xmin;
   bool frozen = false;
-  Row row;
+  SharedRow row;  // the heap's own block (heap.h)
 };
 
 // Rows returned before an error, plus the status. A query that fails part way

@@ -71,7 +71,7 @@ std::string DecodedReplica::diff_against_source() const {
     QueryResult q = db_->scan(t);
     if (!q.status.is_ok()) return q.status.message();
     for (const ScannedRow& r : q.rows)
-      source.emplace(key_bytes(t, s.key_of(r.row)), r.row);
+      source.emplace(key_bytes(t, s.key_of(r.row)), r.row.to_row());
     const auto& replica = rows(t);
     if (source == replica) continue;
     for (const auto& [k, row] : source) {

@@ -257,7 +257,7 @@ void SourceWorkload::decide_keyed(TableId t, Statement* st) {
     st->kind = Statement::Kind::kDelete;
     return;
   }
-  const Row& old = current.value()->row;
+  const SharedRow& old = current.value()->row;
   if (prng_.chance(options_.key_change)) {
     // A key change: a fresh key, which may collide with another row's (the
     // statement then fails on the unique key, as in PostgreSQL). It writes
@@ -337,7 +337,7 @@ void SourceWorkload::decide_keyless(TableId t, Statement* st) {
     st->row = random_row(s);
     return;
   }
-  st->match = std::move(victim->row);
+  st->match = victim->row.to_row();
   st->ctid = victim->ctid;
   if (prng_.chance(options_.delete_row)) {
     st->kind = Statement::Kind::kDelete;
