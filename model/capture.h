@@ -479,7 +479,7 @@ void note_chunk_end(size_t rows, uint32_t limit);
 // The new row of an insert or update as a document carries it: an unchanged
 // TOAST value is absent (bit clear in *present_mask) unless REPLICA IDENTITY
 // FULL supplied it (defined in model/capture_stream.cc).
-Row new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask);
+SharedRow new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask);
 }  // namespace detail
 
 }  // namespace cdc

@@ -256,7 +256,7 @@ void Capture::split_apply(const DecodedChange& c) {
   std::string key = detail::capture_row_key(s, c.new_row);
   if (!in_range(key)) return;
   uint64_t present = 0;
-  Row row = detail::new_row_image(c, s.columns.size(), &present);
+  const SharedRow row = detail::new_row_image(c, s.columns.size(), &present);
   CollectionDoc doc = detail::snapshot_doc(key, row, split_->trace);
   if (present != doc.present_mask) {  // Debezium's placeholder: the value is not in the WAL
     observer_->on_ignored(IgnoredRecord::kSplitToastPlaceholder,

@@ -190,12 +190,12 @@ CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t widt
              "a row change of a binding's table");
   doc.key = synthetic_key("wal", doc.lsn.value(), index, doc.state_key);
   doc.op = c.kind == ChangeKind::kInsert ? 'c' : c.kind == ChangeKind::kUpdate ? 'u' : 'd';
-  const Row& row =
-      c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow ? c.old : c.new_row;
-  if (row.empty()) {
+  if (c.kind == ChangeKind::kDelete && c.old_kind == OldTuple::kRow) {
+    doc.fields = c.old;
+  } else if (c.new_row.empty()) {
     doc.fields = Row(width, Value::null());
   } else {
-    doc.fields = row;
+    doc.fields = c.new_row;  // the heap's block, when decoding shared it
   }
   doc.present_mask = c.kind == ChangeKind::kDelete && c.old_kind != OldTuple::kRow
                          ? 0
@@ -206,7 +206,7 @@ CollectionDoc keyless_doc(CollectionDoc doc, const DecodedChange& c, size_t widt
 
 // A row image as documents carry it: one value per column and which are known.
 struct Image {
-  Row fields;
+  SharedRow fields;
   uint64_t present_mask = 0;
 };
 
@@ -215,16 +215,18 @@ Image old_image(const TableSchema& s, const DecodedChange& c) {
   CDC_ASSERT(c.old_kind != OldTuple::kKey || c.old.size() == s.primary_key.size(),
              "an old key has one value per key column");
   const size_t width = s.columns.size();
-  Image old{Row(width, Value::null()), 0};
+  Row fields(width, Value::null());
+  uint64_t present = 0;
   if (c.old_kind == OldTuple::kRow) {
-    old = Image{c.old, all_columns(width)};
+    fields = c.old;
+    present = all_columns(width);
   } else if (c.old_kind == OldTuple::kKey) {
     for (size_t i = 0; i < s.primary_key.size(); ++i)
-      old.fields[s.primary_key[i]] = c.old[i];
-    old.present_mask = key_columns_mask(s);
+      fields[s.primary_key[i]] = c.old[i];
+    present = key_columns_mask(s);
   }
-  CDC_ASSERT(old.fields.size() == width, "an old image is full width");
-  return old;
+  CDC_ASSERT(fields.size() == width, "an old image is full width");
+  return Image{SharedRow(std::move(fields)), present};
 }
 
 // The new row of an insert or update: an unchanged TOAST value is absent,
@@ -236,8 +238,12 @@ Image new_image(const DecodedChange& c, size_t width) {
       mutant_active(Mutant::kToastPlaceholderAsNull) ? uint64_t{0} : c.omitted_mask;
   Image next{c.new_row, all_columns(width) & ~omitted};
   if (c.old_kind == OldTuple::kRow) {
-    for (uint32_t col = 0; col < width; ++col) {
-      if (c.omitted(col)) next.fields[col] = c.old[col];
+    if (c.omitted_mask != 0) {  // the old row fills in what the WAL omitted
+      Row filled = c.new_row.to_row();
+      for (uint32_t col = 0; col < width; ++col) {
+        if (c.omitted(col)) filled[col] = c.old[col];
+      }
+      next.fields = SharedRow(std::move(filled));
     }
     next.present_mask = all_columns(width);
   }
@@ -253,7 +259,7 @@ void set_image(CollectionDoc* doc, char op, std::string key, Image image) {
 }
 }  // namespace
 
-Row detail::new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask) {
+SharedRow detail::new_row_image(const DecodedChange& c, size_t width, uint64_t* present_mask) {
   Image next = new_image(c, width);
   *present_mask = next.present_mask;
   return std::move(next.fields);

@@ -178,6 +178,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
   WalRecord rec;
   rec.new_row = encode_row(row);
   const SharedRow stored(std::move(row));
+  rec.row = stored;
   const uint32_t slot = h.append(stored, xid.value(), prev);
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
@@ -273,6 +274,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   h.tuple(old_slot).xmax = xid.value();
   WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
   const SharedRow stored(std::move(new_row));
+  if (rec.omitted_mask == 0) rec.row = stored;  // new_row logs it whole
   const uint32_t slot = h.append(stored, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back(

@@ -1,6 +1,7 @@
 #include "model/decoding.h"
 
 #include <algorithm>
+#include <span>
 
 #include "model/database.h"
 #include "model/mutants.h"
@@ -24,8 +25,8 @@ const char* to_string(ChangeKind k) {
 }
 
 namespace {
-std::string render_tuple(const TableSchema& s, const Row& row, const std::vector<uint32_t>& cols,
-                         uint64_t omitted) {
+std::string render_tuple(const TableSchema& s, std::span<const Value> row,
+                         const std::vector<uint32_t>& cols, uint64_t omitted) {
   CDC_ASSERT(row.size() == cols.size(), "one value per rendered column");
   std::string out;
   for (size_t i = 0; i < cols.size(); ++i) {
@@ -55,7 +56,13 @@ DecodedChange decode_change(const WalRecord& r) {
                                         : ChangeKind::kTruncate;
   c.table = r.table;
   c.lsn = r.start;
-  if (!r.new_row.empty()) c.new_row = decode_row(r.new_row);
+  if (!r.row.empty()) {
+    c.new_row = r.row;  // the heap's block, which new_row encodes
+  } else if (!r.new_row.empty()) {
+    c.new_row = decode_row(r.new_row);
+  }
+  CDC_ASSERT(r.row.empty() || (r.omitted_mask == 0 && !r.new_row.empty()),
+             "a record shares its row only when it logs that row whole");
   c.omitted_mask = r.omitted_mask;
   c.old_kind = r.old_kind;
   if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);

@@ -39,7 +39,7 @@ struct DecodedChange {
   ChangeKind kind = ChangeKind::kInsert;
   TableId table;
   Lsn lsn;                    // start of the change's WAL record
-  Row new_row;                // insert, update; omitted columns hold NULL
+  SharedRow new_row;          // insert, update; omitted columns hold NULL
   uint64_t omitted_mask = 0;  // bit c: column c is an unchanged toast datum
   OldTuple old_kind = OldTuple::kNone;
   Row old;  // key values (kKey, in key order) or whole row (kRow)

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/shared_row.h"
 #include "model/types.h"
 
 namespace cdc {
@@ -40,7 +41,10 @@ struct WalRecord {
   Xid top_xid;  // the top-level transaction
   Xid xid;      // the (sub)transaction that wrote the record
   TableId table;
-  std::string new_row;        // encoded Row (insert, update); omitted columns are NULL
+  std::string new_row;  // encoded Row (insert, update); omitted columns are NULL
+  // The heap's row when new_row encodes it whole (nothing omitted): logical
+  // decoding hands it on instead of decoding a copy. Empty otherwise.
+  SharedRow row;
   uint64_t omitted_mask = 0;  // update: bit c set = column c is an unchanged toast datum
   OldTuple old_kind = OldTuple::kNone;
   std::string old_data;            // encoded Key (kKey) or Row (kRow)

@@ -45,13 +45,15 @@ std::string DecodedReplica::apply_change(const DecodedChange& c) {
   }
   const std::string new_key = key_bytes(c.table, s.key_of(c.new_row));
   if (c.kind == ChangeKind::kInsert) {
-    if (!table.emplace(new_key, c.new_row).second) return "insert of a present key: " + where;
+    if (!table.emplace(new_key, c.new_row.to_row()).second) {
+      return "insert of a present key: " + where;
+    }
     return "";
   }
   const std::string& from = old_key ? *old_key : new_key;
   auto it = table.find(from);
   if (it == table.end()) return "update of an absent key: " + where;
-  Row merged = c.new_row;
+  Row merged = c.new_row.to_row();
   for (uint32_t col = 0; col < merged.size(); ++col) {
     if (c.omitted(col)) merged[col] = it->second[col];
   }

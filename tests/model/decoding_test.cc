@@ -74,12 +74,13 @@ TEST_F(DecodingTest, UnchangedToastedColumnIsOmitted) {
 }
 
 // The WAL leaves an unchanged toast datum out; the heap keeps the whole new
-// version (the database stores the record's bytes only when they are the
-// whole row).
+// version. A record that logs the heap's row whole hands decoding the heap's
+// own block; one that omits a datum is decoded into a row of its own.
 TEST_F(DecodingTest, AnOmittedToastDatumIsStillInTheHeap) {
   const TableId t = table(testing::items_schema());
   const std::string big(40, 'x');
   insert_committed(db, t, item(1, 10, big));
+  const SharedRow kept_first = db.lookup(t, ikey(1)).value()->row;
   TxnId tx = db.begin();
   ASSERT_TRUE(db.update(tx, t, ikey(1), item(1, 11, big)).is_ok());  // unchanged: omitted
   ASSERT_TRUE(db.commit(tx).is_ok());
@@ -94,7 +95,11 @@ TEST_F(DecodingTest, AnOmittedToastDatumIsStillInTheHeap) {
   EXPECT_TRUE(txns[1].changes.at(0).omitted(2));
   EXPECT_TRUE(txns[1].changes.at(0).new_row[2].is_null());
   EXPECT_FALSE(txns[2].changes.at(0).omitted(2));
-  EXPECT_EQ(txns[2].changes.at(0).new_row, db.lookup(t, ikey(1)).value()->row);
+  const SharedRow stored = db.lookup(t, ikey(1)).value()->row;
+  EXPECT_EQ(txns[2].changes.at(0).new_row, stored);
+  EXPECT_TRUE(txns[2].changes.at(0).new_row.shares_block_with(stored));
+  EXPECT_TRUE(txns[0].changes.at(0).new_row.shares_block_with(kept_first));
+  EXPECT_FALSE(txns[1].changes.at(0).new_row.shares_block_with(kept->row));
 }
 
 TEST_F(DecodingTest, FullIdentityLogsTheWholeOldRow) {
