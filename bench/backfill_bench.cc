@@ -102,9 +102,9 @@ WorldOptions backfill_world(uint32_t rows, size_t table = 0, bool bulk = false) 
   return o;
 }
 
-// The mean size of the destination's final rows in the row encoding the
-// source heap stores and the WAL carries (model/row_codec.h): what one copy
-// of a row weighs, against which the bytes per row read.
+// The mean size of the destination's final rows in the row encoding the WAL
+// carries (model/row_codec.h): what one copy of a row weighs, against which
+// the bytes per row read.
 double mean_row_bytes(const history::History& h) {
   if (h.final_state.destinations.empty() || h.final_state.destinations.front().empty()) return 0;
   const history::FinalRows rows(h, 0);

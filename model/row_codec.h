@@ -1,4 +1,4 @@
-// Compact byte encoding of rows, used by the heap and the WAL.
+// Compact byte encoding of rows, as the WAL carries them.
 //
 // Per value: one tag byte (0 NULL, 1 int64, 2 text), then 8 little-endian
 // bytes for an int64, or a LEB128 length and the bytes for text. The encoding

@@ -1,4 +1,4 @@
-// The heap's and the WAL's row encoding: every row decodes to itself (NULLs,
+// The WAL's row encoding: every row decodes to itself (NULLs,
 // integers at the extremes, texts inline and shared, lengths of one and two
 // LEB128 bytes), the layout is the one row_codec.h states, and an encoding
 // cut short is a programmer error the decoder asserts on.
