@@ -119,8 +119,8 @@ std::optional<Verdict> check_gap(const history::History& h, const history::Backf
       if (id) read[*id] = 1;
     }
   }
-  for (size_t i = 0; i < timeline.keys().size(); ++i) {
-    const detail::TimelineKey& k = timeline.keys()[i];
+  for (size_t i = 0; i < timeline.key_count(); ++i) {
+    const detail::TimelineKey k = timeline.key_at(i);
     if (read[timeline.id_at(i)] != 0 || timeline.state_at(k, from) == nullptr) continue;
     if (detail::SourceTimeline::changed_between(k, from, to) != nullptr) continue;
     const history::DocKey key(k.key);

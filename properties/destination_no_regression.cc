@@ -34,8 +34,8 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
   const detail::TableKeys& table = keys->of_materialization(m.mat->id);
   const detail::SourceTimeline& timeline = table.timeline();
   const auto state_index = [&](uint32_t id, Lsn lsn) -> size_t {
-    const detail::TimelineKey* entry = table.entry(id);
-    return entry == nullptr ? 0 : timeline.state_index(*entry, lsn);
+    const std::optional<detail::TimelineKey> entry = table.entry(id);
+    return entry ? timeline.state_index(*entry, lsn) : 0;
   };
   // The row each key holds (txn null: none), by id.
   detail::ReplayById<detail::RowRef> rows(table.size());

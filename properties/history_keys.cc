@@ -23,9 +23,10 @@ std::optional<uint32_t> TableKeys::find(std::string_view key) const {
   return static_cast<uint32_t>(*extra + changed_);
 }
 
-const TimelineKey* TableKeys::entry(uint32_t id) const {
+std::optional<TimelineKey> TableKeys::entry(uint32_t id) const {
   CDC_ASSERT(id < size(), "an id of this table");
-  return changed(id) ? &timeline_->entry(id) : nullptr;
+  if (!changed(id)) return std::nullopt;
+  return timeline_->entry(id);
 }
 
 const SharedRow* TableKeys::final_row(uint32_t id) const {
@@ -51,10 +52,10 @@ void TableKeys::finish() {
   // The timeline's keys (in key order already) merged with those.
   all_sorted_.clear();
   all_sorted_.reserve(size());
-  const size_t n = timeline_->keys().size();
+  const size_t n = timeline_->key_count();
   size_t i = 0;
   for (const uint32_t u : unchanged_sorted_) {
-    for (; i < n && timeline_->keys()[i].key < key(u); ++i)
+    for (; i < n && timeline_->key_at(i).key < key(u); ++i)
       all_sorted_.push_back(timeline_->id_at(i));
     all_sorted_.push_back(u);
   }

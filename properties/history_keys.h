@@ -52,8 +52,8 @@ class TableKeys {
   bool changed(uint32_t id) const { return id < changed_; }
   std::string_view key(uint32_t id) const;
   std::optional<uint32_t> find(std::string_view key) const;
-  // The key's timeline entry, or nullptr for a key the source never changed.
-  const TimelineKey* entry(uint32_t id) const;
+  // The key's timeline entry, or nullopt for a key the source never changed.
+  std::optional<TimelineKey> entry(uint32_t id) const;
   // The key's row after every source commit, or nullptr when absent (or
   // never changed).
   const SharedRow* final_row(uint32_t id) const;

@@ -49,8 +49,8 @@ std::optional<VisibleChange> first_visible_change(
       CDC_ASSERT(d->binding == b.id, "only the binding's own documents are replayed");
       const uint32_t id = keys->doc(txn, *d);
       CDC_ASSERT(id < table.size(), "a document of the binding has an id in its table");
-      const TimelineKey* entry = table.entry(id);
-      const size_t state = entry == nullptr ? 0 : timeline.state_index(*entry, d->lsn);
+      const std::optional<TimelineKey> entry = table.entry(id);
+      const size_t state = entry ? timeline.state_index(*entry, d->lsn) : 0;
       const VisibleState now{d->op != history::DocOp::kDelete, d->lsn, state, DocRef{&txn, d}};
       if (seen[id] == 0) {
         seen[id] = 1;

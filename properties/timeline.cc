@@ -67,14 +67,13 @@ SourceTimeline::SourceTimeline(const history::History& h, uint32_t table_id) {
   std::vector<uint32_t> next(start.begin(), start.end() - 1);
   for (const auto& [e, v] : g.raw)
     versions_[next[e]++] = v;
-  keys_.reserve(n);
   position_.resize(n);
   id_at_ = order;
-  for (const uint32_t e : order) {
-    const std::span<const KeyVersion> vs(versions_.data() + start[e], start[e + 1] - start[e]);
+  for (size_t index = 0; index < n; ++index) {
+    const uint32_t e = order[index];
+    const std::span<const KeyVersion> vs = versions_of(e);
     CDC_ASSERT(!vs.empty(), "a key in the timeline has a version");
-    position_[e] = static_cast<uint32_t>(keys_.size());
-    keys_.push_back(TimelineKey{ids_.key(e), vs});
+    position_[e] = static_cast<uint32_t>(index);
     const auto by_lsn = [](const KeyVersion& a, const KeyVersion& b) {
       return a.commit->commit_lsn < b.commit->commit_lsn;
     };
@@ -91,12 +90,12 @@ void SourceTimeline::ids_of(std::span<const std::string_view> keys, std::span<ui
   std::string_view missed[kGroup];
   size_t missed_at[kGroup];
   uint32_t missed_id[kGroup];
-  size_t next = kNowhere;  // the index in keys_ the next key is guessed at
+  size_t next = kNowhere;  // the index in key order the next key is guessed at
   for (size_t base = 0; base < keys.size(); base += kGroup) {
     const size_t n = std::min(kGroup, keys.size() - base);
     size_t misses = 0;
     for (size_t i = base; i < base + n; ++i) {
-      if (next < keys_.size() && keys_[next].key == keys[i]) {
+      if (next < id_at_.size() && ids_.key(id_at_[next]) == keys[i]) {
         out[i] = id_at_[next++];
         continue;
       }
@@ -112,9 +111,16 @@ void SourceTimeline::ids_of(std::span<const std::string_view> keys, std::span<ui
   }
 }
 
-const TimelineKey* SourceTimeline::find(std::string_view key) const {
+std::optional<TimelineKey> SourceTimeline::find(std::string_view key) const {
   const std::optional<uint32_t> id = ids_.find(0, key);
-  return id ? &keys_[position_[*id]] : nullptr;
+  if (!id) return std::nullopt;
+  return entry(*id);
+}
+
+bool SourceTimeline::holds(const TimelineKey& k) const {
+  const KeyVersion* first = versions_.data();
+  return !k.versions.empty() && k.versions.data() >= first &&
+         k.versions.data() + k.versions.size() <= first + versions_.size();
 }
 
 // The first version committed after v (versions are searched by halves when
@@ -135,22 +141,22 @@ size_t SourceTimeline::first_after(std::span<const KeyVersion> vs, Lsn v) const 
 }
 
 size_t SourceTimeline::state_index(std::string_view key, Lsn v) const {
-  const TimelineKey* k = find(key);
-  return k == nullptr ? 0 : state_index(*k, v);
+  const std::optional<TimelineKey> k = find(key);
+  return k ? state_index(*k, v) : 0;
 }
 
 size_t SourceTimeline::state_index(const TimelineKey& k, Lsn v) const {
-  CDC_ASSERT(index_of(k) < keys_.size(), "an entry of this timeline");
+  CDC_ASSERT(holds(k), "an entry of this timeline");
   return first_after(k.versions, v);
 }
 
 const SharedRow* SourceTimeline::state_at(std::string_view key, Lsn v) const {
-  const TimelineKey* k = find(key);
-  return k == nullptr ? nullptr : state_at(*k, v);
+  const std::optional<TimelineKey> k = find(key);
+  return k ? state_at(*k, v) : nullptr;
 }
 
 const SharedRow* SourceTimeline::state_at(const TimelineKey& k, Lsn v) const {
-  CDC_ASSERT(index_of(k) < keys_.size(), "an entry of this timeline");
+  CDC_ASSERT(holds(k), "an entry of this timeline");
   if (!sorted_) {
     const KeyVersion* last = nullptr;
     for (const KeyVersion& kv : k.versions) {
@@ -162,33 +168,28 @@ const SharedRow* SourceTimeline::state_at(const TimelineKey& k, Lsn v) const {
   return n == 0 ? nullptr : row_of(k.versions[n - 1]);
 }
 
-size_t SourceTimeline::index_of(const TimelineKey& k) const {
-  CDC_ASSERT(&k >= keys_.data() && &k < keys_.data() + keys_.size(), "an entry of keys()");
-  return static_cast<size_t>(&k - keys_.data());
-}
-
 const SharedRow* SourceTimeline::final_row(std::span<const KeyVersion> versions) {
   CDC_ASSERT(!versions.empty(), "a key in the timeline has a version");
   return row_of(versions.back());
 }
 
 const SharedRow* SourceTimeline::final_state(std::string_view key) const {
-  const TimelineKey* k = find(key);
-  return k == nullptr ? nullptr : final_row(k->versions);
+  const std::optional<TimelineKey> k = find(key);
+  return k ? final_row(k->versions) : nullptr;
 }
 
 std::vector<std::pair<std::string_view, const SharedRow*>> SourceTimeline::final_rows() const {
   std::vector<std::pair<std::string_view, const SharedRow*>> out;
-  for (const TimelineKey& k : keys_) {
-    if (const SharedRow* row = final_row(k.versions)) out.emplace_back(k.key, row);
+  for (const uint32_t id : id_at_) {
+    if (const SharedRow* row = final_row(versions_of(id))) out.emplace_back(ids_.key(id), row);
   }
   return out;
 }
 
 const history::SourceCommit* SourceTimeline::changed_between(std::string_view key, Lsn lo,
                                                              Lsn hi) const {
-  const TimelineKey* k = find(key);
-  return k == nullptr ? nullptr : changed_between(*k, lo, hi);
+  const std::optional<TimelineKey> k = find(key);
+  return k ? changed_between(*k, lo, hi) : nullptr;
 }
 
 const history::SourceCommit* SourceTimeline::changed_between(const TimelineKey& k, Lsn lo, Lsn hi) {

@@ -33,7 +33,9 @@ struct KeyVersion {
   const history::SourceKeyChange* change = nullptr;  // the key's last change in `commit`
 };
 
-// A key the source changed, with its versions in commit order.
+// A key the source changed, with its versions in commit order: views into
+// its SourceTimeline, made when asked for (a timeline keeps no entry per key
+// beside its ids and versions).
 struct TimelineKey {
   std::string_view key;
   std::span<const KeyVersion> versions;  // never empty
@@ -46,10 +48,12 @@ class SourceTimeline {
   SourceTimeline& operator=(const SourceTimeline&) = delete;
 
   // Every key the source ever changed, with its versions, in bytewise key
-  // order.
-  const std::vector<TimelineKey>& keys() const { return keys_; }
-  // The key's entry, or nullptr when the source never changed it.
-  const TimelineKey* find(std::string_view key) const;
+  // order: key_at(0) to key_at(key_count() - 1).
+  size_t key_count() const { return id_at_.size(); }
+  // REQUIRES: index < key_count().
+  TimelineKey key_at(size_t index) const { return entry(id_at_.at(index)); }
+  // The key's entry, or nullopt when the source never changed it.
+  std::optional<TimelineKey> find(std::string_view key) const;
 
   // Number of commits changing `key` with commit_lsn <= v.
   size_t state_index(std::string_view key, Lsn v) const;
@@ -65,13 +69,11 @@ class SourceTimeline {
   std::vector<std::pair<std::string_view, const SharedRow*>> final_rows() const;
   // The first commit changing `key` with lo < commit_lsn <= hi, or nullptr.
   const history::SourceCommit* changed_between(std::string_view key, Lsn lo, Lsn hi) const;
-  // state_index, state_at and changed_between of an entry of keys(), without
-  // finding it.
+  // state_index, state_at and changed_between of an entry of this timeline,
+  // without finding it.
   size_t state_index(const TimelineKey& k, Lsn v) const;
   const SharedRow* state_at(const TimelineKey& k, Lsn v) const;
   static const history::SourceCommit* changed_between(const TimelineKey& k, Lsn lo, Lsn hi);
-  // The index in keys() of an entry of it.
-  size_t index_of(const TimelineKey& k) const;
 
   // Keys as dense ids, numbered in the order the source first changed them
   // (history order): what history_keys.h numbers every key of a table by.
@@ -85,14 +87,14 @@ class SourceTimeline {
   // (KeyIds::find_many). REQUIRES: out has keys.size() elements.
   void ids_of(std::span<const std::string_view> keys, std::span<uint32_t> out) const;
   // REQUIRES: id < id_count().
-  const TimelineKey& entry(uint32_t id) const { return keys_[position_.at(id)]; }
+  TimelineKey entry(uint32_t id) const { return TimelineKey{ids_.key(id), versions_of(id)}; }
   // entry(id).versions, read without the entry (in id order, the versions
   // lie one after another). REQUIRES: id < id_count().
   std::span<const KeyVersion> versions_of(uint32_t id) const {
     return std::span<const KeyVersion>(versions_).subspan(start_.at(id),
                                                           start_.at(id + 1) - start_.at(id));
   }
-  // The id of keys()[index]. REQUIRES: index < keys().size().
+  // The id of key_at(index). REQUIRES: index < key_count().
   uint32_t id_at(size_t index) const { return id_at_.at(index); }
   // The id of each change of the table, in history order (commits, then
   // changes within a commit).
@@ -100,12 +102,13 @@ class SourceTimeline {
 
  private:
   size_t first_after(std::span<const KeyVersion> vs, Lsn v) const;
+  // Whether `k` views this timeline's versions (the read side of entry()).
+  bool holds(const TimelineKey& k) const;
   std::vector<KeyVersion> versions_;  // grouped by key, the keys in id order
   std::vector<uint32_t> start_;       // by id, then the end: where its versions start
-  std::vector<TimelineKey> keys_;     // spans into versions_, in key order
   KeyIds ids_;                        // tag 0; ids in first-change order
-  std::vector<uint32_t> position_;    // by id: the key's index in keys_
-  std::vector<uint32_t> id_at_;       // by index in keys_: the key's id
+  std::vector<uint32_t> position_;    // by id: the key's index in key order
+  std::vector<uint32_t> id_at_;       // by index in key order: the key's id
   std::vector<uint32_t> change_ids_;  // by change of the table, in history order
   bool sorted_ = true;                // every key's versions are in commit LSN order
 };

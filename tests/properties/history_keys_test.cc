@@ -61,7 +61,7 @@ TEST(HistoryKeysTest, EveryItemHasTheIdOfItsKey) {
     EXPECT_EQ(t.key(id), names[id]);
     EXPECT_EQ(t.find(names[id]), id);
     EXPECT_EQ(t.changed(id), id < 2) << id;
-    EXPECT_EQ(t.entry(id) != nullptr, id < 2) << id;
+    EXPECT_EQ(t.entry(id).has_value(), id < 2) << id;
   }
   EXPECT_EQ(t.find("k9"), std::nullopt);
   ASSERT_NE(t.final_row(0), nullptr);

@@ -21,7 +21,7 @@ TEST(TimelineTest, StatesFollowCommitsUpToAVersion) {
                         .commit(300, {del("k1", 2)})
                         .build();
   const detail::SourceTimeline t(h, kTable);
-  EXPECT_EQ(t.keys().size(), 1u);  // "x" belongs to table 8
+  EXPECT_EQ(t.key_count(), 1u);  // "x" belongs to table 8
   EXPECT_EQ(t.state_index("k1", Lsn(99)), 0u);
   EXPECT_EQ(t.state_index("k1", Lsn(250)), 2u);
   EXPECT_EQ(t.state_at("k1", Lsn(99)), nullptr);
@@ -54,18 +54,22 @@ TEST(TimelineTest, ManyKeysAreFoundAndListedInKeyOrder) {
   }
   const History h = b.build();
   const detail::SourceTimeline t(h, kTable);
-  ASSERT_EQ(t.keys().size(), expected.size());
+  ASSERT_EQ(t.key_count(), expected.size());
   auto want = expected.begin();
-  for (const detail::TimelineKey& k : t.keys()) {
+  for (size_t i = 0; i < t.key_count(); ++i) {
+    const detail::TimelineKey k = t.key_at(i);
     EXPECT_EQ(k.key, want->first);
     EXPECT_EQ(k.versions.size(), static_cast<size_t>(want->second));
-    const detail::TimelineKey* found = t.find(want->first);
-    ASSERT_NE(found, nullptr);
+    const std::optional<detail::TimelineKey> found = t.find(want->first);
+    ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->key, want->first);
+    EXPECT_EQ(found->versions.data(), k.versions.data());  // the same versions, not a copy
+    EXPECT_EQ(t.id_of(k.key), t.id_at(i));
+    EXPECT_EQ(t.entry(t.id_at(i)).key, k.key);
     ++want;
   }
-  EXPECT_EQ(t.find("k1000"), nullptr);
-  EXPECT_EQ(t.find(""), nullptr);
+  EXPECT_EQ(t.find("k1000"), std::nullopt);
+  EXPECT_EQ(t.find(""), std::nullopt);
   EXPECT_EQ(t.final_rows().size(), expected.size());
 }
 
@@ -113,8 +117,8 @@ TEST(TimelineTest, AScopeSharesOneTimelinePerTableOfItsHistory) {
     EXPECT_NE(detail::timeline_for(h, kTable + 1), first);
     const auto fresh = detail::timeline_for(other, kTable);
     EXPECT_NE(fresh, first);
-    EXPECT_NE(fresh->find("k2"), nullptr);
-    EXPECT_NE(first->find("k1"), nullptr);
+    EXPECT_TRUE(fresh->find("k2").has_value());
+    EXPECT_TRUE(first->find("k1").has_value());
   }
   EXPECT_NE(detail::timeline_for(h, kTable), detail::timeline_for(h, kTable));
 }
