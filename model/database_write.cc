@@ -29,11 +29,12 @@ Error duplicate(const TableSchema& s) {
                "duplicate key value violates unique constraint \"" + s.name + "_pkey\""};
 }
 
-// The WAL record of an UPDATE: the new row with unchanged TOASTed columns
-// omitted, and the whole old row (REPLICA IDENTITY FULL) or the old key (a
+// The WAL record of an UPDATE: the new row (`new_row`, the heap's, when
+// nothing is omitted; else encoded with its unchanged TOASTed columns
+// omitted), and the whole old row (REPLICA IDENTITY FULL) or the old key (a
 // key change under DEFAULT).
 WalRecord update_record(TableId t, const TableSchema& s, std::span<const Value> old_row,
-                        std::span<const Value> new_row, bool key_changed, Xid xid) {
+                        const SharedRow& new_row, bool key_changed, Xid xid) {
   CDC_ASSERT(old_row.size() == s.columns.size() && new_row.size() == s.columns.size(),
              "an update logs full-width rows");
   WalRecord rec;
@@ -47,9 +48,9 @@ WalRecord update_record(TableId t, const TableSchema& s, std::span<const Value> 
     if (s.is_toasted(old_row, c) && unchanged) rec.omitted_mask |= uint64_t{1} << c;
   }
   if (rec.omitted_mask == 0) {
-    rec.new_row = encode_row(new_row);
+    rec.row = new_row;
   } else {
-    Row logged(new_row.begin(), new_row.end());
+    Row logged = new_row.to_row();
     for (uint32_t c = 0; c < s.columns.size(); ++c) {
       if (rec.omitted_mask & (uint64_t{1} << c)) logged[c] = Value::null();
     }
@@ -63,7 +64,7 @@ WalRecord update_record(TableId t, const TableSchema& s, std::span<const Value> 
   } else if (key_changed) {
     rec.old_kind = OldTuple::kKey;
     const bool from_new = mutant_active(Mutant::kKeyChangeOldKeyFromNewRow);
-    rec.old_data = encode_row(s.key_of(from_new ? new_row : old_row));
+    rec.old_data = encode_row(s.key_of(from_new ? new_row.values() : old_row));
   }
   return rec;
 }
@@ -176,7 +177,6 @@ Status Database::insert(TxnId id, TableId t, Row row) {
     }
   }
   WalRecord rec;
-  rec.new_row = encode_row(row);
   const SharedRow stored(std::move(row));
   rec.row = stored;
   const uint32_t slot = h.append(stored, xid.value(), prev);
@@ -272,9 +272,8 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
     }
   }
   h.tuple(old_slot).xmax = xid.value();
-  WalRecord rec = update_record(t, s, old_row, new_row, key_changed, xid.value());
   const SharedRow stored(std::move(new_row));
-  if (rec.omitted_mask == 0) rec.row = stored;  // new_row logs it whole
+  WalRecord rec = update_record(t, s, old_row, stored, key_changed, xid.value());
   const uint32_t slot = h.append(stored, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back(

@@ -56,13 +56,14 @@ DecodedChange decode_change(const WalRecord& r) {
                                         : ChangeKind::kTruncate;
   c.table = r.table;
   c.lsn = r.start;
+  CDC_ASSERT(r.row.empty() || (r.omitted_mask == 0 && r.new_row.empty()),
+             "a record carries the heap's row only when it logs that row whole, and then "
+             "no encoding of it");
   if (!r.row.empty()) {
-    c.new_row = r.row;  // the heap's block, which new_row encodes
+    c.new_row = r.row;  // the heap's block
   } else if (!r.new_row.empty()) {
     c.new_row = decode_row(r.new_row);
   }
-  CDC_ASSERT(r.row.empty() || (r.omitted_mask == 0 && !r.new_row.empty()),
-             "a record shares its row only when it logs that row whole");
   c.omitted_mask = r.omitted_mask;
   c.old_kind = r.old_kind;
   if (r.old_kind != OldTuple::kNone) c.old = decode_row(r.old_data);

@@ -21,11 +21,11 @@
 // is found absent and inserted at the end without a descent.
 //
 // Rows: a tuple holds its row as a SharedRow (shared_row.h), the block that
-// every later holder of the version shares: the write that made it, the
-// commit handed to an observer, the history's image of the change. A row is
-// stored once, not once encoded here and once more decoded for each reader,
-// and reading it decodes nothing. The WAL still carries the encoding
-// (row_codec.h), as PostgreSQL's does.
+// every later holder of the version shares: the write that made it, its WAL
+// record, the commit handed to an observer, the history's image of the
+// change. A row is stored once, not once encoded here and once more decoded
+// for each reader, and reading it decodes nothing. A WAL record is still
+// sized by the row's encoding (row_codec.h), as PostgreSQL's would be.
 #pragma once
 
 #include <cstdint>

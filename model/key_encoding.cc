@@ -94,16 +94,20 @@ std::string encode_key(std::span<const Value> values, std::span<const ColumnType
       at_of(collations));
 }
 
+namespace {
+// The i-th key value of `row`, whose key columns are `columns`.
+const Value& key_value(std::span<const Value> row, std::span<const uint32_t> columns, size_t i) {
+  CDC_ASSERT(columns[i] < row.size(), "a key column of the row");
+  return row[columns[i]];
+}
+}  // namespace
+
 std::string encode_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                            std::span<const ColumnType> types,
                            std::span<const Collation> collations) {
   check_arity(columns.size(), types, collations);
   return encode_values(
-      columns.size(),
-      [&](size_t i) -> const Value& {
-        CDC_ASSERT(columns[i] < row.size(), "a key column of the row");
-        return row[columns[i]];
-      },
+      columns.size(), [&](size_t i) -> const Value& { return key_value(row, columns, i); },
       at_of(types), at_of(collations));
 }
 
@@ -164,11 +168,7 @@ std::string encode_capture_key(std::span<const Value> values, std::span<const Co
 std::string encode_capture_row_key(std::span<const Value> row, std::span<const uint32_t> columns,
                                    std::span<const ColumnDef> defs) {
   return encode_values(
-      columns.size(),
-      [&](size_t i) -> const Value& {
-        CDC_ASSERT(columns[i] < row.size(), "a key column of the row");
-        return row[columns[i]];
-      },
+      columns.size(), [&](size_t i) -> const Value& { return key_value(row, columns, i); },
       [&](size_t i) { return defs[columns[i]].type; }, [](size_t) { return Collation::kC; },
       mutant_active(Mutant::kKeyEncodingSignMagnitude));
 }

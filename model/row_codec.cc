@@ -48,11 +48,16 @@ char* write_value(const Value& v, char* p) {
 
 }  // namespace
 
+size_t encoded_size(std::span<const Value> row) {
+  size_t n = 0;
+  for (const Value& v : row)
+    n += encoded_size(v);
+  return n;
+}
+
 void encode_row(std::span<const Value> row, std::string* out) {
   CDC_ASSERT(out != nullptr, "encode_row needs an output string");
-  size_t need = 0;
-  for (const Value& v : row)
-    need += encoded_size(v);
+  const size_t need = encoded_size(row);
   const size_t before = out->size();
   out->resize(before + need);  // one growth, then the bytes written in place
   char* p = out->data() + before;

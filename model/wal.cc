@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/assert.h"
+#include "model/row_codec.h"
 
 namespace cdc {
 
@@ -37,7 +38,9 @@ Wal::Wal(Lsn first_lsn) : insert_lsn_(first_lsn), flush_lsn_(first_lsn) {
 
 namespace {
 uint64_t payload_bytes(const WalRecord& r) {
-  return r.new_row.size() + r.old_data.size() + 8 * r.truncated.size() + 4 * r.subxids.size() +
+  CDC_ASSERT(r.row.empty() || r.new_row.empty(), "a record holds its new row once");
+  const size_t new_row = r.row.empty() ? r.new_row.size() : encoded_size(r.row.values());
+  return new_row + r.old_data.size() + 8 * r.truncated.size() + 4 * r.subxids.size() +
          (r.kind == WalKind::kCommit || r.kind == WalKind::kAbort ? 8 : 0);
 }
 }  // namespace

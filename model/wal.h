@@ -41,10 +41,13 @@ struct WalRecord {
   Xid top_xid;  // the top-level transaction
   Xid xid;      // the (sub)transaction that wrote the record
   TableId table;
-  std::string new_row;  // encoded Row (insert, update); omitted columns are NULL
-  // The heap's row when new_row encodes it whole (nothing omitted): logical
-  // decoding hands it on instead of decoding a copy. Empty otherwise.
+  // The new row of an insert or update, held once: the heap's row itself
+  // when the record logs it whole (decoding hands the block on), else the
+  // encoding of the row with its omitted columns NULL (an UPDATE leaving a
+  // TOAST datum out) in new_row; a kToast record's chunks are in new_row.
+  // At most one of the two is set; the record weighs the encoding either way.
   SharedRow row;
+  std::string new_row;
   uint64_t omitted_mask = 0;  // update: bit c set = column c is an unchanged toast datum
   OldTuple old_kind = OldTuple::kNone;
   std::string old_data;            // encoded Key (kKey) or Row (kRow)

@@ -33,6 +33,7 @@ RC_GTEST_PROP(RowCodecProps, EveryRowDecodesToItself, ()) {
   const Row row = *rc::gen::container<Row>(gen_value());
   const std::string bytes = encode_row(row);
   RC_ASSERT(decode_row(bytes) == row);
+  RC_ASSERT(encoded_size(row) == bytes.size());  // what a record carrying the row weighs
   std::string appended = "prefix";
   encode_row(row, &appended);
   RC_ASSERT(appended == "prefix" + bytes);
