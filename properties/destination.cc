@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "model/assert.h"
 #include "properties/helpers.h"
 
 namespace cdc::properties::detail {
@@ -75,50 +76,71 @@ MergeState replay_merge(const std::vector<TxnRef>& txns) {
   return s;
 }
 
-namespace {
-
-// The replay of materialization m's transactions by the ids of the
-// history's keys. REQUIRES: out->last is sized to the table.
-void replay_by_id(const history::History& h, uint32_t m, MergeById* out) {
-  ReplayById<RowRef> row(out->table->size());
-  for (const TxnRef& t : destination_txns_of(h, m)) {
-    if (t.txn->truncated_first) row.clear();
-    for (const history::DestinationRow& r : t.txn->upserts) {
-      const uint32_t id = out->keys->upsert(*t.txn, r);
-      row.set(id) = RowRef{t, &r};
-      out->last[id] = t;
-    }
-    for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
-      const uint32_t id = out->keys->deleted(*t.txn, i);
-      row.set(id) = RowRef{};
-      out->last[id] = t;
-    }
-  }
-  out->row = std::move(row).take();
+RowRef MergeById::row(uint32_t id) const {
+  const RowAt& at = rows_.at(id);
+  if (at.txn == kNone) return RowRef{};
+  if (at.txn == RowAt::kRecorded) return RowRef{TxnRef{}, recorded_.at(at.row)};
+  const TxnRef& t = txns_.at(at.txn);
+  return RowRef{t, &t.txn->upserts.at(at.row)};
 }
 
-}  // namespace
+TxnRef MergeById::last(uint32_t id) const {
+  const uint32_t at = last_.at(id);
+  return at == kNone ? TxnRef{} : txns_.at(at);
+}
+
+// The replay of materialization m's transactions by the ids of the
+// history's keys.
+void MergeById::replay(const history::History& h, uint32_t m) {
+  txns_ = destination_txns_of(h, m);
+  CDC_ASSERT(txns_.size() < RowAt::kRecorded, "a txn's position fits in 32 bits");
+  last_.assign(table->size(), kNone);
+  ReplayById<RowAt> row(table->size());
+  for (uint32_t ti = 0; ti < txns_.size(); ++ti) {
+    const history::DestinationTxn& t = *txns_[ti].txn;
+    if (t.truncated_first) row.clear();
+    CDC_ASSERT(t.upserts.size() < kNone, "a row's index fits in 32 bits");
+    for (uint32_t ri = 0; ri < t.upserts.size(); ++ri) {
+      const uint32_t id = keys->upsert(t, t.upserts[ri]);
+      row.set(id) = RowAt{ti, ri};
+      last_[id] = ti;
+    }
+    for (size_t i = 0; i < t.deletes.size(); ++i) {
+      const uint32_t id = keys->deleted(t, i);
+      row.set(id) = RowAt{};
+      last_[id] = ti;
+    }
+  }
+  rows_ = std::move(row).take();
+}
+
+// The recorded rows replace the replay's: a row the replay explains (same
+// fields and version) keeps its transaction; the first of a key wins.
+void MergeById::take_recorded(const history::History& h, uint32_t m) {
+  std::vector<RowAt> recorded(table->size());
+  const history::FinalRows final_rows(h, m);
+  for (size_t i = 0; i < final_rows.size(); ++i) {
+    const history::DestinationRow& r = final_rows[i];
+    const uint32_t id = keys->final_row(m, i);
+    if (recorded[id].txn != kNone) continue;
+    const RowRef it = row(id);
+    if (it.row != nullptr && it.row->fields == r.fields && it.row->lsn == r.lsn) {
+      recorded[id] = rows_[id];
+      continue;
+    }
+    CDC_ASSERT(recorded_.size() < kNone, "a row's index fits in 32 bits");
+    recorded[id] = RowAt{RowAt::kRecorded, static_cast<uint32_t>(recorded_.size())};
+    recorded_.push_back(&r);
+  }
+  rows_ = std::move(recorded);
+}
 
 MergeById final_merge_by_id(const history::History& h, uint32_t m) {
   MergeById s;
   s.keys = history_keys(h);
   s.table = &s.keys->of_materialization(m);
-  s.last.resize(s.table->size());
-  replay_by_id(h, m, &s);
-  if (!h.final_state.recorded || m >= h.final_state.destinations.size()) return s;
-  // The recorded rows replace the replay's: a row the replay explains (same
-  // fields and version) keeps its transaction; the first of a key wins.
-  std::vector<RowRef> recorded(s.table->size());
-  const history::FinalRows final_rows(h, m);
-  for (size_t i = 0; i < final_rows.size(); ++i) {
-    const history::DestinationRow& r = final_rows[i];
-    const uint32_t id = s.keys->final_row(m, i);
-    if (recorded[id].row != nullptr) continue;
-    const RowRef& it = s.row[id];
-    const bool explained = it.row != nullptr && it.row->fields == r.fields && it.row->lsn == r.lsn;
-    recorded[id] = explained ? it : RowRef{TxnRef{}, &r};
-  }
-  s.row = std::move(recorded);
+  s.replay(h, m);
+  if (h.final_state.recorded && m < h.final_state.destinations.size()) s.take_recorded(h, m);
   return s;
 }
 
@@ -126,13 +148,15 @@ MergeState final_merge_state(const history::History& h, uint32_t m) {
   MergeById by_id = final_merge_by_id(h, m);
   MergeState s;
   for (const uint32_t id : by_id.table->in_key_order()) {
-    const RowRef& r = by_id.row[id];
+    const RowRef r = by_id.row(id);
     if (r.row == nullptr) continue;
     s.rows.emplace_back(r.row->key, r);
   }
+  s.last.resize(by_id.table->size());
+  for (uint32_t id = 0; id < s.last.size(); ++id)
+    s.last[id] = by_id.last(id);
   s.table = by_id.table;
   s.table_owner = std::move(by_id.keys);
-  s.last = std::move(by_id.last);
   return s;
 }
 

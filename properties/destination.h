@@ -100,14 +100,37 @@ struct MergeState {
 MergeState replay_merge(const std::vector<TxnRef>& txns);
 
 // The same by the ids of the table's key space (history_keys.h), for
-// checkers that walk keys in id order: row[id] is the key's row (txn and
-// row null: the destination does not hold it), last[id] the last txn that
-// touched it (txn null: none did).
-struct MergeById {
+// checkers that walk keys in id order: row(id) is the key's row (txn and
+// row null: the destination does not hold it), last(id) the last txn that
+// touched it (txn null: none did). A key takes 12 bytes (positions, not
+// references): a table of millions of keys is replayed beside the history.
+class MergeById {
+ public:
   std::shared_ptr<const HistoryKeys> keys;
   const TableKeys* table = nullptr;
-  std::vector<RowRef> row;
-  std::vector<TxnRef> last;
+
+  // REQUIRES: id < table->size().
+  RowRef row(uint32_t id) const;
+  TxnRef last(uint32_t id) const;
+
+ private:
+  friend MergeById final_merge_by_id(const history::History& h, uint32_t m);
+  static constexpr uint32_t kNone = UINT32_MAX;
+  // A row: its txn's position in txns_ and its index in that txn's upserts;
+  // txn kNone: no row; kRecorded: recorded_[row], a recorded final row that
+  // no transaction explains.
+  struct RowAt {
+    static constexpr uint32_t kRecorded = kNone - 1;
+    uint32_t txn = kNone;
+    uint32_t row = 0;
+  };
+  void replay(const history::History& h, uint32_t m);
+  void take_recorded(const history::History& h, uint32_t m);
+
+  std::vector<TxnRef> txns_;    // the materialization's transactions
+  std::vector<RowAt> rows_;     // by id
+  std::vector<uint32_t> last_;  // by id: a position in txns_, or kNone
+  std::vector<const history::DestinationRow*> recorded_;
 };
 
 // The final rows of a delta destination, in append order.

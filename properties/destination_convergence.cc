@@ -44,7 +44,7 @@ std::optional<std::string> mismatch(std::span<const Value> source,
 // when it matches (or neither holds the key).
 std::optional<std::string> differs(const detail::MergeById& dest, uint32_t id) {
   const SharedRow* src_row = dest.table->final_row(id);
-  const detail::RowRef& got = dest.row[id];
+  const detail::RowRef got = dest.row(id);
   if (src_row == nullptr && got.row == nullptr) return std::nullopt;
   if (src_row == nullptr) return "the destination holds the key, which the source does not";
   if (got.row == nullptr) return "the destination does not hold the key";
@@ -55,14 +55,15 @@ Verdict violation(const history::History& h, const detail::MaterializationRef& m
                   const detail::MergeById& dest, uint32_t id) {
   const history::DocKey key(dest.table->key(id));
   const SharedRow* src_row = dest.table->final_row(id);
-  const detail::RowRef* got_row = dest.row[id].row != nullptr ? &dest.row[id] : nullptr;
+  const detail::RowRef got = dest.row(id);
+  const detail::RowRef* got_row = got.row != nullptr ? &got : nullptr;
   std::vector<std::string> witness = {
       "key " + detail::render_key(key) + " of " + detail::describe_materialization(*m.mat),
       "source row at drain (lsn " + to_string(h.drain.source_flush_lsn) +
           "): " + detail::describe_row(src_row),
       "destination " +
           (got_row == nullptr ? std::string("row: absent") : detail::describe_row_ref(*got_row))};
-  if (const detail::TxnRef& last = dest.last[id]; last.txn != nullptr) {
+  if (const detail::TxnRef last = dest.last(id); last.txn != nullptr) {
     witness.push_back("last to touch the key: " + detail::describe_txn(last));
   } else {
     witness.push_back("no destination txn of materialization " + std::to_string(m.mat->id) +

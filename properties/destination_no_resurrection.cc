@@ -11,10 +11,13 @@
 // truncation (truncated_first) starts the table afresh: a rebuilt table is
 // a new table for its readers.
 
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "model/assert.h"
 #include "properties/checkers.h"
 #include "properties/destination.h"
 #include "properties/helpers.h"
@@ -26,46 +29,74 @@ namespace {
 
 constexpr char kName[] = "destination_no_resurrection";
 
+// A key's state in 20 bytes: positions in the replayed txns (and in a txn's
+// upserts) instead of references, so the replay of a table of millions of
+// keys stays small. kNone: no such row or txn.
 struct KeyState {
-  std::optional<detail::RowRef> present;  // the stored row, when the key is present
-  std::optional<detail::RowRef> held;     // the row held before the last delete
-  detail::TxnRef deleted_by;              // the txn of that delete
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  uint32_t present_txn = kNone;  // the stored row's txn, when the key is present
+  uint32_t present_row = 0;      // its index in that txn's upserts
+  uint32_t held_txn = kNone;     // the row held before the last delete
+  uint32_t held_row = 0;
+  uint32_t deleted_by = kNone;  // the txn of that delete
 };
+static_assert(sizeof(KeyState) == 20);
+
+detail::RowRef row_ref(const std::vector<detail::TxnRef>& txns, uint32_t txn, uint32_t row) {
+  return detail::RowRef{txns[txn], &txns[txn].txn->upserts[row]};
+}
+
+// `now` stores a key that `deleted_by` deleted while it held `held`, at a
+// version no newer than held's.
+Verdict violation(const detail::MaterializationRef& m, const detail::RowRef& held,
+                  const detail::TxnRef& deleted_by, const detail::RowRef& now) {
+  const history::DestinationRow& r = *now.row;
+  const std::string key = detail::render_key(r.key);
+  return Verdict::violation(
+      kName,
+      "Let k = " + key + " be a key of " + detail::describe_binding(*m.capture) +
+          ", materialized by merge into " + m.mat->destination + ". Then once " +
+          detail::describe_txn(deleted_by) + " deleted k, which held a row at source version lsn " +
+          to_string(held.row->lsn) + ", k may come back only at a newer version, but " +
+          detail::describe_txn(now.txn) + " stores k again at version lsn " + to_string(r.lsn) +
+          ", no newer.",
+      {"key " + key + " of " + detail::describe_materialization(*m.mat),
+       "held before the delete: " + detail::describe_row_ref(held),
+       "deleted by " + detail::describe_txn(deleted_by),
+       "resurrected as " + detail::describe_row_ref(now)},
+      Verdict::Subject{m.capture->id, r.key});
+}
 
 std::optional<Verdict> judge(const history::History& h, const detail::MaterializationRef& m) {
   const std::shared_ptr<const detail::HistoryKeys> ids = detail::history_keys(h);
   // Each key's state, by id.
   detail::ReplayById<KeyState> keys(ids->of_materialization(m.mat->id).size());
-  for (const detail::TxnRef& t : detail::destination_txns_of(h, m.mat->id)) {
+  const std::vector<detail::TxnRef> txns = detail::destination_txns_of(h, m.mat->id);
+  CDC_ASSERT(txns.size() < KeyState::kNone, "a txn's position fits in 32 bits");
+  for (uint32_t ti = 0; ti < txns.size(); ++ti) {
+    const detail::TxnRef& t = txns[ti];
     if (t.txn->truncated_first) keys.clear();
-    for (const history::DestinationRow& r : t.txn->upserts) {
+    const std::vector<history::DestinationRow>& upserts = t.txn->upserts;
+    CDC_ASSERT(upserts.size() < KeyState::kNone, "a row's index fits in 32 bits");
+    for (uint32_t ri = 0; ri < upserts.size(); ++ri) {
+      const history::DestinationRow& r = upserts[ri];
       KeyState& k = keys.set(ids->upsert(*t.txn, r));
-      const detail::RowRef now{t, &r};
-      if (!k.present && k.held && r.lsn <= k.held->row->lsn) {
-        const std::string key = detail::render_key(r.key);
-        return Verdict::violation(
-            kName,
-            "Let k = " + key + " be a key of " + detail::describe_binding(*m.capture) +
-                ", materialized by merge into " + m.mat->destination + ". Then once " +
-                detail::describe_txn(k.deleted_by) +
-                " deleted k, which held a row at source version lsn " +
-                to_string(k.held->row->lsn) + ", k may come back only at a newer version, but " +
-                detail::describe_txn(t) + " stores k again at version lsn " + to_string(r.lsn) +
-                ", no newer.",
-            {"key " + key + " of " + detail::describe_materialization(*m.mat),
-             "held before the delete: " + detail::describe_row_ref(*k.held),
-             "deleted by " + detail::describe_txn(k.deleted_by),
-             "resurrected as " + detail::describe_row_ref(now)},
-            Verdict::Subject{m.capture->id, r.key});
+      if (k.present_txn == KeyState::kNone && k.held_txn != KeyState::kNone &&
+          r.lsn <= txns[k.held_txn].txn->upserts[k.held_row].lsn) {
+        return violation(m, row_ref(txns, k.held_txn, k.held_row), txns[k.deleted_by],
+                         detail::RowRef{t, &r});
       }
-      k.present = now;
+      k.present_txn = ti;
+      k.present_row = ri;
     }
     for (size_t i = 0; i < t.txn->deletes.size(); ++i) {
       KeyState& k = keys.set(ids->deleted(*t.txn, i));
-      if (!k.present) continue;  // deleting an absent key changes nothing a reader sees
-      k.held = k.present;
-      k.present.reset();
-      k.deleted_by = t;
+      if (k.present_txn == KeyState::kNone)
+        continue;  // deleting an absent key changes nothing a reader sees
+      k.held_txn = k.present_txn;
+      k.held_row = k.present_row;
+      k.present_txn = KeyState::kNone;
+      k.deleted_by = ti;
     }
   }
   return std::nullopt;

@@ -90,7 +90,7 @@ class Keys {
       lsns_[at] = c.lsn;
       nodes_[at] = c.node;
     }
-    changes_ = {};
+    std::vector<Change>().swap(changes_);  // `changes_ = {}` would keep the capacity
   }
   // REQUIRES: finished.
   KeyHistory at(size_t id) const {
@@ -196,7 +196,12 @@ bool same(const Sighting& a, const Sighting& b) {
 // still points at that change.
 class View {
  public:
-  explicit View(const Keys& keys) : keys_(keys), view_(keys.size()) {}
+  View(const history::History& h, const Keys& keys) : h_(h), keys_(keys), view_(keys.size()) {}
+
+  // The transactions of the destination being read, which sightings of
+  // destination rows point into. REQUIRES: they outlive every entry set
+  // from them (a destination reader clears the view before the next).
+  void read_destination_txns(const std::vector<TxnRef>* txns) { dest_txns_ = txns; }
 
   void set(size_t id, const Sighting& s) {
     erase(id);
@@ -213,7 +218,7 @@ class View {
   }
   void erase(size_t id) {
     if (!view_[id].present()) return;
-    view_[id].what = nullptr;
+    view_[id] = Entry{};
     --present_;
   }
   void erase_binding(uint32_t binding) {
@@ -251,45 +256,62 @@ class View {
   }
 
  private:
-  // A key's sighting, packed: the binding and key follow from the key's id,
-  // the version from the document or row, so an entry holds only what set
-  // the view (a view has an entry per key of the history). Present while
-  // `what` is set.
+  // A key's sighting, packed in 16 bytes: the binding and key follow from
+  // the key's id, the version from the document or row, and the document,
+  // row and destination txn from their positions, so an entry holds only
+  // where what set the view lies (a view has an entry per key of the
+  // history). Present while it names a document or a destination txn.
+  static constexpr uint32_t kNone = UINT32_MAX;
   struct Entry {
-    const history::CollectionTxn* doc_txn = nullptr;  // set: `what` is its document
-    const void* what = nullptr;  // the history::Document, or else the history::DestinationRow
-    const history::DestinationTxn* dest_txn = nullptr;
-    uint32_t dest_index = 0;
-    uint32_t next_pos = 0;  // first change after the version; the last one seen is before it
-    bool present() const { return what != nullptr; }
+    uint32_t doc_txn = kNone;  // index in h.collection_txns; kNone: a destination row set it
+    uint32_t item = 0;         // the document's index in that txn, or the row's in the upserts
+    uint32_t dest = kNone;     // the destination txn's position in dest_txns_, or kNone
+    uint32_t next_pos = 0;     // first change after the version; the last one seen is before it
+    bool present() const { return doc_txn != kNone || dest != kNone; }
   };
-  static Entry packed(const Sighting& s, size_t next_pos) {
+  static_assert(sizeof(Entry) == 16);
+  Entry packed(const Sighting& s, size_t next_pos) const {
     CDC_ASSERT((s.doc.doc != nullptr) != (s.row != nullptr), "a document or a row set the view");
-    CDC_ASSERT(next_pos <= UINT32_MAX && s.dest.index <= UINT32_MAX, "positions fit 32 bits");
+    CDC_ASSERT(next_pos < kNone, "positions fit 32 bits");
     Entry e;
-    e.doc_txn = s.doc.txn;
-    e.what = s.doc.doc != nullptr ? static_cast<const void*>(s.doc.doc) : s.row;
-    e.dest_txn = s.dest.txn;
-    e.dest_index = static_cast<uint32_t>(s.dest.index);
+    if (s.doc.doc != nullptr) {
+      e.doc_txn = position(h_.collection_txns, s.doc.txn);
+      e.item = position(s.doc.txn->docs, s.doc.doc);
+    } else {
+      e.item = position(s.dest.txn->upserts, s.row);
+    }
+    if (s.dest.txn != nullptr) {
+      CDC_ASSERT(dest_txns_ != nullptr && s.dest.index >= 1 && s.dest.index <= dest_txns_->size() &&
+                     (*dest_txns_)[s.dest.index - 1].txn == s.dest.txn,
+                 "a destination txn of the reader");
+      e.dest = static_cast<uint32_t>(s.dest.index - 1);
+    }
     e.next_pos = static_cast<uint32_t>(next_pos);
     return e;
+  }
+  template <class T>
+  static uint32_t position(const std::vector<T>& v, const T* item) {
+    CDC_ASSERT(item >= v.data() && item < v.data() + v.size() && v.size() < kNone,
+               "an item of the vector");
+    return static_cast<uint32_t>(item - v.data());
   }
   // The sighting that set key `id`'s view. REQUIRES: the key is in view.
   Sighting sighting_of(size_t id) const { return unpacked(view_[id], keys_.at(id)); }
   // The sighting entry `e` of key `k` holds. REQUIRES: e.present().
-  static Sighting unpacked(const Entry& e, const KeyHistory& k) {
+  Sighting unpacked(const Entry& e, const KeyHistory& k) const {
     CDC_ASSERT(e.present(), "a key in view");
     Sighting s;
     s.binding = k.binding;
     s.key = k.key;
-    if (e.doc_txn != nullptr) {
-      s.doc = DocRef{e.doc_txn, static_cast<const history::Document*>(e.what)};
+    if (e.dest != kNone) s.dest = (*dest_txns_)[e.dest];
+    if (e.doc_txn != kNone) {
+      const history::CollectionTxn& txn = h_.collection_txns[e.doc_txn];
+      s.doc = DocRef{&txn, &txn.docs[e.item]};
       s.version = s.doc.doc->lsn;
     } else {
-      s.row = static_cast<const history::DestinationRow*>(e.what);
+      s.row = &s.dest.txn->upserts[e.item];
       s.version = s.row->lsn;
     }
-    s.dest = TxnRef{e.dest_txn, e.dest_index};
     return s;
   }
   using Item = std::pair<Lsn, size_t>;  // (lsn of a change, key)
@@ -337,13 +359,15 @@ class View {
     return e.present() && pos < k.lsns.size() && k.lsns[pos] == lsn;
   }
 
-  // Drops items that no longer count once they outnumber those in view, so
-  // the heaps stay within a constant factor of the view.
+  // Drops items that no longer count once they are twice those in view, so
+  // the heaps stay within twice the view. At most one item a key counts, so
+  // a pruned heap takes as many pushes again before the next pruning: the
+  // pruning costs O(1) a push.
   void prune() {
     constexpr size_t kSlack = 1024;
-    if (lasts_.size() > 4 * present_ + kSlack)
+    if (lasts_.size() > 2 * present_ + kSlack)
       lasts_.retain([&](const Item& item) { return counts(item, -1); });
-    if (nexts_.size() > 4 * present_ + kSlack)
+    if (nexts_.size() > 2 * present_ + kSlack)
       nexts_.retain([&](const Item& item) { return counts(item, 0); });
   }
 
@@ -356,7 +380,9 @@ class View {
     return std::nullopt;
   }
 
+  const history::History& h_;
   const Keys& keys_;
+  const std::vector<TxnRef>* dest_txns_ = nullptr;
   std::vector<Entry> view_;
   size_t present_ = 0;
   LastsHeap lasts_;
@@ -406,7 +432,7 @@ class Builder {
     if (view_) {
       view_->clear();
     } else {
-      view_.emplace(keys_);
+      view_.emplace(h_, keys_);
     }
     return *view_;
   }
@@ -520,7 +546,9 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
   const size_t reader = g_->readers.size();
   g_->readers.push_back(r);
   const uint32_t b = m.capture_binding;
-  for (const TxnRef& t : destination_txns_of(h_, m.id)) {
+  const std::vector<TxnRef> txns = destination_txns_of(h_, m.id);
+  view.read_destination_txns(&txns);
+  for (const TxnRef& t : txns) {
     if (t.txn->truncated_first) view.clear();
     for (const history::DestinationRow& row : t.txn->upserts) {
       Sighting s;
@@ -551,6 +579,8 @@ void Builder::read_destination(const Reader& r, const history::MaterializationBi
     }
     note(&view, reader, nullptr, t);
   }
+  view.clear();  // no entry outlives `txns`
+  view.read_destination_txns(nullptr);
 }
 
 }  // namespace
