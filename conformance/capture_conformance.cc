@@ -82,7 +82,7 @@ std::string render_doc_key(const TableSchema& s, std::string_view bytes) {
   return out + ")";
 }
 
-std::string render_doc(const TableSchema& s, const CollectionDoc& d) {
+std::string render_doc(const TableSchema& s, const StoredDoc& d) {
   std::string out(1, d.op);
   if (d.snapshot) out += " snapshot";
   for (uint32_t c = 0; c < s.columns.size() && c < d.fields.size(); ++c) {
@@ -97,7 +97,7 @@ CaptureDocs docs_of(const CollectionStore& store, const std::vector<TableSchema>
   CaptureDocs out;
   for (const TableSchema& t : tables) {
     if (!t.has_primary_key() || !store.exists(t.name)) continue;
-    for (const CollectionDoc& d : store.docs(t.name)) {
+    for (const StoredDoc& d : store.docs(t.name)) {
       out[t.name + " " + render_doc_key(t, d.key)].push_back(render_doc(t, d));
       if (count) ++*count;
       if (changes && !d.snapshot) ++*changes;

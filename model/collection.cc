@@ -30,13 +30,19 @@ uint64_t CollectionStore::commit(Txn txn, uint64_t tick) {
   }
   const uint64_t seq = ++seq_;
   const uint64_t first_id = next_doc_id_;
+  CDC_ASSERT(seq <= UINT32_MAX && tick <= UINT32_MAX && first_id + txn.docs.size() <= UINT32_MAX,
+             "a run's collection numbers fit 32 bits");
   for (size_t i = 0; i < txn.docs.size(); ++i) {
     CollectionDoc& doc = txn.docs[i].second;
-    Collection& c = *targets[i];
-    doc.txn_seq = seq;
-    doc.tick = tick;
-    doc.id = next_doc_id_++;
-    c.docs.push_back(std::move(doc));
+    targets[i]->docs.push_back(StoredDoc{.key = std::move(doc.key),
+                                         .fields = std::move(doc.fields),
+                                         .present_mask = doc.present_mask,
+                                         .lsn = doc.lsn,
+                                         .txn_seq = static_cast<uint32_t>(seq),
+                                         .tick = static_cast<uint32_t>(tick),
+                                         .id = static_cast<uint32_t>(next_doc_id_++),
+                                         .op = doc.op,
+                                         .snapshot = doc.snapshot});
   }
   if (txn.checkpoint && mutant_active(Mutant::kCheckpointLagsDocuments)) {
     // The checkpoint becomes durable only with the next transaction.
@@ -71,7 +77,7 @@ uint64_t CollectionStore::generation(const std::string& name) const {
   return it->second.generation;
 }
 
-void reduce_into(std::map<CompactKey, ReducedDoc>* reduced, const CollectionDoc& doc) {
+void reduce_into(std::map<CompactKey, ReducedDoc>* reduced, const StoredDoc& doc) {
   if (doc.op == 'd') {
     reduced->erase(doc.key);
     return;
@@ -83,7 +89,7 @@ void reduce_into(std::map<CompactKey, ReducedDoc>* reduced, const CollectionDoc&
 
 std::map<CompactKey, ReducedDoc> CollectionStore::reduce(const std::string& name) const {
   std::map<CompactKey, ReducedDoc> out;
-  for (const CollectionDoc& d : docs(name))
+  for (const StoredDoc& d : docs(name))
     reduce_into(&out, d);
   return out;
 }
@@ -97,7 +103,7 @@ uint64_t CollectionStore::expire(uint64_t now, uint64_t retention_ticks,
   uint64_t dropped = 0;
   for (auto& [name, c] : collections_) {
     const size_t before = c.docs.size();
-    std::erase_if(c.docs, [&](const CollectionDoc& d) {
+    std::erase_if(c.docs, [&](const StoredDoc& d) {
       if (d.tick >= cutoff) return false;
       if (expired) (*expired)[name].push_back(d.key);
       return true;
@@ -122,7 +128,7 @@ uint64_t CollectionStore::corrupt(const std::string& name) {
   CollectionDocs& docs = it->second.docs;
   const size_t before = docs.size();
   size_t i = 0;
-  std::erase_if(docs, [&](const CollectionDoc&) { return i++ % 2 == 0; });
+  std::erase_if(docs, [&](const StoredDoc&) { return i++ % 2 == 0; });
   return before - docs.size();
 }
 

@@ -216,18 +216,17 @@ Status Materialization::build() {
   c.schema_version = spec.schema_version;
   c.position = positions_[b];
   // Whole collection transactions after the position, at most max_txns_per_commit.
-  std::vector<const CollectionDoc*> docs;
+  std::vector<const StoredDoc*> docs;
   if (store_->exists(spec.collection)) {
     uint32_t txns = 0;
     uint64_t last_seq = 0;
     // Documents are in commit order: skip what was read by binary search.
     const CollectionDocs& all = store_->docs(spec.collection);
     const uint64_t from = positions_[b].read_through_seq;
-    auto it =
-        std::upper_bound(all.begin(), all.end(), from,
-                         [](uint64_t seq, const CollectionDoc& d) { return seq < d.txn_seq; });
+    auto it = std::upper_bound(all.begin(), all.end(), from,
+                               [](uint64_t seq, const StoredDoc& d) { return seq < d.txn_seq; });
     for (; it != all.end(); ++it) {
-      const CollectionDoc& d = *it;
+      const StoredDoc& d = *it;
       CDC_ASSERT(d.txn_seq > from && d.txn_seq >= last_seq, "documents are in commit order");
       const bool split = mutant_active(Mutant::kDestinationBatchSplitsTxn) &&
                          docs.size() >= max_txns_per_commit;  // counts documents
@@ -247,7 +246,7 @@ Status Materialization::build() {
   if (spec.strategy == UpdateStrategy::kMerge) {
     build_merge(b, docs, &c);
   } else {
-    for (const CollectionDoc* d : docs) {
+    for (const StoredDoc* d : docs) {
       c.upserts.push_back({{.fields = d->fields,
                             .present_mask = d->present_mask,
                             .lsn = d->lsn,
@@ -263,7 +262,7 @@ Status Materialization::build() {
 
 namespace {
 // Applies one document to the row its key has so far (none: absent).
-void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
+void stage(const StoredDoc& d, std::optional<DestRow>* row) {
   if (d.op == 'd') {
     row->reset();
     return;
@@ -282,7 +281,7 @@ void stage(const CollectionDoc& d, std::optional<DestRow>* row) {
 }
 }  // namespace
 
-void Materialization::build_merge(uint32_t b, const std::vector<const CollectionDoc*>& docs,
+void Materialization::build_merge(uint32_t b, const std::vector<const StoredDoc*>& docs,
                                   DestinationCommit* out) const {
   CDC_ASSERT(out->binding == b && out->upserts.empty() && out->deletes.empty(),
              "merging into a fresh destination transaction of the binding");

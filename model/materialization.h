@@ -133,7 +133,7 @@ class Materialization {
   Status build();
   Status commit();
   std::optional<uint32_t> next_binding() const;
-  void build_merge(uint32_t b, const std::vector<const CollectionDoc*>& docs,
+  void build_merge(uint32_t b, const std::vector<const StoredDoc*>& docs,
                    DestinationCommit* out) const;
 
   const CollectionStore* store_;

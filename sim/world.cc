@@ -1154,7 +1154,7 @@ void World::record_final_state() {
     const CollectionDocs* docs = store_.find_docs(b.collection);
     if (docs == nullptr) continue;
     const size_t start = ids.size();
-    for (const CollectionDoc& d : *docs)
+    for (const StoredDoc& d : *docs)
       ids.push_back(d.id);
     merge_appended_run(&ids, start);
   }
