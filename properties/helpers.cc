@@ -1,6 +1,8 @@
 #include "properties/helpers.h"
 
 #include <algorithm>
+#include <iterator>
+#include <memory>
 
 #include "model/key_encoding.h"
 #include "properties/timeline.h"
@@ -103,29 +105,42 @@ std::vector<DocRef> collect_documents_of(const history::History& h, uint32_t bin
   return out;
 }
 
-std::vector<DocRef> collect_surviving_documents_of(const history::History& h, uint32_t binding) {
-  std::vector<DocRef> out = documents_of(h, binding);
-  if (!h.final_state.recorded) return out;
+// The surviving documents of `all`, or null when every one survived.
+std::shared_ptr<const std::vector<DocRef>> collect_surviving(const history::History& h,
+                                                             const std::vector<DocRef>& all) {
   const std::vector<uint64_t>& alive = h.final_state.surviving_doc_ids;
-  std::erase_if(out, [&](const DocRef& r) {
-    return !std::binary_search(alive.begin(), alive.end(), r.doc->id);
-  });
+  const auto survives = [&](const DocRef& r) {
+    return std::binary_search(alive.begin(), alive.end(), r.doc->id);
+  };
+  if (std::all_of(all.begin(), all.end(), survives)) return nullptr;
+  auto out = std::make_shared<std::vector<DocRef>>();
+  std::copy_if(all.begin(), all.end(), std::back_inserter(*out), survives);
   return out;
+}
+
+std::shared_ptr<const std::vector<DocRef>> shared_documents(const history::History& h,
+                                                            uint32_t binding) {
+  return shared_in_scope<std::vector<DocRef>>(h, "documents_of", binding,
+                                              [&] { return collect_documents_of(h, binding); });
 }
 
 }  // namespace
 
 // Both walk every document of the history; inside a TimelineScope the walk
-// is made once per binding and each caller gets a copy of its references.
-std::vector<DocRef> documents_of(const history::History& h, uint32_t binding) {
-  return *shared_in_scope<std::vector<DocRef>>(h, "documents_of", binding,
-                                               [&] { return collect_documents_of(h, binding); });
+// is made once per binding and every caller shares its list.
+DocRefs documents_of(const history::History& h, uint32_t binding) {
+  return DocRefs(shared_documents(h, binding));
 }
 
-std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding) {
-  return *shared_in_scope<std::vector<DocRef>>(h, "surviving_documents_of", binding, [&] {
-    return collect_surviving_documents_of(h, binding);
-  });
+DocRefs surviving_documents_of(const history::History& h, uint32_t binding) {
+  std::shared_ptr<const std::vector<DocRef>> all = shared_documents(h, binding);
+  if (!h.final_state.recorded) return DocRefs(std::move(all));
+  return DocRefs(std::static_pointer_cast<const std::vector<DocRef>>(
+      scoped_value(h, "surviving_documents_of", binding, [&]() -> std::shared_ptr<const void> {
+        if (std::shared_ptr<const std::vector<DocRef>> some = collect_surviving(h, *all))
+          return some;
+        return all;  // every document survived: the same list
+      })));
 }
 
 std::vector<const history::Binding*> keyed_bindings(const history::History& h) {

@@ -4,8 +4,11 @@
 // and live as long as it does.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +43,31 @@ struct DocRef {
   const history::Document* doc = nullptr;
 };
 
+// A list of documents, shared rather than copied: inside a TimelineScope
+// (timeline.h) every checker reads the one list the scope built, and a list
+// equal to another is that other (16 bytes a document of a large history).
+class DocRefs {
+ public:
+  explicit DocRefs(std::shared_ptr<const std::vector<DocRef>> refs) : refs_(std::move(refs)) {}
+  std::vector<DocRef>::const_iterator begin() const { return refs_->begin(); }
+  std::vector<DocRef>::const_iterator end() const { return refs_->end(); }
+  size_t size() const { return refs_->size(); }
+  bool empty() const { return refs_->empty(); }
+  const DocRef& operator[](size_t i) const { return (*refs_)[i]; }
+  std::span<const DocRef> span() const { return *refs_; }
+  // Whether both hold one list. For tests of the sharing.
+  bool same_list(const DocRefs& o) const { return refs_ == o.refs_; }
+
+ private:
+  std::shared_ptr<const std::vector<DocRef>> refs_;  // never null
+};
+
 // The documents of binding `binding`, in collection order.
-std::vector<DocRef> documents_of(const history::History& h, uint32_t binding);
+DocRefs documents_of(const history::History& h, uint32_t binding);
 // documents_of, less the documents the collection no longer held when the run
-// ended (h.final_state), when that was recorded.
-std::vector<DocRef> surviving_documents_of(const history::History& h, uint32_t binding);
+// ended (h.final_state), when that was recorded. When it held all of them,
+// the list is documents_of's.
+DocRefs surviving_documents_of(const history::History& h, uint32_t binding);
 
 // Bindings with a key, in h.bindings order.
 std::vector<const history::Binding*> keyed_bindings(const history::History& h);
