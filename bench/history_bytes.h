@@ -88,7 +88,7 @@ inline HistoryBytes history_bytes(const history::History& h) {
   b.final_state += h.final_state.owned.capacity() * sizeof(history::DestinationRow);
   for (const history::DestinationRow& r : h.final_state.owned)
     b.final_state += heap_of(r);
-  b.final_state += h.final_state.surviving_doc_ids.capacity() * sizeof(uint64_t);
+  b.final_state += h.final_state.surviving_doc_ids.capacity() * sizeof(uint32_t);
   return b;
 }
 

@@ -163,7 +163,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   const uint64_t first_id = store_->next_doc_id() - docs.size();
   for (size_t i = 0; i < docs.size(); ++i) {
     docs[i].second.txn_seq = seq;
-    docs[i].second.id = first_id + i;
+    docs[i].second.id = static_cast<uint32_t>(first_id + i);  // the store asserts ids fit
   }
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();

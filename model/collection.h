@@ -38,7 +38,7 @@ struct CollectionDoc {
   InternedText state_key;  // binding state (backfill instance) that wrote it
   // Set by the capture once the store committed it, for the observer:
   uint64_t txn_seq = 0;
-  uint64_t id = 0;
+  uint32_t id = 0;  // as StoredDoc::id
 };
 
 // What the store keeps of a committed document: what its readers read (a

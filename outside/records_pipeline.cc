@@ -108,7 +108,9 @@ history::Document Records::document(const json& d, const std::string& path) {
   doc.txid = d.contains("txid") ? Xid{static_cast<uint32_t>(uint_of(d, "txid", path, UINT32_MAX))}
              : c                ? c->xid
                                 : Xid{0};
-  doc.id = next_doc_id_++;
+  // A document's id takes 32 bits (properties/history.h).
+  if (next_doc_id_ > UINT32_MAX) bad("type", "more than 2^32 - 1 documents");
+  doc.id = static_cast<uint32_t>(next_doc_id_++);
   return doc;
 }
 

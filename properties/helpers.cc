@@ -108,7 +108,7 @@ std::vector<DocRef> collect_documents_of(const history::History& h, uint32_t bin
 // The surviving documents of `all`, or null when every one survived.
 std::shared_ptr<const std::vector<DocRef>> collect_surviving(const history::History& h,
                                                              const std::vector<DocRef>& all) {
-  const std::vector<uint64_t>& alive = h.final_state.surviving_doc_ids;
+  const std::vector<uint32_t>& alive = h.final_state.surviving_doc_ids;
   const auto survives = [&](const DocRef& r) {
     return std::binary_search(alive.begin(), alive.end(), r.doc->id);
   };

@@ -98,15 +98,19 @@ struct Document {
   uint32_t binding = 0;
   uint32_t change_index = 0;  // position of the change in its source transaction
   DocOp op = DocOp::kCreate;
-  bool snapshot = false;   // read by a backfill chunk
+  bool snapshot = false;  // read by a backfill chunk
+  // Unique per run, from 1, assigned when the collection commits it; a run
+  // (or a history read from records) holds fewer than 2^32 documents.
+  uint32_t id = 0;
   Xid txid;                // source top-level xid (change documents)
   InternedText state_key;  // backfill instance the binding was in when it wrote this
   DocKey key;
   SharedRow fields;           // one value per column; absent fields hold NULL
   uint64_t present_mask = 0;  // bit c: field c is present (omitted TOAST is absent)
   Lsn lsn;                    // see "Versions" above
-  uint64_t id = 0;            // unique per run, assigned when the collection commits it
 };
+// 72 bytes, 4 of them padding after txid.
+static_assert(sizeof(Document) == 72, "a document in nine words");
 
 // One atomic collection transaction: documents of any bindings plus the
 // capture checkpoint they commit with.
@@ -304,7 +308,7 @@ struct FinalRowRef {
 
 struct FinalState {
   bool recorded = false;
-  std::vector<uint64_t> surviving_doc_ids;             // sorted
+  std::vector<uint32_t> surviving_doc_ids;             // sorted
   std::vector<std::vector<FinalRowRef>> destinations;  // per materialization binding
   std::vector<DestinationRow> owned;                   // rows no transaction wrote as they are
 

@@ -100,7 +100,7 @@ void add_chunks(const history::History& h, KeyTimeline& t) {
 }
 
 void add_documents(const history::History& h, KeyTimeline& t) {
-  const std::vector<uint64_t>& alive = h.final_state.surviving_doc_ids;
+  const std::vector<uint32_t>& alive = h.final_state.surviving_doc_ids;
   for (const history::CollectionTxn& txn : h.collection_txns) {
     for (const history::Document& d : txn.docs) {
       if (d.binding != t.capture_binding || d.key != t.key) continue;

@@ -149,7 +149,7 @@ void add_operations_and_end(Fingerprint& fp, const history::History& h) {
     fp.add(e.what);
   }
   fp.add_u64(h.final_state.recorded);
-  for (uint64_t id : h.final_state.surviving_doc_ids)
+  for (uint32_t id : h.final_state.surviving_doc_ids)
     fp.add_u64(id);
   for (const std::vector<history::FinalRowRef>& refs : h.final_state.destinations) {
     fp.add_u64(refs.size());

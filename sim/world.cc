@@ -1149,7 +1149,7 @@ void World::record_final_state() {
   history::FinalState& f = recorder_.history().final_state;
   f.recorded = true;
   // Each collection's ids ascend (commit order): merge the runs.
-  std::vector<uint64_t>& ids = f.surviving_doc_ids;
+  std::vector<uint32_t>& ids = f.surviving_doc_ids;
   for (const CaptureBinding& b : o_.bindings) {
     const CollectionDocs* docs = store_.find_docs(b.collection);
     if (docs == nullptr) continue;

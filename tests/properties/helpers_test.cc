@@ -33,7 +33,7 @@ TEST(HelpersTest, DocumentListsAreSharedAndSurvivorsAreFiltered) {
   HistoryBuilder b;
   b.binding().txn({doc_c("k1", 1, 100), doc_c("k2", 2, 110)}).txn({doc_u("k1", 3, 120)});
   History h = b.build();
-  uint64_t id = 1;
+  uint32_t id = 1;
   for (history::CollectionTxn& t : h.collection_txns) {
     for (history::Document& d : t.docs)
       d.id = id++;

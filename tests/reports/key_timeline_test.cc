@@ -63,7 +63,7 @@ TEST(KeyTimelineTest, DocumentsWithTheirSurvivalAndBackfillFences) {
   h.final_state.recorded = true;
   for (history::CollectionTxn& txn : h.collection_txns) {
     for (history::Document& d : txn.docs)
-      d.id = txn.seq * 10 + (d.key == "k1" ? 1 : 2);
+      d.id = static_cast<uint32_t>(txn.seq * 10 + (d.key == "k1" ? 1 : 2));
   }
   h.final_state.surviving_doc_ids = {21};  // only k1's update at seq 2
   const KeyTimeline t = key_timeline(h, kBinding, "k1");
