@@ -39,7 +39,7 @@ size_t KeyIds::cell_of(uint32_t tag, std::string_view key, uint64_t hash) const 
     if (cell == 0) return i;
     if (same_hash(cell, hash) && tags_[id_in(cell)] == tag && keys_[id_in(cell)] == key) return i;
   }
-  CDC_ASSERT(false, "a table kept at most half full has an empty cell");
+  CDC_ASSERT(false, "a table kept at most three quarters full has an empty cell");
   return 0;
 }
 
@@ -53,7 +53,7 @@ uint32_t KeyIds::add_hashed(uint32_t tag, std::string_view key, uint64_t hash) {
   CDC_ASSERT(keys_.size() < (size_t{1} << 31), "key ids fit a table of at most 2^32 cells");
   keys_.push_back(key);
   tags_.push_back(tag);
-  if (2 * keys_.size() > table_.size()) {
+  if (4 * keys_.size() > 3 * table_.size()) {
     grow();
     i = cell_of(tag, key, hash);
     CDC_ASSERT(table_[i] == 0, "a grown table holds the old keys only");

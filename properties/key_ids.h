@@ -8,13 +8,16 @@
 // and a few probes. Ids follow the order of addition, which follows the
 // history, so iterating by id is deterministic; hashes never reach output.
 //
-// Invariants: table_.size() is a power of two, at least twice size() (and at
-// least 2); cell value 0 is empty, else it holds id i as i + 1 in its low 32
+// Invariants: table_.size() is a power of two, at least 4/3 of size() (and
+// at least 2); cell value 0 is empty, else it holds id i as i + 1 in its low 32
 // bits and the high 32 bits of the id's hash above them (compared before the
 // key's bytes); every id has exactly one cell, reached by linear probing from
 // its home: the top log2(table_.size()) bits of its hash. The home is read
 // from those stored bits, so doubling the table moves cells without hashing
-// or reading a key again.
+// or reading a key again. Three quarters full at most (linear probing then
+// takes under three probes for a key present, nine for one absent, most in
+// one cache line of eight cells): a table of 10M keys takes 2^24 cells, not
+// the 2^25 a half-full bound would take (8 bytes a cell).
 #pragma once
 
 #include <cstddef>
