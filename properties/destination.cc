@@ -76,12 +76,16 @@ MergeState replay_merge(const std::vector<TxnRef>& txns) {
   return s;
 }
 
+RowRef row_at(const std::vector<TxnRef>& txns, uint32_t txn, uint32_t row) {
+  const TxnRef& t = txns.at(txn);
+  return RowRef{t, &t.txn->upserts.at(row)};
+}
+
 RowRef MergeById::row(uint32_t id) const {
   const RowAt& at = rows_.at(id);
   if (at.txn == kNone) return RowRef{};
   if (at.txn == RowAt::kRecorded) return RowRef{TxnRef{}, recorded_.at(at.row)};
-  const TxnRef& t = txns_.at(at.txn);
-  return RowRef{t, &t.txn->upserts.at(at.row)};
+  return row_at(txns_, at.txn, at.row);
 }
 
 TxnRef MergeById::last(uint32_t id) const {

@@ -38,6 +38,10 @@ struct RowRef {
   const history::DestinationRow* row = nullptr;
 };
 
+// Row `row` of the upserts of txns[txn]: how a replay that keeps positions
+// instead of references names a row. REQUIRES: both positions in range.
+RowRef row_at(const std::vector<TxnRef>& txns, uint32_t txn, uint32_t row);
+
 // Values by key id for replaying a destination's transactions: a
 // truncation (clear()) resets the ids written since the last one, not the
 // whole table, so a replay with many truncations stays linear in its rows.

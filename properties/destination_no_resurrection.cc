@@ -42,10 +42,6 @@ struct KeyState {
 };
 static_assert(sizeof(KeyState) == 20);
 
-detail::RowRef row_ref(const std::vector<detail::TxnRef>& txns, uint32_t txn, uint32_t row) {
-  return detail::RowRef{txns[txn], &txns[txn].txn->upserts[row]};
-}
-
 // `now` stores a key that `deleted_by` deleted while it held `held`, at a
 // version no newer than held's.
 Verdict violation(const detail::MaterializationRef& m, const detail::RowRef& held,
@@ -81,10 +77,11 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
     for (uint32_t ri = 0; ri < upserts.size(); ++ri) {
       const history::DestinationRow& r = upserts[ri];
       KeyState& k = keys.set(ids->upsert(*t.txn, r));
-      if (k.present_txn == KeyState::kNone && k.held_txn != KeyState::kNone &&
-          r.lsn <= txns[k.held_txn].txn->upserts[k.held_row].lsn) {
-        return violation(m, row_ref(txns, k.held_txn, k.held_row), txns[k.deleted_by],
-                         detail::RowRef{t, &r});
+      if (k.present_txn == KeyState::kNone && k.held_txn != KeyState::kNone) {
+        const detail::RowRef held = detail::row_at(txns, k.held_txn, k.held_row);
+        if (r.lsn <= held.row->lsn) {
+          return violation(m, held, txns[k.deleted_by], detail::RowRef{t, &r});
+        }
       }
       k.present_txn = ti;
       k.present_row = ri;

@@ -43,9 +43,9 @@ struct DocRef {
   const history::Document* doc = nullptr;
 };
 
-// A list of documents, shared rather than copied: inside a TimelineScope
-// (timeline.h) every checker reads the one list the scope built, and a list
-// equal to another is that other (16 bytes a document of a large history).
+// A list of documents, shared rather than copied (16 bytes a document of a
+// large history): inside a TimelineScope (timeline.h) every checker reads
+// the one list the scope built.
 class DocRefs {
  public:
   explicit DocRefs(std::shared_ptr<const std::vector<DocRef>> refs) : refs_(std::move(refs)) {}
