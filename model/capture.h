@@ -215,12 +215,6 @@ class CaptureObserver {
   virtual void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                          const std::vector<uint64_t>& chunk_ids,
                          const std::vector<std::string>& completed, Lsn cursor) = 0;
-  // Before documents (with their binding) commit: the observer may replace
-  // a document's fields with an equal row it already holds, so that the
-  // collection, the destinations and the history keep one copy of it. An
-  // override must leave rows equal to the documents' own, value for value
-  // (the capture asserts it), and change nothing else.
-  virtual void share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) { (void)docs; }
   // The error that stopped the capture (its code says what kind).
   virtual void on_error(const Error& error) = 0;
   // Something the capture chose not to capture: its kind, and in words.
@@ -328,8 +322,6 @@ class Capture {
   // The flush LSN into *lsn (an error stops the capture).
   Status read_flush_lsn(Lsn* lsn);
   Status commit_docs(std::vector<uint64_t> chunk_ids);
-  // Lets the observer give pending documents equal rows it already holds.
-  void share_fields();
   bool debezium() const { return options_.algorithm == CaptureAlgorithm::kDebezium; }
   bool flink() const { return options_.algorithm == CaptureAlgorithm::kFlink; }
   bool estuary() const { return options_.algorithm == CaptureAlgorithm::kEstuary; }
@@ -414,7 +406,6 @@ class Capture {
   std::vector<std::pair<uint32_t, CollectionDoc>> pending_;
   std::vector<uint64_t> pending_chunks_;
   std::vector<std::string> pending_completed_;
-  std::vector<SharedRow> own_rows_;  // share_fields()'s check, kept for its capacity
   std::optional<uint32_t> fail_next_query_after_;
   uint64_t next_chunk_id_ = 1;
   uint64_t watermark_counter_ = 0;

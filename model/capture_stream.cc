@@ -126,17 +126,6 @@ Status Capture::streaming() {
   return any ? commit_docs({}) : Status::ok();
 }
 
-void Capture::share_fields() {
-  if (pending_.empty()) return;
-  own_rows_.clear();
-  for (const auto& [b, doc] : pending_)
-    own_rows_.push_back(doc.fields);
-  observer_->share_fields(pending_);
-  for (size_t i = 0; i < pending_.size(); ++i)
-    CDC_ASSERT(pending_[i].second.fields == own_rows_[i], "a shared row equals the document's own");
-  own_rows_.clear();  // the documents' rows are theirs alone again
-}
-
 Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   CollectionStore::Txn txn;
   // Debezium commits the offsets flushed before this transaction (they lag
@@ -148,7 +137,6 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   // cleared, so the buffer keeps its capacity for the next iteration.
   std::vector<std::pair<uint32_t, CollectionDoc>>& docs = pending_;
   txn.docs.reserve(docs.size());
-  share_fields();
   for (const auto& [b, doc] : docs) {
     CDC_ASSERT(b < bindings_.size(), "a pending document belongs to a binding");
     txn.docs.emplace_back(bindings_[b].collection, doc);

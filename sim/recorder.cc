@@ -374,31 +374,6 @@ void Recorder::on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, Col
   h_.collection_txns.push_back(std::move(t));
 }
 
-void Recorder::share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) {
-  std::vector<std::string_view>& keys = share_keys_;
-  std::vector<const SharedRow*>& rows = share_rows_;
-  // Runs of documents of one binding are looked up together.
-  for (size_t start = 0, end = 0; start < docs.size(); start = end) {
-    const uint32_t binding = docs[start].first;
-    CDC_ASSERT(binding < h_.bindings.size(), "a document of a recorded binding");
-    end = start;
-    while (end < docs.size() && docs[end].first == binding)
-      ++end;
-    // A keyless binding's documents carry keys of their own, which name no
-    // source row.
-    if (h_.bindings[binding].keyless) continue;
-    keys.clear();
-    for (size_t i = start; i < end; ++i)
-      keys.push_back(docs[i].second.key);
-    rows.assign(keys.size(), nullptr);
-    committed_.find_many(h_, h_.bindings[binding].table_id, keys, rows);
-    for (size_t i = 0; i < rows.size(); ++i) {
-      SharedRow& fields = docs[start + i].second.fields;
-      if (rows[i] != nullptr && *rows[i] == fields) fields = *rows[i];
-    }
-  }
-}
-
 void Recorder::on_ignored(IgnoredRecord what, const std::string& words) {
   using T = history::Event::Type;
   const T type = what == IgnoredRecord::kTruncate                    ? T::kIgnoredTruncate

@@ -62,11 +62,6 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   void on_commit(uint64_t seq, const std::vector<std::pair<uint32_t, CollectionDoc>>& docs,
                  const std::vector<uint64_t>& chunk_ids, const std::vector<std::string>& completed,
                  Lsn cursor) override;
-  // Gives a document the source's committed row when the two are equal (a
-  // snapshot read, or a change the capture reads before the key changes
-  // again): one row for the source commit, the collection, the
-  // destinations and the history.
-  void share_fields(std::span<std::pair<uint32_t, CollectionDoc>> docs) override;
   void on_error(const Error& error) override;
   void on_ignored(IgnoredRecord what, const std::string& words) override;
 
@@ -121,9 +116,6 @@ class Recorder : public CaptureObserver, public MaterializationObserver {
   Lsn last_commit_lsn_;
   std::function<ScanCursors(uint32_t binding)> scan_cursor_;
   CostMeter costs_{committed_.shared_ids()};  // destination keys beside the source's
-  // share_fields()'s lookups, kept for their capacity.
-  std::vector<std::string_view> share_keys_;
-  std::vector<const SharedRow*> share_rows_;
 };
 
 }  // namespace cdc::sim

@@ -105,6 +105,46 @@ TEST(WorldTest, RecordsSourceCaptureAndChunks) {
   EXPECT_GT(snapshot_docs, 0u);
 }
 
+// A document holds the row the capture read, and the capture reads the
+// source heap's block (by a chunk's query or through the WAL): a document
+// equal to a version of its key shares that version's block with the
+// history's source change, so the collection, the destinations and the
+// history keep one copy of a row without looking it up again.
+TEST(WorldTest, DocumentsShareTheRowVersionTheyRead) {
+  for (const bool bulk : {false, true}) {
+    WorldOptions o = configured_world(3, BackfillMode::kNormal, FaultClass::kNone);
+    o.initial_rows = 300;
+    if (bulk) o.initial_load = WorldOptions::InitialLoad::kBulk;
+    const RunResult r = run_world(o);
+    const history::History& h = r.history;
+    std::map<std::pair<uint32_t, std::string>, std::vector<SharedRow>> versions;
+    for (const history::SourceCommit& c : h.source_commits) {
+      for (const history::SourceKeyChange& k : c.changes) {
+        if (k.after) versions[{k.table, k.key.str()}].push_back(*k.after);
+      }
+    }
+    size_t checked[2] = {0, 0};  // stream, snapshot
+    for (const history::CollectionTxn& t : h.collection_txns) {
+      for (const history::Document& d : t.docs) {
+        const history::Binding& b = h.bindings.at(d.binding);
+        if (b.keyless || d.op == history::DocOp::kDelete) continue;
+        const auto it = versions.find({b.table_id, d.key.str()});
+        if (it == versions.end()) continue;
+        bool equal = false, shared = false;
+        for (const SharedRow& v : it->second) {
+          equal = equal || v == d.fields;
+          shared = shared || v.shares_block_with(d.fields);
+        }
+        if (!equal) continue;  // a partial document (an omitted TOAST datum)
+        EXPECT_TRUE(shared) << (bulk ? "bulk" : "workload") << " load, document " << d.id;
+        ++checked[d.snapshot ? 1 : 0];
+      }
+    }
+    EXPECT_GT(checked[0], 20u) << "stream documents checked";
+    EXPECT_GT(checked[1], 50u) << "snapshot documents checked";
+  }
+}
+
 TEST(WorldTest, SwarmIsDecidedByTheSeedAlone) {
   WorldOptions o = configured_world(11, BackfillMode::kPrecise, FaultClass::kCrashes);
   o.faults.upgrade = 3;
