@@ -31,7 +31,7 @@ bool CostMeter::show(Table* t, std::string_view key) {
 // show() of every upsert's key, in order; how many were not shown before.
 // The keys' ids are added with their probes overlapped (a backfill writes
 // thousands of keys in random order per transaction).
-uint64_t CostMeter::show_all(Table* t, const std::vector<history::DestinationRow>& upserts) {
+uint64_t CostMeter::show_all(Table* t, std::span<const history::DestinationRow> upserts) {
   CDC_ASSERT(!upserts.empty(), "show_all() of some rows");
   std::vector<std::string_view> keys;
   keys.reserve(upserts.size());
@@ -69,45 +69,63 @@ bool CostMeter::shows(const Table& t, std::string_view key) const {
 
 // Applies a committed destination transaction to what the table holds.
 void CostMeter::apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s) {
+  const bool merge = s == history::UpdateStrategy::kMerge;
+  CDC_ASSERT(merge || txn.deletes.empty(), "a delta transaction deletes nothing");
   if (txn.truncated_first) {
     t->shown.clear();  // the ids stay in the dictionary, shown by no flag
     t->shown_count = 0;
+    t->pending.clear();  // what the truncate dropped is never applied
     t->merged.clear();
     t->appended.clear();
     t->rows = 0;
   }
-  if (s == history::UpdateStrategy::kMerge) {
-    for (const history::DocKey& k : txn.deletes)
-      t->rows -= t->keyless ? t->merged.erase(k) : hide(t, k);
-    constexpr size_t kFewKeys = 8;  // shown one by one
-    if (!t->keyless && txn.upserts.size() >= kFewKeys) {
-      t->rows += show_all(t, txn.upserts);
-    } else {
-      for (const history::DestinationRow& r : txn.upserts) {
-        const bool fresh =
-            t->keyless ? t->merged.insert_or_assign(r.key, r.fields).second : show(t, r.key);
-        t->rows += fresh ? 1 : 0;
-      }
-    }
-    CDC_ASSERT(t->rows == (t->keyless ? t->merged.size() : t->shown_count),
-               "a merge table holds one row per key");
+  if (!t->keyless) {  // applied when needed (catch_up)
+    t->pending.push_back({txn.upserts, txn.deletes, merge});
+    if (!merge) t->rows += txn.upserts.size();
     return;
   }
-  CDC_ASSERT(txn.deletes.empty(), "a delta transaction deletes nothing");
+  if (merge) {
+    for (const history::DocKey& k : txn.deletes)
+      t->rows -= t->merged.erase(k);
+    for (const history::DestinationRow& r : txn.upserts)
+      t->rows += t->merged.insert_or_assign(r.key, r.fields).second ? 1 : 0;
+    CDC_ASSERT(t->rows == t->merged.size(), "a merge table holds one row per key");
+    return;
+  }
   for (const history::DestinationRow& r : txn.upserts) {
     ++t->rows;
-    if (r.op == history::DocOp::kDelete) continue;  // a delete row does not show the row
-    if (t->keyless) {
-      ++t->appended[to_string(r.fields)];
-    } else {
-      show(t, r.key);
-    }
+    if (r.op != history::DocOp::kDelete)
+      ++t->appended[to_string(r.fields)];  // a delete row shows none
   }
+}
+
+void CostMeter::catch_up(Table* t) {
+  CDC_ASSERT(!t->keyless || t->pending.empty(), "a keyless table applies its transactions at once");
+  for (const Table::Pending& p : t->pending) {
+    if (!p.merge) {
+      for (const history::DestinationRow& r : p.upserts) {
+        if (r.op != history::DocOp::kDelete) show(t, r.key);  // a delete row shows none
+      }
+      continue;
+    }
+    for (const history::DocKey& k : p.deletes)
+      t->rows -= hide(t, k);
+    constexpr size_t kFewKeys = 8;  // shown one by one
+    if (p.upserts.size() >= kFewKeys) {
+      t->rows += show_all(t, p.upserts);
+    } else {
+      for (const history::DestinationRow& r : p.upserts)
+        t->rows += show(t, r.key) ? 1 : 0;
+    }
+    CDC_ASSERT(t->rows == t->shown_count, "a merge table holds one row per key");
+  }
+  t->pending.clear();
 }
 
 // Whether table `t` shows every required row: keyed tables by key, keyless
 // ones as a multiset of rows (fields as text).
 bool CostMeter::holds_all(const Table& t, const SourceRows& required) const {
+  CDC_ASSERT(t.pending.empty(), "the table's transactions are applied");
   if (!t.keyless) {
     return std::all_of(required.begin(), required.end(),
                        [&](const auto& e) { return shows(t, e.first); });
@@ -125,7 +143,9 @@ bool CostMeter::holds_all(const Table& t, const SourceRows& required) const {
 
 void CostMeter::close_if_whole(uint32_t m, uint64_t tick) {
   auto open = open_.find(m);
-  if (open == open_.end() || !holds_all(tables_[m], open->second.required)) return;
+  if (open == open_.end()) return;
+  catch_up(&tables_[m]);
+  if (!holds_all(tables_[m], open->second.required)) return;
   history::Downtime& d = costs_.downtimes[open->second.index];
   CDC_ASSERT(d.materialization == m && !d.ended && tick >= d.start_tick,
              "a downtime ends once, after it started");
@@ -145,6 +165,7 @@ void CostMeter::on_destination_txn(uint64_t tick, const history::DestinationTxn&
   costs_.dest_rows_written += t.upserts.size();
   costs_.dest_rows_deleted += t.deletes.size();
   if (t.truncated_first) {
+    catch_up(&table);  // the rows it drops
     costs_.dest_rows_dropped += table.rows;
     auto open = open_.find(m.id);
     if (open != open_.end()) {

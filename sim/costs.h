@@ -13,6 +13,12 @@
 // rows the source held at the truncate, updated by later source changes and
 // less those the source has since deleted (see history::Downtime).
 //
+// The keys a keyed table shows are needed only while a downtime is open
+// and when the table is truncated (to count the rows dropped), so the
+// meter applies a keyed table's transactions lazily: it keeps views of
+// their upserts and deletes and applies them then. A run whose
+// destinations are never truncated numbers no destination key.
+//
 // Determinism: ordered containers only; no clock. Nothing here reaches the
 // fingerprint.
 #pragma once
@@ -21,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,8 +58,8 @@ class CostMeter {
   // capture binding it reads, `source_now` the rows of b's table now (asked
   // for only when `t` empties the table first). REQUIRES: the destination
   // transactions of each binding come in commit order; the rows of
-  // t.upserts stay where they are while the meter lives (the recorder moves
-  // `t` into the history, whose vector keeps them in place).
+  // t.upserts and t.deletes stay where they are while the meter lives (the
+  // recorder moves `t` into the history, whose vectors keep them in place).
   void on_destination_txn(uint64_t tick, const history::DestinationTxn& t,
                           const history::MaterializationBinding& m, const history::Binding& b,
                           const std::function<SourceRows()>& source_now);
@@ -77,7 +84,15 @@ class CostMeter {
     uint64_t shown_count = 0;
     std::map<history::DocKey, SharedRow> merged;  // keyless merge: key -> fields
     std::map<std::string, uint64_t> appended;     // keyless delta: fields -> rows
-    uint64_t rows = 0;
+    uint64_t rows = 0;  // keyed merge: counted when the pending transactions are applied
+    // Keyed: the transactions since the last truncate not yet applied to
+    // `shown` (catch_up() applies them), as views into their rows.
+    struct Pending {
+      std::span<const history::DestinationRow> upserts;
+      std::span<const history::DocKey> deletes;
+      bool merge = true;
+    };
+    std::vector<Pending> pending;
   };
   struct Open {
     size_t index = 0;       // into costs_.downtimes
@@ -88,7 +103,10 @@ class CostMeter {
   properties::detail::KeyIds& ids() { return shared_ids_ ? *shared_ids_ : own_ids_; }
   const properties::detail::KeyIds& ids() const { return shared_ids_ ? *shared_ids_ : own_ids_; }
   bool show(Table* t, std::string_view key);
-  uint64_t show_all(Table* t, const std::vector<history::DestinationRow>& upserts);
+  uint64_t show_all(Table* t, std::span<const history::DestinationRow> upserts);
+  // Applies a keyed table's pending transactions to its shown keys (and a
+  // merge table's row count). Nothing to do for a keyless table.
+  void catch_up(Table* t);
   uint64_t hide(Table* t, std::string_view key);
   bool shows(const Table& t, std::string_view key) const;
   void apply(Table* t, const history::DestinationTxn& txn, history::UpdateStrategy s);

@@ -231,6 +231,31 @@ TEST(CostMeter, ManyUpsertsAtOnceCountAsFewAtATime) {
   EXPECT_EQ(a.dest_rows_written, b.dest_rows_written);
 }
 
+// A keyed table's transactions are applied when something needs the keys
+// it shows: a meter whose table is never truncated numbers no destination
+// key, and a truncate applies what came before it to count the rows dropped.
+TEST(CostMeter, KeysAreNumberedOnlyWhenATruncateNeedsThem) {
+  properties::detail::KeyIds ids;
+  ids.add(7, "a");
+  KeyedDestination d;
+  d.meter = CostMeter(&ids);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 10; ++i)
+    keys.push_back("k" + std::to_string(i));
+  const history::DestinationTxn many = txn(0, false, keys), few = txn(0, false, {"x", "a"});
+  d.commit(1, many);
+  d.commit(2, few);
+  EXPECT_EQ(ids.size(), 1u) << "no destination key numbered before a truncate";
+  const history::DestinationTxn dropped = txn(0, true, {"a"});
+  d.commit(3, dropped);
+  EXPECT_EQ(ids.size(), 12u) << "k0..k9 and x numbered, a already was";
+  const history::Costs c = finish(&d.meter);
+  EXPECT_EQ(c.dest_rows_dropped, 12u);
+  ASSERT_EQ(c.downtimes.size(), 1u);
+  EXPECT_EQ(c.downtimes[0].rows_dropped, 12u);
+  EXPECT_FALSE(c.downtimes[0].ended) << "b is missing";
+}
+
 // A meter numbering its keys in the source state's dictionary (as the
 // recorder's does) measures what a meter with its own does, and adds no id
 // for a key the source already holds under the binding's table: the
