@@ -118,20 +118,6 @@ void KeyIds::add_many(uint32_t tag, std::span<const std::string_view> keys,
   }
 }
 
-void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids) {
-  std::vector<std::pair<uint64_t, uint32_t>> by_prefix;
-  by_prefix.reserve(ids->size());
-  for (const uint32_t id : *ids)
-    by_prefix.emplace_back(key_prefix(keys.key(id)), id);
-  std::sort(by_prefix.begin(), by_prefix.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    const int c = keys.key(a.second).compare(keys.key(b.second));
-    return c != 0 ? c < 0 : a.second < b.second;
-  });
-  for (size_t i = 0; i < by_prefix.size(); ++i)
-    (*ids)[i] = by_prefix[i].second;
-}
-
 // Doubles the table and puts every cell in the new one, from its home under
 // the new size (the caller places the newest id). A cell keeps the hash bits
 // its home is made of, so no key is hashed or read.

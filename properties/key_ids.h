@@ -77,7 +77,8 @@ class KeyIds {
 };
 
 // The ids in `ids` ordered by their keys, bytewise (equal keys under
-// different tags: by id), compared by their first eight bytes first.
+// different tags: by id), compared by their first eight bytes first; a
+// radix sort when those differ in at most four bytes (key_sort.cc).
 void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids);
 
 }  // namespace cdc::properties::detail
