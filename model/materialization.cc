@@ -4,6 +4,7 @@
 #include <iterator>
 #include <numeric>
 
+#include "model/key_sort.h"
 #include "model/mutants.h"
 #include "model/reduction.h"
 #include "model/situations.h"
@@ -299,7 +300,7 @@ void Materialization::build_merge(uint32_t b, const std::vector<const StoredDoc*
   };
   // A backfill's documents mostly come in key order already.
   if (!std::is_sorted(order.begin(), order.end(), before)) {
-    std::sort(order.begin(), order.end(), before);
+    sort_ids_by_key(&order, [&](uint32_t x) { return docs[x]->key.view(); });
   }
   size_t keys = 0;
   for (size_t i = 0; i < order.size(); ++keys) {

@@ -6,6 +6,7 @@
 
 #include "model/assert.h"
 #include "model/key_encoding.h"
+#include "model/key_sort.h"
 
 namespace cdc::properties::detail {
 
@@ -116,6 +117,10 @@ void KeyIds::add_many(uint32_t tag, std::span<const std::string_view> keys,
     for (size_t i = 0; i < n; ++i)
       out[base + i] = add_hashed(tag, keys[base + i], hash[i]);
   }
+}
+
+void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids) {
+  sort_ids_by_key(ids, [&](uint32_t id) { return keys.key(id); });
 }
 
 // Doubles the table and puts every cell in the new one, from its home under

@@ -77,8 +77,7 @@ class KeyIds {
 };
 
 // The ids in `ids` ordered by their keys, bytewise (equal keys under
-// different tags: by id), compared by their first eight bytes first; a
-// radix sort when those differ in at most four bytes (key_sort.cc).
+// different tags: by id): sort_ids_by_key (model/key_sort.h).
 void sort_by_key(const KeyIds& keys, std::vector<uint32_t>* ids);
 
 }  // namespace cdc::properties::detail

@@ -1,11 +1,11 @@
 #include "sim/final_rows.h"
 
 #include <algorithm>
-#include <functional>
-#include <tuple>
+#include <cstdint>
 #include <utility>
 
 #include "model/assert.h"
+#include "model/radix_sort.h"
 
 namespace cdc::sim {
 
@@ -14,6 +14,15 @@ namespace {
 // find_all() checks its answers against find() for inputs up to this many
 // rows: every small world's, at a search each.
 constexpr size_t kCheckedRows = 64;
+
+// A block's place in the order the index sorts by: its address as an
+// integer (the lookups below compare the same integers).
+uint64_t address_of(const Value* block) {
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(block));
+}
+bool before(const Value* a, const Value* b) {
+  return address_of(a) < address_of(b);
+}
 
 // Whether upsert r is the stored row (key, v): the same block of fields (the
 // caller's match) and every other member equal.
@@ -37,18 +46,15 @@ FinalRowIndex::FinalRowIndex(const history::History& h, std::string_view destina
       if (block != nullptr) entries_.push_back(Entry{block, t, r});
     }
   }
-  // Blocks are ordered by std::less, which orders any two addresses.
-  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-    if (a.block != b.block) return std::less<const Value*>()(a.block, b.block);
-    return std::tie(a.txn, a.row) < std::tie(b.txn, b.row);
-  });
+  // Entries were made in (txn, row) order, and the sort keeps that order
+  // among a block's entries.
+  radix_sort_by(&entries_, [](const Entry& e) { return address_of(e.block); });
 }
 
 std::optional<history::FinalRowRef> FinalRowIndex::find(const CompactKey& key,
                                                         const DestValue& value) const {
   const Value* block = value.fields.begin();
   if (block == nullptr) return std::nullopt;
-  const std::less<const Value*> before;
   const auto first =
       std::lower_bound(entries_.begin(), entries_.end(), block,
                        [&](const Entry& e, const Value* b) { return before(e.block, b); });
@@ -74,16 +80,13 @@ std::optional<history::FinalRowRef> FinalRowIndex::last_equal(
 void FinalRowIndex::find_all(std::span<const Stored> rows,
                              std::span<std::optional<history::FinalRowRef>> out) const {
   CDC_ASSERT(out.size() == rows.size(), "one answer per stored row");
-  const std::less<const Value*> before;
   // Each row's block read once, then sorted with it: comparing through the
   // rows would fetch a scattered row per comparison.
   CDC_ASSERT(rows.size() < UINT32_MAX, "stored rows fit a 32-bit index");
   std::vector<std::pair<const Value*, uint32_t>> order(rows.size());
   for (uint32_t i = 0; i < order.size(); ++i)
     order[i] = {rows[i].value->fields.begin(), i};
-  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first ? before(a.first, b.first) : a.second < b.second;
-  });
+  radix_sort_by(&order, [](const auto& o) { return address_of(o.first); });
   // `first`..`end`: the entries of the current row's block; both only advance.
   auto first = entries_.begin();
   auto end = entries_.begin();

@@ -38,6 +38,31 @@ TEST(KeyIdsTest, IdsFollowAdditionAndSurviveGrowth) {
   EXPECT_EQ(ids.find(1, keys[0]), 0u);
 }
 
+// Sorting by key agrees with bytewise order, also where eight-byte prefixes
+// tie (longer keys, a key that is another's prefix); equal keys under two
+// tags come by id.
+TEST(KeyIdsTest, SortByKeyIsBytewiseOrder) {
+  const std::vector<std::string> keys = {
+      "abcdefgh-2",          "abcdefgh", "b",        "abcdefgh-10",
+      std::string("a\0", 2), "a",        "\xff\x01", "abcdefgg"};
+  detail::KeyIds ids;
+  std::vector<uint32_t> order;
+  for (const std::string& k : keys)
+    order.push_back(ids.add(0, k));
+  order.push_back(ids.add(7, "b"));
+  detail::sort_by_key(ids, &order);
+  std::vector<std::string> want = keys;
+  want.push_back("b");
+  std::sort(want.begin(), want.end());
+  ASSERT_EQ(order.size(), want.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    EXPECT_EQ(ids.key(order[i]), want[i]) << i;
+  const auto b0 = std::find(order.begin(), order.end(), 2u);
+  ASSERT_NE(b0, order.end());
+  ASSERT_NE(b0 + 1, order.end());
+  EXPECT_EQ(*(b0 + 1), 8u);  // "b" under tag 7, added later
+}
+
 // Against a map: any mix of short keys (NUL bytes and shared prefixes
 // included), long ones and tags gets the ids of first addition, and finds
 // exactly what was added.
