@@ -122,4 +122,21 @@ void sort_ids_by_key(std::vector<uint32_t>* ids, const KeyOf& key_of) {
   }
 }
 
+// Sorts items stably by the key key_of(item) views (a std::string_view
+// valid during the call): sort_ids_by_key over their positions, which
+// orders equal keys by position. REQUIRES: T is movable.
+template <class T, class KeyOf>
+void stable_sort_by_key(std::vector<T>* items, const KeyOf& key_of) {
+  if (items->size() < 2) return;
+  std::vector<uint32_t> order(items->size());
+  for (uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  sort_ids_by_key(&order, [&](uint32_t i) { return key_of((*items)[i]); });
+  std::vector<T> sorted;
+  sorted.reserve(items->size());
+  for (const uint32_t i : order)
+    sorted.push_back(std::move((*items)[i]));
+  items->swap(sorted);
+}
+
 }  // namespace cdc

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "model/key_sort.h"
 #include "properties/history_keys.h"
 
 namespace cdc::properties::detail {
@@ -22,7 +23,7 @@ void last_documents_by_key(const history::CollectionTxn& txn, uint32_t binding,
   const auto by_key = [](const auto* a, const auto* b) { return a->key < b->key; };
   // A chunk's documents come in key order already.
   if (!std::is_sorted(out->begin(), out->end(), by_key))
-    std::stable_sort(out->begin(), out->end(), by_key);
+    stable_sort_by_key(out, [](const history::Document* d) { return d->key.view(); });
   size_t kept = 0;
   for (size_t i = 0; i < out->size(); ++i) {
     const bool last_of_key = i + 1 == out->size() || (*out)[i + 1]->key != (*out)[i]->key;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "model/assert.h"
+#include "model/key_sort.h"
 #include "properties/history_keys.h"
 
 namespace cdc::properties::detail {
@@ -153,7 +154,14 @@ std::vector<const history::SourceKeyChange*> real_changes(
   const auto by_key = [](const history::SourceKeyChange* a, const history::SourceKeyChange* b) {
     return std::tie(a->table, a->key) < std::tie(b->table, b->key);
   };
-  std::stable_sort(sorted.begin(), sorted.end(), by_key);
+  const bool one_table = std::all_of(sorted.begin(), sorted.end(), [&](const auto* ch) {
+    return ch->table == sorted.front()->table;
+  });
+  if (one_table) {  // the common case: the keys alone order the changes
+    stable_sort_by_key(&sorted, [](const history::SourceKeyChange* ch) { return ch->key.view(); });
+  } else {
+    std::stable_sort(sorted.begin(), sorted.end(), by_key);
+  }
   std::vector<const history::SourceKeyChange*> out;
   for (size_t i = 0; i < sorted.size();) {
     size_t j = i + 1;

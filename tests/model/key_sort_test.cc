@@ -99,5 +99,23 @@ RC_GTEST_PROP(KeySortProps, AgreesWithAComparisonOfWholeKeys, ()) {
   RC_ASSERT(sorted(keys, ids) == reference_order(keys, ids));
 }
 
+// stable_sort_by_key is std::stable_sort by key, on items of any kind.
+RC_GTEST_PROP(KeySortProps, StableSortByKeyIsAStableSort, ()) {
+  const size_t n = *rc::gen::element<size_t>(0, 1, 3, 40, 300, 700);
+  std::vector<std::pair<std::string, size_t>> items;
+  for (size_t i = 0; i < n; ++i) {
+    const bool integer = *rc::gen::element(0, 1) == 0;
+    items.emplace_back(integer ? int_key(*rc::gen::inRange<int64_t>(-40, 40))
+                               : *rc::gen::container<std::string>(*rc::gen::inRange<size_t>(0, 10),
+                                                                  rc::gen::element('a', 'b')),
+                       i);
+  }
+  std::vector<std::pair<std::string, size_t>> want = items;
+  std::stable_sort(want.begin(), want.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  stable_sort_by_key(&items, [](const auto& item) { return std::string_view(item.first); });
+  RC_ASSERT(items == want);
+}
+
 }  // namespace
 }  // namespace cdc::testing
