@@ -13,10 +13,10 @@
 // bytes tie are then ordered by their whole keys. Key spaces differing in
 // more bytes take a comparison sort, first eight bytes first.
 //
-// Contract: afterwards `ids` is ordered by `before` below, a strict total
-// order on distinct ids: the same order either way, so which way ran never
-// reaches output. key_of(id) returns a std::string_view that stays valid
-// and unchanged during the call.
+// Below kRadixFrom ids the comparison sort runs. Contract: afterwards
+// `ids` is ordered by `before` below, a strict total order on distinct
+// ids: the same order either way, so which way ran never reaches output. key_of(id) returns a
+// std::string_view that stays valid and unchanged during the call.
 #pragma once
 
 #include <algorithm>
@@ -117,7 +117,9 @@ template <class KeyOf>
 void sort_ids_by_key(std::vector<uint32_t>* ids, const KeyOf& key_of) {
   if (ids->size() < 2) return;
   CDC_ASSERT(ids->size() <= UINT32_MAX, "ids fit 32 bits");
-  if (!key_sort_detail::sort_by_few_bytes(key_of, ids)) {
+  // Below the radix sort's threshold, packing words costs more than it
+  // saves.
+  if (ids->size() < kRadixFrom || !key_sort_detail::sort_by_few_bytes(key_of, ids)) {
     key_sort_detail::sort_by_comparisons(key_of, ids);
   }
 }
@@ -127,7 +129,12 @@ void sort_ids_by_key(std::vector<uint32_t>* ids, const KeyOf& key_of) {
 // orders equal keys by position. REQUIRES: T is movable.
 template <class T, class KeyOf>
 void stable_sort_by_key(std::vector<T>* items, const KeyOf& key_of) {
-  if (items->size() < 2) return;
+  if (items->size() < kRadixFrom) {
+    std::stable_sort(items->begin(), items->end(), [&](const T& a, const T& b) {
+      return std::string_view(key_of(a)) < std::string_view(key_of(b));
+    });
+    return;
+  }
   std::vector<uint32_t> order(items->size());
   for (uint32_t i = 0; i < order.size(); ++i)
     order[i] = i;

@@ -12,8 +12,8 @@
 // Contract: afterwards the records ascend by key, and records with equal
 // keys keep their order, as std::stable_sort by key would leave them.
 // Memory: a second array of the records while sorting (none when every
-// key is equal or there are fewer than kRadixFrom records, which
-// std::stable_sort takes).
+// key is equal; below kRadixFrom records std::stable_sort runs, and an
+// insertion sort up to kInsertionUpTo).
 #pragma once
 
 #include <algorithm>
@@ -27,12 +27,33 @@ namespace cdc {
 
 // Below this many records a comparison sort beats 256 counters a pass.
 inline constexpr size_t kRadixFrom = 256;
+// Up to this many, an insertion sort, which allocates nothing.
+inline constexpr size_t kInsertionUpTo = 32;
+
+// A stable sort by key_of without allocating, for a few records (often
+// in order already).
+template <class T, class KeyOf>
+void insertion_sort_by(std::vector<T>* items, const KeyOf& key_of) {
+  for (size_t i = 1; i < items->size(); ++i) {
+    const uint64_t k = key_of((*items)[i]);
+    if (!(k < key_of((*items)[i - 1]))) continue;
+    T item = std::move((*items)[i]);
+    size_t j = i;
+    for (; j > 0 && k < key_of((*items)[j - 1]); --j)
+      (*items)[j] = std::move((*items)[j - 1]);
+    (*items)[j] = std::move(item);
+  }
+}
 
 // REQUIRES: T is default-constructible and movable; key_of(const T&)
 // returns a uint64_t and is the same for a record wherever it lies.
 template <class T, class KeyOf>
 void radix_sort_by(std::vector<T>* items, const KeyOf& key_of) {
   const size_t n = items->size();
+  if (n <= kInsertionUpTo) {
+    insertion_sort_by(items, key_of);
+    return;
+  }
   if (n < kRadixFrom) {
     std::stable_sort(items->begin(), items->end(),
                      [&](const T& a, const T& b) { return key_of(a) < key_of(b); });

@@ -23,7 +23,7 @@ struct Record {
 // one differing byte high up; fewer records than the radix threshold and
 // more.
 RC_GTEST_PROP(RadixSortProps, IsAStableSortByKey, ()) {
-  const size_t n = *rc::gen::element<size_t>(0, 1, 5, 255, 256, 1000, 3000);
+  const size_t n = *rc::gen::element<size_t>(0, 1, 5, 32, 33, 255, 256, 1000, 3000);
   const int shape = *rc::gen::inRange(0, 3);
   const uint64_t base = *rc::gen::element<uint64_t>(0, 0x7f00'0000'0000, ~uint64_t{0} - 5000);
   std::vector<Record> records(n);
