@@ -1,6 +1,8 @@
 #include "model/key_encoding.h"
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "model/assert.h"
@@ -36,9 +38,12 @@ void check_tuple(std::span<const Value> values, std::span<const ColumnType> type
 void append_int64(int64_t v, std::string* out, bool sign_magnitude = false) {
   const uint64_t biased = sign_magnitude && v < 0 ? uint64_t{0} - static_cast<uint64_t>(v)
                                                   : static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
+  // Most significant byte first: the byte-swapped integer's memory order
+  // on a little-endian machine, its own on a big-endian one.
+  const uint64_t big_endian =
+      std::endian::native == std::endian::little ? __builtin_bswap64(biased) : biased;
   char bytes[8];
-  for (int i = 0; i < 8; ++i)
-    bytes[i] = static_cast<char>((biased >> (56 - 8 * i)) & 0xFF);
+  std::memcpy(bytes, &big_endian, sizeof bytes);
   out->append(bytes, sizeof bytes);
 }
 

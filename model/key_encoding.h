@@ -13,8 +13,10 @@
 //           each value matches its type.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +44,10 @@ std::string encode_row_key(std::span<const Value> row, std::span<const uint32_t>
 // prefix alone.
 inline uint64_t key_prefix(std::string_view bytes) {
   uint64_t p = 0;
+  if (bytes.size() >= 8) {  // one load, in big-endian order
+    std::memcpy(&p, bytes.data(), sizeof p);
+    return std::endian::native == std::endian::little ? __builtin_bswap64(p) : p;
+  }
   for (size_t i = 0; i < 8; ++i) {
     p = (p << 8) | (i < bytes.size() ? static_cast<uint8_t>(bytes[i]) : 0u);
   }

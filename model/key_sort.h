@@ -89,8 +89,15 @@ bool sort_by_few_bytes(const KeyOf& key_of, std::vector<uint32_t>* ids) {
   size_t count = 0;
   const std::array<unsigned, 8> shifts = differing_bytes(all_and ^ all_or, &count);
   if (count > kWordBytes) return false;
-  for (size_t i = 0; i < n; ++i)
-    words[i] = packed_word(words[i], shifts, count, (*ids)[i]);
+  // Differing bytes side by side (an integer key's lowest) are one shift
+  // and one mask away from their packed form.
+  const bool side_by_side = count == 0 || shifts[0] - shifts[count - 1] == 8 * (count - 1);
+  const unsigned lowest = count == 0 ? 0 : shifts[count - 1];
+  const uint64_t mask = count == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * count);
+  for (size_t i = 0; i < n; ++i) {
+    words[i] = side_by_side ? (((words[i] >> lowest) & mask) << 32) | (*ids)[i]
+                            : packed_word(words[i], shifts, count, (*ids)[i]);
+  }
   radix_sort_by(&words, [](uint64_t w) { return w >> 32; });
   settle_ties(key_of, words, ids);
   return true;

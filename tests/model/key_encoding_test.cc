@@ -211,6 +211,19 @@ TEST(KeyEncodingTest, IntegerEncodingIsBigEndianWithSignBitFlipped) {
   EXPECT_EQ(encode(ordinal, schema), std::string("\x80\0\0\0\0\0\x01\x02", 8));
 }
 
+// A key's prefix is its first eight bytes as a big-endian integer, zero
+// padded: long keys (one load) and short ones (byte by byte) alike.
+TEST(KeyEncodingTest, KeyPrefixIsTheFirstEightBytesBigEndian) {
+  const std::string bytes("\x81\x02\xff\x00\x7f\x10\x20\x30\x40\x50\x60", 11);
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    uint64_t want = 0;
+    for (size_t i = 0; i < 8; ++i)
+      want = (want << 8) | (i < n ? static_cast<uint8_t>(bytes[i]) : 0u);
+    EXPECT_EQ(key_prefix(std::string_view(bytes.data(), n)), want) << n;
+  }
+  EXPECT_EQ(key_prefix(std::string("\x80\0\0\0\0\0\x01\x02", 8)), 0x8000000000000102u);
+}
+
 TEST(KeyEncodingTest, TextThenIntTuplesOrderLexicographically) {
   for (Collation c : {Collation::kC, Collation::kLocale}) {
     const Schema schema{{ColumnType::kText, ColumnType::kInt64}, {c, Collation::kC}};

@@ -72,9 +72,10 @@ TEST(KeySortTest, ManyIntegerKeysComeInNumericOrder) {
 // threshold, in any order of ids and any subset: integers over a narrow or
 // a wide range (up to four differing bytes, or more), short texts sharing
 // their first bytes (ties within eight bytes settled by the rest), keys
-// differing anywhere, and repeated keys.
+// differing anywhere, integers differing in two bytes apart, and repeated
+// keys.
 RC_GTEST_PROP(KeySortProps, AgreesWithAComparisonOfWholeKeys, ()) {
-  const int shape = *rc::gen::inRange(0, 4);
+  const int shape = *rc::gen::inRange(0, 5);
   const int64_t span = *rc::gen::element<int64_t>(1, 300, int64_t{1} << 20, int64_t{1} << 40);
   const int64_t base = *rc::gen::element<int64_t>(-5, 0, int64_t{1} << 33, -(int64_t{1} << 50));
   const size_t n = *rc::gen::element<size_t>(0, 1, 2, 17, 255, 256, 900);
@@ -89,8 +90,11 @@ RC_GTEST_PROP(KeySortProps, AgreesWithAComparisonOfWholeKeys, ()) {
     } else if (shape == 2) {
       keys.push_back(*rc::gen::container<std::string>(*rc::gen::inRange<size_t>(0, 12),
                                                       rc::gen::element('\0', 'a', '\xff')));
-    } else {
+    } else if (shape == 3) {
       keys.push_back(int_key(base + static_cast<int64_t>(i) * (span + 1)) + "tail");
+    } else {  // two differing bytes apart: the packing's general way
+      const int64_t high = *rc::gen::inRange<int64_t>(0, 3) << 40;
+      keys.push_back(int_key(base ^ high ^ *rc::gen::inRange<int64_t>(0, 7)));
     }
     if (*rc::gen::element(0, 1, 1, 1) == 1) ids.push_back(static_cast<uint32_t>(i));
   }
