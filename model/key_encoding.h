@@ -54,6 +54,14 @@ inline uint64_t key_prefix(std::string_view bytes) {
   return p;
 }
 
+// Bytewise a < b, their prefixes compared first: keys mostly differ in
+// their first eight bytes, and then no byte comparison is called.
+inline bool key_less(std::string_view a, std::string_view b) {
+  const uint64_t pa = key_prefix(a);
+  const uint64_t pb = key_prefix(b);
+  return pa != pb ? pa < pb : a < b;
+}
+
 // The capture's key encoding (Precise filtering, document keys): encode_key
 // with every collation kC. REQUIRES: as encode_key, without collations.
 std::string encode_capture_key(std::span<const Value> values, std::span<const ColumnType> types);

@@ -140,7 +140,10 @@ int KeyIndex::compare_to_last(uint64_t p, std::string_view key) const {
 }
 
 const KeyIndex::Finger* KeyIndex::finger_for(std::string_view key) const {
-  if (finger_.version != version_ || finger_.key != key) return nullptr;
+  if (finger_.version != version_) return nullptr;
+  // Keys of up to eight bytes are equal when their sizes and prefixes are.
+  if (finger_.key.size() != key.size() || finger_.prefix != key_prefix(key)) return nullptr;
+  if (key.size() > 8 && finger_.key != key) return nullptr;
   CDC_ASSERT(finger_.pos <= finger_.leaf->n && finger_.leaf->n <= kLeafCapacity,
              "a valid finger points into its leaf");
   CDC_ASSERT(finger_.found ==
@@ -153,6 +156,7 @@ void KeyIndex::point_finger(std::string_view key, const Leaf* leaf, uint32_t pos
                             bool found) const {
   finger_.version = version_;
   finger_.key.assign(key);
+  finger_.prefix = key_prefix(key);
   finger_.leaf = const_cast<Leaf*>(leaf);  // set() writes through it
   finger_.pos = pos;
   finger_.found = found;

@@ -164,6 +164,7 @@ class KeyIndex {
   struct Finger {
     uint64_t version = 0;
     std::string key;
+    uint64_t prefix = 0;  // key_prefix(key)
     Leaf* leaf = nullptr;
     uint32_t pos = 0;  // the key's position, or where it would be inserted
     bool found = false;

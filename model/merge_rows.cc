@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "model/key_encoding.h"
 
 namespace cdc {
 namespace {
@@ -13,16 +14,18 @@ constexpr uint32_t kMaxDepth = 64;  // levels above the leaves; 32^64 rows
 // The first of keys[0, n) not below `key`.
 template <class Keys>
 uint32_t lower(const Keys& keys, uint32_t n, std::string_view key) {
-  const auto it = std::lower_bound(keys.begin(), keys.begin() + n, key,
-                                   [](const CompactKey& k, std::string_view v) { return k < v; });
+  const auto it = std::lower_bound(
+      keys.begin(), keys.begin() + n, key,
+      [](const CompactKey& k, std::string_view v) { return key_less(k.view(), v); });
   return static_cast<uint32_t>(it - keys.begin());
 }
 
 // The first of keys[0, n) above `key`: the child of an inner node to take.
 template <class Keys>
 uint32_t upper(const Keys& keys, uint32_t n, std::string_view key) {
-  const auto it = std::upper_bound(keys.begin(), keys.begin() + n, key,
-                                   [](std::string_view v, const CompactKey& k) { return k > v; });
+  const auto it = std::upper_bound(
+      keys.begin(), keys.begin() + n, key,
+      [](std::string_view v, const CompactKey& k) { return key_less(v, k.view()); });
   return static_cast<uint32_t>(it - keys.begin());
 }
 

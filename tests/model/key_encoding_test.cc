@@ -224,6 +224,26 @@ TEST(KeyEncodingTest, KeyPrefixIsTheFirstEightBytesBigEndian) {
   EXPECT_EQ(key_prefix(std::string("\x80\0\0\0\0\0\x01\x02", 8)), 0x8000000000000102u);
 }
 
+// key_less is bytewise order, also where prefixes tie or padding meets a
+// NUL byte.
+TEST(KeyEncodingTest, KeyLessIsBytewiseOrder) {
+  const std::vector<std::string> keys = {"",
+                                         std::string("\0", 1),
+                                         "a",
+                                         std::string("a\0", 2),
+                                         "ab",
+                                         "abcdefgh",
+                                         std::string("abcdefgh\0", 9),
+                                         "abcdefgh1",
+                                         "abcdefgh2",
+                                         "abcdefgi",
+                                         "\xff\xff\xff\xff\xff\xff\xff\xff\x01"};
+  for (const std::string& a : keys) {
+    for (const std::string& b : keys)
+      EXPECT_EQ(key_less(a, b), a < b) << a.size() << " vs " << b.size();
+  }
+}
+
 TEST(KeyEncodingTest, TextThenIntTuplesOrderLexicographically) {
   for (Collation c : {Collation::kC, Collation::kLocale}) {
     const Schema schema{{ColumnType::kText, ColumnType::kInt64}, {c, Collation::kC}};
