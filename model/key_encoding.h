@@ -43,15 +43,30 @@ std::string encode_row_key(std::span<const Value> row, std::span<const uint32_t>
 // prefixes leave the order to the bytes. An int64 key is settled by its
 // prefix alone.
 inline uint64_t key_prefix(std::string_view bytes) {
-  uint64_t p = 0;
-  if (bytes.size() >= 8) {  // one load, in big-endian order
-    std::memcpy(&p, bytes.data(), sizeof p);
-    return std::endian::native == std::endian::little ? __builtin_bswap64(p) : p;
+  const char* b = bytes.data();
+  const size_t n = bytes.size();
+  if constexpr (std::endian::native != std::endian::little) {  // byte by byte
+    uint64_t p = 0;
+    for (size_t i = 0; i < 8; ++i)
+      p = (p << 8) | (i < n ? static_cast<uint8_t>(b[i]) : 0u);
+    return p;
   }
-  for (size_t i = 0; i < 8; ++i) {
-    p = (p << 8) | (i < bytes.size() ? static_cast<uint8_t>(bytes[i]) : 0u);
+  // w: the first eight bytes little-endian (byte i at bit 8i), zero-padded.
+  uint64_t w = 0;
+  if (n >= 8) {
+    std::memcpy(&w, b, sizeof w);
+  } else if (n >= 4) {  // two four-byte loads, overlapping in place
+    uint32_t lo = 0;
+    uint32_t hi = 0;
+    std::memcpy(&lo, b, sizeof lo);
+    std::memcpy(&hi, b + n - 4, sizeof hi);
+    w = lo | (uint64_t{hi} << (8 * (n - 4)));
+  } else if (n > 0) {  // bytes 0, n / 2 and n - 1 cover one to three
+    w = uint64_t{static_cast<uint8_t>(b[0])} |
+        (uint64_t{static_cast<uint8_t>(b[n / 2])} << (8 * (n / 2))) |
+        (uint64_t{static_cast<uint8_t>(b[n - 1])} << (8 * (n - 1)));
   }
-  return p;
+  return __builtin_bswap64(w);
 }
 
 // Bytewise a < b, their prefixes compared first: keys mostly differ in
