@@ -13,10 +13,14 @@
 // bytes tie are then ordered by their whole keys. Key spaces differing in
 // more bytes take a comparison sort, first eight bytes first.
 //
-// Below kRadixFrom ids the comparison sort runs. Contract: afterwards
-// `ids` is ordered by `before` below, a strict total order on distinct
-// ids: the same order either way, so which way ran never reaches output. key_of(id) returns a
-// std::string_view that stays valid and unchanged during the call.
+// Below kRadixFrom ids the comparison sort runs. Memory: the radix way
+// holds 16 bytes an id while it sorts (a word and its scratch copy), as
+// the comparison way's (prefix, id) pairs do.
+//
+// Contract: afterwards `ids` is ordered by `before` below, a strict total
+// order on distinct ids: the same order either way, so which way ran never
+// reaches output. REQUIRES: key_of(id) returns a std::string_view that
+// stays valid and unchanged during the call.
 #pragma once
 
 #include <algorithm>
