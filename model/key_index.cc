@@ -11,8 +11,9 @@ namespace cdc {
 
 namespace {
 
-// Bytewise three-way comparison of two keys whose prefixes are equal.
-int compare_tails(std::string_view a, std::string_view b) {
+// Bytewise three-way comparison of two keys whose prefixes are equal. Inline:
+// every node search and every finger check calls it.
+inline int compare_tails(std::string_view a, std::string_view b) {
   if (a.size() <= 8 && b.size() <= 8) {
     // Equal padded prefixes: the shorter key is a prefix of the longer.
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
@@ -141,9 +142,8 @@ int KeyIndex::compare_to_last(uint64_t p, std::string_view key) const {
 
 const KeyIndex::Finger* KeyIndex::finger_for(std::string_view key) const {
   if (finger_.version != version_) return nullptr;
-  // Keys of up to eight bytes are equal when their sizes and prefixes are.
-  if (finger_.key.size() != key.size() || finger_.prefix != key_prefix(key)) return nullptr;
-  if (key.size() > 8 && finger_.key != key) return nullptr;
+  // As the node searches compare: prefixes, then the tails only past them.
+  if (finger_.prefix != key_prefix(key) || compare_tails(finger_.key, key) != 0) return nullptr;
   CDC_ASSERT(finger_.pos <= finger_.leaf->n && finger_.leaf->n <= kLeafCapacity,
              "a valid finger points into its leaf");
   CDC_ASSERT(finger_.found ==
