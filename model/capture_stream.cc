@@ -156,6 +156,9 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   std::vector<std::string> completed = std::move(pending_completed_);
   pending_completed_.clear();
   observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
+  // A backfill's iteration commits thousands of documents, whose rows other
+  // layers also hold: released with their blocks fetched ahead.
+  release_rows(docs.size(), [&](size_t i) -> SharedRow& { return docs[i].second.fields; });
   pending_.clear();
   if (debezium()) assign_checkpoint(&flushed_offsets_, state_);  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.

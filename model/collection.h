@@ -114,6 +114,16 @@ class CollectionStore {
 
  private:
   struct Collection {
+    Collection() = default;
+    Collection(const Collection&) = default;
+    Collection(Collection&&) noexcept = default;
+    Collection& operator=(const Collection&) = default;
+    Collection& operator=(Collection&&) noexcept = default;
+    // The documents' rows are released with their blocks fetched ahead
+    // (release_rows()): a large run's store holds millions.
+    ~Collection() {
+      release_rows(docs.size(), [&](size_t i) -> SharedRow& { return docs[i].fields; });
+    }
     uint64_t generation = 1;
     CollectionDocs docs;
   };

@@ -384,6 +384,10 @@ Status Materialization::commit() {
   CDC_ASSERT(mutant_active(Mutant::kReadPositionCommittedLater) ||
                  dest_->position(c.state_key)->read_through_seq == c.position.read_through_seq,
              "the destination holds the position committed with the rows");
+  // The rows are shared with the store and the history: released with their
+  // blocks fetched ahead.
+  release_rows(built_->upserts.size(),
+               [&](size_t i) -> SharedRow& { return built_->upserts[i].fields; });
   built_.reset();
   return Status::ok();
 }

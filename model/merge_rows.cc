@@ -48,7 +48,34 @@ void MergeRows::swap(MergeRows& o) noexcept {
   std::swap(depth_, o.depth_);
 }
 
+// Releases every row's fields in key order, a cursor kReleaseAhead rows on
+// fetching the blocks (release_rows() over the chain of leaves).
+void MergeRows::release_fields() {
+  const Leaf* ahead = first_leaf_;
+  uint32_t ahead_pos = 0;
+  const auto fetch_ahead = [&] {
+    while (ahead != nullptr && ahead_pos >= ahead->n) {
+      ahead = ahead->next;
+      ahead_pos = 0;
+    }
+    if (ahead != nullptr) ahead->value[ahead_pos++].fields.prefetch_for_release();
+  };
+  for (size_t i = 0; i < kReleaseAhead; ++i)
+    fetch_ahead();
+  size_t released = 0;
+  for (Leaf* leaf = first_leaf_; leaf != nullptr; leaf = leaf->next) {
+    for (uint32_t pos = 0; pos < leaf->n; ++pos) {
+      fetch_ahead();
+      leaf->value[pos].fields.reset();
+    }
+    released += leaf->n;
+    CDC_ASSERT(released <= size_, "the leaves hold size_ rows");
+  }
+  CDC_ASSERT(released == size_, "the chain of leaves holds every row");
+}
+
 void MergeRows::clear() {
+  release_fields();
   // Level by level: the nodes of one level, then their children.
   std::vector<Node*> level;
   if (root_ != nullptr) level.push_back(root_);

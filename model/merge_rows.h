@@ -137,6 +137,7 @@ class MergeRows {
   // `path` ends in, splitting full nodes on the way up.
   void add_child(Path* path, CompactKey sep, Node* right);
   void remove_leaf(Leaf* leaf, Path* path);
+  void release_fields();
 
   Node* root_ = nullptr;
   Leaf* first_leaf_ = nullptr;

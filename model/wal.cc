@@ -79,6 +79,8 @@ void Wal::truncate_before(Lsn lsn) {
   dropped_ += new_head - head_;
   head_ = new_head;
   if (head_ > 0 && head_ * 2 >= records_.size()) {
+    // The records' rows are the heap's: released with their blocks fetched ahead.
+    release_rows(head_, [&](size_t i) -> SharedRow& { return records_[i].row; });
     records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }

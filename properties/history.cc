@@ -54,4 +54,11 @@ const DestinationRow& final_row(const History& h, FinalRowRef ref) {
   return h.destination_txns[ref.txn].upserts[ref.row];
 }
 
+History::~History() {
+  for (CollectionTxn& t : collection_txns)
+    release_rows(t.docs.size(), [&](size_t i) -> SharedRow& { return t.docs[i].fields; });
+  for (DestinationTxn& t : destination_txns)
+    release_rows(t.upserts.size(), [&](size_t i) -> SharedRow& { return t.upserts[i].fields; });
+}
+
 }  // namespace cdc::history

@@ -407,6 +407,15 @@ struct RowMove {
 const char* to_string(RowMove::Cause c);
 
 struct History {
+  History() = default;
+  History(const History&) = default;
+  History(History&&) noexcept = default;
+  History& operator=(const History&) = default;
+  History& operator=(History&&) noexcept = default;
+  // Releases the documents' and destination rows' fields with their blocks
+  // fetched ahead (release_rows()), then the rest as members do.
+  ~History();
+
   uint64_t seed = 0;
   // The capture's algorithm (model/capture.h). Follows from the run options,
   // so not part of the fingerprint.

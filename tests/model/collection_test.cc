@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace cdc {
 namespace {
 
@@ -77,6 +79,35 @@ TEST(CollectionTest, RetentionDropsOldDocumentsAndResetStartsAGeneration) {
   s.reset("c");
   EXPECT_EQ(s.generation("c"), 2u);
   EXPECT_TRUE(s.docs("c").empty());
+}
+
+// The store holds its documents' rows shared; copying it shares them again,
+// moving it does not, and a store going away lets go of every row (its
+// collections release them with their blocks fetched ahead).
+TEST(CollectionTest, AStoreHoldsItsDocumentsRowsUntilItGoes) {
+  const SharedRow held(Row{Value::int64(1), Value::text(std::string(30, 'r'))});
+  constexpr uint32_t kDocs = 3 * kReleaseAhead + 1;
+  {
+    CollectionStore s;
+    s.create("c");
+    CollectionStore::Txn t;
+    for (uint32_t i = 0; i < kDocs; ++i) {
+      CollectionDoc d = doc("k" + std::to_string(i), 'c', {}, 0b11);
+      d.fields = held;
+      t.docs.emplace_back("c", d);
+    }
+    s.commit(std::move(t), 1);
+    EXPECT_EQ(held.use_count(), kDocs + 1);
+    {
+      const CollectionStore copy = s;  // NOLINT(performance-unnecessary-copy-initialization)
+      EXPECT_EQ(held.use_count(), 2 * kDocs + 1);
+    }
+    EXPECT_EQ(held.use_count(), kDocs + 1);
+    const CollectionStore moved = std::move(s);
+    EXPECT_EQ(held.use_count(), kDocs + 1);
+    EXPECT_EQ(moved.docs("c").size(), kDocs);
+  }
+  EXPECT_EQ(held.use_count(), 1u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/reduction.h"
 
@@ -33,6 +34,31 @@ TEST(SharedRowTest, CopiesShareOneBlockAndTheLastFreesIt) {
   EXPECT_EQ(a.use_count(), 2u);
   EXPECT_TRUE(moved.empty());  // NOLINT(bugprone-use-after-move): a move leaves no row
   EXPECT_EQ(SharedRow().use_count(), 0u);
+}
+
+// release_rows() lets go of the rows [0, n) it is given, each once, and of
+// no other, for n on both sides of how far ahead it fetches.
+TEST(SharedRowTest, ReleaseRowsReleasesEachRowOfItsRange) {
+  const SharedRow held = row_of({Value::int64(7), Value::text(std::string(30, 'y'))});
+  for (const size_t n : {size_t{0}, size_t{1}, kReleaseAhead - 1, kReleaseAhead, kReleaseAhead + 1,
+                         3 * kReleaseAhead + 2}) {
+    std::vector<SharedRow> rows(n + 2, held);
+    ASSERT_EQ(held.use_count(), n + 3);
+    release_rows(n, [&](size_t i) -> SharedRow& { return rows[i]; });
+    EXPECT_EQ(held.use_count(), 3u) << n;  // the two rows past the range, and `held`
+    for (size_t i = 0; i < n; ++i)
+      EXPECT_TRUE(rows[i].empty()) << n << " " << i;
+    EXPECT_TRUE(rows[n].shares_block_with(held)) << n;
+    EXPECT_TRUE(rows[n + 1].shares_block_with(held)) << n;
+  }
+  // Rows that are the last holders of their blocks free them (the sanitizers
+  // would report a leak or a double free).
+  std::vector<SharedRow> own;
+  for (int64_t i = 0; i < 20; ++i)
+    own.push_back(row_of({Value::int64(i), Value::text(std::string(20, 'z'))}));
+  release_rows(own.size(), [&](size_t i) -> SharedRow& { return own[i]; });
+  for (const SharedRow& r : own)
+    EXPECT_EQ(r.use_count(), 0u);
 }
 
 TEST(SharedRowTest, EqualityComparesValuesNotBlocks) {
