@@ -15,6 +15,10 @@ namespace {
 // rows: every small world's, at a search each.
 constexpr size_t kCheckedRows = 64;
 
+// How many stored rows and index entries ahead find_all() asks for what it
+// will read: enough to keep several misses in flight.
+constexpr size_t kFetchAhead = 8;
+
 // A block's place in the order the index sorts by: its address as an
 // integer (the lookups below compare the same integers).
 uint64_t address_of(const Value* block) {
@@ -90,7 +94,22 @@ void FinalRowIndex::find_all(std::span<const Stored> rows,
   // `first`..`end`: the entries of the current row's block; both only advance.
   auto first = entries_.begin();
   auto end = entries_.begin();
-  for (const auto& [block, i] : order) {
+  // The upserts of entries [first, fetched) have been asked for ahead.
+  size_t fetched = 0;
+  for (size_t j = 0; j < order.size(); ++j) {
+    const auto& [block, i] = order[j];
+    // The stored row and answer 2 * kFetchAhead rows on, then what that
+    // stored row points at kFetchAhead rows on (it has arrived by then).
+    if (j + 2 * kFetchAhead < order.size()) {
+      const uint32_t later = order[j + 2 * kFetchAhead].second;
+      __builtin_prefetch(&rows[later]);
+      __builtin_prefetch(&out[later], 1);
+    }
+    if (j + kFetchAhead < order.size()) {
+      const Stored& next = rows[order[j + kFetchAhead].second];
+      __builtin_prefetch(next.key);
+      __builtin_prefetch(next.value);
+    }
     out[i].reset();
     if (block == nullptr) continue;
     if (first == end || first->block != block) {
@@ -101,10 +120,24 @@ void FinalRowIndex::find_all(std::span<const Stored> rows,
       while (end != entries_.end() && end->block == block)
         ++end;
     }
+    fetch_upserts(static_cast<size_t>(first - entries_.begin()),
+                  static_cast<size_t>(end - entries_.begin()), &fetched);
     out[i] = last_equal(first, end, *rows[i].key, *rows[i].value);
     CDC_ASSERT(rows.size() > kCheckedRows || out[i] == find(*rows[i].key, *rows[i].value),
                "the walk finds what a search finds");
   }
+}
+
+// Asks for the upserts of the entries from `first` to kFetchAhead past
+// `end` that *fetched has not reached: the walk reads them soon, scattered
+// over the history's transactions.
+void FinalRowIndex::fetch_upserts(size_t first, size_t end, size_t* fetched) const {
+  const size_t to = std::min(end + kFetchAhead, entries_.size());
+  for (size_t e = std::max(*fetched, first); e < to; ++e) {
+    const Entry& entry = entries_[e];
+    __builtin_prefetch(&h_.destination_txns[entry.txn].upserts[entry.row]);
+  }
+  *fetched = std::max(*fetched, to);
 }
 
 }  // namespace cdc::sim

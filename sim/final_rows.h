@@ -59,6 +59,8 @@ class FinalRowIndex {
                                                  std::vector<Entry>::const_iterator end,
                                                  const CompactKey& key,
                                                  const DestValue& value) const;
+  // Fetches the upserts find_all() reads next (final_rows.cc).
+  void fetch_upserts(size_t first, size_t end, size_t* fetched) const;
   const history::History& h_;
   std::vector<Entry> entries_;
 };

@@ -5,17 +5,32 @@
 namespace cdc::sim {
 
 namespace {
-// How far ahead a walk over rows fetches their blocks (SharedRow::prefetch).
-constexpr size_t kPrefetchAhead = 8;
+// How far ahead a walk over rows fetches them: the record holding an
+// item's row (for items that name a row elsewhere), the row's block
+// (SharedRow::prefetch) and the long texts that block points at
+// (SharedRow::prefetch_texts), each when the one before it has arrived.
+constexpr size_t kRecordAhead = 24;
+constexpr size_t kRowAhead = 16;
+constexpr size_t kTextsAhead = 8;
 
-// Calls add(fp, item) for each item of `items`, fetching the row of the
-// item kPrefetchAhead further on first.
-template <typename T, typename RowOf, typename Add>
-void add_each(Fingerprint& fp, const std::vector<T>& items, RowOf row_of, Add add) {
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i + kPrefetchAhead < items.size()) row_of(items[i + kPrefetchAhead]).prefetch();
+// Calls add(fp, item) for each item of `items`, fetching ahead what it reads:
+// fetch_record(item) kRecordAhead items on, row_of(item)'s block kRowAhead
+// on, and its long texts kTextsAhead on.
+template <typename T, typename RowOf, typename Add, typename FetchRecord>
+void add_each(Fingerprint& fp, const std::vector<T>& items, RowOf row_of, Add add,
+              FetchRecord fetch_record) {
+  const size_t n = items.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kRecordAhead < n) fetch_record(items[i + kRecordAhead]);
+    if (i + kRowAhead < n) row_of(items[i + kRowAhead]).prefetch();
+    if (i + kTextsAhead < n) row_of(items[i + kTextsAhead]).prefetch_texts();
     add(fp, items[i]);
   }
+}
+// add_each() of items that hold their rows.
+template <typename T, typename RowOf, typename Add>
+void add_each(Fingerprint& fp, const std::vector<T>& items, RowOf row_of, Add add) {
+  add_each(fp, items, row_of, add, [](const T&) {});
 }
 
 void add_optional_row(Fingerprint& fp, const OptionalRow& r) {
@@ -156,8 +171,13 @@ void add_operations_and_end(Fingerprint& fp, const history::History& h) {
     const auto row_of = [&](history::FinalRowRef r) -> const SharedRow& {
       return history::final_row(h, r).fields;
     };
-    add_each(fp, refs, row_of,
-             [&](Fingerprint& f, history::FinalRowRef r) { add_row(f, history::final_row(h, r)); });
+    const auto fetch_record = [&](history::FinalRowRef r) {
+      __builtin_prefetch(&history::final_row(h, r));
+    };
+    add_each(
+        fp, refs, row_of,
+        [&](Fingerprint& f, history::FinalRowRef r) { add_row(f, history::final_row(h, r)); },
+        fetch_record);
   }
   fp.add_u64(h.drain.reached);
   fp.add_u64(h.drain.tick);
