@@ -174,7 +174,8 @@ std::optional<Verdict> judge_binding(const history::History& h, const history::B
   const detail::DocRefs docs = detail::surviving_documents_of(h, b.id);
   const Reduction red = reduce(*keys, table, docs.span());
   const std::optional<uint32_t> first =
-      table.first_in_key_order([&](uint32_t id) { return differs(table, red, id).has_value(); });
+      table.first_in_key_order([&](uint32_t id) { return differs(table, red, id).has_value(); },
+                               [](uint32_t, detail::FetchStage) {});  // fetching did not pay here
   if (!first) return std::nullopt;
   const uint32_t id = *first;
   return violation(h, b, std::string(table.key(id)), table.final_row(id), red, id,

@@ -88,6 +88,17 @@ RowRef MergeById::row(uint32_t id) const {
   return row_at(txns_, at.txn, at.row);
 }
 
+void MergeById::prefetch_row(uint32_t id, FetchStage stage) const {
+  const RowAt& at = rows_.at(id);
+  if (at.txn == kNone || at.txn == RowAt::kRecorded) return;
+  const history::DestinationRow* row = &txns_[at.txn].txn->upserts[at.row];
+  if (stage == FetchStage::kRecords) {
+    __builtin_prefetch(row);
+  } else {
+    row->fields.prefetch();
+  }
+}
+
 TxnRef MergeById::last(uint32_t id) const {
   const uint32_t at = last_.at(id);
   return at == kNone ? TxnRef{} : txns_.at(at);

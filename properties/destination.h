@@ -115,6 +115,9 @@ class MergeById {
 
   // REQUIRES: id < table->size().
   RowRef row(uint32_t id) const;
+  // Asks the processor for what row(id) reads: the destination row
+  // (kRecords), then its fields (kRows).
+  void prefetch_row(uint32_t id, FetchStage stage) const;
   TxnRef last(uint32_t id) const;
 
  private:

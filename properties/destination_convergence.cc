@@ -87,7 +87,11 @@ std::optional<Verdict> judge(const history::History& h, const detail::Materializ
   const detail::MergeById dest = detail::final_merge_by_id(h, m.mat->id);
   const detail::TableKeys& table = *dest.table;
   const std::optional<uint32_t> first =
-      table.first_in_key_order([&](uint32_t id) { return differs(dest, id).has_value(); });
+      table.first_in_key_order([&](uint32_t id) { return differs(dest, id).has_value(); },
+                               [&](uint32_t id, detail::FetchStage stage) {
+                                 table.prefetch_final_row(id, stage);
+                                 dest.prefetch_row(id, stage);
+                               });
   if (!first) return std::nullopt;
   return violation(h, m, dest, *first);
 }

@@ -34,6 +34,16 @@ const SharedRow* TableKeys::final_row(uint32_t id) const {
   return changed(id) ? SourceTimeline::final_row(timeline_->versions_of(id)) : nullptr;
 }
 
+void TableKeys::prefetch_final_row(uint32_t id, FetchStage stage) const {
+  if (!changed(id)) return;
+  const KeyVersion& last = timeline_->versions_of(id).back();
+  if (stage == FetchStage::kRecords) {
+    __builtin_prefetch(last.change);
+  } else if (last.change->after) {
+    last.change->after->prefetch();
+  }
+}
+
 void TableKeys::add(std::span<const std::string_view> keys, std::span<uint32_t> out) {
   timeline_->ids_of(keys, out);
   for (size_t i = 0; i < keys.size(); ++i) {

@@ -41,6 +41,11 @@
 
 namespace cdc::properties::detail {
 
+// What a walk over ids asks the processor for ahead of reading it: first
+// the records that hold or name an id's row, then (once they have arrived,
+// their contents giving the row's address) the row's block.
+enum class FetchStage : uint8_t { kRecords, kRows };
+
 // The keys of one source table.
 class TableKeys {
  public:
@@ -57,17 +62,28 @@ class TableKeys {
   // The key's row after every source commit, or nullptr when absent (or
   // never changed).
   const SharedRow* final_row(uint32_t id) const;
+  // Asks the processor for what final_row(id) reads: the change holding
+  // the row (kRecords), or the row's block (kRows, once the change is in).
+  void prefetch_final_row(uint32_t id, FetchStage stage) const;
   // The ids of the keys the source never changed, in bytewise key order.
   const std::vector<uint32_t>& unchanged_in_key_order() const { return unchanged_sorted_; }
   // Every id, in bytewise key order.
   const std::vector<uint32_t>& in_key_order() const { return all_sorted_; }
   // The id whose key comes first in key order among those `pred` accepts,
   // or nullopt. Walks ids in id order (the order per-id arrays lie in) and
-  // asks `pred` only of keys below the best found so far.
-  template <class Pred>
-  std::optional<uint32_t> first_in_key_order(Pred pred) const {
+  // asks `pred` only of keys below the best found so far. The walk
+  // compares rows scattered over the history, reached through records
+  // scattered as well, so it asks the processor for them ahead:
+  // fetch(id, kRecords) 2 * kFetchAhead ids before pred(id) may be called,
+  // fetch(id, kRows) kFetchAhead ids before (the records have arrived).
+  static constexpr uint32_t kFetchAhead = 8;
+  template <class Pred, class Fetch>
+  std::optional<uint32_t> first_in_key_order(Pred pred, Fetch fetch) const {
     std::optional<uint32_t> first;
-    for (uint32_t id = 0; id < size(); ++id) {
+    const uint32_t n = static_cast<uint32_t>(size());
+    for (uint32_t id = 0; id < n; ++id) {
+      if (id + 2 * kFetchAhead < n) fetch(id + 2 * kFetchAhead, FetchStage::kRecords);
+      if (id + kFetchAhead < n) fetch(id + kFetchAhead, FetchStage::kRows);
       if (first && key(id) >= key(*first)) continue;
       if (pred(id)) first = id;
     }

@@ -70,9 +70,62 @@ TEST(HistoryKeysTest, EveryItemHasTheIdOfItsKey) {
   EXPECT_EQ(t.in_key_order(), (std::vector<uint32_t>{4, 3, 5, 1, 0, 2}));
   EXPECT_EQ(t.unchanged_in_key_order(), (std::vector<uint32_t>{4, 3, 5, 2}));
   // The accepted key first in key order, whatever the ids' order.
-  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id == 0 || id == 2; }), 0u);  // k2 < zz
-  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id <= 1 || id == 5; }), 5u);  // cc
-  EXPECT_EQ(t.first_in_key_order([](uint32_t) { return false; }), std::nullopt);
+  const auto no_fetch = [](uint32_t, detail::FetchStage) {};
+  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id == 0 || id == 2; }, no_fetch),
+            0u);  // k2 < zz
+  EXPECT_EQ(t.first_in_key_order([](uint32_t id) { return id <= 1 || id == 5; }, no_fetch),
+            5u);  // cc
+  EXPECT_EQ(t.first_in_key_order([](uint32_t) { return false; }, no_fetch), std::nullopt);
+}
+
+// first_in_key_order() asks for each id's rows kFetchAhead ids before it may
+// judge that id: every id from kFetchAhead on, once, in order, and none past
+// the table; what it finds does not depend on the fetching.
+TEST(HistoryKeysTest, TheFirstInKeyOrderFetchesAheadOfItsWalk) {
+  std::vector<SourceKeyChange> changes;
+  constexpr uint32_t kKeys = 3 * TableKeys::kFetchAhead + 1;
+  for (uint32_t i = 0; i < kKeys; ++i)
+    changes.push_back(ins("k" + std::to_string(100 + (i * 7) % kKeys), 1));
+  const History h = HistoryBuilder().binding().commit(100, changes).build();
+  const HistoryKeys keys(h);
+  const TableKeys& t = keys.of_binding(kBinding);
+  ASSERT_EQ(t.size(), kKeys);
+  std::vector<uint32_t> fetched_records;
+  std::vector<uint32_t> fetched;
+  std::vector<uint32_t> judged;
+  const std::optional<uint32_t> first = t.first_in_key_order(
+      [&](uint32_t id) {
+        judged.push_back(id);
+        return id % 2 == 1;
+      },
+      [&](uint32_t id, detail::FetchStage stage) {
+        if (stage == detail::FetchStage::kRecords) {
+          EXPECT_TRUE(judged.empty() || judged.back() + 2 * TableKeys::kFetchAhead < id) << id;
+          fetched_records.push_back(id);
+          return;
+        }
+        EXPECT_TRUE(judged.empty() || judged.back() + TableKeys::kFetchAhead < id) << id;
+        // A row is asked for after its records.
+        EXPECT_TRUE(id < 2 * TableKeys::kFetchAhead ||
+                    (!fetched_records.empty() && fetched_records.back() >= id))
+            << id;
+        fetched.push_back(id);
+      });
+  std::vector<uint32_t> expected;
+  for (uint32_t id = TableKeys::kFetchAhead; id < kKeys; ++id)
+    expected.push_back(id);
+  EXPECT_EQ(fetched, expected);
+  expected.clear();
+  for (uint32_t id = 2 * TableKeys::kFetchAhead; id < kKeys; ++id)
+    expected.push_back(id);
+  EXPECT_EQ(fetched_records, expected);
+  ASSERT_TRUE(first.has_value());
+  // The odd id whose key is least.
+  std::optional<uint32_t> least;
+  for (uint32_t id = 1; id < kKeys; id += 2) {
+    if (!least || t.key(id) < t.key(*least)) least = id;
+  }
+  EXPECT_EQ(first, least);
 }
 
 // Items of a binding the history does not have get no id; a
