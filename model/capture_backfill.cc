@@ -155,7 +155,8 @@ Status Capture::chunk() {
                                                               : chunk_keyed(*b, st, trace);
   observer_->on_chunk(trace);
   // The chunk's rows are the heap's: released with their blocks fetched ahead.
-  release_rows(trace.rows.size(), [&](size_t i) -> SharedRow& { return trace.rows[i].row; });
+  release_rows(trace.rows.begin(), trace.rows.end(),
+               [](ScannedRow& r) -> SharedRow& { return r.row; });
   if (!s.is_ok()) return fail(s.error());
   if (mutant_active(Mutant::kCursorPersistedBeforeChunk)) {
     // Checkpoint the advanced cursor now; the chunk's rows commit later.

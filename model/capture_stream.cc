@@ -158,7 +158,7 @@ Status Capture::commit_docs(std::vector<uint64_t> chunk_ids) {
   observer_->on_commit(seq, docs, chunk_ids, completed, committed_cursor);
   // A backfill's iteration commits thousands of documents, whose rows other
   // layers also hold: released with their blocks fetched ahead.
-  release_rows(docs.size(), [&](size_t i) -> SharedRow& { return docs[i].second.fields; });
+  release_rows(docs.begin(), docs.end(), [](auto& d) -> SharedRow& { return d.second.fields; });
   pending_.clear();
   if (debezium()) assign_checkpoint(&flushed_offsets_, state_);  // the offset flush after delivery
   // The slot is acknowledged only for what a committed checkpoint covers.

@@ -122,7 +122,7 @@ class CollectionStore {
     // The documents' rows are released with their blocks fetched ahead
     // (release_rows()): a large run's store holds millions.
     ~Collection() {
-      release_rows(docs.size(), [&](size_t i) -> SharedRow& { return docs[i].fields; });
+      release_rows(docs.begin(), docs.end(), [](StoredDoc& d) -> SharedRow& { return d.fields; });
     }
     uint64_t generation = 1;
     CollectionDocs docs;

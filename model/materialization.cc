@@ -386,8 +386,8 @@ Status Materialization::commit() {
              "the destination holds the position committed with the rows");
   // The rows are shared with the store and the history: released with their
   // blocks fetched ahead.
-  release_rows(built_->upserts.size(),
-               [&](size_t i) -> SharedRow& { return built_->upserts[i].fields; });
+  release_rows(built_->upserts.begin(), built_->upserts.end(),
+               [](DestRow& r) -> SharedRow& { return r.fields; });
   built_.reset();
   return Status::ok();
 }

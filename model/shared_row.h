@@ -128,18 +128,24 @@ class SharedRow {
 // when their turn comes.
 inline constexpr size_t kReleaseAhead = 8;
 
-// Releases row_of(0), ..., row_of(n - 1) in order (row_of(i) is the i-th
-// item's SharedRow&), fetching the block kReleaseAhead rows on first. A
+// Releases the row of each item of [first, last) in order (row_of(item) is
+// the item's SharedRow&), fetching the block kReleaseAhead items on first. A
 // release is an atomic decrement, which waits for its block's line before
 // anything after it starts; freeing a container of rows whose blocks lie
 // scattered (the rows are shared with other layers) would otherwise pay
 // one miss after another. Containers of millions of rows call this before
 // they are destroyed.
-template <typename RowOf>
-void release_rows(size_t n, RowOf row_of) {
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kReleaseAhead < n) row_of(i + kReleaseAhead).prefetch_for_release();
-    row_of(i).reset();
+template <typename It, typename RowOf>
+void release_rows(It first, It last, RowOf row_of) {
+  It ahead = first;  // the next item whose block to fetch
+  for (size_t i = 0; i < kReleaseAhead && ahead != last; ++i, ++ahead)
+    row_of(*ahead).prefetch_for_release();
+  for (; first != last; ++first) {
+    if (ahead != last) {
+      row_of(*ahead).prefetch_for_release();
+      ++ahead;
+    }
+    row_of(*first).reset();
   }
 }
 

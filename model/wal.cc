@@ -80,7 +80,8 @@ void Wal::truncate_before(Lsn lsn) {
   head_ = new_head;
   if (head_ > 0 && head_ * 2 >= records_.size()) {
     // The records' rows are the heap's: released with their blocks fetched ahead.
-    release_rows(head_, [&](size_t i) -> SharedRow& { return records_[i].row; });
+    release_rows(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_),
+                 [](WalRecord& r) -> SharedRow& { return r.row; });
     records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }

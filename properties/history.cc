@@ -43,22 +43,12 @@ void FinalState::add_owned(size_t m, DestinationRow r) {
   owned.push_back(std::move(r));
 }
 
-const DestinationRow& final_row(const History& h, FinalRowRef ref) {
-  if (ref.txn == FinalRowRef::kOwned) {
-    CDC_ASSERT(ref.row < h.final_state.owned.size(), "an owned final row of the history");
-    return h.final_state.owned[ref.row];
-  }
-  CDC_ASSERT(
-      ref.txn < h.destination_txns.size() && ref.row < h.destination_txns[ref.txn].upserts.size(),
-      "a final row names an upsert of the history");
-  return h.destination_txns[ref.txn].upserts[ref.row];
-}
-
 History::~History() {
   for (CollectionTxn& t : collection_txns)
-    release_rows(t.docs.size(), [&](size_t i) -> SharedRow& { return t.docs[i].fields; });
+    release_rows(t.docs.begin(), t.docs.end(), [](Document& d) -> SharedRow& { return d.fields; });
   for (DestinationTxn& t : destination_txns)
-    release_rows(t.upserts.size(), [&](size_t i) -> SharedRow& { return t.upserts[i].fields; });
+    release_rows(t.upserts.begin(), t.upserts.end(),
+                 [](DestinationRow& r) -> SharedRow& { return r.fields; });
 }
 
 }  // namespace cdc::history

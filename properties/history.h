@@ -442,8 +442,18 @@ struct History {
 };
 
 // The row `ref` names. REQUIRES: it names a row of h: a destination
-// transaction's upsert, or an owned row of h.final_state.
-const DestinationRow& final_row(const History& h, FinalRowRef ref);
+// transaction's upsert, or an owned row of h.final_state. Inline: the
+// fingerprint and the checkers read every final row through it.
+inline const DestinationRow& final_row(const History& h, FinalRowRef ref) {
+  if (ref.txn == FinalRowRef::kOwned) {
+    CDC_ASSERT(ref.row < h.final_state.owned.size(), "an owned final row of the history");
+    return h.final_state.owned[ref.row];
+  }
+  CDC_ASSERT(
+      ref.txn < h.destination_txns.size() && ref.row < h.destination_txns[ref.txn].upserts.size(),
+      "a final row names an upsert of the history");
+  return h.destination_txns[ref.txn].upserts[ref.row];
+}
 
 // Materialization binding m's final rows, read as rows, in their recorded
 // order. REQUIRES: m < h.final_state.destinations.size(); h outlives the view.

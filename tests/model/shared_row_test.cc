@@ -36,7 +36,7 @@ TEST(SharedRowTest, CopiesShareOneBlockAndTheLastFreesIt) {
   EXPECT_EQ(SharedRow().use_count(), 0u);
 }
 
-// release_rows() lets go of the rows [0, n) it is given, each once, and of
+// release_rows() lets go of the first n rows it is given, each once, and of
 // no other, for n on both sides of how far ahead it fetches.
 TEST(SharedRowTest, ReleaseRowsReleasesEachRowOfItsRange) {
   const SharedRow held = row_of({Value::int64(7), Value::text(std::string(30, 'y'))});
@@ -44,7 +44,8 @@ TEST(SharedRowTest, ReleaseRowsReleasesEachRowOfItsRange) {
                          3 * kReleaseAhead + 2}) {
     std::vector<SharedRow> rows(n + 2, held);
     ASSERT_EQ(held.use_count(), n + 3);
-    release_rows(n, [&](size_t i) -> SharedRow& { return rows[i]; });
+    release_rows(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n),
+                 [](SharedRow& r) -> SharedRow& { return r; });
     EXPECT_EQ(held.use_count(), 3u) << n;  // the two rows past the range, and `held`
     for (size_t i = 0; i < n; ++i)
       EXPECT_TRUE(rows[i].empty()) << n << " " << i;
@@ -56,7 +57,7 @@ TEST(SharedRowTest, ReleaseRowsReleasesEachRowOfItsRange) {
   std::vector<SharedRow> own;
   for (int64_t i = 0; i < 20; ++i)
     own.push_back(row_of({Value::int64(i), Value::text(std::string(20, 'z'))}));
-  release_rows(own.size(), [&](size_t i) -> SharedRow& { return own[i]; });
+  release_rows(own.begin(), own.end(), [](SharedRow& r) -> SharedRow& { return r; });
   for (const SharedRow& r : own)
     EXPECT_EQ(r.use_count(), 0u);
 }
