@@ -51,6 +51,7 @@ void MergeRows::swap(MergeRows& o) noexcept {
 // Releases every row's fields in key order, a cursor kReleaseAhead rows on
 // fetching the blocks (release_rows() over the chain of leaves).
 void MergeRows::release_fields() {
+  if (size_ < kReleaseAtLeast) return;  // as release_rows(): the leaves release them
   const Leaf* ahead = first_leaf_;
   uint32_t ahead_pos = 0;
   const auto fetch_ahead = [&] {

@@ -127,16 +127,23 @@ class SharedRow {
 // misses in flight, few enough that the fetched blocks are still cached
 // when their turn comes.
 inline constexpr size_t kReleaseAhead = 8;
+// The fewest rows release_rows() releases: a shorter range's blocks are few
+// and mostly still cached, and the walk would cost more than it saves (a
+// small world frees thousands of such ranges).
+inline constexpr size_t kReleaseAtLeast = 64;
 
 // Releases the row of each item of [first, last) in order (row_of(item) is
-// the item's SharedRow&), fetching the block kReleaseAhead items on first. A
-// release is an atomic decrement, which waits for its block's line before
-// anything after it starts; freeing a container of rows whose blocks lie
-// scattered (the rows are shared with other layers) would otherwise pay
-// one miss after another. Containers of millions of rows call this before
-// they are destroyed.
+// the item's SharedRow&), fetching the block kReleaseAhead items on first,
+// when the range holds at least kReleaseAtLeast items; a shorter range is
+// left as it is, for its container to release. A release is an atomic
+// decrement, which waits for its block's line before anything after it
+// starts; freeing a container of rows whose blocks lie scattered (the rows
+// are shared with other layers) would otherwise pay one miss after
+// another. Containers of millions of rows call this before they are
+// destroyed. REQUIRES: random-access iterators.
 template <typename It, typename RowOf>
 void release_rows(It first, It last, RowOf row_of) {
+  if (last - first < static_cast<std::ptrdiff_t>(kReleaseAtLeast)) return;
   It ahead = first;  // the next item whose block to fetch
   for (size_t i = 0; i < kReleaseAhead && ahead != last; ++i, ++ahead)
     row_of(*ahead).prefetch_for_release();

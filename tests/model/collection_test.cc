@@ -86,7 +86,7 @@ TEST(CollectionTest, RetentionDropsOldDocumentsAndResetStartsAGeneration) {
 // collections release them with their blocks fetched ahead).
 TEST(CollectionTest, AStoreHoldsItsDocumentsRowsUntilItGoes) {
   const SharedRow held(Row{Value::int64(1), Value::text(std::string(30, 'r'))});
-  constexpr uint32_t kDocs = 3 * kReleaseAhead + 1;
+  constexpr uint32_t kDocs = kReleaseAtLeast + kReleaseAhead + 1;
   {
     CollectionStore s;
     s.create("c");

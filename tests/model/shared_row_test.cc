@@ -37,25 +37,29 @@ TEST(SharedRowTest, CopiesShareOneBlockAndTheLastFreesIt) {
 }
 
 // release_rows() lets go of the first n rows it is given, each once, and of
-// no other, for n on both sides of how far ahead it fetches.
+// no other, for n from kReleaseAtLeast on (on both sides of a multiple of
+// how far ahead it fetches); a shorter range it leaves alone.
 TEST(SharedRowTest, ReleaseRowsReleasesEachRowOfItsRange) {
   const SharedRow held = row_of({Value::int64(7), Value::text(std::string(30, 'y'))});
-  for (const size_t n : {size_t{0}, size_t{1}, kReleaseAhead - 1, kReleaseAhead, kReleaseAhead + 1,
-                         3 * kReleaseAhead + 2}) {
+  for (const size_t n :
+       {size_t{0}, size_t{1}, kReleaseAtLeast - 1, kReleaseAtLeast, kReleaseAtLeast + 1,
+        kReleaseAtLeast + kReleaseAhead - 1, 3 * kReleaseAtLeast + 2}) {
     std::vector<SharedRow> rows(n + 2, held);
     ASSERT_EQ(held.use_count(), n + 3);
     release_rows(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n),
                  [](SharedRow& r) -> SharedRow& { return r; });
-    EXPECT_EQ(held.use_count(), 3u) << n;  // the two rows past the range, and `held`
+    const bool released = n >= kReleaseAtLeast;
+    // The two rows past the range, `held`, and the range unless released.
+    EXPECT_EQ(held.use_count(), released ? 3u : n + 3) << n;
     for (size_t i = 0; i < n; ++i)
-      EXPECT_TRUE(rows[i].empty()) << n << " " << i;
+      EXPECT_EQ(rows[i].empty(), released) << n << " " << i;
     EXPECT_TRUE(rows[n].shares_block_with(held)) << n;
     EXPECT_TRUE(rows[n + 1].shares_block_with(held)) << n;
   }
   // Rows that are the last holders of their blocks free them (the sanitizers
   // would report a leak or a double free).
   std::vector<SharedRow> own;
-  for (int64_t i = 0; i < 20; ++i)
+  for (int64_t i = 0; i < static_cast<int64_t>(kReleaseAtLeast) + 3; ++i)
     own.push_back(row_of({Value::int64(i), Value::text(std::string(20, 'z'))}));
   release_rows(own.begin(), own.end(), [](SharedRow& r) -> SharedRow& { return r; });
   for (const SharedRow& r : own)

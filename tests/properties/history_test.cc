@@ -31,8 +31,8 @@ History history_holding(const SharedRow& fields, uint32_t docs, uint32_t rows) {
 
 TEST(HistoryTest, HoldsItsRowsUntilItGoes) {
   const SharedRow fields(Row{Value::int64(5), Value::text(std::string(30, 'h'))});
-  constexpr uint32_t kDocs = 3 * kReleaseAhead + 1;
-  constexpr uint32_t kRows = kReleaseAhead - 1;
+  constexpr uint32_t kDocs = kReleaseAtLeast + kReleaseAhead + 1;
+  constexpr uint32_t kRows = kReleaseAtLeast - 1;  // left to the vector to release
   {
     History h = history_holding(fields, kDocs, kRows);
     EXPECT_EQ(fields.use_count(), 1 + kDocs + kRows);
