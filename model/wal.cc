@@ -1,6 +1,7 @@
 #include "model/wal.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "model/assert.h"
 #include "model/row_codec.h"
@@ -30,11 +31,7 @@ const char* to_string(WalKind k) {
   return "?";
 }
 
-Wal::Wal(Lsn first_lsn) : insert_lsn_(first_lsn), flush_lsn_(first_lsn) {
-  // A small world writes a few hundred records: room for them up front
-  // spares the vector's first doublings, each of which moves every record.
-  records_.reserve(kInitialRecords);
-}
+Wal::Wal(Lsn first_lsn) : insert_lsn_(first_lsn), flush_lsn_(first_lsn) {}
 
 namespace {
 uint64_t payload_bytes(const WalRecord& r) {
@@ -45,18 +42,26 @@ uint64_t payload_bytes(const WalRecord& r) {
 }
 }  // namespace
 
-Lsn Wal::append(WalRecord r) {
+Lsn Wal::append(WalRecord&& r) {
   constexpr uint64_t kHeaderBytes = 24;
   const uint64_t size = (kHeaderBytes + payload_bytes(r) + 7) & ~uint64_t{7};
   r.start = insert_lsn_;
   r.end = Lsn(insert_lsn_.value() + size);
   CDC_ASSERT(r.end > r.start, "LSNs must increase");
-  CDC_ASSERT(record_count() == 0 || records_.back().end == r.start, "WAL must be contiguous");
+  CDC_ASSERT(record_count() == 0 || record(record_count() - 1).end == r.start,
+             "WAL must be contiguous");
   insert_lsn_ = r.end;
   bytes_written_ += size;
-  records_.push_back(std::move(r));
-  CDC_ASSERT(records_.back().end == insert_lsn_ && flush_lsn_ <= insert_lsn_,
+  if (held_segments() == 0 || segments_.back().size() == kSegmentRecords) {
+    segments_.push_back(std::exchange(spare_, {}));
+    segments_.back().reserve(kSegmentRecords);  // a small world's records fit the first
+  }
+  segments_.back().push_back(std::move(r));
+  ++size_;
+  CDC_ASSERT(segments_.back().back().end == insert_lsn_ && flush_lsn_ <= insert_lsn_,
              "the WAL ends at its newest record");
+  CDC_ASSERT(held_segments() == (size_ - 1) / kSegmentRecords + 1,
+             "every segment but the last is full");
   return insert_lsn_;
 }
 
@@ -70,37 +75,66 @@ Lsn Wal::oldest_lsn() const {
 }
 
 void Wal::truncate_before(Lsn lsn) {
-  CDC_ASSERT(head_ <= records_.size(), "the held records lie inside the vector");
   // Records are sorted by end: find the first one to keep.
-  auto first_kept =
-      std::upper_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(), lsn,
-                       [](Lsn l, const WalRecord& r) { return l < r.end; });
-  const size_t new_head = static_cast<size_t>(first_kept - records_.begin());
-  dropped_ += new_head - head_;
-  head_ = new_head;
-  if (head_ > 0 && head_ * 2 >= records_.size()) {
-    // The records' rows are the heap's: released with their blocks fetched ahead.
-    release_rows(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_),
-                 [](WalRecord& r) -> SharedRow& { return r.row; });
-    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
+  size_t lo = 0;
+  size_t hi = record_count();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (record(mid).end <= lsn) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
   }
+  dropped_ += lo;
+  head_ += lo;
+  for (size_t limit = held_segments(); limit > 0 && head_ >= segments_[first_].size(); --limit)
+    drop_front_segment();
+  CDC_ASSERT(held_segments() == 0 ? head_ == 0 && size_ == 0 : head_ < segments_[first_].size(),
+             "the first held segment holds a held record");
   CDC_ASSERT(record_count() == 0 || record(0).end > lsn, "no held record ends at or before lsn");
+}
+
+void Wal::drop_front_segment() {
+  std::vector<WalRecord>& front = segments_[first_];
+  const size_t n = front.size();
+  CDC_ASSERT(n <= head_ && n <= size_, "a segment whose records are all truncated");
+  // The records' rows are the heap's: released with their blocks fetched ahead.
+  release_rows(front.begin(), front.end(), [](WalRecord& r) -> SharedRow& { return r.row; });
+  front.clear();
+  if (front.capacity() == kSegmentRecords) spare_ = std::move(front);
+  ++first_;
+  head_ -= n;
+  size_ -= n;
+  if (first_ * 2 >= segments_.size()) {  // the dropped half goes: amortised O(1)
+    segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(first_));
+    first_ = 0;
+  }
 }
 
 void Wal::restart_at(Lsn lsn) {
   CDC_ASSERT(lsn > insert_lsn_, "a restarted WAL must continue higher");
   dropped_ += record_count();
-  records_.clear();
+  segments_.clear();
+  first_ = 0;
   head_ = 0;
+  size_ = 0;
   insert_lsn_ = lsn;
   flush_lsn_ = lsn;
 }
 
 size_t Wal::lower_bound(Lsn lsn) const {
-  auto it = std::lower_bound(records_.begin() + static_cast<std::ptrdiff_t>(head_), records_.end(),
-                             lsn, [](const WalRecord& r, Lsn l) { return r.start < l; });
-  return static_cast<size_t>(it - records_.begin()) - head_;
+  size_t lo = 0;
+  size_t hi = record_count();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (record(mid).start < lsn) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 }  // namespace cdc

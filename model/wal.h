@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/assert.h"
 #include "model/shared_row.h"
 #include "model/types.h"
 
@@ -60,8 +61,11 @@ class Wal {
  public:
   explicit Wal(Lsn first_lsn);
 
-  // Appends `r` (start/end are assigned here) and returns its end LSN.
-  Lsn append(WalRecord r);
+  // Appends `r` (start/end are assigned here) and returns its end LSN. A
+  // record is moved once, into the log: its two strings each copy their
+  // in-object buffer on every move.
+  Lsn append(WalRecord&& r);
+  Lsn append(const WalRecord& r) { return append(WalRecord(r)); }
   Lsn insert_lsn() const { return insert_lsn_; }
   Lsn flush_lsn() const { return flush_lsn_; }
   // REQUIRES: lsn <= insert_lsn(). Flushing never goes backwards.
@@ -76,19 +80,36 @@ class Wal {
   // Index (for record()) of the first held record starting at or after lsn.
   size_t lower_bound(Lsn lsn) const;
   // Records held, oldest first: record(0) .. record(record_count() - 1).
-  size_t record_count() const { return records_.size() - head_; }
-  const WalRecord& record(size_t i) const { return records_[head_ + i]; }
+  size_t record_count() const { return size_ - head_; }
+  // REQUIRES: i < record_count().
+  const WalRecord& record(size_t i) const {
+    CDC_ASSERT(i < record_count(), "a held record");
+    const size_t at = head_ + i;
+    return segments_[first_ + at / kSegmentRecords][at % kSegmentRecords];
+  }
   // Total bytes of WAL written since startup (for checkpoint pacing).
   uint64_t bytes_written() const { return bytes_written_; }
   // First record index's absolute sequence number (records dropped before it).
   uint64_t dropped_count() const { return dropped_; }
 
  private:
-  // records_[head_..] are held; the prefix before head_ was truncated and is
-  // compacted away once it is at least half of the vector (amortised O(1)).
-  static constexpr size_t kInitialRecords = 1024;
-  std::vector<WalRecord> records_;
-  size_t head_ = 0;
+  // The records lie in segments of kSegmentRecords, each reserved whole, so
+  // a record is never moved once appended (a vector that doubled, or closed
+  // the gap a truncation left, moved every record it kept, and a record's two
+  // strings copy their in-object buffers on each move). A truncation frees
+  // the segments it empties; the first held segment keeps its truncated
+  // records (before head_) until the truncation reaches its end.
+  // Invariants: segments_[first_..] are held, and every one of them but the
+  // last holds kSegmentRecords records; size_ counts them all; head_ lies in
+  // the first held segment unless none are held.
+  static constexpr size_t kSegmentRecords = 1024;
+  size_t held_segments() const { return segments_.size() - first_; }
+  void drop_front_segment();
+  std::vector<std::vector<WalRecord>> segments_;
+  size_t first_ = 0;              // segments before it were dropped (emptied), and go at half
+  std::vector<WalRecord> spare_;  // a dropped segment's buffer, for the next one
+  size_t head_ = 0;               // records of segments_.front() before it are truncated
+  size_t size_ = 0;               // records in segments_, the truncated ones before head_ included
   Lsn insert_lsn_;
   Lsn flush_lsn_;
   uint64_t bytes_written_ = 0;

@@ -122,5 +122,60 @@ TEST(WalTest, TruncationKeepsTheRestInOrder) {
   EXPECT_EQ(wal.lower_bound(wal.record(300).start), 300u);
 }
 
+// Records lie in segments and never move once appended; a truncation lets
+// go of a record's row when the whole segment it lies in is truncated, and
+// the truncated records of the first held segment wait for the rest of it.
+TEST(WalTest, RecordsStayPutAndTheirRowsGoWithTheirSegment) {
+  Wal wal(Lsn(0x1000));
+  std::vector<SharedRow> rows;
+  std::vector<Lsn> ends;
+  const WalRecord* first = nullptr;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    WalRecord r = record_of(0, i);
+    rows.push_back(SharedRow(Row{Value::int64(i)}));
+    r.row = rows.back();
+    ends.push_back(wal.append(std::move(r)));
+    if (i == 0) first = &wal.record(0);
+  }
+  const WalRecord* last = &wal.record(2999);
+  for (uint32_t i = 3000; i < 5000; ++i)
+    wal.append(record_of(8, i));
+  EXPECT_EQ(&wal.record(0), first);  // appends moved nothing
+  EXPECT_EQ(&wal.record(2999), last);
+  for (const SharedRow& row : rows)
+    ASSERT_EQ(row.use_count(), 2u);
+
+  wal.truncate_before(ends[1022]);  // records 0..1022 go; their segment holds 1023
+  ASSERT_EQ(wal.record_count(), 5000u - 1023u);
+  EXPECT_EQ(wal.record(0).xid, Xid(1023));
+  EXPECT_EQ(rows[0].use_count(), 2u);
+  EXPECT_EQ(&wal.record(1976), last);  // nor did the truncation
+
+  wal.truncate_before(ends[1023]);  // the first segment's last record goes: the segment with it
+  ASSERT_EQ(wal.record_count(), 5000u - 1024u);
+  EXPECT_EQ(wal.record(0).xid, Xid(1024));
+  for (uint32_t i = 0; i < 1024; ++i)
+    ASSERT_EQ(rows[i].use_count(), 1u) << i;
+  EXPECT_EQ(rows[1024].use_count(), 2u);
+  EXPECT_EQ(wal.lower_bound(wal.record(2000).start), 2000u);
+
+  wal.truncate_before(ends[2999]);  // across two segments, into a third
+  ASSERT_EQ(wal.record_count(), 2000u);
+  EXPECT_EQ(wal.record(0).xid, Xid(3000));
+  EXPECT_EQ(wal.dropped_count(), 3000u);
+  for (uint32_t i = 0; i < 2048; ++i)
+    ASSERT_EQ(rows[i].use_count(), 1u) << i;
+  EXPECT_EQ(rows[2048].use_count(), 2u);  // its segment also holds record 3000
+
+  wal.truncate_before(wal.insert_lsn());  // everything, the last partial segment too
+  EXPECT_EQ(wal.record_count(), 0u);
+  for (const SharedRow& row : rows)
+    ASSERT_EQ(row.use_count(), 1u);
+  wal.append(record_of(8, 5000));
+  ASSERT_EQ(wal.record_count(), 1u);
+  EXPECT_EQ(wal.record(0).xid, Xid(5000));
+  EXPECT_EQ(wal.oldest_lsn(), wal.record(0).start);
+}
+
 }  // namespace
 }  // namespace cdc
