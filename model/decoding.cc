@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <utility>
 
 #include "model/database.h"
 #include "model/mutants.h"
@@ -160,7 +161,10 @@ LogicalStream::Pending* LogicalStream::find_pending(Xid top) {
 
 LogicalStream::Pending& LogicalStream::pending(Xid top) {
   if (Pending* p = find_pending(top)) return *p;
-  return reorder_.emplace_back(top, Pending{}).second;
+  Pending& p = reorder_.emplace_back(top, Pending{}).second;
+  p.writers = std::exchange(spare_writers_, {});
+  CDC_ASSERT(p.writers.empty(), "a transaction opens with no writers");
+  return p;
 }
 
 void LogicalStream::erase_pending(Xid top) {
@@ -217,6 +221,8 @@ void LogicalStream::apply(const WalRecord& r, std::vector<DecodedTxn>* out) {
       if (!found) return;  // nothing decoded: an empty transaction
       Pending p = std::move(*found);
       erase_pending(r.top_xid);
+      p.writers.clear();
+      spare_writers_ = std::move(p.writers);
       if (r.start < start_decoding_at_ || p.changes.empty()) return;
       DecodedTxn txn;
       txn.xid = r.top_xid;

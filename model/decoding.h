@@ -98,6 +98,9 @@ class LogicalStream {
   // Open transactions by top-level xid: few at once, so a flat vector with a
   // linear search (no allocation per transaction once warm).
   std::vector<std::pair<Xid, Pending>> reorder_;
+  // The writers list of the last transaction emitted, emptied, for the next
+  // one to open (its changes leave with it; its writers need not).
+  std::vector<Xid> spare_writers_;
   std::optional<Error> failed_;
   // The database's slot epoch when check_slot last found the slot as this
   // stream opened it: until the epoch moves, the lookup is not repeated.
