@@ -288,9 +288,7 @@ void Database::append_toast(Txn& tx, Xid xid, TableId t, std::span<const Value> 
 }
 
 void Database::append_record(Txn& tx, WalRecord&& r) {
-  if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
-  r.top_xid = xid_of(*tx.top);
-  wal_.append(std::move(r));
+  append_record_in_place(tx, [&](WalRecord& in_place) { in_place = std::move(r); });
 }
 
 Status Database::savepoint(TxnId id) {
@@ -367,18 +365,18 @@ Result<Lsn> Database::commit(TxnId id) {
     erase_txn(id);
     return wal_.flush_lsn();
   }
-  WalRecord rec;
-  rec.kind = WalKind::kCommit;
-  rec.xid = xid_of(*tx.top);
-  for (size_t i = 0; i < tx.levels.size(); ++i) {
-    const Level& level = tx.levels[i];
-    if (i > 0 && level.xid != kInvalidXid) rec.subxids.push_back(level.xid);
-    rec.subxids.insert(rec.subxids.end(), level.merged.begin(), level.merged.end());
-  }
   if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
-  rec.txn_first_lsn = *tx.first_lsn;
   const Lsn commit_start = wal_.insert_lsn();
-  append_record(tx, std::move(rec));
+  append_record_in_place(tx, [&](WalRecord& rec) {
+    rec.kind = WalKind::kCommit;
+    rec.xid = xid_of(*tx.top);
+    for (size_t i = 0; i < tx.levels.size(); ++i) {
+      const Level& level = tx.levels[i];
+      if (i > 0 && level.xid != kInvalidXid) rec.subxids.push_back(level.xid);
+      rec.subxids.insert(rec.subxids.end(), level.merged.begin(), level.merged.end());
+    }
+    rec.txn_first_lsn = *tx.first_lsn;
+  });
   const Lsn commit_lsn = wal_.insert_lsn();  // the end of the commit record
   CDC_ASSERT(commit_lsn > commit_start && commit_start >= *tx.first_lsn,
              "a commit record ends after its transaction's first record");

@@ -276,6 +276,18 @@ class Database {
   bool reader_sees(const HeapTuple& t) const;
   std::optional<uint32_t> reader_version(const HeapTable& h, uint32_t newest) const;
   void append_record(Txn& tx, WalRecord&& r);
+  // As append_record, with the record written by `fill(WalRecord&)` in its
+  // place in the WAL (Wal::append_in_place): the hot paths' records are
+  // never moved. REQUIRES: fill does not write to this database.
+  template <class Fill>
+  void append_record_in_place(Txn& tx, Fill&& fill) {
+    if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
+    const Xid top = xid_of(*tx.top);
+    wal_.append_in_place([&](WalRecord& r) {
+      fill(r);
+      r.top_xid = top;
+    });
+  }
   // Before the heap record of an insert or update: the TOAST chunks of the
   // row's out-of-line values that it logs (not those in `omitted_mask`).
   void append_toast(Txn& tx, Xid xid, TableId t, std::span<const Value> row, uint64_t omitted_mask);

@@ -29,44 +29,51 @@ Error duplicate(const TableSchema& s) {
                "duplicate key value violates unique constraint \"" + s.name + "_pkey\""};
 }
 
-// The WAL record of an UPDATE: the new row (`new_row`, the heap's, when
-// nothing is omitted; else encoded with its unchanged TOASTed columns
-// omitted), and the whole old row (REPLICA IDENTITY FULL) or the old key (a
-// key change under DEFAULT).
-WalRecord update_record(TableId t, const TableSchema& s, std::span<const Value> old_row,
-                        const SharedRow& new_row, bool key_changed, Xid xid) {
+// The columns an UPDATE leaves out of its WAL record: the TOASTed ones it
+// did not change.
+uint64_t omitted_columns(const TableSchema& s, std::span<const Value> old_row,
+                         const SharedRow& new_row) {
   CDC_ASSERT(old_row.size() == s.columns.size() && new_row.size() == s.columns.size(),
              "an update logs full-width rows");
-  WalRecord rec;
-  rec.kind = WalKind::kUpdate;
-  rec.xid = xid;
-  rec.table = t;
+  uint64_t omitted = 0;
   for (uint32_t c = 0; c < s.columns.size(); ++c) {
     const bool unchanged =
         new_row[c] == old_row[c] || mutant_active(Mutant::kToastChangedValueOmitted);
-    // An unchanged toast datum is not logged.
-    if (s.is_toasted(old_row, c) && unchanged) rec.omitted_mask |= uint64_t{1} << c;
+    if (s.is_toasted(old_row, c) && unchanged) omitted |= uint64_t{1} << c;
   }
-  if (rec.omitted_mask == 0) {
-    rec.row = new_row;
+  return omitted;
+}
+
+// Writes the WAL record of an UPDATE into `rec`, a default record: the new
+// row (`new_row`, the heap's, when nothing is omitted; else encoded with the
+// `omitted` columns NULL), and the whole old row (REPLICA IDENTITY FULL) or
+// the old key (a key change under DEFAULT).
+void write_update_record(WalRecord* rec, TableId t, const TableSchema& s,
+                         std::span<const Value> old_row, const SharedRow& new_row, uint64_t omitted,
+                         bool key_changed, Xid xid) {
+  rec->kind = WalKind::kUpdate;
+  rec->xid = xid;
+  rec->table = t;
+  rec->omitted_mask = omitted;
+  if (omitted == 0) {
+    rec->row = new_row;
   } else {
     Row logged = new_row.to_row();
     for (uint32_t c = 0; c < s.columns.size(); ++c) {
-      if (rec.omitted_mask & (uint64_t{1} << c)) logged[c] = Value::null();
+      if (omitted & (uint64_t{1} << c)) logged[c] = Value::null();
     }
-    rec.new_row = encode_row(logged);
+    rec->new_row = encode_row(logged);
   }
   if (s.replica_identity == ReplicaIdentity::kFull) {
     if (!mutant_active(Mutant::kReplicaIdentityFullNoOldRow)) {
-      rec.old_kind = OldTuple::kRow;
-      rec.old_data = encode_row(old_row);
+      rec->old_kind = OldTuple::kRow;
+      rec->old_data = encode_row(old_row);
     }
   } else if (key_changed) {
-    rec.old_kind = OldTuple::kKey;
+    rec->old_kind = OldTuple::kKey;
     const bool from_new = mutant_active(Mutant::kKeyChangeOldKeyFromNewRow);
-    rec.old_data = encode_row(s.key_of(from_new ? new_row.values() : old_row));
+    rec->old_data = encode_row(s.key_of(from_new ? new_row.values() : old_row));
   }
-  return rec;
 }
 }  // namespace
 
@@ -176,9 +183,7 @@ Status Database::insert(TxnId id, TableId t, Row row) {
       prev = *newest;
     }
   }
-  WalRecord rec;
   const SharedRow stored(std::move(row));
-  rec.row = stored;
   const uint32_t slot = h.append(stored, xid.value(), prev);
   if (h.schema().has_primary_key()) h.index_set(ikey, slot);
   tx.levels.back().writes.push_back({t, slot, true});
@@ -187,11 +192,13 @@ Status Database::insert(TxnId id, TableId t, Row row) {
              "a new tuple's xmin is its writer's (sub)transaction xid");
   CDC_ASSERT(!h.schema().has_primary_key() || h.index_find(ikey) == slot,
              "the inserted version is its key's newest");
-  rec.kind = WalKind::kInsert;
-  rec.xid = xid.value();
-  rec.table = t;
-  append_toast(tx, rec.xid, t, stored, 0);
-  append_record(tx, std::move(rec));
+  append_toast(tx, xid.value(), t, stored, 0);
+  append_record_in_place(tx, [&](WalRecord& rec) {
+    rec.kind = WalKind::kInsert;
+    rec.xid = xid.value();
+    rec.table = t;
+    rec.row = stored;
+  });
   CDC_ASSERT(tx.levels.back().writes.back().slot == slot, "the insert's write is the last");
   return Status::ok();
 }
@@ -273,7 +280,7 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   }
   h.tuple(old_slot).xmax = xid.value();
   const SharedRow stored(std::move(new_row));
-  WalRecord rec = update_record(t, s, old_row, stored, key_changed, xid.value());
+  const uint64_t omitted = omitted_columns(s, old_row.values(), stored);
   const uint32_t slot = h.append(stored, xid.value(), prev);
   if (s.has_primary_key()) h.index_set(new_ikey, slot);
   tx.levels.back().writes.push_back(
@@ -282,8 +289,10 @@ Status Database::write_new_version(TxnId id, TableId t, uint32_t old_slot, Row n
   tx.wrote(t);
   CDC_ASSERT(h.tuple(slot).xmin == tx.levels.back().xid && h.tuple(old_slot).xmax == xid.value(),
              "the new version's xmin and the old one's xmax are the writer's xid");
-  append_toast(tx, rec.xid, t, stored, rec.omitted_mask);
-  append_record(tx, std::move(rec));
+  append_toast(tx, xid.value(), t, stored, omitted);
+  append_record_in_place(tx, [&](WalRecord& rec) {
+    write_update_record(&rec, t, s, old_row.values(), stored, omitted, key_changed, xid.value());
+  });
   const std::vector<WriteRef>& writes = tx.levels.back().writes;
   CDC_ASSERT(writes.size() >= 2 && writes.back().slot == slot &&
                  writes[writes.size() - 2].slot == old_slot,
@@ -312,18 +321,18 @@ Status Database::remove(TxnId id, TableId t, const Key& key) {
   tx.levels.back().writes.push_back({t, *slot, false});
   tx.wrote(t);
   CDC_ASSERT(h.tuple(*slot).xmax == tx.levels.back().xid, "a DELETE's xmax is its writer's xid");
-  WalRecord rec;
-  rec.kind = WalKind::kDelete;
-  rec.xid = xid.value();
-  rec.table = t;
-  if (s.replica_identity == ReplicaIdentity::kFull) {
-    rec.old_kind = OldTuple::kRow;
-    rec.old_data = encode_row(old_row);
-  } else {
-    rec.old_kind = OldTuple::kKey;
-    rec.old_data = encode_row(s.key_of(old_row));
-  }
-  append_record(tx, std::move(rec));
+  append_record_in_place(tx, [&](WalRecord& rec) {
+    rec.kind = WalKind::kDelete;
+    rec.xid = xid.value();
+    rec.table = t;
+    if (s.replica_identity == ReplicaIdentity::kFull) {
+      rec.old_kind = OldTuple::kRow;
+      rec.old_data = encode_row(old_row);
+    } else {
+      rec.old_kind = OldTuple::kKey;
+      rec.old_data = encode_row(s.key_of(old_row));
+    }
+  });
   return Status::ok();
 }
 

@@ -43,6 +43,26 @@ uint64_t payload_bytes(const WalRecord& r) {
 }  // namespace
 
 Lsn Wal::append(WalRecord&& r) {
+  return append_in_place([&](WalRecord& in_place) { in_place = std::move(r); });
+}
+
+size_t Wal::records_in_segments() const {
+  return held_segments() == 0 ? 0
+                              : (held_segments() - 1) * kSegmentRecords + segments_.back().size();
+}
+
+WalRecord& Wal::open_record() {
+  CDC_ASSERT(records_in_segments() == size_, "no record is open");
+  if (held_segments() == 0 || segments_.back().size() == kSegmentRecords) {
+    segments_.push_back(std::exchange(spare_, {}));
+    segments_.back().reserve(kSegmentRecords);  // a small world's records fit the first
+  }
+  return segments_.back().emplace_back();
+}
+
+Lsn Wal::close_record() {
+  CDC_ASSERT(records_in_segments() == size_ + 1, "one record is open, after the held ones");
+  WalRecord& r = segments_.back().back();
   constexpr uint64_t kHeaderBytes = 24;
   const uint64_t size = (kHeaderBytes + payload_bytes(r) + 7) & ~uint64_t{7};
   r.start = insert_lsn_;
@@ -52,13 +72,8 @@ Lsn Wal::append(WalRecord&& r) {
              "WAL must be contiguous");
   insert_lsn_ = r.end;
   bytes_written_ += size;
-  if (held_segments() == 0 || segments_.back().size() == kSegmentRecords) {
-    segments_.push_back(std::exchange(spare_, {}));
-    segments_.back().reserve(kSegmentRecords);  // a small world's records fit the first
-  }
-  segments_.back().push_back(std::move(r));
   ++size_;
-  CDC_ASSERT(segments_.back().back().end == insert_lsn_ && flush_lsn_ <= insert_lsn_,
+  CDC_ASSERT(record(record_count() - 1).end == insert_lsn_ && flush_lsn_ <= insert_lsn_,
              "the WAL ends at its newest record");
   CDC_ASSERT(held_segments() == (size_ - 1) / kSegmentRecords + 1,
              "every segment but the last is full");

@@ -66,6 +66,15 @@ class Wal {
   // in-object buffer on every move.
   Lsn append(WalRecord&& r);
   Lsn append(const WalRecord& r) { return append(WalRecord(r)); }
+  // Appends the record `fill(WalRecord&)` writes into a default record in
+  // its place in the log, so the record is never moved (start/end are
+  // assigned after it). The record is not held (record_count() leaves it
+  // out) until fill returns. REQUIRES: fill does not touch this WAL.
+  template <class Fill>
+  Lsn append_in_place(Fill&& fill) {
+    fill(open_record());
+    return close_record();
+  }
   Lsn insert_lsn() const { return insert_lsn_; }
   Lsn flush_lsn() const { return flush_lsn_; }
   // REQUIRES: lsn <= insert_lsn(). Flushing never goes backwards.
@@ -104,6 +113,12 @@ class Wal {
   // the first held segment unless none are held.
   static constexpr size_t kSegmentRecords = 1024;
   size_t held_segments() const { return segments_.size() - first_; }
+  // Records the segments hold: size_, and one more while a record is open.
+  size_t records_in_segments() const;
+  // A default record after the held ones, for append_in_place to fill.
+  WalRecord& open_record();
+  // Holds the record open_record() gave, its start and end assigned.
+  Lsn close_record();
   void drop_front_segment();
   std::vector<std::vector<WalRecord>> segments_;
   size_t first_ = 0;              // segments before it were dropped (emptied), and go at half

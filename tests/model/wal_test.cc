@@ -177,5 +177,31 @@ TEST(WalTest, RecordsStayPutAndTheirRowsGoWithTheirSegment) {
   EXPECT_EQ(wal.oldest_lsn(), wal.record(0).start);
 }
 
+// A record written in place is the record the WAL then holds, at the LSNs an
+// append of the same record would have given it, and is held only once
+// written.
+TEST(WalTest, ARecordWrittenInPlaceIsHeldWhereItWasWritten) {
+  Wal by_value(Lsn(0x1000));
+  Wal in_place(Lsn(0x1000));
+  for (uint32_t i = 0; i < 2100; ++i) {  // across two segment boundaries
+    const Lsn want = by_value.append(record_of(i % 40, i));
+    const WalRecord* written = nullptr;
+    size_t held_while_written = 0;
+    const Lsn got = in_place.append_in_place([&](WalRecord& r) {
+      held_while_written = in_place.record_count();
+      r = record_of(i % 40, i);
+      written = &r;
+    });
+    ASSERT_EQ(got, want);
+    ASSERT_EQ(held_while_written, i);
+    ASSERT_EQ(in_place.record_count(), i + 1u);
+    ASSERT_EQ(&in_place.record(i), written);
+    ASSERT_EQ(in_place.record(i).start, by_value.record(i).start);
+    ASSERT_EQ(in_place.record(i).xid, Xid(i));
+  }
+  EXPECT_EQ(in_place.insert_lsn(), by_value.insert_lsn());
+  EXPECT_EQ(in_place.bytes_written(), by_value.bytes_written());
+}
+
 }  // namespace
 }  // namespace cdc
