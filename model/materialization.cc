@@ -189,6 +189,9 @@ std::optional<uint32_t> Materialization::next_binding() const {
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t b = (round_robin_ + i) % n;
     if (truncate_pending_[b] || recreate_pending_[b]) return b;
+    // Read through the store's last transaction: nothing newer in any
+    // collection, so no lookup of its own (a drained run asks often).
+    if (store_->last_seq() <= positions_[b].read_through_seq) continue;
     const CollectionDocs* docs = store_->find_docs(bindings_[b].collection);
     if (docs == nullptr) continue;
     if (!docs->empty() && docs->back().txn_seq > positions_[b].read_through_seq) return b;
