@@ -383,7 +383,10 @@ Result<Lsn> Database::commit(TxnId id) {
   wal_.flush_to(commit_lsn);
   committed_log_.emplace_back(commit_start, *tx.first_lsn);
   if (commit_observer_) {
-    CommittedTxn seen{xid_of(*tx.top), wal_.insert_lsn(), {}};
+    CommittedTxn& seen = observed_;
+    CDC_ASSERT(seen.versions.empty(), "no commit is being observed");
+    seen.xid = xid_of(*tx.top);
+    seen.commit_lsn = wal_.insert_lsn();
     for (Level& level : tx.levels) {
       for (WriteRef& w : level.writes) {
         // Slots stay put until the commit is over (a TRUNCATE's rewrite comes
@@ -394,6 +397,7 @@ Result<Lsn> Database::commit(TxnId id) {
       }
     }
     commit_observer_(seen);
+    seen.versions.clear();
   }
   finish_commit_writes(tx);
   forget(id, tx);

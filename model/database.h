@@ -340,6 +340,9 @@ class Database {
   uint64_t next_slot_generation_ = 1;
   uint64_t slot_epoch_ = 0;  // slot_epoch()
   std::function<void(const CommittedTxn&)> commit_observer_;
+  // What commit() shows the observer, kept between commits for the buffer
+  // of its versions; emptied after each call (its rows released).
+  CommittedTxn observed_;
   RewriteObserver rewrite_observer_;
   // Rewrites `h` (of table t) to the slots `keep` and tells the rewrite observer.
   void rewrite_table(TableId t, HeapTable& h, const std::vector<uint32_t>& keep, Rewrite why);
