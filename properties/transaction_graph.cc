@@ -140,13 +140,23 @@ std::vector<const history::SourceCommit*> commit_order(const history::History& h
   return out;
 }
 
+// What real_changes works in, kept from one commit to the next for the
+// buffers (a history has a commit per source transaction).
+struct ChangeScratch {
+  std::vector<const history::SourceKeyChange*> sorted;
+  std::vector<const history::SourceKeyChange*> out;
+};
+
 // The keys commit `c` really changed in captured keyed tables: for each,
 // its table and key (the first change's before, the last change's after).
-std::vector<const history::SourceKeyChange*> real_changes(
-    const history::SourceCommit& c, const std::map<uint32_t, std::vector<uint32_t>>& captured) {
+// The answer lies in `scratch` until the next call.
+const std::vector<const history::SourceKeyChange*>& real_changes(
+    const history::SourceCommit& c, const std::map<uint32_t, std::vector<uint32_t>>& captured,
+    ChangeScratch* scratch) {
   // The captured changes by (table, key), stably: a key's changes stay in
   // commit order, so its first and last change bound each run.
-  std::vector<const history::SourceKeyChange*> sorted;
+  std::vector<const history::SourceKeyChange*>& sorted = scratch->sorted;
+  sorted.clear();
   sorted.reserve(c.changes.size());
   for (const history::SourceKeyChange& ch : c.changes) {
     if (captured.count(ch.table) != 0) sorted.push_back(&ch);
@@ -162,7 +172,8 @@ std::vector<const history::SourceKeyChange*> real_changes(
   } else {
     std::stable_sort(sorted.begin(), sorted.end(), by_key);
   }
-  std::vector<const history::SourceKeyChange*> out;
+  std::vector<const history::SourceKeyChange*>& out = scratch->out;
+  out.clear();
   for (size_t i = 0; i < sorted.size();) {
     size_t j = i + 1;
     while (j < sorted.size() && !by_key(sorted[i], sorted[j]))
@@ -177,8 +188,10 @@ std::vector<const history::SourceKeyChange*> real_changes(
 void add_nodes(const history::History& h, const HistoryKeys& space, TransactionGraph* g,
                Keys* keys) {
   const std::map<uint32_t, std::vector<uint32_t>> captured = keyed_bindings_by_table(h);
+  ChangeScratch scratch;
   for (const history::SourceCommit* c : commit_order(h)) {
-    const std::vector<const history::SourceKeyChange*> changes = real_changes(*c, captured);
+    const std::vector<const history::SourceKeyChange*>& changes =
+        real_changes(*c, captured, &scratch);
     if (changes.empty()) continue;
     const size_t node = g->nodes.size();
     g->nodes.push_back(c);
