@@ -61,9 +61,9 @@ class Wal {
  public:
   explicit Wal(Lsn first_lsn);
 
-  // Appends `r` (start/end are assigned here) and returns its end LSN. A
-  // record is moved once, into the log: its two strings each copy their
-  // in-object buffer on every move.
+  // Appends `r` (start/end are assigned here) and returns its end LSN: one
+  // move, into its place in the log (its two strings each copy their
+  // in-object buffer on every move; the hot paths use append_in_place).
   Lsn append(WalRecord&& r);
   Lsn append(const WalRecord& r) { return append(WalRecord(r)); }
   // Appends the record `fill(WalRecord&)` writes into a default record in
@@ -123,8 +123,8 @@ class Wal {
   std::vector<std::vector<WalRecord>> segments_;
   size_t first_ = 0;              // segments before it were dropped (emptied), and go at half
   std::vector<WalRecord> spare_;  // a dropped segment's buffer, for the next one
-  size_t head_ = 0;               // records of segments_.front() before it are truncated
-  size_t size_ = 0;               // records in segments_, the truncated ones before head_ included
+  size_t head_ = 0;               // records of segments_[first_] before it are truncated
+  size_t size_ = 0;  // records in the held segments, the truncated ones before head_ included
   Lsn insert_lsn_;
   Lsn flush_lsn_;
   uint64_t bytes_written_ = 0;
