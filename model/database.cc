@@ -365,9 +365,8 @@ Result<Lsn> Database::commit(TxnId id) {
     erase_txn(id);
     return wal_.flush_lsn();
   }
-  if (!tx.first_lsn) tx.first_lsn = wal_.insert_lsn();
   const Lsn commit_start = wal_.insert_lsn();
-  append_record_in_place(tx, [&](WalRecord& rec) {
+  append_record_in_place(tx, [&](WalRecord& rec) {  // sets tx.first_lsn first, if unset
     rec.kind = WalKind::kCommit;
     rec.xid = xid_of(*tx.top);
     for (size_t i = 0; i < tx.levels.size(); ++i) {

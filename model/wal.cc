@@ -1,6 +1,5 @@
 #include "model/wal.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "model/assert.h"
@@ -91,18 +90,9 @@ Lsn Wal::oldest_lsn() const {
 
 void Wal::truncate_before(Lsn lsn) {
   // Records are sorted by end: find the first one to keep.
-  size_t lo = 0;
-  size_t hi = record_count();
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (record(mid).end <= lsn) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  dropped_ += lo;
-  head_ += lo;
+  const size_t gone = first_held_where([&](const WalRecord& r) { return r.end > lsn; });
+  dropped_ += gone;
+  head_ += gone;
   for (size_t limit = held_segments(); limit > 0 && head_ >= segments_[first_].size(); --limit)
     drop_front_segment();
   CDC_ASSERT(held_segments() == 0 ? head_ == 0 && size_ == 0 : head_ < segments_[first_].size(),
@@ -139,17 +129,7 @@ void Wal::restart_at(Lsn lsn) {
 }
 
 size_t Wal::lower_bound(Lsn lsn) const {
-  size_t lo = 0;
-  size_t hi = record_count();
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (record(mid).start < lsn) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
+  return first_held_where([&](const WalRecord& r) { return r.start >= lsn; });
 }
 
 }  // namespace cdc

@@ -113,6 +113,22 @@ class Wal {
   // the first held segment unless none are held.
   static constexpr size_t kSegmentRecords = 1024;
   size_t held_segments() const { return segments_.size() - first_; }
+  // Index of the first held record `pred` accepts (record_count() if none).
+  // REQUIRES: pred is false on a prefix of the held records and true after.
+  template <class Pred>
+  size_t first_held_where(Pred pred) const {
+    size_t lo = 0;
+    size_t hi = record_count();
+    while (lo < hi) {  // bounded: the range halves each time
+      const size_t mid = lo + (hi - lo) / 2;
+      if (pred(record(mid))) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
   // Records the segments hold: size_, and one more while a record is open.
   size_t records_in_segments() const;
   // A default record after the held ones, for append_in_place to fill.
